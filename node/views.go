@@ -1,0 +1,147 @@
+package node
+
+import (
+	"math/big"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/sluicepay/sluice/channel"
+)
+
+// The types in this file are the node's public view of itself: what the JSON-RPC API, the CLI,
+// the demo and the bench read. They are plain values (copies), never live state.
+//
+// The node's public methods (implemented on *Node) are, with ctx first:
+//
+//	Info(ctx) (NodeInfo, error)
+//	OpenChannel(ctx, OpenRequest) (ChannelView, error)         // negotiates with the peer, submits open on chain, waits for it
+//	Deposit(ctx, id, amount *big.Int) (TxResult, error)         // tops up our side
+//	Withdraw(ctx, id, amount *big.Int) (TxResult, error)        // co-signed with the peer, then on chain
+//	Pay(ctx, PayRequest) (PaymentView, error)                   // returns once the peer's Ack arrived (durable on both sides)
+//	Channels(ctx, ChannelFilter) ([]ChannelView, error)
+//	Channel(ctx, id) (ChannelView, error)
+//	Payments(ctx, PaymentQuery) (PaymentPage, error)
+//	CloseChannel(ctx, id, force bool) (CloseResult, error)      // cooperative unless force (or the peer is unreachable and force)
+//	Settle(ctx, id) (TxResult, error)                            // after the challenge period
+//	SubscribePayments(ch chan<- PaymentView) (unsubscribe func())
+//	SubscribeChannelEvents(ch chan<- ChannelEvent) (unsubscribe func())
+
+// NodeInfo describes a running node.
+type NodeInfo struct {
+	Address     common.Address `json:"address"`
+	PeerID      string         `json:"peerId"`
+	ListenAddrs []string       `json:"listenAddrs"` // full multiaddrs ending in /p2p/<id>
+	ChainID     *big.Int       `json:"chainId"`
+	Contract    common.Address `json:"contract"`
+	Version     string         `json:"version"`
+	Peers       int            `json:"peers"`
+	ChainHead   uint64         `json:"chainHead"`
+	SyncedBlock uint64         `json:"syncedBlock"`
+}
+
+// OpenRequest asks the node to open a channel with a peer and lock our deposit in it.
+type OpenRequest struct {
+	Peer            string         // a multiaddr ending in /p2p/<id>, or the 0x address of an already known peer
+	Token           common.Address // address(0) = ETH
+	Deposit         *big.Int
+	ChallengePeriod time.Duration
+}
+
+// PayRequest asks the node to pay over a channel.
+type PayRequest struct {
+	Channel   channel.ID
+	Amount    *big.Int
+	PaymentID [16]byte // zero = the node picks a random one; a repeat of a completed id returns the original payment
+	Memo      string   // at most 256 bytes
+}
+
+// ChannelFilter narrows Channels; the zero value lists everything.
+type ChannelFilter struct {
+	Status channel.Status // StatusNone = any
+	Peer   common.Address // zero = any
+}
+
+// ChannelView is a snapshot of one channel from this node's point of view.
+type ChannelView struct {
+	ID               channel.ID
+	Domain           channel.Domain
+	Participants     [2]common.Address
+	Us               channel.Party
+	Token            common.Address
+	ChallengePeriod  uint64
+	Status           channel.Status
+	SettleAfter      uint64 // unix seconds, once closing
+	Deposit          [2]*big.Int
+	Withdrawn        [2]*big.Int
+	Balance          [2]*big.Int            // off-chain balances now
+	Sent             [2]channel.SignedProof // latest proof signed by each party (nonce 0 = none)
+	Reserved         [2]*big.Int            // pending signed withdrawals
+	SettlementSigned bool
+	Payments         uint64 // payments recorded by this node on the channel
+}
+
+// Direction of a payment relative to this node.
+type Direction uint8
+
+const (
+	Outgoing Direction = 0
+	Incoming Direction = 1
+)
+
+func (d Direction) String() string {
+	if d == Outgoing {
+		return "sent"
+	}
+	return "received"
+}
+
+// PaymentView is one recorded payment with the proof that carried it.
+type PaymentView struct {
+	PaymentID [16]byte
+	Channel   channel.ID
+	Direction Direction
+	Amount    *big.Int
+	Proof     channel.SignedProof // nonce, cumulative transferred, payer's signature
+	Time      time.Time
+	Memo      string
+	Latency   time.Duration // outgoing: request to Ack
+}
+
+// PaymentQuery pages through the payment log.
+type PaymentQuery struct {
+	Channel channel.ID // zero = all channels
+	Cursor  string     // opaque, from PaymentPage.Next
+	Limit   int        // 0 = default (100), capped at 1000
+}
+
+// PaymentPage is one page of payments, oldest first.
+type PaymentPage struct {
+	Payments []PaymentView
+	Next     string // empty when there are no more
+}
+
+// TxResult reports an on-chain transaction the node submitted and saw mined.
+type TxResult struct {
+	TxHash  common.Hash
+	Block   uint64
+	GasUsed uint64
+}
+
+// CloseResult reports how a close went.
+type CloseResult struct {
+	TxResult
+	Cooperative bool
+	SettleAfter uint64      // unilateral: when settle becomes possible
+	Balances    [2]*big.Int // cooperative: what was paid out
+}
+
+// ChannelEvent is a change in a channel's lifecycle, as seen on chain or negotiated.
+type ChannelEvent struct {
+	Channel channel.ID
+	Kind    string // opened, deposited, withdrawn, closed, proof_updated, settled, settlement_signed
+	Status  channel.Status
+	Block   uint64
+	TxHash  common.Hash
+	Time    time.Time
+}
