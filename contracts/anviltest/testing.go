@@ -1,0 +1,48 @@
+package anviltest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"testing"
+)
+
+// Start runs Anvil for the duration of a test (or benchmark) and returns its HTTP URL.
+// It fails the test, never skips it, when Anvil is missing or does not start.
+func Start(tb testing.TB, args ...string) string {
+	tb.Helper()
+	a, err := Run(context.Background(), args...)
+	if err != nil {
+		tb.Fatalf("anviltest: %v", err)
+	}
+	tb.Cleanup(func() {
+		if err := a.Stop(); err != nil {
+			tb.Errorf("anviltest: %v", err)
+		}
+	})
+	return a.URL
+}
+
+// Main runs a test package against one Anvil: it starts Anvil, hands its URL to setup,
+// runs the tests, stops Anvil and exits. Use it from TestMain:
+//
+//	func TestMain(m *testing.M) { anviltest.Main(m, func(url string) { anvilURL = url }) }
+func Main(m *testing.M, setup func(url string)) {
+	os.Exit(runMain(m, setup))
+}
+
+func runMain(m *testing.M, setup func(url string)) int {
+	a, err := Run(context.Background())
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "anviltest: %v\n", err)
+		return 1
+	}
+	// Deferred so a panicking test still takes Anvil down with it.
+	defer func() {
+		if err := a.Stop(); err != nil {
+			fmt.Fprintf(os.Stderr, "anviltest: %v\n", err)
+		}
+	}()
+	setup(a.URL)
+	return m.Run()
+}
