@@ -1,0 +1,93 @@
+package channel
+
+import (
+	"bytes"
+	"crypto/ecdsa"
+	"errors"
+	"fmt"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+)
+
+// Signer signs EIP-712 digests for one Ethereum address. The node's keystore, a hardware
+// wallet or a remote signer can stand behind it; the state machine only needs these two.
+type Signer interface {
+	Address() common.Address
+	// SignDigest signs a 32-byte digest and returns r || s || v with v in {27, 28}, low s.
+	SignDigest(digest common.Hash) (Signature, error)
+}
+
+// KeySigner signs with an in-memory secp256k1 key.
+type KeySigner struct {
+	key  *ecdsa.PrivateKey
+	addr common.Address
+}
+
+// NewKeySigner wraps key. The key is used, not copied: the caller keeps ownership.
+func NewKeySigner(key *ecdsa.PrivateKey) (*KeySigner, error) {
+	if key == nil || key.D == nil || key.D.Sign() <= 0 {
+		return nil, errors.New("new key signer: missing private key")
+	}
+	return &KeySigner{key: key, addr: crypto.PubkeyToAddress(key.PublicKey)}, nil
+}
+
+// Address is the Ethereum address of the key.
+func (k *KeySigner) Address() common.Address { return k.addr }
+
+// SignDigest signs digest; go-ethereum's secp256k1 already produces low-s signatures.
+func (k *KeySigner) SignDigest(digest common.Hash) (Signature, error) {
+	raw, err := crypto.Sign(digest[:], k.key)
+	if err != nil {
+		return Signature{}, fmt.Errorf("sign digest %x: %w", digest[:4], err)
+	}
+	var sig Signature
+	copy(sig[:], raw)
+	sig[64] += 27
+	return sig, nil
+}
+
+// secp256k1HalfN is floor(N/2); the contract rejects any s above it (EIP-2 malleability).
+var secp256k1HalfN = [32]byte{
+	0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0x5d, 0x57, 0x6e, 0x73, 0x57, 0xa4, 0x50, 0x1d, 0xdf, 0xe9, 0x2f, 0x46, 0x68, 0x1b, 0x20, 0xa0,
+}
+
+// Recover returns the address that signed digest, applying the contract's rules: v must
+// be 27 or 28, s must be in the lower half order, r and s non-zero, and the recovered
+// signer must not be address(0). Every failure wraps ErrBadSignature.
+func Recover(digest common.Hash, sig Signature) (common.Address, error) {
+	v := sig[64]
+	if v != 27 && v != 28 {
+		return common.Address{}, fmt.Errorf("signature v=%d not in {27,28}: %w", v, ErrBadSignature)
+	}
+	r, s := sig[0:32], sig[32:64]
+	if isZero(r) || isZero(s) {
+		return common.Address{}, fmt.Errorf("signature r or s is zero: %w", ErrBadSignature)
+	}
+	if bytes.Compare(s, secp256k1HalfN[:]) > 0 {
+		return common.Address{}, fmt.Errorf("signature s in upper half order: %w", ErrBadSignature)
+	}
+	raw := sig
+	raw[64] = v - 27
+	pub, err := crypto.Ecrecover(digest[:], raw[:])
+	if err != nil {
+		return common.Address{}, fmt.Errorf("recover signer: %v: %w", err, ErrBadSignature)
+	}
+	var addr common.Address
+	h := crypto.Keccak256Hash(pub[1:])
+	copy(addr[:], h[12:])
+	if addr == (common.Address{}) {
+		return common.Address{}, fmt.Errorf("signer is address(0): %w", ErrBadSignature)
+	}
+	return addr, nil
+}
+
+func isZero(b []byte) bool {
+	for _, x := range b {
+		if x != 0 {
+			return false
+		}
+	}
+	return true
+}
