@@ -1,0 +1,317 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/syndtr/goleveldb/leveldb"
+	"github.com/syndtr/goleveldb/leveldb/opt"
+)
+
+// CommitConfig bounds the groups a GroupCommitter forms. Zero fields take the defaults.
+type CommitConfig struct {
+	// MaxGroupBytes caps the encoded size of one merged write (default 4 MiB). A single
+	// batch larger than the cap is still written, alone.
+	MaxGroupBytes int
+	// MaxGroupEntries caps the key writes in one merged write (default 16384).
+	MaxGroupEntries int
+	// MaxDelay is how long the committer may linger for more writers after the first one
+	// arrives at an idle committer. The default 0 adds no latency: groups then form only
+	// from writers that arrive while the previous fsync is in flight.
+	MaxDelay time.Duration
+}
+
+const (
+	defaultMaxGroupBytes   = 4 << 20
+	defaultMaxGroupEntries = 16384
+	maxMaxDelay            = time.Second
+)
+
+func (c CommitConfig) withDefaults() (CommitConfig, error) {
+	if c.MaxGroupBytes < 0 || c.MaxGroupEntries < 0 || c.MaxDelay < 0 {
+		return c, fmt.Errorf("commit config %+v: negative bound", c)
+	}
+	if c.MaxDelay > maxMaxDelay {
+		return c, fmt.Errorf("commit config: max delay %s exceeds %s", c.MaxDelay, maxMaxDelay)
+	}
+	if c.MaxGroupBytes == 0 {
+		c.MaxGroupBytes = defaultMaxGroupBytes
+	}
+	if c.MaxGroupEntries == 0 {
+		c.MaxGroupEntries = defaultMaxGroupEntries
+	}
+	return c, nil
+}
+
+// CommitStats are cumulative counters since the store was opened.
+type CommitStats struct {
+	Commits uint64 // Commit calls acknowledged as durable
+	Syncs   uint64 // merged writes, each one fsync
+	Entries uint64 // key writes made durable
+	Bytes   uint64 // encoded bytes made durable
+}
+
+// Request states; a waiter and the committer race to move a request out of queued.
+const (
+	reqQueued int32 = iota
+	reqTaken
+	reqCancelled
+)
+
+type commitRequest struct {
+	batch *leveldb.Batch
+	size  int
+	state atomic.Int32
+	done  chan error // buffered: the committer never blocks on a waiter
+}
+
+// GroupCommitter turns concurrent commits into few fsyncs. One goroutine owns the write
+// path: it takes every request queued so far (within the bounds), writes them as one
+// synced leveldb write and then answers each of them. While that fsync runs, new requests
+// queue up and form the next group, so a lone writer pays exactly one fsync and no wait,
+// and many writers share one.
+type GroupCommitter struct {
+	db  *leveldb.DB
+	cfg CommitConfig
+
+	mu     sync.Mutex
+	queue  []*commitRequest
+	closed bool
+
+	wake    chan struct{} // capacity 1: a pending wake-up is never lost
+	quit    chan struct{}
+	stopped chan struct{}
+
+	// failure is sticky: after a failed write or fsync the state on disk is unknown (an
+	// fsync error may have dropped dirty pages), so nothing more is acknowledged until
+	// the store is reopened and the journal replayed.
+	failure atomic.Pointer[error]
+
+	commits, syncs, entries, bytes atomic.Uint64
+}
+
+func newGroupCommitter(db *leveldb.DB, cfg CommitConfig) *GroupCommitter {
+	g := &GroupCommitter{
+		db:      db,
+		cfg:     cfg,
+		wake:    make(chan struct{}, 1),
+		quit:    make(chan struct{}),
+		stopped: make(chan struct{}),
+	}
+	go g.run()
+	return g
+}
+
+// Commit makes b durable: it returns nil only after b's writes are fsynced. An empty
+// batch returns at once. If ctx ends before the committer has taken b, b is not written
+// and ctx's error is returned; once taken, Commit waits for the fsync's outcome so the
+// caller always learns whether b was written.
+func (g *GroupCommitter) Commit(ctx context.Context, b *Batch) error {
+	if b.err != nil {
+		return fmt.Errorf("commit: batch has a failed write: %w", b.err)
+	}
+	if b.Len() == 0 {
+		return nil
+	}
+	if err := g.failed(); err != nil {
+		return err
+	}
+	r := &commitRequest{batch: &b.lb, size: b.Size(), done: make(chan error, 1)}
+	g.mu.Lock()
+	if g.closed {
+		g.mu.Unlock()
+		return ErrClosed
+	}
+	g.queue = append(g.queue, r)
+	g.mu.Unlock()
+	select {
+	case g.wake <- struct{}{}:
+	default:
+	}
+
+	select {
+	case err := <-r.done:
+		return err
+	case <-ctx.Done():
+		if r.state.CompareAndSwap(reqQueued, reqCancelled) {
+			return fmt.Errorf("commit not written: %w", ctx.Err())
+		}
+		return <-r.done
+	}
+}
+
+// Stats returns the cumulative counters.
+func (g *GroupCommitter) Stats() CommitStats {
+	return CommitStats{
+		Commits: g.commits.Load(),
+		Syncs:   g.syncs.Load(),
+		Entries: g.entries.Load(),
+		Bytes:   g.bytes.Load(),
+	}
+}
+
+func (g *GroupCommitter) failed() error {
+	if p := g.failure.Load(); p != nil {
+		return fmt.Errorf("%w: %w", ErrFailed, *p)
+	}
+	return nil
+}
+
+// close stops the committer goroutine after its in-flight write, and fails every request
+// still queued with ErrClosed. It returns once the goroutine has exited.
+func (g *GroupCommitter) close() {
+	g.mu.Lock()
+	if g.closed {
+		g.mu.Unlock()
+		<-g.stopped
+		return
+	}
+	g.closed = true
+	pending := g.queue
+	g.queue = nil
+	g.mu.Unlock()
+	close(g.quit)
+	<-g.stopped
+	for _, r := range pending {
+		if r.state.CompareAndSwap(reqQueued, reqTaken) {
+			r.done <- ErrClosed
+		}
+	}
+}
+
+func (g *GroupCommitter) run() {
+	defer close(g.stopped)
+	var (
+		merged leveldb.Batch
+		group  []*commitRequest
+		carry  []*commitRequest
+	)
+	for {
+		select {
+		case <-g.quit:
+			return
+		case <-g.wake:
+		}
+		for {
+			group, carry = g.take(group[:0], carry)
+			if len(group) == 0 && len(carry) == 0 {
+				break
+			}
+			if g.cfg.MaxDelay > 0 && len(group) > 0 && !g.full(group) {
+				if !g.linger(&group, &carry) {
+					g.fail(group, ErrClosed)
+					return
+				}
+			}
+			if len(group) > 0 {
+				g.write(&merged, group)
+			}
+			select {
+			case <-g.quit:
+				// close() answers what is still queued; carry was taken already.
+				g.fail(carry, ErrClosed)
+				return
+			default:
+			}
+		}
+	}
+}
+
+// take moves queued requests into group, oldest first, within the bounds. A request that
+// would overflow the group stays in carry for the next round.
+func (g *GroupCommitter) take(group, carry []*commitRequest) ([]*commitRequest, []*commitRequest) {
+	g.mu.Lock()
+	in := append(carry, g.queue...)
+	g.queue = g.queue[:0:0]
+	g.mu.Unlock()
+
+	bytes, entries := 0, 0
+	i := 0
+	for ; i < len(in); i++ {
+		r := in[i]
+		n := r.batch.Len()
+		if len(group) > 0 && (bytes+r.size > g.cfg.MaxGroupBytes || entries+n > g.cfg.MaxGroupEntries) {
+			break
+		}
+		if !r.state.CompareAndSwap(reqQueued, reqTaken) {
+			continue // its waiter gave up before we got to it
+		}
+		group = append(group, r)
+		bytes += r.size
+		entries += n
+	}
+	return group, append([]*commitRequest(nil), in[i:]...)
+}
+
+func (g *GroupCommitter) full(group []*commitRequest) bool {
+	bytes, entries := 0, 0
+	for _, r := range group {
+		bytes += r.size
+		entries += r.batch.Len()
+	}
+	return bytes >= g.cfg.MaxGroupBytes || entries >= g.cfg.MaxGroupEntries
+}
+
+// linger waits up to MaxDelay for more writers. It reports false if the committer is closing.
+func (g *GroupCommitter) linger(group, carry *[]*commitRequest) bool {
+	timer := time.NewTimer(g.cfg.MaxDelay)
+	defer timer.Stop()
+	for !g.full(*group) && len(*carry) == 0 {
+		select {
+		case <-g.quit:
+			return false
+		case <-timer.C:
+			return true
+		case <-g.wake:
+			*group, *carry = g.take(*group, *carry)
+		}
+	}
+	return true
+}
+
+func (g *GroupCommitter) write(merged *leveldb.Batch, group []*commitRequest) {
+	if err := g.failed(); err != nil {
+		g.fail(group, err)
+		return
+	}
+	batch := group[0].batch
+	if len(group) > 1 {
+		merged.Reset()
+		for _, r := range group {
+			_ = r.batch.Replay(merged) // Replay into a Batch cannot fail
+		}
+		batch = merged
+	}
+	err := g.db.Write(batch, &opt.WriteOptions{Sync: true, NoWriteMerge: true})
+	if err != nil {
+		err = translateWriteError(err)
+		g.failure.CompareAndSwap(nil, &err)
+		g.fail(group, fmt.Errorf("%w: %w", ErrFailed, err))
+		return
+	}
+	g.syncs.Add(1)
+	g.commits.Add(uint64(len(group)))
+	g.entries.Add(uint64(batch.Len()))
+	g.bytes.Add(uint64(len(batch.Dump())))
+	for _, r := range group {
+		r.done <- nil
+	}
+}
+
+func (g *GroupCommitter) fail(group []*commitRequest, err error) {
+	for _, r := range group {
+		r.state.Store(reqTaken)
+		r.done <- err
+	}
+}
+
+func translateWriteError(err error) error {
+	if errors.Is(err, leveldb.ErrClosed) {
+		return ErrClosed
+	}
+	return err
+}

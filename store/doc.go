@@ -1,0 +1,46 @@
+// Package store is the node's crash-safe persistence: channels, the latest balance proofs,
+// the payment log, the peer address book, the chain cursor, pending on-chain operations and
+// small metadata for other subsystems, in one goleveldb directory.
+//
+// It imports channel for the shared types and nothing else of this module: it knows no
+// p2p, chain client or node. The node maps its in-memory state to the record types here.
+//
+// # Durability
+//
+// Every write goes through a Batch and Store.Commit, which returns only after the batch is
+// fsynced. A GroupCommitter merges the batches of concurrent writers into one synced
+// leveldb write (leader/follower group commit): a lone writer is written at once, and
+// writers that arrive during an fsync share the next one. A failed write or fsync fails
+// every writer of its group and makes the store refuse further commits (ErrFailed): after
+// an fsync error the kernel may have dropped the dirty pages, so only a reopen, which
+// replays the journal, tells what is on disk.
+//
+// # Key schema, version 1
+//
+// Integers are big-endian, so keys sort numerically. Amounts in values are a length byte
+// and minimal big-endian bytes (at most 32); times are unix nanoseconds (0 = unset).
+//
+//	0x00 "schema"                         -> uint32 schema version (checked at Open)
+//	'c' channel id(32)                    -> ChannelRecord (params, status, deposits,
+//	                                         withdrawals, signed withdrawals, settlement)
+//	'p' channel id(32) signer(1)          -> latest proof signed by signer: nonce(8)
+//	                                         transferred(32) signature(65), fixed 105 bytes
+//	'y' payment id(16)                    -> PaymentRecord: channel(32) direction(1)
+//	                                         nonce(8) amount transferred time(8) memo
+//	'i' channel id(32) time(8) payment id(16) -> empty; the per-channel listing index
+//	'a' eth address(20)                   -> PeerRecord: peer id, multiaddrs, last seen
+//	'k'                                   -> ChainCursor: block(8) block hash(32) log index(8)
+//	'o' op id(32)                         -> OpRecord: kind, channel, payload, state,
+//	                                         tx hash, signed tx, updated
+//	'm' len(ns)(1) ns key                 -> opaque metadata value of namespace ns
+//
+// A payment costs three keys (proof, payment, index), about 300 bytes. A changed layout
+// bumps SchemaVersion and adds a migration from the previous version; Open runs the
+// migrations in order and refuses a database whose version is newer than SchemaVersion.
+//
+// # Failures
+//
+// Open names the directory in every error: ErrLocked when another process holds it, a
+// CorruptError (errors.Is ErrCorrupt) naming RecoverCommand when files are damaged, and
+// ErrNewerSchema for a newer database. Recover backs the directory up and rebuilds it.
+package store

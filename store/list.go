@@ -1,0 +1,268 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/syndtr/goleveldb/leveldb/iterator"
+	"github.com/syndtr/goleveldb/leveldb/util"
+
+	"github.com/sluicepay/sluice/channel"
+)
+
+// Page sizes for the paginated listings.
+const (
+	DefaultPageSize = 100
+	MaxPageSize     = 1000
+)
+
+func pageSize(limit int) int {
+	switch {
+	case limit <= 0:
+		return DefaultPageSize
+	case limit > MaxPageSize:
+		return MaxPageSize
+	default:
+		return limit
+	}
+}
+
+// ChannelPage is one page of channels in id order. Next is the cursor of the following
+// page, empty on the last page.
+type ChannelPage struct {
+	Channels []ChannelRecord
+	Next     string
+}
+
+// ListChannels returns up to limit channels after cursor ("" starts at the beginning).
+func (s *Store) ListChannels(cursor string, limit int) (ChannelPage, error) {
+	rng := util.BytesPrefix([]byte{prefixChannel})
+	if cursor != "" {
+		last, err := parseChannelCursor(cursor)
+		if err != nil {
+			return ChannelPage{}, err
+		}
+		rng.Start = append(channelKey(last), 0)
+	}
+	it := s.db.NewIterator(rng, nil)
+	defer it.Release()
+	var page ChannelPage
+	n := pageSize(limit)
+	for it.Next() {
+		if len(page.Channels) == n {
+			last := page.Channels[n-1].Params.ID
+			page.Next = hex.EncodeToString(last[:])
+			break
+		}
+		rec, err := decodeChannel(it.Value())
+		if err != nil {
+			return ChannelPage{}, s.corrupt(err)
+		}
+		page.Channels = append(page.Channels, rec)
+	}
+	if err := it.Error(); err != nil {
+		return ChannelPage{}, fmt.Errorf("list channels: %w", s.translateReadError(err))
+	}
+	return page, nil
+}
+
+func parseChannelCursor(cursor string) (channel.ID, error) {
+	var id channel.ID
+	b, err := hex.DecodeString(cursor)
+	if err != nil || len(b) != len(id) {
+		return id, fmt.Errorf("list channels: malformed cursor %q", cursor)
+	}
+	copy(id[:], b)
+	return id, nil
+}
+
+// PaymentQuery selects a page of one channel's payments.
+type PaymentQuery struct {
+	Since, Until time.Time // payments with Since <= Time < Until; zero means unbounded
+	Cursor       string    // Next of the previous page, "" for the first page
+	Limit        int       // default DefaultPageSize, at most MaxPageSize
+	NewestFirst  bool
+}
+
+// PaymentPage is one page of payments. Next is empty on the last page.
+type PaymentPage struct {
+	Payments []PaymentRecord
+	Next     string
+}
+
+// ListPayments pages through a channel's payment log in time order.
+func (s *Store) ListPayments(ch channel.ID, q PaymentQuery) (PaymentPage, error) {
+	prefix := paymentIndexPrefix(ch)
+	rng := util.BytesPrefix(prefix)
+	if !q.Since.IsZero() {
+		rng.Start = binary.BigEndian.AppendUint64(bytes.Clone(prefix), timeKey(q.Since))
+	}
+	if !q.Until.IsZero() {
+		rng.Limit = binary.BigEndian.AppendUint64(bytes.Clone(prefix), timeKey(q.Until))
+	}
+	if q.Cursor != "" {
+		suffix, err := hex.DecodeString(q.Cursor)
+		if err != nil || len(suffix) != paymentIndexKeyLen-len(prefix) {
+			return PaymentPage{}, fmt.Errorf("list payments of channel %s: malformed cursor %q", ch, q.Cursor)
+		}
+		at := append(bytes.Clone(prefix), suffix...)
+		if q.NewestFirst {
+			if bytes.Compare(at, rng.Limit) < 0 {
+				rng.Limit = at
+			}
+		} else if next := append(at, 0); bytes.Compare(next, rng.Start) > 0 {
+			rng.Start = next
+		}
+	}
+	snap, err := s.db.GetSnapshot()
+	if err != nil {
+		return PaymentPage{}, fmt.Errorf("list payments of channel %s: %w", ch, s.translateReadError(err))
+	}
+	defer snap.Release()
+	it := snap.NewIterator(rng, nil)
+	defer it.Release()
+
+	var page PaymentPage
+	n := pageSize(q.Limit)
+	step := iterStep(it, q.NewestFirst)
+	for step() {
+		if len(page.Payments) == n {
+			page.Next = hex.EncodeToString(lastIndexSuffix(page.Payments[n-1]))
+			break
+		}
+		key := it.Key()
+		if len(key) != paymentIndexKeyLen {
+			return PaymentPage{}, s.corrupt(fmt.Errorf("payment index key of %d bytes", len(key)))
+		}
+		var id PaymentID
+		copy(id[:], key[1+32+8:])
+		raw, err := snap.Get(paymentKey(id), nil)
+		if err != nil {
+			return PaymentPage{}, fmt.Errorf("list payments of channel %s: payment %s is indexed but unreadable: %w", ch, id, s.translateReadError(err))
+		}
+		rec, err := decodePayment(id, raw)
+		if err != nil {
+			return PaymentPage{}, s.corrupt(err)
+		}
+		// A payment id written again with another time leaves its old index entry behind.
+		if rec.Channel != ch || timeKey(rec.Time) != binary.BigEndian.Uint64(key[33:41]) {
+			continue
+		}
+		page.Payments = append(page.Payments, rec)
+	}
+	if err := it.Error(); err != nil {
+		return PaymentPage{}, fmt.Errorf("list payments of channel %s: %w", ch, s.translateReadError(err))
+	}
+	return page, nil
+}
+
+// timeKey maps a time onto the index's unsigned nanoseconds; times before 1970 clamp to 0.
+func timeKey(t time.Time) uint64 {
+	if n := t.UnixNano(); n > 0 {
+		return uint64(n)
+	}
+	return 0
+}
+
+func lastIndexSuffix(r PaymentRecord) []byte {
+	b := binary.BigEndian.AppendUint64(nil, timeKey(r.Time))
+	return append(b, r.ID[:]...)
+}
+
+// iterStep walks forward with Next, or backward starting from Last.
+func iterStep(it iterator.Iterator, backward bool) func() bool {
+	if !backward {
+		return it.Next
+	}
+	started := false
+	return func() bool {
+		if !started {
+			started = true
+			return it.Last()
+		}
+		return it.Prev()
+	}
+}
+
+// ListPeers returns the whole address book in address order.
+func (s *Store) ListPeers() ([]PeerRecord, error) {
+	var out []PeerRecord
+	err := s.scan([]byte{prefixPeer}, func(key, val []byte) error {
+		addr := common.BytesToAddress(key[1:])
+		rec, err := decodePeer(addr, val)
+		if err == nil {
+			out = append(out, rec)
+		}
+		return err
+	})
+	return out, wrapRead("peers", err)
+}
+
+// ListOps returns every recorded on-chain operation, finished ones included.
+func (s *Store) ListOps() ([]OpRecord, error) {
+	var out []OpRecord
+	err := s.scan([]byte{prefixOp}, func(key, val []byte) error {
+		var id OpID
+		copy(id[:], key[1:])
+		rec, err := decodeOp(id, val)
+		if err == nil {
+			out = append(out, rec)
+		}
+		return err
+	})
+	return out, wrapRead("ops", err)
+}
+
+// PendingOps returns the operations not yet mined: what the node resumes after a restart.
+func (s *Store) PendingOps() ([]OpRecord, error) {
+	all, err := s.ListOps()
+	if err != nil {
+		return nil, err
+	}
+	pending := all[:0]
+	for _, op := range all {
+		if op.State != OpMined {
+			pending = append(pending, op)
+		}
+	}
+	return pending, nil
+}
+
+// MetaEntry is one key of a metadata namespace.
+type MetaEntry struct {
+	Key   string
+	Value []byte
+}
+
+// ListMeta returns every key of a namespace in key order.
+func (s *Store) ListMeta(namespace string) ([]MetaEntry, error) {
+	prefix, err := metaPrefix(namespace)
+	if err != nil {
+		return nil, fmt.Errorf("list meta: %w", err)
+	}
+	var out []MetaEntry
+	err = s.scan(prefix, func(key, val []byte) error {
+		out = append(out, MetaEntry{Key: string(key[len(prefix):]), Value: bytes.Clone(val)})
+		return nil
+	})
+	return out, wrapRead("meta namespace "+namespace, err)
+}
+
+// scan calls fn for every key under prefix; decode failures become CorruptErrors.
+func (s *Store) scan(prefix []byte, fn func(key, val []byte) error) error {
+	it := s.db.NewIterator(util.BytesPrefix(prefix), nil)
+	defer it.Release()
+	for it.Next() {
+		if err := fn(it.Key(), it.Value()); err != nil {
+			return s.corrupt(err)
+		}
+	}
+	if err := it.Error(); err != nil {
+		return s.translateReadError(err)
+	}
+	return nil
+}

@@ -1,0 +1,91 @@
+package store
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/syndtr/goleveldb/leveldb"
+	"github.com/syndtr/goleveldb/leveldb/opt"
+)
+
+// SchemaVersion is the key layout this binary reads and writes (documented in doc.go).
+const SchemaVersion uint32 = 1
+
+// migration upgrades a database from version n to n+1. It reads db and puts its changes
+// into out; Open writes out together with the new version in one synced write, so a crash
+// mid-upgrade leaves the database at n or at n+1, never in between.
+type migration func(db *leveldb.DB, out *leveldb.Batch) error
+
+type schema struct {
+	version uint32
+	// migrations[n] upgrades version n to n+1.
+	migrations map[uint32]migration
+}
+
+// currentSchema is the table of record. Version 1 is the first; the table grows an entry
+// for every version bump.
+func currentSchema() schema {
+	return schema{version: SchemaVersion, migrations: map[uint32]migration{}}
+}
+
+func encodeVersion(v uint32) []byte { return binary.BigEndian.AppendUint32(nil, v) }
+
+var syncWrite = &opt.WriteOptions{Sync: true}
+
+// checkSchema stamps a new database, refuses a newer one and migrates an older one.
+func checkSchema(db *leveldb.DB, path string, sc schema, log *slog.Logger) error {
+	raw, err := db.Get(schemaKey, nil)
+	if errors.Is(err, leveldb.ErrNotFound) {
+		return stampNew(db, path, sc.version)
+	}
+	if err != nil {
+		return translateOpenError(path, err)
+	}
+	if len(raw) != 4 {
+		return &CorruptError{Path: path, Err: fmt.Errorf("schema version key holds %d bytes, want 4", len(raw))}
+	}
+	v := binary.BigEndian.Uint32(raw)
+	switch {
+	case v == 0:
+		return &CorruptError{Path: path, Err: errors.New("schema version 0")}
+	case v > sc.version:
+		return fmt.Errorf("open store %s: %w: it has schema version %d, this binary supports up to %d; run a newer sluice",
+			path, ErrNewerSchema, v, sc.version)
+	}
+	for ; v < sc.version; v++ {
+		m, ok := sc.migrations[v]
+		if !ok {
+			return fmt.Errorf("open store %s: no migration from schema version %d to %d", path, v, v+1)
+		}
+		var out leveldb.Batch
+		if err := m(db, &out); err != nil {
+			return fmt.Errorf("open store %s: migrate schema %d to %d: %w", path, v, v+1, err)
+		}
+		out.Put(schemaKey, encodeVersion(v+1))
+		if err := db.Write(&out, syncWrite); err != nil {
+			return fmt.Errorf("open store %s: write schema %d migration: %w", path, v+1, err)
+		}
+		log.Info("store: migrated schema", "path", path, "from", v, "to", v+1)
+	}
+	return nil
+}
+
+// stampNew writes the version into an empty database. A non-empty database without a
+// version key was not written by sluice; adopting it could misread every record.
+func stampNew(db *leveldb.DB, path string, version uint32) error {
+	it := db.NewIterator(nil, nil)
+	nonEmpty := it.First()
+	it.Release()
+	if err := it.Error(); err != nil {
+		return translateOpenError(path, err)
+	}
+	if nonEmpty {
+		return fmt.Errorf("open store %s: the directory holds a leveldb database without a sluice schema version; refusing to use it", path)
+	}
+	if err := db.Put(schemaKey, encodeVersion(version), syncWrite); err != nil {
+		return fmt.Errorf("open store %s: write schema version: %w", path, err)
+	}
+	return nil
+}
