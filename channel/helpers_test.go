@@ -99,3 +99,32 @@ func bi(s string) *big.Int {
 	}
 	return v
 }
+
+// stateDiff describes how two States differ in anything a rule may change ("" if equal).
+func stateDiff(a, b *State) string {
+	sa, sb := a.Snapshot(), b.Snapshot()
+	if sa.Status != sb.Status {
+		return "status " + sa.Status.String() + " vs " + sb.Status.String()
+	}
+	for p := range sa.Sides {
+		x, y := sa.Sides[p], sb.Sides[p]
+		if x.Deposit.Cmp(y.Deposit) != 0 || x.Withdrawn.Cmp(y.Withdrawn) != 0 {
+			return "deposit/withdrawn of " + Party(p).String()
+		}
+		if x.Sent.Nonce != y.Sent.Nonce || x.Sent.Transferred.Cmp(y.Sent.Transferred) != 0 || x.Sent.Sig != y.Sent.Sig || x.Sent.Channel != y.Sent.Channel {
+			return "latest proof of " + Party(p).String()
+		}
+	}
+	if len(sa.Pending) != len(sb.Pending) {
+		return "pending withdrawals"
+	}
+	for i := range sa.Pending {
+		if !sameWithdrawal(&sa.Pending[i], &sb.Pending[i]) {
+			return "pending withdrawal"
+		}
+	}
+	if (sa.Settlement == nil) != (sb.Settlement == nil) {
+		return "settlement"
+	}
+	return ""
+}
