@@ -1,0 +1,104 @@
+package p2p
+
+import (
+	"sync"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/control"
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
+	ma "github.com/multiformats/go-multiaddr"
+)
+
+// banList is the transport's connection gater: a banned peer can neither dial us
+// nor be dialed until its ban expires. It also counts malformed frames per peer
+// across sessions, so reconnecting does not reset a misbehaving peer's record.
+type banList struct {
+	mu        sync.Mutex
+	now       func() time.Time
+	banned    map[peer.ID]time.Time // until
+	malformed map[peer.ID][]time.Time
+}
+
+func newBanList(now func() time.Time) *banList {
+	return &banList{now: now, banned: map[peer.ID]time.Time{}, malformed: map[peer.ID][]time.Time{}}
+}
+
+func (b *banList) ban(id peer.ID, d time.Duration) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.banned[id] = b.now().Add(d)
+	delete(b.malformed, id)
+}
+
+func (b *banList) isBanned(id peer.ID) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	until, ok := b.banned[id]
+	if !ok {
+		return false
+	}
+	if b.now().After(until) {
+		delete(b.banned, id)
+		return false
+	}
+	return true
+}
+
+// recordMalformed counts one malformed frame and reports whether the peer has now
+// exceeded max within window.
+func (b *banList) recordMalformed(id peer.ID, max int, window time.Duration) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	now := b.now()
+	times := b.malformed[id]
+	kept := times[:0]
+	for _, t := range times {
+		if now.Sub(t) < window {
+			kept = append(kept, t)
+		}
+	}
+	kept = append(kept, now)
+	b.malformed[id] = kept
+	return len(kept) > max
+}
+
+func (b *banList) InterceptPeerDial(id peer.ID) bool { return !b.isBanned(id) }
+
+func (b *banList) InterceptAddrDial(peer.ID, ma.Multiaddr) bool { return true }
+
+func (b *banList) InterceptAccept(network.ConnMultiaddrs) bool { return true }
+
+func (b *banList) InterceptSecured(_ network.Direction, id peer.ID, _ network.ConnMultiaddrs) bool {
+	return !b.isBanned(id)
+}
+
+func (b *banList) InterceptUpgraded(network.Conn) (bool, control.DisconnectReason) { return true, 0 }
+
+// tokenBucket limits one peer's message rate. It is owned by that peer's reader
+// goroutine, so it needs no lock.
+type tokenBucket struct {
+	rate   float64 // tokens per second
+	burst  float64
+	tokens float64
+	last   time.Time
+}
+
+func newTokenBucket(rate float64, burst int, now time.Time) tokenBucket {
+	return tokenBucket{rate: rate, burst: float64(burst), tokens: float64(burst), last: now}
+}
+
+func (tb *tokenBucket) allow(now time.Time) bool {
+	if elapsed := now.Sub(tb.last); elapsed > 0 {
+		tb.tokens += elapsed.Seconds() * tb.rate
+		if tb.tokens > tb.burst {
+			tb.tokens = tb.burst
+		}
+		tb.last = now
+	}
+	if tb.tokens < 1 {
+		return false
+	}
+	tb.tokens--
+	return true
+}

@@ -1,0 +1,230 @@
+package p2p
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
+)
+
+// flushThreshold caps how many bytes the writer batches before one Write: large
+// enough for hundreds of Pay frames per syscall, small enough to keep latency flat.
+const flushThreshold = 32 << 10
+
+// goodbyeTimeout bounds the last write of a session that is being closed.
+const goodbyeTimeout = time.Second
+
+// session is one handshaken stream with one peer. Its reader goroutine owns the
+// frame reader and the rate limiter; its writer goroutine owns the encoder and is
+// the only one that writes to or finally closes the stream.
+type session struct {
+	t        *Transport
+	addr     common.Address
+	id       peer.ID
+	stream   network.Stream
+	outbound bool
+	fr       *FrameReader
+	queue    chan Message
+
+	closing    chan struct{}
+	closeOnce  sync.Once
+	closeErr   error
+	goodbye    *Goodbye // sent by the writer before closing, if set
+	readerDone chan struct{}
+	writerDone chan struct{}
+}
+
+func (s *session) info() PeerInfo {
+	return PeerInfo{Address: s.addr, ID: s.id, Remote: s.stream.Conn().RemoteMultiaddr(), Outbound: s.outbound}
+}
+
+// close ends the session once; the first cause wins. bye, if set, is sent to the
+// peer (best effort) so it can log why.
+func (s *session) close(cause error, bye *Goodbye) {
+	s.closeOnce.Do(func() {
+		s.closeErr = cause
+		s.goodbye = bye
+		close(s.closing)
+	})
+}
+
+func (s *session) enqueue(ctx context.Context, m Message, failFast bool) error {
+	select {
+	case <-s.closing:
+		return fmt.Errorf("send %s to %s: %w", m.Type(), s.addr, ErrNotConnected)
+	default:
+	}
+	select {
+	case s.queue <- m:
+		return nil
+	default:
+	}
+	if failFast {
+		return fmt.Errorf("send %s to %s: %w", m.Type(), s.addr, ErrQueueFull)
+	}
+	select {
+	case s.queue <- m:
+		return nil
+	case <-s.closing:
+		return fmt.Errorf("send %s to %s: %w", m.Type(), s.addr, ErrNotConnected)
+	case <-ctx.Done():
+		return fmt.Errorf("send %s to %s: %w", m.Type(), s.addr, ctx.Err())
+	}
+}
+
+// writeLoop drains the queue into one buffer and writes it with a single call, so
+// a burst of small frames costs one yamux frame and one syscall.
+func (s *session) writeLoop() {
+	defer close(s.writerDone)
+	enc := NewEncoder()
+	buf := make([]byte, 0, flushThreshold+MaxFrameSize)
+	for {
+		var m Message
+		select {
+		case m = <-s.queue:
+		case <-s.closing:
+			s.finish(enc)
+			return
+		}
+		buf = s.appendFrame(enc, buf[:0], m)
+	drain:
+		for len(buf) < flushThreshold {
+			select {
+			case m = <-s.queue:
+				buf = s.appendFrame(enc, buf, m)
+			default:
+				break drain
+			}
+		}
+		if len(buf) == 0 {
+			continue
+		}
+		s.stream.SetWriteDeadline(time.Now().Add(s.t.cfg.WriteTimeout))
+		if _, err := s.stream.Write(buf); err != nil {
+			s.close(fmt.Errorf("write to %s: %w", s.addr, err), nil)
+			s.stream.Reset()
+			return
+		}
+	}
+}
+
+func (s *session) appendFrame(enc *Encoder, buf []byte, m Message) []byte {
+	out, err := enc.AppendFrame(buf, m)
+	if err != nil {
+		// Send validated m already; only a message mutated after Send gets here.
+		s.t.log.Error("dropping unencodable message", "peer", s.addr, "err", err)
+		return buf
+	}
+	return out
+}
+
+// finish says goodbye if asked to, then closes the stream: Close when we have
+// something to say so it reaches the peer, Reset otherwise.
+func (s *session) finish(enc *Encoder) {
+	if s.goodbye == nil {
+		s.stream.Reset()
+		return
+	}
+	frame, err := enc.AppendFrame(nil, s.goodbye)
+	if err == nil {
+		s.stream.SetWriteDeadline(time.Now().Add(goodbyeTimeout))
+		_, err = s.stream.Write(frame)
+	}
+	if err != nil {
+		s.stream.Reset()
+		return
+	}
+	s.stream.Close()
+}
+
+// readLoop delivers the peer's messages to the handler in order. It starts only
+// after the session it replaced has finished its own handler calls.
+func (s *session) readLoop(prev *session) {
+	defer close(s.readerDone)
+	if prev != nil {
+		<-prev.readerDone
+	}
+	h := s.t.cfg.Handler
+	h.PeerConnected(s.addr)
+	err := s.readMessages(h)
+	s.close(err, nil)
+	s.t.unregister(s)
+	h.PeerDisconnected(s.addr)
+	<-s.writerDone
+	level := s.t.log.Info
+	if errors.Is(s.closeErr, ErrClosed) || errors.Is(s.closeErr, errReplaced) {
+		level = s.t.log.Debug
+	}
+	level("session ended", "peer", s.addr, "reason", s.closeErr)
+}
+
+func (s *session) readMessages(h Handler) error {
+	lim := s.t.cfg.Limits
+	bucket := newTokenBucket(lim.MessageRate, lim.MessageBurst, time.Now())
+	for {
+		payload, err := s.fr.ReadFrame()
+		if err != nil {
+			if errors.Is(err, ErrFrameTooLarge) || errors.Is(err, ErrMalformed) {
+				s.t.misbehaved(s, err, true)
+			}
+			return fmt.Errorf("read from %s: %w", s.addr, err)
+		}
+		if !bucket.allow(time.Now()) {
+			err := fmt.Errorf("peer %s exceeded %g msg/s (burst %d)", s.addr, lim.MessageRate, lim.MessageBurst)
+			s.t.banSession(s, err)
+			return err
+		}
+		m, err := DecodeMessage(payload)
+		if err != nil {
+			if s.t.misbehaved(s, err, false) {
+				return err
+			}
+			continue
+		}
+		switch m := m.(type) {
+		case *Goodbye:
+			return fmt.Errorf("peer %s said goodbye (code %d): %s", s.addr, m.Code, m.Reason)
+		case *Hello:
+			err := fmt.Errorf("%w: repeated Hello", ErrMalformed)
+			if s.t.misbehaved(s, err, false) {
+				return err
+			}
+			continue
+		}
+		h.HandleMessage(s.addr, m)
+	}
+}
+
+// misbehaved records a malformed frame from s's peer and bans the peer once it
+// passes the limit. fatal frames (oversized, bad length prefix) end the session
+// regardless. It reports whether the session must end.
+func (t *Transport) misbehaved(s *session, cause error, fatal bool) bool {
+	lim := t.cfg.Limits
+	if t.bans.recordMalformed(s.id, lim.MaxMalformed, lim.MalformedWindow) {
+		t.banSession(s, fmt.Errorf("more than %d malformed frames in %s, last: %w", lim.MaxMalformed, lim.MalformedWindow, cause))
+		return true
+	}
+	t.log.Warn("malformed frame", "peer", s.addr, "err", cause)
+	if fatal {
+		s.close(cause, &Goodbye{Reason: "malformed frame: " + cause.Error()})
+	}
+	return fatal
+}
+
+// banSession bans the peer, tells it why, and drops all its connections.
+func (t *Transport) banSession(s *session, cause error) {
+	t.bans.ban(s.id, t.cfg.Limits.BanDuration)
+	t.log.Warn("peer banned", "peer", s.addr, "id", s.id, "for", t.cfg.Limits.BanDuration, "reason", cause)
+	s.close(cause, &Goodbye{Reason: "banned: " + cause.Error()})
+	id := s.id
+	t.goTracked(func() {
+		// Let the writer deliver the goodbye before the connection goes.
+		<-s.writerDone
+		t.host.Network().ClosePeer(id)
+	})
+}
