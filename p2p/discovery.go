@@ -146,4 +146,3 @@ func (n mdnsNotifee) HandlePeerFound(info peer.AddrInfo) {
 	}
 	n.t.connectInBackground(info)
 }
-
