@@ -23,6 +23,8 @@ type Options struct {
 	Logger *slog.Logger
 
 	schema schema // tests substitute a schema to exercise versions and migrations
+	// wrapStorage lets tests inject I/O faults and stalls beneath leveldb.
+	wrapStorage func(storage.Storage) storage.Storage
 }
 
 // Store is the node's persistent state in one leveldb directory. Reads go straight to
@@ -54,7 +56,11 @@ func Open(path string, o Options) (*Store, error) {
 	if err != nil {
 		return nil, translateOpenError(path, err)
 	}
-	stor := &loggingStorage{Storage: fs}
+	var base storage.Storage = fs
+	if o.wrapStorage != nil {
+		base = o.wrapStorage(fs)
+	}
+	stor := &loggingStorage{Storage: base}
 	db, err := leveldb.Open(stor, leveldbOptions(o))
 	if err != nil {
 		stor.Close()
