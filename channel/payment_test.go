@@ -308,7 +308,7 @@ func highS(sig Signature) Signature {
 	s := new(big.Int).SetBytes(sig[32:64])
 	s.Sub(n, s)
 	s.FillBytes(sig[32:64])
-	sig[64] ^= 1 // 27 <-> 28
+	sig[64] = 27 + 28 - sig[64]
 	return sig
 }
 
