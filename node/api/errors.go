@@ -1,0 +1,107 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/sluicepay/sluice/channel"
+)
+
+// Stable JSON-RPC error codes. They are part of the API: never renumber, only append.
+// docs/api.md carries the same table for wallet authors.
+const (
+	CodeInvalidParams    = -32602 // the JSON-RPC 2.0 standard code; also used for our own validation
+	CodeInternal         = -32603 // the JSON-RPC 2.0 standard code
+	CodeUnauthorized     = -32001 // missing or wrong bearer token (HTTP 401)
+	CodeUnknownChannel   = -32010
+	CodeChannelNotOpen   = -32011 // closing, settled, or a cooperative settlement is already signed
+	CodeOverdraft        = -32012 // the amount exceeds the spendable balance
+	CodePeerUnreachable  = -32013
+	CodeRateLimited      = -32014
+	CodeRiskDeclined     = -32015
+	CodeNotParticipant   = -32016
+	CodeRejectedByPeer   = -32017 // the peer refused (bad signature, stale nonce, wrong domain...)
+	CodeChainFailure     = -32018 // the chain rejected or failed a transaction
+	CodeTimeout          = -32019 // the operation did not finish before its deadline
+	CodeChallengePending = -32020 // settle before the challenge period is over
+)
+
+// Error is a JSON-RPC error with a stable code, a human message and a stable machine
+// "kind" in its data, so clients can branch without parsing messages.
+type Error struct {
+	Code    int
+	Kind    string
+	Message string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// ErrorCode implements rpc.Error.
+func (e *Error) ErrorCode() int { return e.Code }
+
+// ErrorData implements rpc.DataError.
+func (e *Error) ErrorData() any { return map[string]string{"kind": e.Kind} }
+
+func invalidParams(format string, args ...any) *Error {
+	return &Error{Code: CodeInvalidParams, Kind: "invalid_params", Message: "invalid params: " + fmt.Sprintf(format, args...)}
+}
+
+// ErrUnauthorized is what the server answers, and the client reports, for a request
+// without the right bearer token.
+var ErrUnauthorized = &Error{
+	Code:    CodeUnauthorized,
+	Kind:    "unauthorized",
+	Message: "unauthorized: missing or wrong bearer token (see <datadir>/api.token)",
+}
+
+// errorClass maps a sentinel to its stable code and kind. The first match wins, so more
+// specific sentinels come first.
+type errorClass struct {
+	sentinel error
+	code     int
+	kind     string
+}
+
+// classes holds every sentinel the node's methods are known to wrap. Anything else is
+// reported as internal, with its message, because this API is for the node's own operator.
+var classes = []errorClass{
+	{channel.ErrUnknownChannel, CodeUnknownChannel, "unknown_channel"},
+	{channel.ErrChannelNotOpen, CodeChannelNotOpen, "channel_not_open"},
+	{channel.ErrSettlementSigned, CodeChannelNotOpen, "channel_not_open"},
+	{channel.ErrOverdraft, CodeOverdraft, "overdraft"},
+	{channel.ErrRateLimited, CodeRateLimited, "rate_limited"},
+	{channel.ErrRiskDeclined, CodeRiskDeclined, "risk_declined"},
+	{channel.ErrNotParticipant, CodeNotParticipant, "not_participant"},
+	{channel.ErrInvalidAmount, CodeInvalidParams, "invalid_params"},
+	{channel.ErrAmountTooLarge, CodeInvalidParams, "invalid_params"},
+	{channel.ErrInvalidParams, CodeInvalidParams, "invalid_params"},
+	{channel.ErrBadSignature, CodeRejectedByPeer, "rejected_by_peer"},
+	{channel.ErrWrongSigner, CodeRejectedByPeer, "rejected_by_peer"},
+	{channel.ErrStaleNonce, CodeRejectedByPeer, "rejected_by_peer"},
+	{channel.ErrNonceGap, CodeRejectedByPeer, "rejected_by_peer"},
+	{channel.ErrNotIncreasing, CodeRejectedByPeer, "rejected_by_peer"},
+	{channel.ErrWrongDomain, CodeRejectedByPeer, "rejected_by_peer"},
+	{channel.ErrWrongChannel, CodeRejectedByPeer, "rejected_by_peer"},
+	{channel.ErrMalformed, CodeRejectedByPeer, "rejected_by_peer"},
+	{channel.ErrRejected, CodeRejectedByPeer, "rejected_by_peer"},
+	{context.DeadlineExceeded, CodeTimeout, "timeout"},
+}
+
+// toRPCError turns a backend error into a stable rpc.Error. It keeps the backend's message,
+// which names the failing thing ("pay 0xab..: insufficient balance"), and adds the code.
+func toRPCError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var apiErr *Error
+	if errors.As(err, &apiErr) {
+		return apiErr
+	}
+	for _, c := range classes {
+		if errors.Is(err, c.sentinel) {
+			return &Error{Code: c.code, Kind: c.kind, Message: err.Error()}
+		}
+	}
+	return &Error{Code: CodeInternal, Kind: "internal", Message: "internal error: " + err.Error()}
+}

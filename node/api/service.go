@@ -1,0 +1,232 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/node"
+)
+
+// Limits the API enforces before anything reaches the node.
+const (
+	maxMemoBytes       = 256
+	maxPageLimit       = 1000
+	maxChallengePeriod = 30 * 24 * time.Hour // the contract's MAX_CHALLENGE_PERIOD
+	maxPeerChars       = 512
+)
+
+// service holds the request/response methods of the "sluice" namespace. go-ethereum's rpc
+// package exposes each exported method as sluice_<lowerCamelName>.
+type service struct {
+	b Backend
+}
+
+// OpenChannelArgs are the parameters of sluice_openChannel.
+type OpenChannelArgs struct {
+	Peer            string          `json:"peer"`            // multiaddr ending in /p2p/<id>, or the 0x address of a known peer
+	Token           *common.Address `json:"token,omitempty"` // absent or 0x0 = ETH
+	Deposit         Amount          `json:"deposit"`
+	ChallengePeriod uint64          `json:"challengePeriod,omitempty"` // seconds; 0 = the node's default
+}
+
+// PayArgs are the parameters of sluice_pay.
+type PayArgs struct {
+	Channel   *ChannelID `json:"channel"`
+	Amount    Amount     `json:"amount"`
+	PaymentID *PaymentID `json:"paymentId,omitempty"` // idempotency key; absent = the node picks one
+	Memo      string     `json:"memo,omitempty"`
+}
+
+// ChannelsArgs filter sluice_channels; every field is optional.
+type ChannelsArgs struct {
+	Status string          `json:"status,omitempty"` // open, closing, settled; empty or "any" = all
+	Peer   *common.Address `json:"peer,omitempty"`
+}
+
+// PaymentsArgs page through sluice_payments; every field is optional.
+type PaymentsArgs struct {
+	Channel *ChannelID `json:"channel,omitempty"`
+	Cursor  string     `json:"cursor,omitempty"`
+	Limit   int        `json:"limit,omitempty"` // 0 = 100, at most 1000
+}
+
+// NodeInfo describes the node.
+func (s *service) NodeInfo(ctx context.Context) (NodeInfo, error) {
+	v, err := s.b.Info(ctx)
+	if err != nil {
+		return NodeInfo{}, toRPCError(err)
+	}
+	return nodeInfoJSON(v), nil
+}
+
+// OpenChannel opens a channel with a peer and locks our deposit in it.
+func (s *service) OpenChannel(ctx context.Context, args OpenChannelArgs) (Channel, error) {
+	peer := strings.TrimSpace(args.Peer)
+	if peer == "" {
+		return Channel{}, invalidParams("peer is required (a multiaddr ending in /p2p/<id>, or a known peer's 0x address)")
+	}
+	if len(peer) > maxPeerChars {
+		return Channel{}, invalidParams("peer is %d characters long; at most %d", len(peer), maxPeerChars)
+	}
+	deposit, err := requirePositive("deposit", args.Deposit)
+	if err != nil {
+		return Channel{}, err
+	}
+	period := time.Duration(args.ChallengePeriod) * time.Second
+	if args.ChallengePeriod > uint64(maxChallengePeriod/time.Second) {
+		return Channel{}, invalidParams("challengePeriod %d s exceeds the contract maximum of %d s (30 days)", args.ChallengePeriod, uint64(maxChallengePeriod/time.Second))
+	}
+	req := node.OpenRequest{Peer: peer, Deposit: deposit, ChallengePeriod: period}
+	if args.Token != nil {
+		req.Token = *args.Token
+	}
+	v, err := s.b.OpenChannel(ctx, req)
+	if err != nil {
+		return Channel{}, toRPCError(err)
+	}
+	return channelJSON(v), nil
+}
+
+// Deposit tops up our side of an open channel.
+func (s *service) Deposit(ctx context.Context, id ChannelID, amount Amount) (TxResult, error) {
+	v, err := requirePositive("amount", amount)
+	if err != nil {
+		return TxResult{}, err
+	}
+	res, err := s.b.Deposit(ctx, channel.ID(id), v)
+	if err != nil {
+		return TxResult{}, toRPCError(err)
+	}
+	return txJSON(res), nil
+}
+
+// Withdraw takes amount out of our side of an open channel, co-signed by the peer.
+func (s *service) Withdraw(ctx context.Context, id ChannelID, amount Amount) (TxResult, error) {
+	v, err := requirePositive("amount", amount)
+	if err != nil {
+		return TxResult{}, err
+	}
+	res, err := s.b.Withdraw(ctx, channel.ID(id), v)
+	if err != nil {
+		return TxResult{}, toRPCError(err)
+	}
+	return txJSON(res), nil
+}
+
+// Pay pays over a channel and returns once the peer acknowledged the durable proof.
+func (s *service) Pay(ctx context.Context, args PayArgs) (Payment, error) {
+	if args.Channel == nil {
+		return Payment{}, invalidParams("channel is required")
+	}
+	amount, err := requirePositive("amount", args.Amount)
+	if err != nil {
+		return Payment{}, err
+	}
+	if len(args.Memo) > maxMemoBytes {
+		return Payment{}, invalidParams("memo is %d bytes; at most %d", len(args.Memo), maxMemoBytes)
+	}
+	req := node.PayRequest{Channel: channel.ID(*args.Channel), Amount: amount, Memo: args.Memo}
+	if args.PaymentID != nil {
+		req.PaymentID = *args.PaymentID
+	}
+	v, err := s.b.Pay(ctx, req)
+	if err != nil {
+		return Payment{}, toRPCError(err)
+	}
+	return paymentJSON(v), nil
+}
+
+// Channels lists channels, optionally filtered by status and peer.
+func (s *service) Channels(ctx context.Context, args *ChannelsArgs) ([]Channel, error) {
+	var filter node.ChannelFilter
+	if args != nil {
+		st, err := ParseStatus(args.Status)
+		if err != nil {
+			return nil, invalidParams("%v", err)
+		}
+		filter.Status = st
+		if args.Peer != nil {
+			filter.Peer = *args.Peer
+		}
+	}
+	views, err := s.b.Channels(ctx, filter)
+	if err != nil {
+		return nil, toRPCError(err)
+	}
+	out := make([]Channel, 0, len(views))
+	for _, v := range views {
+		out = append(out, channelJSON(v))
+	}
+	return out, nil
+}
+
+// Channel shows one channel, with its EIP-712 domain and the latest proofs.
+func (s *service) Channel(ctx context.Context, id ChannelID) (Channel, error) {
+	v, err := s.b.Channel(ctx, channel.ID(id))
+	if err != nil {
+		return Channel{}, toRPCError(err)
+	}
+	return channelJSON(v), nil
+}
+
+// Payments pages through the payment log, oldest first, each with its signed proof.
+func (s *service) Payments(ctx context.Context, args *PaymentsArgs) (PaymentPage, error) {
+	var q node.PaymentQuery
+	if args != nil {
+		if args.Limit < 0 || args.Limit > maxPageLimit {
+			return PaymentPage{}, invalidParams("limit %d is out of range 0..%d", args.Limit, maxPageLimit)
+		}
+		q.Limit = args.Limit
+		q.Cursor = args.Cursor
+		if args.Channel != nil {
+			q.Channel = channel.ID(*args.Channel)
+		}
+	}
+	page, err := s.b.Payments(ctx, q)
+	if err != nil {
+		return PaymentPage{}, toRPCError(err)
+	}
+	out := PaymentPage{Payments: make([]Payment, 0, len(page.Payments)), Next: page.Next}
+	for _, p := range page.Payments {
+		out.Payments = append(out.Payments, paymentJSON(p))
+	}
+	return out, nil
+}
+
+// CloseChannel closes cooperatively, or unilaterally when force is true.
+func (s *service) CloseChannel(ctx context.Context, id ChannelID, force *bool) (CloseResult, error) {
+	res, err := s.b.CloseChannel(ctx, channel.ID(id), force != nil && *force)
+	if err != nil {
+		return CloseResult{}, toRPCError(err)
+	}
+	return closeJSON(res), nil
+}
+
+// Settle pays out a unilaterally closed channel once its challenge period is over.
+func (s *service) Settle(ctx context.Context, id ChannelID) (TxResult, error) {
+	res, err := s.b.Settle(ctx, channel.ID(id))
+	if err != nil {
+		return TxResult{}, toRPCError(err)
+	}
+	return txJSON(res), nil
+}
+
+// ParseStatus reads a channel status filter: open, closing, settled, or ""/"any" for all.
+func ParseStatus(s string) (channel.Status, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "any", "all":
+		return channel.StatusNone, nil
+	case "open":
+		return channel.StatusOpen, nil
+	case "closing":
+		return channel.StatusClosing, nil
+	case "settled":
+		return channel.StatusSettled, nil
+	}
+	return channel.StatusNone, fmt.Errorf("status %q is not one of open, closing, settled, any", truncate(s))
+}
