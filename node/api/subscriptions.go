@@ -19,7 +19,7 @@ const subscriptionBuffer = 256
 // Payments list method and a Payments subscription on one receiver.
 type subscriptions struct {
 	b    Backend
-	quit <-chan struct{}  // closed when the server stops
+	quit <-chan struct{} // closed when the server stops
 	wg   *sync.WaitGroup // counts forwarding goroutines so Stop can wait for them
 }
 
