@@ -31,30 +31,20 @@ func ParseAmount(s string) (*big.Int, error) {
 	case strings.HasPrefix(s, "+"):
 		return nil, fmt.Errorf("amount %q has a sign; write digits only", s)
 	}
-	var (
-		v  = new(big.Int)
-		ok bool
-	)
+	v := new(big.Int)
 	if strings.HasPrefix(s, "0x") || strings.HasPrefix(s, "0X") {
 		digits := s[2:]
 		if digits == "" {
 			return nil, fmt.Errorf("amount %q has no hex digits after 0x", s)
 		}
-		_, ok = v.SetString(digits, 16)
-		if !ok {
+		if _, ok := v.SetString(digits, 16); !ok {
 			return nil, fmt.Errorf("amount %q is not valid hex", s)
 		}
 	} else {
-		if strings.ContainsAny(s, ".,") {
-			return nil, fmt.Errorf("amount %q is fractional; amounts are whole numbers in the token's smallest unit (wei for ETH)", s)
+		if !allDigits(s) {
+			return nil, fmt.Errorf("amount %q %s", s, whyNotDecimal(s))
 		}
-		if strings.ContainsAny(s, "eE") {
-			return nil, fmt.Errorf("amount %q uses an exponent; write all the digits", s)
-		}
-		_, ok = v.SetString(s, 10)
-		if !ok {
-			return nil, fmt.Errorf("amount %q is not a decimal integer or 0x-prefixed hex", s)
-		}
+		v.SetString(s, 10)
 	}
 	if v.Cmp(channel.MaxAmount()) > 0 {
 		return nil, fmt.Errorf("amount %s exceeds the maximum 2^128-1", s)
@@ -133,4 +123,30 @@ func requirePositive(field string, a Amount) (*big.Int, error) {
 		return nil, invalidParams("%s must be greater than zero", field)
 	}
 	return a.Big(), nil
+}
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// whyNotDecimal explains the common ways people write amounts that are not integers.
+func whyNotDecimal(s string) string {
+	mantissa, exp, hasExp := strings.Cut(strings.ToLower(s), "e")
+	mantissa = strings.NewReplacer(".", "", ",", "", "_", "").Replace(mantissa)
+	exp = strings.TrimLeft(exp, "+-")
+	switch {
+	case hasExp && allDigits(mantissa) && allDigits(exp):
+		return "uses an exponent; write all the digits"
+	case allDigits(mantissa) && strings.Contains(s, ","):
+		return "contains a separator; write digits only"
+	case allDigits(mantissa) && strings.Contains(s, "."):
+		return "is fractional; amounts are whole numbers in the token's smallest unit (wei for ETH)"
+	default:
+		return "is not a decimal integer or 0x-prefixed hex"
+	}
 }
