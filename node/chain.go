@@ -1,0 +1,130 @@
+package node
+
+import (
+	"context"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/sluicepay/sluice/channel"
+)
+
+// Chain is what the node needs from the SluiceChannels contract and its chain. The node
+// declares it here, where it is consumed, so the dispute logic can be tested against any
+// backend; chain_contracts.go adapts the contracts package to it.
+type Chain interface {
+	Domain() channel.Domain
+	// Head is the latest block number and its timestamp (unix seconds): chain time, the
+	// clock challenge periods run on.
+	Head(ctx context.Context) (number, time uint64, err error)
+	BlockTime(ctx context.Context, number uint64) (uint64, error)
+	// Events returns the contract's events in blocks [from, to], in chain order.
+	Events(ctx context.Context, from, to uint64) ([]ChainEvent, error)
+	// Channel reads the contract's view of a channel (StatusNone when unknown).
+	Channel(ctx context.Context, id channel.ID) (OnChainChannel, error)
+
+	// Prepare signs the transaction for call without broadcasting it, so the node can
+	// persist it before it exists anywhere else and re-broadcast the same bytes after a crash.
+	Prepare(ctx context.Context, call ChainCall) (SignedTx, error)
+	// Broadcast sends a prepared transaction; sending one the chain already knows is not an error.
+	Broadcast(ctx context.Context, tx SignedTx) error
+	// Wait blocks until tx is mined and reports its receipt; a reverted transaction is an
+	// error naming the contract's custom error.
+	Wait(ctx context.Context, tx SignedTx) (Receipt, error)
+	Close() error
+}
+
+// Receipt is a mined transaction with the contract events it emitted.
+type Receipt struct {
+	TxResult
+	Events []ChainEvent
+}
+
+// CallKind names a contract write.
+type CallKind string
+
+const (
+	CallOpen             CallKind = "open"
+	CallDeposit          CallKind = "deposit"
+	CallWithdraw         CallKind = "withdraw"
+	CallCloseCooperative CallKind = "closeCooperative"
+	CallClose            CallKind = "close"
+	CallUpdateProof      CallKind = "updateProof"
+	CallSettle           CallKind = "settle"
+)
+
+// ChainCall is one contract write with its arguments; fields a kind does not use stay zero.
+type ChainCall struct {
+	Kind            CallKind
+	Channel         channel.ID
+	Partner         common.Address // open
+	Participant     common.Address // deposit, withdraw
+	Token           common.Address // open
+	Amount          *big.Int       // open, deposit (ETH value sent with it)
+	ChallengePeriod uint64         // open
+	Withdrawal      channel.Withdrawal
+	Settlement      channel.Settlement
+	Proof           channel.SignedProof // close, updateProof
+	Sigs            [2]channel.Signature
+}
+
+// SignedTx is a transaction ready to broadcast.
+type SignedTx struct {
+	Hash common.Hash
+	Raw  []byte
+}
+
+// EventKind names a contract event the node acts on.
+type EventKind uint8
+
+const (
+	EventOpened EventKind = iota + 1
+	EventDeposited
+	EventWithdrawn
+	EventClosed
+	EventProofUpdated
+	EventSettled
+)
+
+var eventKindNames = [...]string{"", "opened", "deposited", "withdrawn", "closed", "proof_updated", "settled"}
+
+func (k EventKind) String() string {
+	if int(k) < len(eventKindNames) {
+		return eventKindNames[k]
+	}
+	return "unknown"
+}
+
+// ChainEvent is one decoded contract event. Fields an event kind does not carry stay zero.
+type ChainEvent struct {
+	Kind     EventKind
+	Channel  channel.ID
+	Block    uint64
+	LogIndex uint
+	TxHash   common.Hash
+
+	A, B            common.Address // opened
+	Token           common.Address // opened
+	ChallengePeriod uint64         // opened
+	Participant     common.Address // deposited, withdrawn; closer for closed; signer for proof_updated
+	Amount          *big.Int       // opened (deposit), deposited, withdrawn
+	Total           *big.Int       // deposited: total deposit; withdrawn: total withdrawn
+	Nonce           uint64         // closed, proof_updated
+	Transferred     *big.Int       // closed, proof_updated
+	SettleAfter     uint64         // closed
+	Balances        [2]*big.Int    // settled
+	Cooperative     bool           // settled
+}
+
+// OnChainChannel is the contract's ChannelView.
+type OnChainChannel struct {
+	Participants    [2]common.Address
+	Token           common.Address
+	Status          channel.Status
+	ChallengePeriod uint64
+	SettleAfter     uint64
+	Deposit         [2]*big.Int
+	Withdrawn       [2]*big.Int
+	Nonce           [2]uint64   // best proof seen on chain, per signer
+	Transferred     [2]*big.Int // per signer
+}

@@ -1,0 +1,104 @@
+package node
+
+import (
+	"crypto/ecdsa"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Config assembles a node. Exactly one of ChainURL and ChainBackend names the chain.
+type Config struct {
+	DataDir string
+	// Key is the node's secp256k1 identity: its Ethereum address on chain and its libp2p
+	// identity on the wire. It is never logged.
+	Key *ecdsa.PrivateKey
+
+	ListenAddrs []string // multiaddrs, e.g. /ip4/127.0.0.1/tcp/0
+	StaticPeers []string // multiaddrs ending in /p2p/<id>, dialled at Start and kept connected
+
+	ChainURL     string       // JSON-RPC URL of the chain
+	ChainBackend ChainBackend // an injected in-process backend (the devchain's client)
+	Contract     common.Address
+
+	// Confirmations is how many blocks an event must be buried under before the watcher
+	// acts on it. 0 acts on the head block (dev chains).
+	Confirmations uint64
+	// PollInterval is how often the watcher asks for a new head.
+	PollInterval time.Duration
+	// DefaultChallengePeriod applies when an OpenRequest leaves it zero.
+	DefaultChallengePeriod time.Duration
+
+	// PipelineWindow bounds unacknowledged proofs per channel. Proofs are cumulative, so a
+	// wider window costs the payee nothing; it bounds what a lost connection must resend.
+	PipelineWindow int
+	// CommitMaxBatch and CommitMaxDelay shape group commit: one fsync covers up to
+	// CommitMaxBatch writes, and a lone write waits at most CommitMaxDelay for company.
+	CommitMaxBatch int
+	CommitMaxDelay time.Duration
+	// NoSync skips fsync. Only benchmarks comparing against fsync may set it; the durability
+	// rule (DESIGN §5) does not hold without fsync.
+	NoSync bool
+
+	Logger  *slog.Logger
+	Metrics *prometheus.Registry
+}
+
+// Defaults fill what a Config leaves zero.
+const (
+	DefaultPipelineWindow  = 256
+	DefaultCommitMaxBatch  = 1024
+	DefaultCommitMaxDelay  = 0 // fsync as soon as the previous one is done: natural batching
+	DefaultPollInterval    = time.Second
+	DefaultChallengePeriod = 24 * time.Hour
+)
+
+func (c *Config) withDefaults() Config {
+	out := *c
+	if out.PipelineWindow <= 0 {
+		out.PipelineWindow = DefaultPipelineWindow
+	}
+	if out.CommitMaxBatch <= 0 {
+		out.CommitMaxBatch = DefaultCommitMaxBatch
+	}
+	if out.PollInterval <= 0 {
+		out.PollInterval = DefaultPollInterval
+	}
+	if out.DefaultChallengePeriod <= 0 {
+		out.DefaultChallengePeriod = DefaultChallengePeriod
+	}
+	if out.Logger == nil {
+		out.Logger = slog.New(slog.DiscardHandler)
+	}
+	if out.Metrics == nil {
+		out.Metrics = prometheus.NewRegistry()
+	}
+	return out
+}
+
+func (c *Config) validate() error {
+	var errs []error
+	if c.DataDir == "" {
+		errs = append(errs, errors.New("config: DataDir is empty"))
+	}
+	if c.Key == nil || c.Key.D == nil {
+		errs = append(errs, errors.New("config: Key is missing"))
+	}
+	switch {
+	case c.ChainURL == "" && c.ChainBackend == nil:
+		errs = append(errs, errors.New("config: neither ChainURL nor ChainBackend is set"))
+	case c.ChainURL != "" && c.ChainBackend != nil:
+		errs = append(errs, errors.New("config: both ChainURL and ChainBackend are set; choose one"))
+	}
+	if c.Contract == (common.Address{}) {
+		errs = append(errs, errors.New("config: Contract address is zero"))
+	}
+	if c.PipelineWindow > 1<<16 {
+		errs = append(errs, fmt.Errorf("config: PipelineWindow %d exceeds %d", c.PipelineWindow, 1<<16))
+	}
+	return errors.Join(errs...)
+}

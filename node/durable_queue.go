@@ -1,0 +1,143 @@
+package node
+
+import (
+	"context"
+	"sync"
+
+	"github.com/sluicepay/sluice/store"
+)
+
+// afterKind is what to do once a queued write is durable.
+type afterKind uint8
+
+const (
+	afterSendPay afterKind = iota + 1 // send our Pay to the peer
+	afterSendAck                      // acknowledge the peer's proof
+	afterSignal                       // close a channel (non-payment writes that want ordering)
+)
+
+// afterCommit is a side effect that must not happen before its write is on disk. They are
+// kept as plain values, not closures, so the payment path allocates nothing for them.
+type afterCommit struct {
+	kind  afterKind
+	ch    *liveChannel
+	nonce uint64
+	pay   *outgoingPayment
+	done  chan error
+}
+
+// durableQueue is the node's write path for ordered, durable side effects. Writers fill
+// the current group under their channel's lock (so one channel's writes are queued in
+// nonce order); one goroutine commits a group with a single fsync while the next group
+// fills, then performs the group's side effects in queue order. That order is what lets a
+// payer pipeline proofs: Pay n is always sent before Pay n+1, and only once it is durable.
+type durableQueue struct {
+	commit  func(context.Context, *store.Batch) error
+	perform func(groupSeq uint64, a []afterCommit, err error)
+	maxOps  int
+
+	mu      sync.Mutex
+	cur     *durableGroup
+	spare   *durableGroup
+	full    *sync.Cond // writers wait here while the current group is at maxOps
+	closed  bool
+	wake    chan struct{}
+	stopped chan struct{}
+}
+
+type durableGroup struct {
+	batch store.Batch
+	after []afterCommit
+}
+
+func newDurableQueue(commit func(context.Context, *store.Batch) error, perform func(uint64, []afterCommit, error), maxOps int) *durableQueue {
+	q := &durableQueue{
+		commit:  commit,
+		perform: perform,
+		maxOps:  maxOps,
+		cur:     new(durableGroup),
+		spare:   new(durableGroup),
+		wake:    make(chan struct{}, 1),
+		stopped: make(chan struct{}),
+	}
+	q.full = sync.NewCond(&q.mu)
+	return q
+}
+
+// enqueue adds writes (fill) and a side effect to the current group. fill runs under the
+// queue's lock and must only Put into the batch. It reports errQueueClosed after stop.
+func (q *durableQueue) enqueue(fill func(*store.Batch) error, a afterCommit) error {
+	q.mu.Lock()
+	for !q.closed && len(q.cur.after) >= q.maxOps {
+		q.full.Wait()
+	}
+	if q.closed {
+		q.mu.Unlock()
+		return errQueueClosed
+	}
+	if fill != nil {
+		if err := fill(&q.cur.batch); err != nil {
+			// A failed Put poisons the whole batch; rebuild it without this writer is not
+			// possible, so fail loudly: this is a bug in the caller's record, not input.
+			q.mu.Unlock()
+			return err
+		}
+	}
+	q.cur.after = append(q.cur.after, a)
+	q.mu.Unlock()
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+	return nil
+}
+
+// run commits groups until ctx ends, then fails whatever is still queued.
+func (q *durableQueue) run(ctx context.Context) {
+	defer close(q.stopped)
+	var seq uint64
+	for {
+		select {
+		case <-ctx.Done():
+			q.drain()
+			return
+		case <-q.wake:
+		}
+		for {
+			q.mu.Lock()
+			g := q.cur
+			if len(g.after) == 0 {
+				q.mu.Unlock()
+				break
+			}
+			q.cur, q.spare = q.spare, nil
+			q.full.Broadcast()
+			q.mu.Unlock()
+
+			seq++
+			err := g.batch.Err()
+			if err == nil {
+				err = q.commit(ctx, &g.batch)
+			}
+			q.perform(seq, g.after, err)
+			clear(g.after)
+			g.after = g.after[:0]
+			g.batch.Reset()
+			q.mu.Lock()
+			q.spare = g
+			q.mu.Unlock()
+		}
+	}
+}
+
+func (q *durableQueue) drain() {
+	q.mu.Lock()
+	q.closed = true
+	g := q.cur
+	q.cur = new(durableGroup)
+	q.full.Broadcast()
+	q.mu.Unlock()
+	if len(g.after) > 0 {
+		q.perform(0, g.after, errQueueClosed)
+	}
+}

@@ -1,0 +1,224 @@
+package node
+
+import (
+	"math/big"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/p2p"
+	"github.com/sluicepay/sluice/store"
+)
+
+// The node is the transport's p2p.Handler. Calls for one peer arrive in order from that
+// peer's reader goroutine, which is what keeps a channel's incoming proofs ordered.
+
+// PeerConnected sends Sync for every channel shared with the peer, so both ends converge
+// on the latest proofs after any loss.
+func (n *Node) PeerConnected(peer common.Address) {
+	n.metrics.peers.Inc()
+	n.log.Info("peer connected", "peer", peer)
+	n.chans.Range(func(_, v any) bool {
+		lc := v.(*liveChannel)
+		if lc.peer == peer {
+			n.sendSync(lc)
+		}
+		return true
+	})
+}
+
+// PeerDisconnected only counts: pending payments stay pending, Sync finishes them.
+func (n *Node) PeerDisconnected(peer common.Address) {
+	n.metrics.peers.Dec()
+	n.log.Info("peer disconnected", "peer", peer)
+}
+
+// HandleMessage dispatches one message from a peer. Nothing a peer sends can panic the
+// node: every message is checked against the channel it names and the peer it came from.
+func (n *Node) HandleMessage(from common.Address, msg p2p.Message) {
+	switch m := msg.(type) {
+	case *p2p.Pay:
+		n.onPay(from, m)
+	case *p2p.Ack:
+		if lc := n.peerChannel(from, m.Channel); lc != nil {
+			n.onAck(lc, m.Nonce)
+		}
+	case *p2p.Reject:
+		if lc := n.peerChannel(from, m.Channel); lc != nil {
+			n.onReject(lc, m)
+		}
+	case *p2p.Sync:
+		if lc := n.peerChannel(from, m.Channel); lc != nil {
+			n.onSync(lc, m)
+		}
+	case *p2p.CloseRequest:
+		n.onCloseRequest(from, m)
+	case *p2p.CloseAccept:
+		n.onCloseAccept(from, m)
+	case *p2p.WithdrawRequest:
+		n.onWithdrawRequest(from, m)
+	case *p2p.WithdrawAccept:
+		n.onWithdrawAccept(from, m)
+	default:
+		n.log.Debug("ignored message", "peer", from, "type", msg.Type())
+	}
+}
+
+// peerChannel returns the channel only if from is its partner.
+func (n *Node) peerChannel(from common.Address, id channel.ID) *liveChannel {
+	lc := n.channel(id)
+	if lc == nil || lc.peer != from {
+		return nil
+	}
+	return lc
+}
+
+func (n *Node) reject(to common.Address, ch channel.ID, nonce uint64, err error) {
+	code := channel.Code(err)
+	n.metrics.rejects.WithLabelValues(rejectLabel(code)).Inc()
+	n.log.Debug("rejecting proof", "peer", to, "channel", ch, "nonce", nonce, "code", code, "err", err)
+	_ = n.transport.Send(n.ctx, to, &p2p.Reject{Channel: ch, Nonce: nonce, Code: code, Reason: truncate(err.Error(), p2p.MaxReasonSize)})
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// onPay applies the payee's rule. The proof is applied in memory at once, so the next
+// pipelined proof validates against it, but the Ack leaves only after the durable queue
+// stored it.
+func (n *Node) onPay(from common.Address, m *p2p.Pay) {
+	lc := n.peerChannel(from, m.Proof.Channel)
+	if lc == nil {
+		n.reject(from, m.Proof.Channel, m.Proof.Nonce, channel.ErrUnknownChannel)
+		return
+	}
+	n.acceptProof(lc, m.Proof, store.PaymentID(m.PaymentID), m.Memo, false)
+}
+
+// acceptProof validates and applies a proof from the partner; sync allows a nonce gap
+// (a re-sent latest proof covers the ones we never saw).
+func (n *Node) acceptProof(lc *liveChannel, proof channel.SignedProof, id store.PaymentID, memo []byte, sync bool) {
+	them := lc.us.Other()
+	lc.mu.Lock()
+	var (
+		outcome channel.Outcome
+		err     error
+	)
+	if sync {
+		outcome, err = lc.st.ValidateSync(them, proof)
+		if err == nil && outcome == channel.OutcomeNew {
+			err = lc.st.CommitProof(them, proof)
+		}
+	} else {
+		outcome, err = lc.st.ApplyIncoming(them, proof)
+	}
+	if err != nil {
+		lc.mu.Unlock()
+		n.reject(lc.peer, lc.id, proof.Nonce, err)
+		return
+	}
+	if outcome == channel.OutcomeRepeat {
+		// Still through the queue: the first copy may not be on disk yet.
+		qerr := n.durable.enqueue(nil, afterCommit{kind: afterSendAck, ch: lc, nonce: proof.Nonce})
+		lc.mu.Unlock()
+		if qerr != nil {
+			n.log.Debug("ack not queued", "channel", lc.id, "err", qerr)
+		}
+		return
+	}
+	amount := new(big.Int).Sub(proof.Transferred, lc.received)
+	lc.received.Set(proof.Transferred)
+	lc.payments++
+	if id == (store.PaymentID{}) {
+		id = derivedPaymentID(lc.id, proof.Nonce)
+	}
+	rec := store.PaymentRecord{
+		ID: id, Channel: lc.id, Direction: store.Incoming, Nonce: proof.Nonce,
+		Amount: amount, Transferred: proof.Transferred, Time: time.Now(), Memo: string(memo),
+	}
+	fill := func(b *store.Batch) error {
+		if err := b.PutProof(them, &proof); err != nil {
+			return err
+		}
+		return b.PutPayment(&rec)
+	}
+	qerr := n.durable.enqueue(fill, afterCommit{kind: afterSendAck, ch: lc, nonce: proof.Nonce})
+	lc.mu.Unlock()
+	if qerr != nil {
+		n.log.Warn("incoming proof not stored", "channel", lc.id, "nonce", proof.Nonce, "err", qerr)
+		return
+	}
+	n.metrics.observePayment(Incoming, amount, 0)
+	n.subs.publishPayment(PaymentView{
+		PaymentID: id, Channel: lc.id, Direction: Incoming, Amount: amount,
+		Proof: proof, Time: rec.Time, Memo: rec.Memo,
+	})
+}
+
+// derivedPaymentID names a payment the payer gave no id (a proof learnt through Sync).
+func derivedPaymentID(ch channel.ID, nonce uint64) store.PaymentID {
+	var id store.PaymentID
+	copy(id[:8], ch[:8])
+	for i := range 8 {
+		id[8+i] = byte(nonce >> (56 - 8*i))
+	}
+	return id
+}
+
+// onReject fails our pending payments from the rejected nonce on with the peer's reason.
+func (n *Node) onReject(lc *liveChannel, m *p2p.Reject) {
+	err := channel.ErrorForCode(m.Code)
+	if err == nil {
+		err = channel.ErrRejected
+	}
+	rerr := &RejectError{Channel: lc.id, Nonce: m.Nonce, Code: m.Code, Reason: m.Reason, err: err}
+	n.log.Info("peer rejected", "channel", lc.id, "nonce", m.Nonce, "code", m.Code, "reason", m.Reason)
+	if m.Nonce == 0 {
+		// Nonce 0 is never a proof: it refuses a close or withdrawal request.
+		lc.answerRefusal(rerr)
+		return
+	}
+	n.failPending(lc, m.Nonce, rerr)
+}
+
+func (n *Node) sendSync(lc *liveChannel) {
+	lc.mu.Lock()
+	sn := lc.st.Snapshot()
+	lc.mu.Unlock()
+	msg := &p2p.Sync{
+		Channel:  lc.id,
+		Sent:     sn.Sides[lc.us].Sent,
+		Received: sn.Sides[lc.us.Other()].Sent,
+	}
+	for i := range 2 {
+		msg.Deposits[i] = sn.Sides[i].Deposit
+		msg.Withdrawn[i] = sn.Sides[i].Withdrawn
+	}
+	if err := n.transport.Send(n.ctx, lc.peer, msg); err != nil {
+		n.log.Debug("sync not sent", "channel", lc.id, "err", err)
+	}
+}
+
+// onSync converges both ends. The peer's latest proof rides in the Sync itself: a newer
+// one is stored and acknowledged (the payee's side of a lost Pay), an exact repeat is
+// re-acknowledged through the durable queue (a lost Ack), so the payer's pending payments
+// complete only on an Ack sent after the proof was on disk. If the peer holds an older
+// proof of ours than we signed, we answer with our own Sync, which carries it.
+func (n *Node) onSync(lc *liveChannel, m *p2p.Sync) {
+	lc.mu.Lock()
+	theirs := lc.st.Nonce(lc.us.Other())
+	ours := lc.st.Nonce(lc.us)
+	lc.mu.Unlock()
+
+	if m.Sent.Nonce > 0 && m.Sent.Nonce >= theirs {
+		n.acceptProof(lc, m.Sent, store.PaymentID{}, nil, true)
+	}
+	if m.Received.Nonce < ours {
+		n.sendSync(lc)
+	}
+}

@@ -1,0 +1,128 @@
+package node
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/libp2p/go-libp2p/core/peer"
+	ma "github.com/multiformats/go-multiaddr"
+
+	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/p2p"
+)
+
+// OpenChannel opens a channel with a peer and locks our deposit in it. The contract
+// needs nothing from the partner to open, so the opener submits `open` directly (see
+// docs/adr/0006); both ends learn the channel from the ChannelOpened event. The peer is
+// dialled first so that payments can start as soon as the chain confirms.
+func (n *Node) OpenChannel(ctx context.Context, req OpenRequest) (ChannelView, error) {
+	if err := n.usable(); err != nil {
+		return ChannelView{}, err
+	}
+	if req.Deposit == nil || req.Deposit.Sign() < 0 {
+		return ChannelView{}, fmt.Errorf("open channel with %s: deposit %v: %w", req.Peer, req.Deposit, channel.ErrInvalidAmount)
+	}
+	if req.Token != (common.Address{}) {
+		return ChannelView{}, fmt.Errorf("open channel with %s: token %s: ERC-20 channels are not supported by this node yet: %w", req.Peer, req.Token, channel.ErrInvalidParams)
+	}
+	partner, err := n.resolvePeer(ctx, req.Peer)
+	if err != nil {
+		return ChannelView{}, fmt.Errorf("open channel with %s: %w", req.Peer, err)
+	}
+	cp := req.ChallengePeriod
+	if cp <= 0 {
+		cp = n.cfg.DefaultChallengePeriod
+	}
+	call := ChainCall{Kind: CallOpen, Partner: partner, Token: req.Token, Amount: req.Deposit, ChallengePeriod: uint64(cp / time.Second)}
+	rcpt, err := n.ops.submit(ctx, call, true)
+	if err != nil {
+		return ChannelView{}, fmt.Errorf("open channel with %s: %w", partner, err)
+	}
+	var id channel.ID
+	for _, ev := range rcpt.Events {
+		if ev.Kind == EventOpened {
+			id = ev.Channel
+		}
+	}
+	if id == (channel.ID{}) {
+		return ChannelView{}, fmt.Errorf("open channel with %s: transaction %s emitted no ChannelOpened", partner, rcpt.TxHash)
+	}
+	if err := n.waitSynced(ctx, rcpt.Block); err != nil {
+		return ChannelView{}, fmt.Errorf("open channel %s: %w", id, err)
+	}
+	return n.Channel(ctx, id)
+}
+
+// resolvePeer accepts a full multiaddr (dialled now) or the address of a connected peer.
+func (n *Node) resolvePeer(ctx context.Context, s string) (common.Address, error) {
+	if strings.HasPrefix(s, "/") {
+		addr, err := ma.NewMultiaddr(s)
+		if err != nil {
+			return common.Address{}, fmt.Errorf("peer multiaddr %q: %w", s, err)
+		}
+		info, err := peer.AddrInfoFromP2pAddr(addr)
+		if err != nil {
+			return common.Address{}, fmt.Errorf("peer multiaddr %q: %w", s, err)
+		}
+		if err := n.transport.Connect(ctx, *info); err != nil {
+			return common.Address{}, fmt.Errorf("connect %s: %w", s, err)
+		}
+		return p2p.AddressFromPeerID(info.ID)
+	}
+	if !common.IsHexAddress(s) {
+		return common.Address{}, fmt.Errorf("peer %q is neither a multiaddr nor an address", s)
+	}
+	return common.HexToAddress(s), nil
+}
+
+// waitSynced waits until the watcher has processed block.
+func (n *Node) waitSynced(ctx context.Context, block uint64) error {
+	t := time.NewTicker(20 * time.Millisecond)
+	defer t.Stop()
+	for n.synced.Load() < block {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for block %d to be processed: %w", block, ctx.Err())
+		case <-n.ctx.Done():
+			return ErrClosed
+		case <-t.C:
+		}
+	}
+	return nil
+}
+
+// Deposit tops up our side of the channel.
+func (n *Node) Deposit(ctx context.Context, id channel.ID, amount *big.Int) (TxResult, error) {
+	lc := n.channel(id)
+	if lc == nil {
+		return TxResult{}, fmt.Errorf("deposit to channel %s: %w", id, channel.ErrUnknownChannel)
+	}
+	lc.mu.Lock()
+	err := lc.st.ValidateDeposit(lc.us, amount)
+	lc.mu.Unlock()
+	if err != nil {
+		return TxResult{}, fmt.Errorf("deposit to channel %s: %w", id, err)
+	}
+	rcpt, err := n.ops.submit(ctx, ChainCall{Kind: CallDeposit, Channel: id, Participant: n.signer.Address(), Amount: amount}, true)
+	if err != nil {
+		return TxResult{}, err
+	}
+	return rcpt.TxResult, n.waitSynced(ctx, rcpt.Block)
+}
+
+// Settle pays out a closing channel once its challenge period is over. The watcher does
+// this by itself; the method is for operators who do not want to wait for a poll.
+func (n *Node) Settle(ctx context.Context, id channel.ID) (TxResult, error) {
+	if n.channel(id) == nil {
+		return TxResult{}, fmt.Errorf("settle channel %s: %w", id, channel.ErrUnknownChannel)
+	}
+	rcpt, err := n.ops.submit(ctx, ChainCall{Kind: CallSettle, Channel: id}, false)
+	if err != nil {
+		return TxResult{}, err
+	}
+	return rcpt.TxResult, n.waitSynced(ctx, rcpt.Block)
+}

@@ -1,0 +1,134 @@
+package node
+
+import (
+	"math/big"
+	"sync"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/store"
+)
+
+// liveChannel is one channel's hot state. mu is its single owner: the payment path of one
+// channel never waits for another channel. Everything the payment path needs is here, in
+// memory; the store only ever receives compact deltas (one proof record and one payment
+// record per payment).
+type liveChannel struct {
+	id   channel.ID
+	us   channel.Party
+	peer common.Address // the partner's Ethereum address: the only peer that may speak for it
+
+	// slots bounds unacknowledged outgoing proofs (the pipelining window). A payer takes a
+	// slot before signing and the Ack (or a failure) gives it back.
+	slots chan struct{}
+
+	mu          sync.Mutex
+	st          *channel.State
+	settleAfter uint64
+	// settlement holds the signatures collected for a cooperative close, once we signed.
+	settlement *store.SettlementRecord
+	// withdrawals are signed withdrawals with their signatures (reservations).
+	withdrawals []store.WithdrawalRecord
+	// received mirrors st.Latest(them).Transferred without a copy per payment.
+	received *big.Int
+	// pending are our proofs the peer has not acknowledged yet, oldest (lowest nonce) first.
+	pending []*outgoingPayment
+	// inflight finds a pending payment by id, so a concurrent retry joins it.
+	inflight map[store.PaymentID]*outgoingPayment
+	// desync is set when the peer rejected one of our proofs: our latest signed proof is
+	// ahead of what the peer accepted, so new payments wait for a Sync to reconcile.
+	desync error
+	payments uint64
+	// closeWaiter receives the partner's CloseAccept while we wait for it.
+	closeWaiter chan *closeAnswer
+	// withdrawWaiter receives the partner's WithdrawAccept while we wait for it.
+	withdrawWaiter chan *withdrawAnswer
+	// ackStamp is touched only by the durable queue's goroutine; see durableQueue.run.
+	ackStamp uint64
+}
+
+func newLiveChannel(st *channel.State, us channel.Party, window int) *liveChannel {
+	p := st.Params()
+	lc := &liveChannel{
+		id:       p.ID,
+		us:       us,
+		peer:     p.Participants[us.Other()],
+		slots:    make(chan struct{}, window),
+		st:       st,
+		inflight: make(map[store.PaymentID]*outgoingPayment),
+		received: new(big.Int),
+	}
+	if latest, ok := st.Latest(us.Other()); ok {
+		lc.received.Set(latest.Transferred)
+	}
+	return lc
+}
+
+// record is the persisted, slowly changing part of the channel. Callers hold mu.
+func (lc *liveChannel) record() *store.ChannelRecord {
+	sn := lc.st.Snapshot()
+	r := &store.ChannelRecord{
+		Params:      sn.Params,
+		Self:        lc.us,
+		Status:      sn.Status,
+		SettleAfter: lc.settleAfter,
+		Withdrawals: lc.withdrawals,
+		Settlement:  lc.settlement,
+	}
+	for i := range 2 {
+		r.Deposit[i] = sn.Sides[i].Deposit
+		r.Withdrawn[i] = sn.Sides[i].Withdrawn
+	}
+	return r
+}
+
+// restoreChannel rebuilds a live channel from its stored record and latest proofs.
+func restoreChannel(r store.ChannelRecord, proofs [2]channel.SignedProof, window int) (*liveChannel, error) {
+	sn := channel.Snapshot{Params: r.Params, Status: r.Status}
+	for i := range 2 {
+		sn.Sides[i] = channel.Side{Deposit: r.Deposit[i], Withdrawn: r.Withdrawn[i], Sent: proofs[i]}
+	}
+	for _, w := range r.Withdrawals {
+		sn.Pending = append(sn.Pending, w.Withdrawal)
+	}
+	if r.Settlement != nil {
+		s := r.Settlement.Settlement
+		sn.Settlement = &s
+	}
+	st, err := channel.Restore(sn)
+	if err != nil {
+		return nil, err
+	}
+	lc := newLiveChannel(st, r.Self, window)
+	lc.settleAfter = r.SettleAfter
+	lc.settlement = r.Settlement
+	lc.withdrawals = r.Withdrawals
+	return lc, nil
+}
+
+// view snapshots the channel for the API. Callers hold mu.
+func (lc *liveChannel) view() ChannelView {
+	sn := lc.st.Snapshot()
+	v := ChannelView{
+		ID:               sn.Params.ID,
+		Domain:           sn.Params.Domain,
+		Participants:     sn.Params.Participants,
+		Us:               lc.us,
+		Token:            sn.Params.Token,
+		ChallengePeriod:  sn.Params.ChallengePeriod,
+		Status:           sn.Status,
+		SettleAfter:      lc.settleAfter,
+		SettlementSigned: sn.Settlement != nil,
+		Payments:         lc.payments,
+	}
+	for i := range 2 {
+		p := channel.Party(i)
+		v.Deposit[i] = sn.Sides[i].Deposit
+		v.Withdrawn[i] = sn.Sides[i].Withdrawn
+		v.Balance[i] = lc.st.Balance(p)
+		v.Reserved[i] = lc.st.Reserved(p)
+		v.Sent[i] = sn.Sides[i].Sent
+	}
+	return v
+}

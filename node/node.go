@@ -1,0 +1,286 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+
+	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/p2p"
+	"github.com/sluicepay/sluice/store"
+)
+
+// Version is reported by Info.
+const Version = "0.1.0"
+
+// Node is a running Sluice daemon: one identity, one store, one transport, one chain.
+type Node struct {
+	cfg       Config
+	log       *slog.Logger
+	signer    *channel.KeySigner
+	domain    channel.Domain
+	store     Storage
+	transport Transport
+	chain     Chain
+	metrics   *metrics
+	subs      *subscribers
+	durable   *durableQueue
+
+	chans sync.Map // channel.ID -> *liveChannel
+
+	// ops serialises on-chain submissions per node, so one account never races its own
+	// nonces; the payment path never touches it.
+	ops *opRunner
+	// watcher state
+	synced atomic.Uint64 // last block whose events are fully processed
+	head   atomic.Uint64
+
+	ctx     context.Context // ends at Close; parents every goroutine
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	mu      sync.Mutex // guards started, closed
+	started bool
+	closed  bool
+}
+
+// New assembles a node from cfg: it opens the store under cfg.DataDir, connects to the
+// chain, loads the channels and starts the libp2p host. Call Start to begin processing.
+func New(ctx context.Context, cfg Config) (*Node, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	c := cfg.withDefaults()
+	st, err := store.Open(filepath.Join(c.DataDir, "db"), store.Options{
+		Commit: store.CommitConfig{MaxGroupEntries: 4 * c.CommitMaxBatch, MaxDelay: c.CommitMaxDelay},
+		Logger: c.Logger,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("new node: %w", err)
+	}
+	chain, err := dialChain(ctx, c)
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("new node: %w", err)
+	}
+	n, err := assemble(c, st, chain, func(h p2p.Handler) (Transport, error) {
+		d := chain.Domain()
+		return p2p.New(p2p.Config{
+			Key: c.Key, ListenAddrs: c.ListenAddrs, ChainID: d.ChainID, Contract: d.Contract,
+			Handler: h, Logger: c.Logger, StaticPeers: c.StaticPeers,
+		})
+	})
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("new node: %w", err)
+	}
+	return n, nil
+}
+
+// assemble wires a node from its parts; tests use it to wrap a real part.
+func assemble(c Config, st Storage, chain Chain, mkTransport func(p2p.Handler) (Transport, error)) (*Node, error) {
+	signer, err := channel.NewKeySigner(c.Key)
+	if err != nil {
+		return nil, err
+	}
+	n := &Node{
+		cfg:    c,
+		log:    c.Logger.With("component", "node", "address", signer.Address()),
+		signer: signer,
+		domain: chain.Domain(),
+		store:  st,
+		chain:  chain,
+		subs:   newSubscribers(),
+	}
+	n.ctx, n.cancel = context.WithCancel(context.Background())
+	n.metrics, err = newMetrics(c.Metrics,
+		func() float64 { return float64(st.Stats().Syncs) },
+		func() float64 { return float64(st.Stats().Commits) })
+	if err != nil {
+		return nil, fmt.Errorf("register metrics: %w", err)
+	}
+	n.durable = newDurableQueue(st.Commit, n.performAfterCommit, c.CommitMaxBatch)
+	n.ops = newOpRunner(n)
+	if err := n.loadChannels(); err != nil {
+		return nil, err
+	}
+	if cur, found, err := st.GetCursor(); err != nil {
+		return nil, fmt.Errorf("load chain cursor: %w", err)
+	} else if found {
+		n.synced.Store(cur.Block)
+	}
+	t, err := mkTransport(n)
+	if err != nil {
+		return nil, err
+	}
+	n.transport = t
+	return n, nil
+}
+
+func (n *Node) loadChannels() error {
+	cursor := ""
+	for {
+		page, err := n.store.ListChannels(cursor, 1000)
+		if err != nil {
+			return fmt.Errorf("load channels: %w", err)
+		}
+		for _, r := range page.Channels {
+			proofs, err := n.store.GetProofs(r.Params.ID)
+			if err != nil {
+				return fmt.Errorf("load channel %s: %w", r.Params.ID, err)
+			}
+			var latest [2]channel.SignedProof
+			for i, p := range proofs {
+				if p != nil {
+					latest[i] = *p
+				} else {
+					latest[i] = channel.SignedProof{BalanceProof: channel.BalanceProof{Channel: r.Params.ID, Transferred: new(big.Int)}}
+				}
+			}
+			lc, err := restoreChannel(r, latest, n.cfg.PipelineWindow)
+			if err != nil {
+				return fmt.Errorf("load channel %s: %w", r.Params.ID, err)
+			}
+			n.chans.Store(lc.id, lc)
+			n.metrics.channels.WithLabelValues(r.Status.String()).Inc()
+		}
+		if page.Next == "" {
+			return nil
+		}
+		cursor = page.Next
+	}
+}
+
+// Start begins processing: the durable write queue, the chain watcher and the resumption
+// of on-chain operations a previous run left unfinished.
+func (n *Node) Start(ctx context.Context) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.closed {
+		return ErrClosed
+	}
+	if n.started {
+		return errors.New("node already started")
+	}
+	n.started = true
+	n.goTrackedLocked(func() { n.durable.run(n.ctx) })
+	n.goTrackedLocked(func() { n.runWatcher(n.ctx) })
+	n.goTrackedLocked(func() { n.ops.resume(n.ctx) })
+	return nil
+}
+
+// Close stops every goroutine the node started, then the transport and the store.
+func (n *Node) Close() error {
+	n.mu.Lock()
+	if n.closed {
+		n.mu.Unlock()
+		return nil
+	}
+	n.closed = true
+	n.mu.Unlock()
+	n.cancel()
+	// The transport first: no handler call may arrive once the queue is gone.
+	terr := n.transport.Close()
+	n.wg.Wait()
+	if !n.started {
+		n.durable.drain()
+	}
+	serr := n.store.Close()
+	cerr := n.chain.Close()
+	return errors.Join(terr, serr, cerr)
+}
+
+func (n *Node) usable() error {
+	if n.ctx.Err() != nil {
+		return ErrClosed
+	}
+	return nil
+}
+
+// goTracked runs fn in a goroutine Close waits for, unless Close has begun.
+func (n *Node) goTracked(fn func()) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.goTrackedLocked(fn)
+}
+
+func (n *Node) goTrackedLocked(fn func()) {
+	if n.closed {
+		return
+	}
+	n.wg.Add(1)
+	go func() {
+		defer n.wg.Done()
+		fn()
+	}()
+}
+
+func (n *Node) channel(id channel.ID) *liveChannel {
+	v, ok := n.chans.Load(id)
+	if !ok {
+		return nil
+	}
+	return v.(*liveChannel)
+}
+
+// performAfterCommit runs on the durable queue's goroutine, in queue order. Acks go out
+// newest first and only one per channel per group: an Ack covers every earlier nonce.
+func (n *Node) performAfterCommit(seq uint64, after []afterCommit, err error) {
+	for i := range after {
+		a := &after[i]
+		switch a.kind {
+		case afterSendPay:
+			n.sendPay(a, err)
+		case afterSignal:
+			a.done <- err
+		}
+	}
+	for i := len(after) - 1; i >= 0; i-- {
+		a := &after[i]
+		if a.kind != afterSendAck || err != nil {
+			continue
+		}
+		if seq != 0 && a.ch.ackStamp == seq {
+			continue
+		}
+		a.ch.ackStamp = seq
+		if serr := n.transport.Send(n.ctx, a.ch.peer, &p2p.Ack{Channel: a.ch.id, Nonce: a.nonce}); serr != nil {
+			n.log.Debug("ack not sent", "channel", a.ch.id, "nonce", a.nonce, "err", serr)
+		}
+	}
+	if err != nil && !errors.Is(err, errQueueClosed) {
+		n.log.Error("durable write failed; nothing more will be acknowledged", "err", err)
+	}
+}
+
+// persist commits a channel's record through the durable queue, ordered after every
+// proof queued before it. Callers hold lc.mu.
+func (n *Node) persistLocked(lc *liveChannel) (chan error, error) {
+	rec := lc.record()
+	done := make(chan error, 1)
+	err := n.durable.enqueue(func(b *store.Batch) error { return b.PutChannel(rec) }, afterCommit{kind: afterSignal, done: done})
+	return done, err
+}
+
+// persist writes lc's record and waits until it is durable.
+func (n *Node) persist(ctx context.Context, lc *liveChannel) error {
+	lc.mu.Lock()
+	done, err := n.persistLocked(lc)
+	lc.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("persist channel %s: %w", lc.id, err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			return fmt.Errorf("persist channel %s: %w", lc.id, err)
+		}
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

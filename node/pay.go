@@ -1,0 +1,209 @@
+package node
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"math/big"
+	"time"
+
+	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/p2p"
+	"github.com/sluicepay/sluice/store"
+)
+
+// outgoingPayment is a payment between signing and the peer's Ack.
+type outgoingPayment struct {
+	id     store.PaymentID
+	amount *big.Int
+	proof  channel.SignedProof
+	memo   []byte
+	start  time.Time
+	done   chan struct{} // closed once err is final
+	err    error
+}
+
+// Pay pays over a channel and returns once the peer acknowledged the proof, which it
+// does only after storing it durably; ours was stored before it was sent.
+func (n *Node) Pay(ctx context.Context, req PayRequest) (PaymentView, error) {
+	if err := n.usable(); err != nil {
+		return PaymentView{}, err
+	}
+	if req.Amount == nil || req.Amount.Sign() <= 0 {
+		return PaymentView{}, fmt.Errorf("pay %v on channel %s: %w", req.Amount, req.Channel, channel.ErrInvalidAmount)
+	}
+	if len(req.Memo) > p2p.MaxMemoSize {
+		return PaymentView{}, fmt.Errorf("pay on channel %s: memo of %d bytes exceeds %d: %w", req.Channel, len(req.Memo), p2p.MaxMemoSize, channel.ErrInvalidAmount)
+	}
+	lc := n.channel(req.Channel)
+	if lc == nil {
+		n.metrics.rejects.WithLabelValues(rejectLabel(channel.CodeUnknownChannel)).Inc()
+		return PaymentView{}, fmt.Errorf("pay on channel %s: %w", req.Channel, channel.ErrUnknownChannel)
+	}
+	id := store.PaymentID(req.PaymentID)
+	if id == (store.PaymentID{}) {
+		if _, err := rand.Read(id[:]); err != nil {
+			return PaymentView{}, fmt.Errorf("pay on channel %s: payment id: %w", req.Channel, err)
+		}
+	} else if v, found, err := n.completedPayment(id, req); found || err != nil {
+		return v, err
+	}
+
+	select {
+	case lc.slots <- struct{}{}:
+	case <-ctx.Done():
+		return PaymentView{}, fmt.Errorf("pay on channel %s: waiting for a pipelining slot: %w", req.Channel, ctx.Err())
+	case <-n.ctx.Done():
+		return PaymentView{}, ErrClosed
+	}
+	p, joined, err := n.startPayment(lc, id, req)
+	if err != nil || joined {
+		<-lc.slots
+	}
+	if err != nil {
+		n.metrics.rejects.WithLabelValues(rejectLabel(channel.Code(err))).Inc()
+		return PaymentView{}, err
+	}
+	select {
+	case <-p.done:
+	case <-ctx.Done():
+		return PaymentView{}, fmt.Errorf("pay on channel %s: proof %d sent, waiting for ack: %w (retry with payment id %s)", req.Channel, p.proof.Nonce, ctx.Err(), id)
+	}
+	if p.err != nil {
+		return PaymentView{}, p.err
+	}
+	return p.view(lc.id), nil
+}
+
+// completedPayment is the idempotency check of a caller-chosen payment id: a payment
+// recorded on disk was signed and sent; the peer's Ack may still be outstanding after a
+// restart, in which case Sync delivers it.
+func (n *Node) completedPayment(id store.PaymentID, req PayRequest) (PaymentView, bool, error) {
+	rec, found, err := n.store.GetPayment(id)
+	if err != nil {
+		return PaymentView{}, false, fmt.Errorf("pay on channel %s: look up payment %s: %w", req.Channel, id, err)
+	}
+	if !found {
+		return PaymentView{}, false, nil
+	}
+	if rec.Channel != req.Channel || rec.Direction != store.Outgoing || rec.Amount.Cmp(req.Amount) != 0 {
+		return PaymentView{}, true, fmt.Errorf("pay on channel %s: payment %s: %w", req.Channel, id, ErrPaymentIDReused)
+	}
+	return n.paymentView(rec), true, nil
+}
+
+// startPayment signs the next proof and queues it for durable storage, after which the
+// durable queue sends it. joined reports a concurrent payment with the same id.
+func (n *Node) startPayment(lc *liveChannel, id store.PaymentID, req PayRequest) (p *outgoingPayment, joined bool, err error) {
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	if other := lc.inflight[id]; other != nil {
+		if other.amount.Cmp(req.Amount) != 0 {
+			return nil, true, fmt.Errorf("pay on channel %s: payment %s: %w", lc.id, id, ErrPaymentIDReused)
+		}
+		return other, true, nil
+	}
+	if lc.desync != nil {
+		return nil, false, fmt.Errorf("pay on channel %s: waiting for the peer to resync after: %w", lc.id, lc.desync)
+	}
+	proof, err := lc.st.PreparePayment(lc.us, req.Amount, n.signer)
+	if err != nil {
+		return nil, false, fmt.Errorf("pay on channel %s: %w", lc.id, err)
+	}
+	now := time.Now()
+	p = &outgoingPayment{id: id, amount: new(big.Int).Set(req.Amount), proof: proof, memo: []byte(req.Memo), start: now, done: make(chan struct{})}
+	rec := store.PaymentRecord{
+		ID: id, Channel: lc.id, Direction: store.Outgoing, Nonce: proof.Nonce,
+		Amount: p.amount, Transferred: proof.Transferred, Time: now, Memo: req.Memo,
+	}
+	fill := func(b *store.Batch) error {
+		if err := b.PutProof(lc.us, &proof); err != nil {
+			return err
+		}
+		return b.PutPayment(&rec)
+	}
+	if err := n.durable.enqueue(fill, afterCommit{kind: afterSendPay, ch: lc, nonce: proof.Nonce, pay: p}); err != nil {
+		return nil, false, fmt.Errorf("pay on channel %s: %w", lc.id, err)
+	}
+	if err := lc.st.CommitProof(lc.us, proof); err != nil {
+		// Unreachable: PreparePayment checked the same rules under the same lock.
+		return nil, false, fmt.Errorf("pay on channel %s: commit proof %d: %w", lc.id, proof.Nonce, err)
+	}
+	lc.pending = append(lc.pending, p)
+	lc.inflight[id] = p
+	lc.payments++
+	return p, false, nil
+}
+
+func (p *outgoingPayment) view(ch channel.ID) PaymentView {
+	return PaymentView{
+		PaymentID: p.id, Channel: ch, Direction: Outgoing, Amount: p.amount,
+		Proof: p.proof, Time: p.start, Memo: string(p.memo), Latency: time.Since(p.start),
+	}
+}
+
+// sendPay runs on the durable queue's goroutine once the proof is on disk.
+func (n *Node) sendPay(a *afterCommit, err error) {
+	lc, p := a.ch, a.pay
+	if err != nil {
+		// Not inline: a payer holding lc.mu may be waiting for this goroutine's queue.
+		n.goTracked(func() {
+			n.failPending(lc, p.proof.Nonce, fmt.Errorf("pay on channel %s: store proof %d: %w", lc.id, p.proof.Nonce, err))
+		})
+		return
+	}
+	msg := &p2p.Pay{Proof: p.proof, PaymentID: p.id, Memo: p.memo}
+	if err := n.transport.Send(n.ctx, lc.peer, msg); err != nil {
+		// The proof is durable: the payment completes when the peer reconnects and Sync
+		// delivers it, so it stays pending rather than failing.
+		n.log.Debug("pay queued for resync", "channel", lc.id, "nonce", p.proof.Nonce, "err", err)
+	}
+}
+
+// onAck completes every pending payment up to nonce: proofs are cumulative, so an Ack
+// covers everything before it.
+func (n *Node) onAck(lc *liveChannel, nonce uint64) {
+	lc.mu.Lock()
+	i := 0
+	for ; i < len(lc.pending) && lc.pending[i].proof.Nonce <= nonce; i++ {
+	}
+	done := lc.pending[:i:i]
+	lc.pending = lc.pending[i:]
+	for _, p := range done {
+		delete(lc.inflight, p.id)
+	}
+	if len(done) > 0 {
+		lc.desync = nil
+	}
+	lc.mu.Unlock()
+	for _, p := range done {
+		close(p.done)
+		<-lc.slots
+		n.metrics.observePayment(Outgoing, p.amount, time.Since(p.start))
+		n.subs.publishPayment(p.view(lc.id))
+	}
+}
+
+// failPending fails pending payments from nonce on with err. Their proofs stay signed and
+// stored: a signature cannot be recalled, so the channel counts them as sent and waits for
+// a Sync to learn what the peer accepted.
+func (n *Node) failPending(lc *liveChannel, nonce uint64, err error) {
+	lc.mu.Lock()
+	i := 0
+	for ; i < len(lc.pending) && lc.pending[i].proof.Nonce < nonce; i++ {
+	}
+	failed := lc.pending[i:]
+	lc.pending = lc.pending[:i:i]
+	for _, p := range failed {
+		delete(lc.inflight, p.id)
+	}
+	if len(failed) > 0 {
+		lc.desync = err
+	}
+	lc.mu.Unlock()
+	for _, p := range failed {
+		p.err = err
+		close(p.done)
+		<-lc.slots
+	}
+}

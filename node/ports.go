@@ -1,0 +1,43 @@
+package node
+
+import (
+	"context"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/libp2p/go-libp2p/core/peer"
+	ma "github.com/multiformats/go-multiaddr"
+
+	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/p2p"
+	"github.com/sluicepay/sluice/store"
+)
+
+// Storage is what the node needs from persistence. *store.Store satisfies it as is.
+type Storage interface {
+	Commit(ctx context.Context, b *store.Batch) error
+	ListChannels(cursor string, limit int) (store.ChannelPage, error)
+	GetProofs(id channel.ID) ([2]*channel.SignedProof, error)
+	GetPayment(id store.PaymentID) (store.PaymentRecord, bool, error)
+	ListPayments(ch channel.ID, q store.PaymentQuery) (store.PaymentPage, error)
+	GetCursor() (store.ChainCursor, bool, error)
+	GetOp(id store.OpID) (store.OpRecord, bool, error)
+	PendingOps() ([]store.OpRecord, error)
+	Stats() store.CommitStats
+	Close() error
+}
+
+// Transport is what the node needs from the peer-to-peer layer. *p2p.Transport satisfies
+// it as is; it delivers inbound traffic to the node as a p2p.Handler.
+type Transport interface {
+	Send(ctx context.Context, to common.Address, msg p2p.Message) error
+	Connect(ctx context.Context, info peer.AddrInfo) error
+	Peers() []p2p.PeerInfo
+	ID() peer.ID
+	Addrs() []ma.Multiaddr
+	Close() error
+}
+
+var (
+	_ Storage   = (*store.Store)(nil)
+	_ Transport = (*p2p.Transport)(nil)
+)

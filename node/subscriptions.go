@@ -1,0 +1,70 @@
+package node
+
+import "sync"
+
+// subscribers fan payments and channel events out to API subscriptions. Delivery never
+// blocks the payment path: a subscriber that cannot keep up misses events (the API
+// documents this; the payment log is the record).
+type subscribers struct {
+	mu       sync.RWMutex
+	next     int
+	payments map[int]chan<- PaymentView
+	events   map[int]chan<- ChannelEvent
+}
+
+func newSubscribers() *subscribers {
+	return &subscribers{payments: map[int]chan<- PaymentView{}, events: map[int]chan<- ChannelEvent{}}
+}
+
+func (s *subscribers) publishPayment(v PaymentView) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, ch := range s.payments {
+		select {
+		case ch <- v:
+		default:
+		}
+	}
+}
+
+func (s *subscribers) publishEvent(e ChannelEvent) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, ch := range s.events {
+		select {
+		case ch <- e:
+		default:
+		}
+	}
+}
+
+// SubscribePayments delivers every completed payment (both directions) to ch until the
+// returned function is called. Sends never block: size ch for the expected rate.
+func (n *Node) SubscribePayments(ch chan<- PaymentView) (unsubscribe func()) {
+	s := n.subs
+	s.mu.Lock()
+	id := s.next
+	s.next++
+	s.payments[id] = ch
+	s.mu.Unlock()
+	return func() {
+		s.mu.Lock()
+		delete(s.payments, id)
+		s.mu.Unlock()
+	}
+}
+
+// SubscribeChannelEvents delivers channel lifecycle events to ch until unsubscribed.
+func (n *Node) SubscribeChannelEvents(ch chan<- ChannelEvent) (unsubscribe func()) {
+	s := n.subs
+	s.mu.Lock()
+	id := s.next
+	s.next++
+	s.events[id] = ch
+	s.mu.Unlock()
+	return func() {
+		s.mu.Lock()
+		delete(s.events, id)
+		s.mu.Unlock()
+	}
+}

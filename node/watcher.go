@@ -1,0 +1,231 @@
+package node
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/store"
+)
+
+// maxEventRange bounds one event query, so catching up after long downtime stays within
+// what public RPC endpoints allow.
+const maxEventRange = 2000
+
+// runWatcher follows the contract from the persisted cursor until ctx ends.
+func (n *Node) runWatcher(ctx context.Context) {
+	t := time.NewTicker(n.cfg.PollInterval)
+	defer t.Stop()
+	for {
+		if err := n.pollChain(ctx); err != nil && ctx.Err() == nil {
+			n.log.Warn("chain watcher", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// pollChain processes every confirmed block since the cursor, then acts on timers
+// (settle once a challenge period is over, by chain time).
+func (n *Node) pollChain(ctx context.Context) error {
+	head, headTime, err := n.chain.Head(ctx)
+	if err != nil {
+		return fmt.Errorf("read chain head: %w", err)
+	}
+	n.head.Store(head)
+	if head < n.cfg.Confirmations {
+		return nil
+	}
+	target := head - n.cfg.Confirmations
+	for from := n.synced.Load() + 1; from <= target; {
+		if n.synced.Load() == 0 && from == 1 {
+			from = 0
+		}
+		to := min(from+maxEventRange-1, target)
+		events, err := n.chain.Events(ctx, from, to)
+		if err != nil {
+			return fmt.Errorf("read events of blocks %d..%d: %w", from, to, err)
+		}
+		for i := range events {
+			if err := n.applyEvent(ctx, &events[i]); err != nil {
+				return fmt.Errorf("apply %s of channel %s in block %d: %w", events[i].Kind, events[i].Channel, events[i].Block, err)
+			}
+		}
+		if err := n.storeCursor(ctx, to); err != nil {
+			return err
+		}
+		n.synced.Store(to)
+		from = to + 1
+	}
+	n.metrics.chainLag.Set(float64(head - n.synced.Load()))
+	n.settleDue(ctx, headTime)
+	return nil
+}
+
+func (n *Node) storeCursor(ctx context.Context, block uint64) error {
+	done := make(chan error, 1)
+	fill := func(b *store.Batch) error { b.PutCursor(store.ChainCursor{Block: block}); return nil }
+	if err := n.durable.enqueue(fill, afterCommit{kind: afterSignal, done: done}); err != nil {
+		return fmt.Errorf("store chain cursor %d: %w", block, err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			return fmt.Errorf("store chain cursor %d: %w", block, err)
+		}
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// applyEvent folds one event into the channel it concerns. Events carry absolute totals,
+// so replaying one after a crash (the cursor lags the channel records) changes nothing.
+func (n *Node) applyEvent(ctx context.Context, ev *ChainEvent) error {
+	if ev.Kind == EventOpened {
+		if err := n.learnChannel(ev); err != nil {
+			return err
+		}
+	}
+	lc := n.channel(ev.Channel)
+	if lc == nil {
+		return nil // not ours
+	}
+	lc.mu.Lock()
+	before := lc.st.Status()
+	var err error
+	switch ev.Kind {
+	case EventOpened:
+		err = lc.st.ApplyDeposit(channel.PartyA, ev.Amount)
+	case EventDeposited:
+		err = n.applyTotal(lc, ev, lc.st.ApplyDeposit)
+	case EventWithdrawn:
+		err = n.applyTotal(lc, ev, lc.st.ApplyWithdrawn)
+		if err == nil {
+			kept := lc.withdrawals[:0]
+			for _, w := range lc.withdrawals {
+				if w.Participant != ev.Participant || w.TotalWithdrawn.Cmp(ev.Total) > 0 {
+					kept = append(kept, w)
+				}
+			}
+			lc.withdrawals = kept
+		}
+	case EventClosed:
+		err = lc.st.ApplyStatus(channel.StatusClosing)
+		lc.settleAfter = ev.SettleAfter
+	case EventSettled:
+		err = lc.st.ApplyStatus(channel.StatusSettled)
+	}
+	after := lc.st.Status()
+	lc.mu.Unlock()
+	if err != nil {
+		// The chain is the truth; a rule refusing it means our view is off. Log it loudly
+		// but keep following the chain.
+		n.log.Error("chain event disagrees with the channel state", "channel", lc.id, "event", ev.Kind, "err", err)
+	}
+	if before != after {
+		n.metrics.channels.WithLabelValues(before.String()).Dec()
+		n.metrics.channels.WithLabelValues(after.String()).Inc()
+	}
+	if err := n.persist(ctx, lc); err != nil {
+		return err
+	}
+	if after == channel.StatusSettled && before != channel.StatusSettled {
+		n.failPending(lc, 0, fmt.Errorf("channel %s settled: %w", lc.id, channel.ErrChannelNotOpen))
+	}
+	n.subs.publishEvent(ChannelEvent{Channel: lc.id, Kind: ev.Kind.String(), Status: after, Block: ev.Block, TxHash: ev.TxHash, Time: time.Now()})
+	if ev.Kind == EventClosed || ev.Kind == EventProofUpdated {
+		n.defendClose(ctx, lc)
+	}
+	return nil
+}
+
+func (n *Node) applyTotal(lc *liveChannel, ev *ChainEvent, apply func(channel.Party, *big.Int) error) error {
+	p, err := lc.st.PartyOf(ev.Participant)
+	if err != nil {
+		return err
+	}
+	return apply(p, ev.Total)
+}
+
+// learnChannel creates the local state of a channel we are part of.
+func (n *Node) learnChannel(ev *ChainEvent) error {
+	me := n.signer.Address()
+	var us channel.Party
+	switch me {
+	case ev.A:
+		us = channel.PartyA
+	case ev.B:
+		us = channel.PartyB
+	default:
+		return nil
+	}
+	if n.channel(ev.Channel) != nil {
+		return nil
+	}
+	st, err := channel.NewState(channel.Params{
+		ID: ev.Channel, Domain: n.domain, Participants: [2]common.Address{ev.A, ev.B},
+		Token: ev.Token, ChallengePeriod: ev.ChallengePeriod,
+	})
+	if err != nil {
+		return err
+	}
+	lc := newLiveChannel(st, us, n.cfg.PipelineWindow)
+	n.chans.Store(lc.id, lc)
+	n.metrics.channels.WithLabelValues(channel.StatusOpen.String()).Inc()
+	n.log.Info("channel opened", "channel", lc.id, "peer", lc.peer, "us", us)
+	return nil
+}
+
+// defendClose puts the partner's best proof on chain when the chain holds an older one:
+// a closing partner submits only our proofs, never its own payments to us.
+func (n *Node) defendClose(ctx context.Context, lc *liveChannel) {
+	them := lc.us.Other()
+	lc.mu.Lock()
+	best, ok := lc.st.Latest(them)
+	status := lc.st.Status()
+	lc.mu.Unlock()
+	if !ok || status != channel.StatusClosing {
+		return
+	}
+	onChain, err := n.chain.Channel(ctx, lc.id)
+	if err != nil {
+		n.log.Warn("cannot read channel to defend close", "channel", lc.id, "err", err)
+		return
+	}
+	if onChain.Status != channel.StatusClosing || onChain.Nonce[them] >= best.Nonce {
+		return
+	}
+	n.log.Info("submitting partner's newer proof", "channel", lc.id, "onChainNonce", onChain.Nonce[them], "ourNonce", best.Nonce)
+	call := ChainCall{Kind: CallUpdateProof, Channel: lc.id, Proof: best}
+	n.goTracked(func() {
+		if _, err := n.ops.submit(n.ctx, call, false); err != nil && n.ctx.Err() == nil {
+			n.log.Error("updateProof failed", "channel", lc.id, "err", err)
+		}
+	})
+}
+
+// settleDue settles every closing channel whose challenge period is over by chain time.
+func (n *Node) settleDue(ctx context.Context, chainTime uint64) {
+	n.chans.Range(func(_, v any) bool {
+		lc := v.(*liveChannel)
+		lc.mu.Lock()
+		due := lc.st.Status() == channel.StatusClosing && lc.settleAfter > 0 && chainTime > lc.settleAfter
+		lc.mu.Unlock()
+		if due {
+			n.goTracked(func() {
+				if _, err := n.ops.submit(n.ctx, ChainCall{Kind: CallSettle, Channel: lc.id}, false); err != nil && n.ctx.Err() == nil {
+					n.log.Warn("settle failed", "channel", lc.id, "err", err)
+				}
+			})
+		}
+		return true
+	})
+}
