@@ -38,7 +38,7 @@ type liveChannel struct {
 	inflight map[store.PaymentID]*outgoingPayment
 	// desync is set when the peer rejected one of our proofs: our latest signed proof is
 	// ahead of what the peer accepted, so new payments wait for a Sync to reconcile.
-	desync error
+	desync   error
 	payments uint64
 	// closeWaiter receives the partner's CloseAccept while we wait for it.
 	closeWaiter chan *closeAnswer

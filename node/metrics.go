@@ -18,7 +18,7 @@ type metrics struct {
 	latency   prometheus.Histogram   // outgoing request to Ack
 	channels  *prometheus.GaugeVec   // by status
 	peers     prometheus.Gauge
-	chainLag  prometheus.Gauge // head minus last processed block
+	chainLag  prometheus.Gauge       // head minus last processed block
 	rejects   *prometheus.CounterVec // by reason code, both directions
 	fsyncs    prometheus.CounterFunc
 	committed prometheus.CounterFunc
