@@ -65,6 +65,7 @@ type Hasher struct {
 	k   crypto.KeccakState
 	buf [5 * 32]byte
 	out common.Hash
+	rs  recoverScratch
 }
 
 // NewHasher precomputes the domain separator of d.

@@ -115,7 +115,7 @@ func (s *State) validate(payer Party, p SignedProof, allowGap bool) (Outcome, er
 	if err != nil {
 		return 0, fmt.Errorf("channel %s: %w", s.params.ID, err)
 	}
-	signer, err := Recover(digest, p.Sig)
+	signer, err := s.hasher.Recover(digest, p.Sig)
 	if err != nil {
 		return 0, fmt.Errorf("channel %s: proof %d: %w", s.params.ID, p.Nonce, err)
 	}

@@ -55,8 +55,27 @@ var secp256k1HalfN = [32]byte{
 
 // Recover returns the address that signed digest, applying the contract's rules: v must
 // be 27 or 28, s must be in the lower half order, r and s non-zero, and the recovered
-// signer must not be address(0). Every failure wraps ErrBadSignature.
+// signer must not be address(0). Every failure wraps ErrBadSignature. A Hasher's Recover
+// does the same with fewer allocations.
 func Recover(digest common.Hash, sig Signature) (common.Address, error) {
+	var sc recoverScratch
+	return sc.recover(crypto.NewKeccakState(), digest, sig)
+}
+
+// Recover is the package-level Recover reusing this Hasher's buffers and keccak state.
+func (h *Hasher) Recover(digest common.Hash, sig Signature) (common.Address, error) {
+	return h.rs.recover(h.k, digest, sig)
+}
+
+// recoverScratch holds what crypto.Ecrecover needs as slices; keeping it inside a
+// long-lived Hasher stops those slices from escaping to a fresh allocation per call.
+type recoverScratch struct {
+	digest common.Hash
+	sig    Signature
+	out    common.Hash
+}
+
+func (sc *recoverScratch) recover(k crypto.KeccakState, digest common.Hash, sig Signature) (common.Address, error) {
 	v := sig[64]
 	if v != 27 && v != 28 {
 		return common.Address{}, fmt.Errorf("signature v=%d not in {27,28}: %w", v, ErrBadSignature)
@@ -68,15 +87,17 @@ func Recover(digest common.Hash, sig Signature) (common.Address, error) {
 	if bytes.Compare(s, secp256k1HalfN[:]) > 0 {
 		return common.Address{}, fmt.Errorf("signature s in upper half order: %w", ErrBadSignature)
 	}
-	raw := sig
-	raw[64] = v - 27
-	pub, err := crypto.Ecrecover(digest[:], raw[:])
+	sc.digest, sc.sig = digest, sig
+	sc.sig[64] = v - 27
+	pub, err := crypto.Ecrecover(sc.digest[:], sc.sig[:])
 	if err != nil {
 		return common.Address{}, fmt.Errorf("recover signer: %v: %w", err, ErrBadSignature)
 	}
+	k.Reset()
+	k.Write(pub[1:])
+	k.Read(sc.out[:])
 	var addr common.Address
-	h := crypto.Keccak256Hash(pub[1:])
-	copy(addr[:], h[12:])
+	copy(addr[:], sc.out[12:])
 	if addr == (common.Address{}) {
 		return common.Address{}, fmt.Errorf("signer is address(0): %w", ErrBadSignature)
 	}

@@ -12,6 +12,10 @@ import (
 )
 
 func TestKeySignerSignaturesRecoverToItsAddress(t *testing.T) {
+	h, err := NewHasher(Domain{ChainID: big.NewInt(1)})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for seed := byte(1); seed <= 20; seed++ {
 		s := testSigner(t, seed)
 		digest := crypto.Keccak256Hash([]byte{seed})
@@ -28,6 +32,9 @@ func TestKeySignerSignaturesRecoverToItsAddress(t *testing.T) {
 		got, err := Recover(digest, sig)
 		if err != nil || got != s.Address() {
 			t.Fatalf("seed %d: Recover = %s, %v; want %s", seed, got, err, s.Address())
+		}
+		if got, err := h.Recover(digest, sig); err != nil || got != s.Address() {
+			t.Fatalf("seed %d: Hasher.Recover = %s, %v; want %s", seed, got, err, s.Address())
 		}
 	}
 }
@@ -74,6 +81,10 @@ func TestRecoverRejects(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := bi("0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141")
+	h, err := NewHasher(Domain{ChainID: big.NewInt(1)})
+	if err != nil {
+		t.Fatal(err)
+	}
 	with := func(f func(*Signature)) Signature { sig := good; f(&sig); return sig }
 	cases := []struct {
 		name string
@@ -94,6 +105,10 @@ func TestRecoverRejects(t *testing.T) {
 			addr, err := Recover(digest, tc.sig)
 			if !errors.Is(err, ErrBadSignature) {
 				t.Fatalf("Recover = %s, %v; want ErrBadSignature", addr, err)
+			}
+			addr, err = h.Recover(digest, tc.sig)
+			if !errors.Is(err, ErrBadSignature) {
+				t.Fatalf("Hasher.Recover = %s, %v; want ErrBadSignature", addr, err)
 			}
 		})
 	}

@@ -141,7 +141,7 @@ func (s *State) checkSigner(signer Signer) error {
 }
 
 func (s *State) checkSignedBy(digest common.Hash, sig Signature, p Party, what string) error {
-	signer, err := Recover(digest, sig)
+	signer, err := s.hasher.Recover(digest, sig)
 	if err != nil {
 		return fmt.Errorf("channel %s: %s: %w", s.params.ID, what, err)
 	}
