@@ -1,0 +1,1473 @@
+// Code generated via abigen V2 - DO NOT EDIT.
+// This file is a generated binding and any manual changes will be lost.
+
+package bindings
+
+import (
+	"bytes"
+	"errors"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/accounts/abi"
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+)
+
+// Reference imports to suppress errors if they are not otherwise used.
+var (
+	_ = bytes.Equal
+	_ = errors.New
+	_ = big.NewInt
+	_ = common.Big1
+	_ = types.BloomLookup
+	_ = abi.ConvertType
+)
+
+// SluiceChannelsChannelView is an auto generated low-level Go binding around an user-defined struct.
+type SluiceChannelsChannelView struct {
+	A               common.Address
+	B               common.Address
+	Token           common.Address
+	Status          uint8
+	ChallengePeriod uint64
+	SettleAfter     uint64
+	DepositA        *big.Int
+	DepositB        *big.Int
+	WithdrawnA      *big.Int
+	WithdrawnB      *big.Int
+	NonceA          uint64
+	NonceB          uint64
+	TransferredA    *big.Int
+	TransferredB    *big.Int
+}
+
+// SluiceChannelsMetaData contains all meta data concerning the SluiceChannels contract.
+var SluiceChannelsMetaData = bind.MetaData{
+	ABI: "[{\"inputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"constructor\"},{\"inputs\":[],\"name\":\"AmountTooLarge\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ChallengePeriodNotOver\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ChallengePeriodOver\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ChannelNotClosing\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ChannelNotOpen\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"EthTransferFailed\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"EthValueMismatch\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"InvalidAmount\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"InvalidChallengePeriod\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"InvalidPartner\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"InvalidSignature\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"NotParticipant\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"NothingToClaim\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"Reentrancy\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"StaleNonce\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"TokenTransferFailed\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"UnknownChannel\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"WithdrawalExpired\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"WithdrawalNotIncreasing\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"WrongBalanceSum\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"WrongSigner\",\"type\":\"error\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"id\",\"type\":\"bytes32\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"closer\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint64\",\"name\":\"nonce\",\"type\":\"uint64\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"transferred\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint64\",\"name\":\"settleAfter\",\"type\":\"uint64\"}],\"name\":\"ChannelClosed\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"id\",\"type\":\"bytes32\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"a\",\"type\":\"address\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"b\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"address\",\"name\":\"token\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"deposit\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint64\",\"name\":\"challengePeriod\",\"type\":\"uint64\"}],\"name\":\"ChannelOpened\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"id\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"balanceA\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"balanceB\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"bool\",\"name\":\"cooperative\",\"type\":\"bool\"}],\"name\":\"ChannelSettled\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"account\",\"type\":\"address\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"token\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"Claimed\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"account\",\"type\":\"address\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"token\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"Credited\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"id\",\"type\":\"bytes32\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"participant\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"totalDeposit\",\"type\":\"uint256\"}],\"name\":\"Deposited\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"id\",\"type\":\"bytes32\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"signer\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint64\",\"name\":\"nonce\",\"type\":\"uint64\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"transferred\",\"type\":\"uint256\"}],\"name\":\"ProofUpdated\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"id\",\"type\":\"bytes32\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"participant\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"totalWithdrawn\",\"type\":\"uint256\"}],\"name\":\"Withdrawn\",\"type\":\"event\"},{\"inputs\":[],\"name\":\"MAX_CHALLENGE_PERIOD\",\"outputs\":[{\"internalType\":\"uint64\",\"name\":\"\",\"type\":\"uint64\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"MIN_CHALLENGE_PERIOD\",\"outputs\":[{\"internalType\":\"uint64\",\"name\":\"\",\"type\":\"uint64\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"id\",\"type\":\"bytes32\"}],\"name\":\"channel\",\"outputs\":[{\"components\":[{\"internalType\":\"address\",\"name\":\"a\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"b\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"token\",\"type\":\"address\"},{\"internalType\":\"enumSluiceChannels.Status\",\"name\":\"status\",\"type\":\"uint8\"},{\"internalType\":\"uint64\",\"name\":\"challengePeriod\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"settleAfter\",\"type\":\"uint64\"},{\"internalType\":\"uint256\",\"name\":\"depositA\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"depositB\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"withdrawnA\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"withdrawnB\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"nonceA\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"nonceB\",\"type\":\"uint64\"},{\"internalType\":\"uint256\",\"name\":\"transferredA\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"transferredB\",\"type\":\"uint256\"}],\"internalType\":\"structSluiceChannels.ChannelView\",\"name\":\"v\",\"type\":\"tuple\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"token\",\"type\":\"address\"}],\"name\":\"claim\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"account\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"token\",\"type\":\"address\"}],\"name\":\"claimable\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"id\",\"type\":\"bytes32\"},{\"internalType\":\"uint64\",\"name\":\"nonce\",\"type\":\"uint64\"},{\"internalType\":\"uint256\",\"name\":\"transferred\",\"type\":\"uint256\"},{\"internalType\":\"bytes\",\"name\":\"sig\",\"type\":\"bytes\"}],\"name\":\"close\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"id\",\"type\":\"bytes32\"},{\"internalType\":\"uint256\",\"name\":\"balanceA\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"balanceB\",\"type\":\"uint256\"},{\"internalType\":\"bytes\",\"name\":\"sigA\",\"type\":\"bytes\"},{\"internalType\":\"bytes\",\"name\":\"sigB\",\"type\":\"bytes\"}],\"name\":\"closeCooperative\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"id\",\"type\":\"bytes32\"},{\"internalType\":\"address\",\"name\":\"participant\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"deposit\",\"outputs\":[],\"stateMutability\":\"payable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"domainSeparator\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"id\",\"type\":\"bytes32\"},{\"internalType\":\"uint64\",\"name\":\"nonce\",\"type\":\"uint64\"},{\"internalType\":\"uint256\",\"name\":\"transferred\",\"type\":\"uint256\"}],\"name\":\"hashBalanceProof\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"id\",\"type\":\"bytes32\"},{\"internalType\":\"uint256\",\"name\":\"balanceA\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"balanceB\",\"type\":\"uint256\"}],\"name\":\"hashSettlement\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"id\",\"type\":\"bytes32\"},{\"internalType\":\"address\",\"name\":\"participant\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"totalWithdrawn\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"expiry\",\"type\":\"uint64\"}],\"name\":\"hashWithdrawal\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"partner\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"token\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"challengePeriod\",\"type\":\"uint64\"}],\"name\":\"open\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"id\",\"type\":\"bytes32\"}],\"stateMutability\":\"payable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"id\",\"type\":\"bytes32\"}],\"name\":\"settle\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"id\",\"type\":\"bytes32\"},{\"internalType\":\"uint64\",\"name\":\"nonce\",\"type\":\"uint64\"},{\"internalType\":\"uint256\",\"name\":\"transferred\",\"type\":\"uint256\"},{\"internalType\":\"bytes\",\"name\":\"sig\",\"type\":\"bytes\"}],\"name\":\"updateProof\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"id\",\"type\":\"bytes32\"},{\"internalType\":\"address\",\"name\":\"participant\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"totalWithdrawn\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"expiry\",\"type\":\"uint64\"},{\"internalType\":\"bytes\",\"name\":\"sigA\",\"type\":\"bytes\"},{\"internalType\":\"bytes\",\"name\":\"sigB\",\"type\":\"bytes\"}],\"name\":\"withdraw\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"}]",
+	ID:  "SluiceChannels",
+	Bin: "0x60c0346100e35760015f5546608052602081017f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f81527fd5a819f6db6a62bb21b486ec4fa7b0e5191106ceb4bfda5285957aeaef5a09dc60408301527fc89efdaa54c0f20c7adf612882df0950f5a951637e0307cdcb4c672f298b8bc660608301524660808301523060a083015260a0825260c082019180831060018060401b038411176100cf578260405251902060a0526125cf90816100e8823960805181612426015260a0518161244c0152f35b634e487b7160e01b5f52604160045260245ffd5b5f80fdfe60806040526004361015610011575f80fd5b5f3560e01c806307f823bb14611c3b578063156ed7e914611c025780631e83409a14611a275780634950181c1461174057806380c1e706146117055780638c8e195a146116c3578063987757dd146113f8578063b7d9c80e14611115578063d4570c1c14611089578063d954863c14610e76578063e5b96f3f14610af4578063e98cdc6214610a9f578063ee3a03431461074a578063f5e3bac514610442578063f698da25146104025763faf5e15a146100c9575f80fd5b346103fe5760a07ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffc3601126103fe5760043560443560243560643567ffffffffffffffff81116103fe57610121903690600401611ce9565b939060843567ffffffffffffffff81116103fe57610143903690600401611ce9565b939060ff5f5c166103d65760017fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff005f5c16175f5d835f52600160205260405f209361018d85611f4b565b60038501976101b389546fffffffffffffffffffffffffffffffff8160801c9116611e20565b906101e560048801926101db8454916fffffffffffffffffffffffffffffffff831690611e2d565b9060801c90611e2d565b8086119081156103cc575b81156103b8575b50610390576102078986856120b7565b90875473ffffffffffffffffffffffffffffffffffffffff1698899560018a0198895473ffffffffffffffffffffffffffffffffffffffff169b8c9461024d928761208b565b6102569361208b565b60028601805487547fff0000000000000000000000000000000000000000000000000000000000000016740300000000000000000000000000000000000000001790975585547fffffffffffffffffffffffff000000000000000000000000000000000000000016909555845461033c9973ffffffffffffffffffffffffffffffffffffffff9788169761033797919216610364575b505f90819055905560408051848152602081018990526001918101919091527f45f4f6dd69393ad7d292ec596cdff4f3ee2aed068e89216cb742423c948c476490606090a28361214d565b61214d565b7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff005f5c165f5d005b7fffffffffffffffffffffffff000000000000000000000000000000000000000081541690555f6102ec565b7f766bc6f7000000000000000000000000000000000000000000000000000000005f5260045ffd5b90506103c48a87611e20565b14155f6101f7565b808b1191506101f0565b7fab143c06000000000000000000000000000000000000000000000000000000005f5260045ffd5b5f80fd5b346103fe575f7ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffc3601126103fe57602061043a612423565b604051908152f35b346103fe5761045036611d17565b93929060ff5f5c166103d65760017fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff005f5c16175f5d835f52600160205260405f209061049b82612106565b81549565ffffffffffff8760c81c164211610722576fffffffffffffffffffffffffffffffff85116106fa576104f373ffffffffffffffffffffffffffffffffffffffff929183926104ee88888b612032565b61236e565b1695168503610607576005019067ffffffffffffffff825460801c1667ffffffffffffffff821611156105df5781547fffffffffffffffff000000000000000000000000000000000000000000000000166fffffffffffffffffffffffffffffffff841617608082901b77ffffffffffffffff0000000000000000000000000000000016179091557f9c1a09789433a444418fb5b04320328c958acf47c776e0bdfe8e9de4b1e94e6791604091905b67ffffffffffffffff8351921682526020820152a37fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff005f5c165f5d005b7fd8d01cf0000000000000000000000000000000000000000000000000000000005f5260045ffd5b600181015473ffffffffffffffffffffffffffffffffffffffff1685036106d2576006019067ffffffffffffffff825460801c1667ffffffffffffffff821611156105df5781547fffffffffffffffff000000000000000000000000000000000000000000000000166fffffffffffffffffffffffffffffffff841617608082901b77ffffffffffffffff0000000000000000000000000000000016179091557f9c1a09789433a444418fb5b04320328c958acf47c776e0bdfe8e9de4b1e94e6791604091906105a2565b7fa7932e6a000000000000000000000000000000000000000000000000000000005f5260045ffd5b7f06250401000000000000000000000000000000000000000000000000000000005f5260045ffd5b7ff5417510000000000000000000000000000000000000000000000000000000005f5260045ffd5b346103fe5760c07ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffc3601126103fe57600435610784611c8c565b9060443591610791611cd2565b9260843567ffffffffffffffff81116103fe576107b2903690600401611ce9565b949060a43567ffffffffffffffff81116103fe576107d4903690600401611ce9565b93909260ff5f5c166103d65760017fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff005f5c16175f5d865f52600160205260405f209261081f84611f4b565b6108298785611fbe565b67ffffffffffffffff83164211610a77576fffffffffffffffffffffffffffffffff84116106fa578015610a59576fffffffffffffffffffffffffffffffff806004870154165b169182851115610a31578115610a11576108a46fffffffffffffffffffffffffffffffff600488015460801c5b1686611e20565b6108c860038801546fffffffffffffffffffffffffffffffff8160801c9116611e20565b106109e95761033c9a73ffffffffffffffffffffffffffffffffffffffff9860029861090e61091b946109028f998f8c906109659c611e3a565b948d8c5416918661208b565b8a60018a0154169261208b565b156109a2576004840180547fffffffffffffffffffffffffffffffff00000000000000000000000000000000166fffffffffffffffffffffffffffffffff85161790555b82611e2d565b956040519187835260208301527fad382ae4a0a8c252d70b902c9cc346f3e881ad505df3f728122a01006bb88f09604086881693a301541661214d565b6004840180546fffffffffffffffffffffffffffffffff16608085901b7fffffffffffffffffffffffffffffffff000000000000000000000000000000001617905561095f565b7f2c5211c6000000000000000000000000000000000000000000000000000000005f5260045ffd5b6108a46fffffffffffffffffffffffffffffffff8060048901541661089d565b7fbcd846f8000000000000000000000000000000000000000000000000000000005f5260045ffd5b6fffffffffffffffffffffffffffffffff600486015460801c610870565b7fc140b38a000000000000000000000000000000000000000000000000000000005f5260045ffd5b346103fe5760607ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffc3601126103fe5760243567ffffffffffffffff811681036103fe5761043a60209160443590600435612032565b60807ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffc3601126103fe57610b26611caf565b610b2e611c8c565b90610b37611cd2565b9060ff5f5c166103d65773ffffffffffffffffffffffffffffffffffffffff9060017fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff005f5c16175f5d1680158015610e6d575b610e455767ffffffffffffffff8216600181108015610e39575b610e1157610bb460443585612203565b905f54916001830195868411610de4576020965f5560405173ffffffffffffffffffffffffffffffffffffffff8882019246845230604084015233606084015287608084015216948560a083015260c082015260c08152610c1660e082611d82565b5190205f8181526001808952604090912080547fffffffffffffff00000000ffffffffffffffffffffffffffffffffffffffffff7fffffffffffffffffffffff00ffffffffffffffffffffffffffffffffffffffff33167fffffffffffffffffffffff0000000000000000000000000000000000000000009092169190911774010000000000000000000000000000000000000000171660a89890981b78ffffffff00000000000000000000000000000000000000000016979097178755860180547fffffffffffffffffffffffff000000000000000000000000000000000000000016861790559483610db3575b81610d70575b50604051928352858301526040820152827ff3351e353c954d8d8e1504f878c1a10fcaa49ae848d7d14d7ed733f62966e8ff60603393a47fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff005f5c165f5d604051908152f35b60030180547fffffffffffffffffffffffffffffffff00000000000000000000000000000000166fffffffffffffffffffffffffffffffff831617905586610d0b565b60028101847fffffffffffffffffffffffff0000000000000000000000000000000000000000825416179055610d05565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b7fb4e12433000000000000000000000000000000000000000000000000000000005f5260045ffd5b5062278d008111610ba4565b7fa9d533f7000000000000000000000000000000000000000000000000000000005f5260045ffd5b50338114610b8a565b60607ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffc3601126103fe57600435610eab611c8c565b906044359160ff5f5c166103d65760017fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff005f5c16175f5d815f52600160205260405f20610ef781611f4b565b610f018282611fbe565b9380156109e957610f2c9073ffffffffffffffffffffffffffffffffffffffff600284015416612203565b93801561106757610f56856fffffffffffffffffffffffffffffffff806003860154165b16611e20565b926fffffffffffffffffffffffffffffffff84116106fa577f2dcdaad87b561ba5a69835009b4c53ef9d3c41ca6cc9574049187659d6c6a7159360409373ffffffffffffffffffffffffffffffffffffffff93156110215760030180547fffffffffffffffffffffffffffffffff00000000000000000000000000000000166fffffffffffffffffffffffffffffffff83161790555b835196875260208701521693a37fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff005f5c165f5d005b60030180546fffffffffffffffffffffffffffffffff16608083901b7fffffffffffffffffffffffffffffffff0000000000000000000000000000000016179055610fec565b610f56856fffffffffffffffffffffffffffffffff600385015460801c610f50565b346103fe5760407ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffc3601126103fe576110c0611caf565b73ffffffffffffffffffffffffffffffffffffffff6110dd611c8c565b91165f52600260205273ffffffffffffffffffffffffffffffffffffffff60405f2091165f52602052602060405f2054604051908152f35b346103fe5760207ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffc3601126103fe576040516101c0810181811067ffffffffffffffff8211176113cb576040525f8152602081015f8152604082015f815260608301925f84525f608082015260a08101915f835260c08201945f865260e08301915f83525f6101008501525f6101208501525f6101408501525f6101608501525f6101808501525f6101a08501526004355f52600160205260405f2090815473ffffffffffffffffffffffffffffffffffffffff8116865273ffffffffffffffffffffffffffffffffffffffff600184015416885273ffffffffffffffffffffffffffffffffffffffff6002840154168252600460ff8260a01c16101561139e5773ffffffffffffffffffffffffffffffffffffffff9265ffffffffffff8260ff6fffffffffffffffffffffffffffffffff9460a01c16875263ffffffff8160a81c1660808a015260c81c16885260038101548281168b5260801c8652600481015482811661010089015260801c61012088015281600660058301549267ffffffffffffffff8460801c166101408b015201549167ffffffffffffffff8360801c166101608a015216610180880152166101a0860152816040519781875116895251166020880152511660408601525194600486101561139e5767ffffffffffffffff6101a0946101c0976060880152816080860151166080880152511660a08601525160c08501525160e084015261010081015161010084015261012081015161012084015267ffffffffffffffff6101408201511661014084015267ffffffffffffffff6101608201511661016084015261018081015161018084015201516101a0820152f35b7f4e487b71000000000000000000000000000000000000000000000000000000005f52602160045260245ffd5b7f4e487b71000000000000000000000000000000000000000000000000000000005f52604160045260245ffd5b346103fe5760207ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffc3601126103fe5760043560ff5f5c166103d65760017fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff005f5c16175f5d805f52600160205260405f209061147282612106565b81549065ffffffffffff8260c81c1642111561169b5782610337600361033c9501926114db8454956fffffffffffffffffffffffffffffffff8716926114e060048701986101db8a54916fffffffffffffffffffffffffffffffff831696879160801c89611e20565b611e2d565b9361150360068801916fffffffffffffffffffffffffffffffff83541690611e20565b61152560058901956fffffffffffffffffffffffffffffffff87541690611e20565b808211156116925761153691611e2d565b935b85851161168a575b6115608573ffffffffffffffffffffffffffffffffffffffff9697611e2d565b60018901805460028b0180548c547fff00000000000000000000000000000000000000000000000000000000000000167403000000000000000000000000000000000000000017909c557fffffffffffffffffffffffff00000000000000000000000000000000000000008216909255919b9187169a99871699908a61165e575b505f908190559081905581547fffffffffffffffff000000000000000000000000000000000000000000000000908116909255825490911690915560408051868152602081018b9052908101919091527f45f4f6dd69393ad7d292ec596cdff4f3ee2aed068e89216cb742423c948c476490606090a2168361214d565b7fffffffffffffffffffffffff000000000000000000000000000000000000000081541690558d6115e1565b859450611540565b50505f93611538565b7fd1312e9f000000000000000000000000000000000000000000000000000000005f5260045ffd5b346103fe5760607ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffc3601126103fe57602061043a6044356024356004356120b7565b346103fe575f7ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffc3601126103fe57602060405162278d008152f35b346103fe5761174e36611d17565b60ff5f95949392955c166103d65760017fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff005f5c16175f5d835f52600160205260405f209261179b84611f4b565b6117a53385611fbe565b67ffffffffffffffff821696876118e4575050506118bc57806109e9575b63ffffffff825460a81c1667ffffffffffffffff4216019067ffffffffffffffff8211610de45782547fff000000000000ffffffff00ffffffffffffffffffffffffffffffffffffffff1660c883901b7effffffffffff000000000000000000000000000000000000000000000000001617740200000000000000000000000000000000000000001790925560408051948552602085019290925267ffffffffffffffff169083015233917f4fafc92b3f0c96431d5e848402b5529913d58ac2b781d301c22eb99d45103a6790606090a37fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff005f5c165f5d005b7f8baa579f000000000000000000000000000000000000000000000000000000005f5260045ffd5b6fffffffffffffffffffffffffffffffff8594929394116106fa57611936918315611a095773ffffffffffffffffffffffffffffffffffffffff600188015416915b61193187878b612032565b61208b565b156119a2576006830180547fffffffffffffffff000000000000000000000000000000000000000000000000166fffffffffffffffffffffffffffffffff84161760809290921b77ffffffffffffffff00000000000000000000000000000000169190911790556117c3565b6005830180547fffffffffffffffff000000000000000000000000000000000000000000000000166fffffffffffffffffffffffffffffffff84161760809290921b77ffffffffffffffff00000000000000000000000000000000169190911790556117c3565b73ffffffffffffffffffffffffffffffffffffffff87541691611926565b346103fe5760207ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffc3601126103fe57611a5e611caf565b60ff5f5c166103d65760017fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff005f5c16175f5d335f52600260205260405f2073ffffffffffffffffffffffffffffffffffffffff82165f5260205260405f2054908115611bda57335f52600260205260405f2073ffffffffffffffffffffffffffffffffffffffff82165f526020525f604081205573ffffffffffffffffffffffffffffffffffffffff8116806040518481527ff7a40077ff7a04c7e61f6f26fb13774259ddf1b6bce9ecf26a8276cdd399268360203392a3611ba157505f80808093335af1611b4b611dc3565b5015611b79577fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff005f5c165f5d005b7f6d963f88000000000000000000000000000000000000000000000000000000005f5260045ffd5b90611bad913390611eba565b61033c575b7f045c4b02000000000000000000000000000000000000000000000000000000005f5260045ffd5b7f969bf728000000000000000000000000000000000000000000000000000000005f5260045ffd5b346103fe575f7ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffc3601126103fe57602060405160018152f35b346103fe5760807ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffc3601126103fe57602061043a611c77611c8c565b611c7f611cd2565b9060443590600435611e3a565b6024359073ffffffffffffffffffffffffffffffffffffffff821682036103fe57565b6004359073ffffffffffffffffffffffffffffffffffffffff821682036103fe57565b6064359067ffffffffffffffff821682036103fe57565b9181601f840112156103fe5782359167ffffffffffffffff83116103fe57602083818601950101116103fe57565b9060807ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffc8301126103fe576004359160243567ffffffffffffffff811681036103fe5791604435916064359067ffffffffffffffff82116103fe57611d7e91600401611ce9565b9091565b90601f7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0910116810190811067ffffffffffffffff8211176113cb57604052565b3d15611e1b573d9067ffffffffffffffff82116113cb5760405191611e1060207fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0601f8401160184611d82565b82523d5f602084013e565b606090565b91908201809211610de457565b91908203918211610de457565b91611eb79367ffffffffffffffff9173ffffffffffffffffffffffffffffffffffffffff6040519460208601967f10a85e7c2ed932883caef937608d286d43457f60e49f96c23ac5b3a0e34c2be48852604087015216606085015260808401521660a082015260a08152611eaf60c082611d82565b519020612506565b90565b915f93926020926040519273ffffffffffffffffffffffffffffffffffffffff858501927fa9059cbb000000000000000000000000000000000000000000000000000000008452166024850152604484015260448352611f1b606484611d82565b60405195869351925af180923d91611f31575050565b81611f3a575050565b601f91929350600190511491111690565b5460a01c60ff1690600482101561139e5760018214611fba575015611f92577fd4621ed2000000000000000000000000000000000000000000000000000000005f5260045ffd5b7f7d18f3da000000000000000000000000000000000000000000000000000000005f5260045ffd5b9050565b73ffffffffffffffffffffffffffffffffffffffff80825416921691821461202b576001015473ffffffffffffffffffffffffffffffffffffffff1614612027577fe438f8ce000000000000000000000000000000000000000000000000000000005f5260045ffd5b5f90565b5050600190565b90611eb79267ffffffffffffffff6040519260208401947fb1613380691d4e14a5f36be963292f12cdec744e45c197e62f6bf5c3ce9a2bf186526040850152166060830152608082015260808152611eaf60a082611d82565b73ffffffffffffffffffffffffffffffffffffffff9283926120ac9261236e565b92169116036106d257565b90611eb7926040519160208301937ffb2f3acd9f54ac91f60a5d861fbe19192a2d437e1a24b18de58219a873753737855260408401526060830152608082015260808152611eaf60a082611d82565b5460a01c60ff1690600482101561139e5760028214611fba575015611f92577f71566347000000000000000000000000000000000000000000000000000000005f5260045ffd5b919081156121fe5773ffffffffffffffffffffffffffffffffffffffff8316928282856121f0575f8093508092819261c350f15b1561218b57505050565b602073ffffffffffffffffffffffffffffffffffffffff7f4e45da441832cf53bdaa69235704fc0575e68210f459ee1562911024b12967d5921692835f526002825260405f20855f52825260405f206121e5828254611e20565b9055604051908152a3565b6121f992611eba565b612181565b505050565b9190916fffffffffffffffffffffffffffffffff83116106fa5773ffffffffffffffffffffffffffffffffffffffff811615612362573461233a57821561233457803b15611bb25761225481612554565b905f8060405160208101907f23b872dd000000000000000000000000000000000000000000000000000000008252336024820152306044820152876064820152606481526122a3608482611d82565b519082855af16122b1611dc3565b90159081156122e3575b50611bb2576122c990612554565b90808210611bb2576122da91611e2d565b918211611bb257565b8091505180151591826122f9575b50505f6122bb565b602082109250908215612310575b50505f806122f1565b81925090602091810103126103fe57602001518015908115036103fe575f80612307565b505f9150565b7f42c0a68f000000000000000000000000000000000000000000000000000000005f5260045ffd5b509080340361233a5790565b916041036118bc5760208101359160408201355f1a90601b82141580612418575b80156123ef575b6118bc576020935f9360809360405193845286840152356040830152606082015282805260015afa156123e4575f519073ffffffffffffffffffffffffffffffffffffffff8216156118bc57565b6040513d5f823e3d90fd5b507f7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a08411612396565b50601c82141561238f565b467f00000000000000000000000000000000000000000000000000000000000000000361246e577f000000000000000000000000000000000000000000000000000000000000000090565b60405160208101907f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f82527fd5a819f6db6a62bb21b486ec4fa7b0e5191106ceb4bfda5285957aeaef5a09dc60408201527fc89efdaa54c0f20c7adf612882df0950f5a951637e0307cdcb4c672f298b8bc660608201524660808201523060a082015260a0815261250060c082611d82565b51902090565b61250e612423565b906040519060208201927f190100000000000000000000000000000000000000000000000000000000000084526022830152604282015260428152612500606282611d82565b5f809160405160208101907f70a0823100000000000000000000000000000000000000000000000000000000825230602482015260248152612597604482611d82565b51915afa6125a3611dc3565b901580156125c4575b611bb2576020818051810103126103fe576020015190565b5060208151106125ac56",
+}
+
+// SluiceChannels is an auto generated Go binding around an Ethereum contract.
+type SluiceChannels struct {
+	abi abi.ABI
+}
+
+// GetABI returns the ABI associated with this contract binding.
+func (c *SluiceChannels) GetABI() abi.ABI {
+	return c.abi
+}
+
+// NewSluiceChannels creates a new instance of SluiceChannels.
+func NewSluiceChannels() *SluiceChannels {
+	parsed, err := SluiceChannelsMetaData.ParseABI()
+	if err != nil {
+		panic(errors.New("invalid ABI: " + err.Error()))
+	}
+	return &SluiceChannels{abi: *parsed}
+}
+
+// Instance creates a wrapper for a deployed contract instance at the given address.
+// Use this to create the instance object passed to abigen v2 library functions Call, Transact, etc.
+func (c *SluiceChannels) Instance(backend bind.ContractBackend, addr common.Address) *bind.BoundContract {
+	return bind.NewBoundContract(addr, c.abi, backend, backend, backend)
+}
+
+// PackMAXCHALLENGEPERIOD is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x80c1e706.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function MAX_CHALLENGE_PERIOD() view returns(uint64)
+func (sluiceChannels *SluiceChannels) PackMAXCHALLENGEPERIOD() []byte {
+	enc, err := sluiceChannels.abi.Pack("MAX_CHALLENGE_PERIOD")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackMAXCHALLENGEPERIOD is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x80c1e706.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function MAX_CHALLENGE_PERIOD() view returns(uint64)
+func (sluiceChannels *SluiceChannels) TryPackMAXCHALLENGEPERIOD() ([]byte, error) {
+	return sluiceChannels.abi.Pack("MAX_CHALLENGE_PERIOD")
+}
+
+// UnpackMAXCHALLENGEPERIOD is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x80c1e706.
+//
+// Solidity: function MAX_CHALLENGE_PERIOD() view returns(uint64)
+func (sluiceChannels *SluiceChannels) UnpackMAXCHALLENGEPERIOD(data []byte) (uint64, error) {
+	out, err := sluiceChannels.abi.Unpack("MAX_CHALLENGE_PERIOD", data)
+	if err != nil {
+		return *new(uint64), err
+	}
+	out0 := *abi.ConvertType(out[0], new(uint64)).(*uint64)
+	return out0, nil
+}
+
+// PackMINCHALLENGEPERIOD is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x156ed7e9.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function MIN_CHALLENGE_PERIOD() view returns(uint64)
+func (sluiceChannels *SluiceChannels) PackMINCHALLENGEPERIOD() []byte {
+	enc, err := sluiceChannels.abi.Pack("MIN_CHALLENGE_PERIOD")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackMINCHALLENGEPERIOD is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x156ed7e9.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function MIN_CHALLENGE_PERIOD() view returns(uint64)
+func (sluiceChannels *SluiceChannels) TryPackMINCHALLENGEPERIOD() ([]byte, error) {
+	return sluiceChannels.abi.Pack("MIN_CHALLENGE_PERIOD")
+}
+
+// UnpackMINCHALLENGEPERIOD is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x156ed7e9.
+//
+// Solidity: function MIN_CHALLENGE_PERIOD() view returns(uint64)
+func (sluiceChannels *SluiceChannels) UnpackMINCHALLENGEPERIOD(data []byte) (uint64, error) {
+	out, err := sluiceChannels.abi.Unpack("MIN_CHALLENGE_PERIOD", data)
+	if err != nil {
+		return *new(uint64), err
+	}
+	out0 := *abi.ConvertType(out[0], new(uint64)).(*uint64)
+	return out0, nil
+}
+
+// PackChannel is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xb7d9c80e.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function channel(bytes32 id) view returns((address,address,address,uint8,uint64,uint64,uint256,uint256,uint256,uint256,uint64,uint64,uint256,uint256) v)
+func (sluiceChannels *SluiceChannels) PackChannel(id [32]byte) []byte {
+	enc, err := sluiceChannels.abi.Pack("channel", id)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackChannel is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xb7d9c80e.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function channel(bytes32 id) view returns((address,address,address,uint8,uint64,uint64,uint256,uint256,uint256,uint256,uint64,uint64,uint256,uint256) v)
+func (sluiceChannels *SluiceChannels) TryPackChannel(id [32]byte) ([]byte, error) {
+	return sluiceChannels.abi.Pack("channel", id)
+}
+
+// UnpackChannel is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xb7d9c80e.
+//
+// Solidity: function channel(bytes32 id) view returns((address,address,address,uint8,uint64,uint64,uint256,uint256,uint256,uint256,uint64,uint64,uint256,uint256) v)
+func (sluiceChannels *SluiceChannels) UnpackChannel(data []byte) (SluiceChannelsChannelView, error) {
+	out, err := sluiceChannels.abi.Unpack("channel", data)
+	if err != nil {
+		return *new(SluiceChannelsChannelView), err
+	}
+	out0 := *abi.ConvertType(out[0], new(SluiceChannelsChannelView)).(*SluiceChannelsChannelView)
+	return out0, nil
+}
+
+// PackClaim is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x1e83409a.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function claim(address token) returns()
+func (sluiceChannels *SluiceChannels) PackClaim(token common.Address) []byte {
+	enc, err := sluiceChannels.abi.Pack("claim", token)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackClaim is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x1e83409a.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function claim(address token) returns()
+func (sluiceChannels *SluiceChannels) TryPackClaim(token common.Address) ([]byte, error) {
+	return sluiceChannels.abi.Pack("claim", token)
+}
+
+// PackClaimable is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xd4570c1c.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function claimable(address account, address token) view returns(uint256)
+func (sluiceChannels *SluiceChannels) PackClaimable(account common.Address, token common.Address) []byte {
+	enc, err := sluiceChannels.abi.Pack("claimable", account, token)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackClaimable is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xd4570c1c.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function claimable(address account, address token) view returns(uint256)
+func (sluiceChannels *SluiceChannels) TryPackClaimable(account common.Address, token common.Address) ([]byte, error) {
+	return sluiceChannels.abi.Pack("claimable", account, token)
+}
+
+// UnpackClaimable is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xd4570c1c.
+//
+// Solidity: function claimable(address account, address token) view returns(uint256)
+func (sluiceChannels *SluiceChannels) UnpackClaimable(data []byte) (*big.Int, error) {
+	out, err := sluiceChannels.abi.Unpack("claimable", data)
+	if err != nil {
+		return new(big.Int), err
+	}
+	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
+	return out0, nil
+}
+
+// PackClose is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x4950181c.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function close(bytes32 id, uint64 nonce, uint256 transferred, bytes sig) returns()
+func (sluiceChannels *SluiceChannels) PackClose(id [32]byte, nonce uint64, transferred *big.Int, sig []byte) []byte {
+	enc, err := sluiceChannels.abi.Pack("close", id, nonce, transferred, sig)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackClose is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x4950181c.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function close(bytes32 id, uint64 nonce, uint256 transferred, bytes sig) returns()
+func (sluiceChannels *SluiceChannels) TryPackClose(id [32]byte, nonce uint64, transferred *big.Int, sig []byte) ([]byte, error) {
+	return sluiceChannels.abi.Pack("close", id, nonce, transferred, sig)
+}
+
+// PackCloseCooperative is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xfaf5e15a.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function closeCooperative(bytes32 id, uint256 balanceA, uint256 balanceB, bytes sigA, bytes sigB) returns()
+func (sluiceChannels *SluiceChannels) PackCloseCooperative(id [32]byte, balanceA *big.Int, balanceB *big.Int, sigA []byte, sigB []byte) []byte {
+	enc, err := sluiceChannels.abi.Pack("closeCooperative", id, balanceA, balanceB, sigA, sigB)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackCloseCooperative is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xfaf5e15a.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function closeCooperative(bytes32 id, uint256 balanceA, uint256 balanceB, bytes sigA, bytes sigB) returns()
+func (sluiceChannels *SluiceChannels) TryPackCloseCooperative(id [32]byte, balanceA *big.Int, balanceB *big.Int, sigA []byte, sigB []byte) ([]byte, error) {
+	return sluiceChannels.abi.Pack("closeCooperative", id, balanceA, balanceB, sigA, sigB)
+}
+
+// PackDeposit is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xd954863c.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function deposit(bytes32 id, address participant, uint256 amount) payable returns()
+func (sluiceChannels *SluiceChannels) PackDeposit(id [32]byte, participant common.Address, amount *big.Int) []byte {
+	enc, err := sluiceChannels.abi.Pack("deposit", id, participant, amount)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackDeposit is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xd954863c.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function deposit(bytes32 id, address participant, uint256 amount) payable returns()
+func (sluiceChannels *SluiceChannels) TryPackDeposit(id [32]byte, participant common.Address, amount *big.Int) ([]byte, error) {
+	return sluiceChannels.abi.Pack("deposit", id, participant, amount)
+}
+
+// PackDomainSeparator is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xf698da25.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function domainSeparator() view returns(bytes32)
+func (sluiceChannels *SluiceChannels) PackDomainSeparator() []byte {
+	enc, err := sluiceChannels.abi.Pack("domainSeparator")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackDomainSeparator is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xf698da25.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function domainSeparator() view returns(bytes32)
+func (sluiceChannels *SluiceChannels) TryPackDomainSeparator() ([]byte, error) {
+	return sluiceChannels.abi.Pack("domainSeparator")
+}
+
+// UnpackDomainSeparator is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xf698da25.
+//
+// Solidity: function domainSeparator() view returns(bytes32)
+func (sluiceChannels *SluiceChannels) UnpackDomainSeparator(data []byte) ([32]byte, error) {
+	out, err := sluiceChannels.abi.Unpack("domainSeparator", data)
+	if err != nil {
+		return *new([32]byte), err
+	}
+	out0 := *abi.ConvertType(out[0], new([32]byte)).(*[32]byte)
+	return out0, nil
+}
+
+// PackHashBalanceProof is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xe98cdc62.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function hashBalanceProof(bytes32 id, uint64 nonce, uint256 transferred) view returns(bytes32)
+func (sluiceChannels *SluiceChannels) PackHashBalanceProof(id [32]byte, nonce uint64, transferred *big.Int) []byte {
+	enc, err := sluiceChannels.abi.Pack("hashBalanceProof", id, nonce, transferred)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackHashBalanceProof is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xe98cdc62.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function hashBalanceProof(bytes32 id, uint64 nonce, uint256 transferred) view returns(bytes32)
+func (sluiceChannels *SluiceChannels) TryPackHashBalanceProof(id [32]byte, nonce uint64, transferred *big.Int) ([]byte, error) {
+	return sluiceChannels.abi.Pack("hashBalanceProof", id, nonce, transferred)
+}
+
+// UnpackHashBalanceProof is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xe98cdc62.
+//
+// Solidity: function hashBalanceProof(bytes32 id, uint64 nonce, uint256 transferred) view returns(bytes32)
+func (sluiceChannels *SluiceChannels) UnpackHashBalanceProof(data []byte) ([32]byte, error) {
+	out, err := sluiceChannels.abi.Unpack("hashBalanceProof", data)
+	if err != nil {
+		return *new([32]byte), err
+	}
+	out0 := *abi.ConvertType(out[0], new([32]byte)).(*[32]byte)
+	return out0, nil
+}
+
+// PackHashSettlement is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x8c8e195a.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function hashSettlement(bytes32 id, uint256 balanceA, uint256 balanceB) view returns(bytes32)
+func (sluiceChannels *SluiceChannels) PackHashSettlement(id [32]byte, balanceA *big.Int, balanceB *big.Int) []byte {
+	enc, err := sluiceChannels.abi.Pack("hashSettlement", id, balanceA, balanceB)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackHashSettlement is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x8c8e195a.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function hashSettlement(bytes32 id, uint256 balanceA, uint256 balanceB) view returns(bytes32)
+func (sluiceChannels *SluiceChannels) TryPackHashSettlement(id [32]byte, balanceA *big.Int, balanceB *big.Int) ([]byte, error) {
+	return sluiceChannels.abi.Pack("hashSettlement", id, balanceA, balanceB)
+}
+
+// UnpackHashSettlement is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x8c8e195a.
+//
+// Solidity: function hashSettlement(bytes32 id, uint256 balanceA, uint256 balanceB) view returns(bytes32)
+func (sluiceChannels *SluiceChannels) UnpackHashSettlement(data []byte) ([32]byte, error) {
+	out, err := sluiceChannels.abi.Unpack("hashSettlement", data)
+	if err != nil {
+		return *new([32]byte), err
+	}
+	out0 := *abi.ConvertType(out[0], new([32]byte)).(*[32]byte)
+	return out0, nil
+}
+
+// PackHashWithdrawal is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x07f823bb.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function hashWithdrawal(bytes32 id, address participant, uint256 totalWithdrawn, uint64 expiry) view returns(bytes32)
+func (sluiceChannels *SluiceChannels) PackHashWithdrawal(id [32]byte, participant common.Address, totalWithdrawn *big.Int, expiry uint64) []byte {
+	enc, err := sluiceChannels.abi.Pack("hashWithdrawal", id, participant, totalWithdrawn, expiry)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackHashWithdrawal is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x07f823bb.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function hashWithdrawal(bytes32 id, address participant, uint256 totalWithdrawn, uint64 expiry) view returns(bytes32)
+func (sluiceChannels *SluiceChannels) TryPackHashWithdrawal(id [32]byte, participant common.Address, totalWithdrawn *big.Int, expiry uint64) ([]byte, error) {
+	return sluiceChannels.abi.Pack("hashWithdrawal", id, participant, totalWithdrawn, expiry)
+}
+
+// UnpackHashWithdrawal is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x07f823bb.
+//
+// Solidity: function hashWithdrawal(bytes32 id, address participant, uint256 totalWithdrawn, uint64 expiry) view returns(bytes32)
+func (sluiceChannels *SluiceChannels) UnpackHashWithdrawal(data []byte) ([32]byte, error) {
+	out, err := sluiceChannels.abi.Unpack("hashWithdrawal", data)
+	if err != nil {
+		return *new([32]byte), err
+	}
+	out0 := *abi.ConvertType(out[0], new([32]byte)).(*[32]byte)
+	return out0, nil
+}
+
+// PackOpen is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xe5b96f3f.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function open(address partner, address token, uint256 amount, uint64 challengePeriod) payable returns(bytes32 id)
+func (sluiceChannels *SluiceChannels) PackOpen(partner common.Address, token common.Address, amount *big.Int, challengePeriod uint64) []byte {
+	enc, err := sluiceChannels.abi.Pack("open", partner, token, amount, challengePeriod)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackOpen is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xe5b96f3f.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function open(address partner, address token, uint256 amount, uint64 challengePeriod) payable returns(bytes32 id)
+func (sluiceChannels *SluiceChannels) TryPackOpen(partner common.Address, token common.Address, amount *big.Int, challengePeriod uint64) ([]byte, error) {
+	return sluiceChannels.abi.Pack("open", partner, token, amount, challengePeriod)
+}
+
+// UnpackOpen is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xe5b96f3f.
+//
+// Solidity: function open(address partner, address token, uint256 amount, uint64 challengePeriod) payable returns(bytes32 id)
+func (sluiceChannels *SluiceChannels) UnpackOpen(data []byte) ([32]byte, error) {
+	out, err := sluiceChannels.abi.Unpack("open", data)
+	if err != nil {
+		return *new([32]byte), err
+	}
+	out0 := *abi.ConvertType(out[0], new([32]byte)).(*[32]byte)
+	return out0, nil
+}
+
+// PackSettle is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x987757dd.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function settle(bytes32 id) returns()
+func (sluiceChannels *SluiceChannels) PackSettle(id [32]byte) []byte {
+	enc, err := sluiceChannels.abi.Pack("settle", id)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackSettle is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x987757dd.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function settle(bytes32 id) returns()
+func (sluiceChannels *SluiceChannels) TryPackSettle(id [32]byte) ([]byte, error) {
+	return sluiceChannels.abi.Pack("settle", id)
+}
+
+// PackUpdateProof is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xf5e3bac5.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function updateProof(bytes32 id, uint64 nonce, uint256 transferred, bytes sig) returns()
+func (sluiceChannels *SluiceChannels) PackUpdateProof(id [32]byte, nonce uint64, transferred *big.Int, sig []byte) []byte {
+	enc, err := sluiceChannels.abi.Pack("updateProof", id, nonce, transferred, sig)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackUpdateProof is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xf5e3bac5.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function updateProof(bytes32 id, uint64 nonce, uint256 transferred, bytes sig) returns()
+func (sluiceChannels *SluiceChannels) TryPackUpdateProof(id [32]byte, nonce uint64, transferred *big.Int, sig []byte) ([]byte, error) {
+	return sluiceChannels.abi.Pack("updateProof", id, nonce, transferred, sig)
+}
+
+// PackWithdraw is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xee3a0343.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function withdraw(bytes32 id, address participant, uint256 totalWithdrawn, uint64 expiry, bytes sigA, bytes sigB) returns()
+func (sluiceChannels *SluiceChannels) PackWithdraw(id [32]byte, participant common.Address, totalWithdrawn *big.Int, expiry uint64, sigA []byte, sigB []byte) []byte {
+	enc, err := sluiceChannels.abi.Pack("withdraw", id, participant, totalWithdrawn, expiry, sigA, sigB)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackWithdraw is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xee3a0343.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function withdraw(bytes32 id, address participant, uint256 totalWithdrawn, uint64 expiry, bytes sigA, bytes sigB) returns()
+func (sluiceChannels *SluiceChannels) TryPackWithdraw(id [32]byte, participant common.Address, totalWithdrawn *big.Int, expiry uint64, sigA []byte, sigB []byte) ([]byte, error) {
+	return sluiceChannels.abi.Pack("withdraw", id, participant, totalWithdrawn, expiry, sigA, sigB)
+}
+
+// SluiceChannelsChannelClosed represents a ChannelClosed event raised by the SluiceChannels contract.
+type SluiceChannelsChannelClosed struct {
+	Id          [32]byte
+	Closer      common.Address
+	Nonce       uint64
+	Transferred *big.Int
+	SettleAfter uint64
+	Raw         *types.Log // Blockchain specific contextual infos
+}
+
+const SluiceChannelsChannelClosedEventName = "ChannelClosed"
+
+// ContractEventName returns the user-defined event name.
+func (SluiceChannelsChannelClosed) ContractEventName() string {
+	return SluiceChannelsChannelClosedEventName
+}
+
+// UnpackChannelClosedEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event ChannelClosed(bytes32 indexed id, address indexed closer, uint64 nonce, uint256 transferred, uint64 settleAfter)
+func (sluiceChannels *SluiceChannels) UnpackChannelClosedEvent(log *types.Log) (*SluiceChannelsChannelClosed, error) {
+	event := "ChannelClosed"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != sluiceChannels.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(SluiceChannelsChannelClosed)
+	if len(log.Data) > 0 {
+		if err := sluiceChannels.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range sluiceChannels.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
+// SluiceChannelsChannelOpened represents a ChannelOpened event raised by the SluiceChannels contract.
+type SluiceChannelsChannelOpened struct {
+	Id              [32]byte
+	A               common.Address
+	B               common.Address
+	Token           common.Address
+	Deposit         *big.Int
+	ChallengePeriod uint64
+	Raw             *types.Log // Blockchain specific contextual infos
+}
+
+const SluiceChannelsChannelOpenedEventName = "ChannelOpened"
+
+// ContractEventName returns the user-defined event name.
+func (SluiceChannelsChannelOpened) ContractEventName() string {
+	return SluiceChannelsChannelOpenedEventName
+}
+
+// UnpackChannelOpenedEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event ChannelOpened(bytes32 indexed id, address indexed a, address indexed b, address token, uint256 deposit, uint64 challengePeriod)
+func (sluiceChannels *SluiceChannels) UnpackChannelOpenedEvent(log *types.Log) (*SluiceChannelsChannelOpened, error) {
+	event := "ChannelOpened"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != sluiceChannels.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(SluiceChannelsChannelOpened)
+	if len(log.Data) > 0 {
+		if err := sluiceChannels.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range sluiceChannels.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
+// SluiceChannelsChannelSettled represents a ChannelSettled event raised by the SluiceChannels contract.
+type SluiceChannelsChannelSettled struct {
+	Id          [32]byte
+	BalanceA    *big.Int
+	BalanceB    *big.Int
+	Cooperative bool
+	Raw         *types.Log // Blockchain specific contextual infos
+}
+
+const SluiceChannelsChannelSettledEventName = "ChannelSettled"
+
+// ContractEventName returns the user-defined event name.
+func (SluiceChannelsChannelSettled) ContractEventName() string {
+	return SluiceChannelsChannelSettledEventName
+}
+
+// UnpackChannelSettledEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event ChannelSettled(bytes32 indexed id, uint256 balanceA, uint256 balanceB, bool cooperative)
+func (sluiceChannels *SluiceChannels) UnpackChannelSettledEvent(log *types.Log) (*SluiceChannelsChannelSettled, error) {
+	event := "ChannelSettled"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != sluiceChannels.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(SluiceChannelsChannelSettled)
+	if len(log.Data) > 0 {
+		if err := sluiceChannels.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range sluiceChannels.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
+// SluiceChannelsClaimed represents a Claimed event raised by the SluiceChannels contract.
+type SluiceChannelsClaimed struct {
+	Account common.Address
+	Token   common.Address
+	Amount  *big.Int
+	Raw     *types.Log // Blockchain specific contextual infos
+}
+
+const SluiceChannelsClaimedEventName = "Claimed"
+
+// ContractEventName returns the user-defined event name.
+func (SluiceChannelsClaimed) ContractEventName() string {
+	return SluiceChannelsClaimedEventName
+}
+
+// UnpackClaimedEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event Claimed(address indexed account, address indexed token, uint256 amount)
+func (sluiceChannels *SluiceChannels) UnpackClaimedEvent(log *types.Log) (*SluiceChannelsClaimed, error) {
+	event := "Claimed"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != sluiceChannels.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(SluiceChannelsClaimed)
+	if len(log.Data) > 0 {
+		if err := sluiceChannels.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range sluiceChannels.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
+// SluiceChannelsCredited represents a Credited event raised by the SluiceChannels contract.
+type SluiceChannelsCredited struct {
+	Account common.Address
+	Token   common.Address
+	Amount  *big.Int
+	Raw     *types.Log // Blockchain specific contextual infos
+}
+
+const SluiceChannelsCreditedEventName = "Credited"
+
+// ContractEventName returns the user-defined event name.
+func (SluiceChannelsCredited) ContractEventName() string {
+	return SluiceChannelsCreditedEventName
+}
+
+// UnpackCreditedEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event Credited(address indexed account, address indexed token, uint256 amount)
+func (sluiceChannels *SluiceChannels) UnpackCreditedEvent(log *types.Log) (*SluiceChannelsCredited, error) {
+	event := "Credited"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != sluiceChannels.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(SluiceChannelsCredited)
+	if len(log.Data) > 0 {
+		if err := sluiceChannels.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range sluiceChannels.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
+// SluiceChannelsDeposited represents a Deposited event raised by the SluiceChannels contract.
+type SluiceChannelsDeposited struct {
+	Id           [32]byte
+	Participant  common.Address
+	Amount       *big.Int
+	TotalDeposit *big.Int
+	Raw          *types.Log // Blockchain specific contextual infos
+}
+
+const SluiceChannelsDepositedEventName = "Deposited"
+
+// ContractEventName returns the user-defined event name.
+func (SluiceChannelsDeposited) ContractEventName() string {
+	return SluiceChannelsDepositedEventName
+}
+
+// UnpackDepositedEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event Deposited(bytes32 indexed id, address indexed participant, uint256 amount, uint256 totalDeposit)
+func (sluiceChannels *SluiceChannels) UnpackDepositedEvent(log *types.Log) (*SluiceChannelsDeposited, error) {
+	event := "Deposited"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != sluiceChannels.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(SluiceChannelsDeposited)
+	if len(log.Data) > 0 {
+		if err := sluiceChannels.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range sluiceChannels.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
+// SluiceChannelsProofUpdated represents a ProofUpdated event raised by the SluiceChannels contract.
+type SluiceChannelsProofUpdated struct {
+	Id          [32]byte
+	Signer      common.Address
+	Nonce       uint64
+	Transferred *big.Int
+	Raw         *types.Log // Blockchain specific contextual infos
+}
+
+const SluiceChannelsProofUpdatedEventName = "ProofUpdated"
+
+// ContractEventName returns the user-defined event name.
+func (SluiceChannelsProofUpdated) ContractEventName() string {
+	return SluiceChannelsProofUpdatedEventName
+}
+
+// UnpackProofUpdatedEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event ProofUpdated(bytes32 indexed id, address indexed signer, uint64 nonce, uint256 transferred)
+func (sluiceChannels *SluiceChannels) UnpackProofUpdatedEvent(log *types.Log) (*SluiceChannelsProofUpdated, error) {
+	event := "ProofUpdated"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != sluiceChannels.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(SluiceChannelsProofUpdated)
+	if len(log.Data) > 0 {
+		if err := sluiceChannels.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range sluiceChannels.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
+// SluiceChannelsWithdrawn represents a Withdrawn event raised by the SluiceChannels contract.
+type SluiceChannelsWithdrawn struct {
+	Id             [32]byte
+	Participant    common.Address
+	Amount         *big.Int
+	TotalWithdrawn *big.Int
+	Raw            *types.Log // Blockchain specific contextual infos
+}
+
+const SluiceChannelsWithdrawnEventName = "Withdrawn"
+
+// ContractEventName returns the user-defined event name.
+func (SluiceChannelsWithdrawn) ContractEventName() string {
+	return SluiceChannelsWithdrawnEventName
+}
+
+// UnpackWithdrawnEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event Withdrawn(bytes32 indexed id, address indexed participant, uint256 amount, uint256 totalWithdrawn)
+func (sluiceChannels *SluiceChannels) UnpackWithdrawnEvent(log *types.Log) (*SluiceChannelsWithdrawn, error) {
+	event := "Withdrawn"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != sluiceChannels.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(SluiceChannelsWithdrawn)
+	if len(log.Data) > 0 {
+		if err := sluiceChannels.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range sluiceChannels.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
+// UnpackError attempts to decode the provided error data using user-defined
+// error definitions.
+func (sluiceChannels *SluiceChannels) UnpackError(raw []byte) (any, error) {
+	if bytes.Equal(raw[:4], sluiceChannels.abi.Errors["AmountTooLarge"].ID.Bytes()[:4]) {
+		return sluiceChannels.UnpackAmountTooLargeError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], sluiceChannels.abi.Errors["ChallengePeriodNotOver"].ID.Bytes()[:4]) {
+		return sluiceChannels.UnpackChallengePeriodNotOverError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], sluiceChannels.abi.Errors["ChallengePeriodOver"].ID.Bytes()[:4]) {
+		return sluiceChannels.UnpackChallengePeriodOverError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], sluiceChannels.abi.Errors["ChannelNotClosing"].ID.Bytes()[:4]) {
+		return sluiceChannels.UnpackChannelNotClosingError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], sluiceChannels.abi.Errors["ChannelNotOpen"].ID.Bytes()[:4]) {
+		return sluiceChannels.UnpackChannelNotOpenError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], sluiceChannels.abi.Errors["EthTransferFailed"].ID.Bytes()[:4]) {
+		return sluiceChannels.UnpackEthTransferFailedError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], sluiceChannels.abi.Errors["EthValueMismatch"].ID.Bytes()[:4]) {
+		return sluiceChannels.UnpackEthValueMismatchError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], sluiceChannels.abi.Errors["InvalidAmount"].ID.Bytes()[:4]) {
+		return sluiceChannels.UnpackInvalidAmountError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], sluiceChannels.abi.Errors["InvalidChallengePeriod"].ID.Bytes()[:4]) {
+		return sluiceChannels.UnpackInvalidChallengePeriodError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], sluiceChannels.abi.Errors["InvalidPartner"].ID.Bytes()[:4]) {
+		return sluiceChannels.UnpackInvalidPartnerError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], sluiceChannels.abi.Errors["InvalidSignature"].ID.Bytes()[:4]) {
+		return sluiceChannels.UnpackInvalidSignatureError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], sluiceChannels.abi.Errors["NotParticipant"].ID.Bytes()[:4]) {
+		return sluiceChannels.UnpackNotParticipantError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], sluiceChannels.abi.Errors["NothingToClaim"].ID.Bytes()[:4]) {
+		return sluiceChannels.UnpackNothingToClaimError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], sluiceChannels.abi.Errors["Reentrancy"].ID.Bytes()[:4]) {
+		return sluiceChannels.UnpackReentrancyError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], sluiceChannels.abi.Errors["StaleNonce"].ID.Bytes()[:4]) {
+		return sluiceChannels.UnpackStaleNonceError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], sluiceChannels.abi.Errors["TokenTransferFailed"].ID.Bytes()[:4]) {
+		return sluiceChannels.UnpackTokenTransferFailedError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], sluiceChannels.abi.Errors["UnknownChannel"].ID.Bytes()[:4]) {
+		return sluiceChannels.UnpackUnknownChannelError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], sluiceChannels.abi.Errors["WithdrawalExpired"].ID.Bytes()[:4]) {
+		return sluiceChannels.UnpackWithdrawalExpiredError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], sluiceChannels.abi.Errors["WithdrawalNotIncreasing"].ID.Bytes()[:4]) {
+		return sluiceChannels.UnpackWithdrawalNotIncreasingError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], sluiceChannels.abi.Errors["WrongBalanceSum"].ID.Bytes()[:4]) {
+		return sluiceChannels.UnpackWrongBalanceSumError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], sluiceChannels.abi.Errors["WrongSigner"].ID.Bytes()[:4]) {
+		return sluiceChannels.UnpackWrongSignerError(raw[4:])
+	}
+	return nil, errors.New("Unknown error")
+}
+
+// SluiceChannelsAmountTooLarge represents a AmountTooLarge error raised by the SluiceChannels contract.
+type SluiceChannelsAmountTooLarge struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error AmountTooLarge()
+func SluiceChannelsAmountTooLargeErrorID() common.Hash {
+	return common.HexToHash("0x06250401c072295744520da9e60a3a29ab28ceb9fda5d792222d5242d22e8a44")
+}
+
+// UnpackAmountTooLargeError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error AmountTooLarge()
+func (sluiceChannels *SluiceChannels) UnpackAmountTooLargeError(raw []byte) (*SluiceChannelsAmountTooLarge, error) {
+	out := new(SluiceChannelsAmountTooLarge)
+	if err := sluiceChannels.abi.UnpackIntoInterface(out, "AmountTooLarge", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SluiceChannelsChallengePeriodNotOver represents a ChallengePeriodNotOver error raised by the SluiceChannels contract.
+type SluiceChannelsChallengePeriodNotOver struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error ChallengePeriodNotOver()
+func SluiceChannelsChallengePeriodNotOverErrorID() common.Hash {
+	return common.HexToHash("0xd1312e9ff6826934b2fd84a2b7cd6281afc19ac53b3905fe6683a7819b45406e")
+}
+
+// UnpackChallengePeriodNotOverError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error ChallengePeriodNotOver()
+func (sluiceChannels *SluiceChannels) UnpackChallengePeriodNotOverError(raw []byte) (*SluiceChannelsChallengePeriodNotOver, error) {
+	out := new(SluiceChannelsChallengePeriodNotOver)
+	if err := sluiceChannels.abi.UnpackIntoInterface(out, "ChallengePeriodNotOver", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SluiceChannelsChallengePeriodOver represents a ChallengePeriodOver error raised by the SluiceChannels contract.
+type SluiceChannelsChallengePeriodOver struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error ChallengePeriodOver()
+func SluiceChannelsChallengePeriodOverErrorID() common.Hash {
+	return common.HexToHash("0xf54175104d44deb89b137c3920c73931260503e00a0b4030650dc4a381659475")
+}
+
+// UnpackChallengePeriodOverError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error ChallengePeriodOver()
+func (sluiceChannels *SluiceChannels) UnpackChallengePeriodOverError(raw []byte) (*SluiceChannelsChallengePeriodOver, error) {
+	out := new(SluiceChannelsChallengePeriodOver)
+	if err := sluiceChannels.abi.UnpackIntoInterface(out, "ChallengePeriodOver", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SluiceChannelsChannelNotClosing represents a ChannelNotClosing error raised by the SluiceChannels contract.
+type SluiceChannelsChannelNotClosing struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error ChannelNotClosing()
+func SluiceChannelsChannelNotClosingErrorID() common.Hash {
+	return common.HexToHash("0x71566347e030c905bf45eabd9b48f58ab60b6dcca370013c19a083b9f07e8260")
+}
+
+// UnpackChannelNotClosingError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error ChannelNotClosing()
+func (sluiceChannels *SluiceChannels) UnpackChannelNotClosingError(raw []byte) (*SluiceChannelsChannelNotClosing, error) {
+	out := new(SluiceChannelsChannelNotClosing)
+	if err := sluiceChannels.abi.UnpackIntoInterface(out, "ChannelNotClosing", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SluiceChannelsChannelNotOpen represents a ChannelNotOpen error raised by the SluiceChannels contract.
+type SluiceChannelsChannelNotOpen struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error ChannelNotOpen()
+func SluiceChannelsChannelNotOpenErrorID() common.Hash {
+	return common.HexToHash("0xd4621ed2e7910c2fc0bcaf129ad1a9222ad72a6eb2cbd0ebfbd9789414b5de44")
+}
+
+// UnpackChannelNotOpenError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error ChannelNotOpen()
+func (sluiceChannels *SluiceChannels) UnpackChannelNotOpenError(raw []byte) (*SluiceChannelsChannelNotOpen, error) {
+	out := new(SluiceChannelsChannelNotOpen)
+	if err := sluiceChannels.abi.UnpackIntoInterface(out, "ChannelNotOpen", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SluiceChannelsEthTransferFailed represents a EthTransferFailed error raised by the SluiceChannels contract.
+type SluiceChannelsEthTransferFailed struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error EthTransferFailed()
+func SluiceChannelsEthTransferFailedErrorID() common.Hash {
+	return common.HexToHash("0x6d963f88320eb7ba26bde12e9a148612be34ed8cfb2f4e191e88c4af7a5386fc")
+}
+
+// UnpackEthTransferFailedError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error EthTransferFailed()
+func (sluiceChannels *SluiceChannels) UnpackEthTransferFailedError(raw []byte) (*SluiceChannelsEthTransferFailed, error) {
+	out := new(SluiceChannelsEthTransferFailed)
+	if err := sluiceChannels.abi.UnpackIntoInterface(out, "EthTransferFailed", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SluiceChannelsEthValueMismatch represents a EthValueMismatch error raised by the SluiceChannels contract.
+type SluiceChannelsEthValueMismatch struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error EthValueMismatch()
+func SluiceChannelsEthValueMismatchErrorID() common.Hash {
+	return common.HexToHash("0x42c0a68f3b1ee75f8fda3a6bddfb0f5838e000d58d00ee2d21276be8461e4fec")
+}
+
+// UnpackEthValueMismatchError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error EthValueMismatch()
+func (sluiceChannels *SluiceChannels) UnpackEthValueMismatchError(raw []byte) (*SluiceChannelsEthValueMismatch, error) {
+	out := new(SluiceChannelsEthValueMismatch)
+	if err := sluiceChannels.abi.UnpackIntoInterface(out, "EthValueMismatch", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SluiceChannelsInvalidAmount represents a InvalidAmount error raised by the SluiceChannels contract.
+type SluiceChannelsInvalidAmount struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error InvalidAmount()
+func SluiceChannelsInvalidAmountErrorID() common.Hash {
+	return common.HexToHash("0x2c5211c6cb73b16841677a034781e8336d18ce66df858e54153c86854e11f7b8")
+}
+
+// UnpackInvalidAmountError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error InvalidAmount()
+func (sluiceChannels *SluiceChannels) UnpackInvalidAmountError(raw []byte) (*SluiceChannelsInvalidAmount, error) {
+	out := new(SluiceChannelsInvalidAmount)
+	if err := sluiceChannels.abi.UnpackIntoInterface(out, "InvalidAmount", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SluiceChannelsInvalidChallengePeriod represents a InvalidChallengePeriod error raised by the SluiceChannels contract.
+type SluiceChannelsInvalidChallengePeriod struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error InvalidChallengePeriod()
+func SluiceChannelsInvalidChallengePeriodErrorID() common.Hash {
+	return common.HexToHash("0xb4e12433ff35a71d36ed1d3efb1305647f41c8f4c02990fb89ece7c2f8c8db06")
+}
+
+// UnpackInvalidChallengePeriodError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error InvalidChallengePeriod()
+func (sluiceChannels *SluiceChannels) UnpackInvalidChallengePeriodError(raw []byte) (*SluiceChannelsInvalidChallengePeriod, error) {
+	out := new(SluiceChannelsInvalidChallengePeriod)
+	if err := sluiceChannels.abi.UnpackIntoInterface(out, "InvalidChallengePeriod", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SluiceChannelsInvalidPartner represents a InvalidPartner error raised by the SluiceChannels contract.
+type SluiceChannelsInvalidPartner struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error InvalidPartner()
+func SluiceChannelsInvalidPartnerErrorID() common.Hash {
+	return common.HexToHash("0xa9d533f73627604f66ba3edacd0fd8245173a738700c682a1c9cb1028f3b53ab")
+}
+
+// UnpackInvalidPartnerError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error InvalidPartner()
+func (sluiceChannels *SluiceChannels) UnpackInvalidPartnerError(raw []byte) (*SluiceChannelsInvalidPartner, error) {
+	out := new(SluiceChannelsInvalidPartner)
+	if err := sluiceChannels.abi.UnpackIntoInterface(out, "InvalidPartner", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SluiceChannelsInvalidSignature represents a InvalidSignature error raised by the SluiceChannels contract.
+type SluiceChannelsInvalidSignature struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error InvalidSignature()
+func SluiceChannelsInvalidSignatureErrorID() common.Hash {
+	return common.HexToHash("0x8baa579fce362245063d36f11747a89dd489c54795634fc673cc0e0db51fedc5")
+}
+
+// UnpackInvalidSignatureError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error InvalidSignature()
+func (sluiceChannels *SluiceChannels) UnpackInvalidSignatureError(raw []byte) (*SluiceChannelsInvalidSignature, error) {
+	out := new(SluiceChannelsInvalidSignature)
+	if err := sluiceChannels.abi.UnpackIntoInterface(out, "InvalidSignature", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SluiceChannelsNotParticipant represents a NotParticipant error raised by the SluiceChannels contract.
+type SluiceChannelsNotParticipant struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error NotParticipant()
+func SluiceChannelsNotParticipantErrorID() common.Hash {
+	return common.HexToHash("0xe438f8cecc6a3c34e7104b39cfd144ab8295aadf7181b35192c287092e0f9fef")
+}
+
+// UnpackNotParticipantError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error NotParticipant()
+func (sluiceChannels *SluiceChannels) UnpackNotParticipantError(raw []byte) (*SluiceChannelsNotParticipant, error) {
+	out := new(SluiceChannelsNotParticipant)
+	if err := sluiceChannels.abi.UnpackIntoInterface(out, "NotParticipant", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SluiceChannelsNothingToClaim represents a NothingToClaim error raised by the SluiceChannels contract.
+type SluiceChannelsNothingToClaim struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error NothingToClaim()
+func SluiceChannelsNothingToClaimErrorID() common.Hash {
+	return common.HexToHash("0x969bf7288f744225521096ebffff657851af77dd4c63700d76b8d1cf6481d1f1")
+}
+
+// UnpackNothingToClaimError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error NothingToClaim()
+func (sluiceChannels *SluiceChannels) UnpackNothingToClaimError(raw []byte) (*SluiceChannelsNothingToClaim, error) {
+	out := new(SluiceChannelsNothingToClaim)
+	if err := sluiceChannels.abi.UnpackIntoInterface(out, "NothingToClaim", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SluiceChannelsReentrancy represents a Reentrancy error raised by the SluiceChannels contract.
+type SluiceChannelsReentrancy struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error Reentrancy()
+func SluiceChannelsReentrancyErrorID() common.Hash {
+	return common.HexToHash("0xab143c06c9772d69bbbc9f2fe74acd02f810e93b099f3d1dac8448ac9ae35991")
+}
+
+// UnpackReentrancyError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error Reentrancy()
+func (sluiceChannels *SluiceChannels) UnpackReentrancyError(raw []byte) (*SluiceChannelsReentrancy, error) {
+	out := new(SluiceChannelsReentrancy)
+	if err := sluiceChannels.abi.UnpackIntoInterface(out, "Reentrancy", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SluiceChannelsStaleNonce represents a StaleNonce error raised by the SluiceChannels contract.
+type SluiceChannelsStaleNonce struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error StaleNonce()
+func SluiceChannelsStaleNonceErrorID() common.Hash {
+	return common.HexToHash("0xd8d01cf0b56e8e49fb6d1882e60da57d984a8e9d6708c99bf174c2b1dfd07be7")
+}
+
+// UnpackStaleNonceError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error StaleNonce()
+func (sluiceChannels *SluiceChannels) UnpackStaleNonceError(raw []byte) (*SluiceChannelsStaleNonce, error) {
+	out := new(SluiceChannelsStaleNonce)
+	if err := sluiceChannels.abi.UnpackIntoInterface(out, "StaleNonce", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SluiceChannelsTokenTransferFailed represents a TokenTransferFailed error raised by the SluiceChannels contract.
+type SluiceChannelsTokenTransferFailed struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error TokenTransferFailed()
+func SluiceChannelsTokenTransferFailedErrorID() common.Hash {
+	return common.HexToHash("0x045c4b02bfd1d72e80013ca423cc4ad578d2b3a61cfe3a46410880647bff4f57")
+}
+
+// UnpackTokenTransferFailedError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error TokenTransferFailed()
+func (sluiceChannels *SluiceChannels) UnpackTokenTransferFailedError(raw []byte) (*SluiceChannelsTokenTransferFailed, error) {
+	out := new(SluiceChannelsTokenTransferFailed)
+	if err := sluiceChannels.abi.UnpackIntoInterface(out, "TokenTransferFailed", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SluiceChannelsUnknownChannel represents a UnknownChannel error raised by the SluiceChannels contract.
+type SluiceChannelsUnknownChannel struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error UnknownChannel()
+func SluiceChannelsUnknownChannelErrorID() common.Hash {
+	return common.HexToHash("0x7d18f3da450ee02fe6a12b9cc06b8c2603faf5ebec73ef7495a87f6db1597b57")
+}
+
+// UnpackUnknownChannelError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error UnknownChannel()
+func (sluiceChannels *SluiceChannels) UnpackUnknownChannelError(raw []byte) (*SluiceChannelsUnknownChannel, error) {
+	out := new(SluiceChannelsUnknownChannel)
+	if err := sluiceChannels.abi.UnpackIntoInterface(out, "UnknownChannel", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SluiceChannelsWithdrawalExpired represents a WithdrawalExpired error raised by the SluiceChannels contract.
+type SluiceChannelsWithdrawalExpired struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error WithdrawalExpired()
+func SluiceChannelsWithdrawalExpiredErrorID() common.Hash {
+	return common.HexToHash("0xc140b38a98456c52a480bcb90deb37ebd900b535872160dcc5a0f73d71585807")
+}
+
+// UnpackWithdrawalExpiredError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error WithdrawalExpired()
+func (sluiceChannels *SluiceChannels) UnpackWithdrawalExpiredError(raw []byte) (*SluiceChannelsWithdrawalExpired, error) {
+	out := new(SluiceChannelsWithdrawalExpired)
+	if err := sluiceChannels.abi.UnpackIntoInterface(out, "WithdrawalExpired", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SluiceChannelsWithdrawalNotIncreasing represents a WithdrawalNotIncreasing error raised by the SluiceChannels contract.
+type SluiceChannelsWithdrawalNotIncreasing struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error WithdrawalNotIncreasing()
+func SluiceChannelsWithdrawalNotIncreasingErrorID() common.Hash {
+	return common.HexToHash("0xbcd846f875c321ef5dda169560777a8567675d94ead7747cdd3cf9beb2399dd8")
+}
+
+// UnpackWithdrawalNotIncreasingError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error WithdrawalNotIncreasing()
+func (sluiceChannels *SluiceChannels) UnpackWithdrawalNotIncreasingError(raw []byte) (*SluiceChannelsWithdrawalNotIncreasing, error) {
+	out := new(SluiceChannelsWithdrawalNotIncreasing)
+	if err := sluiceChannels.abi.UnpackIntoInterface(out, "WithdrawalNotIncreasing", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SluiceChannelsWrongBalanceSum represents a WrongBalanceSum error raised by the SluiceChannels contract.
+type SluiceChannelsWrongBalanceSum struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error WrongBalanceSum()
+func SluiceChannelsWrongBalanceSumErrorID() common.Hash {
+	return common.HexToHash("0x766bc6f741897f63a36354ee0e89984f55d80542f6537fbbd252f8fa575d4b2c")
+}
+
+// UnpackWrongBalanceSumError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error WrongBalanceSum()
+func (sluiceChannels *SluiceChannels) UnpackWrongBalanceSumError(raw []byte) (*SluiceChannelsWrongBalanceSum, error) {
+	out := new(SluiceChannelsWrongBalanceSum)
+	if err := sluiceChannels.abi.UnpackIntoInterface(out, "WrongBalanceSum", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SluiceChannelsWrongSigner represents a WrongSigner error raised by the SluiceChannels contract.
+type SluiceChannelsWrongSigner struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error WrongSigner()
+func SluiceChannelsWrongSignerErrorID() common.Hash {
+	return common.HexToHash("0xa7932e6aada72effcdc0289c8eb5741bae8c70968f5d6c6ab8df648257fb7b89")
+}
+
+// UnpackWrongSignerError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error WrongSigner()
+func (sluiceChannels *SluiceChannels) UnpackWrongSignerError(raw []byte) (*SluiceChannelsWrongSigner, error) {
+	out := new(SluiceChannelsWrongSigner)
+	if err := sluiceChannels.abi.UnpackIntoInterface(out, "WrongSigner", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

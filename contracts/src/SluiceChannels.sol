@@ -1,0 +1,535 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+/// @title SluiceChannels
+/// @notice Singleton escrow for two-party payment channels in ETH or ERC-20 tokens.
+/// Parties pay each other off-chain with EIP-712 signed cumulative balance proofs and settle
+/// here, cooperatively at once or unilaterally through a challenge period.
+/// @dev The interface of record is docs/contract.md; the storage and gas decisions are in
+/// docs/adr/0001-contract-storage-and-gas.md.
+contract SluiceChannels {
+    enum Status {
+        None,
+        Open,
+        Closing,
+        Settled
+    }
+
+    struct ChannelView {
+        address a;
+        address b;
+        address token;
+        Status status;
+        uint64 challengePeriod;
+        uint64 settleAfter;
+        uint256 depositA;
+        uint256 depositB;
+        uint256 withdrawnA;
+        uint256 withdrawnB;
+        uint64 nonceA;
+        uint64 nonceB;
+        uint256 transferredA;
+        uint256 transferredB;
+    }
+
+    // Packed into 7 slots. Slots 0, 1 and 3 are all an ETH open writes; the proof slots are
+    // written only when a proof reaches the chain. Everything but the status is cleared at
+    // settlement for the refund. challengePeriod fits uint32 (max 30 days) and settleAfter
+    // fits uint48 (unix seconds until the year 8 million).
+    struct Channel {
+        address a;
+        Status status;
+        uint32 challengePeriod;
+        uint48 settleAfter;
+        address b;
+        address token;
+        uint128 depositA;
+        uint128 depositB;
+        uint128 withdrawnA;
+        uint128 withdrawnB;
+        uint128 transferredA;
+        uint64 nonceA;
+        uint128 transferredB;
+        uint64 nonceB;
+    }
+
+    uint64 public constant MIN_CHALLENGE_PERIOD = 1;
+    uint64 public constant MAX_CHALLENGE_PERIOD = 30 days;
+
+    bytes32 private constant DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 private constant NAME_HASH = keccak256("Sluice");
+    bytes32 private constant VERSION_HASH = keccak256("1");
+    bytes32 private constant BALANCE_PROOF_TYPEHASH =
+        keccak256("BalanceProof(bytes32 channelId,uint64 nonce,uint256 transferred)");
+    bytes32 private constant SETTLEMENT_TYPEHASH =
+        keccak256("Settlement(bytes32 channelId,uint256 balanceA,uint256 balanceB)");
+    bytes32 private constant WITHDRAWAL_TYPEHASH =
+        keccak256("Withdrawal(bytes32 channelId,address participant,uint256 totalWithdrawn,uint64 expiry)");
+
+    // secp256k1n / 2: signatures with a larger s are malleable twins and are rejected.
+    uint256 private constant HALF_CURVE_ORDER = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0;
+
+    // Gas handed to a receiver on an ETH push. Enough for a smart-contract wallet's receive(),
+    // too little for a hostile receiver to burn the payer's transaction; a failed push is
+    // credited to claim() instead of blocking the other party's payout.
+    uint256 private constant ETH_PUSH_GAS = 50_000;
+
+    uint256 private immutable cachedChainId;
+    bytes32 private immutable cachedDomainSeparator;
+
+    bool private transient locked;
+
+    // Starts at 1 so that no open pays for a zero-to-nonzero counter write.
+    uint256 private openCounter = 1;
+
+    mapping(bytes32 => Channel) private channels;
+    mapping(address => mapping(address => uint256)) private credits;
+
+    event ChannelOpened(
+        bytes32 indexed id, address indexed a, address indexed b, address token, uint256 deposit, uint64 challengePeriod
+    );
+    event Deposited(bytes32 indexed id, address indexed participant, uint256 amount, uint256 totalDeposit);
+    event Withdrawn(bytes32 indexed id, address indexed participant, uint256 amount, uint256 totalWithdrawn);
+    event ChannelClosed(
+        bytes32 indexed id, address indexed closer, uint64 nonce, uint256 transferred, uint64 settleAfter
+    );
+    event ProofUpdated(bytes32 indexed id, address indexed signer, uint64 nonce, uint256 transferred);
+    event ChannelSettled(bytes32 indexed id, uint256 balanceA, uint256 balanceB, bool cooperative);
+    event Claimed(address indexed account, address indexed token, uint256 amount);
+    event Credited(address indexed account, address indexed token, uint256 amount);
+
+    error NotParticipant();
+    error InvalidPartner();
+    error InvalidChallengePeriod();
+    error InvalidAmount();
+    error AmountTooLarge();
+    error ChannelNotOpen();
+    error ChannelNotClosing();
+    error UnknownChannel();
+    error InvalidSignature();
+    error WrongSigner();
+    error StaleNonce();
+    error ChallengePeriodOver();
+    error ChallengePeriodNotOver();
+    error WrongBalanceSum();
+    error WithdrawalExpired();
+    error WithdrawalNotIncreasing();
+    error EthValueMismatch();
+    error TokenTransferFailed();
+    error Reentrancy();
+    error NothingToClaim();
+    error EthTransferFailed();
+
+    modifier nonReentrant() {
+        if (locked) revert Reentrancy();
+        locked = true;
+        _;
+        locked = false;
+    }
+
+    constructor() {
+        cachedChainId = block.chainid;
+        cachedDomainSeparator = _buildDomainSeparator();
+    }
+
+    // ---------------------------------------------------------------- writes
+
+    /// @notice Opens a channel from the caller (a) to partner (b), depositing amount for a.
+    /// For ERC-20 the caller must have approved amount; the deposit credited is what arrived.
+    function open(address partner, address token, uint256 amount, uint64 challengePeriod)
+        external
+        payable
+        nonReentrant
+        returns (bytes32 id)
+    {
+        if (partner == address(0) || partner == msg.sender) revert InvalidPartner();
+        if (challengePeriod < MIN_CHALLENGE_PERIOD || challengePeriod > MAX_CHALLENGE_PERIOD) {
+            revert InvalidChallengePeriod();
+        }
+        uint256 credited = _pull(token, amount);
+
+        uint256 counter = openCounter;
+        openCounter = counter + 1;
+        id = keccak256(abi.encode(block.chainid, address(this), msg.sender, partner, token, counter));
+
+        Channel storage c = channels[id];
+        c.a = msg.sender;
+        c.status = Status.Open;
+        c.challengePeriod = uint32(challengePeriod);
+        c.b = partner;
+        if (token != address(0)) c.token = token;
+        if (credited != 0) c.depositA = uint128(credited);
+
+        emit ChannelOpened(id, msg.sender, partner, token, credited, challengePeriod);
+    }
+
+    /// @notice Tops up participant's deposit; anyone may pay, while the channel is open.
+    function deposit(bytes32 id, address participant, uint256 amount) external payable nonReentrant {
+        Channel storage c = channels[id];
+        _requireOpen(c);
+        bool isA = _side(c, participant);
+        if (amount == 0) revert InvalidAmount();
+        uint256 credited = _pull(c.token, amount);
+        uint256 total = (isA ? c.depositA : c.depositB) + credited;
+        if (total > type(uint128).max) revert AmountTooLarge();
+        if (isA) c.depositA = uint128(total);
+        else c.depositB = uint128(total);
+        emit Deposited(id, participant, credited, total);
+    }
+
+    /// @notice Pays participant the difference between totalWithdrawn and what it has already
+    /// withdrawn. Both parties sign the cumulative total, so a signed withdrawal executes once.
+    function withdraw(
+        bytes32 id,
+        address participant,
+        uint256 totalWithdrawn,
+        uint64 expiry,
+        bytes calldata sigA,
+        bytes calldata sigB
+    ) external nonReentrant {
+        Channel storage c = channels[id];
+        _requireOpen(c);
+        bool isA = _side(c, participant);
+        if (block.timestamp > expiry) revert WithdrawalExpired();
+        if (totalWithdrawn > type(uint128).max) revert AmountTooLarge();
+        uint256 previous = isA ? c.withdrawnA : c.withdrawnB;
+        if (totalWithdrawn <= previous) revert WithdrawalNotIncreasing();
+        uint256 otherWithdrawn = isA ? c.withdrawnB : c.withdrawnA;
+        if (totalWithdrawn + otherWithdrawn > uint256(c.depositA) + c.depositB) revert InvalidAmount();
+
+        bytes32 digest = _hashWithdrawal(id, participant, totalWithdrawn, expiry);
+        _requireSigner(digest, sigA, c.a);
+        _requireSigner(digest, sigB, c.b);
+
+        if (isA) c.withdrawnA = uint128(totalWithdrawn);
+        else c.withdrawnB = uint128(totalWithdrawn);
+        uint256 amount = totalWithdrawn - previous;
+        emit Withdrawn(id, participant, amount, totalWithdrawn);
+        _payout(c.token, participant, amount);
+    }
+
+    /// @notice Settles at once on balances both parties signed.
+    function closeCooperative(
+        bytes32 id,
+        uint256 balanceA,
+        uint256 balanceB,
+        bytes calldata sigA,
+        bytes calldata sigB
+    ) external nonReentrant {
+        Channel storage c = channels[id];
+        _requireOpen(c);
+        uint256 total = uint256(c.depositA) + c.depositB - c.withdrawnA - c.withdrawnB;
+        // Each balance is checked alone first so the sum cannot overflow.
+        if (balanceA > total || balanceB > total || balanceA + balanceB != total) revert WrongBalanceSum();
+
+        bytes32 digest = _hashSettlement(id, balanceA, balanceB);
+        address a = c.a;
+        address b = c.b;
+        _requireSigner(digest, sigA, a);
+        _requireSigner(digest, sigB, b);
+
+        address token = c.token;
+        // Proof slots are written only by close/updateProof, so they are still zero here.
+        _clear(c, false);
+        emit ChannelSettled(id, balanceA, balanceB, true);
+        _payout(token, a, balanceA);
+        _payout(token, b, balanceB);
+    }
+
+    /// @notice Starts the challenge period. The caller submits the best proof signed by its
+    /// partner, or nonce 0 with an empty signature when it holds none.
+    function close(bytes32 id, uint64 nonce, uint256 transferred, bytes calldata sig) external nonReentrant {
+        Channel storage c = channels[id];
+        _requireOpen(c);
+        bool callerIsA = _side(c, msg.sender);
+        if (nonce == 0) {
+            if (sig.length != 0) revert InvalidSignature();
+            if (transferred != 0) revert InvalidAmount();
+        } else {
+            if (transferred > type(uint128).max) revert AmountTooLarge();
+            address partner = callerIsA ? c.b : c.a;
+            _requireSigner(_hashBalanceProof(id, nonce, transferred), sig, partner);
+            if (callerIsA) {
+                c.transferredB = uint128(transferred);
+                c.nonceB = nonce;
+            } else {
+                c.transferredA = uint128(transferred);
+                c.nonceA = nonce;
+            }
+        }
+        uint64 settleAfter = uint64(block.timestamp) + c.challengePeriod;
+        c.status = Status.Closing;
+        c.settleAfter = uint48(settleAfter);
+        emit ChannelClosed(id, msg.sender, nonce, transferred, settleAfter);
+    }
+
+    /// @notice Records a newer proof signed by either participant during the challenge period.
+    /// Anyone may submit: a proof only raises its own signer's payments, so the highest nonce
+    /// is always the one to keep.
+    function updateProof(bytes32 id, uint64 nonce, uint256 transferred, bytes calldata sig) external nonReentrant {
+        Channel storage c = channels[id];
+        _requireClosing(c);
+        if (block.timestamp > c.settleAfter) revert ChallengePeriodOver();
+        if (transferred > type(uint128).max) revert AmountTooLarge();
+        address signer = _recover(_hashBalanceProof(id, nonce, transferred), sig);
+        if (signer == c.a) {
+            if (nonce <= c.nonceA) revert StaleNonce();
+            c.transferredA = uint128(transferred);
+            c.nonceA = nonce;
+        } else if (signer == c.b) {
+            if (nonce <= c.nonceB) revert StaleNonce();
+            c.transferredB = uint128(transferred);
+            c.nonceB = nonce;
+        } else {
+            revert WrongSigner();
+        }
+        emit ProofUpdated(id, signer, nonce, transferred);
+    }
+
+    /// @notice Pays out a closing channel once its challenge period is over; anyone may call.
+    function settle(bytes32 id) external nonReentrant {
+        Channel storage c = channels[id];
+        _requireClosing(c);
+        if (block.timestamp <= c.settleAfter) revert ChallengePeriodNotOver();
+
+        uint256 depositA = c.depositA;
+        uint256 withdrawnA = c.withdrawnA;
+        uint256 total = depositA + c.depositB - withdrawnA - c.withdrawnB;
+        // balA = depositA - withdrawnA - transferredA + transferredB, clamped into [0, total].
+        uint256 credit = depositA + c.transferredB;
+        uint256 debit = withdrawnA + c.transferredA;
+        uint256 balanceA = credit > debit ? credit - debit : 0;
+        if (balanceA > total) balanceA = total;
+        uint256 balanceB = total - balanceA;
+
+        address a = c.a;
+        address b = c.b;
+        address token = c.token;
+        _clear(c, true);
+        emit ChannelSettled(id, balanceA, balanceB, false);
+        _payout(token, a, balanceA);
+        _payout(token, b, balanceB);
+    }
+
+    /// @notice Pays the caller what failed to reach it earlier (token address(0) = ETH).
+    function claim(address token) external nonReentrant {
+        uint256 amount = credits[msg.sender][token];
+        if (amount == 0) revert NothingToClaim();
+        credits[msg.sender][token] = 0;
+        emit Claimed(msg.sender, token, amount);
+        if (token == address(0)) {
+            // The claimant pays for its own receive(), so it gets all the gas.
+            (bool ok,) = msg.sender.call{value: amount}("");
+            if (!ok) revert EthTransferFailed();
+        } else if (!_sendToken(token, msg.sender, amount)) {
+            revert TokenTransferFailed();
+        }
+    }
+
+    // ----------------------------------------------------------------- views
+
+    function channel(bytes32 id) external view returns (ChannelView memory v) {
+        Channel storage c = channels[id];
+        v.a = c.a;
+        v.b = c.b;
+        v.token = c.token;
+        v.status = c.status;
+        v.challengePeriod = c.challengePeriod;
+        v.settleAfter = c.settleAfter;
+        v.depositA = c.depositA;
+        v.depositB = c.depositB;
+        v.withdrawnA = c.withdrawnA;
+        v.withdrawnB = c.withdrawnB;
+        v.nonceA = c.nonceA;
+        v.nonceB = c.nonceB;
+        v.transferredA = c.transferredA;
+        v.transferredB = c.transferredB;
+    }
+
+    function claimable(address account, address token) external view returns (uint256) {
+        return credits[account][token];
+    }
+
+    function domainSeparator() external view returns (bytes32) {
+        return _domainSeparator();
+    }
+
+    function hashBalanceProof(bytes32 id, uint64 nonce, uint256 transferred) external view returns (bytes32) {
+        return _hashBalanceProof(id, nonce, transferred);
+    }
+
+    function hashSettlement(bytes32 id, uint256 balanceA, uint256 balanceB) external view returns (bytes32) {
+        return _hashSettlement(id, balanceA, balanceB);
+    }
+
+    function hashWithdrawal(bytes32 id, address participant, uint256 totalWithdrawn, uint64 expiry)
+        external
+        view
+        returns (bytes32)
+    {
+        return _hashWithdrawal(id, participant, totalWithdrawn, expiry);
+    }
+
+    // -------------------------------------------------------------- internals
+
+    function _requireOpen(Channel storage c) private view {
+        Status s = c.status;
+        if (s == Status.Open) return;
+        if (s == Status.None) revert UnknownChannel();
+        revert ChannelNotOpen();
+    }
+
+    function _requireClosing(Channel storage c) private view {
+        Status s = c.status;
+        if (s == Status.Closing) return;
+        if (s == Status.None) revert UnknownChannel();
+        revert ChannelNotClosing();
+    }
+
+    /// @dev Returns true for a, false for b, and reverts for anyone else.
+    function _side(Channel storage c, address participant) private view returns (bool isA) {
+        if (participant == c.a) return true;
+        if (participant == c.b) return false;
+        revert NotParticipant();
+    }
+
+    /// @dev Keeps only the status (Settled) so the id can never be used again; the rest is
+    /// zeroed for the storage refund. ChannelSettled carries the final balances.
+    function _clear(Channel storage c, bool withProofs) private {
+        c.a = address(0);
+        c.challengePeriod = 0;
+        c.settleAfter = 0;
+        c.status = Status.Settled;
+        c.b = address(0);
+        if (c.token != address(0)) c.token = address(0);
+        c.depositA = 0;
+        c.depositB = 0;
+        c.withdrawnA = 0;
+        c.withdrawnB = 0;
+        if (withProofs) {
+            c.transferredA = 0;
+            c.nonceA = 0;
+            c.transferredB = 0;
+            c.nonceB = 0;
+        }
+    }
+
+    /// @dev Takes amount from the caller and returns what actually arrived, so a
+    /// fee-on-transfer token is credited only with what the contract holds.
+    function _pull(address token, uint256 amount) private returns (uint256 credited) {
+        if (amount > type(uint128).max) revert AmountTooLarge();
+        if (token == address(0)) {
+            if (msg.value != amount) revert EthValueMismatch();
+            return amount;
+        }
+        if (msg.value != 0) revert EthValueMismatch();
+        if (amount == 0) return 0;
+        if (token.code.length == 0) revert TokenTransferFailed();
+        uint256 before = _balanceOf(token);
+        (bool ok, bytes memory ret) = token.call(abi.encodeCall(IERC20.transferFrom, (msg.sender, address(this), amount)));
+        // Tokens that return nothing (USDT-style) succeed by not reverting.
+        if (!ok || (ret.length != 0 && (ret.length < 32 || !abi.decode(ret, (bool))))) revert TokenTransferFailed();
+        uint256 afterBalance = _balanceOf(token);
+        if (afterBalance < before) revert TokenTransferFailed();
+        credited = afterBalance - before;
+        if (credited > amount) revert TokenTransferFailed();
+    }
+
+    function _balanceOf(address token) private view returns (uint256 balance) {
+        (bool ok, bytes memory ret) = token.staticcall(abi.encodeCall(IERC20.balanceOf, (address(this))));
+        if (!ok || ret.length < 32) revert TokenTransferFailed();
+        balance = abi.decode(ret, (uint256));
+    }
+
+    /// @dev Pushes a payout; if the receiver refuses it, credits it for claim() so that one
+    /// party can never block the other's payout.
+    function _payout(address token, address to, uint256 amount) private {
+        if (amount == 0) return;
+        bool ok;
+        if (token == address(0)) {
+            assembly ("memory-safe") {
+                ok := call(ETH_PUSH_GAS, to, amount, 0, 0, 0, 0)
+            }
+        } else {
+            ok = _sendToken(token, to, amount);
+        }
+        if (!ok) {
+            credits[to][token] += amount;
+            emit Credited(to, token, amount);
+        }
+    }
+
+    /// @dev Returns false instead of reverting, and copies at most one word of return data so a
+    /// hostile token cannot make the caller pay for a huge returndata copy.
+    function _sendToken(address token, address to, uint256 amount) private returns (bool ok) {
+        bytes memory data = abi.encodeCall(IERC20.transfer, (to, amount));
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            ok := call(gas(), token, 0, add(data, 0x20), mload(data), ptr, 0x20)
+            let size := returndatasize()
+            if ok {
+                // No return data is success (no-bool tokens); otherwise the word must be true.
+                if iszero(iszero(size)) { ok := and(gt(size, 0x1f), eq(mload(ptr), 1)) }
+            }
+        }
+    }
+
+    function _requireSigner(bytes32 digest, bytes calldata sig, address expected) private pure {
+        if (_recover(digest, sig) != expected) revert WrongSigner();
+    }
+
+    /// @dev Accepts only canonical 65-byte r || s || v signatures: v in {27, 28}, low s, and a
+    /// non-zero recovered address.
+    function _recover(bytes32 digest, bytes calldata sig) private pure returns (address signer) {
+        if (sig.length != 65) revert InvalidSignature();
+        bytes32 r;
+        bytes32 s;
+        uint8 v;
+        assembly ("memory-safe") {
+            r := calldataload(sig.offset)
+            s := calldataload(add(sig.offset, 0x20))
+            v := byte(0, calldataload(add(sig.offset, 0x40)))
+        }
+        if ((v != 27 && v != 28) || uint256(s) > HALF_CURVE_ORDER) revert InvalidSignature();
+        signer = ecrecover(digest, v, r, s);
+        if (signer == address(0)) revert InvalidSignature();
+    }
+
+    function _domainSeparator() private view returns (bytes32) {
+        // Recomputed after a chain split so a proof never replays on the other fork.
+        return block.chainid == cachedChainId ? cachedDomainSeparator : _buildDomainSeparator();
+    }
+
+    function _buildDomainSeparator() private view returns (bytes32) {
+        return keccak256(abi.encode(DOMAIN_TYPEHASH, NAME_HASH, VERSION_HASH, block.chainid, address(this)));
+    }
+
+    function _typedDigest(bytes32 structHash) private view returns (bytes32) {
+        return keccak256(abi.encodePacked("\x19\x01", _domainSeparator(), structHash));
+    }
+
+    function _hashBalanceProof(bytes32 id, uint64 nonce, uint256 transferred) private view returns (bytes32) {
+        return _typedDigest(keccak256(abi.encode(BALANCE_PROOF_TYPEHASH, id, nonce, transferred)));
+    }
+
+    function _hashSettlement(bytes32 id, uint256 balanceA, uint256 balanceB) private view returns (bytes32) {
+        return _typedDigest(keccak256(abi.encode(SETTLEMENT_TYPEHASH, id, balanceA, balanceB)));
+    }
+
+    function _hashWithdrawal(bytes32 id, address participant, uint256 totalWithdrawn, uint64 expiry)
+        private
+        view
+        returns (bytes32)
+    {
+        return _typedDigest(keccak256(abi.encode(WITHDRAWAL_TYPEHASH, id, participant, totalWithdrawn, expiry)));
+    }
+}
+
+/// @dev The slice of ERC-20 the escrow calls; return values are decoded by hand because some
+/// tokens return nothing.
+interface IERC20 {
+    function transfer(address to, uint256 amount) external;
+    function transferFrom(address from, address to, uint256 amount) external;
+    function balanceOf(address account) external view returns (uint256);
+}
