@@ -41,6 +41,7 @@ type Chain struct {
 	client   *ethclient.Client
 	accounts []Account
 	contract common.Address
+	manual   bool // automine off
 
 	// sealMu serialises block production: the simulated beacon keeps fork-choice state
 	// that is not safe for concurrent sealing.
@@ -86,7 +87,7 @@ func New(opts Options) (*Chain, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	c := &Chain{stack: stack, accounts: accounts, logger: logger}
+	c := &Chain{stack: stack, accounts: accounts, logger: logger, manual: opts.ManualMining}
 	backend, err := eth.New(stack, &ethConf)
 	if err != nil {
 		_ = stack.Close()
