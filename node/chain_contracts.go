@@ -2,17 +2,263 @@ package node
 
 import (
 	"context"
-	"errors"
+	"crypto/ecdsa"
+	"fmt"
+	"math/big"
+	"strings"
 
-	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/contracts"
+	"github.com/sluicepay/sluice/contracts/bindings"
 )
 
 // ChainBackend is an injected chain connection, e.g. the devchain's client.
-type ChainBackend interface {
-	bind.ContractBackend
-	bind.DeployBackend
+type ChainBackend = contracts.Backend
+
+// contractChain adapts contracts.Client to Chain. Reads, events and receipts go through
+// the client; writes are signed here, because the node must persist a signed
+// transaction before broadcasting it (the client's writes sign, send and wait in one
+// call, which cannot be resumed exactly once after a crash).
+type contractChain struct {
+	c       *contracts.Client
+	backend contracts.Backend
+	key     *ecdsa.PrivateKey
+	from    common.Address
+	signer  types.Signer
+	abi     *bindings.SluiceChannels
 }
 
+// gasHeadroomPercent: the estimate runs against the head, the transaction against a
+// later state.
+const gasHeadroomPercent = 25
+
 func dialChain(ctx context.Context, c Config) (Chain, error) {
-	return nil, errors.New("chain adapter not wired yet")
+	opts := contracts.Options{Logger: c.Logger}
+	var (
+		cl  *contracts.Client
+		err error
+	)
+	if c.ChainURL != "" {
+		cl, err = contracts.Dial(ctx, c.ChainURL, c.Contract, c.Key, opts)
+	} else {
+		cl, err = contracts.New(ctx, c.ChainBackend, c.Contract, c.Key, opts)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("connect chain: %w", err)
+	}
+	return &contractChain{
+		c:       cl,
+		backend: cl.Backend(),
+		key:     c.Key,
+		from:    crypto.PubkeyToAddress(c.Key.PublicKey),
+		signer:  types.LatestSignerForChainID(cl.ChainID()),
+		abi:     bindings.NewSluiceChannels(),
+	}, nil
 }
+
+func (cc *contractChain) Domain() channel.Domain { return cc.c.Domain() }
+
+func (cc *contractChain) Close() error {
+	cc.c.Disconnect()
+	return nil
+}
+
+func (cc *contractChain) Head(ctx context.Context) (uint64, uint64, error) {
+	h, err := cc.c.Head(ctx)
+	return h.Number, h.Time, err
+}
+
+func (cc *contractChain) BlockTime(ctx context.Context, number uint64) (uint64, error) {
+	h, err := cc.backend.HeaderByNumber(ctx, new(big.Int).SetUint64(number))
+	if err != nil {
+		return 0, fmt.Errorf("header of block %d: %w", number, err)
+	}
+	return h.Time, nil
+}
+
+func (cc *contractChain) Channel(ctx context.Context, id channel.ID) (OnChainChannel, error) {
+	v, err := cc.c.Channel(ctx, id)
+	if err != nil {
+		return OnChainChannel{}, err
+	}
+	return OnChainChannel{
+		Participants: v.Participants(), Token: v.Token, Status: v.Status,
+		ChallengePeriod: v.ChallengePeriod, SettleAfter: v.SettleAfter,
+		Deposit:   [2]*big.Int{v.DepositA, v.DepositB},
+		Withdrawn: [2]*big.Int{v.WithdrawnA, v.WithdrawnB},
+		Nonce:     [2]uint64{v.NonceA, v.NonceB}, Transferred: [2]*big.Int{v.TransferredA, v.TransferredB},
+	}, nil
+}
+
+func (cc *contractChain) Events(ctx context.Context, from, to uint64) ([]ChainEvent, error) {
+	evs, err := cc.c.EventsInRange(ctx, from, to)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ChainEvent, 0, len(evs))
+	for _, e := range evs {
+		if ce, ok := convertEvent(e); ok {
+			out = append(out, ce)
+		}
+	}
+	return out, nil
+}
+
+func convertEvent(e contracts.Event) (ChainEvent, bool) {
+	m := e.Meta()
+	ce := ChainEvent{Block: m.Block, LogIndex: m.LogIndex, TxHash: m.TxHash}
+	switch ev := e.(type) {
+	case contracts.ChannelOpened:
+		ce.Kind, ce.Channel, ce.A, ce.B, ce.Token, ce.Amount, ce.ChallengePeriod = EventOpened, ev.ID, ev.A, ev.B, ev.Token, ev.Deposit, ev.ChallengePeriod
+	case contracts.Deposited:
+		ce.Kind, ce.Channel, ce.Participant, ce.Amount, ce.Total = EventDeposited, ev.ID, ev.Participant, ev.Amount, ev.TotalDeposit
+	case contracts.Withdrawn:
+		ce.Kind, ce.Channel, ce.Participant, ce.Amount, ce.Total = EventWithdrawn, ev.ID, ev.Participant, ev.Amount, ev.TotalWithdrawn
+	case contracts.ChannelClosed:
+		ce.Kind, ce.Channel, ce.Participant, ce.Nonce, ce.Transferred, ce.SettleAfter = EventClosed, ev.ID, ev.Closer, ev.Nonce, ev.Transferred, ev.SettleAfter
+	case contracts.ProofUpdated:
+		ce.Kind, ce.Channel, ce.Participant, ce.Nonce, ce.Transferred = EventProofUpdated, ev.ID, ev.Signer, ev.Nonce, ev.Transferred
+	case contracts.ChannelSettled:
+		ce.Kind, ce.Channel, ce.Balances, ce.Cooperative = EventSettled, ev.ID, [2]*big.Int{ev.BalanceA, ev.BalanceB}, ev.Cooperative
+	default:
+		return ChainEvent{}, false
+	}
+	return ce, true
+}
+
+// pack encodes call's calldata and the ETH it carries.
+func (cc *contractChain) pack(call ChainCall) ([]byte, *big.Int, error) {
+	zero := new(big.Int)
+	nz := func(x *big.Int) *big.Int {
+		if x == nil {
+			return zero
+		}
+		return x
+	}
+	switch call.Kind {
+	case CallOpen:
+		d, err := cc.abi.TryPackOpen(call.Partner, call.Token, nz(call.Amount), call.ChallengePeriod)
+		return d, nz(call.Amount), err
+	case CallDeposit:
+		d, err := cc.abi.TryPackDeposit(call.Channel, call.Participant, nz(call.Amount))
+		return d, nz(call.Amount), err
+	case CallWithdraw:
+		w := call.Withdrawal
+		d, err := cc.abi.TryPackWithdraw(w.Channel, w.Participant, nz(w.TotalWithdrawn), w.Expiry, call.Sigs[0][:], call.Sigs[1][:])
+		return d, zero, err
+	case CallCloseCooperative:
+		s := call.Settlement
+		d, err := cc.abi.TryPackCloseCooperative(s.Channel, nz(s.BalanceA), nz(s.BalanceB), call.Sigs[0][:], call.Sigs[1][:])
+		return d, zero, err
+	case CallClose:
+		sig := call.Proof.Sig[:]
+		if call.Proof.Nonce == 0 {
+			sig = []byte{}
+		}
+		d, err := cc.abi.TryPackClose(call.Channel, call.Proof.Nonce, nz(call.Proof.Transferred), sig)
+		return d, zero, err
+	case CallUpdateProof:
+		d, err := cc.abi.TryPackUpdateProof(call.Channel, call.Proof.Nonce, nz(call.Proof.Transferred), call.Proof.Sig[:])
+		return d, zero, err
+	case CallSettle:
+		d, err := cc.abi.TryPackSettle(call.Channel)
+		return d, zero, err
+	}
+	return nil, nil, fmt.Errorf("unknown contract call %q", call.Kind)
+}
+
+func (cc *contractChain) Prepare(ctx context.Context, call ChainCall) (SignedTx, error) {
+	data, value, err := cc.pack(call)
+	if err != nil {
+		return SignedTx{}, fmt.Errorf("pack %s: %w", call.Kind, err)
+	}
+	to := cc.c.Contract()
+	gas, err := cc.backend.EstimateGas(ctx, ethereum.CallMsg{From: cc.from, To: &to, Value: value, Data: data})
+	if err != nil {
+		return SignedTx{}, fmt.Errorf("estimate gas of %s (the call would revert): %w", call.Kind, err)
+	}
+	gas += gas * gasHeadroomPercent / 100
+	tip, err := cc.backend.SuggestGasTipCap(ctx)
+	if err != nil {
+		return SignedTx{}, fmt.Errorf("suggest gas tip: %w", err)
+	}
+	head, err := cc.backend.HeaderByNumber(ctx, nil)
+	if err != nil {
+		return SignedTx{}, fmt.Errorf("head header: %w", err)
+	}
+	base := head.BaseFee
+	if base == nil {
+		base = new(big.Int)
+	}
+	feeCap := new(big.Int).Add(new(big.Int).Mul(base, big.NewInt(2)), tip)
+	nonce, err := cc.backend.PendingNonceAt(ctx, cc.from)
+	if err != nil {
+		return SignedTx{}, fmt.Errorf("pending nonce of %s: %w", cc.from, err)
+	}
+	tx, err := types.SignTx(types.NewTx(&types.DynamicFeeTx{
+		ChainID: cc.c.ChainID(), Nonce: nonce, GasTipCap: tip, GasFeeCap: feeCap,
+		Gas: gas, To: &to, Value: value, Data: data,
+	}), cc.signer, cc.key)
+	if err != nil {
+		return SignedTx{}, fmt.Errorf("sign %s: %w", call.Kind, err)
+	}
+	raw, err := tx.MarshalBinary()
+	if err != nil {
+		return SignedTx{}, fmt.Errorf("encode %s: %w", call.Kind, err)
+	}
+	return SignedTx{Hash: tx.Hash(), Raw: raw}, nil
+}
+
+func (cc *contractChain) Broadcast(ctx context.Context, stx SignedTx) error {
+	var tx types.Transaction
+	if err := tx.UnmarshalBinary(stx.Raw); err != nil {
+		return fmt.Errorf("decode stored transaction %s: %w", stx.Hash, err)
+	}
+	err := cc.backend.SendTransaction(ctx, &tx)
+	if err == nil {
+		return nil
+	}
+	msg := strings.ToLower(err.Error())
+	if strings.Contains(msg, "already known") || strings.Contains(msg, "already imported") {
+		return nil
+	}
+	if strings.Contains(msg, "nonce too low") {
+		// Either this very transaction was mined before a crash, or another one took
+		// its nonce; only a receipt tells which.
+		if r, rerr := cc.backend.TransactionReceipt(ctx, stx.Hash); rerr == nil && r != nil {
+			return nil
+		}
+	}
+	return err
+}
+
+func (cc *contractChain) Wait(ctx context.Context, stx SignedTx) (Receipt, error) {
+	r, err := cc.c.WaitReceipt(ctx, stx.Hash)
+	if err != nil {
+		return Receipt{}, err
+	}
+	res := Receipt{TxResult: TxResult{TxHash: stx.Hash, Block: r.BlockNumber.Uint64(), GasUsed: r.GasUsed}}
+	if r.Status != types.ReceiptStatusSuccessful {
+		return res, fmt.Errorf("transaction %s reverted in block %d: %w", stx.Hash, res.Block, contracts.ErrTxFailed)
+	}
+	evs, err := cc.c.EventsInRange(ctx, res.Block, res.Block)
+	if err != nil {
+		return res, fmt.Errorf("events of transaction %s: %w", stx.Hash, err)
+	}
+	for _, e := range evs {
+		if e.Meta().TxHash != stx.Hash {
+			continue
+		}
+		if ce, ok := convertEvent(e); ok {
+			res.Events = append(res.Events, ce)
+		}
+	}
+	return res, nil
+}
+
+var _ Chain = (*contractChain)(nil)

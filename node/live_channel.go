@@ -40,6 +40,8 @@ type liveChannel struct {
 	// ahead of what the peer accepted, so new payments wait for a Sync to reconcile.
 	desync   error
 	payments uint64
+	// settling is set once the watcher started settling, so polls do not pile up.
+	settling bool
 	// closeWaiter receives the partner's CloseAccept while we wait for it.
 	closeWaiter chan *closeAnswer
 	// withdrawWaiter receives the partner's WithdrawAccept while we wait for it.

@@ -217,7 +217,10 @@ func (n *Node) settleDue(ctx context.Context, chainTime uint64) {
 	n.chans.Range(func(_, v any) bool {
 		lc := v.(*liveChannel)
 		lc.mu.Lock()
-		due := lc.st.Status() == channel.StatusClosing && lc.settleAfter > 0 && chainTime > lc.settleAfter
+		due := lc.st.Status() == channel.StatusClosing && lc.settleAfter > 0 && chainTime > lc.settleAfter && !lc.settling
+		if due {
+			lc.settling = true
+		}
 		lc.mu.Unlock()
 		if due {
 			n.goTracked(func() {
