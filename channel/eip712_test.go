@@ -212,3 +212,36 @@ func TestDigestDiffersAcrossDomains(t *testing.T) {
 		}
 	}
 }
+
+func TestStateHasherUsesTheChannelDomain(t *testing.T) {
+	f := newFixture(t)
+	s := f.state(t, 0, 0)
+	want, err := f.params.Domain.Separator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.Hasher().Separator(); got != want {
+		t.Fatalf("state separator %x, domain %x", got, want)
+	}
+	if got := s.Clone().Hasher().Separator(); got != want {
+		t.Fatalf("clone separator %x, domain %x", got, want)
+	}
+}
+
+func TestDomainEqual(t *testing.T) {
+	a := Domain{ChainID: big.NewInt(1), Contract: common.Address{1}}
+	for _, tc := range []struct {
+		name string
+		b    Domain
+		want bool
+	}{
+		{"same values, different pointers", Domain{ChainID: big.NewInt(1), Contract: common.Address{1}}, true},
+		{"other chain", Domain{ChainID: big.NewInt(2), Contract: common.Address{1}}, false},
+		{"other contract", Domain{ChainID: big.NewInt(1), Contract: common.Address{2}}, false},
+		{"missing chain id", Domain{Contract: common.Address{1}}, false},
+	} {
+		if got := a.Equal(tc.b); got != tc.want {
+			t.Errorf("%s: Equal = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}

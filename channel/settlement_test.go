@@ -148,3 +148,29 @@ func TestProposeSettlementRequiresOpenChannel(t *testing.T) {
 		t.Fatalf("ProposeSettlement on a settled channel: %v", err)
 	}
 }
+
+func TestSettlementIsReplacedAfterALateChainDeposit(t *testing.T) {
+	f := newFixture(t)
+	s := f.state(t, 100, 50)
+	commitSettlement(t, s)
+	// Someone tops up B on chain: the signed settlement no longer sums to the total, so
+	// the contract would refuse it. Both sides must be able to agree on a new one.
+	if err := s.ApplyDeposit(PartyB, big.NewInt(70)); err != nil {
+		t.Fatal(err)
+	}
+	old, _ := s.SignedSettlement()
+	if err := s.ValidateSettlement(old); !errors.Is(err, ErrBalanceMismatch) {
+		t.Fatalf("stale settlement: %v, want ErrBalanceMismatch", err)
+	}
+	st, err := s.ProposeSettlement()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.CommitSettlement(st); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.SignedSettlement()
+	if got.BalanceB.Int64() != 70 {
+		t.Fatalf("replacement settlement B = %s, want 70", got.BalanceB)
+	}
+}
