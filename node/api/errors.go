@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/node"
 )
 
 // Stable JSON-RPC error codes. They are part of the API: never renumber, only append.
@@ -22,7 +24,7 @@ const (
 	CodeRiskDeclined     = -32015
 	CodeNotParticipant   = -32016
 	CodeRejectedByPeer   = -32017 // the peer refused (bad signature, stale nonce, wrong domain...)
-	CodeChainFailure     = -32018 // the chain rejected or failed a transaction
+	CodeChainFailure     = -32018 // the contract reverted the transaction (see the message for the reason)
 	CodeTimeout          = -32019 // the operation did not finish before its deadline
 	CodeChallengePending = -32020 // settle before the challenge period is over
 	CodePaymentIDReused  = -32021 // the payment id belongs to a different payment
@@ -87,7 +89,22 @@ var classes = []errorClass{
 	{channel.ErrWrongChannel, CodeRejectedByPeer, "rejected_by_peer"},
 	{channel.ErrMalformed, CodeRejectedByPeer, "rejected_by_peer"},
 	{channel.ErrRejected, CodeRejectedByPeer, "rejected_by_peer"},
+	{node.ErrPeerUnreachable, CodePeerUnreachable, "peer_unreachable"},
+	{node.ErrPaymentIDReused, CodePaymentIDReused, "payment_id_reused"},
+	{node.ErrClosed, CodeNodeUnavailable, "node_unavailable"},
+	{node.ErrNotStarted, CodeNodeUnavailable, "node_unavailable"},
 	{context.DeadlineExceeded, CodeTimeout, "timeout"},
+}
+
+// contractErrors are the SluiceChannels custom errors (docs/contract.md), which the chain
+// client reports by name. A revert is the chain's verdict, not a node fault.
+var contractErrors = []string{
+	"NotParticipant()", "InvalidPartner()", "InvalidChallengePeriod()", "InvalidAmount()",
+	"AmountTooLarge()", "ChannelNotOpen()", "ChannelNotClosing()", "UnknownChannel()",
+	"InvalidSignature()", "WrongSigner()", "StaleNonce()", "ChallengePeriodOver()",
+	"WrongBalanceSum()", "WithdrawalExpired()", "WithdrawalNotIncreasing()",
+	"EthValueMismatch()", "TokenTransferFailed()", "Reentrancy()", "NothingToClaim()",
+	"EthTransferFailed()",
 }
 
 // toRPCError turns a backend error into a stable rpc.Error. It keeps the backend's message,
@@ -103,6 +120,16 @@ func toRPCError(err error) error {
 	for _, c := range classes {
 		if errors.Is(err, c.sentinel) {
 			return &Error{Code: c.code, Kind: c.kind, Message: err.Error()}
+		}
+	}
+	msg := err.Error()
+	// Checked first: it is the one revert a caller is expected to retry later.
+	if strings.Contains(msg, "ChallengePeriodNotOver") {
+		return &Error{Code: CodeChallengePending, Kind: "challenge_pending", Message: msg}
+	}
+	for _, name := range contractErrors {
+		if strings.Contains(msg, name) {
+			return &Error{Code: CodeChainFailure, Kind: "chain_rejected", Message: msg}
 		}
 	}
 	return &Error{Code: CodeInternal, Kind: "internal", Message: "internal error: " + err.Error()}

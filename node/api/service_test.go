@@ -91,6 +91,11 @@ func TestBackendErrorsMapToStableCodes(t *testing.T) {
 		{channel.ErrRiskDeclined, CodeRiskDeclined, "risk_declined"},
 		{channel.ErrNotParticipant, CodeNotParticipant, "not_participant"},
 		{fmt.Errorf("peer said: %w", channel.ErrStaleNonce), CodeRejectedByPeer, "rejected_by_peer"},
+		{fmt.Errorf("pay: %w", node.ErrPeerUnreachable), CodePeerUnreachable, "peer_unreachable"},
+		{node.ErrPaymentIDReused, CodePaymentIDReused, "payment_id_reused"},
+		{node.ErrClosed, CodeNodeUnavailable, "node_unavailable"},
+		{errors.New("settle: execution reverted: ChallengePeriodNotOver()"), CodeChallengePending, "challenge_pending"},
+		{errors.New("close: execution reverted: StaleNonce()"), CodeChainFailure, "chain_rejected"},
 		{errors.New("disk on fire"), CodeInternal, "internal"},
 	}
 	for _, tt := range tests {
