@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math/big"
 	"testing"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
@@ -239,7 +240,7 @@ func TestUnilateralCloseUpdateAndSettle(t *testing.T) {
 	if _, err := w.clients[1].Settle(w.ctx, id); !errors.Is(err, ErrChallengePeriodNotOver) {
 		t.Fatalf("early settle: %v, want ChallengePeriodNotOver", err)
 	}
-	if err := w.chain.AdjustTime(601e9); err != nil {
+	if err := w.chain.AdjustTime(601 * time.Second); err != nil {
 		t.Fatal(err)
 	}
 	beforeA, beforeB := w.balance(1), w.balance(2)
