@@ -119,8 +119,8 @@ func openChannel(t *testing.T, a, b *Node, depA, depB *big.Int, challenge time.D
 	if err != nil {
 		t.Fatalf("open channel: %v", err)
 	}
+	waitFor(t, "partner learns the channel", func() bool { _, err := b.Channel(ctx, cv.ID); return err == nil })
 	if depB != nil && depB.Sign() > 0 {
-		waitFor(t, "partner learns the channel", func() bool { _, err := b.Channel(ctx, cv.ID); return err == nil })
 		if _, err := b.Deposit(ctx, cv.ID, depB); err != nil {
 			t.Fatalf("partner deposit: %v", err)
 		}

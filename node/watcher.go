@@ -181,6 +181,9 @@ func (n *Node) learnChannel(ev *ChainEvent) error {
 	n.chans.Store(lc.id, lc)
 	n.metrics.channels.WithLabelValues(channel.StatusOpen.String()).Inc()
 	n.log.Info("channel opened", "channel", lc.id, "peer", lc.peer, "us", us)
+	// A partner that learnt the channel first may have paid already and been refused;
+	// a Sync lets it see that we know the channel now.
+	n.sendSync(lc)
 	return nil
 }
 
