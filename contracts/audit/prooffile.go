@@ -1,0 +1,136 @@
+package audit
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/big"
+	"strings"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+
+	"github.com/sluicepay/sluice/channel"
+)
+
+// ProofFileVersion is the only ProofFile version this auditor reads.
+const ProofFileVersion = 1
+
+// maxProofFileBytes bounds what ReadProofFile accepts: a hub with a million channels
+// exports about 600 MB, more than that is not a proof file.
+const maxProofFileBytes = 1 << 30
+
+// ProofFile is what `sluice payments export` writes: the best signed proofs one node
+// holds, per channel, so an auditor can check that no settlement ignored them. The
+// auditor trusts none of it: every signature is verified against the chain's domain.
+//
+//	{"version": 1, "chainId": 31337, "contract": "0x…", "node": "0x…",
+//	 "channels": [{"id": "0x…", "participants": ["0xA…", "0xB…"], "token": "0x0…0",
+//	   "received": {"nonce": 12, "transferred": "7000", "sig": "0x…65 bytes"},
+//	   "sent":     {"nonce": 3,  "transferred": "500",  "sig": "0x…"}}]}
+type ProofFile struct {
+	Version  int                `json:"version"`
+	ChainID  uint64             `json:"chainId"`
+	Contract common.Address     `json:"contract"`
+	Node     common.Address     `json:"node"` // the exporting node's on-chain address
+	Channels []ProofFileChannel `json:"channels"`
+}
+
+// ProofFileChannel is one channel of the exporting node.
+type ProofFileChannel struct {
+	ID           common.Hash       `json:"id"`
+	Participants [2]common.Address `json:"participants"` // [a, b] as opened on chain
+	Token        common.Address    `json:"token"`        // address(0) = ETH
+	// Received is the best proof the partner signed (it pays the node); nil if none.
+	Received *ExportedProof `json:"received,omitempty"`
+	// Sent is the best proof the node signed (it pays the partner); nil if none.
+	Sent *ExportedProof `json:"sent,omitempty"`
+}
+
+// ExportedProof is a signed BalanceProof of the channel it is listed under.
+type ExportedProof struct {
+	Nonce       uint64        `json:"nonce"`
+	Transferred Amount        `json:"transferred"`
+	Sig         hexutil.Bytes `json:"sig"` // 65 bytes r || s || v, v in {27, 28}
+}
+
+// Amount is a token amount in JSON: written as a decimal string (JavaScript loses
+// precision above 2^53), read from a decimal or 0x-hex string or a JSON integer.
+type Amount struct{ big.Int }
+
+// NewAmount copies v.
+func NewAmount(v *big.Int) Amount {
+	var a Amount
+	if v != nil {
+		a.Set(v)
+	}
+	return a
+}
+
+// MarshalJSON writes the decimal string.
+func (a Amount) MarshalJSON() ([]byte, error) { return json.Marshal(a.String()) }
+
+// UnmarshalJSON reads "123", "0x7b" or 123, refusing negatives and values above 2^128-1.
+func (a *Amount) UnmarshalJSON(data []byte) error {
+	text := string(bytes.TrimSpace(data))
+	if strings.HasPrefix(text, `"`) {
+		if err := json.Unmarshal(data, &text); err != nil {
+			return fmt.Errorf("amount %s: %w", data, err)
+		}
+	}
+	base, digits := 10, text
+	if strings.HasPrefix(text, "0x") || strings.HasPrefix(text, "0X") {
+		base, digits = 16, text[2:]
+	}
+	if digits == "" || len(digits) > 80 || strings.ContainsAny(digits, "+-") {
+		return fmt.Errorf("amount %q: want a non-negative integer", text)
+	}
+	if _, ok := a.SetString(digits, base); !ok {
+		return fmt.Errorf("amount %q: want a non-negative integer", text)
+	}
+	if a.Cmp(channel.MaxAmount()) > 0 {
+		return fmt.Errorf("amount %q exceeds 2^128-1", text)
+	}
+	return nil
+}
+
+// ReadProofFile decodes and sanity-checks a proof file. Signatures are checked later,
+// against the audited chain.
+func ReadProofFile(r io.Reader) (*ProofFile, error) {
+	dec := json.NewDecoder(io.LimitReader(r, maxProofFileBytes))
+	dec.DisallowUnknownFields()
+	var f ProofFile
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("proof file: %w", err)
+	}
+	if f.Version != ProofFileVersion {
+		return nil, fmt.Errorf("proof file: version %d, this auditor reads version %d", f.Version, ProofFileVersion)
+	}
+	if f.ChainID == 0 || f.Contract == (common.Address{}) || f.Node == (common.Address{}) {
+		return nil, fmt.Errorf("proof file: chainId, contract and node are required")
+	}
+	seen := make(map[common.Hash]bool, len(f.Channels))
+	for i, c := range f.Channels {
+		if seen[c.ID] {
+			return nil, fmt.Errorf("proof file: channel %s listed twice", c.ID)
+		}
+		seen[c.ID] = true
+		if c.Participants[0] != f.Node && c.Participants[1] != f.Node {
+			return nil, fmt.Errorf("proof file: channel %d (%s): node %s is not a participant", i, c.ID, f.Node)
+		}
+		for _, p := range []*ExportedProof{c.Received, c.Sent} {
+			if p != nil && len(p.Sig) != len(channel.Signature{}) {
+				return nil, fmt.Errorf("proof file: channel %s: signature of %d bytes, want 65", c.ID, len(p.Sig))
+			}
+		}
+	}
+	return &f, nil
+}
+
+// signed turns an exported proof into the channel type.
+func (p *ExportedProof) signed(id channel.ID) channel.SignedProof {
+	sp := channel.SignedProof{BalanceProof: channel.BalanceProof{Channel: id, Nonce: p.Nonce, Transferred: new(big.Int).Set(&p.Transferred.Int)}}
+	copy(sp.Sig[:], p.Sig)
+	return sp
+}

@@ -1,0 +1,212 @@
+package audit
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/accounts/abi"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/rpc"
+
+	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/contracts"
+	"github.com/sluicepay/sluice/contracts/bindings"
+)
+
+// chainReader makes the auditor's reads in JSON-RPC batches: one round trip per batch
+// instead of one per transaction or channel is what makes 10,000 channels fast on a
+// remote node.
+type chainReader struct {
+	rpc       *rpc.Client
+	contract  common.Address
+	channels  *bindings.SluiceChannels
+	abi       abi.ABI
+	batchSize int
+}
+
+func newChainReader(c *rpc.Client, contract common.Address, batchSize int) *chainReader {
+	b := bindings.NewSluiceChannels()
+	return &chainReader{rpc: c, contract: contract, channels: b, abi: b.GetABI(), batchSize: batchSize}
+}
+
+// batch sends elems in chunks of batchSize. A per-element error is returned as the
+// first one, naming its method.
+func (c *chainReader) batch(ctx context.Context, elems []rpc.BatchElem) error {
+	for start := 0; start < len(elems); start += c.batchSize {
+		chunk := elems[start:min(start+c.batchSize, len(elems))]
+		if err := c.rpc.BatchCallContext(ctx, chunk); err != nil {
+			return fmt.Errorf("rpc batch of %d %s: %w", len(chunk), chunk[0].Method, err)
+		}
+		for _, e := range chunk {
+			if e.Error != nil {
+				return fmt.Errorf("%s%v: %w", e.Method, e.Args, e.Error)
+			}
+		}
+	}
+	return nil
+}
+
+// txCall is what the auditor needs of a transaction: who sent it, to whom, with what.
+type txCall struct {
+	From  common.Address  `json:"from"`
+	To    *common.Address `json:"to"`
+	Input hexutil.Bytes   `json:"input"`
+	Block *hexutil.Big    `json:"blockNumber"`
+}
+
+// transactions fetches the given transactions.
+func (c *chainReader) transactions(ctx context.Context, hashes []common.Hash) (map[common.Hash]*txCall, error) {
+	out := make([]*txCall, len(hashes))
+	elems := make([]rpc.BatchElem, len(hashes))
+	for i, h := range hashes {
+		elems[i] = rpc.BatchElem{Method: "eth_getTransactionByHash", Args: []any{h}, Result: &out[i]}
+	}
+	if err := c.batch(ctx, elems); err != nil {
+		return nil, err
+	}
+	m := make(map[common.Hash]*txCall, len(hashes))
+	for i, h := range hashes {
+		if out[i] == nil {
+			return nil, fmt.Errorf("transaction %s: not found", h)
+		}
+		m[h] = out[i]
+	}
+	return m, nil
+}
+
+// callFrame is one frame of go-ethereum's and Anvil's callTracer output.
+type callFrame struct {
+	Type  string          `json:"type"`
+	From  common.Address  `json:"from"`
+	To    *common.Address `json:"to"`
+	Input hexutil.Bytes   `json:"input"`
+	Error string          `json:"error"`
+	Calls []callFrame     `json:"calls"`
+}
+
+// errNoTracer means the node cannot trace transactions (no debug namespace).
+var errNoTracer = errors.New("node offers no debug_traceTransaction")
+
+// contractCalls traces tx and returns the successful CALLs it made to the contract, for
+// transactions that reached the contract through another contract (a wallet, a forwarder).
+func (c *chainReader) contractCalls(ctx context.Context, tx common.Hash) ([]callFrame, error) {
+	var root callFrame
+	err := c.rpc.CallContext(ctx, &root, "debug_traceTransaction", tx, map[string]any{"tracer": "callTracer"})
+	if err != nil {
+		var re rpc.Error
+		if errors.As(err, &re) && re.ErrorCode() == -32601 {
+			return nil, errNoTracer
+		}
+		return nil, fmt.Errorf("trace transaction %s: %w", tx, err)
+	}
+	var out []callFrame
+	var walk func(f *callFrame, reverted bool)
+	walk = func(f *callFrame, reverted bool) {
+		reverted = reverted || f.Error != ""
+		if !reverted && f.Type == "CALL" && f.To != nil && *f.To == c.contract {
+			out = append(out, callFrame{Type: f.Type, From: f.From, To: f.To, Input: f.Input})
+		}
+		for i := range f.Calls {
+			walk(&f.Calls[i], reverted)
+		}
+	}
+	walk(&root, false)
+	return out, nil
+}
+
+// views reads channel(id) for every id at block.
+func (c *chainReader) views(ctx context.Context, ids []channel.ID, block uint64) ([]contracts.ChannelView, error) {
+	raw := make([]hexutil.Bytes, len(ids))
+	elems := make([]rpc.BatchElem, len(ids))
+	for i, id := range ids {
+		elems[i] = c.callElem(c.channels.PackChannel(id), block, &raw[i])
+	}
+	if err := c.batch(ctx, elems); err != nil {
+		return nil, fmt.Errorf("read channel views at block %d: %w", block, err)
+	}
+	out := make([]contracts.ChannelView, len(ids))
+	for i, id := range ids {
+		b, err := c.channels.UnpackChannel(raw[i])
+		if err != nil {
+			return nil, fmt.Errorf("read channel %s at block %d: decode: %w", id, block, err)
+		}
+		out[i] = contracts.ChannelView{
+			A: b.A, B: b.B, Token: b.Token, Status: channel.Status(b.Status),
+			ChallengePeriod: b.ChallengePeriod, SettleAfter: b.SettleAfter,
+			DepositA: b.DepositA, DepositB: b.DepositB, WithdrawnA: b.WithdrawnA, WithdrawnB: b.WithdrawnB,
+			NonceA: b.NonceA, NonceB: b.NonceB, TransferredA: b.TransferredA, TransferredB: b.TransferredB,
+		}
+	}
+	return out, nil
+}
+
+// claimables reads claimable(account, token) for every key at block.
+func (c *chainReader) claimables(ctx context.Context, keys []creditKey, block uint64) ([]*big.Int, error) {
+	raw := make([]hexutil.Bytes, len(keys))
+	elems := make([]rpc.BatchElem, len(keys))
+	for i, k := range keys {
+		elems[i] = c.callElem(c.channels.PackClaimable(k.account, k.token), block, &raw[i])
+	}
+	if err := c.batch(ctx, elems); err != nil {
+		return nil, fmt.Errorf("read claimable credits at block %d: %w", block, err)
+	}
+	out := make([]*big.Int, len(keys))
+	for i, k := range keys {
+		v, err := c.channels.UnpackClaimable(raw[i])
+		if err != nil {
+			return nil, fmt.Errorf("claimable %s of %s: decode: %w", tokenName(k.token), k.account, err)
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// holdings reads what the contract holds of each token (address(0): its ETH balance) at block.
+func (c *chainReader) holdings(ctx context.Context, tokens []common.Address, block uint64) ([]*big.Int, error) {
+	raw := make([]json.RawMessage, len(tokens))
+	elems := make([]rpc.BatchElem, len(tokens))
+	for i, t := range tokens {
+		if t == (common.Address{}) {
+			elems[i] = rpc.BatchElem{Method: "eth_getBalance", Args: []any{c.contract, hexutil.Uint64(block)}, Result: &raw[i]}
+			continue
+		}
+		data := append(common.FromHex("0x70a08231"), common.LeftPadBytes(c.contract[:], 32)...) // balanceOf(address)
+		elems[i] = rpc.BatchElem{Method: "eth_call", Args: []any{map[string]any{"to": t, "data": hexutil.Bytes(data)}, hexutil.Uint64(block)}, Result: &raw[i]}
+	}
+	if err := c.batch(ctx, elems); err != nil {
+		return nil, fmt.Errorf("read the contract's balances at block %d: %w", block, err)
+	}
+	out := make([]*big.Int, len(tokens))
+	for i, t := range tokens {
+		var s string
+		if err := json.Unmarshal(raw[i], &s); err != nil {
+			return nil, fmt.Errorf("balance of %s: %w", tokenName(t), err)
+		}
+		b, err := hexutil.Decode(s)
+		if t == (common.Address{}) {
+			v, verr := hexutil.DecodeBig(s)
+			if verr != nil {
+				return nil, fmt.Errorf("ETH balance of %s: %w", c.contract, verr)
+			}
+			out[i] = v
+			continue
+		}
+		if err != nil || len(b) < 32 {
+			return nil, fmt.Errorf("%s balanceOf(%s): bad return data %q", tokenName(t), c.contract, s)
+		}
+		out[i] = new(big.Int).SetBytes(b[:32])
+	}
+	return out, nil
+}
+
+func (c *chainReader) callElem(data []byte, block uint64, result any) rpc.BatchElem {
+	return rpc.BatchElem{
+		Method: "eth_call",
+		Args:   []any{map[string]any{"to": c.contract, "data": hexutil.Bytes(data)}, hexutil.Uint64(block)},
+		Result: result,
+	}
+}
