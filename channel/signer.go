@@ -18,7 +18,8 @@ type Signer interface {
 	SignDigest(digest common.Hash) (Signature, error)
 }
 
-// KeySigner signs with an in-memory secp256k1 key.
+// KeySigner signs with an in-memory secp256k1 key. It is safe for concurrent use, so one
+// node key can serve every channel.
 type KeySigner struct {
 	key  *ecdsa.PrivateKey
 	addr common.Address
