@@ -35,7 +35,13 @@ func (t *Transport) startSession(st network.Stream, outbound bool) (*session, er
 				t.log.Warn("peer banned", "peer", addr, "id", id, "reason", err)
 			}
 		}
-		st.Reset()
+		if errors.Is(err, ErrIncompatible) {
+			// Close, not Reset: a reset would discard the Goodbye we just
+			// queued before the peer reads it.
+			st.Close()
+		} else {
+			st.Reset()
+		}
 		return nil, err
 	}
 	s := &session{

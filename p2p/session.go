@@ -223,8 +223,16 @@ func (t *Transport) banSession(s *session, cause error) {
 	s.close(cause, &Goodbye{Reason: "banned: " + cause.Error()})
 	id := s.id
 	t.goTracked(func() {
-		// Let the writer deliver the goodbye before the connection goes.
+		// Let the goodbye reach the peer before the connection goes: closing the
+		// connection at once would reset the stream under the unread goodbye.
+		// The gater already refuses anything new from the peer meanwhile.
 		<-s.writerDone
+		timer := time.NewTimer(goodbyeTimeout)
+		defer timer.Stop()
+		select {
+		case <-timer.C:
+		case <-t.ctx.Done():
+		}
 		t.host.Network().ClosePeer(id)
 	})
 }

@@ -1,0 +1,138 @@
+package p2p
+
+import (
+	"context"
+	"sort"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+)
+
+func BenchmarkEncodePay(b *testing.B) {
+	enc, pay := NewEncoder(), samplePay()
+	buf := make([]byte, 0, 512)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf, _ = enc.AppendFrame(buf[:0], pay)
+	}
+	b.SetBytes(int64(len(buf)))
+}
+
+func BenchmarkDecodePay(b *testing.B) {
+	payload := encodeOne(b, samplePay())
+	b.ReportAllocs()
+	b.SetBytes(int64(len(payload)))
+	for b.Loop() {
+		if _, err := DecodeMessage(payload); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkDecodeAck(b *testing.B) {
+	payload := encodeOne(b, &Ack{Channel: testID(1), Nonce: 99})
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := DecodeMessage(payload); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchPair connects two nodes where b answers every Pay with an Ack and a's
+// handler passes each Ack's nonce to onAck.
+func benchPair(b *testing.B, onAck func(uint64)) (*testNode, *testNode) {
+	a, p := startNode(b, nil), startNode(b, nil)
+	p.h.onMessage = func(from common.Address, m Message) {
+		if pay, ok := m.(*Pay); ok {
+			p.Send(context.Background(), from, &Ack{Channel: pay.Proof.Channel, Nonce: pay.Proof.Nonce})
+		}
+	}
+	a.h.onMessage = func(_ common.Address, m Message) {
+		if ack, ok := m.(*Ack); ok {
+			onAck(ack.Nonce)
+		}
+	}
+	connect(b, a, p)
+	return a, p
+}
+
+// BenchmarkPayAckRoundTrip sends one Pay at a time and waits for its Ack: the
+// transport's latency floor on loopback.
+func BenchmarkPayAckRoundTrip(b *testing.B) {
+	acks := make(chan uint64, 1)
+	a, p := benchPair(b, func(n uint64) { acks <- n })
+	lat := make([]time.Duration, 0, 1<<16)
+	ctx := context.Background()
+	b.ResetTimer()
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
+		if err := a.Send(ctx, p.Address(), payWithNonce(uint64(i+1))); err != nil {
+			b.Fatal(err)
+		}
+		<-acks
+		if len(lat) < cap(lat) {
+			lat = append(lat, time.Since(t0))
+		}
+	}
+	elapsed := time.Since(start)
+	b.StopTimer()
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "roundtrips/s")
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+}
+
+// BenchmarkPipelinedPayAck keeps up to 256 Pays in flight (DESIGN §5 pipelining)
+// and counts completed round trips.
+func BenchmarkPipelinedPayAck(b *testing.B) {
+	const window = 256
+	var acked atomic.Uint64
+	slots := make(chan struct{}, window)
+	done := make(chan struct{})
+	target := uint64(b.N)
+	a, p := benchPair(b, func(uint64) {
+		<-slots
+		if acked.Add(1) == target {
+			close(done)
+		}
+	})
+	ctx := context.Background()
+	b.ResetTimer()
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		slots <- struct{}{}
+		if err := a.Send(ctx, p.Address(), payWithNonce(uint64(i+1))); err != nil {
+			b.Fatal(err)
+		}
+	}
+	<-done
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "payments/s")
+}
+
+// BenchmarkOneWayPay floods Pays without waiting: raw one-way throughput.
+func BenchmarkOneWayPay(b *testing.B) {
+	a, p := startNode(b, nil), startNode(b, nil)
+	var got atomic.Uint64
+	done := make(chan struct{})
+	target := uint64(b.N)
+	p.h.onMessage = func(common.Address, Message) {
+		if got.Add(1) == target {
+			close(done)
+		}
+	}
+	connect(b, a, p)
+	ctx := context.Background()
+	b.ResetTimer()
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		if err := a.Send(ctx, p.Address(), payWithNonce(uint64(i+1))); err != nil {
+			b.Fatal(err)
+		}
+	}
+	<-done
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "msgs/s")
+}
