@@ -1,0 +1,51 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/sluicepay/sluice/node/api"
+)
+
+// dialNode connects a client command to the node API named by --api, authenticating with
+// the token from --api-token-file or <datadir>/api.token.
+func dialNode(c *cli.Context) (*api.Client, error) {
+	path := c.String(flagAPITokenFile)
+	if path == "" {
+		path = api.TokenPath(dataDir(c))
+	}
+	token, err := api.ReadToken(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w (run 'sluice init' first, or pass --%s)", err, flagAPITokenFile)
+	}
+	url := c.String(flagAPI)
+	client, err := api.Dial(c.Context, url, token)
+	if err != nil {
+		return nil, explainDialError(url, err)
+	}
+	return client, nil
+}
+
+// explainDialError turns "connection refused" into advice.
+func explainDialError(url string, err error) error {
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		return fmt.Errorf("cannot reach the node API at %s: is 'sluice node' running? (%w)", url, err)
+	}
+	return err
+}
+
+// callNode dials, runs fn and closes the client.
+func callNode(c *cli.Context, fn func(*api.Client) error) error {
+	client, err := dialNode(c)
+	if err != nil {
+		return err
+	}
+	defer client.Close()
+	if err := fn(client); err != nil {
+		return explainDialError(c.String(flagAPI), err)
+	}
+	return nil
+}

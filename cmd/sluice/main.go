@@ -1,0 +1,143 @@
+// Command sluice is the Sluice payment-channel node and its command-line client: it runs
+// the daemon (node), a local dev chain (devnet), and thin clients of the node's JSON-RPC
+// API (channel, pay, payments), like lncli to lnd.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+)
+
+// Exit codes: scripts tell "you called it wrong" from "it failed".
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// newApp assembles the CLI. Every command is listed here, built by its own constructor in
+// its own file; adding a command is one line in this list.
+func newApp() *cli.App {
+	commands := []*cli.Command{
+		initCommand(),
+		nodeCommand(),
+		devnetCommand(),
+		channelCommand(),
+		payCommand(),
+		paymentsCommand(),
+		versionCommand(),
+	}
+	app := &cli.App{
+		Name:                 "sluice",
+		Usage:                "Layer-2 payment-channel node and client",
+		Flags:                globalFlags(),
+		Commands:             commands,
+		HideVersion:          true,
+		EnableBashCompletion: false,
+		Before:               applyGlobalConfig,
+		// The default would print "No help topic" and exit 3; an unknown command is a
+		// usage error like any other.
+		Action: func(c *cli.Context) error {
+			if c.Args().Present() {
+				return usageErrorf("unknown command %q", c.Args().First())
+			}
+			return cli.ShowAppHelp(c)
+		},
+		OnUsageError: onUsageError,
+		// run maps errors to exit codes; the library must not call os.Exit itself.
+		ExitErrHandler: func(*cli.Context, error) {},
+	}
+	prepareCommands(app.Commands)
+	return app
+}
+
+// run executes the CLI and returns the process exit code. It never lets a panic or a Go
+// stack trace reach the user.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "sluice: internal error: %v\n", r)
+			code = exitFailure
+		}
+	}()
+	app := newApp()
+	app.Writer, app.ErrWriter = stdout, stderr
+	err := app.RunContext(ctx, args)
+	if err == nil {
+		return exitOK
+	}
+	var usage *usageError
+	if errors.As(err, &usage) {
+		fmt.Fprintf(stderr, "sluice: %v\nRun 'sluice --help' or 'sluice <command> --help' for usage.\n", usage)
+		return exitUsage
+	}
+	fmt.Fprintf(stderr, "sluice: error: %v\n", err)
+	return exitFailure
+}
+
+// usageError marks a mistake in how the command was called (exit code 2).
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usageErrorf(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+func onUsageError(_ *cli.Context, err error, _ bool) error {
+	return &usageError{msg: err.Error()}
+}
+
+// prepareCommands gives every command, including ones other files add, the same
+// behaviour: config-file values for its flags, usage errors for bad flags, and a usage
+// error (not a help page with exit code 3) for an unknown subcommand.
+func prepareCommands(cmds []*cli.Command) {
+	for _, cmd := range cmds {
+		before := cmd.Before
+		cmd.Before = func(c *cli.Context) error {
+			if err := applyCommandConfig(c); err != nil {
+				return err
+			}
+			if before != nil {
+				return before(c)
+			}
+			return nil
+		}
+		if cmd.OnUsageError == nil {
+			cmd.OnUsageError = onUsageError
+		}
+		if len(cmd.Subcommands) > 0 && cmd.Action == nil {
+			name := cmd.Name
+			cmd.Action = func(c *cli.Context) error {
+				if c.Args().Present() {
+					return usageErrorf("unknown command %q for 'sluice %s'", c.Args().First(), name)
+				}
+				_ = cli.ShowSubcommandHelp(c)
+				return usageErrorf("'sluice %s' needs a subcommand", name)
+			}
+		}
+		prepareCommands(cmd.Subcommands)
+	}
+}
+
+// exactArgs checks the number of positional arguments, naming them in the error.
+func exactArgs(c *cli.Context, names ...string) error {
+	if n := c.Args().Len(); n != len(names) {
+		return usageErrorf("'%s' takes %d argument(s) (%v), got %d", c.Command.HelpName, len(names), names, n)
+	}
+	return nil
+}

@@ -1,0 +1,145 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/urfave/cli/v2"
+
+	"github.com/sluicepay/sluice/node"
+	"github.com/sluicepay/sluice/node/api"
+)
+
+// The daemon serves the API from *node.Node directly.
+var _ api.Backend = (*node.Node)(nil)
+
+const (
+	flagRPC             = "rpc"
+	flagContract        = "contract"
+	flagListen          = "listen"
+	flagPeer            = "peer"
+	flagAPIAddr         = "api-addr"
+	flagConfirmations   = "confirmations"
+	flagMetricsPublic   = "metrics-public"
+	flagChallengePeriod = "challenge-period"
+
+	defaultAPIAddr       = api.DefaultAddr
+	defaultListen        = "/ip4/0.0.0.0/tcp/7421"
+	defaultConfirmations = 0
+	shutdownTimeout      = 15 * time.Second
+)
+
+func nodeCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "node",
+		Usage: "run the Sluice daemon: channels, payments, chain watcher and the JSON-RPC API",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: flagRPC, Usage: "chain JSON-RPC URL (http://, ws://)", EnvVars: envVar(flagRPC)},
+			&cli.StringFlag{Name: flagContract, Usage: "SluiceChannels contract address", EnvVars: envVar(flagContract)},
+			&cli.StringSliceFlag{Name: flagListen, Usage: "libp2p listen multiaddr (repeatable)", Value: cli.NewStringSlice(defaultListen), EnvVars: envVar(flagListen)},
+			&cli.StringSliceFlag{Name: flagPeer, Usage: "peer to keep connected, multiaddr ending in /p2p/<id> (repeatable)", EnvVars: envVar(flagPeer)},
+			&cli.StringFlag{Name: flagAPIAddr, Usage: "API listen address (host:port); keep it on loopback", Value: defaultAPIAddr, EnvVars: envVar(flagAPIAddr)},
+			&cli.Uint64Flag{Name: flagConfirmations, Usage: "blocks an event must be buried under before the node acts on it (0 for dev chains)", Value: defaultConfirmations, EnvVars: envVar(flagConfirmations)},
+			&cli.BoolFlag{Name: flagMetricsPublic, Usage: "serve /metrics without the bearer token", EnvVars: envVar(flagMetricsPublic)},
+			&cli.DurationFlag{Name: flagChallengePeriod, Usage: "challenge period for channels this node opens when the request leaves it out", Value: node.DefaultChallengePeriod, EnvVars: envVar(flagChallengePeriod)},
+			passwordFileFlag(),
+		},
+		Action: runNode,
+	}
+}
+
+func runNode(c *cli.Context) error {
+	if err := exactArgs(c); err != nil {
+		return err
+	}
+	log, err := newLogger(c)
+	if err != nil {
+		return err
+	}
+	rpcURL := strings.TrimSpace(c.String(flagRPC))
+	if rpcURL == "" {
+		return usageErrorf("--%s is required: the chain's JSON-RPC URL (for a local chain run 'sluice devnet')", flagRPC)
+	}
+	contract := c.String(flagContract)
+	if !common.IsHexAddress(contract) {
+		return usageErrorf("--%s %q is not a 0x contract address", flagContract, contract)
+	}
+	period := c.Duration(flagChallengePeriod)
+	if period < time.Second {
+		return usageErrorf("--%s %s is shorter than the contract minimum of 1s", flagChallengePeriod, period)
+	}
+	dir := dataDir(c)
+	key, err := loadKey(c, dir)
+	if err != nil {
+		return err
+	}
+	token, err := api.LoadOrCreateToken(dir)
+	if err != nil {
+		return err
+	}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	ctx := c.Context
+	n, err := node.New(ctx, node.Config{
+		DataDir:                dir,
+		Key:                    key,
+		ListenAddrs:            c.StringSlice(flagListen),
+		StaticPeers:            c.StringSlice(flagPeer),
+		ChainURL:               rpcURL,
+		Contract:               common.HexToAddress(contract),
+		Confirmations:          c.Uint64(flagConfirmations),
+		DefaultChallengePeriod: period,
+		Logger:                 log,
+		Metrics:                reg,
+	})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := n.Close(); err != nil {
+			log.Error("node: close", "err", err)
+		}
+	}()
+	if err := n.Start(ctx); err != nil {
+		return fmt.Errorf("start node: %w", err)
+	}
+	srv, err := api.NewServer(n, api.Config{
+		Addr: c.String(flagAPIAddr), Token: token, Metrics: reg,
+		MetricsPublic: c.Bool(flagMetricsPublic), Logger: log,
+	})
+	if err != nil {
+		return err
+	}
+	if err := srv.Start(ctx); err != nil {
+		return err
+	}
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		defer cancel()
+		if err := srv.Stop(stopCtx); err != nil {
+			log.Error("api: stop", "err", err)
+		}
+	}()
+	if info, err := n.Info(ctx); err == nil {
+		log.Info("node running", "address", info.Address.Hex(), "chainId", info.ChainID, "contract", info.Contract.Hex(),
+			"p2p", strings.Join(info.ListenAddrs, ","), "api", srv.URL(), "token", api.TokenPath(dir))
+	} else if !errors.Is(err, context.Canceled) {
+		log.Warn("node info unavailable", "err", err)
+	}
+
+	<-ctx.Done()
+	// A second Ctrl-C during a slow shutdown should kill the process the usual way.
+	signal.Reset(os.Interrupt, syscall.SIGTERM)
+	log.Info("shutting down", "timeout", shutdownTimeout)
+	return nil
+}

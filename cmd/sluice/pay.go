@@ -1,0 +1,73 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/sluicepay/sluice/node/api"
+)
+
+const (
+	flagPaymentID = "payment-id"
+	flagMemo      = "memo"
+)
+
+func payCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "pay",
+		Usage:     "pay over a channel; returns once the peer acknowledged the durable proof",
+		ArgsUsage: "CHANNEL_ID AMOUNT",
+		Description: "AMOUNT is in the token's smallest unit (wei for ETH), decimal or 0x hex.\n" +
+			"Repeating a call with the same --payment-id never pays twice.",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: flagPaymentID, Usage: "idempotency key, 0x + 32 hex digits (default: random)"},
+			&cli.StringFlag{Name: flagMemo, Usage: "note for the payee, at most 256 bytes"},
+		},
+		Action: runPay,
+	}
+}
+
+func runPay(c *cli.Context) error {
+	if err := exactArgs(c, "CHANNEL_ID", "AMOUNT"); err != nil {
+		return err
+	}
+	id, err := channelArg(c, 0)
+	if err != nil {
+		return err
+	}
+	amount, err := positiveAmountArg(c, 1, "AMOUNT")
+	if err != nil {
+		return err
+	}
+	args := api.PayArgs{Channel: &id, Amount: amount, Memo: c.String(flagMemo)}
+	if len(args.Memo) > 256 {
+		return usageErrorf("--%s is %d bytes; at most 256", flagMemo, len(args.Memo))
+	}
+	if s := c.String(flagPaymentID); s != "" {
+		pid, err := api.ParsePaymentID(s)
+		if err != nil {
+			return usageErrorf("--%s: %v", flagPaymentID, err)
+		}
+		args.PaymentID = &pid
+	}
+	return callNode(c, func(cl *api.Client) error {
+		var p api.Payment
+		err := withProgress(c, "the peer to acknowledge the payment", func(ctx context.Context) error {
+			var err error
+			p, err = cl.Pay(ctx, args)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		return output(c, p, func(w io.Writer) error {
+			_, err := fmt.Fprintf(w, "paid %s on %s\npayment id %s\nproof nonce %d, transferred %s, acknowledged in %s\n",
+				p.Amount, p.Channel, p.PaymentID, p.Proof.Nonce, p.Proof.Transferred, time.Duration(p.LatencyMicros)*time.Microsecond)
+			return err
+		})
+	})
+}
