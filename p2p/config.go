@@ -39,8 +39,8 @@ type Config struct {
 	// FailFast makes Send return ErrQueueFull instead of waiting when a peer's
 	// queue is full.
 	FailFast bool
-	// WriteTimeout bounds one batched write; a peer that stalls longer is dropped
-	// (default 10s).
+	// WriteTimeout is how long a peer may accept no bytes at all before it is
+	// dropped as stalled (default 20s). A slow peer that keeps reading stays.
 	WriteTimeout time.Duration
 	// HandshakeTimeout bounds the Hello exchange (default 10s).
 	HandshakeTimeout time.Duration
@@ -86,7 +86,7 @@ func (c *Config) withDefaults() (Config, error) {
 		out.Logger = slog.Default()
 	}
 	setDefault(&out.SendQueueSize, 4096)
-	setDefault(&out.WriteTimeout, 10*time.Second)
+	setDefault(&out.WriteTimeout, 20*time.Second)
 	setDefault(&out.HandshakeTimeout, 10*time.Second)
 	setDefault(&out.DialBackoffMin, 250*time.Millisecond)
 	setDefault(&out.DialBackoffMax, 30*time.Second)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"sync"
 	"time"
 
@@ -104,12 +105,29 @@ func (s *session) writeLoop() {
 		if len(buf) == 0 {
 			continue
 		}
-		s.stream.SetWriteDeadline(time.Now().Add(s.t.cfg.WriteTimeout))
-		if _, err := s.stream.Write(buf); err != nil {
+		if err := s.writeAll(buf); err != nil {
 			s.close(fmt.Errorf("write to %s: %w", s.addr, err), nil)
 			s.stream.Reset()
 			return
 		}
+	}
+}
+
+// writeAll writes buf, dropping the peer only when no byte moves for WriteTimeout.
+// A slow but live reader frees yamux window in large steps, so a deadline on the
+// whole batch would drop peers that are merely behind.
+func (s *session) writeAll(buf []byte) error {
+	for {
+		s.stream.SetWriteDeadline(time.Now().Add(s.t.cfg.WriteTimeout))
+		n, err := s.stream.Write(buf)
+		if err == nil {
+			return nil
+		}
+		var ne net.Error
+		if n == 0 || !errors.As(err, &ne) || !ne.Timeout() {
+			return err
+		}
+		buf = buf[n:]
 	}
 }
 

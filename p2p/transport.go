@@ -176,7 +176,7 @@ func (t *Transport) Close() error {
 		t.mdns.Close()
 	}
 	for _, s := range sessions {
-		s.close(ErrClosed, nil)
+		s.close(ErrClosed, &Goodbye{Reason: "node shutting down"})
 	}
 	// Closing the host resets every stream, which unblocks handshakes in progress.
 	err := t.host.Close()
