@@ -225,4 +225,3 @@ func errID(t *testing.T, name string) common.Hash {
 	}
 	return e.ID
 }
-

@@ -134,7 +134,7 @@ func TestOpenRejectsInvalidRequests(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			e.expectRevert(a, e.channels, tc.value, e.sc.PackOpen(tc.partner, tc.token, tc.amount, tc.period), errID(t, tc.want))
+			e.with(t).expectRevert(a, e.channels, tc.value, e.sc.PackOpen(tc.partner, tc.token, tc.amount, tc.period), errID(t, tc.want))
 		})
 	}
 }

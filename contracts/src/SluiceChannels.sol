@@ -170,12 +170,13 @@ contract SluiceChannels {
         _requireOpen(c);
         bool isA = _side(c, participant);
         if (amount == 0) revert InvalidAmount();
-        uint256 credited = _pull(c.token, amount);
-        uint256 total = (isA ? c.depositA : c.depositB) + credited;
-        if (total > type(uint128).max) revert AmountTooLarge();
+        uint256 current = isA ? c.depositA : c.depositB;
+        // Checked before pulling: what arrives is never more than amount.
+        if (amount > type(uint128).max - current) revert AmountTooLarge();
+        uint256 total = current + _pull(c.token, amount);
         if (isA) c.depositA = uint128(total);
         else c.depositB = uint128(total);
-        emit Deposited(id, participant, credited, total);
+        emit Deposited(id, participant, total - current, total);
     }
 
     /// @notice Pays participant the difference between totalWithdrawn and what it has already
