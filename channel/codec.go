@@ -3,7 +3,6 @@ package channel
 import (
 	"encoding/binary"
 	"fmt"
-	"math/big"
 )
 
 // SignedProofSize is the length of a SignedProof's binary form:
@@ -43,7 +42,7 @@ func (p *SignedProof) UnmarshalBinary(data []byte) error {
 	copy(p.Channel[:], data[0:32])
 	p.Nonce = binary.BigEndian.Uint64(data[32:40])
 	if p.Transferred == nil {
-		p.Transferred = new(big.Int)
+		p.Transferred = newAmount()
 	}
 	p.Transferred.SetBytes(data[40:56])
 	copy(p.Sig[:], data[56:])
