@@ -161,8 +161,8 @@ func (g *GroupCommitter) failed() error {
 	return nil
 }
 
-// close stops the committer goroutine after its in-flight write, and fails every request
-// still queued with ErrClosed. It returns once the goroutine has exited.
+// close fails every queued request with ErrClosed and stops the committer goroutine after
+// its in-flight write. It returns once the goroutine has exited.
 func (g *GroupCommitter) close() {
 	g.mu.Lock()
 	if g.closed {
@@ -174,13 +174,15 @@ func (g *GroupCommitter) close() {
 	pending := g.queue
 	g.queue = nil
 	g.mu.Unlock()
-	close(g.quit)
-	<-g.stopped
+	// The queued requests are out of the loop's reach now; answer them before waiting
+	// for an in-flight fsync, which may be slow.
 	for _, r := range pending {
 		if r.state.CompareAndSwap(reqQueued, reqTaken) {
 			r.done <- ErrClosed
 		}
 	}
+	close(g.quit)
+	<-g.stopped
 }
 
 func (g *GroupCommitter) run() {

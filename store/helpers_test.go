@@ -129,3 +129,30 @@ func putPayment(b *Batch, ch channel.ID, n uint64) error {
 	rec := testPayment(ch, n)
 	return b.PutPayment(&rec)
 }
+
+// commitPayment commits one payment write and returns Commit's verdict.
+func commitPayment(s *Store, ch channel.ID, n uint64) error {
+	b := NewBatch()
+	if err := putPayment(b, ch, n); err != nil {
+		return err
+	}
+	return s.Commit(context.Background(), b)
+}
+
+// waitQueued waits until n requests wait in the committer's queue.
+func waitQueued(t *testing.T, g *GroupCommitter, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		g.mu.Lock()
+		got := len(g.queue)
+		g.mu.Unlock()
+		if got >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d commits queued after 10s", got, n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
