@@ -68,6 +68,8 @@ func (n *Node) Pay(ctx context.Context, req PayRequest) (PaymentView, error) {
 	case <-p.done:
 	case <-ctx.Done():
 		return PaymentView{}, fmt.Errorf("pay on channel %s: proof %d sent, waiting for ack: %w (retry with payment id %s)", req.Channel, p.proof.Nonce, ctx.Err(), id)
+	case <-n.ctx.Done():
+		return PaymentView{}, fmt.Errorf("pay on channel %s: proof %d awaits the peer's ack: %w (retry with payment id %s after restart)", req.Channel, p.proof.Nonce, ErrClosed, id)
 	}
 	if p.err != nil {
 		return PaymentView{}, p.err
