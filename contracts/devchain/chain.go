@@ -48,6 +48,7 @@ type Chain struct {
 	sealMu    sync.Mutex
 	beacon    *catalyst.SimulatedBeacon
 	timeShift time.Duration // total AdjustTime so far, guarded by sealMu
+	stopped   bool          // set by Close under sealMu: the beacon is gone
 
 	logger  *slog.Logger
 	stopCtx context.Context    // done once Close starts
@@ -142,10 +143,14 @@ func (c *Chain) Accounts() []Account { return append([]Account(nil), c.accounts.
 // Contract returns the address of SluiceChannels, or the zero address with NoContract.
 func (c *Chain) Contract() common.Address { return c.contract }
 
-// Commit mines one block with whatever is in the pool and returns its hash.
+// Commit mines one block with whatever is in the pool and returns its hash. After
+// Close it does nothing and returns the zero hash.
 func (c *Chain) Commit() common.Hash {
 	c.sealMu.Lock()
 	defer c.sealMu.Unlock()
+	if c.stopped {
+		return common.Hash{}
+	}
 	return c.beacon.Commit()
 }
 
@@ -158,6 +163,9 @@ func (c *Chain) AdjustTime(d time.Duration) error {
 	}
 	c.sealMu.Lock()
 	defer c.sealMu.Unlock()
+	if c.stopped {
+		return errors.New("devchain: adjust time: chain closed")
+	}
 	c.minePendingLocked()
 	if err := c.beacon.AdjustTime(d); err != nil {
 		return fmt.Errorf("devchain: adjust time by %s: %w", d, err)
@@ -190,6 +198,9 @@ func (c *Chain) Close() error {
 	c.closed = true
 	c.cancel()
 	c.wg.Wait()
+	c.sealMu.Lock()
+	c.stopped = true
+	c.sealMu.Unlock()
 	return c.shutdown()
 }
 

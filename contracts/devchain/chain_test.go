@@ -254,6 +254,12 @@ func TestCloseStopsAllGoroutines(t *testing.T) {
 	if _, _, err := c.Serve(ctx, "127.0.0.1:0"); err == nil || !strings.Contains(err.Error(), "closed") {
 		t.Fatalf("Serve after Close = %v, want chain closed", err)
 	}
+	if err := c.AdjustTime(time.Hour); err == nil {
+		t.Fatal("AdjustTime after Close succeeded")
+	}
+	if h := c.Commit(); h != (common.Hash{}) {
+		t.Fatalf("Commit after Close mined %s", h)
+	}
 }
 
 // settledGoroutines waits up to a few seconds for the goroutine count to reach target
