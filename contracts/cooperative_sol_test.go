@@ -65,7 +65,9 @@ func TestCloseCooperativeRejectsInvalidRequests(t *testing.T) {
 	closing := e.openETH(a, b.Address, eth(5), 60)
 	e.mustSend(a, e.channels, nil, e.sc.PackClose(closing, 0, new(big.Int), nil))
 
-	good := func(id [32]byte, balA, balB *big.Int) (sigA, sigB []byte) { return e.signSettlement(id, balA, balB, a.Key, b.Key) }
+	good := func(id [32]byte, balA, balB *big.Int) (sigA, sigB []byte) {
+		return e.signSettlement(id, balA, balB, a.Key, b.Key)
+	}
 	sigA, sigB := good(id, eth(3), eth(2))
 	strangerSig, _ := e.signSettlement(id, eth(3), eth(2), stranger.Key, b.Key)
 	overA, overB := good(id, eth(6), eth(0))
