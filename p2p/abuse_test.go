@@ -2,10 +2,10 @@ package p2p
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/binary"
 	"errors"
 	"math/big"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -69,9 +69,11 @@ func readUntilClosed(st network.Stream) (goodbye string, err error) {
 	}
 }
 
+// randomBytes is seeded so that a failure reproduces.
 func randomBytes(n int) []byte {
+	rng := rand.NewChaCha8([32]byte{'s', 'l', 'u', 'i', 'c', 'e'})
 	b := make([]byte, n)
-	rand.Read(b)
+	rng.Read(b)
 	return b
 }
 
@@ -115,12 +117,20 @@ func TestAbusivePeersAreRefusedWithoutAffectingOthers(t *testing.T) {
 			}
 			out = append(out, c.payload(t)...)
 			st.Write(out)
+			// Half-close so that a frame the garbage left unfinished ends in EOF
+			// rather than in the victim waiting for its body.
+			st.CloseWrite()
 			reason, err := readUntilClosed(st)
 			if err == nil || errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "deadline") {
 				t.Fatalf("victim kept the abusive stream open: %v", err)
 			}
 			if c.wantReason != "" && !strings.Contains(reason, c.wantReason) {
 				t.Fatalf("goodbye reason %q, want one naming %q", reason, c.wantReason)
+			}
+			if c.afterHello {
+				eventually(t, 5*time.Second, "malformed input logged", func() bool {
+					return strings.Contains(victim.log.String(), "malformed")
+				})
 			}
 
 			// The honest peer's session is untouched.
@@ -136,6 +146,11 @@ func TestAbusivePeersAreRefusedWithoutAffectingOthers(t *testing.T) {
 				}
 			}
 
+			if c.wantBan {
+				eventually(t, 5*time.Second, "banned peer's connection closed", func() bool {
+					return attacker.Network().Connectedness(victim.ID()) != network.Connected
+				})
+			}
 			_, err = openRaw(t, attacker, victim)
 			if c.wantBan {
 				if err == nil {
