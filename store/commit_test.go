@@ -257,3 +257,25 @@ func TestConcurrentWritersAllLandAndShareSyncs(t *testing.T) {
 		}
 	}
 }
+
+func TestEveryAcknowledgedCommitFollowsAJournalFsync(t *testing.T) {
+	faults := &faultStorage{}
+	s, _ := openTemp(t, withFaults(faults, Options{}))
+	var wg sync.WaitGroup
+	for w := range 8 {
+		wg.Go(func() {
+			for i := 1; i <= 25; i++ {
+				if err := commitPayment(s, testChannelID(uint64(w)), uint64(w*100+i)); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	faults.mu.Lock()
+	journalSyncs := faults.syncs
+	faults.mu.Unlock()
+	if st := s.Stats(); uint64(journalSyncs) != st.Syncs || st.Commits != 200 {
+		t.Fatalf("%d journal fsyncs reached the disk, stats %+v: every counted sync must be a real fsync", journalSyncs, st)
+	}
+}
