@@ -211,6 +211,7 @@ func (g *GroupCommitter) run() {
 			}
 			if len(group) > 0 {
 				g.write(&merged, group)
+				clear(group) // drop references to answered batches
 			}
 			select {
 			case <-g.quit:
