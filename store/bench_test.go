@@ -111,3 +111,51 @@ func BenchmarkGetPaymentMiss(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPipelinedPaymentsOneWriter is one channel owner keeping up to 64 payments in
+// flight with Submit, as a pipelining payer does: one goroutine, shared fsyncs.
+func BenchmarkPipelinedPaymentsOneWriter(b *testing.B) {
+	const window = 64
+	s, err := Open(b.TempDir(), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	ch := testChannelID(1)
+	rec := testPayment(ch, 0)
+	proof := testProof(ch, 0)
+	var batches [window]Batch
+	var pending [window]<-chan error
+	b.ResetTimer()
+	start := time.Now()
+	for n := uint64(1); n <= uint64(b.N); n++ {
+		slot := n % window
+		if pending[slot] != nil {
+			if err := <-pending[slot]; err != nil {
+				b.Fatal(err)
+			}
+		}
+		batch := &batches[slot]
+		batch.Reset()
+		proof.Nonce, rec.ID, rec.Nonce = n, testPaymentID(n), n
+		if err := batch.PutProof(channel.PartyA, &proof); err != nil {
+			b.Fatal(err)
+		}
+		if err := batch.PutPayment(&rec); err != nil {
+			b.Fatal(err)
+		}
+		pending[slot] = s.Submit(batch)
+	}
+	for _, done := range pending {
+		if done != nil {
+			if err := <-done; err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	elapsed := time.Since(start)
+	b.StopTimer()
+	st := s.Stats()
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "payments/s")
+	b.ReportMetric(float64(st.Syncs)/float64(b.N), "fsyncs/payment")
+}

@@ -111,28 +111,10 @@ func newGroupCommitter(db *leveldb.DB, cfg CommitConfig) *GroupCommitter {
 // and ctx's error is returned; once taken, Commit waits for the fsync's outcome so the
 // caller always learns whether b was written.
 func (g *GroupCommitter) Commit(ctx context.Context, b *Batch) error {
-	if b.err != nil {
-		return fmt.Errorf("commit: batch has a failed write: %w", b.err)
-	}
-	if b.Len() == 0 {
-		return nil
-	}
-	if err := g.failed(); err != nil {
+	r, err := g.enqueue(b)
+	if err != nil || r == nil {
 		return err
 	}
-	r := &commitRequest{batch: &b.lb, size: b.Size(), done: make(chan error, 1)}
-	g.mu.Lock()
-	if g.closed {
-		g.mu.Unlock()
-		return ErrClosed
-	}
-	g.queue = append(g.queue, r)
-	g.mu.Unlock()
-	select {
-	case g.wake <- struct{}{}:
-	default:
-	}
-
 	select {
 	case err := <-r.done:
 		return err
@@ -142,6 +124,47 @@ func (g *GroupCommitter) Commit(ctx context.Context, b *Batch) error {
 		}
 		return <-r.done
 	}
+}
+
+// Submit queues b and returns at once; the channel delivers Commit's verdict exactly once.
+// It lets one goroutine keep several batches in flight (a payer pipelining payments on one
+// channel) and still learn, in order, when each is durable. b must not be touched until
+// the verdict arrives.
+func (g *GroupCommitter) Submit(b *Batch) <-chan error {
+	r, err := g.enqueue(b)
+	if r != nil {
+		return r.done
+	}
+	done := make(chan error, 1)
+	done <- err
+	return done
+}
+
+// enqueue hands b to the committer. It returns a nil request, with the reason, when there
+// is nothing to write (empty batch: nil error) or b cannot be written.
+func (g *GroupCommitter) enqueue(b *Batch) (*commitRequest, error) {
+	if b.err != nil {
+		return nil, fmt.Errorf("commit: batch has a failed write: %w", b.err)
+	}
+	if b.Len() == 0 {
+		return nil, nil
+	}
+	if err := g.failed(); err != nil {
+		return nil, err
+	}
+	r := &commitRequest{batch: &b.lb, size: b.Size(), done: make(chan error, 1)}
+	g.mu.Lock()
+	if g.closed {
+		g.mu.Unlock()
+		return nil, ErrClosed
+	}
+	g.queue = append(g.queue, r)
+	g.mu.Unlock()
+	select {
+	case g.wake <- struct{}{}:
+	default:
+	}
+	return r, nil
 }
 
 // Stats returns the cumulative counters.

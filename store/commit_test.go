@@ -282,3 +282,48 @@ func TestEveryAcknowledgedCommitFollowsAJournalFsync(t *testing.T) {
 		t.Fatalf("%d journal fsyncs reached the disk, stats %+v: every counted sync must be a real fsync", journalSyncs, st)
 	}
 }
+
+func TestSubmitPipelinesOneWritersBatchesInOrder(t *testing.T) {
+	s, _ := openTemp(t, Options{})
+	ch := testChannelID(1)
+	const inFlight = 64
+	var pending []<-chan error
+	for i := uint64(1); i <= inFlight; i++ {
+		b := NewBatch()
+		if err := putPayment(b, ch, i); err != nil {
+			t.Fatal(err)
+		}
+		pending = append(pending, s.Submit(b))
+	}
+	for i, done := range pending {
+		if err := <-done; err != nil {
+			t.Fatalf("batch %d: %v", i+1, err)
+		}
+	}
+	st := s.Stats()
+	if st.Commits != inFlight || st.Syncs >= inFlight {
+		t.Fatalf("stats %+v: %d batches in flight from one goroutine should share fsyncs", st, inFlight)
+	}
+	p, _, err := s.GetProof(ch, channel.PartyA)
+	if err != nil || p.Nonce != inFlight {
+		t.Fatalf("latest proof nonce %d (%v), want %d: batches applied out of order", p.Nonce, err, inFlight)
+	}
+}
+
+func TestSubmitReportsUnwritableBatchesAtOnce(t *testing.T) {
+	s, _ := openTemp(t, Options{})
+	if err := <-s.Submit(NewBatch()); err != nil {
+		t.Fatalf("empty batch: %v", err)
+	}
+	bad := NewBatch()
+	_ = bad.PutMeta("", "k", nil)
+	if err := <-s.Submit(bad); err == nil {
+		t.Fatal("poisoned batch accepted")
+	}
+	s.Close()
+	b := NewBatch()
+	_ = putPayment(b, testChannelID(1), 1)
+	if err := <-s.Submit(b); !errors.Is(err, ErrClosed) {
+		t.Fatalf("after close: %v, want ErrClosed", err)
+	}
+}

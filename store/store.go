@@ -103,6 +103,9 @@ func (s *Store) Commit(ctx context.Context, b *Batch) error {
 	return s.committer.Commit(ctx, b)
 }
 
+// Submit queues b without waiting; see GroupCommitter.Submit.
+func (s *Store) Submit(b *Batch) <-chan error { return s.committer.Submit(b) }
+
 // Stats reports the group committer's counters.
 func (s *Store) Stats() CommitStats { return s.committer.Stats() }
 
