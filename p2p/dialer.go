@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"sync"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -15,13 +14,14 @@ import (
 )
 
 // keeper keeps one dialed peer connected: whenever the peer has no session it
-// redials with exponential backoff and jitter. dialMu serialises its dials with
-// Connect's, so this node never races itself into two streams.
+// redials with exponential backoff and jitter. dialing serialises its dials with
+// Connect's, so this node never races itself into two streams; it is a channel
+// rather than a mutex so that a caller's context can cut the wait short.
 type keeper struct {
-	addr   common.Address
-	id     peer.ID
-	dialMu sync.Mutex
-	kick   chan struct{} // a new address arrived: retry now
+	addr    common.Address
+	id      peer.ID
+	dialing chan struct{}
+	kick    chan struct{} // a new address arrived: retry now
 }
 
 // Connect dials info, runs the handshake and keeps the peer connected from then on
@@ -63,7 +63,7 @@ func (t *Transport) keep(addr common.Address, id peer.ID) (*keeper, error) {
 		}
 		return k, nil
 	}
-	k = &keeper{addr: addr, id: id, kick: make(chan struct{}, 1)}
+	k = &keeper{addr: addr, id: id, dialing: make(chan struct{}, 1), kick: make(chan struct{}, 1)}
 	t.keepers[addr] = k
 	t.wg.Add(1)
 	t.mu.Unlock()
@@ -76,8 +76,12 @@ func (t *Transport) keep(addr common.Address, id peer.ID) (*keeper, error) {
 
 // dial opens a session to k's peer unless one is already up.
 func (t *Transport) dial(ctx context.Context, k *keeper) error {
-	k.dialMu.Lock()
-	defer k.dialMu.Unlock()
+	select {
+	case k.dialing <- struct{}{}:
+		defer func() { <-k.dialing }()
+	case <-ctx.Done():
+		return fmt.Errorf("dial %s: %w", k.addr, ctx.Err())
+	}
 	if s := t.currentSession(k.addr); s != nil && !isClosing(s) {
 		return nil
 	}

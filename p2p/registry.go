@@ -65,7 +65,7 @@ func (t *Transport) startSession(st network.Stream, outbound bool) (*session, er
 	}
 	go func() { defer t.wg.Done(); s.writeLoop() }()
 	go func() { defer t.wg.Done(); s.readLoop(prev) }()
-	t.log.Debug("session up", "peer", addr, "outbound", outbound, "replaced", prev != nil)
+	t.log.Info("session up", "peer", addr, "outbound", outbound, "replaced", prev != nil)
 	return s, nil
 }
 
