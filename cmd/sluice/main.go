@@ -36,6 +36,7 @@ func newApp() *cli.App {
 		initCommand(),
 		nodeCommand(),
 		devnetCommand(),
+		infoCommand(),
 		channelCommand(),
 		payCommand(),
 		paymentsCommand(),
