@@ -127,5 +127,5 @@ func (s *stubBackend) Settle(ctx context.Context, id channel.ID) (node.TxResult,
 	return s.Deposit(ctx, id, nil)
 }
 
-func (s *stubBackend) SubscribePayments(chan<- node.PaymentView) func()      { return func() {} }
+func (s *stubBackend) SubscribePayments(chan<- node.PaymentView) func()       { return func() {} }
 func (s *stubBackend) SubscribeChannelEvents(chan<- node.ChannelEvent) func() { return func() {} }
