@@ -60,12 +60,23 @@ var secp256k1HalfN = [32]byte{
 // does the same with fewer allocations.
 func Recover(digest common.Hash, sig Signature) (common.Address, error) {
 	var sc recoverScratch
-	return sc.recover(crypto.NewKeccakState(), digest, sig)
+	pub, err := sc.recoverPubkey(digest, sig)
+	if err != nil {
+		return common.Address{}, err
+	}
+	return pubkeyAddress(crypto.Keccak256Hash(pub[1:]))
 }
 
 // Recover is the package-level Recover reusing this Hasher's buffers and keccak state.
 func (h *Hasher) Recover(digest common.Hash, sig Signature) (common.Address, error) {
-	return h.rs.recover(h.k, digest, sig)
+	pub, err := h.rs.recoverPubkey(digest, sig)
+	if err != nil {
+		return common.Address{}, err
+	}
+	h.k.Reset()
+	h.k.Write(pub[1:])
+	h.k.Read(h.rs.out[:])
+	return pubkeyAddress(h.rs.out)
 }
 
 // recoverScratch holds what crypto.Ecrecover needs as slices; keeping it inside a
@@ -76,29 +87,33 @@ type recoverScratch struct {
 	out    common.Hash
 }
 
-func (sc *recoverScratch) recover(k crypto.KeccakState, digest common.Hash, sig Signature) (common.Address, error) {
+// recoverPubkey applies the contract's signature rules, then recovers the uncompressed
+// public key (65 bytes, 0x04 prefix).
+func (sc *recoverScratch) recoverPubkey(digest common.Hash, sig Signature) ([]byte, error) {
 	v := sig[64]
 	if v != 27 && v != 28 {
-		return common.Address{}, fmt.Errorf("signature v=%d not in {27,28}: %w", v, ErrBadSignature)
+		return nil, fmt.Errorf("signature v=%d not in {27,28}: %w", v, ErrBadSignature)
 	}
 	r, s := sig[0:32], sig[32:64]
 	if isZero(r) || isZero(s) {
-		return common.Address{}, fmt.Errorf("signature r or s is zero: %w", ErrBadSignature)
+		return nil, fmt.Errorf("signature r or s is zero: %w", ErrBadSignature)
 	}
 	if bytes.Compare(s, secp256k1HalfN[:]) > 0 {
-		return common.Address{}, fmt.Errorf("signature s in upper half order: %w", ErrBadSignature)
+		return nil, fmt.Errorf("signature s in upper half order: %w", ErrBadSignature)
 	}
 	sc.digest, sc.sig = digest, sig
 	sc.sig[64] = v - 27
 	pub, err := crypto.Ecrecover(sc.digest[:], sc.sig[:])
 	if err != nil {
-		return common.Address{}, fmt.Errorf("recover signer: %v: %w", err, ErrBadSignature)
+		return nil, fmt.Errorf("recover signer: %v: %w", err, ErrBadSignature)
 	}
-	k.Reset()
-	k.Write(pub[1:])
-	k.Read(sc.out[:])
+	return pub, nil
+}
+
+// pubkeyAddress takes the address from keccak256(pubkey) and refuses address(0).
+func pubkeyAddress(h common.Hash) (common.Address, error) {
 	var addr common.Address
-	copy(addr[:], sc.out[12:])
+	copy(addr[:], h[12:])
 	if addr == (common.Address{}) {
 		return common.Address{}, fmt.Errorf("signer is address(0): %w", ErrBadSignature)
 	}
