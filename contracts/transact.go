@@ -121,10 +121,16 @@ func (c *Client) replayRevert(ctx context.Context, tx *types.Transaction, rec *t
 	return c.revert.fromRPC(err)
 }
 
-// WaitReceipt polls for the receipt of hash until it is mined or ctx ends. Polling
-// starts fast (automining dev chains answer within milliseconds) and backs off to
-// Options.MaxPollInterval for real networks.
+// WaitReceipt polls for the receipt of hash until it is mined or ctx ends. For the
+// first seconds it polls often (an automining dev chain answers within milliseconds,
+// and a doubling back-off would oversleep), then backs off to Options.MaxPollInterval
+// for real networks with multi-second blocks.
 func (c *Client) WaitReceipt(ctx context.Context, hash common.Hash) (*types.Receipt, error) {
+	const (
+		fastPhase   = 5 * time.Second
+		fastCeiling = 50 * time.Millisecond
+	)
+	start := time.Now()
 	interval := 5 * time.Millisecond
 	timer := time.NewTimer(0)
 	defer timer.Stop()
@@ -142,7 +148,11 @@ func (c *Client) WaitReceipt(ctx context.Context, hash common.Hash) (*types.Rece
 			// Transient RPC failures are retried; the context bounds the wait.
 			c.opts.Logger.Debug("receipt poll failed", "tx", hash, "err", err)
 		}
-		interval = min(interval*2, c.opts.MaxPollInterval)
+		ceiling := c.opts.MaxPollInterval
+		if time.Since(start) < fastPhase {
+			ceiling = min(ceiling, fastCeiling)
+		}
+		interval = min(interval*2, ceiling)
 		timer.Reset(interval)
 	}
 }

@@ -154,6 +154,14 @@ func (c *Chain) Commit() common.Hash {
 	return c.beacon.Commit()
 }
 
+// Pending returns how many executable transactions wait in the pool, for tests that
+// hold transactions with ManualMining. (eth_getBlockTransactionCountByNumber("pending")
+// reads a pending block rebuilt only every few seconds, so it lags.)
+func (c *Chain) Pending() int {
+	executable, _ := c.eth.TxPool().Stats()
+	return executable
+}
+
 // AdjustTime moves chain time forward by d (whole seconds) and mines a block carrying
 // the new time; pending transactions are mined first, in a block of their own. Later
 // blocks never go back in time, so a challenge period can be skipped at once.

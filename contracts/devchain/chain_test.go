@@ -159,6 +159,9 @@ func TestManualMiningHoldsTransactionsUntilCommit(t *testing.T) {
 	if _, err := c.Client().TransactionReceipt(ctx, tx.Hash()); err == nil {
 		t.Fatal("transaction mined without Commit")
 	}
+	if n := c.Pending(); n != 1 {
+		t.Fatalf("Pending() = %d, want 1", n)
+	}
 	c.Commit()
 	waitReceipt(t, ctx, c.Client(), tx.Hash())
 }
