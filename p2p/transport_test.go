@@ -18,29 +18,29 @@ func TestTwoHostsExchange100000MessagesInOrder(t *testing.T) {
 	const n = 100_000
 	a, b := startNode(t, nil), startNode(t, nil)
 	var bErr, aErr atomic.Value
-	var bNext, aNext uint64 = 1, 1
+	// Counters are written by the handlers and read here only in failure reports.
+	var bSeen, aSeen atomic.Uint64
 	acked := make(chan struct{})
 	b.h.onMessage = func(from common.Address, m Message) {
 		p, ok := m.(*Pay)
-		if !ok || from != a.Address() || p.Proof.Nonce != bNext {
-			bErr.Store(fmt.Sprintf("b got %T nonce %v from %s, want Pay %d", m, p, from, bNext))
+		if !ok || from != a.Address() || p.Proof.Nonce != bSeen.Load()+1 {
+			bErr.Store(fmt.Sprintf("b got %T %v from %s, want Pay %d", m, m, from, bSeen.Load()+1))
 			return
 		}
-		bNext++
+		bSeen.Add(1)
 		if err := b.Send(context.Background(), from, &Ack{Channel: p.Proof.Channel, Nonce: p.Proof.Nonce}); err != nil {
 			bErr.Store(err.Error())
 		}
 	}
 	a.h.onMessage = func(from common.Address, m Message) {
 		ack, ok := m.(*Ack)
-		if !ok || ack.Nonce != aNext {
-			aErr.Store(fmt.Sprintf("a got %#v, want Ack %d", m, aNext))
+		if !ok || ack.Nonce != aSeen.Load()+1 {
+			aErr.Store(fmt.Sprintf("a got %#v, want Ack %d", m, aSeen.Load()+1))
 			return
 		}
-		if aNext == n {
+		if aSeen.Add(1) == n {
 			close(acked)
 		}
-		aNext++
 	}
 	connect(t, a, b)
 
@@ -54,8 +54,10 @@ func TestTwoHostsExchange100000MessagesInOrder(t *testing.T) {
 	}
 	select {
 	case <-acked:
+	case p := <-a.h.disconnected:
+		t.Fatalf("session with %s dropped after %d acks: %s", p, aSeen.Load(), a.log.String())
 	case <-ctx.Done():
-		t.Fatalf("only %d of %d acked (b saw %d), errors: a=%v b=%v", aNext-1, n, bNext-1, aErr.Load(), bErr.Load())
+		t.Fatalf("only %d of %d acked (b saw %d), errors: a=%v b=%v", aSeen.Load(), n, bSeen.Load(), aErr.Load(), bErr.Load())
 	}
 	if e := bErr.Load(); e != nil {
 		t.Fatal(e)
