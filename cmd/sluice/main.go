@@ -40,6 +40,7 @@ func newApp() *cli.App {
 		channelCommand(),
 		payCommand(),
 		paymentsCommand(),
+		auditCommand(),
 		versionCommand(),
 	}
 	app := &cli.App{

@@ -52,6 +52,7 @@ type Progress struct {
 
 // Sentinel errors of the audit's preconditions, for errors.Is.
 var (
+	ErrUnreachable = errors.New("cannot reach the RPC endpoint")
 	ErrNoContract  = errors.New("no contract code at the address")
 	ErrNotSluice   = errors.New("not a SluiceChannels contract of this chain")
 	ErrWrongDomain = errors.New("proof file is for another chain or contract")
@@ -76,7 +77,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	eth := ethclient.NewClient(cfg.RPC)
 	chainID, err := eth.ChainID(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("read chain id: %w", err)
+		return nil, fmt.Errorf("%w: eth_chainId: %v", ErrUnreachable, err)
 	}
 	head, err := eth.BlockNumber(ctx)
 	if err != nil {

@@ -95,37 +95,66 @@ func (a *Amount) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// ReadProofFile decodes and sanity-checks a proof file. Signatures are checked later,
-// against the audited chain.
+// ReadProofFile decodes and sanity-checks a proof file: either a ProofFile (version 1)
+// or the node's own export (format "sluice-proofs/1", see NodeExportFormat). Signatures
+// are checked later, against the audited chain.
 func ReadProofFile(r io.Reader) (*ProofFile, error) {
-	dec := json.NewDecoder(io.LimitReader(r, maxProofFileBytes))
-	dec.DisallowUnknownFields()
-	var f ProofFile
-	if err := dec.Decode(&f); err != nil {
+	data, err := io.ReadAll(io.LimitReader(r, maxProofFileBytes+1))
+	if err != nil {
 		return nil, fmt.Errorf("proof file: %w", err)
 	}
+	if len(data) > maxProofFileBytes {
+		return nil, fmt.Errorf("proof file: larger than %d bytes", maxProofFileBytes)
+	}
+	var probe struct {
+		Format string `json:"format"`
+	}
+	if err := json.Unmarshal(data, &probe); err != nil {
+		return nil, fmt.Errorf("proof file: %w", err)
+	}
+	var f *ProofFile
+	switch probe.Format {
+	case NodeExportFormat:
+		if f, err = fromNodeExport(data); err != nil {
+			return nil, err
+		}
+	case "":
+		dec := json.NewDecoder(bytes.NewReader(data))
+		dec.DisallowUnknownFields()
+		f = new(ProofFile)
+		if err := dec.Decode(f); err != nil {
+			return nil, fmt.Errorf("proof file: %w", err)
+		}
+	default:
+		return nil, fmt.Errorf("proof file: format %q, this auditor reads %q and version %d", probe.Format, NodeExportFormat, ProofFileVersion)
+	}
+	return f, f.validate()
+}
+
+// validate checks what can be checked without the chain.
+func (f *ProofFile) validate() error {
 	if f.Version != ProofFileVersion {
-		return nil, fmt.Errorf("proof file: version %d, this auditor reads version %d", f.Version, ProofFileVersion)
+		return fmt.Errorf("proof file: version %d, this auditor reads version %d", f.Version, ProofFileVersion)
 	}
 	if f.ChainID == 0 || f.Contract == (common.Address{}) || f.Node == (common.Address{}) {
-		return nil, fmt.Errorf("proof file: chainId, contract and node are required")
+		return fmt.Errorf("proof file: chainId, contract and node are required")
 	}
 	seen := make(map[common.Hash]bool, len(f.Channels))
 	for i, c := range f.Channels {
 		if seen[c.ID] {
-			return nil, fmt.Errorf("proof file: channel %s listed twice", c.ID)
+			return fmt.Errorf("proof file: channel %s listed twice", c.ID)
 		}
 		seen[c.ID] = true
 		if c.Participants[0] != f.Node && c.Participants[1] != f.Node {
-			return nil, fmt.Errorf("proof file: channel %d (%s): node %s is not a participant", i, c.ID, f.Node)
+			return fmt.Errorf("proof file: channel %d (%s): node %s is not a participant", i, c.ID, f.Node)
 		}
 		for _, p := range []*ExportedProof{c.Received, c.Sent} {
 			if p != nil && len(p.Sig) != len(channel.Signature{}) {
-				return nil, fmt.Errorf("proof file: channel %s: signature of %d bytes, want 65", c.ID, len(p.Sig))
+				return fmt.Errorf("proof file: channel %s: signature of %d bytes, want 65", c.ID, len(p.Sig))
 			}
 		}
 	}
-	return &f, nil
+	return nil
 }
 
 // signed turns an exported proof into the channel type.
