@@ -73,7 +73,8 @@ type commitRequest struct {
 // path: it takes every request queued so far (within the bounds), writes them as one
 // synced leveldb write and then answers each of them. While that fsync runs, new requests
 // queue up and form the next group, so a lone writer pays exactly one fsync and no wait,
-// and many writers share one.
+// and many writers share one. Batches are applied in the order they were queued, so a
+// goroutine that queues its writes in order (Submit) sees them applied in that order.
 type GroupCommitter struct {
 	db  *leveldb.DB
 	cfg CommitConfig

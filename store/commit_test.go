@@ -3,10 +3,14 @@ package store
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/syndtr/goleveldb/leveldb"
 
 	"github.com/sluicepay/sluice/channel"
 )
@@ -326,4 +330,40 @@ func TestSubmitReportsUnwritableBatchesAtOnce(t *testing.T) {
 	if err := <-s.Submit(b); !errors.Is(err, ErrClosed) {
 		t.Fatalf("after close: %v, want ErrClosed", err)
 	}
+}
+
+// medianOf runs op n times and returns the median duration.
+func medianOf(t *testing.T, n int, op func(i int) error) time.Duration {
+	t.Helper()
+	d := make([]time.Duration, n)
+	for i := range n {
+		start := time.Now()
+		if err := op(i); err != nil {
+			t.Fatal(err)
+		}
+		d[i] = time.Since(start)
+	}
+	slices.Sort(d)
+	return d[n/2]
+}
+
+func TestLoneCommitCostsNoMoreThanOneSyncedLeveldbWrite(t *testing.T) {
+	raw, err := leveldb.OpenFile(filepath.Join(t.TempDir(), "raw"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	b := NewBatch()
+	_ = putPayment(b, testChannelID(1), 1)
+	rawMedian := medianOf(t, 31, func(int) error { return raw.Write(&b.lb, syncWrite) })
+
+	s, _ := openTemp(t, Options{})
+	ch := testChannelID(1)
+	storeMedian := medianOf(t, 31, func(i int) error { return commitPayment(s, ch, uint64(i+1)) })
+	// Generous bounds for a shared CI disk; a committer that lingered for company even a
+	// few milliseconds would fail them.
+	if limit := 3*rawMedian + 2*time.Millisecond; storeMedian > limit {
+		t.Fatalf("lone commit median %s, synced leveldb write median %s: the committer adds latency", storeMedian, rawMedian)
+	}
+	t.Logf("lone commit median %s, raw synced write median %s", storeMedian, rawMedian)
 }
