@@ -75,12 +75,18 @@ func checkAmount(field string, v *big.Int) error {
 	return nil
 }
 
+// The range of int64 unix nanoseconds that sorts correctly as uint64.
+var (
+	minTime = time.Unix(0, 1)
+	maxTime = time.Unix(0, 1<<63-1)
+)
+
 // checkTime rejects times the 64-bit nanosecond encoding cannot order correctly.
 func checkTime(field string, t time.Time) error {
 	if t.IsZero() {
 		return nil
 	}
-	if t.Before(time.Unix(0, 1)) || t.UnixNano() <= 0 {
+	if t.Before(minTime) || t.After(maxTime) {
 		return fmt.Errorf("%s %s is before 1970 or beyond 2262", field, t)
 	}
 	return nil

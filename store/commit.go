@@ -55,6 +55,10 @@ type CommitStats struct {
 	Bytes   uint64 // encoded bytes made durable
 }
 
+// groupWrite syncs every group; leveldb's own write merging is off because the committer
+// is its only writer.
+var groupWrite = &opt.WriteOptions{Sync: true, NoWriteMerge: true}
+
 // Request states; a waiter and the committer race to move a request out of queued.
 const (
 	reqQueued int32 = iota
@@ -313,7 +317,7 @@ func (g *GroupCommitter) write(merged *leveldb.Batch, group []*commitRequest) {
 		}
 		batch = merged
 	}
-	err := g.db.Write(batch, &opt.WriteOptions{Sync: true, NoWriteMerge: true})
+	err := g.db.Write(batch, groupWrite)
 	if err != nil {
 		err = translateWriteError(err)
 		g.failure.CompareAndSwap(nil, &err)

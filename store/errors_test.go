@@ -209,3 +209,27 @@ func TestJournalWriteErrorFailsTheCommit(t *testing.T) {
 		t.Fatalf("err %v, want EIO", err)
 	}
 }
+
+func TestRecoverRebuildsStoreWhoseCurrentFileIsGone(t *testing.T) {
+	s, dir := openTemp(t, Options{})
+	ch := testChannelID(1)
+	seedPayments(t, s, ch, 5)
+	s.Close()
+	if err := os.Remove(filepath.Join(dir, "CURRENT")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir, Options{}); !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("open without CURRENT: %v, want ErrCorrupt rather than a fresh empty store", err)
+	}
+	if _, err := Recover(dir); err != nil {
+		t.Fatalf("recover without CURRENT: %v", err)
+	}
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatalf("open after recover: %v", err)
+	}
+	defer s.Close()
+	if got := collectPayments(t, s, ch, PaymentQuery{}); len(got) != 5 {
+		t.Fatalf("%d payments after recover, want 5", len(got))
+	}
+}

@@ -27,8 +27,12 @@ type RecoverReport struct {
 // The store must not be open. Behind the CLI command named by RecoverCommand.
 func Recover(path string) (RecoverReport, error) {
 	rep := RecoverReport{Path: path}
-	if _, err := os.Stat(filepath.Join(path, "CURRENT")); err != nil {
-		return rep, fmt.Errorf("recover store %s: not a leveldb directory: %w", path, err)
+	// CURRENT and the manifest may be what is damaged; table and journal files are what
+	// recovery reads, so their presence is what makes this a database worth recovering.
+	tables, _ := filepath.Glob(filepath.Join(path, "*.ldb"))
+	journals, _ := filepath.Glob(filepath.Join(path, "*.log"))
+	if len(tables)+len(journals) == 0 {
+		return rep, fmt.Errorf("recover store %s: no leveldb table or journal files there; nothing to recover", path)
 	}
 	fs, err := storage.OpenFile(path, false)
 	if err != nil {
