@@ -1,0 +1,154 @@
+package audit
+
+import (
+	"context"
+	"math/big"
+	"slices"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/contracts/bindings"
+)
+
+// sigFixture is a channel between two real keys under a fixed domain.
+type sigFixture struct {
+	domain   channel.Domain
+	a, b     *channel.KeySigner
+	ch       *rebuilt
+	contract common.Address
+	calls    *bindings.SluiceChannels
+}
+
+func newSigFixture(t *testing.T) *sigFixture {
+	t.Helper()
+	signer := func() *channel.KeySigner {
+		k, err := crypto.GenerateKey()
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := channel.NewKeySigner(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	f := &sigFixture{a: signer(), b: signer(), contract: common.HexToAddress("0xc0ffee"), calls: bindings.NewSluiceChannels()}
+	f.domain = channel.Domain{ChainID: big.NewInt(31337), Contract: f.contract}
+	f.ch = newRebuilt(chanID)
+	f.ch.participants = [2]common.Address{f.a.Address(), f.b.Address()}
+	return f
+}
+
+func (f *sigFixture) sign(t *testing.T, s *channel.KeySigner, digest common.Hash, err error) []byte {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig, err := s.SignDigest(digest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sig[:]
+}
+
+func (f *sigFixture) proofSig(t *testing.T, s *channel.KeySigner, nonce uint64, transferred int64) []byte {
+	d, err := f.domain.BalanceProofDigest(channel.BalanceProof{Channel: chanID, Nonce: nonce, Transferred: big.NewInt(transferred)})
+	return f.sign(t, s, d, err)
+}
+
+// highS turns a signature into its malleable twin (s -> n-s, v flipped), which recovers
+// to the same key but which the contract and channel.Recover reject.
+func highS(sig []byte) []byte {
+	out := slices.Clone(sig)
+	s := new(big.Int).SetBytes(out[32:64])
+	new(big.Int).Sub(crypto.S256().Params().N, s).FillBytes(out[32:64])
+	out[64] ^= 1
+	return out
+}
+
+func TestSignatureVerificationAgainstCalldata(t *testing.T) {
+	f := newSigFixture(t)
+	closer := f.b.Address()
+	closeJob := sigJob{kind: callClose, ch: f.ch, closer: closer, signer: f.a.Address(), nonce: 3, amount: big.NewInt(30)}
+	updateJob := sigJob{kind: callUpdateProof, ch: f.ch, signer: f.b.Address(), nonce: 2, amount: big.NewInt(5)}
+	setDigest, err := f.domain.SettlementDigest(channel.Settlement{Channel: chanID, BalanceA: big.NewInt(4), BalanceB: big.NewInt(6)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	coopJob := sigJob{kind: callCloseCooperative, ch: f.ch, balA: big.NewInt(4), balB: big.NewInt(6)}
+	wd := channel.Withdrawal{Channel: chanID, Participant: f.a.Address(), TotalWithdrawn: big.NewInt(2), Expiry: 99}
+	wdDigest, err := f.domain.WithdrawalDigest(wd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wdJob := sigJob{kind: callWithdraw, ch: f.ch, participant: f.a.Address(), amount: big.NewInt(2)}
+	stranger := common.HexToAddress("0x5742")
+
+	tests := []struct {
+		name     string
+		job      sigJob
+		to       common.Address
+		from     common.Address
+		input    []byte
+		noTracer bool
+		verified int
+		fail     []Code
+		warn     []Code
+	}{
+		{"close carrying the partner's proof", closeJob, f.contract, closer,
+			f.calls.PackClose(chanID, 3, big.NewInt(30), f.proofSig(t, f.a, 3, 30)), false, 1, nil, nil},
+		{"close carrying a proof signed by the closer itself", closeJob, f.contract, closer,
+			f.calls.PackClose(chanID, 3, big.NewInt(30), f.proofSig(t, f.b, 3, 30)), false, 0, []Code{CodeBadSignature}, nil},
+		{"close whose calldata carries another nonce than the event", closeJob, f.contract, closer,
+			f.calls.PackClose(chanID, 4, big.NewInt(30), f.proofSig(t, f.a, 4, 30)), false, 0, []Code{CodeCalldataMismatch}, nil},
+		{"close sent by someone other than the event's closer", closeJob, f.contract, stranger,
+			f.calls.PackClose(chanID, 3, big.NewInt(30), f.proofSig(t, f.a, 3, 30)), false, 1, []Code{CodeCalldataMismatch}, nil},
+		{"close with a malleable high-s signature", closeJob, f.contract, closer,
+			f.calls.PackClose(chanID, 3, big.NewInt(30), highS(f.proofSig(t, f.a, 3, 30))), false, 0, []Code{CodeBadSignature}, nil},
+		{"close with a truncated signature", closeJob, f.contract, closer,
+			f.calls.PackClose(chanID, 3, big.NewInt(30), f.proofSig(t, f.a, 3, 30)[:64]), false, 0, []Code{CodeBadSignature}, nil},
+		{"updateProof signed by the credited signer", updateJob, f.contract, stranger,
+			f.calls.PackUpdateProof(chanID, 2, big.NewInt(5), f.proofSig(t, f.b, 2, 5)), false, 1, nil, nil},
+		{"a transaction calling another function", updateJob, f.contract, stranger,
+			f.calls.PackSettle(chanID), false, 0, []Code{CodeCalldataMismatch}, nil},
+		{"cooperative close signed by both", coopJob, f.contract, stranger,
+			f.calls.PackCloseCooperative(chanID, big.NewInt(4), big.NewInt(6), f.sign(t, f.a, setDigest, nil), f.sign(t, f.b, setDigest, nil)), false, 2, nil, nil},
+		{"cooperative close whose second signature is A's again", coopJob, f.contract, stranger,
+			f.calls.PackCloseCooperative(chanID, big.NewInt(4), big.NewInt(6), f.sign(t, f.a, setDigest, nil), f.sign(t, f.a, setDigest, nil)), false, 1, []Code{CodeBadSignature}, nil},
+		{"withdrawal signed by both", wdJob, f.contract, stranger,
+			f.calls.PackWithdraw(chanID, f.a.Address(), big.NewInt(2), 99, f.sign(t, f.a, wdDigest, nil), f.sign(t, f.b, wdDigest, nil)), false, 2, nil, nil},
+		{"withdrawal with signatures over another expiry", wdJob, f.contract, stranger,
+			f.calls.PackWithdraw(chanID, f.a.Address(), big.NewInt(2), 100, f.sign(t, f.a, wdDigest, nil), f.sign(t, f.b, wdDigest, nil)), false, 0, []Code{CodeBadSignature, CodeBadSignature}, nil},
+		{"call through another contract on a node that cannot trace", updateJob, stranger, stranger,
+			[]byte{1, 2, 3, 4}, true, 0, nil, []Code{CodeUnverifiable}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			found := newFindings()
+			hasher, err := channel.NewHasher(f.domain)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.ch.sigsVerified = 0
+			v := newSigVerifier(newChainReader(nil, f.contract, 10), hasher, found)
+			v.noTracer = tc.noTracer
+			to := tc.to
+			job := tc.job
+			if err := v.verify(context.Background(), &job, &txCall{From: tc.from, To: &to, Input: tc.input}, nil); err != nil {
+				t.Fatal(err)
+			}
+			if v.verified != tc.verified || f.ch.sigsVerified != tc.verified {
+				t.Errorf("verified %d (channel %d), want %d", v.verified, f.ch.sigsVerified, tc.verified)
+			}
+			if got := codes(found.discrepancies); !slices.Equal(got, tc.fail) {
+				t.Errorf("discrepancies %v, want %v: %v", got, tc.fail, found.discrepancies)
+			}
+			if got := codes(found.warnings); !slices.Equal(got, tc.warn) {
+				t.Errorf("warnings %v, want %v", got, tc.warn)
+			}
+		})
+	}
+}
