@@ -59,7 +59,14 @@ func TestCrashChild(t *testing.T) {
 	if dir == "" {
 		return
 	}
-	s, err := Open(dir, Options{})
+	// Odd rounds bound groups tightly and linger, so kills also land between the many
+	// small groups and inside the linger wait.
+	round, _ := strconv.Atoi(os.Getenv(envCrashRound))
+	var opts Options
+	if round%2 == 1 {
+		opts.Commit = CommitConfig{MaxGroupEntries: 30, MaxDelay: time.Millisecond}
+	}
+	s, err := Open(dir, opts)
 	if err != nil {
 		fmt.Fprintf(os.Stdout, "open-error %v\n", err)
 		os.Exit(3)
@@ -69,31 +76,53 @@ func TestCrashChild(t *testing.T) {
 		time.Sleep(time.Minute)
 		os.Exit(0)
 	}
-	round, _ := strconv.Atoi(os.Getenv(envCrashRound))
 	var out sync.Mutex
+	ack := func(w int, nonce uint64) {
+		out.Lock()
+		// One write per line: a line is either wholly in the pipe or not at all.
+		fmt.Fprintf(os.Stdout, "ack %d %d\n", w, nonce)
+		out.Unlock()
+	}
 	var wg sync.WaitGroup
 	for w := range crashWriters {
 		wg.Go(func() {
+			// Writer 0 pipelines with Submit, the others wait in Commit.
+			const window = 16
+			var pending []<-chan error
 			for nonce := uint64(1); ; nonce++ {
-				rec := crashPayment(round, w, nonce)
-				b := NewBatch()
-				p := channel.SignedProof{BalanceProof: channel.BalanceProof{Channel: rec.Channel, Nonce: nonce, Transferred: rec.Transferred}, Sig: testSig(byte(nonce))}
-				if err := errors.Join(b.PutProof(channel.PartyB, &p), b.PutPayment(&rec)); err != nil {
-					fmt.Fprintf(os.Stdout, "batch-error %v\n", err)
-					os.Exit(5)
+				b := crashBatch(round, w, nonce)
+				if w != 0 {
+					if err := s.Commit(context.Background(), b); err != nil {
+						fmt.Fprintf(os.Stdout, "commit-error %v\n", err)
+						os.Exit(4)
+					}
+					ack(w, nonce)
+					continue
 				}
-				if err := s.Commit(context.Background(), b); err != nil {
-					fmt.Fprintf(os.Stdout, "commit-error %v\n", err)
-					os.Exit(4)
+				pending = append(pending, s.Submit(b))
+				if len(pending) == window {
+					if err := <-pending[0]; err != nil {
+						fmt.Fprintf(os.Stdout, "commit-error %v\n", err)
+						os.Exit(4)
+					}
+					pending = pending[1:]
+					ack(w, nonce-window+1)
 				}
-				out.Lock()
-				// One write per line: a line is either wholly in the pipe or not at all.
-				fmt.Fprintf(os.Stdout, "ack %d %d\n", w, nonce)
-				out.Unlock()
 			}
 		})
 	}
 	wg.Wait()
+}
+
+func crashBatch(round, w int, nonce uint64) *Batch {
+	rec := crashPayment(round, w, nonce)
+	b := NewBatch()
+	p := channel.SignedProof{BalanceProof: channel.BalanceProof{Channel: rec.Channel, Nonce: nonce, Transferred: rec.Transferred}, Sig: testSig(byte(nonce))}
+	if err := errors.Join(b.PutProof(channel.PartyB, &p), b.PutPayment(&rec)); err != nil {
+		fmt.Fprintf(os.Stdout, "batch-error %v\n", err)
+		os.Exit(5)
+	}
+	return b
 }
 
 func startCrashChild(t *testing.T, dir string, round int, mode string) (*exec.Cmd, *bufio.Scanner) {
