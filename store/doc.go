@@ -10,7 +10,9 @@
 // Every write goes through a Batch and Store.Commit, which returns only after the batch is
 // fsynced. A GroupCommitter merges the batches of concurrent writers into one synced
 // leveldb write (leader/follower group commit): a lone writer is written at once, and
-// writers that arrive during an fsync share the next one. A failed write or fsync fails
+// writers that arrive during an fsync share the next one. Store.Submit queues a batch
+// without waiting, so one goroutine can keep several in flight and collect their verdicts
+// in order (a payer pipelining proofs). A failed write or fsync fails
 // every writer of its group and makes the store refuse further commits (ErrFailed): after
 // an fsync error the kernel may have dropped the dirty pages, so only a reopen, which
 // replays the journal, tells what is on disk.
