@@ -235,6 +235,30 @@ func TestMaxDelayLetsLoneWritersShareOneSync(t *testing.T) {
 func TestConcurrentWritersAllLandAndShareSyncs(t *testing.T) {
 	s, _ := openTemp(t, Options{})
 	const writers, each = 32, 40
+	// A reader pages through the log while it grows; every page it sees must be whole.
+	stopReading := make(chan struct{})
+	readerDone := make(chan struct{})
+	go func() {
+		defer close(readerDone)
+		for {
+			select {
+			case <-stopReading:
+				return
+			default:
+			}
+			page, err := s.ListPayments(testChannelID(0), PaymentQuery{Limit: MaxPageSize})
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			for i, p := range page.Payments {
+				if p.Nonce != uint64(i+1) {
+					t.Errorf("reader saw nonce %d at position %d: a commit became visible out of order", p.Nonce, i)
+					return
+				}
+			}
+		}
+	}()
 	var wg sync.WaitGroup
 	for w := range writers {
 		wg.Go(func() {
@@ -248,6 +272,8 @@ func TestConcurrentWritersAllLandAndShareSyncs(t *testing.T) {
 		})
 	}
 	wg.Wait()
+	close(stopReading)
+	<-readerDone
 	st := s.Stats()
 	if st.Commits != writers*each || st.Entries != 3*writers*each {
 		t.Fatalf("stats %+v, want %d commits", st, writers*each)
