@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/sluicepay/sluice/contracts/devchain"
+	"github.com/sluicepay/sluice/node/api"
+)
+
+// anvilKey1 is Anvil's public test account #1, used as the node's identity.
+const (
+	anvilKey1  = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
+	anvilAddr1 = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"
+)
+
+func startDevchain(t *testing.T) (*devchain.Chain, string) {
+	t.Helper()
+	chain, err := devchain.New(devchain.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = chain.Close() })
+	url, _, err := chain.Serve(context.Background(), "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return chain, url
+}
+
+// waitForAPI reads the node's JSON log until the API server reports its URL.
+func waitForAPI(t *testing.T, d *daemon) string {
+	t.Helper()
+	deadline := time.After(60 * time.Second)
+	for {
+		select {
+		case line, ok := <-d.lines:
+			if !ok {
+				t.Fatalf("node exited before its API started\nstderr:\n%s", d.stderrText())
+			}
+			var rec struct {
+				Msg string `json:"msg"`
+				URL string `json:"url"`
+			}
+			if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "api: listening" {
+				return rec.URL
+			}
+		case <-deadline:
+			t.Fatalf("node API did not start in 60s\nstderr:\n%s", d.stderrText())
+		}
+	}
+}
+
+func TestNodeServesAuthenticatedAPIAndStopsOnSIGTERM(t *testing.T) {
+	chain, rpcURL := startDevchain(t)
+	dir := filepath.Join(t.TempDir(), "node")
+	env := cliEnv(t)
+	if res := runCLI(t, env, "--datadir", dir, "init", "--dev", "--key-hex", anvilKey1); res.code != 0 {
+		t.Fatalf("init: %d %s", res.code, res.stderr)
+	}
+	d, _ := startDaemon(t, env, "--datadir", dir, "--log-format", "json", "node",
+		"--rpc", rpcURL, "--contract", chain.Contract().Hex(),
+		"--listen", "/ip4/127.0.0.1/tcp/0", "--api-addr", "127.0.0.1:0")
+	apiURL := waitForAPI(t, d)
+	if strings.Contains(d.stderrText(), mustReadToken(t, dir)) {
+		t.Fatal("the node logged its API token")
+	}
+
+	res := runCLI(t, env, "--datadir", dir, "--api", apiURL, "--json", "info")
+	if res.code != 0 {
+		t.Fatalf("info: %d %s", res.code, res.stderr)
+	}
+	var info api.NodeInfo
+	if err := json.Unmarshal([]byte(res.stdout), &info); err != nil {
+		t.Fatal(err)
+	}
+	if info.Address.Hex() != anvilAddr1 || info.ChainID.Int64() != 31337 || info.Contract != chain.Contract() {
+		t.Fatalf("info %+v", info)
+	}
+	res = runCLI(t, env, "--datadir", dir, "--api", apiURL, "channel", "list")
+	if res.code != 0 || !strings.Contains(res.stdout, "no channels") {
+		t.Fatalf("channel list: %d %q %q", res.code, res.stdout, res.stderr)
+	}
+
+	otherToken := filepath.Join(t.TempDir(), "other")
+	if _, err := api.LoadOrCreateToken(otherToken); err != nil {
+		t.Fatal(err)
+	}
+	res = runCLI(t, env, "--api", apiURL, "--api-token-file", api.TokenPath(otherToken), "info")
+	if res.code != exitFailure || !strings.Contains(res.stderr, "unauthorized") {
+		t.Fatalf("wrong token: %d %q", res.code, res.stderr)
+	}
+
+	req, _ := http.NewRequest(http.MethodGet, apiURL+"/metrics", nil)
+	req.Header.Set("Authorization", "Bearer "+mustReadToken(t, dir))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "go_goroutines") {
+		t.Fatalf("metrics: %d\n%.300s", resp.StatusCode, body)
+	}
+
+	d.stop(t, syscall.SIGTERM, 30*time.Second)
+}
+
+func mustReadToken(t *testing.T, dir string) string {
+	t.Helper()
+	token, err := api.ReadToken(api.TokenPath(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return token
+}
