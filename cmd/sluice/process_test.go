@@ -91,4 +91,3 @@ func (d *daemon) stop(t *testing.T, sig os.Signal, timeout time.Duration) {
 		t.Fatalf("process exited with %v after %v\nstderr:\n%s", d.err, sig, d.stderrText())
 	}
 }
-
