@@ -3,6 +3,8 @@ package node
 import (
 	"context"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/sluicepay/sluice/store"
 )
@@ -43,6 +45,9 @@ type durableQueue struct {
 	closed  bool
 	wake    chan struct{}
 	stopped chan struct{}
+
+	groups, writes atomic.Uint64 // for metrics: writes per fsync
+	commitNanos    atomic.Int64  // time spent in commit, for the benchmark's report
 }
 
 type durableGroup struct {
@@ -115,9 +120,13 @@ func (q *durableQueue) run(ctx context.Context) {
 			q.mu.Unlock()
 
 			seq++
+			q.groups.Add(1)
+			q.writes.Add(uint64(len(g.after)))
 			err := g.batch.Err()
 			if err == nil {
+				start := time.Now()
 				err = q.commit(ctx, &g.batch)
+				q.commitNanos.Add(int64(time.Since(start)))
 			}
 			q.perform(seq, g.after, err)
 			clear(g.after)

@@ -5,6 +5,7 @@ import (
 	"crypto/ecdsa"
 	"fmt"
 	"math/big"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -19,11 +20,11 @@ import (
 
 // testNet is one dev chain with nodes on real libp2p loopback and real leveldb.
 type testNet struct {
-	t     *testing.T
+	t     testing.TB
 	chain *devchain.Chain
 }
 
-func newTestNet(t *testing.T) *testNet {
+func newTestNet(t testing.TB) *testNet {
 	t.Helper()
 	c, err := devchain.New(devchain.Options{})
 	if err != nil {
@@ -49,6 +50,9 @@ func (tn *testNet) startNode(i int, o nodeOpts) *Node {
 	key := tn.chain.Accounts()[i].Key
 	if o.dir == "" {
 		o.dir = tn.t.TempDir()
+		if d := os.Getenv("SLUICE_BENCH_DIR"); d != "" {
+			o.dir, _ = os.MkdirTemp(d, "node")
+		}
 	}
 	n, err := tn.buildNode(key, o)
 	if err != nil {
@@ -101,7 +105,7 @@ func (tn *testNet) buildNode(key *ecdsa.PrivateKey, o nodeOpts) (*Node, error) {
 	return n, nil
 }
 
-func addrOf(t *testing.T, n *Node) string {
+func addrOf(t testing.TB, n *Node) string {
 	t.Helper()
 	info, err := n.Info(context.Background())
 	if err != nil || len(info.ListenAddrs) == 0 {
@@ -111,7 +115,7 @@ func addrOf(t *testing.T, n *Node) string {
 }
 
 // openChannel opens a channel from a to b with deposit, and b deposits its own side.
-func openChannel(t *testing.T, a, b *Node, depA, depB *big.Int, challenge time.Duration) channel.ID {
+func openChannel(t testing.TB, a, b *Node, depA, depB *big.Int, challenge time.Duration) channel.ID {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -133,7 +137,7 @@ func openChannel(t *testing.T, a, b *Node, depA, depB *big.Int, challenge time.D
 	return cv.ID
 }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
+func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for !cond() {
@@ -144,7 +148,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-func mustPay(t *testing.T, n *Node, id channel.ID, amount int64) PaymentView {
+func mustPay(t testing.TB, n *Node, id channel.ID, amount int64) PaymentView {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -155,7 +159,7 @@ func mustPay(t *testing.T, n *Node, id channel.ID, amount int64) PaymentView {
 	return v
 }
 
-func balances(t *testing.T, n *Node, id channel.ID) string {
+func balances(t testing.TB, n *Node, id channel.ID) string {
 	t.Helper()
 	v, err := n.Channel(context.Background(), id)
 	if err != nil {
