@@ -41,7 +41,7 @@ func TestApplyStatusOnlyMovesForward(t *testing.T) {
 	}
 }
 
-func TestApplyChainTotals(t *testing.T) {
+func TestChainTotalsNeverDecrease(t *testing.T) {
 	f := newFixture(t)
 	n := big.NewInt
 	cases := []struct {
@@ -87,7 +87,7 @@ func TestDepositsAreRecordedEvenAfterSettlementSigned(t *testing.T) {
 	}
 }
 
-func TestValidateDeposit(t *testing.T) {
+func TestDepositRequiresAnOpenUnsettledChannelAndUint128Total(t *testing.T) {
 	f := newFixture(t)
 	n := big.NewInt
 	cases := []struct {

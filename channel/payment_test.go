@@ -132,7 +132,7 @@ func TestPaymentCanSpendWhatWasReceived(t *testing.T) {
 	}
 }
 
-func TestApplyIncoming(t *testing.T) {
+func TestApplyIncomingAcceptsOnlyTheNextValidProof(t *testing.T) {
 	f := newFixture(t)
 	d := f.params.Domain
 	id := f.params.ID

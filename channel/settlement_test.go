@@ -39,7 +39,7 @@ func TestComputeSettlementDoesNotModifyInputs(t *testing.T) {
 	}
 }
 
-func TestCooperativeSettlement(t *testing.T) {
+func TestCooperativeSettlementFreezesTheChannel(t *testing.T) {
 	f := newFixture(t)
 	s := f.state(t, 100, 50)
 	f.pay(t, s, PartyA, 30)
@@ -95,7 +95,7 @@ func TestCooperativeSettlement(t *testing.T) {
 	}
 }
 
-func TestValidateSettlementRejects(t *testing.T) {
+func TestSettlementMustMatchCurrentBalances(t *testing.T) {
 	f := newFixture(t)
 	n := big.NewInt
 	cases := []struct {

@@ -145,7 +145,7 @@ func TestRestoreRejectsCorruptSnapshots(t *testing.T) {
 	}
 }
 
-func TestPartyOf(t *testing.T) {
+func TestPartyOfMapsAddressesToEnds(t *testing.T) {
 	f := newFixture(t)
 	s := f.state(t, 0, 0)
 	for _, p := range []Party{PartyA, PartyB} {

@@ -8,7 +8,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 )
 
-func TestValidateWithdrawal(t *testing.T) {
+func TestWithdrawalMustBeAffordableLiveAndIncreasing(t *testing.T) {
 	f := newFixture(t)
 	a := f.params.Participants[PartyA]
 	w := func(who common.Address, total int64, expiry uint64) Withdrawal {
