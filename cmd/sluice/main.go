@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/urfave/cli/v2"
@@ -83,7 +84,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 		return exitOK
 	}
 	var usage *usageError
-	if errors.As(err, &usage) {
+	// urfave/cli reports a missing Required flag with an unexported type; its text is
+	// the only handle on it.
+	if !errors.As(err, &usage) && strings.HasPrefix(err.Error(), "Required flag") {
+		usage = &usageError{msg: err.Error()}
+	}
+	if usage != nil {
 		fmt.Fprintf(stderr, "sluice: %v\nRun 'sluice --help' or 'sluice <command> --help' for usage.\n", usage)
 		return exitUsage
 	}
