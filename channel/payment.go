@@ -121,7 +121,9 @@ func (s *State) validate(payer Party, p SignedProof, allowGap bool) (Outcome, er
 		return 0, fmt.Errorf("channel %s: proof %d: %w", s.params.ID, p.Nonce, err)
 	}
 	if signer != s.params.Participants[payer] {
-		return 0, fmt.Errorf("channel %s: proof %d signed by %s, want party %s %s: %w",
+		// A proof signed for another chain or contract lands here too: its digest differs,
+		// so it recovers to an unrelated address.
+		return 0, fmt.Errorf("channel %s: proof %d recovers to %s, want party %s %s (other key or other domain): %w",
 			s.params.ID, p.Nonce, signer, payer, s.params.Participants[payer], ErrWrongSigner)
 	}
 	return OutcomeNew, nil
