@@ -76,8 +76,8 @@ func TestCorruptManifestFailsOpenAndRecoverRestoresEveryPayment(t *testing.T) {
 	}
 	// schema + one latest proof + 20 payments with index + 3 payments of another channel
 	const wantKeys = 1 + 1 + 20*2 + 3*2
-	if rep.Schema != SchemaVersion || rep.Keys != wantKeys || rep.Dropped != 0 {
-		t.Fatalf("report %+v: want schema %d, %d keys, nothing dropped", rep, SchemaVersion, wantKeys)
+	if rep.Schema != SchemaVersion || rep.Keys != wantKeys || rep.Dropped != 0 || rep.Check.BadCount != 0 || rep.Check.Payments != 23 {
+		t.Fatalf("report %+v: want schema %d, %d keys, 23 intact payments, nothing dropped", rep, SchemaVersion, wantKeys)
 	}
 	if _, err := os.Stat(filepath.Join(rep.BackupPath, filepath.Base(onlyFile(t, rep.BackupPath, "MANIFEST-*")))); err != nil {
 		t.Fatalf("backup lacks the damaged manifest: %v", err)

@@ -19,6 +19,8 @@ type RecoverReport struct {
 	Dropped    int64  // journal records leveldb could not read and skipped
 	Keys       int    // keys readable after recovery
 	Schema     uint32 // schema version found after recovery (0 if none)
+	// Check decodes every recovered record; Check.BadCount > 0 means some are damaged.
+	Check CheckReport
 }
 
 // Recover rebuilds a corrupt store at path from its table and journal files (leveldb's
@@ -60,6 +62,9 @@ func Recover(path string) (RecoverReport, error) {
 	it.Release()
 	if err := it.Error(); err != nil {
 		return rep, fmt.Errorf("recover store %s: read back: %w", path, err)
+	}
+	if rep.Check, err = checkDB(db); err != nil {
+		return rep, fmt.Errorf("recover store %s: check records: %w", path, err)
 	}
 	if raw, err := db.Get(schemaKey, nil); err == nil && len(raw) == 4 {
 		rep.Schema = uint32(raw[0])<<24 | uint32(raw[1])<<16 | uint32(raw[2])<<8 | uint32(raw[3])
