@@ -65,8 +65,36 @@ func (n *Node) pollChain(ctx context.Context) error {
 		from = to + 1
 	}
 	n.metrics.chainLag.Set(float64(head - n.synced.Load()))
+	n.expireWithdrawals(ctx, headTime)
 	n.settleDue(ctx, headTime)
 	return nil
+}
+
+// expireWithdrawals releases reservations the chain can no longer execute (the contract
+// accepts a withdrawal while block time <= expiry).
+func (n *Node) expireWithdrawals(ctx context.Context, chainTime uint64) {
+	n.chans.Range(func(_, v any) bool {
+		lc := v.(*liveChannel)
+		lc.mu.Lock()
+		dropped := 0
+		if len(lc.withdrawals) > 0 {
+			dropped = lc.st.ExpireWithdrawals(chainTime)
+			kept := lc.withdrawals[:0]
+			for _, w := range lc.withdrawals {
+				if chainTime <= w.Expiry {
+					kept = append(kept, w)
+				}
+			}
+			lc.withdrawals = kept
+		}
+		lc.mu.Unlock()
+		if dropped > 0 {
+			if err := n.persist(ctx, lc); err != nil {
+				n.log.Warn("expired withdrawals not stored", "channel", lc.id, "err", err)
+			}
+		}
+		return true
+	})
 }
 
 func (n *Node) storeCursor(ctx context.Context, block uint64) error {
