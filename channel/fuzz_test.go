@@ -5,6 +5,8 @@ import (
 	"errors"
 	"math/big"
 	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
 )
 
 // FuzzSignedProofUnmarshal: the decoder never panics, accepts only exactly-sized input
@@ -143,6 +145,52 @@ func FuzzApplyIncoming(f *testing.F) {
 		}
 		if o, err := s.ApplyIncoming(payer, p); err != nil || o != OutcomeRepeat {
 			t.Fatalf("accepted proof applied again: %v, %v", o, err)
+		}
+	})
+}
+
+// FuzzRecover: arbitrary signature bytes never panic; every refusal wraps ErrBadSignature;
+// whatever is accepted is canonical (v 27/28, low s) and both recovery paths agree.
+func FuzzRecover(f *testing.F) {
+	s := testSigner(f, 1)
+	digest := common.Hash{0xd1}
+	good, err := s.SignDigest(digest)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(digest[:], good[:])
+	twin := highS(good)
+	f.Add(digest[:], twin[:])
+	f.Add(make([]byte, 32), make([]byte, 65))
+	f.Add([]byte{1}, bytes.Repeat([]byte{0xff}, 65))
+	h, err := NewHasher(newFixture(f).params.Domain)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, d, raw []byte) {
+		var digest common.Hash
+		var sig Signature
+		copy(digest[:], d)
+		copy(sig[:], raw)
+		addr, err := Recover(digest, sig)
+		addr2, err2 := h.Recover(digest, sig)
+		if addr != addr2 || (err == nil) != (err2 == nil) {
+			t.Fatalf("Recover %s/%v, Hasher.Recover %s/%v", addr, err, addr2, err2)
+		}
+		if err != nil {
+			if !errors.Is(err, ErrBadSignature) {
+				t.Fatalf("refusal %v does not wrap ErrBadSignature", err)
+			}
+			return
+		}
+		if v := sig[64]; v != 27 && v != 28 {
+			t.Fatalf("accepted v=%d", v)
+		}
+		if bytes.Compare(sig[32:64], secp256k1HalfN[:]) > 0 {
+			t.Fatal("accepted high s")
+		}
+		if addr == (common.Address{}) {
+			t.Fatal("accepted address(0)")
 		}
 	})
 }
