@@ -193,6 +193,9 @@ func verifyCrashRounds(t *testing.T, dir string, acked [][crashWriters]uint64) {
 		t.Fatalf("reopen after kill: %v", err)
 	}
 	defer s.Close()
+	if rep, err := s.Check(); err != nil || rep.BadCount != 0 {
+		t.Fatalf("check after kill: %+v, %v", rep, err)
+	}
 	for round, writers := range acked {
 		for w, last := range writers {
 			ch := crashChannel(round, w)

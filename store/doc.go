@@ -44,5 +44,6 @@
 //
 // Open names the directory in every error: ErrLocked when another process holds it, a
 // CorruptError (errors.Is ErrCorrupt) naming RecoverCommand when files are damaged, and
-// ErrNewerSchema for a newer database. Recover backs the directory up and rebuilds it.
+// ErrNewerSchema for a newer database. Recover backs the directory up and rebuilds it;
+// Store.Check decodes every record and lists what is damaged.
 package store
