@@ -24,6 +24,8 @@ type fakeBackend struct {
 	lastForce  bool
 	lastFilter node.ChannelFilter
 	lastQuery  node.PaymentQuery
+	status     channel.Status // overrides the status Channel reports when set
+	settleAt   time.Time
 	paySubs    map[int]chan<- node.PaymentView
 	eventSubs  map[int]chan<- node.ChannelEvent
 	nextSub    int
@@ -139,11 +141,27 @@ func (f *fakeBackend) Channels(ctx context.Context, filter node.ChannelFilter) (
 func (f *fakeBackend) Channel(ctx context.Context, id channel.ID) (node.ChannelView, error) {
 	f.mu.Lock()
 	f.lastID = id
+	status, settleAt := f.status, f.settleAt
 	f.mu.Unlock()
+	v := testChannelView(id)
+	if status != channel.StatusNone {
+		// A channel in a scripted state answers even while other calls fail.
+		v.Status = status
+		if !settleAt.IsZero() {
+			v.SettleAfter = uint64(settleAt.Unix())
+		}
+		return v, nil
+	}
 	if err := f.failure(); err != nil {
 		return node.ChannelView{}, err
 	}
-	return testChannelView(id), nil
+	return v, nil
+}
+
+func (f *fakeBackend) closing(status channel.Status, settleAt time.Time) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.status, f.settleAt = status, settleAt
 }
 
 func (f *fakeBackend) Payments(ctx context.Context, q node.PaymentQuery) (node.PaymentPage, error) {

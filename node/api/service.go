@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -211,9 +212,29 @@ func (s *service) CloseChannel(ctx context.Context, id ChannelID, force *bool) (
 func (s *service) Settle(ctx context.Context, id ChannelID) (TxResult, error) {
 	res, err := s.b.Settle(ctx, channel.ID(id))
 	if err != nil {
-		return TxResult{}, toRPCError(err)
+		return TxResult{}, s.explainEarlySettle(ctx, channel.ID(id), toRPCError(err))
 	}
 	return txJSON(res), nil
+}
+
+// explainEarlySettle reclassifies a failed settle of a channel whose challenge period is
+// still running: the chain only says "execution reverted", which reads like a node fault
+// when the caller merely has to wait.
+func (s *service) explainEarlySettle(ctx context.Context, id channel.ID, err error) error {
+	var apiErr *Error
+	if !errors.As(err, &apiErr) || (apiErr.Code != CodeInternal && apiErr.Code != CodeChainFailure) {
+		return err
+	}
+	v, verr := s.b.Channel(ctx, id)
+	if verr != nil || v.Status != channel.StatusClosing || v.SettleAfter == 0 {
+		return err
+	}
+	after := time.Unix(int64(v.SettleAfter), 0).UTC()
+	if !time.Now().Before(after) {
+		return err
+	}
+	return &Error{Code: CodeChallengePending, Kind: "challenge_pending",
+		Message: fmt.Sprintf("settle channel %s: the challenge period runs until %s (chain time); try again then (%s)", id, after.Format(time.RFC3339), apiErr.Message)}
 }
 
 // ParseStatus reads a channel status filter: open, closing, settled, or ""/"any" for all.

@@ -283,3 +283,30 @@ func TestTxMethodsReturnMinedTransaction(t *testing.T) {
 		}
 	}
 }
+
+func TestSettleDuringChallengePeriodReportsChallengePending(t *testing.T) {
+	tests := []struct {
+		name        string
+		status      channel.Status
+		settleAfter time.Time
+		wantCode    int
+	}{
+		{"closing, period running", channel.StatusClosing, time.Now().Add(time.Hour), CodeChallengePending},
+		{"closing, period over", channel.StatusClosing, time.Now().Add(-time.Hour), CodeInternal},
+		{"open", channel.StatusOpen, time.Time{}, CodeInternal},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := startServer(t, nil)
+			srv.backend.closing(tt.status, tt.settleAfter)
+			srv.backend.fail(errors.New("settle: estimate gas: execution reverted"))
+			reply := call(t, srv, "sluice_settle", `["`+testChannelHex+`"]`)
+			if reply.Error == nil || reply.Error.Code != tt.wantCode {
+				t.Fatalf("reply %+v, want code %d", reply.Error, tt.wantCode)
+			}
+			if tt.wantCode == CodeChallengePending && !strings.Contains(reply.Error.Message, tt.settleAfter.UTC().Format(time.RFC3339)) {
+				t.Fatalf("message %q does not say when settling becomes possible", reply.Error.Message)
+			}
+		})
+	}
+}
