@@ -192,7 +192,7 @@ func (n *Node) sendSync(lc *liveChannel) {
 	lc.mu.Unlock()
 	msg := &p2p.Sync{
 		Channel:  lc.id,
-		Sent:     sn.Sides[lc.us].Sent,
+		Sent:     *lc.sentDurable.Load(),
 		Received: sn.Sides[lc.us.Other()].Sent,
 	}
 	for i := range 2 {
@@ -212,8 +212,8 @@ func (n *Node) sendSync(lc *liveChannel) {
 func (n *Node) onSync(lc *liveChannel, m *p2p.Sync) {
 	lc.mu.Lock()
 	theirs := lc.st.Nonce(lc.us.Other())
-	ours := lc.st.Nonce(lc.us)
 	lc.mu.Unlock()
+	ours := lc.sentDurable.Load().Nonce
 
 	if m.Sent.Nonce > 0 && m.Sent.Nonce >= theirs {
 		n.acceptProof(lc, m.Sent, store.PaymentID{}, nil, true)

@@ -3,6 +3,7 @@ package node
 import (
 	"math/big"
 	"sync"
+	"sync/atomic"
 
 	"github.com/ethereum/go-ethereum/common"
 
@@ -46,6 +47,10 @@ type liveChannel struct {
 	closeWaiter chan *closeAnswer
 	// withdrawWaiter receives the partner's WithdrawAccept while we wait for it.
 	withdrawWaiter chan *withdrawAnswer
+	// sentDurable is our latest proof that is on disk and queued to the peer: the one a Sync
+	// may reveal. The in-memory latest can be ahead of it and must not leave the node
+	// before it is durable (a crash would let us sign a different proof with its nonce).
+	sentDurable atomic.Pointer[channel.SignedProof]
 	// ackStamp is touched only by the durable queue's goroutine; see durableQueue.run.
 	ackStamp uint64
 }
@@ -64,6 +69,8 @@ func newLiveChannel(st *channel.State, us channel.Party, window int) *liveChanne
 	if latest, ok := st.Latest(us.Other()); ok {
 		lc.received.Set(latest.Transferred)
 	}
+	mine, _ := st.Latest(us)
+	lc.sentDurable.Store(&mine)
 	return lc
 }
 

@@ -160,6 +160,8 @@ func (n *Node) sendPay(a *afterCommit, err error) {
 		// delivers it, so it stays pending rather than failing.
 		n.log.Debug("pay queued for resync", "channel", lc.id, "nonce", p.proof.Nonce, "err", err)
 	}
+	// Only now may a Sync carry it: after the Pay on the same ordered session.
+	lc.sentDurable.Store(&p.proof)
 }
 
 // onAck completes every pending payment up to nonce: proofs are cumulative, so an Ack
