@@ -37,6 +37,16 @@ func (b *Batch) Reset() {
 	b.err = nil
 }
 
+// Append copies o's writes to the end of b, so a writer can fill a private batch and add
+// it to a shared one only if every Put succeeded. A poisoned o poisons nothing: it is
+// refused and b is unchanged.
+func (b *Batch) Append(o *Batch) error {
+	if o.err != nil {
+		return fmt.Errorf("append batch: %w", o.err)
+	}
+	return o.lb.Replay(&b.lb)
+}
+
 func (b *Batch) fail(err error) error {
 	if b.err == nil {
 		b.err = err

@@ -271,3 +271,34 @@ func TestClosedStoreRefusesReadsAndCommits(t *testing.T) {
 		t.Fatalf("list after close: %v, want ErrClosed", err)
 	}
 }
+
+func TestAppendAddsOnlyWholeValidBatches(t *testing.T) {
+	s, _ := openTemp(t, Options{})
+	ch := testChannelID(1)
+	shared := NewBatch()
+	good := NewBatch()
+	if err := putPayment(good, ch, 1); err != nil {
+		t.Fatal(err)
+	}
+	bad := NewBatch()
+	_ = putPayment(bad, ch, 2)
+	_ = bad.PutMeta("", "k", nil)
+	if err := shared.Append(good); err != nil {
+		t.Fatal(err)
+	}
+	if err := shared.Append(bad); err == nil {
+		t.Fatal("a poisoned batch was appended")
+	}
+	if shared.Err() != nil || shared.Len() != good.Len() {
+		t.Fatalf("shared batch after a refused append: err=%v len=%d, want clean with %d writes", shared.Err(), shared.Len(), good.Len())
+	}
+	if err := s.Commit(context.Background(), shared); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := s.GetPayment(testPaymentID(1)); !ok {
+		t.Fatal("appended payment missing")
+	}
+	if _, ok, _ := s.GetPayment(testPaymentID(2)); ok {
+		t.Fatal("payment of the refused batch was written")
+	}
+}
