@@ -41,8 +41,16 @@ func benchmarkAudit(b *testing.B, channels int) {
 
 	b.ResetTimer()
 	var rep *audit.Report
+	var stages []string
 	for range b.N {
-		rep, err = audit.Run(ctx, audit.Config{RPC: chain.Client().Client(), Contract: chain.Contract()})
+		start, last := time.Now(), time.Now()
+		stages = stages[:0]
+		progress := func(p audit.Progress) {
+			stages = append(stages, fmt.Sprintf("%s@%d %s", p.Stage, p.Block, time.Since(last).Round(time.Millisecond)))
+			last = time.Now()
+		}
+		rep, err = audit.Run(ctx, audit.Config{RPC: chain.Client().Client(), Contract: chain.Contract(), Progress: progress})
+		stages = append(stages, "total "+time.Since(start).Round(time.Millisecond).String())
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -57,6 +65,7 @@ func benchmarkAudit(b *testing.B, channels int) {
 	b.ReportMetric(float64(channels)/per.Seconds(), "channels/s")
 	b.ReportMetric(float64(rep.Totals.Events), "events")
 	b.ReportMetric(float64(rep.Totals.Signatures), "signatures")
+	b.Logf("stages: %s", strings.Join(stages, ", "))
 	b.Logf("audit of %d channels, %d events, %d signatures: %s per run", channels, rep.Totals.Events, rep.Totals.Signatures, per.Round(time.Millisecond))
 }
 

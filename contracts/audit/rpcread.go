@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"sync"
 
 	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
@@ -33,21 +34,39 @@ func newChainReader(c *rpc.Client, contract common.Address, batchSize int) *chai
 	return &chainReader{rpc: c, contract: contract, channels: b, abi: b.GetABI(), batchSize: batchSize}
 }
 
-// batch sends elems in chunks of batchSize. A per-element error is returned as the
-// first one, naming its method.
+// batchParallelism is how many batches are in flight at once: the node answers a batch
+// one request at a time, so a few concurrent batches keep its cores busy.
+const batchParallelism = 4
+
+// batch sends elems in chunks of batchSize, a few chunks at a time. A per-element error
+// is returned as the first one, naming its method.
 func (c *chainReader) batch(ctx context.Context, elems []rpc.BatchElem) error {
+	var chunks [][]rpc.BatchElem
 	for start := 0; start < len(elems); start += c.batchSize {
-		chunk := elems[start:min(start+c.batchSize, len(elems))]
-		if err := c.rpc.BatchCallContext(ctx, chunk); err != nil {
-			return fmt.Errorf("rpc batch of %d %s: %w", len(chunk), chunk[0].Method, err)
-		}
-		for _, e := range chunk {
-			if e.Error != nil {
-				return fmt.Errorf("%s%v: %w", e.Method, e.Args, e.Error)
-			}
-		}
+		chunks = append(chunks, elems[start:min(start+c.batchSize, len(elems))])
 	}
-	return nil
+	errs := make([]error, len(chunks))
+	sem := make(chan struct{}, batchParallelism)
+	var wg sync.WaitGroup
+	for i, chunk := range chunks {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			if err := c.rpc.BatchCallContext(ctx, chunk); err != nil {
+				errs[i] = fmt.Errorf("rpc batch of %d %s: %w", len(chunk), chunk[0].Method, err)
+				return
+			}
+			for _, e := range chunk {
+				if e.Error != nil {
+					errs[i] = fmt.Errorf("%s%v: %w", e.Method, e.Args, e.Error)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // txCall is what the auditor needs of a transaction: who sent it, to whom, with what.
