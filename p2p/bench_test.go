@@ -41,10 +41,17 @@ func BenchmarkDecodeAck(b *testing.B) {
 	}
 }
 
+// unlimited lifts the abuse rate limit, which a benchmark flooding a peer with
+// unsigned messages (faster than any real payment stream) would trip.
+func unlimited(c *Config) {
+	c.Limits.MessageRate = 1e9
+	c.Limits.MessageBurst = 1e9
+}
+
 // benchPair connects two nodes where b answers every Pay with an Ack and a's
 // handler passes each Ack's nonce to onAck.
 func benchPair(b *testing.B, onAck func(uint64)) (*testNode, *testNode) {
-	a, p := startNode(b, nil), startNode(b, nil)
+	a, p := startNode(b, unlimited), startNode(b, unlimited)
 	p.h.onMessage = func(from common.Address, m Message) {
 		if pay, ok := m.(*Pay); ok {
 			p.Send(context.Background(), from, &Ack{Channel: pay.Proof.Channel, Nonce: pay.Proof.Nonce})
@@ -73,7 +80,11 @@ func BenchmarkPayAckRoundTrip(b *testing.B) {
 		if err := a.Send(ctx, p.Address(), payWithNonce(uint64(i+1))); err != nil {
 			b.Fatal(err)
 		}
-		<-acks
+		select {
+		case <-acks:
+		case <-time.After(10 * time.Second):
+			b.Fatalf("no ack for 10s after %d round trips", i)
+		}
 		if len(lat) < cap(lat) {
 			lat = append(lat, time.Since(t0))
 		}
@@ -95,7 +106,10 @@ func BenchmarkPipelinedPayAck(b *testing.B) {
 	done := make(chan struct{})
 	target := uint64(b.N)
 	a, p := benchPair(b, func(uint64) {
-		<-slots
+		select {
+		case <-slots:
+		default:
+		}
 		if acked.Add(1) == target {
 			close(done)
 		}
@@ -104,18 +118,26 @@ func BenchmarkPipelinedPayAck(b *testing.B) {
 	b.ResetTimer()
 	start := time.Now()
 	for i := 0; i < b.N; i++ {
-		slots <- struct{}{}
+		select {
+		case slots <- struct{}{}:
+		case <-time.After(10 * time.Second):
+			b.Fatalf("no ack for 10s after %d of %d", acked.Load(), b.N)
+		}
 		if err := a.Send(ctx, p.Address(), payWithNonce(uint64(i+1))); err != nil {
 			b.Fatal(err)
 		}
 	}
-	<-done
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		b.Fatalf("only %d of %d acked", acked.Load(), b.N)
+	}
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "payments/s")
 }
 
 // BenchmarkOneWayPay floods Pays without waiting: raw one-way throughput.
 func BenchmarkOneWayPay(b *testing.B) {
-	a, p := startNode(b, nil), startNode(b, nil)
+	a, p := startNode(b, unlimited), startNode(b, unlimited)
 	var got atomic.Uint64
 	done := make(chan struct{})
 	target := uint64(b.N)
@@ -133,6 +155,10 @@ func BenchmarkOneWayPay(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	<-done
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		b.Fatalf("only %d of %d delivered", got.Load(), b.N)
+	}
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "msgs/s")
 }
