@@ -29,10 +29,12 @@ func TestVersionPrintsReleaseInTextAndJSON(t *testing.T) {
 	if res.code != 0 || !strings.Contains(res.stdout, "sluice "+version) {
 		t.Fatalf("version: code %d stdout %q stderr %q", res.code, res.stdout, res.stderr)
 	}
-	res = runCLI(t, env, "--json", "version")
-	var v versionInfo
-	if err := json.Unmarshal([]byte(res.stdout), &v); err != nil || v.Version != version || v.GoVersion == "" {
-		t.Fatalf("--json version: %v %+v (%q)", err, v, res.stdout)
+	for _, args := range [][]string{{"--json", "version"}, {"version", "--json"}} {
+		res = runCLI(t, env, args...)
+		var v versionInfo
+		if err := json.Unmarshal([]byte(res.stdout), &v); err != nil || v.Version != version || v.GoVersion == "" {
+			t.Fatalf("%v: %v %+v (%q)", args, err, v, res.stdout)
+		}
 	}
 }
 
@@ -210,7 +212,7 @@ func TestPayListShowAndExportThroughTheAPI(t *testing.T) {
 	env := cliEnv(t, "SLUICE_DATADIR="+dir, "SLUICE_API="+srv.URL())
 
 	for i, amount := range []string{"100", "0x32", "7"} {
-		res := runCLI(t, env, "--json", "pay", "--memo", "coffee", stubChannelHex, amount)
+		res := runCLI(t, env, "pay", "--json", "--memo", "coffee", stubChannelHex, amount)
 		if res.code != 0 {
 			t.Fatalf("pay %s: %d %s", amount, res.code, res.stderr)
 		}

@@ -39,7 +39,7 @@ func globalFlags() []cli.Flag {
 		&cli.StringFlag{Name: flagDataDir, Usage: "data directory (keys, database, api.token, config.json)", Value: defaultDataDir(), EnvVars: envVar(flagDataDir)},
 		&cli.StringFlag{Name: flagAPI, Usage: "node API URL for client commands (http:// or ws://)", Value: "http://" + api.DefaultAddr, EnvVars: envVar(flagAPI)},
 		&cli.StringFlag{Name: flagAPITokenFile, Usage: "API bearer token file (default <datadir>/api.token)", EnvVars: envVar(flagAPITokenFile)},
-		&cli.BoolFlag{Name: flagJSON, Usage: "print machine-readable JSON instead of tables", EnvVars: envVar(flagJSON)},
+		jsonFlag(),
 		&cli.StringFlag{Name: flagLogFormat, Usage: "log format: text or json", Value: "text", EnvVars: envVar(flagLogFormat)},
 		&cli.StringFlag{Name: flagLogLevel, Usage: "log level: debug, info, warn or error", Value: "info", EnvVars: envVar(flagLogLevel)},
 		&cli.StringFlag{Name: flagConfig, Usage: "JSON config file whose keys mirror the flags (default <datadir>/config.json if present)", EnvVars: envVar(flagConfig)},
@@ -56,4 +56,8 @@ func dataDir(c *cli.Context) string {
 		}
 	}
 	return dir
+}
+
+func jsonFlag() cli.Flag {
+	return &cli.BoolFlag{Name: flagJSON, Usage: "print machine-readable JSON instead of tables", EnvVars: envVar(flagJSON)}
 }

@@ -111,15 +111,20 @@ func onUsageError(_ *cli.Context, err error, _ bool) error {
 }
 
 // prepareCommands gives every command, including ones other files add, the same
-// behaviour: config-file values for its flags, usage errors for bad flags, and a usage
-// error (not a help page with exit code 3) for an unknown subcommand.
+// behaviour: a --json flag that works before or after the command name, config-file
+// values for its flags, usage errors for bad flags, and a usage error (not a help page
+// with exit code 3) for an unknown subcommand.
 func prepareCommands(cmds []*cli.Command) {
 	for _, cmd := range cmds {
+		if !hasFlag(cmd.Flags, flagJSON) {
+			cmd.Flags = append(cmd.Flags, jsonFlag())
+		}
 		before := cmd.Before
 		cmd.Before = func(c *cli.Context) error {
 			if err := applyCommandConfig(c); err != nil {
 				return err
 			}
+			syncJSONFlag(c)
 			if before != nil {
 				return before(c)
 			}
@@ -148,4 +153,33 @@ func exactArgs(c *cli.Context, names ...string) error {
 		return usageErrorf("'%s' takes %d argument(s) (%v), got %d", c.Command.HelpName, len(names), names, n)
 	}
 	return nil
+}
+
+func hasFlag(flags []cli.Flag, name string) bool {
+	for _, f := range flags {
+		for _, n := range f.Names() {
+			if n == name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// syncJSONFlag makes `sluice --json pay ...` and `sluice pay --json ...` mean the same:
+// urfave/cli reads a flag from the nearest command that defines it, so without this a
+// command's own unset --json would hide the global one.
+func syncJSONFlag(c *cli.Context) {
+	on := false
+	for _, x := range c.Lineage() {
+		if x.Bool(flagJSON) {
+			on = true
+		}
+	}
+	if !on {
+		return
+	}
+	for _, x := range c.Lineage() {
+		_ = x.Set(flagJSON, "true") // contexts without the flag refuse; nothing to sync there
+	}
 }
