@@ -175,10 +175,18 @@ func TestCloseStopsEveryGoroutine(t *testing.T) {
 	for i := uint64(0); i < 1000; i++ {
 		a.Send(context.Background(), b.Address(), &Ack{Nonce: i})
 	}
+	// A ban leaves a goroutine waiting to drop the connection after the goodbye.
+	strict := startNode(t, func(c *Config) { c.Limits.MessageRate, c.Limits.MessageBurst = 10, 10 })
+	connect(t, a, strict)
+	for i := uint64(0); i < 100; i++ {
+		a.Send(context.Background(), strict.Address(), &Ack{Nonce: i})
+	}
+	waitFor(t, a.h.disconnected, strict.Address(), "flooder banned")
 	if err := a.Close(); err != nil {
 		t.Logf("close a: %v", err)
 	}
 	b.Close()
+	strict.Close()
 	if err := a.Send(context.Background(), b.Address(), &Ack{}); !errors.Is(err, ErrClosed) {
 		t.Fatalf("send after close: %v, want ErrClosed", err)
 	}

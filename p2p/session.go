@@ -229,7 +229,7 @@ func (t *Transport) misbehaved(s *session, cause error, fatal bool) bool {
 	}
 	t.log.Warn("malformed frame", "peer", s.addr, "err", cause)
 	if fatal {
-		s.close(cause, &Goodbye{Reason: "malformed frame: " + cause.Error()})
+		s.close(cause, &Goodbye{Reason: reason("malformed frame: ", cause)})
 	}
 	return fatal
 }
@@ -238,7 +238,7 @@ func (t *Transport) misbehaved(s *session, cause error, fatal bool) bool {
 func (t *Transport) banSession(s *session, cause error) {
 	t.bans.ban(s.id, t.cfg.Limits.BanDuration)
 	t.log.Warn("peer banned", "peer", s.addr, "id", s.id, "for", t.cfg.Limits.BanDuration, "reason", cause)
-	s.close(cause, &Goodbye{Reason: "banned: " + cause.Error()})
+	s.close(cause, &Goodbye{Reason: reason("banned: ", cause)})
 	id := s.id
 	t.goTracked(func() {
 		// Let the goodbye reach the peer before the connection goes: closing the
@@ -253,4 +253,13 @@ func (t *Transport) banSession(s *session, cause error) {
 		}
 		t.host.Network().ClosePeer(id)
 	})
+}
+
+// reason renders err for a Goodbye, cut to the wire limit.
+func reason(prefix string, err error) string {
+	r := prefix + err.Error()
+	if len(r) > MaxReasonSize {
+		r = r[:MaxReasonSize]
+	}
+	return r
 }
