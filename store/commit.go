@@ -234,6 +234,7 @@ func (g *GroupCommitter) run() {
 			if g.cfg.MaxDelay > 0 && len(group) > 0 && !g.full(group) {
 				if !g.linger(&group, &carry) {
 					g.fail(group, ErrClosed)
+					g.fail(carry, ErrClosed)
 					return
 				}
 			}
@@ -260,7 +261,7 @@ func (g *GroupCommitter) take(group, carry []*commitRequest) ([]*commitRequest, 
 	g.queue = g.queue[:0:0]
 	g.mu.Unlock()
 
-	bytes, entries := 0, 0
+	bytes, entries := groupSize(group)
 	i := 0
 	for ; i < len(in); i++ {
 		r := in[i]
@@ -279,12 +280,16 @@ func (g *GroupCommitter) take(group, carry []*commitRequest) ([]*commitRequest, 
 }
 
 func (g *GroupCommitter) full(group []*commitRequest) bool {
-	bytes, entries := 0, 0
+	bytes, entries := groupSize(group)
+	return bytes >= g.cfg.MaxGroupBytes || entries >= g.cfg.MaxGroupEntries
+}
+
+func groupSize(group []*commitRequest) (bytes, entries int) {
 	for _, r := range group {
 		bytes += r.size
 		entries += r.batch.Len()
 	}
-	return bytes >= g.cfg.MaxGroupBytes || entries >= g.cfg.MaxGroupEntries
+	return bytes, entries
 }
 
 // linger waits up to MaxDelay for more writers. It reports false if the committer is closing.

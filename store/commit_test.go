@@ -397,3 +397,54 @@ func TestLoneCommitCostsNoMoreThanOneSyncedLeveldbWrite(t *testing.T) {
 	}
 	t.Logf("lone commit median %s, raw synced write median %s", storeMedian, rawMedian)
 }
+
+func TestLingeringGroupStillRespectsTheEntryBound(t *testing.T) {
+	s, _ := openTemp(t, Options{Commit: CommitConfig{MaxDelay: 100 * time.Millisecond, MaxGroupEntries: 9}})
+	ch := testChannelID(1)
+	submit := func(n uint64) <-chan error {
+		b := NewBatch()
+		_ = putPayment(b, ch, n)
+		return s.Submit(b)
+	}
+	pending := []<-chan error{submit(1)}
+	waitQueued(t, s.committer, 0) // payment 1 is in a lingering group
+	for n := uint64(2); n <= 7; n++ {
+		pending = append(pending, submit(n))
+	}
+	for _, done := range pending {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	// 3 keys per payment, at most 9 per group: {1,2,3} {4,5,6} {7}.
+	if st := s.Stats(); st.Syncs != 3 || st.Commits != 7 {
+		t.Fatalf("stats %+v, want 3 syncs: a lingering group must not outgrow MaxGroupEntries", st)
+	}
+}
+
+func TestCloseDuringLingerFailsTheUnwrittenGroupPromptly(t *testing.T) {
+	s, _ := openTemp(t, Options{Commit: CommitConfig{MaxDelay: time.Second}})
+	ch := testChannelID(1)
+	b := NewBatch()
+	_ = putPayment(b, ch, 1)
+	res := s.Submit(b) // queued on return
+	waitQueued(t, s.committer, 0)
+	start := time.Now()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-res; !errors.Is(err, ErrClosed) {
+		t.Fatalf("lingering commit: %v, want ErrClosed", err)
+	}
+	if waited := time.Since(start); waited > 500*time.Millisecond {
+		t.Fatalf("Close waited %s for the linger to run out", waited)
+	}
+	s2, err := Open(s.Path(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if _, ok, _ := s2.GetPayment(testPaymentID(1)); ok {
+		t.Fatal("a commit that failed with ErrClosed was written")
+	}
+}

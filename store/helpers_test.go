@@ -139,7 +139,8 @@ func commitPayment(s *Store, ch channel.ID, n uint64) error {
 	return s.Commit(context.Background(), b)
 }
 
-// waitQueued waits until n requests wait in the committer's queue.
+// waitQueued waits until n requests wait in the committer's queue; n == 0 waits until
+// the committer has taken everything.
 func waitQueued(t *testing.T, g *GroupCommitter, n int) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
@@ -147,7 +148,7 @@ func waitQueued(t *testing.T, g *GroupCommitter, n int) {
 		g.mu.Lock()
 		got := len(g.queue)
 		g.mu.Unlock()
-		if got >= n {
+		if (n > 0 && got >= n) || (n == 0 && got == 0) {
 			return
 		}
 		if time.Now().After(deadline) {
