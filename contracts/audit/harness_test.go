@@ -11,6 +11,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/ethereum/go-ethereum/params"
 
 	"github.com/sluicepay/sluice/channel"
@@ -147,12 +148,11 @@ func (w *world) passChallenge(period uint64) {
 // send signs and sends a plain transaction from the raw account and waits for success.
 func (w *world) send(to *common.Address, data []byte, value *big.Int) *types.Receipt {
 	w.t.Helper()
-	return sendFrom(w.t, w.ctx, w.chain, w.raw.Key, to, data, value)
+	return sendFrom(w.t, w.ctx, w.chain.Client(), w.chain.ChainID(), w.raw.Key, to, data, value)
 }
 
-func sendFrom(t testing.TB, ctx context.Context, chain *devchain.Chain, key *ecdsa.PrivateKey, to *common.Address, data []byte, value *big.Int) *types.Receipt {
+func sendFrom(t testing.TB, ctx context.Context, c *ethclient.Client, chainID *big.Int, key *ecdsa.PrivateKey, to *common.Address, data []byte, value *big.Int) *types.Receipt {
 	t.Helper()
-	c := chain.Client()
 	from := crypto.PubkeyToAddress(key.PublicKey)
 	if value == nil {
 		value = new(big.Int)
@@ -165,8 +165,8 @@ func sendFrom(t testing.TB, ctx context.Context, chain *devchain.Chain, key *ecd
 	if err != nil {
 		t.Fatalf("estimate gas: %v", err)
 	}
-	tx, err := types.SignNewTx(key, types.LatestSignerForChainID(chain.ChainID()), &types.DynamicFeeTx{
-		ChainID: chain.ChainID(), Nonce: nonce, GasTipCap: big.NewInt(params.GWei), GasFeeCap: big.NewInt(100 * params.GWei),
+	tx, err := types.SignNewTx(key, types.LatestSignerForChainID(chainID), &types.DynamicFeeTx{
+		ChainID: chainID, Nonce: nonce, GasTipCap: big.NewInt(params.GWei), GasFeeCap: big.NewInt(100 * params.GWei),
 		Gas: gas * 2, To: to, Data: data, Value: value,
 	})
 	if err != nil {
