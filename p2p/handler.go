@@ -10,6 +10,7 @@ import (
 // from that peer's single reader goroutine: PeerConnected, then its messages, then
 // PeerDisconnected, and a later session's calls only after that. Calls for
 // different peers run concurrently. A slow handler slows only its own peer.
+// Handlers may call Send, but not Close: Close waits for every reader to return.
 type Handler interface {
 	// PeerConnected reports a session that completed the Hello exchange. A good
 	// moment to send Sync for the channels shared with this peer.

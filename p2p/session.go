@@ -83,7 +83,9 @@ func (s *session) enqueue(ctx context.Context, m Message, failFast bool) error {
 func (s *session) writeLoop() {
 	defer close(s.writerDone)
 	enc := NewEncoder()
-	buf := make([]byte, 0, flushThreshold+MaxFrameSize)
+	// Starts small and grows to about flushThreshold only for busy peers, so a hub
+	// with many idle peers does not hold a large buffer per session.
+	buf := make([]byte, 0, 4<<10)
 	for {
 		var m Message
 		select {
