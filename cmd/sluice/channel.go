@@ -32,8 +32,8 @@ func channelCommand() *cli.Command {
 				Description: "PEER is a multiaddr ending in /p2p/<id> or the 0x address of a connected peer;\n" +
 					"AMOUNT is in the token's smallest unit (wei for ETH), decimal or 0x hex.",
 				Flags: []cli.Flag{
-					&cli.StringFlag{Name: flagToken, Usage: "ERC-20 token address (default: ETH)", EnvVars: envVar(flagToken)},
-					&cli.DurationFlag{Name: flagChallengePeriod, Usage: "challenge period (default: the node's)", EnvVars: envVar(flagChallengePeriod)},
+					&cli.StringFlag{Name: flagToken, Usage: "ERC-20 token address (default: ETH)", EnvVars: commandEnvVar("channel open", flagToken)},
+					&cli.DurationFlag{Name: flagChallengePeriod, Usage: "challenge period (default: the node's)", EnvVars: commandEnvVar("channel open", flagChallengePeriod)},
 				},
 				Action: runChannelOpen,
 			},
@@ -54,7 +54,7 @@ func channelCommand() *cli.Command {
 				Usage:     "close a channel cooperatively, or unilaterally with --force",
 				ArgsUsage: "CHANNEL_ID",
 				Flags: []cli.Flag{
-					&cli.BoolFlag{Name: flagForce, Usage: "close unilaterally: start the challenge period with our best proof"},
+					&cli.BoolFlag{Name: flagForce, Usage: "close unilaterally: start the challenge period with our best proof", EnvVars: commandEnvVar("channel close", flagForce)},
 				},
 				Action: runChannelClose,
 			},
@@ -68,8 +68,8 @@ func channelCommand() *cli.Command {
 				Name:  "list",
 				Usage: "list channels",
 				Flags: []cli.Flag{
-					&cli.StringFlag{Name: flagStatus, Usage: "only channels in this status: open, closing, settled"},
-					&cli.StringFlag{Name: flagPeer, Usage: "only channels with this peer address"},
+					&cli.StringFlag{Name: flagStatus, Usage: "only channels in this status: open, closing, settled", EnvVars: commandEnvVar("channel list", flagStatus)},
+					&cli.StringFlag{Name: flagPeer, Usage: "only channels with this peer address", EnvVars: commandEnvVar("channel list", flagPeer)},
 				},
 				Action: runChannelList,
 			},

@@ -43,7 +43,7 @@ func devnetCommand() *cli.Command {
 		Description: "Serves an in-process chain over JSON-RPC (HTTP and WebSocket on one port) until\n" +
 			"interrupted. The printed accounts are Anvil's PUBLIC test keys: never fund them elsewhere.",
 		Flags: []cli.Flag{
-			&cli.IntFlag{Name: flagPort, Usage: "port on 127.0.0.1 (0 picks a free one)", Value: defaultPort, EnvVars: envVar(flagPort)},
+			&cli.IntFlag{Name: flagPort, Usage: "port on 127.0.0.1 (0 picks a free one)", Value: defaultPort, EnvVars: commandEnvVar("devnet", flagPort)},
 		},
 		Action: runDevnet,
 	}

@@ -26,6 +26,13 @@ func envVar(flag string) []string {
 	return []string{"SLUICE_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))}
 }
 
+// commandEnvVar names the variable of a flag that belongs to one command, e.g.
+// SLUICE_CHANNEL_LIST_STATUS: per-call flags must not collide with the daemon's (SLUICE_PEER)
+// or fire by accident (a stray SLUICE_FORCE closing channels unilaterally).
+func commandEnvVar(command, flag string) []string {
+	return envVar(strings.ReplaceAll(command, " ", "-") + "-" + flag)
+}
+
 func defaultDataDir() string {
 	home, err := os.UserHomeDir()
 	if err != nil || home == "" {

@@ -24,8 +24,8 @@ func payCommand() *cli.Command {
 		Description: "AMOUNT is in the token's smallest unit (wei for ETH), decimal or 0x hex.\n" +
 			"Repeating a call with the same --payment-id never pays twice.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: flagPaymentID, Usage: "idempotency key, 0x + 32 hex digits (default: random)"},
-			&cli.StringFlag{Name: flagMemo, Usage: "note for the payee, at most 256 bytes"},
+			&cli.StringFlag{Name: flagPaymentID, Usage: "idempotency key, 0x + 32 hex digits (default: random)", EnvVars: commandEnvVar("pay", flagPaymentID)},
+			&cli.StringFlag{Name: flagMemo, Usage: "note for the payee, at most 256 bytes", EnvVars: commandEnvVar("pay", flagMemo)},
 		},
 		Action: runPay,
 	}

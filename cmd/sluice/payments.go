@@ -28,9 +28,9 @@ func paymentsCommand() *cli.Command {
 		Name:  "payments",
 		Usage: "list payments with their signed proofs, oldest first",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: flagChannel, Usage: "only payments on this channel id"},
-			&cli.IntFlag{Name: flagLimit, Usage: "page size (1-1000)", Value: 100},
-			&cli.StringFlag{Name: flagCursor, Usage: "continue from the cursor a previous page printed"},
+			&cli.StringFlag{Name: flagChannel, Usage: "only payments on this channel id", EnvVars: commandEnvVar("payments", flagChannel)},
+			&cli.IntFlag{Name: flagLimit, Usage: "page size (1-1000)", Value: 100, EnvVars: commandEnvVar("payments", flagLimit)},
+			&cli.StringFlag{Name: flagCursor, Usage: "continue from the cursor a previous page printed", EnvVars: commandEnvVar("payments", flagCursor)},
 		},
 		Action: runPayments,
 		Subcommands: []*cli.Command{
@@ -38,8 +38,8 @@ func paymentsCommand() *cli.Command {
 				Name:  "export",
 				Usage: "write every payment and the latest signed proofs as JSON for the auditor",
 				Flags: []cli.Flag{
-					&cli.StringFlag{Name: flagOut, Usage: "output file (required; - for stdout)"},
-					&cli.StringFlag{Name: flagChannel, Usage: "only this channel id"},
+					&cli.StringFlag{Name: flagOut, Usage: "output file (required; - for stdout)", EnvVars: commandEnvVar("payments export", flagOut)},
+					&cli.StringFlag{Name: flagChannel, Usage: "only this channel id", EnvVars: commandEnvVar("payments export", flagChannel)},
 				},
 				Action: runPaymentsExport,
 			},
