@@ -2,7 +2,6 @@ package p2p
 
 import (
 	"bufio"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -26,16 +25,9 @@ func NewFrameReader(r io.Reader) *FrameReader {
 // ReadFrame returns the next payload. It is valid only until the next call.
 // A zero-length frame is malformed; an oversized one is refused unread.
 func (fr *FrameReader) ReadFrame() ([]byte, error) {
-	n, err := binary.ReadUvarint(fr.r)
+	n, err := fr.readLength()
 	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, io.EOF
-		}
-		if errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, err
-		}
-		// binary.ReadUvarint reports an overlong varint as an overflow.
-		return nil, fmt.Errorf("%w: length prefix: %v", ErrMalformed, err)
+		return nil, err
 	}
 	if n > MaxFrameSize {
 		return nil, fmt.Errorf("%w: %d bytes announced, limit %d", ErrFrameTooLarge, n, MaxFrameSize)
@@ -54,6 +46,33 @@ func (fr *FrameReader) ReadFrame() ([]byte, error) {
 		return nil, fmt.Errorf("read %d-byte frame: %w", n, err)
 	}
 	return fr.buf, nil
+}
+
+// maxPrefixLen is the longest uvarint that can announce a legal frame: three bytes
+// hold up to 2^21-1, past MaxFrameSize.
+const maxPrefixLen = 3
+
+// readLength reads the uvarint prefix. Transport errors pass through unchanged so
+// that a reset stream is never mistaken for a peer's malformed frame.
+func (fr *FrameReader) readLength() (uint64, error) {
+	var n uint64
+	for i := 0; i < maxPrefixLen; i++ {
+		b, err := fr.r.ReadByte()
+		if err != nil {
+			if i > 0 && errors.Is(err, io.EOF) {
+				return 0, io.ErrUnexpectedEOF
+			}
+			return 0, err
+		}
+		n |= uint64(b&0x7f) << (7 * i)
+		if b < 0x80 {
+			if b == 0 && i > 0 {
+				return 0, fmt.Errorf("%w: non-minimal length prefix", ErrMalformed)
+			}
+			return n, nil
+		}
+	}
+	return 0, fmt.Errorf("%w: length prefix longer than %d bytes", ErrFrameTooLarge, maxPrefixLen)
 }
 
 // ReadMessage reads and decodes the next frame.

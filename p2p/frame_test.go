@@ -48,17 +48,23 @@ func TestFrameReaderFrames(t *testing.T) {
 		{"truncated body", stream[:len(stream)-1], 2, io.ErrUnexpectedEOF},
 		{"truncated length prefix", append(append([]byte{}, stream...), 0x80), 3, io.ErrUnexpectedEOF},
 		{"empty frame", []byte{0x00}, 0, ErrMalformed},
-		{"overlong varint", bytes.Repeat([]byte{0xff}, 11), 0, ErrMalformed},
+		{"overlong length prefix", bytes.Repeat([]byte{0xff}, 11), 0, ErrFrameTooLarge},
+		{"non-minimal length prefix", []byte{0x81, 0x00, 0x01}, 0, ErrMalformed},
+		{"transport error is not malformed", nil, 0, errTransport},
 		{"exactly max size is read", append(binary.AppendUvarint(nil, MaxFrameSize), make([]byte, MaxFrameSize)...), 1, io.EOF},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			fr := NewFrameReader(bytes.NewReader(c.input))
+			var r io.Reader = bytes.NewReader(c.input)
+			if c.wantErr == errTransport {
+				r = failingReader{}
+			}
+			fr := NewFrameReader(r)
 			n := 0
 			for {
 				_, err := fr.ReadFrame()
 				if err != nil {
-					if !errors.Is(err, c.wantErr) {
+					if !errors.Is(err, c.wantErr) || (c.wantErr == errTransport && errors.Is(err, ErrMalformed)) {
 						t.Fatalf("after %d frames: err %v, want %v", n, err, c.wantErr)
 					}
 					break
@@ -89,3 +95,9 @@ func TestFrameReaderDecodesMessagesInOrder(t *testing.T) {
 		}
 	}
 }
+
+var errTransport = errors.New("stream reset")
+
+type failingReader struct{}
+
+func (failingReader) Read([]byte) (int, error) { return 0, errTransport }
