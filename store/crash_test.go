@@ -145,7 +145,11 @@ func TestCrashAtRandomMomentsLosesNoAcknowledgedPayment(t *testing.T) {
 	seed := uint64(time.Now().UnixNano())
 	rng := rand.New(rand.NewPCG(seed, 0))
 	t.Logf("seed %d", seed)
-	const rounds = 20
+	rounds := 20
+	// A soak run can ask for more: SLUICE_STORE_CRASH_ROUNDS=500 go test -run CrashAt.
+	if n, err := strconv.Atoi(os.Getenv("SLUICE_STORE_CRASH_ROUNDS")); err == nil && n > rounds {
+		rounds = n
+	}
 	// acked[round][writer] is the highest nonce whose Commit returned; nonces are
 	// committed in order per writer, so every lower nonce was acknowledged too.
 	acked := make([][crashWriters]uint64, rounds)
