@@ -121,8 +121,9 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 		return r
 	}
-	l := newLedger(full, seed, sigs, found)
-	if err := scan(ctx, cfg, events, l, sigs, to); err != nil {
+	timing := &timingChecker{batch: reader.batch, found: found}
+	l := newLedger(full, seed, sigs, timing, found)
+	if err := scan(ctx, cfg, events, l, to); err != nil {
 		return nil, err
 	}
 	if seedErr != nil {
@@ -157,7 +158,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 // scan replays the events of [cfg.FromBlock, to] window by window, verifying each
 // window's signatures before reading the next, so neither raw logs nor pending
 // signature checks pile up.
-func scan(ctx context.Context, cfg Config, events *contracts.Client, l *ledger, sigs *sigVerifier, to uint64) error {
+func scan(ctx context.Context, cfg Config, events *contracts.Client, l *ledger, to uint64) error {
 	window := cfg.WindowBlocks
 	for start := cfg.FromBlock; start <= to; {
 		end := to
@@ -177,7 +178,10 @@ func scan(ctx context.Context, cfg Config, events *contracts.Client, l *ledger, 
 				return err
 			}
 		}
-		if err := sigs.flush(ctx); err != nil {
+		if err := l.sigs.flush(ctx); err != nil {
+			return err
+		}
+		if err := l.timing.flush(ctx); err != nil {
 			return err
 		}
 		report(cfg, Progress{Stage: "scan", Block: end, From: cfg.FromBlock, To: to, Events: l.events, Channels: len(l.order)})

@@ -25,6 +25,7 @@ const (
 	CodeCalldataMismatch   Code = "calldata-mismatch"    // the call that emitted an event carries other values than the event
 	CodeSettlementMismatch Code = "settlement-mismatch"  // ChannelSettled differs from the recomputed settlement
 	CodeBadCredit          Code = "bad-credit"           // Credited/Claimed that no payout or credit explains
+	CodeBadTiming          Code = "bad-timing"           // a challenge period not respected (close, updateProof or settle)
 	CodeViewMismatch       Code = "view-mismatch"        // channel(id) or claimable() differs from the rebuilt state
 	CodeInsolvent          Code = "insolvent"            // the contract holds less than it owes
 	CodeMissedProof        Code = "missed-newer-proof"   // settled on an older proof than the node's exported one

@@ -101,12 +101,14 @@ type ledger struct {
 	payouts  []payout
 
 	sigs   *sigVerifier
+	timing *timingChecker
 	found  *findings
 	events int
 }
 
-func newLedger(fullScan bool, seed seedFunc, sigs *sigVerifier, found *findings) *ledger {
+func newLedger(fullScan bool, seed seedFunc, sigs *sigVerifier, timing *timingChecker, found *findings) *ledger {
 	return &ledger{
+		timing:   timing,
 		channels: make(map[channel.ID]*rebuilt),
 		credits:  make(map[creditKey]*big.Int),
 		fullScan: fullScan,

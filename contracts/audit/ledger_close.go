@@ -21,6 +21,7 @@ func (l *ledger) closedEvent(r *rebuilt, e contracts.ChannelClosed) error {
 	}
 	r.status, r.closer, r.settleAfter = channel.StatusClosing, closer, e.SettleAfter
 	r.closed = eventRef{e.Block, e.TxHash}
+	l.timing.add(timingCheck{rule: closeSetsDeadline, ch: r, ref: r.closed, settleAfter: e.SettleAfter, period: r.challengePeriod})
 	if e.Nonce == 0 {
 		if e.Transferred.Sign() != 0 {
 			l.found.fail(where.finding(CodeCalldataMismatch, "close without a proof (nonce 0) records transferred %s", e.Transferred))
@@ -48,6 +49,7 @@ func (l *ledger) proofUpdated(r *rebuilt, e contracts.ProofUpdated) error {
 		l.found.fail(where.finding(CodeStaleProof, "party %s proof nonce %d recorded over nonce %d", p, e.Nonce, r.nonce[p]))
 	}
 	r.nonce[p], r.transferred[p] = e.Nonce, new(big.Int).Set(e.Transferred)
+	l.timing.add(timingCheck{rule: updateBeforeDeadline, ch: r, ref: eventRef{e.Block, e.TxHash}, settleAfter: r.settleAfter})
 	return l.sigs.add(sigJob{kind: callUpdateProof, ch: r, ref: eventRef{e.Block, e.TxHash},
 		signer: e.Signer, nonce: e.Nonce, amount: new(big.Int).Set(e.Transferred)})
 }
@@ -74,6 +76,8 @@ func (l *ledger) settledEvent(r *rebuilt, e contracts.ChannelSettled) error {
 	}
 	if wasStatus != channel.StatusClosing {
 		l.found.fail(where.finding(CodeWrongStatus, "settlement after a challenge while the channel was %s", wasStatus))
+	} else {
+		l.timing.add(timingCheck{rule: settleAfterDeadline, ch: r, ref: r.settled, settleAfter: r.settleAfter})
 	}
 	balA, balB := channel.ComputeSettlement(r.deposit[0], r.deposit[1], r.withdrawn[0], r.withdrawn[1], r.transferred[0], r.transferred[1])
 	r.expected = [2]*big.Int{balA, balB}

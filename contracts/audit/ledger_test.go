@@ -59,7 +59,7 @@ func claimedEv(block uint64, who common.Address, amount int64) contracts.Event {
 func replay(t *testing.T, events ...contracts.Event) (*ledger, *findings) {
 	t.Helper()
 	found := newFindings()
-	l := newLedger(true, nil, newSigVerifier(nil, nil, found), found)
+	l := newLedger(true, nil, newSigVerifier(nil, nil, found), &timingChecker{found: found}, found)
 	for _, ev := range events {
 		if err := l.apply(ev); err != nil {
 			t.Fatalf("apply %T: %v", ev, err)
