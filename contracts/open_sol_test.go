@@ -123,6 +123,7 @@ func TestOpenRejectsInvalidRequests(t *testing.T) {
 	}{
 		{"zero partner", common.Address{}, common.Address{}, eth(1), eth(1), 60, "InvalidPartner"},
 		{"self as partner", a.Address, common.Address{}, eth(1), eth(1), 60, "InvalidPartner"},
+		{"escrow as partner", e.channels, common.Address{}, eth(1), eth(1), 60, "InvalidPartner"},
 		{"zero challenge period", b.Address, common.Address{}, eth(1), eth(1), 0, "InvalidChallengePeriod"},
 		{"challenge period over 30 days", b.Address, common.Address{}, eth(1), eth(1), 30*24*3600 + 1, "InvalidChallengePeriod"},
 		{"ETH value below amount", b.Address, common.Address{}, eth(2), eth(1), 60, "EthValueMismatch"},

@@ -143,7 +143,8 @@ contract SluiceChannels {
         nonReentrant
         returns (bytes32 id)
     {
-        if (partner == address(0) || partner == msg.sender) revert InvalidPartner();
+        // The escrow itself as partner would strand that share: it can never claim.
+        if (partner == address(0) || partner == msg.sender || partner == address(this)) revert InvalidPartner();
         if (challengePeriod < MIN_CHALLENGE_PERIOD || challengePeriod > MAX_CHALLENGE_PERIOD) {
             revert InvalidChallengePeriod();
         }
