@@ -80,8 +80,9 @@ type commitRequest struct {
 // and many writers share one. Batches are applied in the order they were queued, so a
 // goroutine that queues its writes in order (Submit) sees them applied in that order.
 type GroupCommitter struct {
-	db  *leveldb.DB
-	cfg CommitConfig
+	db   *leveldb.DB
+	path string // named in write errors
+	cfg  CommitConfig
 
 	mu     sync.Mutex
 	queue  []*commitRequest
@@ -99,9 +100,10 @@ type GroupCommitter struct {
 	commits, syncs, entries, bytes atomic.Uint64
 }
 
-func newGroupCommitter(db *leveldb.DB, cfg CommitConfig) *GroupCommitter {
+func newGroupCommitter(db *leveldb.DB, path string, cfg CommitConfig) *GroupCommitter {
 	g := &GroupCommitter{
 		db:      db,
+		path:    path,
 		cfg:     cfg,
 		wake:    make(chan struct{}, 1),
 		quit:    make(chan struct{}),
@@ -184,7 +186,7 @@ func (g *GroupCommitter) Stats() CommitStats {
 
 func (g *GroupCommitter) failed() error {
 	if p := g.failure.Load(); p != nil {
-		return fmt.Errorf("%w: %w", ErrFailed, *p)
+		return fmt.Errorf("store %s: %w: %w", g.path, ErrFailed, *p)
 	}
 	return nil
 }
@@ -326,7 +328,7 @@ func (g *GroupCommitter) write(merged *leveldb.Batch, group []*commitRequest) {
 	if err != nil {
 		err = translateWriteError(err)
 		g.failure.CompareAndSwap(nil, &err)
-		g.fail(group, fmt.Errorf("%w: %w", ErrFailed, err))
+		g.fail(group, fmt.Errorf("store %s: %w: %w", g.path, ErrFailed, err))
 		return
 	}
 	g.syncs.Add(1)

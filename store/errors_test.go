@@ -174,8 +174,8 @@ func TestDiskFullFailsEveryWaitingCommitterAndNothingLaterIsAcknowledged(t *test
 	faults.setFailure(syscall.ENOSPC)
 	close(release)
 	for range 9 {
-		if err := <-results; !errors.Is(err, syscall.ENOSPC) || !errors.Is(err, ErrFailed) {
-			t.Fatalf("committer got %v, want ErrFailed wrapping ENOSPC", err)
+		if err := <-results; !errors.Is(err, syscall.ENOSPC) || !errors.Is(err, ErrFailed) || !strings.Contains(err.Error(), dir) {
+			t.Fatalf("committer got %v, want ErrFailed wrapping ENOSPC and naming %s", err, dir)
 		}
 	}
 	faults.setFailure(nil)

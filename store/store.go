@@ -79,7 +79,7 @@ func Open(path string, o Options) (*Store, error) {
 		path:      path,
 		db:        db,
 		stor:      stor,
-		committer: newGroupCommitter(db, cfg),
+		committer: newGroupCommitter(db, path, cfg),
 	}, nil
 }
 
