@@ -122,6 +122,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return r
 	}
 	timing := &timingChecker{batch: reader.batch, found: found}
+	sigs.timing = timing
 	l := newLedger(full, seed, sigs, timing, found)
 	if err := scan(ctx, cfg, events, l, to); err != nil {
 		return nil, err

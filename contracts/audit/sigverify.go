@@ -16,6 +16,8 @@ type sigVerifier struct {
 	chain  *chainReader
 	hasher *channel.Hasher
 	found  *findings
+	// timing receives the deadlines only calldata carries (a withdrawal's expiry).
+	timing *timingChecker
 
 	pending  []sigJob
 	verified int
@@ -112,6 +114,9 @@ func (v *sigVerifier) verify(ctx context.Context, j *sigJob, tx *txCall, traces 
 
 // check recovers every signature of the call and compares it with its expected signer.
 func (v *sigVerifier) check(j *sigJob, d decodedCall, where at) {
+	if j.kind == callWithdraw && v.timing != nil {
+		v.timing.add(timingCheck{rule: withdrawBeforeExpiry, ch: j.ch, ref: j.ref, settleAfter: d.expiry})
+	}
 	want := j.expectedSigners()
 	if len(d.sigs) != len(want) {
 		v.found.fail(where.finding(CodeBadSignature, "%s: %d signatures in calldata, want %d", j.what(), len(d.sigs), len(want)))

@@ -15,13 +15,14 @@ const (
 	closeSetsDeadline    timingRule = iota + 1 // settleAfter = close block time + challengePeriod
 	updateBeforeDeadline                       // updateProof at or before settleAfter
 	settleAfterDeadline                        // settle strictly after settleAfter
+	withdrawBeforeExpiry                       // withdraw at or before the signed expiry
 )
 
 type timingCheck struct {
 	rule        timingRule
 	ch          *rebuilt
 	ref         eventRef
-	settleAfter uint64
+	settleAfter uint64 // the deadline: settleAfter, or a withdrawal's expiry
 	period      uint64
 }
 
@@ -82,6 +83,10 @@ func (tc *timingChecker) check(c timingCheck, now uint64) {
 	case updateBeforeDeadline:
 		if now > c.settleAfter {
 			tc.found.fail(where.finding(CodeBadTiming, "proof recorded at time %d, after the challenge period ended at %d", now, c.settleAfter))
+		}
+	case withdrawBeforeExpiry:
+		if now > c.settleAfter {
+			tc.found.fail(where.finding(CodeBadTiming, "withdrawal executed at time %d, after its signed expiry %d", now, c.settleAfter))
 		}
 	case settleAfterDeadline:
 		if now <= c.settleAfter {

@@ -17,6 +17,8 @@ func TestTimingRulesOfTheChallengePeriod(t *testing.T) {
 		{"close with a shortened challenge period", timingCheck{rule: closeSetsDeadline, settleAfter: 110, period: 60}, 100, []Code{CodeBadTiming}},
 		{"proof recorded on the last second", timingCheck{rule: updateBeforeDeadline, settleAfter: 160}, 160, nil},
 		{"proof recorded after the period", timingCheck{rule: updateBeforeDeadline, settleAfter: 160}, 161, []Code{CodeBadTiming}},
+		{"withdrawal on its expiry", timingCheck{rule: withdrawBeforeExpiry, settleAfter: 500}, 500, nil},
+		{"withdrawal after its expiry", timingCheck{rule: withdrawBeforeExpiry, settleAfter: 500}, 501, []Code{CodeBadTiming}},
 		{"settle after the period", timingCheck{rule: settleAfterDeadline, settleAfter: 160}, 161, nil},
 		{"settle on the last second of the period", timingCheck{rule: settleAfterDeadline, settleAfter: 160}, 160, []Code{CodeBadTiming}},
 	}
