@@ -16,7 +16,7 @@ import (
 
 // world is a dev chain with SluiceChannels deployed and a client per test account.
 type world struct {
-	t       *testing.T
+	t       testing.TB
 	ctx     context.Context
 	chain   *devchain.Chain
 	clients []*Client // indexed like devchain accounts
@@ -24,13 +24,13 @@ type world struct {
 
 func ether(n int64) *big.Int { return new(big.Int).Mul(big.NewInt(n), big.NewInt(params.Ether)) }
 
-func testContext(t *testing.T) context.Context {
+func testContext(t testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
 	t.Cleanup(cancel)
 	return ctx
 }
 
-func newWorld(t *testing.T, chainOpts devchain.Options, opts Options) *world {
+func newWorld(t testing.TB, chainOpts devchain.Options, opts Options) *world {
 	t.Helper()
 	chain, err := devchain.New(chainOpts)
 	if err != nil {

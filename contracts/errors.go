@@ -150,7 +150,7 @@ func revertData(v any) ([]byte, bool) {
 	}
 }
 
-// wrapCallError turns an RPC error into the decoded revert (wrapped with op) when it is
+// wrap turns an RPC error into the decoded revert (wrapped with op) when it is
 // one, and otherwise wraps the original error.
 func (d *revertDecoder) wrap(op string, err error) error {
 	if rev := d.fromRPC(err); rev != nil {

@@ -121,24 +121,49 @@ func (c *Client) replayRevert(ctx context.Context, tx *types.Transaction, rec *t
 	return c.revert.fromRPC(err)
 }
 
-// WaitReceipt polls for the receipt of hash until it is mined or ctx ends. For the
-// first seconds it polls often (an automining dev chain answers within milliseconds,
-// and a doubling back-off would oversleep), then backs off to Options.MaxPollInterval
-// for real networks with multi-second blocks.
+// headSubscriber is implemented by backends that push new heads (in-process and
+// WebSocket clients); over HTTP the subscription fails and the client polls.
+type headSubscriber interface {
+	SubscribeNewHead(ctx context.Context, ch chan<- *types.Header) (ethereum.Subscription, error)
+}
+
+// WaitReceipt waits until the transaction hash is mined and returns its receipt, or
+// fails when ctx ends. It checks on every new head when the backend can push them, and
+// otherwise polls: often for the first seconds (an automining dev chain answers within
+// milliseconds), then backing off to Options.MaxPollInterval for real networks.
 func (c *Client) WaitReceipt(ctx context.Context, hash common.Hash) (*types.Receipt, error) {
 	const (
 		fastPhase   = 5 * time.Second
 		fastCeiling = 50 * time.Millisecond
 	)
+	var heads chan *types.Header
+	if hs, ok := c.backend.(headSubscriber); ok {
+		ch := make(chan *types.Header, 1)
+		if sub, err := hs.SubscribeNewHead(ctx, ch); err == nil {
+			defer sub.Unsubscribe()
+			heads = ch
+		}
+	}
 	start := time.Now()
 	interval := 5 * time.Millisecond
+	if heads != nil {
+		// Heads do the work; the poll only covers a missed or dropped notification.
+		interval = c.opts.MaxPollInterval
+	}
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return nil, fmt.Errorf("wait for receipt of %s: %w", hash, ctx.Err())
+		case <-heads:
 		case <-timer.C:
+			ceiling := c.opts.MaxPollInterval
+			if heads == nil && time.Since(start) < fastPhase {
+				ceiling = min(ceiling, fastCeiling)
+			}
+			interval = min(interval*2, ceiling)
+			timer.Reset(interval)
 		}
 		rec, err := c.backend.TransactionReceipt(ctx, hash)
 		if err == nil && rec != nil {
@@ -148,12 +173,6 @@ func (c *Client) WaitReceipt(ctx context.Context, hash common.Hash) (*types.Rece
 			// Transient RPC failures are retried; the context bounds the wait.
 			c.opts.Logger.Debug("receipt poll failed", "tx", hash, "err", err)
 		}
-		ceiling := c.opts.MaxPollInterval
-		if time.Since(start) < fastPhase {
-			ceiling = min(ceiling, fastCeiling)
-		}
-		interval = min(interval*2, ceiling)
-		timer.Reset(interval)
 	}
 }
 

@@ -100,24 +100,38 @@ func TestTestAccountsAreAnvilDefaults(t *testing.T) {
 }
 
 func TestNewFundsAccountsOnChain31337(t *testing.T) {
-	c := newChain(t, Options{NoContract: true})
-	ctx := testCtx(t)
-	id, err := c.Client().ChainID(ctx)
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name    string
+		balance *big.Int
+		want    *big.Int
+	}{
+		{"default 10,000 ETH like Anvil", nil, new(big.Int).Mul(big.NewInt(10_000), big.NewInt(params.Ether))},
+		{"custom balance", big.NewInt(12345), big.NewInt(12345)},
 	}
-	if id.Uint64() != ChainID || c.ChainID().Uint64() != ChainID {
-		t.Fatalf("chain id = %d / %d, want %d", id, c.ChainID(), ChainID)
-	}
-	want := new(big.Int).Mul(big.NewInt(10_000), big.NewInt(params.Ether))
-	for i, a := range c.Accounts() {
-		bal, err := c.Client().BalanceAt(ctx, a.Address, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if bal.Cmp(want) != 0 {
-			t.Errorf("account #%d balance %s, want %s", i, bal, want)
-		}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newChain(t, Options{NoContract: true, Balance: tt.balance})
+			ctx := testCtx(t)
+			id, err := c.Client().ChainID(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if id.Uint64() != ChainID || c.ChainID().Uint64() != ChainID {
+				t.Fatalf("chain id = %d / %d, want %d", id, c.ChainID(), ChainID)
+			}
+			if len(c.Accounts()) != NumAccounts {
+				t.Fatalf("%d accounts, want %d", len(c.Accounts()), NumAccounts)
+			}
+			for i, a := range c.Accounts() {
+				bal, err := c.Client().BalanceAt(ctx, a.Address, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if bal.Cmp(tt.want) != 0 {
+					t.Errorf("account #%d balance %s, want %s", i, bal, tt.want)
+				}
+			}
+		})
 	}
 }
 
