@@ -1,6 +1,7 @@
 package contracts
 
 import (
+	"context"
 	"errors"
 	"math/big"
 	"testing"
@@ -277,5 +278,33 @@ func TestClaimWithNothingCreditedNamesError(t *testing.T) {
 	wantEqual(t, "claimable", got, new(big.Int))
 	if _, err := w.clients[1].Claim(w.ctx, common.Address{}); !errors.Is(err, ErrNothingToClaim) {
 		t.Fatalf("Claim: %v, want NothingToClaim", err)
+	}
+}
+
+func TestWaitReceiptStopsWhenContextEnds(t *testing.T) {
+	w := newWorld(t, devchain.Options{}, Options{})
+	// Over the dev chain's in-process client (head subscription) and over HTTP (polling).
+	httpURL, _, err := w.chain.Serve(w.ctx, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	overHTTP, err := Dial(w.ctx, httpURL, w.chain.Contract(), w.chain.Accounts()[1].Key, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer overHTTP.Disconnect()
+	for name, c := range map[string]*Client{"in-process": w.clients[1], "http": overHTTP} {
+		t.Run(name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(w.ctx, 300*time.Millisecond)
+			defer cancel()
+			start := time.Now()
+			_, err := c.WaitReceipt(ctx, common.Hash{0x42})
+			if !errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("WaitReceipt of an unknown hash: %v, want deadline exceeded", err)
+			}
+			if took := time.Since(start); took > 2*time.Second {
+				t.Fatalf("WaitReceipt took %s to notice the context", took)
+			}
+		})
 	}
 }
