@@ -17,7 +17,7 @@ func BenchmarkPayEndToEnd(b *testing.B) {
 	a := tn.startNode(1, nodeOpts{})
 	p := tn.startNode(2, nodeOpts{})
 	id := openChannel(b, a, p, eth(100), nil, time.Hour)
-	const payers = 256
+	payers := DefaultPipelineWindow
 	var next atomic.Int64
 	var failed atomic.Value
 	one := big.NewInt(1)

@@ -10,6 +10,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/ethereum/go-ethereum/common"
+
 	"github.com/sluicepay/sluice/channel"
 	"github.com/sluicepay/sluice/p2p"
 	"github.com/sluicepay/sluice/store"
@@ -32,6 +34,7 @@ type Node struct {
 	durable   *durableQueue
 
 	chans sync.Map // channel.ID -> *liveChannel
+	inboundState
 
 	// ops serialises on-chain submissions per node, so one account never races its own
 	// nonces; the payment path never touches it.
@@ -96,6 +99,8 @@ func assemble(c Config, st Storage, chain Chain, mkTransport func(p2p.Handler) (
 		chain:  chain,
 		subs:   newSubscribers(),
 	}
+	n.inbound = map[common.Address]*inbound{}
+	n.verify.jobs = make(chan *inboundMsg, inboundQueueLen)
 	n.ctx, n.cancel = context.WithCancel(context.Background())
 	n.metrics, err = newMetrics(c.Metrics,
 		func() float64 { return float64(st.Stats().Syncs) },
@@ -168,6 +173,7 @@ func (n *Node) Start(ctx context.Context) error {
 	}
 	n.started = true
 	n.goTrackedLocked(func() { n.durable.run(n.ctx) })
+	n.startVerifier(n.ctx)
 	n.goTrackedLocked(func() { n.runWatcher(n.ctx) })
 	n.goTrackedLocked(func() { n.ops.resume(n.ctx) })
 	return nil
@@ -201,22 +207,24 @@ func (n *Node) usable() error {
 	return nil
 }
 
-// goTracked runs fn in a goroutine Close waits for, unless Close has begun.
-func (n *Node) goTracked(fn func()) {
+// goTracked runs fn in a goroutine Close waits for, unless Close has begun; it reports
+// whether fn was started.
+func (n *Node) goTracked(fn func()) bool {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	n.goTrackedLocked(fn)
+	return n.goTrackedLocked(fn)
 }
 
-func (n *Node) goTrackedLocked(fn func()) {
+func (n *Node) goTrackedLocked(fn func()) bool {
 	if n.closed {
-		return
+		return false
 	}
 	n.wg.Add(1)
 	go func() {
 		defer n.wg.Done()
 		fn()
 	}()
+	return true
 }
 
 func (n *Node) channel(id channel.ID) *liveChannel {
