@@ -41,6 +41,20 @@ const batchParallelism = 4
 // batch sends elems in chunks of batchSize, a few chunks at a time. A per-element error
 // is returned as the first one, naming its method.
 func (c *chainReader) batch(ctx context.Context, elems []rpc.BatchElem) error {
+	if err := c.batchLenient(ctx, elems); err != nil {
+		return err
+	}
+	for _, e := range elems {
+		if e.Error != nil {
+			return fmt.Errorf("%s%v: %w", e.Method, e.Args, e.Error)
+		}
+	}
+	return nil
+}
+
+// batchLenient is batch that leaves per-element errors in the elements, for reads where
+// one missing answer must not abort the audit.
+func (c *chainReader) batchLenient(ctx context.Context, elems []rpc.BatchElem) error {
 	var chunks [][]rpc.BatchElem
 	for start := 0; start < len(elems); start += c.batchSize {
 		chunks = append(chunks, elems[start:min(start+c.batchSize, len(elems))])
@@ -55,13 +69,6 @@ func (c *chainReader) batch(ctx context.Context, elems []rpc.BatchElem) error {
 			defer func() { <-sem; wg.Done() }()
 			if err := c.rpc.BatchCallContext(ctx, chunk); err != nil {
 				errs[i] = fmt.Errorf("rpc batch of %d %s: %w", len(chunk), chunk[0].Method, err)
-				return
-			}
-			for _, e := range chunk {
-				if e.Error != nil {
-					errs[i] = fmt.Errorf("%s%v: %w", e.Method, e.Args, e.Error)
-					return
-				}
 			}
 		}()
 	}
@@ -77,24 +84,31 @@ type txCall struct {
 	Block *hexutil.Big    `json:"blockNumber"`
 }
 
-// transactions fetches the given transactions.
-func (c *chainReader) transactions(ctx context.Context, hashes []common.Hash) (map[common.Hash]*txCall, error) {
+// transactions fetches the given transactions. One the node cannot serve (not found, or
+// an index still building) is reported in missing, not as an error: it makes its
+// signatures unverifiable, not the whole audit impossible.
+func (c *chainReader) transactions(ctx context.Context, hashes []common.Hash) (map[common.Hash]*txCall, map[common.Hash]error, error) {
 	out := make([]*txCall, len(hashes))
 	elems := make([]rpc.BatchElem, len(hashes))
 	for i, h := range hashes {
 		elems[i] = rpc.BatchElem{Method: "eth_getTransactionByHash", Args: []any{h}, Result: &out[i]}
 	}
-	if err := c.batch(ctx, elems); err != nil {
-		return nil, err
+	if err := c.batchLenient(ctx, elems); err != nil {
+		return nil, nil, err
 	}
-	m := make(map[common.Hash]*txCall, len(hashes))
+	found := make(map[common.Hash]*txCall, len(hashes))
+	missing := make(map[common.Hash]error)
 	for i, h := range hashes {
-		if out[i] == nil {
-			return nil, fmt.Errorf("transaction %s: not found", h)
+		switch {
+		case elems[i].Error != nil:
+			missing[h] = elems[i].Error
+		case out[i] == nil:
+			missing[h] = errors.New("not found")
+		default:
+			found[h] = out[i]
 		}
-		m[h] = out[i]
 	}
-	return m, nil
+	return found, missing, nil
 }
 
 // callFrame is one frame of go-ethereum's and Anvil's callTracer output.

@@ -47,13 +47,19 @@ func (v *sigVerifier) flush(ctx context.Context) error {
 			hashes = append(hashes, j.ref.tx)
 		}
 	}
-	txs, err := v.chain.transactions(ctx, hashes)
+	txs, missing, err := v.chain.transactions(ctx, hashes)
 	if err != nil {
 		return fmt.Errorf("fetch calldata: %w", err)
 	}
 	traces := make(map[common.Hash][]callFrame)
 	for i := range v.pending {
-		if err := v.verify(ctx, &v.pending[i], txs[v.pending[i].ref.tx], traces); err != nil {
+		j := &v.pending[i]
+		if err, gone := missing[j.ref.tx]; gone {
+			v.found.warn(at{channel: &j.ch.id, block: j.ref.block, tx: j.ref.tx}.finding(CodeUnverifiable,
+				"%s: the node does not serve its transaction: %v", j.what(), err))
+			continue
+		}
+		if err := v.verify(ctx, j, txs[j.ref.tx], traces); err != nil {
 			return err
 		}
 	}

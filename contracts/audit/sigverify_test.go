@@ -8,6 +8,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/sluicepay/sluice/channel"
 	"github.com/sluicepay/sluice/contracts/bindings"
@@ -150,5 +151,44 @@ func TestSignatureVerificationAgainstCalldata(t *testing.T) {
 				t.Errorf("warnings %v, want %v", got, tc.warn)
 			}
 		})
+	}
+}
+
+// fakeEth serves eth_getTransactionByHash from a map; unknown hashes are not found.
+type fakeEth struct{ txs map[common.Hash]*txCall }
+
+func (f *fakeEth) GetTransactionByHash(h common.Hash) (*txCall, error) { return f.txs[h], nil }
+
+func TestFlushWarnsWhenTheNodeDoesNotServeATransaction(t *testing.T) {
+	f := newSigFixture(t)
+	served, unknown := common.Hash{1}, common.Hash{2}
+	input := f.calls.PackUpdateProof(chanID, 2, big.NewInt(5), f.proofSig(t, f.b, 2, 5))
+	srv := rpc.NewServer()
+	if err := srv.RegisterName("eth", &fakeEth{txs: map[common.Hash]*txCall{served: {To: &f.contract, Input: input}}}); err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	client := rpc.DialInProc(srv)
+	defer client.Close()
+	hasher, err := channel.NewHasher(f.domain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := newFindings()
+	v := newSigVerifier(newChainReader(client, f.contract, 10), hasher, found)
+	for _, tx := range []common.Hash{served, unknown} {
+		_ = v.add(sigJob{kind: callUpdateProof, ch: f.ch, ref: eventRef{block: 5, tx: tx}, signer: f.b.Address(), nonce: 2, amount: big.NewInt(5)})
+	}
+	if err := v.flush(context.Background()); err != nil {
+		t.Fatalf("flush: %v", err)
+	}
+	if v.verified != 1 || len(found.discrepancies) != 0 {
+		t.Errorf("verified %d, discrepancies %v; want the served transaction verified", v.verified, found.discrepancies)
+	}
+	if len(found.warnings) != 1 || found.warnings[0].Code != CodeUnverifiable || found.warnings[0].Tx != unknown {
+		t.Errorf("warnings %v, want one unverifiable for %s", found.warnings, unknown)
+	}
+	if len(v.pending) != 0 {
+		t.Errorf("%d jobs left pending after flush", len(v.pending))
 	}
 }
