@@ -115,9 +115,7 @@ func (t *Transport) connectInBackground(info peer.AddrInfo) {
 		return
 	}
 	t.host.Peerstore().AddAddrs(info.ID, info.Addrs, peerstore.PermanentAddrTTL)
-	if _, err := t.keep(addr, info.ID); err != nil {
-		return
-	}
+	t.keep(addr, info.ID) // fails only once the transport is closed
 }
 
 // remember writes a peer we reached by dialing to the address book.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/libp2p/go-libp2p/core/network"
 )
 
@@ -96,7 +97,7 @@ func (t *Transport) register(s *session) (*session, error) {
 // address; when one side opened both, keep the newer one, because that side only
 // opens a new stream after it saw the old one die.
 func (t *Transport) prefer(newer, older *session) bool {
-	opener := func(s *session) [20]byte {
+	opener := func(s *session) common.Address {
 		if s.outbound {
 			return t.self
 		}
@@ -128,7 +129,7 @@ func (t *Transport) unregister(s *session) {
 }
 
 // currentSession returns the live session with addr, or nil.
-func (t *Transport) currentSession(addr [20]byte) *session {
+func (t *Transport) currentSession(addr common.Address) *session {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	return t.sessions[addr]
