@@ -56,6 +56,10 @@ func Open(path string, o Options) (*Store, error) {
 	if err != nil {
 		return nil, translateOpenError(path, err)
 	}
+	if err := finishInterruptedCreate(fs, path, o.Logger); err != nil {
+		fs.Close()
+		return nil, translateOpenError(path, err)
+	}
 	var base storage.Storage = fs
 	if o.wrapStorage != nil {
 		base = o.wrapStorage(fs)
