@@ -42,6 +42,8 @@ type Node struct {
 	// watcher state
 	synced atomic.Uint64 // last block whose events are fully processed
 	head   atomic.Uint64
+	// confirmations is cfg.Confirmations; tests raise it to make a node miss events.
+	confirmations atomic.Uint64
 
 	ctx     context.Context // ends at Close; parents every goroutine
 	cancel  context.CancelFunc
@@ -102,6 +104,7 @@ func assemble(c Config, st Storage, chain Chain, mkTransport func(p2p.Handler) (
 	n.inbound = map[common.Address]*inbound{}
 	n.verify.jobs = make(chan *inboundMsg, inboundQueueLen)
 	n.ctx, n.cancel = context.WithCancel(context.Background())
+	n.confirmations.Store(c.Confirmations)
 	n.metrics, err = newMetrics(c.Metrics,
 		func() float64 { return float64(st.Stats().Syncs) },
 		func() float64 { return float64(st.Stats().Commits) })

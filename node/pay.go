@@ -106,6 +106,8 @@ func (n *Node) startPayment(lc *liveChannel, id store.PaymentID, req PayRequest)
 		return other, true, nil
 	}
 	if lc.desync != nil {
+		// Offer the peer our latest proof again; its answer (an Ack) clears desync.
+		n.goTracked(func() { n.sendSync(lc) })
 		return nil, false, fmt.Errorf("pay on channel %s: waiting for the peer to resync after: %w", lc.id, lc.desync)
 	}
 	proof, err := lc.st.PreparePayment(lc.us, req.Amount, n.signer)
@@ -176,7 +178,8 @@ func (n *Node) onAck(lc *liveChannel, nonce uint64) {
 	for _, p := range done {
 		delete(lc.inflight, p.id)
 	}
-	if len(done) > 0 {
+	if nonce >= lc.st.Nonce(lc.us) {
+		// The peer holds our latest proof: whatever it refused before is settled now.
 		lc.desync = nil
 	}
 	lc.mu.Unlock()

@@ -244,3 +244,39 @@ func counterValue(c prometheus.Counter) float64 {
 	}
 	return m.GetCounter().GetValue()
 }
+
+func TestPeerRejectFailsThePaymentWithItsCodeAndSyncConvergesLater(t *testing.T) {
+	tn := newTestNet(t)
+	a := tn.startNode(1, nodeOpts{})
+	b := tn.startNode(2, nodeOpts{})
+	id := openChannel(t, a, b, big.NewInt(1000), nil, time.Hour)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	// b stops following the chain for a moment, so it misses a's top-up.
+	b.confirmations.Store(1 << 40)
+	if _, err := a.Deposit(ctx, id, big.NewInt(500)); err != nil {
+		t.Fatal(err)
+	}
+	_, err := a.Pay(ctx, PayRequest{Channel: id, Amount: big.NewInt(1200)})
+	var rej *RejectError
+	if !errors.Is(err, channel.ErrOverdraft) || !errors.As(err, &rej) || rej.Code != channel.CodeOverdraft {
+		t.Fatalf("pay beyond what the payee has seen: %v, want a RejectError for ErrOverdraft", err)
+	}
+	if v, _ := b.Channel(ctx, id); v.Sent[0].Nonce != 0 {
+		t.Fatalf("payee applied a rejected proof: nonce %d", v.Sent[0].Nonce)
+	}
+	// The signed proof cannot be recalled; once b sees the deposit it accepts it via Sync.
+	b.confirmations.Store(0)
+	waitFor(t, "payee sees the deposit and takes the proof", func() bool {
+		v, _ := b.Channel(ctx, id)
+		return v.Deposit[0].Int64() == 1500 && v.Sent[0].Nonce == 1
+	})
+	waitFor(t, "payer pays again", func() bool {
+		_, err := a.Pay(ctx, PayRequest{Channel: id, Amount: big.NewInt(100)})
+		return err == nil
+	})
+	if v, _ := b.Channel(ctx, id); v.Sent[0].Transferred.Int64() != 1300 {
+		t.Fatalf("payee holds %s, want 1300", v.Sent[0].Transferred)
+	}
+}

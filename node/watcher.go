@@ -40,10 +40,11 @@ func (n *Node) pollChain(ctx context.Context) error {
 		return fmt.Errorf("read chain head: %w", err)
 	}
 	n.head.Store(head)
-	if head < n.cfg.Confirmations {
+	conf := n.confirmations.Load()
+	if head < conf {
 		return nil
 	}
-	target := head - n.cfg.Confirmations
+	target := head - conf
 	for from := n.synced.Load() + 1; from <= target; {
 		if n.synced.Load() == 0 && from == 1 {
 			from = 0
@@ -169,8 +170,13 @@ func (n *Node) applyEvent(ctx context.Context, ev *ChainEvent) error {
 		n.failPending(lc, 0, fmt.Errorf("channel %s settled: %w", lc.id, channel.ErrChannelNotOpen))
 	}
 	n.subs.publishEvent(ChannelEvent{Channel: lc.id, Kind: ev.Kind.String(), Status: after, Block: ev.Block, TxHash: ev.TxHash, Time: time.Now()})
-	if ev.Kind == EventClosed || ev.Kind == EventProofUpdated {
+	switch ev.Kind {
+	case EventClosed, EventProofUpdated:
 		n.defendClose(ctx, lc)
+	case EventDeposited, EventWithdrawn:
+		// A proof the partner sent before we saw this may have been refused; our Sync
+		// shows the partner we are behind, and it answers with its latest proof.
+		n.sendSync(lc)
 	}
 	return nil
 }
