@@ -24,6 +24,7 @@ const (
 var stubChannelHex = api.ChannelID(stubChannel).String()
 
 func TestVersionPrintsReleaseInTextAndJSON(t *testing.T) {
+	t.Parallel()
 	env := cliEnv(t)
 	res := runCLI(t, env, "version")
 	if res.code != 0 || !strings.Contains(res.stdout, "sluice "+version) {
@@ -39,6 +40,7 @@ func TestVersionPrintsReleaseInTextAndJSON(t *testing.T) {
 }
 
 func TestInitWritesEncryptedKeystoreAndPrivateToken(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "node")
 	env := cliEnv(t, "SLUICE_PASSWORD=correct horse")
 	res := runCLI(t, env, "--datadir", dir, "--json", "init", "--key-hex", anvilKey0)
@@ -88,6 +90,7 @@ func TestInitWritesEncryptedKeystoreAndPrivateToken(t *testing.T) {
 }
 
 func TestInitDevStoresPlainKeyAndPasswordFileWorks(t *testing.T) {
+	t.Parallel()
 	dev := filepath.Join(t.TempDir(), "dev")
 	res := runCLI(t, cliEnv(t), "--datadir", dev, "init", "--dev", "--key-hex", anvilKey0)
 	if res.code != 0 {
@@ -118,6 +121,7 @@ func TestInitDevStoresPlainKeyAndPasswordFileWorks(t *testing.T) {
 }
 
 func TestBadArgumentsExitWithUsageCodeAndClearMessage(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	tests := []struct {
 		name    string
@@ -152,6 +156,7 @@ func TestBadArgumentsExitWithUsageCodeAndClearMessage(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			env := cliEnv(t)
 			if tt.name == "bad env value" {
 				env = cliEnv(t, "SLUICE_JSON=maybe")
@@ -169,6 +174,7 @@ func TestBadArgumentsExitWithUsageCodeAndClearMessage(t *testing.T) {
 }
 
 func TestClientCommandWithoutRunningNodeSaysSo(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if _, err := api.LoadOrCreateToken(dir); err != nil {
 		t.Fatal(err)
@@ -207,6 +213,7 @@ func startStubAPI(t *testing.T, datadir string) (*api.Server, *stubBackend) {
 }
 
 func TestPayListShowAndExportThroughTheAPI(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	srv, _ := startStubAPI(t, dir)
 	env := cliEnv(t, "SLUICE_DATADIR="+dir, "SLUICE_API="+srv.URL())
@@ -270,6 +277,7 @@ func TestPayListShowAndExportThroughTheAPI(t *testing.T) {
 }
 
 func TestConfigFileFillsUnsetFlagsAndEnvOverridesIt(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	srv, _ := startStubAPI(t, dir)
 	cfg := filepath.Join(t.TempDir(), "config.json")

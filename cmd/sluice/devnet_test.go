@@ -12,6 +12,7 @@ import (
 )
 
 func TestDevnetServesChainWithContractAndStopsOnInterrupt(t *testing.T) {
+	t.Parallel()
 	d, stdout := startDaemon(t, cliEnv(t), "--json", "devnet", "--port", "0")
 	infoCh := make(chan devnetInfo, 1)
 	errCh := make(chan error, 1)

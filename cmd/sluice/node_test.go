@@ -59,6 +59,7 @@ func waitForAPI(t *testing.T, d *daemon) string {
 }
 
 func TestNodeServesAuthenticatedAPIAndStopsOnSIGTERM(t *testing.T) {
+	t.Parallel()
 	chain, rpcURL := startDevchain(t)
 	dir := filepath.Join(t.TempDir(), "node")
 	env := cliEnv(t)
