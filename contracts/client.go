@@ -85,14 +85,16 @@ type Client struct {
 	owned    *ethclient.Client // set by Dial, closed by Close
 }
 
+// ErrReadOnly is returned by every write of a client made without a key.
+var ErrReadOnly = errors.New("contracts client has no signing key (read-only)")
+
 // New returns a client of the contract at address contract on backend, signing with key.
-// It asks the backend for the chain id once, to sign replay-protected transactions.
+// A nil key makes a read-only client (views, events, balances; writes fail with
+// ErrReadOnly), e.g. for an auditor. New asks the backend for the chain id once, to sign
+// replay-protected transactions.
 func New(ctx context.Context, backend Backend, contract common.Address, key *ecdsa.PrivateKey, opts Options) (*Client, error) {
 	if backend == nil {
 		return nil, errors.New("new contracts client: nil backend")
-	}
-	if key == nil {
-		return nil, errors.New("new contracts client: nil signing key")
 	}
 	chainID, err := backend.ChainID(ctx)
 	if err != nil {
@@ -104,7 +106,10 @@ func New(ctx context.Context, backend Backend, contract common.Address, key *ecd
 	if err != nil {
 		return nil, err
 	}
-	from := crypto.PubkeyToAddress(key.PublicKey)
+	var from common.Address
+	if key != nil {
+		from = crypto.PubkeyToAddress(key.PublicKey)
+	}
 	return &Client{
 		backend:  backend,
 		contract: contract,
@@ -145,7 +150,7 @@ func (c *Client) Disconnect() {
 	}
 }
 
-// Address is the client's sending (and signing) address.
+// Address is the client's sending (and signing) address; zero for a read-only client.
 func (c *Client) Address() common.Address { return c.from }
 
 // Contract is the SluiceChannels address the client talks to.

@@ -3,6 +3,7 @@ package contracts
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/big"
 	"testing"
 	"time"
@@ -306,5 +307,35 @@ func TestWaitReceiptStopsWhenContextEnds(t *testing.T) {
 				t.Fatalf("WaitReceipt took %s to notice the context", took)
 			}
 		})
+	}
+}
+
+func TestReadOnlyClientReadsButRefusesWrites(t *testing.T) {
+	w := newWorld(t, devchain.Options{}, Options{})
+	id := w.open(1, 2, ether(1), 60)
+	ro, err := New(w.ctx, w.chain.Client(), w.chain.Contract(), nil, Options{})
+	if err != nil {
+		t.Fatalf("New without key: %v", err)
+	}
+	v, err := ro.Channel(w.ctx, id)
+	if err != nil || v.Status != channel.StatusOpen {
+		t.Fatalf("read-only Channel: %+v, %v", v, err)
+	}
+	page, err := ro.Events(w.ctx, 0, 0)
+	if err != nil || len(page.Events) != 1 {
+		t.Fatalf("read-only Events: %d events, %v", len(page.Events), err)
+	}
+	opened, ok := page.Events[0].(ChannelOpened)
+	if !ok {
+		t.Fatalf("event %T, want ChannelOpened", page.Events[0])
+	}
+	if fromEvent, fromView := opened.Params(ro.Domain()), v.Params(id, ro.Domain()); fmt.Sprint(fromEvent) != fmt.Sprint(fromView) {
+		t.Fatalf("params from event %+v differ from view %+v", fromEvent, fromView)
+	}
+	if _, err := ro.Settle(w.ctx, id); !errors.Is(err, ErrReadOnly) {
+		t.Fatalf("read-only Settle: %v, want ErrReadOnly", err)
+	}
+	if _, _, err := Deploy(w.ctx, w.chain.Client(), nil, Options{}); !errors.Is(err, ErrReadOnly) {
+		t.Fatalf("Deploy without key: %v, want ErrReadOnly", err)
 	}
 }

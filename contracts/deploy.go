@@ -14,6 +14,9 @@ import (
 // Deploy deploys a new SluiceChannels from key's account and returns a client of it
 // signing with the same key, plus the deployment receipt.
 func Deploy(ctx context.Context, backend Backend, key *ecdsa.PrivateKey, opts Options) (*Client, *types.Receipt, error) {
+	if key == nil {
+		return nil, nil, fmt.Errorf("deploy SluiceChannels: %w", ErrReadOnly)
+	}
 	c, err := New(ctx, backend, common.Address{}, key, opts)
 	if err != nil {
 		return nil, nil, fmt.Errorf("deploy SluiceChannels: %w", err)

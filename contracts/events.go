@@ -38,6 +38,17 @@ type ChannelOpened struct {
 	ChallengePeriod uint64
 }
 
+// Params are the channel's immutable parameters as the node's state machine holds them.
+func (e ChannelOpened) Params(d channel.Domain) channel.Params {
+	return channel.Params{
+		ID:              e.ID,
+		Domain:          d,
+		Participants:    [2]common.Address{e.A, e.B},
+		Token:           e.Token,
+		ChallengePeriod: e.ChallengePeriod,
+	}
+}
+
 // Deposited: Participant's side of ID grew by Amount to TotalDeposit.
 type Deposited struct {
 	EventMeta

@@ -26,6 +26,9 @@ func (c *Client) transact(ctx context.Context, to common.Address, data []byte, v
 
 // send prepares and submits a transaction without waiting for it to be mined.
 func (c *Client) send(ctx context.Context, to *common.Address, data []byte, value *big.Int) (*types.Transaction, error) {
+	if c.key == nil {
+		return nil, ErrReadOnly
+	}
 	if value == nil {
 		value = new(big.Int)
 	}

@@ -43,6 +43,17 @@ func (v ChannelView) PartyOf(addr common.Address) (channel.Party, bool) {
 	return 0, false
 }
 
+// Params are the channel's immutable parameters as the node's state machine holds them.
+func (v ChannelView) Params(id channel.ID, d channel.Domain) channel.Params {
+	return channel.Params{
+		ID:              id,
+		Domain:          d,
+		Participants:    v.Participants(),
+		Token:           v.Token,
+		ChallengePeriod: v.ChallengePeriod,
+	}
+}
+
 func viewFromBinding(b bindings.SluiceChannelsChannelView) (ChannelView, error) {
 	st := channel.Status(b.Status)
 	if st > channel.StatusSettled {
