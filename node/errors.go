@@ -15,8 +15,8 @@ var (
 	// ErrPaymentIDReused means a payment id is already recorded on another channel or for
 	// another amount; a retry must repeat the original request exactly.
 	ErrPaymentIDReused = errors.New("payment id already used for a different payment")
-	// ErrNotStarted is returned by methods that need Start to have run.
-	ErrNotStarted = errors.New("node not started")
+	// ErrMemoTooLong refuses a payment memo above the protocol's 256 bytes.
+	ErrMemoTooLong = errors.New("memo too long")
 
 	errQueueClosed = errors.New("durable write queue closed")
 )

@@ -33,7 +33,7 @@ func (n *Node) Pay(ctx context.Context, req PayRequest) (PaymentView, error) {
 		return PaymentView{}, fmt.Errorf("pay %v on channel %s: %w", req.Amount, req.Channel, channel.ErrInvalidAmount)
 	}
 	if len(req.Memo) > p2p.MaxMemoSize {
-		return PaymentView{}, fmt.Errorf("pay on channel %s: memo of %d bytes exceeds %d: %w", req.Channel, len(req.Memo), p2p.MaxMemoSize, channel.ErrInvalidAmount)
+		return PaymentView{}, fmt.Errorf("pay on channel %s: memo of %d bytes exceeds %d: %w", req.Channel, len(req.Memo), p2p.MaxMemoSize, ErrMemoTooLong)
 	}
 	lc := n.channel(req.Channel)
 	if lc == nil {
