@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"math/big"
 	"sync"
 	"time"
@@ -24,6 +25,7 @@ type fakeBackend struct {
 	lastForce  bool
 	lastFilter node.ChannelFilter
 	lastQuery  node.PaymentQuery
+	blocking   bool           // Info waits for its context to end
 	status     channel.Status // overrides the status Channel reports when set
 	settleAt   time.Time
 	paySubs    map[int]chan<- node.PaymentView
@@ -69,6 +71,12 @@ func testPaymentView(id channel.ID, nonce uint64) node.PaymentView {
 	}
 }
 
+func (f *fakeBackend) block() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.blocking = true
+}
+
 func (f *fakeBackend) fail(err error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -82,6 +90,13 @@ func (f *fakeBackend) failure() error {
 }
 
 func (f *fakeBackend) Info(ctx context.Context) (node.NodeInfo, error) {
+	f.mu.Lock()
+	blocking := f.blocking
+	f.mu.Unlock()
+	if blocking {
+		<-ctx.Done()
+		return node.NodeInfo{}, fmt.Errorf("node info: %w", ctx.Err())
+	}
 	if err := f.failure(); err != nil {
 		return node.NodeInfo{}, err
 	}

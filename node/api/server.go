@@ -94,7 +94,7 @@ func NewServer(b Backend, cfg Config) (*Server, error) {
 	s.rpc.SetHTTPBodyLimit(cfg.MaxRequestBytes)
 	s.rpc.SetWebsocketReadLimit(int64(cfg.MaxRequestBytes))
 	s.rpc.SetBatchLimits(batchItemLimit, batchResponseLimit)
-	if err := s.rpc.RegisterName("sluice", &service{b: b}); err != nil {
+	if err := s.rpc.RegisterName("sluice", &service{b: b, timeout: cfg.RequestTimeout}); err != nil {
 		return nil, fmt.Errorf("api: register sluice methods: %w", err)
 	}
 	if err := s.rpc.RegisterName("sluice", &subscriptions{b: b, quit: s.quit, wg: &s.subs}); err != nil {

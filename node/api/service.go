@@ -25,6 +25,13 @@ const (
 // package exposes each exported method as sluice_<lowerCamelName>.
 type service struct {
 	b Backend
+	// timeout bounds every call. HTTP calls are also bounded by the server's write
+	// timeout; WebSocket calls have only this.
+	timeout time.Duration
+}
+
+func (s *service) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, s.timeout)
 }
 
 // OpenChannelArgs are the parameters of sluice_openChannel.
@@ -58,6 +65,8 @@ type PaymentsArgs struct {
 
 // NodeInfo describes the node.
 func (s *service) NodeInfo(ctx context.Context) (NodeInfo, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	v, err := s.b.Info(ctx)
 	if err != nil {
 		return NodeInfo{}, toRPCError(err)
@@ -67,6 +76,8 @@ func (s *service) NodeInfo(ctx context.Context) (NodeInfo, error) {
 
 // OpenChannel opens a channel with a peer and locks our deposit in it.
 func (s *service) OpenChannel(ctx context.Context, args OpenChannelArgs) (Channel, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	peer := strings.TrimSpace(args.Peer)
 	if peer == "" {
 		return Channel{}, invalidParams("peer is required (a multiaddr ending in /p2p/<id>, or a known peer's 0x address)")
@@ -95,6 +106,8 @@ func (s *service) OpenChannel(ctx context.Context, args OpenChannelArgs) (Channe
 
 // Deposit tops up our side of an open channel.
 func (s *service) Deposit(ctx context.Context, id ChannelID, amount Amount) (TxResult, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	v, err := requirePositive("amount", amount)
 	if err != nil {
 		return TxResult{}, err
@@ -108,6 +121,8 @@ func (s *service) Deposit(ctx context.Context, id ChannelID, amount Amount) (TxR
 
 // Withdraw takes amount out of our side of an open channel, co-signed by the peer.
 func (s *service) Withdraw(ctx context.Context, id ChannelID, amount Amount) (TxResult, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	v, err := requirePositive("amount", amount)
 	if err != nil {
 		return TxResult{}, err
@@ -121,6 +136,8 @@ func (s *service) Withdraw(ctx context.Context, id ChannelID, amount Amount) (Tx
 
 // Pay pays over a channel and returns once the peer acknowledged the durable proof.
 func (s *service) Pay(ctx context.Context, args PayArgs) (Payment, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	if args.Channel == nil {
 		return Payment{}, invalidParams("channel is required")
 	}
@@ -144,6 +161,8 @@ func (s *service) Pay(ctx context.Context, args PayArgs) (Payment, error) {
 
 // Channels lists channels, optionally filtered by status and peer.
 func (s *service) Channels(ctx context.Context, args *ChannelsArgs) ([]Channel, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	var filter node.ChannelFilter
 	if args != nil {
 		st, err := ParseStatus(args.Status)
@@ -168,6 +187,8 @@ func (s *service) Channels(ctx context.Context, args *ChannelsArgs) ([]Channel, 
 
 // Channel shows one channel, with its EIP-712 domain and the latest proofs.
 func (s *service) Channel(ctx context.Context, id ChannelID) (Channel, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	v, err := s.b.Channel(ctx, channel.ID(id))
 	if err != nil {
 		return Channel{}, toRPCError(err)
@@ -177,6 +198,8 @@ func (s *service) Channel(ctx context.Context, id ChannelID) (Channel, error) {
 
 // Payments pages through the payment log, oldest first, each with its signed proof.
 func (s *service) Payments(ctx context.Context, args *PaymentsArgs) (PaymentPage, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	var q node.PaymentQuery
 	if args != nil {
 		if args.Limit < 0 || args.Limit > maxPageLimit {
@@ -201,6 +224,8 @@ func (s *service) Payments(ctx context.Context, args *PaymentsArgs) (PaymentPage
 
 // CloseChannel closes cooperatively, or unilaterally when force is true.
 func (s *service) CloseChannel(ctx context.Context, id ChannelID, force *bool) (CloseResult, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	res, err := s.b.CloseChannel(ctx, channel.ID(id), force != nil && *force)
 	if err != nil {
 		return CloseResult{}, toRPCError(err)
@@ -210,6 +235,8 @@ func (s *service) CloseChannel(ctx context.Context, id ChannelID, force *bool) (
 
 // Settle pays out a unilaterally closed channel once its challenge period is over.
 func (s *service) Settle(ctx context.Context, id ChannelID) (TxResult, error) {
+	ctx, cancel := s.bound(ctx)
+	defer cancel()
 	res, err := s.b.Settle(ctx, channel.ID(id))
 	if err != nil {
 		return TxResult{}, s.explainEarlySettle(ctx, channel.ID(id), toRPCError(err))

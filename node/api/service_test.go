@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -308,5 +309,20 @@ func TestSettleDuringChallengePeriodReportsChallengePending(t *testing.T) {
 				t.Fatalf("message %q does not say when settling becomes possible", reply.Error.Message)
 			}
 		})
+	}
+}
+
+func TestWebSocketCallsAreBoundedByTheRequestTimeout(t *testing.T) {
+	srv := startServer(t, func(c *Config) { c.RequestTimeout = 200 * time.Millisecond })
+	srv.backend.block()
+	c := dialWS(t, srv)
+	start := time.Now()
+	_, err := c.NodeInfo(context.Background())
+	var apiErr *Error
+	if !errors.As(err, &apiErr) || apiErr.Code != CodeTimeout {
+		t.Fatalf("err = %v, want a timeout error", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("call took %s despite a 200ms timeout", d)
 	}
 }
