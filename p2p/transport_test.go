@@ -200,3 +200,47 @@ func containsAny(s string, subs ...string) bool {
 	}
 	return false
 }
+
+func TestConcurrentSendersEachKeepTheirOrder(t *testing.T) {
+	const senders, per = 8, 2000
+	a, b := startNode(t, nil), startNode(t, nil)
+	var bad atomic.Value
+	var total atomic.Int64
+	done := make(chan struct{})
+	next := make([]uint64, senders) // only b's reader goroutine touches it
+	b.h.onMessage = func(_ common.Address, m Message) {
+		ack := m.(*Ack)
+		g := ack.Channel[0]
+		if int(g) >= senders || ack.Nonce != next[g]+1 {
+			bad.Store(fmt.Sprintf("sender %d: nonce %d after %d", g, ack.Nonce, next[g]))
+		} else {
+			next[g] = ack.Nonce
+		}
+		if total.Add(1) == senders*per {
+			close(done)
+		}
+	}
+	connect(t, a, b)
+	var wg sync.WaitGroup
+	for g := 0; g < senders; g++ {
+		wg.Add(1)
+		go func(g byte) {
+			defer wg.Done()
+			for i := uint64(1); i <= per; i++ {
+				if err := a.Send(context.Background(), b.Address(), &Ack{Channel: [32]byte{g}, Nonce: i}); err != nil {
+					bad.Store(err.Error())
+					return
+				}
+			}
+		}(byte(g))
+	}
+	wg.Wait()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("delivered %d of %d", total.Load(), senders*per)
+	}
+	if v := bad.Load(); v != nil {
+		t.Fatal(v)
+	}
+}

@@ -175,9 +175,7 @@ func scan(ctx context.Context, cfg Config, events *contracts.Client, l *ledger, 
 			continue // re-read a smaller window rather than hold this one
 		}
 		for _, ev := range evs {
-			if err := l.apply(ev); err != nil {
-				return err
-			}
+			l.apply(ev)
 		}
 		if err := l.sigs.flush(ctx); err != nil {
 			return err

@@ -45,11 +45,11 @@ const (
 
 // Finding is one discrepancy or warning, located on chain where it has a location.
 type Finding struct {
-	Code    Code        `json:"code"`
-	Channel *channel.ID `json:"-"`
-	Block   uint64      `json:"block,omitempty"`
-	Tx      common.Hash `json:"-"`
-	Message string      `json:"message"`
+	Code    Code
+	Channel *channel.ID // nil for a finding about the whole contract
+	Block   uint64      // 0 when no block caused it
+	Tx      common.Hash // zero when no transaction caused it
+	Message string
 }
 
 // ChannelString is the channel id in hex, or "" for a finding about the whole contract.

@@ -119,7 +119,7 @@ func newLedger(fullScan bool, seed seedFunc, sigs *sigVerifier, timing *timingCh
 }
 
 // apply replays one event.
-func (l *ledger) apply(ev contracts.Event) error {
+func (l *ledger) apply(ev contracts.Event) {
 	l.events++
 	m := ev.Meta()
 	if m.TxHash != l.payoutTx {
@@ -134,26 +134,25 @@ func (l *ledger) apply(ev contracts.Event) error {
 		}
 	case contracts.Withdrawn:
 		if r := l.channel(e.ID, m); r != nil {
-			return l.withdrawn(r, e)
+			l.withdrawn(r, e)
 		}
 	case contracts.ChannelClosed:
 		if r := l.channel(e.ID, m); r != nil {
-			return l.closedEvent(r, e)
+			l.closedEvent(r, e)
 		}
 	case contracts.ProofUpdated:
 		if r := l.channel(e.ID, m); r != nil {
-			return l.proofUpdated(r, e)
+			l.proofUpdated(r, e)
 		}
 	case contracts.ChannelSettled:
 		if r := l.channel(e.ID, m); r != nil {
-			return l.settledEvent(r, e)
+			l.settledEvent(r, e)
 		}
 	case contracts.Credited:
 		l.credited(e)
 	case contracts.Claimed:
 		l.claimed(e)
 	}
-	return nil
 }
 
 func atEvent(id *channel.ID, m contracts.EventMeta) at {
@@ -223,7 +222,7 @@ func (l *ledger) deposited(r *rebuilt, e contracts.Deposited) {
 	r.deposit[p].Set(e.TotalDeposit)
 }
 
-func (l *ledger) withdrawn(r *rebuilt, e contracts.Withdrawn) error {
+func (l *ledger) withdrawn(r *rebuilt, e contracts.Withdrawn) {
 	where := atEvent(&r.id, e.EventMeta)
 	if r.status != channel.StatusOpen {
 		l.found.fail(where.finding(CodeWrongStatus, "withdrawal of %s while the channel is %s", e.Amount, r.status))
@@ -231,7 +230,7 @@ func (l *ledger) withdrawn(r *rebuilt, e contracts.Withdrawn) error {
 	p, ok := r.partyOf(e.Participant)
 	if !ok {
 		l.found.fail(where.finding(CodeBadParticipant, "withdrawal for %s, not a participant", e.Participant))
-		return nil
+		return
 	}
 	want := new(big.Int).Add(r.withdrawn[p], e.Amount)
 	if e.Amount.Sign() <= 0 || want.Cmp(e.TotalWithdrawn) != 0 {
@@ -243,6 +242,6 @@ func (l *ledger) withdrawn(r *rebuilt, e contracts.Withdrawn) error {
 		l.found.fail(where.finding(CodeOverWithdrawn, "withdrawals %s exceed deposits %s", out, deposits))
 	}
 	l.expectPayout(e.TxHash, e.Participant, r.token, e.Amount)
-	return l.sigs.add(sigJob{kind: callWithdraw, ch: r, ref: eventRef{e.Block, e.TxHash},
+	l.sigs.add(sigJob{kind: callWithdraw, ch: r, ref: eventRef{e.Block, e.TxHash},
 		participant: e.Participant, amount: new(big.Int).Set(e.TotalWithdrawn)})
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/sluicepay/sluice/contracts"
 )
 
-func (l *ledger) closedEvent(r *rebuilt, e contracts.ChannelClosed) error {
+func (l *ledger) closedEvent(r *rebuilt, e contracts.ChannelClosed) {
 	where := atEvent(&r.id, e.EventMeta)
 	if r.status != channel.StatusOpen {
 		l.found.fail(where.finding(CodeWrongStatus, "ChannelClosed while the channel is %s", r.status))
@@ -17,7 +17,7 @@ func (l *ledger) closedEvent(r *rebuilt, e contracts.ChannelClosed) error {
 	closer, ok := r.partyOf(e.Closer)
 	if !ok {
 		l.found.fail(where.finding(CodeBadParticipant, "closed by %s, not a participant", e.Closer))
-		return nil
+		return
 	}
 	r.status, r.closer, r.settleAfter = channel.StatusClosing, closer, e.SettleAfter
 	r.closed = eventRef{e.Block, e.TxHash}
@@ -26,16 +26,16 @@ func (l *ledger) closedEvent(r *rebuilt, e contracts.ChannelClosed) error {
 		if e.Transferred.Sign() != 0 {
 			l.found.fail(where.finding(CodeCalldataMismatch, "close without a proof (nonce 0) records transferred %s", e.Transferred))
 		}
-		return nil
+		return
 	}
 	// The closer submits its partner's proof: the contract credits it to the partner.
 	signer := closer.Other()
 	r.nonce[signer], r.transferred[signer] = e.Nonce, new(big.Int).Set(e.Transferred)
-	return l.sigs.add(sigJob{kind: callClose, ch: r, ref: r.closed, closer: e.Closer,
+	l.sigs.add(sigJob{kind: callClose, ch: r, ref: r.closed, closer: e.Closer,
 		signer: r.participants[signer], nonce: e.Nonce, amount: new(big.Int).Set(e.Transferred)})
 }
 
-func (l *ledger) proofUpdated(r *rebuilt, e contracts.ProofUpdated) error {
+func (l *ledger) proofUpdated(r *rebuilt, e contracts.ProofUpdated) {
 	where := atEvent(&r.id, e.EventMeta)
 	if r.status != channel.StatusClosing {
 		l.found.fail(where.finding(CodeWrongStatus, "ProofUpdated while the channel is %s", r.status))
@@ -43,18 +43,18 @@ func (l *ledger) proofUpdated(r *rebuilt, e contracts.ProofUpdated) error {
 	p, ok := r.partyOf(e.Signer)
 	if !ok {
 		l.found.fail(where.finding(CodeBadParticipant, "proof credited to %s, not a participant", e.Signer))
-		return nil
+		return
 	}
 	if e.Nonce <= r.nonce[p] {
 		l.found.fail(where.finding(CodeStaleProof, "party %s proof nonce %d recorded over nonce %d", p, e.Nonce, r.nonce[p]))
 	}
 	r.nonce[p], r.transferred[p] = e.Nonce, new(big.Int).Set(e.Transferred)
 	l.timing.add(timingCheck{rule: updateBeforeDeadline, ch: r, ref: eventRef{e.Block, e.TxHash}, settleAfter: r.settleAfter})
-	return l.sigs.add(sigJob{kind: callUpdateProof, ch: r, ref: eventRef{e.Block, e.TxHash},
+	l.sigs.add(sigJob{kind: callUpdateProof, ch: r, ref: eventRef{e.Block, e.TxHash},
 		signer: e.Signer, nonce: e.Nonce, amount: new(big.Int).Set(e.Transferred)})
 }
 
-func (l *ledger) settledEvent(r *rebuilt, e contracts.ChannelSettled) error {
+func (l *ledger) settledEvent(r *rebuilt, e contracts.ChannelSettled) {
 	where := atEvent(&r.id, e.EventMeta)
 	wasStatus := r.status
 	r.status, r.cooperative = channel.StatusSettled, e.Cooperative
@@ -71,8 +71,9 @@ func (l *ledger) settledEvent(r *rebuilt, e contracts.ChannelSettled) error {
 		if sum := new(big.Int).Add(e.BalanceA, e.BalanceB); sum.Cmp(total) != 0 {
 			l.found.fail(where.finding(CodeSettlementMismatch, "cooperative balances A %s + B %s = %s, channel holds %s", e.BalanceA, e.BalanceB, sum, total))
 		}
-		return l.sigs.add(sigJob{kind: callCloseCooperative, ch: r, ref: r.settled,
+		l.sigs.add(sigJob{kind: callCloseCooperative, ch: r, ref: r.settled,
 			balA: r.expected[0], balB: r.expected[1]})
+		return
 	}
 	if wasStatus != channel.StatusClosing {
 		l.found.fail(where.finding(CodeWrongStatus, "settlement after a challenge while the channel was %s", wasStatus))
@@ -87,7 +88,7 @@ func (l *ledger) settledEvent(r *rebuilt, e contracts.ChannelSettled) error {
 			e.BalanceA, e.BalanceB, balA, balB, r.deposit[0], r.deposit[1], r.withdrawn[0], r.withdrawn[1],
 			r.transferred[0], r.nonce[0], r.transferred[1], r.nonce[1]))
 	}
-	return nil
+	return
 }
 
 // expectPayout records a transfer the contract attempts in tx; zero amounts are never pushed.

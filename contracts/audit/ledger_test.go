@@ -61,9 +61,7 @@ func replay(t *testing.T, events ...contracts.Event) (*ledger, *findings) {
 	found := newFindings()
 	l := newLedger(true, nil, newSigVerifier(nil, nil, found), &timingChecker{found: found}, found)
 	for _, ev := range events {
-		if err := l.apply(ev); err != nil {
-			t.Fatalf("apply %T: %v", ev, err)
-		}
+		l.apply(ev)
 	}
 	return l, found
 }

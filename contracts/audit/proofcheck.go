@@ -11,18 +11,18 @@ import (
 
 // ProofCheck is the verdict on one channel of a node's proof file.
 type ProofCheck struct {
-	Channel channel.ID     `json:"-"`
-	Node    common.Address `json:"node"`
-	Status  string         `json:"status"` // on chain, at the end of the scan
+	Channel channel.ID
+	Node    common.Address
+	Status  string // on chain, at the end of the scan
 	// ReceivedNonce is the nonce of the node's best proof from its partner; OnChainNonce
 	// the nonce of the partner's proof the chain used.
-	ReceivedNonce uint64 `json:"receivedNonce"`
-	OnChainNonce  uint64 `json:"onChainNonce"`
+	ReceivedNonce uint64
+	OnChainNonce  uint64
 	// Paid is what the settlement paid the node; Entitled what its best proofs entitle
 	// it to. Both are nil until the channel settled.
-	Paid     *big.Int `json:"paid,omitempty"`
-	Entitled *big.Int `json:"entitled,omitempty"`
-	OK       bool     `json:"ok"`
+	Paid     *big.Int
+	Entitled *big.Int
+	OK       bool
 }
 
 // checkProofs verifies a node's exported proofs and compares each settled channel's

@@ -29,10 +29,7 @@ func newSigVerifier(chain *chainReader, hasher *channel.Hasher, found *findings)
 }
 
 // add queues a job; flush runs the queue. Kept apart so the ledger does no I/O.
-func (v *sigVerifier) add(j sigJob) error {
-	v.pending = append(v.pending, j)
-	return nil
-}
+func (v *sigVerifier) add(j sigJob) { v.pending = append(v.pending, j) }
 
 // flush fetches the pending jobs' transactions in batches and verifies every job.
 func (v *sigVerifier) flush(ctx context.Context) error {

@@ -177,7 +177,7 @@ func TestFlushWarnsWhenTheNodeDoesNotServeATransaction(t *testing.T) {
 	found := newFindings()
 	v := newSigVerifier(newChainReader(client, f.contract, 10), hasher, found)
 	for _, tx := range []common.Hash{served, unknown} {
-		_ = v.add(sigJob{kind: callUpdateProof, ch: f.ch, ref: eventRef{block: 5, tx: tx}, signer: f.b.Address(), nonce: 2, amount: big.NewInt(5)})
+		v.add(sigJob{kind: callUpdateProof, ch: f.ch, ref: eventRef{block: 5, tx: tx}, signer: f.b.Address(), nonce: 2, amount: big.NewInt(5)})
 	}
 	if err := v.flush(context.Background()); err != nil {
 		t.Fatalf("flush: %v", err)

@@ -14,15 +14,15 @@ import (
 // Holding is the solvency verdict for one token (address(0) = ETH): what the contract
 // holds against what it owes.
 type Holding struct {
-	Token common.Address `json:"token"`
+	Token common.Address
 	// Locked is deposits minus withdrawals over every open and closing channel.
-	Locked *big.Int `json:"locked"`
+	Locked *big.Int
 	// Credits is what failed payouts credited and nobody claimed yet.
-	Credits *big.Int `json:"credits"`
+	Credits *big.Int
 	// Held is the contract's balance of the token at the audited block.
-	Held     *big.Int `json:"held"`
-	Solvent  bool     `json:"solvent"`
-	Channels int      `json:"channels"` // open and closing channels in this token
+	Held     *big.Int
+	Solvent  bool
+	Channels int // open and closing channels in this token
 }
 
 // Owed is Locked + Credits.
