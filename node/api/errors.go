@@ -92,7 +92,7 @@ var classes = []errorClass{
 	{node.ErrPeerUnreachable, CodePeerUnreachable, "peer_unreachable"},
 	{node.ErrPaymentIDReused, CodePaymentIDReused, "payment_id_reused"},
 	{node.ErrClosed, CodeNodeUnavailable, "node_unavailable"},
-	{node.ErrNotStarted, CodeNodeUnavailable, "node_unavailable"},
+	{node.ErrMemoTooLong, CodeInvalidParams, "invalid_params"},
 	{context.DeadlineExceeded, CodeTimeout, "timeout"},
 }
 
