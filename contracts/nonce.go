@@ -63,6 +63,24 @@ func (m *nonceManager) send(ctx context.Context, submit func(nonce uint64) error
 	return 0, fmt.Errorf("nonce for %s still rejected after %d resyncs: %w", m.sender, attempts, err)
 }
 
+// reserve hands out the next nonce for a transaction signed now and sent later
+// (PrepareTx). A reserved nonce that is never sent leaves a gap: whoever reserved it
+// must send it or invalidate.
+func (m *nonceManager) reserve(ctx context.Context) (uint64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if !m.synced {
+		n, err := m.source.PendingNonceAt(ctx, m.sender)
+		if err != nil {
+			return 0, fmt.Errorf("pending nonce of %s: %w", m.sender, err)
+		}
+		m.next, m.synced = n, true
+	}
+	n := m.next
+	m.next++
+	return n, nil
+}
+
 // invalidate forces a resync before the next transaction, e.g. after one was dropped.
 func (m *nonceManager) invalidate() {
 	m.mu.Lock()

@@ -32,16 +32,7 @@ func (c *Client) send(ctx context.Context, to *common.Address, data []byte, valu
 	if value == nil {
 		value = new(big.Int)
 	}
-	msg := ethereum.CallMsg{From: c.from, To: to, Value: value, Data: data}
-	gas, err := c.backend.EstimateGas(ctx, msg)
-	if err != nil {
-		return nil, c.revert.wrap("estimate gas", err)
-	}
-	// Headroom: the estimate is made against the head, the transaction runs against a
-	// later state (a concurrent deposit, a warmer or colder slot) and must not run out.
-	gas += gas * uint64(c.opts.GasHeadroomPercent) / 100
-
-	tip, feeCap, err := c.fees(ctx)
+	gas, tip, feeCap, err := c.price(ctx, to, data, value)
 	if err != nil {
 		return nil, err
 	}
@@ -71,6 +62,23 @@ func (c *Client) send(ctx context.Context, to *common.Address, data []byte, valu
 		return nil, err
 	}
 	return signed, nil
+}
+
+// price estimates gas with headroom and picks fees for a call from the client's key.
+// A revert found while estimating comes back decoded.
+func (c *Client) price(ctx context.Context, to *common.Address, data []byte, value *big.Int) (gas uint64, tip, feeCap *big.Int, err error) {
+	gas, err = c.backend.EstimateGas(ctx, ethereum.CallMsg{From: c.from, To: to, Value: value, Data: data})
+	if err != nil {
+		return 0, nil, nil, c.revert.wrap("estimate gas", err)
+	}
+	// Headroom: the estimate is made against the head, the transaction runs against a
+	// later state (a concurrent deposit, a warmer or colder slot) and must not run out.
+	gas += gas * uint64(c.opts.GasHeadroomPercent) / 100
+	tip, feeCap, err = c.fees(ctx)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	return gas, tip, feeCap, nil
 }
 
 // fees picks EIP-1559 fees: the node's suggested tip, and a fee cap of twice the
