@@ -26,6 +26,8 @@ type afterCommit struct {
 	nonce uint64
 	pay   *outgoingPayment
 	done  chan error
+	// incoming is published to subscribers once durable; nil when nobody listens.
+	incoming *PaymentView
 }
 
 // durableQueue is the node's write path for ordered, durable side effects. Writers fill

@@ -159,17 +159,20 @@ func (n *Node) acceptProof(lc *liveChannel, proof channel.SignedProof, id store.
 		}
 		return b.PutPayment(&rec)
 	}
-	qerr := n.durable.enqueue(fill, afterCommit{kind: afterSendAck, ch: lc, nonce: proof.Nonce})
+	after := afterCommit{kind: afterSendAck, ch: lc, nonce: proof.Nonce}
+	if n.subs.paymentListeners.Load() > 0 {
+		after.incoming = &PaymentView{
+			PaymentID: id, Channel: lc.id, Direction: Incoming, Amount: amount,
+			Proof: proof, Time: rec.Time, Memo: rec.Memo,
+		}
+	}
+	qerr := n.durable.enqueue(fill, after)
 	lc.mu.Unlock()
 	if qerr != nil {
 		n.log.Warn("incoming proof not stored", "channel", lc.id, "nonce", proof.Nonce, "err", qerr)
 		return
 	}
 	n.metrics.observePayment(Incoming, amount, 0)
-	n.subs.publishPayment(PaymentView{
-		PaymentID: id, Channel: lc.id, Direction: Incoming, Amount: amount,
-		Proof: proof, Time: rec.Time, Memo: rec.Memo,
-	})
 }
 
 // derivedPaymentID names a payment the payer gave no id (a proof learnt through Sync).

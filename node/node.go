@@ -248,6 +248,10 @@ func (n *Node) performAfterCommit(seq uint64, after []afterCommit, err error) {
 			n.sendPay(a, err)
 		case afterSignal:
 			a.done <- err
+		case afterSendAck:
+			if a.incoming != nil && err == nil {
+				n.subs.publishPayment(*a.incoming)
+			}
 		}
 	}
 	for i := len(after) - 1; i >= 0; i-- {

@@ -1,11 +1,17 @@
 package node
 
-import "sync"
+import (
+	"sync"
+	"sync/atomic"
+)
 
 // subscribers fan payments and channel events out to API subscriptions. Delivery never
 // blocks the payment path: a subscriber that cannot keep up misses events (the API
 // documents this; the payment log is the record).
 type subscribers struct {
+	// paymentListeners lets the payment path skip building views nobody reads.
+	paymentListeners atomic.Int32
+
 	mu       sync.RWMutex
 	next     int
 	payments map[int]chan<- PaymentView
@@ -46,11 +52,16 @@ func (n *Node) SubscribePayments(ch chan<- PaymentView) (unsubscribe func()) {
 	id := s.next
 	s.next++
 	s.payments[id] = ch
+	s.paymentListeners.Add(1)
 	s.mu.Unlock()
+	var once sync.Once
 	return func() {
-		s.mu.Lock()
-		delete(s.payments, id)
-		s.mu.Unlock()
+		once.Do(func() {
+			s.mu.Lock()
+			delete(s.payments, id)
+			s.paymentListeners.Add(-1)
+			s.mu.Unlock()
+		})
 	}
 }
 

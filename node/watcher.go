@@ -166,8 +166,8 @@ func (n *Node) applyEvent(ctx context.Context, ev *ChainEvent) error {
 	if err := n.persist(ctx, lc); err != nil {
 		return err
 	}
-	if after == channel.StatusSettled && before != channel.StatusSettled {
-		n.failPending(lc, 0, fmt.Errorf("channel %s settled: %w", lc.id, channel.ErrChannelNotOpen))
+	if before == channel.StatusOpen && after != channel.StatusOpen {
+		n.failPending(lc, 0, fmt.Errorf("channel %s is %s: %w", lc.id, after, channel.ErrChannelNotOpen))
 	}
 	n.subs.publishEvent(ChannelEvent{Channel: lc.id, Kind: ev.Kind.String(), Status: after, Block: ev.Block, TxHash: ev.TxHash, Time: time.Now()})
 	switch ev.Kind {
