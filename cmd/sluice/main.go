@@ -42,6 +42,7 @@ func newApp() *cli.App {
 		payCommand(),
 		paymentsCommand(),
 		auditCommand(),
+		demoCommand(),
 		versionCommand(),
 	}
 	app := &cli.App{
