@@ -43,6 +43,7 @@ func paymentsCommand() *cli.Command {
 				},
 				Action: runPaymentsExport,
 			},
+			paymentsWatchCommand(),
 		},
 	}
 }

@@ -18,6 +18,7 @@ import (
 type stubBackend struct {
 	mu       sync.Mutex
 	payments []node.PaymentView
+	subs     []chan<- node.PaymentView
 }
 
 var (
@@ -87,6 +88,12 @@ func (s *stubBackend) Pay(_ context.Context, req node.PayRequest) (node.PaymentV
 	}
 	p.Proof.Sig[64] = 27
 	s.payments = append(s.payments, p)
+	for _, ch := range s.subs {
+		select {
+		case ch <- p:
+		default:
+		}
+	}
 	return p, nil
 }
 
@@ -127,5 +134,26 @@ func (s *stubBackend) Settle(ctx context.Context, id channel.ID) (node.TxResult,
 	return s.Deposit(ctx, id, nil)
 }
 
-func (s *stubBackend) SubscribePayments(chan<- node.PaymentView) func()       { return func() {} }
+func (s *stubBackend) SubscribePayments(ch chan<- node.PaymentView) func() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.subs = append(s.subs, ch)
+	return func() {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		for i, c := range s.subs {
+			if c == ch {
+				s.subs = append(s.subs[:i], s.subs[i+1:]...)
+				return
+			}
+		}
+	}
+}
+
+func (s *stubBackend) subscribers() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.subs)
+}
+
 func (s *stubBackend) SubscribeChannelEvents(chan<- node.ChannelEvent) func() { return func() {} }
