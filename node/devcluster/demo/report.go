@@ -64,18 +64,18 @@ type AccountCheck struct {
 
 // DisputeReport is the unilateral close with a stale proof and its defeat.
 type DisputeReport struct {
-	Channel            string `json:"channel"`
-	Cheater            string `json:"cheater"`
-	Victim             string `json:"victim"`
-	ClosedNonce        uint64 `json:"closedNonce"`     // ChannelClosed: the victim's proof the cheater submitted
-	StaleNonce         uint64 `json:"staleNonce"`      // the cheater's own old proof it then submitted
-	StaleTransferred   string `json:"staleTransferred"`
-	DefendedNonce      uint64 `json:"defendedNonce"`   // the victim's watcher's updateProof
+	Channel             string `json:"channel"`
+	Cheater             string `json:"cheater"`
+	Victim              string `json:"victim"`
+	ClosedNonce         uint64 `json:"closedNonce"` // ChannelClosed: the victim's proof the cheater submitted
+	StaleNonce          uint64 `json:"staleNonce"`  // the cheater's own old proof it then submitted
+	StaleTransferred    string `json:"staleTransferred"`
+	DefendedNonce       uint64 `json:"defendedNonce"` // the victim's watcher's updateProof
 	DefendedTransferred string `json:"defendedTransferred"`
-	DefendedBy         string `json:"defendedBy"`      // sender of the defending transaction
-	ChallengeLeft      uint64 `json:"challengeSecondsLeft"`
-	StaleTx            string `json:"staleTx"`
-	DefenseTx          string `json:"defenseTx"`
+	DefendedBy          string `json:"defendedBy"` // sender of the defending transaction
+	ChallengeLeft       uint64 `json:"challengeSecondsLeft"`
+	StaleTx             string `json:"staleTx"`
+	DefenseTx           string `json:"defenseTx"`
 }
 
 // GasRow is the gas of one kind of contract operation, as mined.
