@@ -41,7 +41,8 @@ type Chain struct {
 	client   *ethclient.Client
 	accounts []Account
 	contract common.Address
-	manual   bool // automine off
+	manual   bool        // automine off
+	public   *rpc.Server // what Serve exposes to other processes
 
 	// sealMu serialises block production: the simulated beacon keeps fork-choice state
 	// that is not safe for concurrent sealing.
@@ -95,10 +96,17 @@ func New(opts Options) (*Chain, error) {
 		return nil, fmt.Errorf("devchain: eth service: %w", err)
 	}
 	c.eth = backend
-	stack.RegisterAPIs([]rpc.API{
+	ownAPIs := []rpc.API{
 		{Namespace: "eth", Service: filters.NewFilterAPI(filters.NewFilterSystem(backend.APIBackend, filters.Config{}))},
 		{Namespace: "evm", Service: &evmAPI{chain: c}},
-	})
+	}
+	stack.RegisterAPIs(ownAPIs)
+	public, err := publicServer(append(backend.APIs(), ownAPIs...))
+	if err != nil {
+		_ = stack.Close()
+		return nil, err
+	}
+	c.public = public
 	if err := stack.Start(); err != nil {
 		_ = stack.Close()
 		return nil, fmt.Errorf("devchain: start node: %w", err)
@@ -206,6 +214,7 @@ func (c *Chain) Close() error {
 	c.closed = true
 	c.cancel()
 	c.wg.Wait()
+	c.public.Stop() // also drops WebSocket connections the HTTP servers handed over
 	c.sealMu.Lock()
 	c.stopped = true
 	c.sealMu.Unlock()

@@ -8,12 +8,16 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/ethereum/go-ethereum/rpc"
 )
 
 // Serve exposes the chain's JSON-RPC (eth, net, web3, txpool, debug, evm) over HTTP
 // and WebSocket on one address, like Anvil, until ctx ends or the chain closes. addr
 // must be a loopback address such as "127.0.0.1:0"; the dev chain has funded public
-// keys and no authentication, so it is never offered to the network.
+// keys and no authentication, so it is never offered to the network. Any browser
+// origin may connect, as with Anvil; admin_ and miner_ are not served, so no caller
+// can open further listeners.
 func (c *Chain) Serve(ctx context.Context, addr string) (httpURL, wsURL string, err error) {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
@@ -27,10 +31,7 @@ func (c *Chain) Serve(ctx context.Context, addr string) (httpURL, wsURL string, 
 	if c.closed {
 		return "", "", fmt.Errorf("devchain: serve %q: chain closed", addr)
 	}
-	handler, err := c.stack.RPCHandler()
-	if err != nil {
-		return "", "", fmt.Errorf("devchain: serve %q: %w", addr, err)
-	}
+	handler := c.public
 	ws := handler.WebsocketHandler([]string{"*"})
 	mux := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
@@ -64,3 +65,25 @@ func (c *Chain) Serve(ctx context.Context, addr string) (httpURL, wsURL string, 
 	hostPort := ln.Addr().String()
 	return "http://" + hostPort, "ws://" + hostPort, nil
 }
+
+// publicServer builds the RPC server other processes reach: the node's APIs minus the
+// namespaces that administer the node itself.
+func publicServer(apis []rpc.API) (*rpc.Server, error) {
+	srv := rpc.NewServer()
+	apis = append(apis, rpc.API{Namespace: "web3", Service: web3API{}})
+	for _, api := range apis {
+		switch api.Namespace {
+		case "eth", "net", "web3", "txpool", "debug", "evm":
+			if err := srv.RegisterName(api.Namespace, api.Service); err != nil {
+				srv.Stop()
+				return nil, fmt.Errorf("devchain: register %s API: %w", api.Namespace, err)
+			}
+		}
+	}
+	return srv, nil
+}
+
+// web3API answers web3_clientVersion, which tools such as cast ask first.
+type web3API struct{}
+
+func (web3API) ClientVersion() string { return "sluice-devchain/go-ethereum" }

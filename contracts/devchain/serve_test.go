@@ -7,6 +7,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/ethereum/go-ethereum/rpc"
 )
 
 func TestServeAnswersOverHTTPAndWebSocket(t *testing.T) {
@@ -136,5 +137,42 @@ func TestEvmTimeTravelOverRPC(t *testing.T) {
 	}
 	if err := cl.Client().CallContext(ctx, nil, "evm_increaseTime", "soon"); err == nil {
 		t.Error("evm_increaseTime(\"soon\") succeeded, want error")
+	}
+}
+
+func TestServeHidesAdministrativeNamespaces(t *testing.T) {
+	c := newChain(t, Options{NoContract: true})
+	ctx := testCtx(t)
+	httpURL, _, err := c.Serve(ctx, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl, err := rpc.DialContext(ctx, httpURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	tests := []struct {
+		method string
+		args   []any
+		served bool
+	}{
+		{"web3_clientVersion", nil, true},
+		{"net_version", nil, true},
+		{"eth_blockNumber", nil, true},
+		{"txpool_status", nil, true},
+		{"admin_nodeInfo", nil, false},
+		{"admin_startHTTP", []any{"0.0.0.0", 8545}, false},
+		{"miner_setGasLimit", []any{"0x1"}, false},
+	}
+	for _, tt := range tests {
+		var out any
+		err := cl.CallContext(ctx, &out, tt.method, tt.args...)
+		if tt.served && err != nil {
+			t.Errorf("%s: %v, want served", tt.method, err)
+		}
+		if !tt.served && err == nil {
+			t.Errorf("%s answered %v, want method not found", tt.method, out)
+		}
 	}
 }
