@@ -28,7 +28,7 @@ const (
 	CodeTimeout          = -32019 // the operation did not finish before its deadline
 	CodeChallengePending = -32020 // settle before the challenge period is over
 	CodePaymentIDReused  = -32021 // the payment id belongs to a different payment
-	CodeNodeUnavailable  = -32022 // the node is starting up or shutting down
+	CodeNodeUnavailable  = -32022 // the node is shutting down
 )
 
 // Error is a JSON-RPC error with a stable code, a human message and a stable machine
