@@ -36,8 +36,8 @@ func auditCommand() *cli.Command {
 			"recomputes every settlement, cross-checks channel(id) views and the contract's balances, and, with\n" +
 			"--proofs, checks that no settlement ignored a newer proof from a node's export. Exits 1 on any discrepancy.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: flagAuditRPC, Usage: "chain JSON-RPC URL (http://, https://, ws:// or wss://)", Required: true, EnvVars: envVar("audit-rpc")},
-			&cli.StringFlag{Name: flagAuditContract, Usage: "SluiceChannels contract address", Required: true, EnvVars: envVar("audit-contract")},
+			&cli.StringFlag{Name: flagAuditRPC, Usage: "chain JSON-RPC URL (http://, https://, ws:// or wss://)", EnvVars: envVar("audit-rpc")},
+			&cli.StringFlag{Name: flagAuditContract, Usage: "SluiceChannels contract address", EnvVars: envVar("audit-contract")},
 			&cli.Uint64Flag{Name: flagAuditFrom, Usage: "first block to scan (0 = the contract's whole history, needed for the solvency check)"},
 			&cli.Uint64Flag{Name: flagAuditTo, Usage: "last block to scan, and the block views and balances are read at (default: the head)"},
 			&cli.StringFlag{Name: flagAuditProofs, Usage: "a node's proof export (sluice payments export) to check settlements against"},
@@ -54,6 +54,12 @@ func runAudit(c *cli.Context) error {
 	format, err := auditFormat(c)
 	if err != nil {
 		return err
+	}
+	// Checked here rather than with Required, so a config file can supply them too.
+	for _, name := range []string{flagAuditRPC, flagAuditContract} {
+		if c.String(name) == "" {
+			return usageErrorf("--%s is required", name)
+		}
 	}
 	endpoint := c.String(flagAuditRPC)
 	if err := checkRPCURL(endpoint); err != nil {

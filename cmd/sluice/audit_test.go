@@ -167,3 +167,20 @@ func TestAuditFailsWhenNodeExportHoldsNewerProofThanSettlement(t *testing.T) {
 		t.Errorf("stderr %q", res.stderr)
 	}
 }
+
+func TestAuditRequiresRPCAndContractAndAKnownFormat(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"audit"}, "--rpc is required"},
+		{[]string{"audit", "--rpc", "http://127.0.0.1:1"}, "--contract is required"},
+		{[]string{"audit", "--rpc", "http://127.0.0.1:1", "--contract", "0x5FbDB2315678afecb367f032d93F642f64180aa3", "--format", "xml"}, "want text, json or csv"},
+	}
+	for _, tc := range tests {
+		res := runCLI(t, cliEnv(t), tc.args...)
+		if res.code != exitUsage || !strings.Contains(res.stderr, tc.want) {
+			t.Errorf("%v: exit %d stderr %q, want exit %d and %q", tc.args, res.code, res.stderr, exitUsage, tc.want)
+		}
+	}
+}
