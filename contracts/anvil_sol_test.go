@@ -15,7 +15,7 @@ import (
 // close answered by the partner, settlement; then a second channel closed cooperatively.
 // It fails (never skips) when Anvil is missing.
 func TestLifecycleOnAnvil(t *testing.T) {
-	e := newAnvilEVM(t)
+	e := newEVM(t)
 	a, b, watcher := e.accounts[1], e.accounts[2], e.accounts[3]
 	tokenAddr := e.deployToken([]devchain.Account{a, b}, eth(1000))
 

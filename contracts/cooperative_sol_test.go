@@ -11,7 +11,7 @@ import (
 )
 
 func TestCloseCooperativePaysBothAndSettles(t *testing.T) {
-	e := newDevEVM(t)
+	e := newEVM(t)
 	a, b, relayer := e.accounts[1], e.accounts[2], e.accounts[3]
 	id := e.openETH(a, b.Address, eth(6), 60)
 	e.mustSend(b, e.channels, eth(4), e.sc.PackDeposit(id, b.Address, eth(4)))
@@ -59,7 +59,7 @@ func assertSettledAndCleared(t *testing.T, v bindings.SluiceChannelsChannelView)
 }
 
 func TestCloseCooperativeRejectsInvalidRequests(t *testing.T) {
-	e := newDevEVM(t)
+	e := newEVM(t)
 	a, b, stranger := e.accounts[1], e.accounts[2], e.accounts[3]
 	id := e.openETH(a, b.Address, eth(5), 60)
 	closing := e.openETH(a, b.Address, eth(5), 60)
@@ -110,7 +110,7 @@ func TestCloseCooperativePaysTokens(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newDevEVM(t)
+			e := newEVM(t)
 			a, b := e.accounts[1], e.accounts[2]
 			token := tc.deploy(e, []devchain.Account{a})
 			id := e.openToken(a, b.Address, token, eth(10), 60)

@@ -10,7 +10,7 @@ import (
 )
 
 func TestDepositTopsUpEitherSideFromAnyone(t *testing.T) {
-	e := newDevEVM(t)
+	e := newEVM(t)
 	a, b, stranger := e.accounts[1], e.accounts[2], e.accounts[3]
 	id := e.openETH(a, b.Address, eth(1), 60)
 
@@ -29,7 +29,7 @@ func TestDepositTopsUpEitherSideFromAnyone(t *testing.T) {
 }
 
 func TestDepositCreditsWhatFeeTokenDelivered(t *testing.T) {
-	e := newDevEVM(t)
+	e := newEVM(t)
 	a, b := e.accounts[1], e.accounts[2]
 	token := e.deployFeeToken([]devchain.Account{a, b}, eth(100))
 	id := e.openToken(a, b.Address, token, eth(10), 60)
@@ -41,7 +41,7 @@ func TestDepositCreditsWhatFeeTokenDelivered(t *testing.T) {
 }
 
 func TestDepositRejectsInvalidRequests(t *testing.T) {
-	e := newDevEVM(t)
+	e := newEVM(t)
 	a, b, stranger := e.accounts[1], e.accounts[2], e.accounts[3]
 	open := e.openETH(a, b.Address, eth(1), 60)
 	closing := e.openETH(a, b.Address, eth(1), 60)
@@ -75,7 +75,7 @@ func TestDepositRejectsInvalidRequests(t *testing.T) {
 }
 
 func TestWithdrawPaysDifferenceOfCumulativeTotal(t *testing.T) {
-	e := newDevEVM(t)
+	e := newEVM(t)
 	a, b, relayer := e.accounts[1], e.accounts[2], e.accounts[3]
 	id := e.openETH(a, b.Address, eth(5), 60)
 	e.mustSend(b, e.channels, eth(5), e.sc.PackDeposit(id, b.Address, eth(5)))
@@ -96,7 +96,7 @@ func TestWithdrawPaysDifferenceOfCumulativeTotal(t *testing.T) {
 }
 
 func TestWithdrawRejectsInvalidRequests(t *testing.T) {
-	e := newDevEVM(t)
+	e := newEVM(t)
 	a, b, stranger := e.accounts[1], e.accounts[2], e.accounts[3]
 	id := e.openETH(a, b.Address, eth(4), 60)
 	closing := e.openETH(a, b.Address, eth(4), 60)
@@ -161,7 +161,7 @@ func TestWithdrawRejectsInvalidRequests(t *testing.T) {
 }
 
 func TestWithdrawAtExpiryTimestampSucceeds(t *testing.T) {
-	e := newDevEVM(t)
+	e := newEVM(t)
 	a, b := e.accounts[1], e.accounts[2]
 	id := e.openETH(a, b.Address, eth(4), 60)
 	// The next block's timestamp is at least now+1; an expiry far enough ahead covers it
@@ -181,7 +181,7 @@ func TestWithdrawPaysTokens(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newDevEVM(t)
+			e := newEVM(t)
 			a, b := e.accounts[1], e.accounts[2]
 			token := tc.deploy(e, []devchain.Account{a})
 			id := e.openToken(a, b.Address, token, eth(10), 60)

@@ -78,7 +78,7 @@ func TestRandomChannelOperationsMatchModel(t *testing.T) {
 	const seed, steps = 20261128, 300
 	r := rand.New(rand.NewPCG(seed, seed))
 	t.Logf("seed %d", seed)
-	e := newDevEVM(t)
+	e := newEVM(t)
 	people := e.accounts[1:5]
 	watcher := e.accounts[6]
 	var live []*modelChannel

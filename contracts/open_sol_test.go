@@ -12,7 +12,7 @@ import (
 )
 
 func TestHashViewsEqualTypedDataDigests(t *testing.T) {
-	e := newDevEVM(t)
+	e := newEVM(t)
 	id := [32]byte{0xde, 0xad, 0xbe, 0xef, 31: 0x01}
 	maxU128 := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 128), big.NewInt(1))
 	maxU256 := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 256), big.NewInt(1))
@@ -62,7 +62,7 @@ func TestHashViewsEqualTypedDataDigests(t *testing.T) {
 }
 
 func TestOpenETHRecordsChannelAndEmitsOpened(t *testing.T) {
-	e := newDevEVM(t)
+	e := newEVM(t)
 	a, b := e.accounts[1], e.accounts[2]
 	before := e.balance(e.channels)
 
@@ -96,7 +96,7 @@ func TestOpenETHRecordsChannelAndEmitsOpened(t *testing.T) {
 }
 
 func TestOpenWithoutDepositLeavesPartnerToFund(t *testing.T) {
-	e := newDevEVM(t)
+	e := newEVM(t)
 	id := e.openETH(e.accounts[1], e.accounts[2].Address, new(big.Int), 60)
 	v := e.view(id)
 	if v.Status != 1 || v.DepositA.Sign() != 0 {
@@ -105,7 +105,7 @@ func TestOpenWithoutDepositLeavesPartnerToFund(t *testing.T) {
 }
 
 func TestOpenRejectsInvalidRequests(t *testing.T) {
-	e := newDevEVM(t)
+	e := newEVM(t)
 	a, b := e.accounts[1], e.accounts[2]
 	token := e.deployToken([]devchain.Account{a}, eth(10))
 	e.approve(a, token, eth(10))
@@ -141,7 +141,7 @@ func TestOpenRejectsInvalidRequests(t *testing.T) {
 }
 
 func TestOpenAcceptsChallengePeriodBounds(t *testing.T) {
-	e := newDevEVM(t)
+	e := newEVM(t)
 	for _, period := range []uint64{1, 30 * 24 * 3600} {
 		id := e.openETH(e.accounts[1], e.accounts[2].Address, big.NewInt(1), period)
 		if got := e.view(id).ChallengePeriod; got != period {
@@ -164,7 +164,7 @@ func TestOpenPullsApprovedTokens(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newDevEVM(t)
+			e := newEVM(t)
 			a, b := e.accounts[1], e.accounts[2]
 			token := tc.deploy(e, []devchain.Account{a})
 			id := e.openToken(a, b.Address, token, eth(10), 60)

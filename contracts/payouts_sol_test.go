@@ -18,7 +18,7 @@ var (
 )
 
 func TestFailedTokenPayoutIsCreditedAndClaimable(t *testing.T) {
-	e := newDevEVM(t)
+	e := newEVM(t)
 	a, b := e.accounts[1], e.accounts[2]
 	token := e.deploy(e.accounts[0], &testbindings.BlockingTokenMetaData, nil)
 	e.mint(token, []devchain.Account{a}, eth(100))
@@ -50,7 +50,7 @@ func TestFailedTokenPayoutIsCreditedAndClaimable(t *testing.T) {
 // receive() gets a bounded stipend, so its partner's settlement completes at normal cost
 // and the receiver's share waits in claimable.
 func TestGasBurningReceiverCannotBlockPartnerPayout(t *testing.T) {
-	e := newDevEVM(t)
+	e := newEVM(t)
 	owner, b := e.accounts[5], e.accounts[2]
 	receiver := e.deploy(owner, &testbindings.GasBurningReceiverMetaData, gasBurner.PackConstructor(e.channels))
 	id := e.forwardOpen(owner, receiver, b.Address, eth(3))

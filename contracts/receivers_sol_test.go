@@ -26,7 +26,7 @@ func (e *evm) forwardOpen(owner devchain.Account, receiver, partner common.Addre
 }
 
 func TestRejectingReceiverCannotBlockPartnerPayout(t *testing.T) {
-	e := newDevEVM(t)
+	e := newEVM(t)
 	owner, b := e.accounts[5], e.accounts[2]
 	receiver := e.deploy(owner, &testbindings.RejectingReceiverMetaData, rejecting.PackConstructor(e.channels))
 	id := e.forwardOpen(owner, receiver, b.Address, eth(3))
@@ -64,7 +64,7 @@ func TestRejectingReceiverCannotBlockPartnerPayout(t *testing.T) {
 }
 
 func TestClaimWithNothingCreditedReverts(t *testing.T) {
-	e := newDevEVM(t)
+	e := newEVM(t)
 	e.expectRevert(e.accounts[1], e.channels, nil, e.sc.PackClaim(common.Address{}), errID(t, "NothingToClaim"))
 }
 
@@ -81,7 +81,7 @@ func TestReentrantReceiverCannotReenter(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newDevEVM(t)
+			e := newEVM(t)
 			owner, b := e.accounts[5], e.accounts[2]
 			receiver := e.deploy(owner, &testbindings.ReentrantReceiverMetaData, reentrant.PackConstructor(e.channels))
 			id := e.forwardOpen(owner, receiver, b.Address, eth(3))

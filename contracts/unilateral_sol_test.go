@@ -11,7 +11,7 @@ import (
 )
 
 func TestCloseRecordsPartnerProofAndStartsChallenge(t *testing.T) {
-	e := newDevEVM(t)
+	e := newEVM(t)
 	a, b := e.accounts[1], e.accounts[2]
 	id := e.openETH(a, b.Address, eth(5), 600)
 	p := e.signProof(b.Key, id, 4, eth(1)) // b has paid a 1 ETH over 4 payments
@@ -35,7 +35,7 @@ func TestCloseRecordsPartnerProofAndStartsChallenge(t *testing.T) {
 }
 
 func TestCloseWithoutProofRecordsNothing(t *testing.T) {
-	e := newDevEVM(t)
+	e := newEVM(t)
 	a, b := e.accounts[1], e.accounts[2]
 	id := e.openETH(a, b.Address, eth(5), 600)
 	rec := e.mustSend(b, e.channels, nil, e.sc.PackClose(id, 0, new(big.Int), nil))
@@ -49,7 +49,7 @@ func TestCloseWithoutProofRecordsNothing(t *testing.T) {
 }
 
 func TestCloseRejectsInvalidRequests(t *testing.T) {
-	e := newDevEVM(t)
+	e := newEVM(t)
 	a, b, stranger := e.accounts[1], e.accounts[2], e.accounts[3]
 	id := e.openETH(a, b.Address, eth(5), 600)
 	closing := e.openETH(a, b.Address, eth(5), 600)
@@ -86,7 +86,7 @@ func TestCloseRejectsInvalidRequests(t *testing.T) {
 }
 
 func TestUpdateProofByAnyoneRaisesSignersRecord(t *testing.T) {
-	e := newDevEVM(t)
+	e := newEVM(t)
 	a, b, watchtower := e.accounts[1], e.accounts[2], e.accounts[4]
 	id := e.openETH(a, b.Address, eth(5), 600)
 	e.mustSend(b, e.channels, eth(5), e.sc.PackDeposit(id, b.Address, eth(5)))
@@ -121,7 +121,7 @@ func TestUpdateProofByAnyoneRaisesSignersRecord(t *testing.T) {
 }
 
 func TestUpdateProofRejectsInvalidRequests(t *testing.T) {
-	e := newDevEVM(t)
+	e := newEVM(t)
 	a, b, stranger := e.accounts[1], e.accounts[2], e.accounts[3]
 	id := e.openETH(a, b.Address, eth(5), 600)
 	open := e.openETH(a, b.Address, eth(5), 600)
@@ -162,7 +162,7 @@ func TestUpdateProofRejectsInvalidRequests(t *testing.T) {
 }
 
 func TestSettleRejectsInvalidRequests(t *testing.T) {
-	e := newDevEVM(t)
+	e := newEVM(t)
 	a, b, stranger := e.accounts[1], e.accounts[2], e.accounts[3]
 	id := e.openETH(a, b.Address, eth(5), 600)
 	open := e.openETH(a, b.Address, eth(5), 600)
@@ -193,7 +193,7 @@ func TestSettlePaysClampedBalances(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			e := newDevEVM(t)
+			e := newEVM(t)
 			a, b, watcher := e.accounts[1], e.accounts[2], e.accounts[3]
 			id := e.openETH(a, b.Address, tc.depositA, 60)
 			e.mustSend(b, e.channels, tc.depositB, e.sc.PackDeposit(id, b.Address, tc.depositB))
@@ -235,7 +235,7 @@ func TestSettlePaysClampedBalances(t *testing.T) {
 }
 
 func TestSettlePaysTokensAndEmptiesEscrow(t *testing.T) {
-	e := newDevEVM(t)
+	e := newEVM(t)
 	a, b := e.accounts[1], e.accounts[2]
 	token := e.deployNoBoolToken([]devchain.Account{a, b}, eth(100))
 	id := e.openToken(a, b.Address, token, eth(10), 60)
