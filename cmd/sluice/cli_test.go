@@ -307,3 +307,27 @@ func TestConfigFileFillsUnsetFlagsAndEnvOverridesIt(t *testing.T) {
 		t.Fatalf("unknown config key: %d %q", res.code, res.stderr)
 	}
 }
+
+func TestNodeNeedsTheKeystorePassword(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if res := runCLI(t, cliEnv(t, "SLUICE_PASSWORD=right"), "--datadir", dir, "init"); res.code != 0 {
+		t.Fatalf("init: %d %s", res.code, res.stderr)
+	}
+	nodeArgs := []string{"--datadir", dir, "node", "--rpc", "http://127.0.0.1:1", "--contract", anvilAddr0}
+	tests := []struct {
+		name     string
+		env      []string
+		wantCode int
+		wantMsg  string
+	}{
+		{"no password", nil, exitUsage, "is encrypted"},
+		{"wrong password", []string{"SLUICE_PASSWORD=wrong"}, exitFailure, "decrypt key"},
+	}
+	for _, tt := range tests {
+		res := runCLI(t, cliEnv(t, tt.env...), nodeArgs...)
+		if res.code != tt.wantCode || !strings.Contains(res.stderr, tt.wantMsg) {
+			t.Errorf("%s: exit %d stderr %q, want %d and %q", tt.name, res.code, res.stderr, tt.wantCode, tt.wantMsg)
+		}
+	}
+}
