@@ -156,8 +156,9 @@ func (c *Cluster) DeployToken(ctx context.Context, name, symbol string, amount *
 	if err != nil {
 		return common.Address{}, fmt.Errorf("devcluster: deploy token %s: %w", symbol, err)
 	}
-	if _, err := bind.WaitDeployed(ctx, backend, tx.Hash()); err != nil {
-		return common.Address{}, fmt.Errorf("devcluster: deploy token %s: %w", symbol, err)
+	// The funder's WaitReceipt follows new heads; bind's waits poll once a second.
+	if rc, err := c.funder.WaitReceipt(ctx, tx.Hash()); err != nil || rc.Status != 1 {
+		return common.Address{}, fmt.Errorf("devcluster: deploy token %s: tx %s: %v", symbol, tx.Hash(), err)
 	}
 	inst := tok.Instance(backend, addr)
 	for _, h := range holders {
@@ -169,8 +170,8 @@ func (c *Cluster) DeployToken(ctx context.Context, name, symbol string, amount *
 		if err != nil {
 			return addr, fmt.Errorf("devcluster: mint %s to node %d: %w", symbol, h, err)
 		}
-		if _, err := bind.WaitMined(ctx, backend, mtx.Hash()); err != nil {
-			return addr, fmt.Errorf("devcluster: mint %s to node %d: %w", symbol, h, err)
+		if rc, err := c.funder.WaitReceipt(ctx, mtx.Hash()); err != nil || rc.Status != 1 {
+			return addr, fmt.Errorf("devcluster: mint %s to node %d: tx %s: %v", symbol, h, mtx.Hash(), err)
 		}
 	}
 	return addr, nil
