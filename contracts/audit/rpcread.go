@@ -111,6 +111,60 @@ func (c *chainReader) transactions(ctx context.Context, hashes []common.Hash) (m
 	return found, missing, nil
 }
 
+// denseBlock is how many wanted transactions make reading their whole block cheaper for
+// the node than looking each one up (a lookup rescans the block body to find the index).
+const denseBlock = 8
+
+// transactionsByBlock fetches the wanted transactions, reading whole blocks where many of
+// them share one, and looking the rest up one by one.
+func (c *chainReader) transactionsByBlock(ctx context.Context, wanted map[uint64][]common.Hash) (map[common.Hash]*txCall, map[common.Hash]error, error) {
+	var dense []uint64
+	var single []common.Hash
+	for b, hs := range wanted {
+		if len(hs) >= denseBlock {
+			dense = append(dense, b)
+		} else {
+			single = append(single, hs...)
+		}
+	}
+	type blockTxs struct {
+		Transactions []struct {
+			Hash common.Hash `json:"hash"`
+			txCall
+		} `json:"transactions"`
+	}
+	blocks := make([]*blockTxs, len(dense))
+	elems := make([]rpc.BatchElem, len(dense))
+	for i, b := range dense {
+		elems[i] = rpc.BatchElem{Method: "eth_getBlockByNumber", Args: []any{hexutil.Uint64(b), true}, Result: &blocks[i]}
+	}
+	if err := c.batchLenient(ctx, elems); err != nil {
+		return nil, nil, err
+	}
+	found := make(map[common.Hash]*txCall)
+	for i, b := range dense {
+		if elems[i].Error == nil && blocks[i] != nil {
+			for k := range blocks[i].Transactions {
+				t := &blocks[i].Transactions[k]
+				found[t.Hash] = &t.txCall
+			}
+		}
+		for _, h := range wanted[b] {
+			if found[h] == nil {
+				single = append(single, h) // the block moved or was not served: ask for the transaction
+			}
+		}
+	}
+	rest, missing, err := c.transactions(ctx, single)
+	if err != nil {
+		return nil, nil, err
+	}
+	for h, t := range rest {
+		found[h] = t
+	}
+	return found, missing, nil
+}
+
 // callFrame is one frame of go-ethereum's and Anvil's callTracer output.
 type callFrame struct {
 	Type  string          `json:"type"`

@@ -37,14 +37,14 @@ func (v *sigVerifier) flush(ctx context.Context) error {
 		return nil
 	}
 	seen := make(map[common.Hash]bool, len(v.pending))
-	hashes := make([]common.Hash, 0, len(v.pending))
+	wanted := make(map[uint64][]common.Hash)
 	for _, j := range v.pending {
 		if !seen[j.ref.tx] {
 			seen[j.ref.tx] = true
-			hashes = append(hashes, j.ref.tx)
+			wanted[j.ref.block] = append(wanted[j.ref.block], j.ref.tx)
 		}
 	}
-	txs, missing, err := v.chain.transactions(ctx, hashes)
+	txs, missing, err := v.chain.transactionsByBlock(ctx, wanted)
 	if err != nil {
 		return fmt.Errorf("fetch calldata: %w", err)
 	}

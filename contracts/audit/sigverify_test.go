@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/rpc"
 
@@ -154,28 +155,74 @@ func TestSignatureVerificationAgainstCalldata(t *testing.T) {
 	}
 }
 
-// fakeEth serves eth_getTransactionByHash from a map; unknown hashes are not found.
-type fakeEth struct{ txs map[common.Hash]*txCall }
+// fakeEth serves eth_getTransactionByHash and eth_getBlockByNumber from maps; unknown
+// hashes and blocks are not found.
+type fakeEth struct {
+	txs    map[common.Hash]*txCall
+	blocks map[uint64][]fakeBlockTx
+}
+
+type fakeBlockTx struct {
+	Hash  common.Hash     `json:"hash"`
+	To    *common.Address `json:"to"`
+	Input hexutil.Bytes   `json:"input"`
+}
 
 func (f *fakeEth) GetTransactionByHash(h common.Hash) (*txCall, error) { return f.txs[h], nil }
 
-func TestFlushWarnsWhenTheNodeDoesNotServeATransaction(t *testing.T) {
+func (f *fakeEth) GetBlockByNumber(n hexutil.Uint64, full bool) (map[string]any, error) {
+	txs, ok := f.blocks[uint64(n)]
+	if !ok || !full {
+		return nil, nil
+	}
+	return map[string]any{"transactions": txs}, nil
+}
+
+// A block holding many of the wanted transactions is read whole: the fake node serves
+// them only that way.
+func TestFlushReadsDenseBlocksWhole(t *testing.T) {
 	f := newSigFixture(t)
-	served, unknown := common.Hash{1}, common.Hash{2}
-	input := f.calls.PackUpdateProof(chanID, 2, big.NewInt(5), f.proofSig(t, f.b, 2, 5))
+	var block []fakeBlockTx
+	var jobs []sigJob
+	for n := uint64(1); n <= denseBlock; n++ {
+		h := common.Hash{byte(n)}
+		block = append(block, fakeBlockTx{Hash: h, To: &f.contract, Input: f.calls.PackUpdateProof(chanID, n, big.NewInt(int64(n)), f.proofSig(t, f.b, n, int64(n)))})
+		jobs = append(jobs, sigJob{kind: callUpdateProof, ch: f.ch, ref: eventRef{block: 7, tx: h}, signer: f.b.Address(), nonce: n, amount: big.NewInt(int64(n))})
+	}
+	v, found := fakeVerifier(t, f, &fakeEth{blocks: map[uint64][]fakeBlockTx{7: block}})
+	for _, j := range jobs {
+		v.add(j)
+	}
+	if err := v.flush(context.Background()); err != nil {
+		t.Fatalf("flush: %v", err)
+	}
+	if v.verified != denseBlock || len(found.discrepancies)+len(found.warnings) != 0 {
+		t.Errorf("verified %d of %d; findings %v %v", v.verified, denseBlock, found.discrepancies, found.warnings)
+	}
+}
+
+func fakeVerifier(t *testing.T, f *sigFixture, eth *fakeEth) (*sigVerifier, *findings) {
+	t.Helper()
 	srv := rpc.NewServer()
-	if err := srv.RegisterName("eth", &fakeEth{txs: map[common.Hash]*txCall{served: {To: &f.contract, Input: input}}}); err != nil {
+	if err := srv.RegisterName("eth", eth); err != nil {
 		t.Fatal(err)
 	}
-	defer srv.Stop()
+	t.Cleanup(srv.Stop)
 	client := rpc.DialInProc(srv)
-	defer client.Close()
+	t.Cleanup(client.Close)
 	hasher, err := channel.NewHasher(f.domain)
 	if err != nil {
 		t.Fatal(err)
 	}
 	found := newFindings()
-	v := newSigVerifier(newChainReader(client, f.contract, 10), hasher, found)
+	return newSigVerifier(newChainReader(client, f.contract, 10), hasher, found), found
+}
+
+func TestFlushWarnsWhenTheNodeDoesNotServeATransaction(t *testing.T) {
+	f := newSigFixture(t)
+	served, unknown := common.Hash{1}, common.Hash{2}
+	input := f.calls.PackUpdateProof(chanID, 2, big.NewInt(5), f.proofSig(t, f.b, 2, 5))
+	v, found := fakeVerifier(t, f, &fakeEth{txs: map[common.Hash]*txCall{served: {To: &f.contract, Input: input}}})
 	for _, tx := range []common.Hash{served, unknown} {
 		v.add(sigJob{kind: callUpdateProof, ch: f.ch, ref: eventRef{block: 5, tx: tx}, signer: f.b.Address(), nonce: 2, amount: big.NewInt(5)})
 	}
