@@ -122,3 +122,23 @@ func TestCloseCooperativePaysTokens(t *testing.T) {
 		})
 	}
 }
+
+// TestFeeTokenChannelPaysOutWhatArrived: with a fee-on-transfer token the channel holds
+// only what arrived; a settlement of exactly that empties the escrow, and each payout is
+// charged the token's fee on the way out, not by the escrow.
+func TestFeeTokenChannelPaysOutWhatArrived(t *testing.T) {
+	e := newEVM(t)
+	a, b := e.accounts[1], e.accounts[2]
+	token := e.deployFeeToken([]devchain.Account{a}, eth(100))
+	id := e.openToken(a, b.Address, token, eth(10), 60)
+	held := e.view(id).DepositA // 9.9 after the 1% fee
+	balanceB := eth(4)
+	balanceA := new(big.Int).Sub(held, balanceB)
+	sigA, sigB := e.signSettlement(id, balanceA, balanceB, a.Key, b.Key)
+	e.mustSend(a, e.channels, nil, e.sc.PackCloseCooperative(id, balanceA, balanceB, sigA, sigB))
+
+	afterFee := func(x *big.Int) *big.Int { return new(big.Int).Sub(x, new(big.Int).Div(x, big.NewInt(100))) }
+	wantBig(t, "a's tokens", e.tokenBalance(token, a.Address), new(big.Int).Add(eth(90), afterFee(balanceA)))
+	wantBig(t, "b's tokens", e.tokenBalance(token, b.Address), afterFee(balanceB))
+	wantBig(t, "escrowed tokens", e.tokenBalance(token, e.channels), new(big.Int))
+}
