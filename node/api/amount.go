@@ -37,7 +37,8 @@ func ParseAmount(s string) (*big.Int, error) {
 		if digits == "" {
 			return nil, fmt.Errorf("amount %q has no hex digits after 0x", s)
 		}
-		if _, ok := v.SetString(digits, 16); !ok {
+		// big.Int would also take a sign ("0x-1"); only hex digits are an amount.
+		if _, ok := v.SetString(digits, 16); !ok || !allHexDigits(digits) {
 			return nil, fmt.Errorf("amount %q is not valid hex", s)
 		}
 	} else {
@@ -149,4 +150,13 @@ func whyNotDecimal(s string) string {
 	default:
 		return "is not a decimal integer or 0x-prefixed hex"
 	}
+}
+
+func allHexDigits(s string) bool {
+	for _, r := range s {
+		if !('0' <= r && r <= '9' || 'a' <= r && r <= 'f' || 'A' <= r && r <= 'F') {
+			return false
+		}
+	}
+	return true
 }

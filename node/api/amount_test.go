@@ -49,6 +49,8 @@ func TestParseAmountRejectsWithReason(t *testing.T) {
 		{"abc", "not a decimal"},
 		{"0x", "no hex digits"},
 		{"0xzz", "not valid hex"},
+		{"0x-1", "not valid hex"},
+		{"0x+1", "not valid hex"},
 		{"340282366920938463463374607431768211456", "exceeds"}, // 2^128
 		{"0x100000000000000000000000000000000", "exceeds"},
 		{strings.Repeat("9", 200), "too long"},
