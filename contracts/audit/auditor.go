@@ -113,25 +113,15 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	found := newFindings()
 	sigs := newSigVerifier(reader, hasher, found)
 	full := isFullScan(ctx, eth, cfg.Contract, cfg.FromBlock)
-	var seedErr error
-	seed := func(id channel.ID) *rebuilt {
-		r, err := seedChannel(ctx, reader, id, cfg.FromBlock-1)
-		if err != nil && seedErr == nil {
-			seedErr = err
-		}
-		return r
-	}
+	seed := func(id channel.ID) (*rebuilt, error) { return seedChannel(ctx, reader, id, cfg.FromBlock-1) }
 	timing := &timingChecker{batch: reader.batch, found: found}
 	sigs.timing = timing
 	l := newLedger(full, seed, sigs, timing, found)
 	if err := scan(ctx, cfg, events, l, to); err != nil {
 		return nil, err
 	}
-	if seedErr != nil {
-		found.warn(at{block: cfg.FromBlock - 1}.finding(CodeSkipped, "channels opened before --from-block could not be read at block %d: %v", cfg.FromBlock-1, seedErr))
-	}
 	report(cfg, Progress{Stage: "views", Block: to, From: cfg.FromBlock, To: to, Events: l.events, Channels: len(l.order)})
-	if err := crossCheckViews(ctx, reader, l, to, found, nil); err != nil {
+	if err := crossCheckViews(ctx, reader, l, to, found); err != nil {
 		return nil, err
 	}
 	rep := &Report{ChainID: chainID.Uint64(), Contract: cfg.Contract, FromBlock: cfg.FromBlock, ToBlock: to, FullScan: full}

@@ -15,7 +15,7 @@ import (
 // crossCheckViews compares every rebuilt channel with the contract's channel(id) view
 // at block. The events are the record; a view that disagrees means the contract's
 // storage and its events have drifted apart.
-func crossCheckViews(ctx context.Context, chain *chainReader, l *ledger, block uint64, found *findings, progress func(done int)) error {
+func crossCheckViews(ctx context.Context, chain *chainReader, l *ledger, block uint64, found *findings) error {
 	const chunk = 1000
 	for start := 0; start < len(l.order); start += chunk {
 		part := l.order[start:min(start+chunk, len(l.order))]
@@ -32,9 +32,6 @@ func crossCheckViews(ctx context.Context, chain *chainReader, l *ledger, block u
 				found.fail(at{channel: &r.id, block: block}.finding(CodeViewMismatch,
 					"channel(id) at block %d disagrees with the events: %s", block, strings.Join(diffs, "; ")))
 			}
-		}
-		if progress != nil {
-			progress(start + len(part))
 		}
 	}
 	return nil

@@ -82,15 +82,19 @@ type payout struct {
 }
 
 // seedFunc reads a channel the scan meets before its ChannelOpened (a scan that starts
-// after it was opened). It returns nil when the state cannot be read.
-type seedFunc func(id channel.ID) *rebuilt
+// after it was opened): nil if the contract never opened it, an error if the node cannot
+// serve that state.
+type seedFunc func(id channel.ID) (*rebuilt, error)
 
 // ledger replays the contract's events in chain order and records every contradiction.
 // Signature checks it cannot do alone (they need calldata) go to sigs.
 type ledger struct {
 	channels map[channel.ID]*rebuilt
 	order    []*rebuilt // by first appearance, the report's order
-	credits  map[creditKey]*big.Int
+	// unreadable are channels opened before the scan whose state the node could not
+	// serve; their events are skipped (one warning each), not counted as contradictions.
+	unreadable map[channel.ID]bool
+	credits    map[creditKey]*big.Int
 
 	// fullScan is true when the scan started at or before the contract's first event,
 	// so credits and the set of channels are complete.
@@ -108,13 +112,14 @@ type ledger struct {
 
 func newLedger(fullScan bool, seed seedFunc, sigs *sigVerifier, timing *timingChecker, found *findings) *ledger {
 	return &ledger{
-		timing:   timing,
-		channels: make(map[channel.ID]*rebuilt),
-		credits:  make(map[creditKey]*big.Int),
-		fullScan: fullScan,
-		seed:     seed,
-		sigs:     sigs,
-		found:    found,
+		timing:     timing,
+		channels:   make(map[channel.ID]*rebuilt),
+		unreadable: make(map[channel.ID]bool),
+		credits:    make(map[creditKey]*big.Int),
+		fullScan:   fullScan,
+		seed:       seed,
+		sigs:       sigs,
+		found:      found,
 	}
 }
 
@@ -166,8 +171,18 @@ func (l *ledger) channel(id channel.ID, m contracts.EventMeta) *rebuilt {
 		r.events++
 		return r
 	}
+	if l.unreadable[id] {
+		return nil
+	}
+	idc := id
 	if !l.fullScan && l.seed != nil {
-		if r := l.seed(id); r != nil {
+		r, err := l.seed(id)
+		if err != nil {
+			l.unreadable[id] = true
+			l.found.warn(atEvent(&idc, m).finding(CodeSkipped, "opened before the scan and its earlier state cannot be read: %v", err))
+			return nil
+		}
+		if r != nil {
 			r.seeded = true
 			r.events = 1
 			l.channels[id] = r
@@ -175,7 +190,6 @@ func (l *ledger) channel(id channel.ID, m contracts.EventMeta) *rebuilt {
 			return r
 		}
 	}
-	idc := id
 	l.found.fail(atEvent(&idc, m).finding(CodeUnknownChannel, "event for a channel that was never opened in the scanned blocks"))
 	return nil
 }

@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"errors"
 	"math/big"
 	"slices"
 	"testing"
@@ -159,5 +160,38 @@ func TestLedgerQueuesOneSignatureCheckPerSignedCall(t *testing.T) {
 	want := []callKind{callWithdraw, callClose, callUpdateProof, callCloseCooperative}
 	if !slices.Equal(kinds, want) {
 		t.Errorf("queued %v, want %v", kinds, want)
+	}
+}
+
+func TestPartialScanSeedsChannelsOpenedBeforeIt(t *testing.T) {
+	seeded := func() *rebuilt {
+		r := newRebuilt(chanID)
+		r.participants, r.status, r.challengePeriod = [2]common.Address{addrA, addrB}, channel.StatusOpen, 60
+		r.deposit[0].SetInt64(10)
+		return r
+	}
+	tests := []struct {
+		name string
+		seed seedFunc
+		fail []Code
+		warn []Code
+	}{
+		{"state read from the contract", func(channel.ID) (*rebuilt, error) { return seeded(), nil }, nil, nil},
+		{"channel the contract never opened", func(channel.ID) (*rebuilt, error) { return nil, nil }, []Code{CodeUnknownChannel, CodeUnknownChannel}, nil},
+		{"state the node cannot serve", func(channel.ID) (*rebuilt, error) { return nil, errors.New("missing trie node") }, nil, []Code{CodeSkipped}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			found := newFindings()
+			l := newLedger(false, tc.seed, newSigVerifier(nil, nil, found), &timingChecker{found: found}, found)
+			l.apply(deposited(5, addrB, 5, 5))
+			l.apply(deposited(6, addrA, 1, 11))
+			if got := codes(found.discrepancies); !slices.Equal(got, tc.fail) {
+				t.Errorf("discrepancies %v, want %v", found.discrepancies, tc.fail)
+			}
+			if got := codes(found.warnings); !slices.Equal(got, tc.warn) {
+				t.Errorf("warnings %v, want %v", found.warnings, tc.warn)
+			}
+		})
 	}
 }
