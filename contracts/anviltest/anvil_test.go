@@ -144,3 +144,52 @@ func TestBinaryErrors(t *testing.T) {
 		}
 	})
 }
+
+type fakeRun struct {
+	t    *testing.T
+	url  string
+	code int
+}
+
+// Run checks, while the "tests" run, that Anvil is up at the URL setup received.
+func (f *fakeRun) Run() int {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, err := ethclient.DialContext(ctx, f.url)
+	if err != nil {
+		f.t.Errorf("dial %s during Run: %v", f.url, err)
+		return 1
+	}
+	defer c.Close()
+	if _, err := c.ChainID(ctx); err != nil {
+		f.t.Errorf("anvil not answering during Run: %v", err)
+		return 1
+	}
+	return f.code
+}
+
+func TestMainRunsTestsAgainstAnvilAndStopsIt(t *testing.T) {
+	f := &fakeRun{t: t, code: 7}
+	code := runMain(f, func(url string) { f.url = url })
+	if code != 7 {
+		t.Fatalf("exit code %d, want the tests' 7", code)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if c, err := ethclient.DialContext(ctx, f.url); err == nil {
+		_, err := c.ChainID(ctx)
+		c.Close()
+		if err == nil {
+			t.Fatalf("anvil at %s still answers after Main returned", f.url)
+		}
+	}
+}
+
+func TestMainFailsWhenAnvilIsMissing(t *testing.T) {
+	t.Setenv(EnvBinary, filepath.Join(t.TempDir(), "missing-anvil"))
+	ran := false
+	code := runMain(&fakeRun{t: t}, func(string) { ran = true })
+	if code == 0 || ran {
+		t.Fatalf("exit code %d, setup ran %v; want a failure before any test", code, ran)
+	}
+}

@@ -31,7 +31,10 @@ func Main(m *testing.M, setup func(url string)) {
 	os.Exit(runMain(m, setup))
 }
 
-func runMain(m *testing.M, setup func(url string)) int {
+// runner is what runMain needs of *testing.M.
+type runner interface{ Run() int }
+
+func runMain(m runner, setup func(url string)) int {
 	a, err := Run(context.Background())
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "anviltest: %v\n", err)

@@ -229,7 +229,15 @@ func TestServeRejectsNonLoopbackAddress(t *testing.T) {
 }
 
 func TestCloseStopsAllGoroutines(t *testing.T) {
-	// Settle goroutines left by earlier tests' chains first.
+	// go-ethereum starts process-wide workers (the tx sender cacher) on first use and
+	// never stops them; a first chain starts them before the baseline is taken.
+	warm, err := New(Options{NoContract: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := warm.Close(); err != nil {
+		t.Fatal(err)
+	}
 	baseline := settledGoroutines(t, 1<<30)
 	c, err := New(Options{NoContract: true})
 	if err != nil {
@@ -250,10 +258,11 @@ func TestCloseStopsAllGoroutines(t *testing.T) {
 	}
 	tx := sendETH(t, ctx, c.Client(), c.Accounts()[1], c.Accounts()[2].Address)
 	waitReceipt(t, ctx, c.Client(), tx.Hash())
-	ws.Close()
+	// Close with the WebSocket subscription still live: the chain must drop it.
 	if err := c.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
+	ws.Close()
 	if err := c.Close(); err != nil {
 		t.Fatalf("second Close: %v", err)
 	}
