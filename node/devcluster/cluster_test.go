@@ -4,6 +4,8 @@ import (
 	"context"
 	"math/big"
 	"os"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,4 +125,54 @@ func TestNewRejectsImpossibleNodeCounts(t *testing.T) {
 			t.Errorf("New with %d nodes succeeded", n)
 		}
 	}
+}
+
+// TestCloseStopsEveryGoroutine: a cluster leaves nothing running behind it, so the
+// demo and benchmarks can run one after another in one process.
+func TestCloseStopsEveryGoroutine(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, err := New(ctx, Options{Nodes: 2, BaseDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := c.OpenChannel(ctx, 0, 1, ether(1), nil, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Node(0).Pay(ctx, node.PayRequest{Channel: id, Amount: big.NewInt(1)}); err != nil {
+		t.Fatal(err)
+	}
+	if len(ours()) == 0 {
+		t.Fatal("no cluster goroutines seen while it runs: the leak check would prove nothing")
+	}
+	if err := c.Close(); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+	if err := c.Close(); err != nil {
+		t.Fatalf("second close: %v", err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	leaked := ours()
+	for len(leaked) > 0 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+		leaked = ours()
+	}
+	if len(leaked) > 0 {
+		t.Fatalf("%d goroutines still running after Close:\n%s", len(leaked), strings.Join(leaked, "\n\n"))
+	}
+}
+
+// ours lists running goroutines other than the test runner's and go-ethereum's
+// process-wide sender cache (started once per process, by design never stopped).
+func ours() []string {
+	buf := make([]byte, 1<<20)
+	var out []string
+	for _, g := range strings.Split(string(buf[:runtime.Stack(buf, true)]), "\n\n") {
+		if strings.Contains(g, "txSenderCacher") || strings.Contains(g, "testing.") || strings.Contains(g, "runtime.goexit") && !strings.Contains(g, "created by") {
+			continue
+		}
+		out = append(out, g)
+	}
+	return out
 }
