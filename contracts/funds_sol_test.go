@@ -160,17 +160,6 @@ func TestWithdrawRejectsInvalidRequests(t *testing.T) {
 	})
 }
 
-func TestWithdrawAtExpiryTimestampSucceeds(t *testing.T) {
-	e := newEVM(t)
-	a, b := e.accounts[1], e.accounts[2]
-	id := e.openETH(a, b.Address, eth(4), 60)
-	// The next block's timestamp is at least now+1; an expiry far enough ahead covers it
-	// while a past expiry is refused (TestWithdrawRejectsInvalidRequests).
-	expiry := e.now() + 2
-	sigA, sigB := e.signWithdrawal(id, a.Address, eth(1), expiry, a.Key, b.Key)
-	e.mustSend(a, e.channels, nil, e.sc.PackWithdraw(id, a.Address, eth(1), expiry, sigA, sigB))
-}
-
 func TestWithdrawPaysTokens(t *testing.T) {
 	cases := []struct {
 		name   string
