@@ -84,13 +84,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 	if err == nil {
 		return exitOK
 	}
-	var usage *usageError
-	// urfave/cli reports a missing Required flag with an unexported type; its text is
-	// the only handle on it.
-	if !errors.As(err, &usage) && strings.HasPrefix(err.Error(), "Required flag") {
-		usage = &usageError{msg: err.Error()}
-	}
-	if usage != nil {
+	if usage := asUsageError(err); usage != nil {
 		fmt.Fprintf(stderr, "sluice: %v\nRun 'sluice --help' or 'sluice <command> --help' for usage.\n", usage)
 		return exitUsage
 	}
@@ -105,6 +99,20 @@ func (e *usageError) Error() string { return e.msg }
 
 func usageErrorf(format string, args ...any) error {
 	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// asUsageError returns err as a usage error, or nil when it is a runtime failure.
+func asUsageError(err error) *usageError {
+	var usage *usageError
+	if errors.As(err, &usage) {
+		return usage
+	}
+	// urfave/cli reports a missing Required flag with an unexported type; its text is
+	// the only handle on it.
+	if strings.HasPrefix(err.Error(), "Required flag") {
+		return &usageError{msg: err.Error()}
+	}
+	return nil
 }
 
 func onUsageError(_ *cli.Context, err error, _ bool) error {
