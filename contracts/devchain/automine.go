@@ -2,6 +2,7 @@ package devchain
 
 import (
 	"context"
+	"time"
 
 	"github.com/ethereum/go-ethereum/core"
 )
@@ -45,6 +46,27 @@ func (c *Chain) startAutomine(ctx context.Context) {
 			case <-kick:
 				c.sealMu.Lock()
 				c.minePendingLocked()
+				c.sealMu.Unlock()
+			}
+		}
+	}()
+}
+
+// startIntervalMining mines a block every interval, transactions or not, so chain time
+// follows the wall clock on an idle chain.
+func (c *Chain) startIntervalMining(ctx context.Context, interval time.Duration) {
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
+		ticker := time.NewTicker(interval)
+		defer ticker.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-ticker.C:
+				c.sealMu.Lock()
+				c.beacon.Commit()
 				c.sealMu.Unlock()
 			}
 		}

@@ -26,6 +26,11 @@ type Options struct {
 	// ManualMining turns automine off: blocks are then mined only by Commit, AdjustTime
 	// or evm_mine, which lets a test hold transactions in the pool.
 	ManualMining bool
+	// BlockTime, when set, also mines a block at this interval, like Anvil's
+	// --block-time. Without it an idle chain's time stands still, and a call that
+	// depends on time passing (settle after a challenge period) keeps failing until
+	// something is mined.
+	BlockTime time.Duration
 	// NoContract skips deploying SluiceChannels.
 	NoContract bool
 	// Balance overrides each test account's genesis balance in wei.
@@ -127,6 +132,9 @@ func New(opts Options) (*Chain, error) {
 	c.stopCtx, c.cancel = ctx, cancel
 	if !opts.ManualMining {
 		c.startAutomine(ctx)
+	}
+	if opts.BlockTime > 0 {
+		c.startIntervalMining(ctx, opts.BlockTime)
 	}
 	if !opts.NoContract {
 		if err := c.deploy(ctx); err != nil {

@@ -239,7 +239,8 @@ func TestCloseStopsAllGoroutines(t *testing.T) {
 		t.Fatal(err)
 	}
 	baseline := settledGoroutines(t, 1<<30)
-	c, err := New(Options{NoContract: true})
+	// Every goroutine the chain can start: automine, interval mining, a server.
+	c, err := New(Options{NoContract: true, BlockTime: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -303,4 +304,30 @@ func settledGoroutines(t *testing.T, target int) int {
 		n = m
 	}
 	return n
+}
+
+func TestBlockTimeMinesIdleChainSoTimeMoves(t *testing.T) {
+	c := newChain(t, Options{NoContract: true, BlockTime: 100 * time.Millisecond})
+	ctx := testCtx(t)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		h, err := c.Client().HeaderByNumber(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h.Number.Uint64() >= 3 {
+			first, err := c.Client().HeaderByNumber(ctx, big.NewInt(1))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if h.Time <= first.Time {
+				t.Fatalf("block %d time %d not after block 1's %d", h.Number, h.Time, first.Time)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("head %d after 10 s with a 100 ms block time", h.Number)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
