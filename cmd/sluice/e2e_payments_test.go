@@ -23,7 +23,9 @@ type e2ePayer struct {
 	errs []error
 }
 
-func newE2EPayer() *e2ePayer { return &e2ePayer{paid: map[api.PaymentID]api.Payment{}, sum: new(big.Int)} }
+func newE2EPayer() *e2ePayer {
+	return &e2ePayer{paid: map[api.PaymentID]api.Payment{}, sum: new(big.Int)}
+}
 
 func (p *e2ePayer) record(pay api.Payment, err error) {
 	p.mu.Lock()
