@@ -3,6 +3,7 @@ package contracts
 import (
 	"errors"
 	"math/big"
+	"sync"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -47,6 +48,21 @@ func TestClientLifecycleOnAnvil(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
+	// Concurrent sends from one key through Anvil's pool: the nonce manager keeps them in order.
+	var wg sync.WaitGroup
+	errs := make(chan error, 20)
+	for range 20 {
+		wg.Go(func() {
+			if _, err := a.Deposit(ctx, id, a.Address(), big.NewInt(1)); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatalf("concurrent deposit on Anvil: %v", err)
+	}
 	d, err := a.Domain().BalanceProofDigest(channel.BalanceProof{Channel: id, Nonce: 5, Transferred: ether(1)})
 	if err != nil {
 		t.Fatal(err)
@@ -84,7 +100,7 @@ func TestClientLifecycleOnAnvil(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantEqual(t, "A payout", new(big.Int).Sub(afterA, beforeA), ether(2))
+	wantEqual(t, "A payout", new(big.Int).Sub(afterA, beforeA), new(big.Int).Add(ether(2), big.NewInt(20)))
 	v, err := a.Channel(ctx, id)
 	if err != nil {
 		t.Fatal(err)
@@ -96,8 +112,8 @@ func TestClientLifecycleOnAnvil(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(page.Events) != 3 {
-		t.Fatalf("%d events on Anvil, want opened, closed, settled:\n%s", len(page.Events), describe(page.Events))
+	if len(page.Events) != 23 {
+		t.Fatalf("%d events on Anvil, want opened, 20 deposits, closed, settled:\n%s", len(page.Events), describe(page.Events))
 	}
 
 	// The same deployment and open on the dev chain cost the same gas.

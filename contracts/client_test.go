@@ -339,3 +339,23 @@ func TestReadOnlyClientReadsButRefusesWrites(t *testing.T) {
 		t.Fatalf("Deploy without key: %v, want ErrReadOnly", err)
 	}
 }
+
+func TestClientOverServedWebSocket(t *testing.T) {
+	w := newWorld(t, devchain.Options{}, Options{})
+	_, wsURL, err := w.chain.Serve(w.ctx, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := Dial(w.ctx, wsURL, w.chain.Contract(), w.chain.Accounts()[6].Key, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Disconnect()
+	id, _, err := c.Open(w.ctx, w.addr(7), common.Address{}, ether(1), 60)
+	if err != nil {
+		t.Fatalf("Open over WebSocket: %v", err)
+	}
+	if v := w.view(id); v.A != c.Address() || v.Status != channel.StatusOpen {
+		t.Fatalf("channel %+v", v)
+	}
+}
