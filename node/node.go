@@ -121,12 +121,45 @@ func assemble(c Config, st Storage, chain Chain, mkTransport func(p2p.Handler) (
 	} else if found {
 		n.synced.Store(cur.Block)
 	}
-	t, err := mkTransport(n)
+	// The transport may dial static peers and call the handler before it is returned, so
+	// the handler waits until the node can send.
+	h := &handlerGate{n: n, ready: make(chan struct{})}
+	defer close(h.ready)
+	t, err := mkTransport(h)
 	if err != nil {
 		return nil, err
 	}
 	n.transport = t
 	return n, nil
+}
+
+// handlerGate holds transport callbacks until assemble has finished wiring the node.
+type handlerGate struct {
+	n     *Node
+	ready chan struct{}
+}
+
+func (h *handlerGate) wait() bool {
+	<-h.ready
+	return h.n.transport != nil
+}
+
+func (h *handlerGate) PeerConnected(peer common.Address) {
+	if h.wait() {
+		h.n.PeerConnected(peer)
+	}
+}
+
+func (h *handlerGate) HandleMessage(from common.Address, msg p2p.Message) {
+	if h.wait() {
+		h.n.HandleMessage(from, msg)
+	}
+}
+
+func (h *handlerGate) PeerDisconnected(peer common.Address) {
+	if h.wait() {
+		h.n.PeerDisconnected(peer)
+	}
 }
 
 func (n *Node) loadChannels() error {
