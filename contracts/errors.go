@@ -1,14 +1,12 @@
 package contracts
 
 import (
-	"bytes"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/ethereum/go-ethereum/accounts/abi"
-	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/rpc"
 )
@@ -108,15 +106,13 @@ func (d *revertDecoder) decode(data []byte) *RevertError {
 		return &RevertError{Name: e.Name, Args: args, Data: data}
 	}
 	if reason, err := abi.UnpackRevert(data); err == nil {
-		if bytes.Equal(data[:4], panicSelector) {
+		if sel == [4]byte{0x4e, 0x48, 0x7b, 0x71} { // Panic(uint256)
 			return &RevertError{Name: "Panic", Args: []any{reason}, Data: data}
 		}
 		return &RevertError{Name: "Error", Args: []any{reason}, Data: data}
 	}
 	return &RevertError{Name: "0x" + hex.EncodeToString(sel[:]), Data: data}
 }
-
-var panicSelector = common.FromHex("0x4e487b71")
 
 // fromRPC extracts revert data from an eth_call / eth_estimateGas error and returns the
 // decoded revert, or nil when err is not a revert.
