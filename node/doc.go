@@ -3,6 +3,22 @@
 // pipelining, durability, idempotency, reconnect sync), the chain watcher (events, disputes,
 // settlement), the negotiation of open/deposit/withdraw/close with peers, and metrics.
 //
-// It declares the small interfaces it needs from a chain, a store and a transport, so tests
-// can swap parts. Nothing below node imports node.
+// It declares the small interfaces it needs from a chain, a store and a transport (chain.go,
+// ports.go), so tests can swap parts. Nothing below node imports node.
+//
+// Where things live:
+//
+//	config.go, node.go         Config, New/Start/Close, the durable queue's side effects
+//	live_channel.go            one channel's hot in-memory state and its single owner (mutex)
+//	durable_queue.go           ordered group commit: writes plus the sends they unlock
+//	pay.go                     outgoing payments: idempotency, pipelining window, Ack, failure
+//	inbound.go, incoming.go    per-session ordered inbound queue; Pay/Ack/Reject/Sync handling
+//	cooperative.go             co-signed withdrawals and cooperative close
+//	lifecycle.go               open, deposit, settle
+//	watcher.go                 chain events from the persisted cursor, disputes, settle timing
+//	ops.go                     on-chain operations resumed exactly once after a crash
+//	chain_contracts.go         the Chain port over package contracts
+//	queries.go, subscriptions.go, metrics.go   the views the API and CLI read
+//
+// Design decisions are recorded in docs/adr/0006 (payment path) and 0007 (chain operations).
 package node
