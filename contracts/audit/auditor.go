@@ -34,9 +34,13 @@ type Config struct {
 	Proofs *ProofFile
 	// Progress, when set, is called as the scan advances (from the calling goroutine).
 	Progress func(Progress)
-	// WindowBlocks is how many blocks are read and replayed at a time (default 5,000);
-	// the window shrinks when it holds too many events, so memory stays bounded.
+	// WindowBlocks is how many blocks are read and replayed at first (default 2,000); the
+	// window halves when it holds too many events, so memory stays bounded, and doubles
+	// (up to 100,000 blocks) while events are sparse.
 	WindowBlocks uint64
+	// MaxWindowEvents is how many events one window may hold before it is split
+	// (default 100,000, about 30 MB decoded).
+	MaxWindowEvents int
 	// BatchSize is how many requests share one JSON-RPC batch (default 100).
 	BatchSize int
 }
@@ -58,8 +62,8 @@ var (
 	ErrWrongDomain = errors.New("proof file is for another chain or contract")
 )
 
-// maxWindowEvents bounds the events held at once; a busier window is split.
-const maxWindowEvents = 20_000
+// maxWindowBlocks bounds how far a sparse window grows.
+const maxWindowBlocks = 100_000
 
 // Run audits cfg.Contract and returns the report. An error means the audit could not
 // be completed (the RPC failed, no contract); findings are in the report.
@@ -69,7 +73,10 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		return nil, errors.New("audit: no RPC connection")
 	}
 	if cfg.WindowBlocks == 0 {
-		cfg.WindowBlocks = 5_000
+		cfg.WindowBlocks = 2_000
+	}
+	if cfg.MaxWindowEvents <= 0 {
+		cfg.MaxWindowEvents = 100_000
 	}
 	if cfg.BatchSize <= 0 {
 		cfg.BatchSize = 100
@@ -160,7 +167,7 @@ func scan(ctx context.Context, cfg Config, events *contracts.Client, l *ledger, 
 		if err != nil {
 			return fmt.Errorf("read events: %w", err)
 		}
-		if len(evs) > maxWindowEvents && end > start {
+		if len(evs) > cfg.MaxWindowEvents && end > start {
 			window = max((end-start+1)/2, 1)
 			continue // re-read a smaller window rather than hold this one
 		}
@@ -174,8 +181,8 @@ func scan(ctx context.Context, cfg Config, events *contracts.Client, l *ledger, 
 			return err
 		}
 		report(cfg, Progress{Stage: "scan", Block: end, From: cfg.FromBlock, To: to, Events: l.events, Channels: len(l.order)})
-		if len(evs) < maxWindowEvents/4 {
-			window = min(window*2, max(cfg.WindowBlocks, 1))
+		if len(evs) < cfg.MaxWindowEvents/4 {
+			window = min(window*2, maxWindowBlocks)
 		}
 		if end == to {
 			break
