@@ -108,8 +108,8 @@ func printDemo(w io.Writer, r *demo.Report) error {
 		return err
 	}
 	d := r.Dispute
-	fmt.Fprintf(w, "\nDispute on %s: the %s closed, then submitted its stale proof #%d (paid %s ETH);\n",
-		shortID(d.Channel), d.Cheater, d.StaleNonce, f(d.StaleTransferred))
+	fmt.Fprintf(w, "\nDispute on %s: the %s closed (with %s's proof #%d), then submitted its own stale proof #%d (paid %s ETH);\n",
+		shortID(d.Channel), d.Cheater, d.Victim, d.ClosedNonce, d.StaleNonce, f(d.StaleTransferred))
 	fmt.Fprintf(w, "%s's watcher answered with proof #%d (paid %s ETH), sent by %s, %ds before the challenge period ended.\n",
 		d.Victim, d.DefendedNonce, f(d.DefendedTransferred), d.DefendedBy, d.ChallengeLeft)
 	gas := [][]string{{"OPERATION", "COUNT", "GAS EACH"}}
