@@ -41,8 +41,8 @@ type Config struct {
 	// CommitMaxBatch writes, and a lone write waits at most CommitMaxDelay for company.
 	CommitMaxBatch int
 	CommitMaxDelay time.Duration
-	// NoSync skips fsync. Only benchmarks comparing against fsync may set it; the durability
-	// rule (DESIGN §5) does not hold without fsync.
+	// NoSync is reserved for benchmarks that compare against unsynced storage. It has no
+	// effect yet: the store fsyncs every group commit and offers no unsynced mode.
 	NoSync bool
 
 	Logger  *slog.Logger
