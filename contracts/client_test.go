@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"sync"
 	"testing"
 	"time"
 
@@ -357,5 +358,50 @@ func TestClientOverServedWebSocket(t *testing.T) {
 	}
 	if v := w.view(id); v.A != c.Address() || v.Status != channel.StatusOpen {
 		t.Fatalf("channel %+v", v)
+	}
+}
+
+// laggingHead reports the head one block behind for its first calls, as geth does for a
+// moment after inserting a block and before moving its head to it.
+type laggingHead struct {
+	Backend
+	mu    sync.Mutex
+	calls int
+	lag   int
+}
+
+func (b *laggingHead) BlockNumber(ctx context.Context) (uint64, error) {
+	n, err := b.Backend.BlockNumber(ctx)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.calls++
+	if b.calls <= b.lag && n > 0 {
+		n--
+	}
+	return n, err
+}
+
+func TestWaitReceiptReturnsOnlyOnceTheHeadIncludesTheBlock(t *testing.T) {
+	w := newWorld(t, devchain.Options{}, Options{})
+	id := w.open(1, 2, ether(1), 60)
+	lag := &laggingHead{Backend: w.chain.Client(), lag: 3}
+	c, err := New(w.ctx, lag, w.chain.Contract(), w.chain.Accounts()[1].Key, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := c.Deposit(w.ctx, id, c.Address(), big.NewInt(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lag.mu.Lock()
+	calls := lag.calls
+	lag.mu.Unlock()
+	if calls <= 3 {
+		t.Fatalf("receipt returned after %d head reads while the head lagged for 3", calls)
+	}
+	// What the node does next: read the block's events.
+	evs, err := c.EventsInRange(w.ctx, rec.BlockNumber.Uint64(), rec.BlockNumber.Uint64())
+	if err != nil || len(evs) != 1 {
+		t.Fatalf("events of the receipt's block: %d, %v", len(evs), err)
 	}
 }

@@ -178,7 +178,14 @@ func (c *Client) WaitReceipt(ctx context.Context, hash common.Hash) (*types.Rece
 		}
 		rec, err := c.backend.TransactionReceipt(ctx, hash)
 		if err == nil && rec != nil {
-			return rec, nil
+			// A node can serve a receipt a moment before its block becomes the head
+			// (geth inserts the block, then moves the head). Callers read the block's
+			// logs next, which fails beyond the head, so the head must include it.
+			head, herr := c.backend.BlockNumber(ctx)
+			if herr == nil && rec.BlockNumber != nil && head >= rec.BlockNumber.Uint64() {
+				return rec, nil
+			}
+			continue
 		}
 		if err != nil && !errors.Is(err, ethereum.NotFound) && ctx.Err() == nil {
 			// Transient RPC failures are retried; the context bounds the wait.
