@@ -60,7 +60,7 @@ func TestParseConfigRejectsTyposAndBadValues(t *testing.T) {
 		t.Fatalf("parsed %+v", c)
 	}
 	for _, bad := range []string{
-		`{"clients":{"w":{"dailycap":"1"}}}`,    // typo
+		`{"clients":{"w":{"daily_cap":"1"}}}`,   // typo
 		`{"clients":{"w":{"profile":"robot"}}}`, // unknown profile
 		`{"clients":{"w w":{}}}`,                // bad name
 		`{"clients":{"w":{"tokenHash":"abc"}}}`, // short hash
