@@ -112,6 +112,7 @@ func printDemo(w io.Writer, r *demo.Report) error {
 		shortID(d.Channel), d.Cheater, d.Victim, d.ClosedNonce, d.StaleNonce, f(d.StaleTransferred))
 	fmt.Fprintf(w, "%s's watcher answered with proof #%d (paid %s ETH), sent by %s, %ds before the challenge period ended.\n",
 		d.Victim, d.DefendedNonce, f(d.DefendedTransferred), d.DefendedBy, d.ChallengeLeft)
+	fmt.Fprintf(w, "\nIndependent audit of the chain (as `sluice audit`): %s\n", r.Audit)
 	gas := [][]string{{"OPERATION", "COUNT", "GAS EACH"}}
 	for _, g := range r.Gas {
 		gas = append(gas, []string{g.Operation, strconv.Itoa(g.Count), strconv.FormatUint(g.GasEach, 10)})

@@ -27,12 +27,11 @@ type Options struct {
 	// Nodes is how many nodes to start (default 2, at most devchain.NumAccounts-1: account
 	// #0 is the cluster's own funder and deployer, never a node).
 	Nodes int
-	// PipelineWindow, CommitMaxBatch, CommitMaxDelay and NoSync are passed to every node's
+	// PipelineWindow, CommitMaxBatch and CommitMaxDelay are passed to every node's
 	// node.Config (zero keeps the node's default).
 	PipelineWindow int
 	CommitMaxBatch int
 	CommitMaxDelay time.Duration
-	NoSync         bool
 	// PollInterval is how often each node's watcher polls the chain (default 20 ms: the
 	// dev chain mines at once, so waiting a second per poll would only slow things down).
 	PollInterval time.Duration
@@ -146,7 +145,6 @@ func (c *Cluster) config(m *Member, static []string) node.Config {
 		PipelineWindow: c.opts.PipelineWindow,
 		CommitMaxBatch: c.opts.CommitMaxBatch,
 		CommitMaxDelay: c.opts.CommitMaxDelay,
-		NoSync:         c.opts.NoSync,
 		Logger:         c.opts.Logger.With("node", m.Index),
 	}
 }

@@ -26,6 +26,7 @@ type Report struct {
 	Accounts []AccountCheck  `json:"accounts"`
 	Dispute  DisputeReport   `json:"dispute"`
 	Gas      []GasRow        `json:"gas"`
+	Audit    string          `json:"audit"` // what the independent auditor found
 	Checks   []Check         `json:"checks"`
 }
 

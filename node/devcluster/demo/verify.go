@@ -11,6 +11,7 @@ import (
 
 	"github.com/sluicepay/sluice/channel"
 	"github.com/sluicepay/sluice/contracts"
+	"github.com/sluicepay/sluice/contracts/audit"
 )
 
 // onChain is one channel rebuilt from the contract's events alone.
@@ -109,7 +110,27 @@ func (r *run) verify(ctx context.Context) error {
 	if err := r.verifyAccounts(ctx, chans); err != nil {
 		return err
 	}
+	if err := r.runAuditor(ctx); err != nil {
+		return err
+	}
 	return r.gasTable(ctx, evs, chans)
+}
+
+// runAuditor runs the auditor of `sluice audit` over the chain: it trusts nothing but
+// chain data, re-verifies every proof signature submitted on chain, recomputes every
+// settlement and checks the contract's solvency.
+func (r *run) runAuditor(ctx context.Context) error {
+	rep, err := audit.Run(ctx, audit.Config{RPC: r.c.Chain().Client().Client(), Contract: r.c.Chain().Contract()})
+	if err != nil {
+		return fmt.Errorf("demo: audit: %w", err)
+	}
+	detail := fmt.Sprintf("%d channels, %d events, %d signatures verified, %d discrepancies", rep.Totals.Channels, rep.Totals.Events, rep.Totals.Signatures, len(rep.Discrepancies))
+	if len(rep.Discrepancies) > 0 {
+		detail += fmt.Sprintf("; first: %+v", rep.Discrepancies[0])
+	}
+	r.rep.Audit = detail
+	r.rep.check("independent audit of the chain (sluice audit) is clean", rep.OK() && rep.Totals.Settled == 2, "%s", detail)
+	return nil
 }
 
 // verifyDispute checks that the stale proof really was on chain and that alice's
