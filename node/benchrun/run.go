@@ -1,0 +1,114 @@
+package benchrun
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"time"
+
+	"github.com/sluicepay/sluice/channel"
+)
+
+// Options configure a bench run. Zero values take the defaults below.
+type Options struct {
+	Payments    int           // payments to make in total (default 100,000)
+	Concurrency int           // payers calling Pay at once (default 1024)
+	Window      int           // per-channel pipelining window of unacknowledged proofs (node default)
+	Amount      *big.Int      // wei per payment (default 1)
+	Rate        float64       // offered payments/s; 0 = as fast as Concurrency allows
+	Channels    int           // counterparties, one channel and one node each (default 1)
+	CommitDelay time.Duration // node CommitMaxDelay (linger before fsync); 0 = none
+	ECDSATime   time.Duration // how long to measure the ECDSA limit (default 1 s)
+	BaseDir     string        // parent of the temporary data directories ("" = os.TempDir)
+	Logger      *slog.Logger
+	// Progress, when set, is called from one goroutine during setup and about every
+	// 100 ms while payments run.
+	Progress func(Phase)
+}
+
+// Phase is a progress report.
+type Phase struct {
+	Name        string
+	Done, Total int
+	Elapsed     time.Duration
+}
+
+// Defaults.
+const (
+	DefaultPayments    = 100_000
+	DefaultConcurrency = 1024
+)
+
+func (o *Options) withDefaults() (Options, error) {
+	out := *o
+	if out.Payments == 0 {
+		out.Payments = DefaultPayments
+	}
+	if out.Concurrency == 0 {
+		out.Concurrency = DefaultConcurrency
+	}
+	if out.Amount == nil {
+		out.Amount = big.NewInt(1)
+	}
+	if out.Channels == 0 {
+		out.Channels = 1
+	}
+	if out.ECDSATime == 0 {
+		out.ECDSATime = time.Second
+	}
+	if out.Logger == nil {
+		out.Logger = slog.New(slog.DiscardHandler)
+	}
+	var errs []error
+	if out.Payments < 1 {
+		errs = append(errs, fmt.Errorf("payments %d: at least 1", out.Payments))
+	}
+	if out.Concurrency < 1 {
+		errs = append(errs, fmt.Errorf("concurrency %d: at least 1", out.Concurrency))
+	}
+	if out.Window < 0 {
+		errs = append(errs, fmt.Errorf("window %d: negative", out.Window))
+	}
+	if out.Amount.Sign() <= 0 {
+		errs = append(errs, fmt.Errorf("amount %s: must be positive", out.Amount))
+	}
+	if out.Rate < 0 {
+		errs = append(errs, fmt.Errorf("rate %g: negative", out.Rate))
+	}
+	if out.Channels < 1 || out.Channels > out.Payments {
+		errs = append(errs, fmt.Errorf("channels %d: between 1 and the number of payments", out.Channels))
+	}
+	return out, errors.Join(errs...)
+}
+
+// Run starts the cluster, measures the ECDSA limit, makes the payments and reports.
+func Run(ctx context.Context, opts Options) (Result, error) {
+	o, err := opts.withDefaults()
+	if err != nil {
+		return Result{}, fmt.Errorf("bench: %w", err)
+	}
+	c, err := newCluster(ctx, o)
+	if err != nil {
+		return Result{}, err
+	}
+	defer func() { _ = c.close() }()
+
+	if o.Progress != nil {
+		o.Progress(Phase{Name: "measuring ECDSA limit", Total: 1})
+	}
+	domain := channel.Domain{ChainID: c.chain.ChainID(), Contract: c.chain.Contract()}
+	limit, err := ECDSALimit(ctx, c.chain.Accounts()[1].Key, domain, o.ECDSATime)
+	if err != nil {
+		return Result{}, err
+	}
+
+	before := snapshot(c)
+	lat, elapsed, err := runLoad(ctx, c, o)
+	if err != nil {
+		return Result{}, err
+	}
+	after := snapshot(c)
+	return newResult(o, c, lat, elapsed, limit, before, after), nil
+}
