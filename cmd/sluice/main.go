@@ -43,6 +43,7 @@ func newApp() *cli.App {
 		paymentsCommand(),
 		auditCommand(),
 		demoCommand(),
+		benchCommand(),
 		versionCommand(),
 	}
 	app := &cli.App{
