@@ -117,6 +117,9 @@ func toRPCError(err error) error {
 	if errors.As(err, &apiErr) {
 		return apiErr
 	}
+	if riskErr, ok := errors.AsType[*RiskError](err); ok {
+		return riskErr // keeps the reasons and the step-up challenge in the error's data
+	}
 	for _, c := range classes {
 		if errors.Is(err, c.sentinel) {
 			return &Error{Code: c.code, Kind: c.kind, Message: err.Error()}

@@ -15,6 +15,8 @@ import (
 	"github.com/ethereum/go-ethereum/rpc"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/sluicepay/sluice/node/risk"
 )
 
 // Defaults for Config fields left zero.
@@ -44,6 +46,9 @@ type Config struct {
 	MaxRequestBytes int
 	RequestTimeout  time.Duration
 	Logger          *slog.Logger
+	// Risk, when set, judges every sluice_pay before the node signs and admits the
+	// per-client tokens of its config (node/api/risk*.go).
+	Risk *risk.Engine
 }
 
 // Server serves the sluice JSON-RPC API over HTTP and WebSocket on one listener.
@@ -51,6 +56,7 @@ type Server struct {
 	cfg     Config
 	rpc     *rpc.Server
 	auth    bearerAuth
+	risk    *riskLayer // nil without Config.Risk
 	handler http.Handler
 	log     *slog.Logger
 
@@ -94,6 +100,10 @@ func NewServer(b Backend, cfg Config) (*Server, error) {
 	s.rpc.SetHTTPBodyLimit(cfg.MaxRequestBytes)
 	s.rpc.SetWebsocketReadLimit(int64(cfg.MaxRequestBytes))
 	s.rpc.SetBatchLimits(batchItemLimit, batchResponseLimit)
+	b, err := s.installRisk(b)
+	if err != nil {
+		return nil, fmt.Errorf("api: register risk methods: %w", err)
+	}
 	if err := s.rpc.RegisterName("sluice", &service{b: b, timeout: cfg.RequestTimeout}); err != nil {
 		return nil, fmt.Errorf("api: register sluice methods: %w", err)
 	}
@@ -134,11 +144,13 @@ func (s *Server) routes() http.Handler {
 // protect rejects requests, including WebSocket upgrades, without the bearer token.
 func (s *Server) protect(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.auth.allowed(r) {
+		r, done, ok := s.authenticate(r)
+		if !ok {
 			s.log.Debug("api: unauthorized request", "remote", r.RemoteAddr, "path", r.URL.Path)
 			writeUnauthorized(w)
 			return
 		}
+		defer done()
 		next.ServeHTTP(w, r)
 	})
 }

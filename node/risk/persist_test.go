@@ -31,7 +31,7 @@ func TestCapsHoldAcrossRestart(t *testing.T) {
 	st := openStore(t, dir)
 	e := newTestEngine(t, cfg, clock, st)
 	dev := newDeviceKey(t)
-	if err := e.RegisterDevice("w", dev.Address()); err != nil {
+	if err := e.RegisterDevice("w", dev.Address(), false); err != nil {
 		t.Fatal(err)
 	}
 	for i := range 10 {

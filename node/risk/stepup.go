@@ -2,6 +2,7 @@ package risk
 
 import (
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -121,9 +122,13 @@ func (e *Engine) verifyStepUp(cs *clientState, req Request, amount Amount, now t
 	return 0, true
 }
 
-// RegisterDevice binds client's step-up device key, replacing any earlier one. It is
-// durable when it returns.
-func (e *Engine) RegisterDevice(client string, device common.Address) error {
+// ErrDeviceBound refuses to replace a client's device without the right to replace it.
+var ErrDeviceBound = errors.New("a device is already registered")
+
+// RegisterDevice binds client's step-up device key. An existing binding is replaced only
+// when replace is set (the operator's call): otherwise whoever holds a client's token
+// could swap in their own key. It is durable when it returns.
+func (e *Engine) RegisterDevice(client string, device common.Address, replace bool) error {
 	if device == (common.Address{}) {
 		return fmt.Errorf("register device for %s: the zero address cannot sign", client)
 	}
@@ -131,11 +136,15 @@ func (e *Engine) RegisterDevice(client string, device common.Address) error {
 	if cs == nil {
 		return fmt.Errorf("register device for %s: %w", client, ErrUnknownClient)
 	}
+	// The client lock is held across the write so two first registrations cannot both win.
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	if cs.hasDevice && !replace && cs.device != device {
+		return fmt.Errorf("register device for %s: %w (%s)", client, ErrDeviceBound, cs.device)
+	}
 	if err := e.persistDevice(client, device); err != nil {
 		return fmt.Errorf("register device for %s: %w", client, err)
 	}
-	cs.mu.Lock()
 	cs.device, cs.hasDevice = device, true
-	cs.mu.Unlock()
 	return nil
 }

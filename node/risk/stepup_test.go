@@ -19,7 +19,7 @@ func stepUpSetup(t *testing.T) (*Engine, *fakeClock, func(*Challenge) StepUpProo
 		"w": {Profile: ProfileInteractive, StepUpAbove: amt(1000)},
 	}}, clock, nil)
 	dev := newDeviceKey(t)
-	if err := e.RegisterDevice("w", dev.Address()); err != nil {
+	if err := e.RegisterDevice("w", dev.Address(), false); err != nil {
 		t.Fatal(err)
 	}
 	sign := func(c *Challenge) StepUpProof {
@@ -147,10 +147,10 @@ func TestStepUpWithoutDeviceDeclines(t *testing.T) {
 	if d.Outcome != Decline || !d.Reasons.Has(ReasonNoDevice) || d.Challenge != nil {
 		t.Fatalf("step-up without device: %s %v", d.Outcome, d.Reasons.Strings())
 	}
-	if err := e.RegisterDevice("nobody", common.Address{1}); err == nil {
+	if err := e.RegisterDevice("nobody", common.Address{1}, true); err == nil {
 		t.Fatal("registering a device for an unknown client succeeded")
 	}
-	if err := e.RegisterDevice("w", common.Address{}); err == nil {
+	if err := e.RegisterDevice("w", common.Address{}, true); err == nil {
 		t.Fatal("registering the zero address succeeded")
 	}
 }

@@ -1,0 +1,214 @@
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"math/big"
+	"sync"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/rpc"
+
+	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/node"
+	"github.com/sluicepay/sluice/node/risk"
+)
+
+// Risk error codes, in their own range so they never collide with the core table.
+const (
+	CodeStepUpRequired = -32030 // repeat with sluice_payStepUp and the device's signature
+	CodeForbidden      = -32031 // the client's token may not call this method
+)
+
+// riskLayer is the API's side of the risk engine: who is calling, and the decorator that
+// consults the engine before the node signs anything.
+type riskLayer struct {
+	engine *risk.Engine
+	conns  wsClients
+}
+
+// riskBackend decorates a Backend: every Pay is judged by the engine first, and only an
+// approved payment reaches the node. Channel-moving operations are admin-only.
+type riskBackend struct {
+	Backend
+	layer *riskLayer
+	// counterparties caches channel -> partner; a channel's participants never change.
+	counterparties sync.Map
+}
+
+func (r *riskBackend) Pay(ctx context.Context, req node.PayRequest) (node.PaymentView, error) {
+	client, ok := r.layer.clientOf(ctx)
+	if !ok {
+		return node.PaymentView{}, &RiskError{Code: CodeRiskDeclined, Kind: "risk_declined", Outcome: "decline",
+			Reasons: []string{"unknown_client"}, Message: "pay: the calling API client could not be identified"}
+	}
+	if req.PaymentID == ([16]byte{}) {
+		// A step-up challenge binds the payment id, so the repeat must carry the same one.
+		_, _ = rand.Read(req.PaymentID[:])
+	}
+	partner, err := r.counterparty(ctx, req.Channel)
+	if err != nil {
+		return node.PaymentView{}, err
+	}
+	d := r.layer.engine.Decide(risk.Request{
+		Client: client, Channel: req.Channel, Counterparty: partner, Amount: req.Amount,
+		PaymentID: req.PaymentID, StepUp: stepUpFrom(ctx),
+	})
+	if d.Outcome != risk.Approve {
+		return node.PaymentView{}, r.layer.decisionError(client, req, &d)
+	}
+	v, err := r.Backend.Pay(ctx, req)
+	if err != nil && failedBeforeSigning(err) {
+		r.layer.engine.Release(&d)
+	}
+	return v, err
+}
+
+// failedBeforeSigning lists the node's errors that come before any proof is signed, so
+// the reservation can be given back. Anything else (a timeout waiting for the ack, a
+// peer's rejection) may have moved money and stays counted.
+func failedBeforeSigning(err error) bool {
+	for _, s := range []error{
+		channel.ErrInvalidAmount, channel.ErrAmountTooLarge, channel.ErrUnknownChannel, channel.ErrChannelNotOpen,
+		channel.ErrSettlementSigned, channel.ErrOverdraft, channel.ErrNotParticipant, channel.ErrNonceExhausted,
+		node.ErrMemoTooLong, node.ErrPaymentIDReused,
+	} {
+		if errors.Is(err, s) {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *riskBackend) counterparty(ctx context.Context, id channel.ID) (common.Address, error) {
+	if v, ok := r.counterparties.Load(id); ok {
+		return v.(common.Address), nil
+	}
+	view, err := r.Backend.Channel(ctx, id)
+	if err != nil {
+		return common.Address{}, fmt.Errorf("pay on channel %s: %w", id, err)
+	}
+	partner := view.Participants[view.Us.Other()]
+	r.counterparties.Store(id, partner)
+	return partner, nil
+}
+
+func (r *riskBackend) requireAdmin(ctx context.Context, method string) error {
+	if c, ok := r.layer.clientOf(ctx); ok && c == risk.AdminClient {
+		return nil
+	}
+	return forbidden(method)
+}
+
+func forbidden(method string) *Error {
+	return &Error{Code: CodeForbidden, Kind: "forbidden", Message: method + ": only the node's admin token may call this"}
+}
+
+func (r *riskBackend) OpenChannel(ctx context.Context, req node.OpenRequest) (node.ChannelView, error) {
+	if err := r.requireAdmin(ctx, "openChannel"); err != nil {
+		return node.ChannelView{}, err
+	}
+	return r.Backend.OpenChannel(ctx, req)
+}
+
+func (r *riskBackend) Deposit(ctx context.Context, id channel.ID, amount *big.Int) (node.TxResult, error) {
+	if err := r.requireAdmin(ctx, "deposit"); err != nil {
+		return node.TxResult{}, err
+	}
+	return r.Backend.Deposit(ctx, id, amount)
+}
+
+func (r *riskBackend) Withdraw(ctx context.Context, id channel.ID, amount *big.Int) (node.TxResult, error) {
+	if err := r.requireAdmin(ctx, "withdraw"); err != nil {
+		return node.TxResult{}, err
+	}
+	return r.Backend.Withdraw(ctx, id, amount)
+}
+
+func (r *riskBackend) CloseChannel(ctx context.Context, id channel.ID, force bool) (node.CloseResult, error) {
+	if err := r.requireAdmin(ctx, "closeChannel"); err != nil {
+		return node.CloseResult{}, err
+	}
+	return r.Backend.CloseChannel(ctx, id, force)
+}
+
+func (r *riskBackend) Settle(ctx context.Context, id channel.ID) (node.TxResult, error) {
+	if err := r.requireAdmin(ctx, "settle"); err != nil {
+		return node.TxResult{}, err
+	}
+	return r.Backend.Settle(ctx, id)
+}
+
+// RiskError is a declined or challenged payment: a JSON-RPC error whose data carries the
+// outcome, the reasons and, for a step-up, the challenge to sign.
+type RiskError struct {
+	Code      int
+	Kind      string
+	Message   string
+	Outcome   string
+	Reasons   []string
+	Score     int
+	Challenge *StepUpChallenge
+}
+
+// StepUpChallenge is what the client's device signs: the EIP-712 StepUp struct in the
+// Sluice domain, all of whose fields are given here.
+type StepUpChallenge struct {
+	Challenge common.Hash `json:"challenge"`
+	Channel   ChannelID   `json:"channelId"`
+	Amount    Amount      `json:"amount"`
+	PaymentID PaymentID   `json:"paymentId"`
+	ExpiresAt int64       `json:"expiresAt"` // unix seconds
+	Digest    common.Hash `json:"digest"`    // the EIP-712 digest, for signers that take one
+	Type      string      `json:"type"`      // the StepUp type string
+}
+
+func (e *RiskError) Error() string  { return e.Message }
+func (e *RiskError) ErrorCode() int { return e.Code }
+
+// Unwrap lets errors.Is(err, channel.ErrRiskDeclined) hold for every risk refusal.
+func (e *RiskError) Unwrap() error { return channel.ErrRiskDeclined }
+
+// ErrorData implements rpc.DataError.
+func (e *RiskError) ErrorData() any {
+	m := map[string]any{"kind": e.Kind, "outcome": e.Outcome, "reasons": e.Reasons, "score": e.Score}
+	if e.Challenge != nil {
+		m["stepUp"] = e.Challenge
+	}
+	return m
+}
+
+var (
+	_ rpc.Error     = (*RiskError)(nil)
+	_ rpc.DataError = (*RiskError)(nil)
+)
+
+func (l *riskLayer) decisionError(client string, req node.PayRequest, d *risk.Decision) *RiskError {
+	e := &RiskError{Code: CodeRiskDeclined, Kind: "risk_declined", Outcome: d.Outcome.String(), Reasons: d.Reasons.Strings(), Score: d.Score}
+	if d.Outcome == risk.StepUp && d.Challenge != nil {
+		c := d.Challenge
+		e.Code, e.Kind = CodeStepUpRequired, "step_up_required"
+		e.Challenge = &StepUpChallenge{
+			Challenge: c.ID, Channel: ChannelID(c.Channel), Amount: NewAmount(c.Amount.Big()), PaymentID: PaymentID(c.PaymentID),
+			ExpiresAt: c.Expires.Unix(), Digest: l.engine.Digest(c), Type: risk.StepUpType,
+		}
+		e.Message = fmt.Sprintf("pay %s on channel %s by %s: step-up required (%v); sign the challenge with the registered device and call sluice_payStepUp",
+			req.Amount, req.Channel, client, e.Reasons)
+		return e
+	}
+	e.Message = fmt.Sprintf("pay %s on channel %s by %s: declined by risk policy (%v)", req.Amount, req.Channel, client, e.Reasons)
+	return e
+}
+
+type stepUpKey struct{}
+
+func withStepUp(ctx context.Context, p *risk.StepUpProof) context.Context {
+	return context.WithValue(ctx, stepUpKey{}, p)
+}
+
+func stepUpFrom(ctx context.Context) *risk.StepUpProof {
+	p, _ := ctx.Value(stepUpKey{}).(*risk.StepUpProof)
+	return p
+}

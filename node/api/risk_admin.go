@@ -1,0 +1,154 @@
+package api
+
+import (
+	"context"
+	"errors"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/node/risk"
+)
+
+// installRisk wraps b in the risk decorator and registers the risk methods; without an
+// engine it returns b unchanged.
+func (s *Server) installRisk(b Backend) (Backend, error) {
+	if s.cfg.Risk == nil {
+		return b, nil
+	}
+	s.risk = &riskLayer{engine: s.cfg.Risk}
+	wrapped := &riskBackend{Backend: b, layer: s.risk}
+	admin := &riskService{layer: s.risk, pay: &service{b: wrapped, timeout: s.cfg.RequestTimeout}}
+	if err := s.rpc.RegisterName("sluice", admin); err != nil {
+		return nil, err
+	}
+	return wrapped, nil
+}
+
+// riskService holds the sluice_* methods of the risk engine.
+type riskService struct {
+	layer *riskLayer
+	pay   *service
+}
+
+// StepUpArgs answer a step-up challenge: the device's 65-byte signature (r||s||v, v 27/28)
+// of the StepUp struct.
+type StepUpArgs struct {
+	Challenge common.Hash `json:"challenge"`
+	Signature string      `json:"signature"`
+}
+
+// PayStepUp repeats a challenged sluice_pay with the device's answer; args must be the
+// same payment (channel, amount, payment id) the challenge was issued for.
+func (r *riskService) PayStepUp(ctx context.Context, args PayArgs, stepUp StepUpArgs) (Payment, error) {
+	sig, err := decodeSignature(stepUp.Signature)
+	if err != nil {
+		return Payment{}, err
+	}
+	if args.PaymentID == nil {
+		return Payment{}, invalidParams("paymentId is required: use the one from the step-up challenge")
+	}
+	return r.pay.Pay(withStepUp(ctx, &risk.StepUpProof{Challenge: stepUp.Challenge, Signature: sig}), args)
+}
+
+func decodeSignature(s string) (channel.Signature, error) {
+	var sig channel.Signature
+	raw := common.FromHex(s)
+	if len(raw) != len(sig) {
+		return sig, invalidParams("signature must be 65 bytes of hex (r||s||v), got %d bytes", len(raw))
+	}
+	copy(sig[:], raw)
+	return sig, nil
+}
+
+func (r *riskService) admin(ctx context.Context, method string) error {
+	if c, ok := r.layer.clientOf(ctx); ok && c == risk.AdminClient {
+		return nil
+	}
+	return forbidden(method)
+}
+
+// RiskConfig returns the policy in force (admin only).
+func (r *riskService) RiskConfig(ctx context.Context) (risk.Config, error) {
+	if err := r.admin(ctx, "riskConfig"); err != nil {
+		return risk.Config{}, err
+	}
+	return r.layer.engine.Config(), nil
+}
+
+// RiskClients lists every client's policy, device and current windows (admin only).
+func (r *riskService) RiskClients(ctx context.Context) ([]risk.ClientStatus, error) {
+	if err := r.admin(ctx, "riskClients"); err != nil {
+		return nil, err
+	}
+	return r.layer.engine.Clients(), nil
+}
+
+// SetRiskClient adds or replaces one client's policy, durably (admin only).
+func (r *riskService) SetRiskClient(ctx context.Context, name string, cfg risk.ClientConfig) (risk.ClientConfig, error) {
+	if err := r.admin(ctx, "setRiskClient"); err != nil {
+		return risk.ClientConfig{}, err
+	}
+	if name == risk.AdminClient {
+		return risk.ClientConfig{}, invalidParams("client %q is the node's own token; configure it in the risk file", name)
+	}
+	out, err := r.layer.engine.SetClient(ctx, name, cfg)
+	if err != nil {
+		return risk.ClientConfig{}, invalidParams("%v", err)
+	}
+	return out, nil
+}
+
+// RegisterDevice binds a client's step-up device key. A client may bind its own first
+// device; replacing a bound device, or binding for another client, takes the admin token,
+// so a stolen client token cannot swap in the thief's key.
+func (r *riskService) RegisterDevice(ctx context.Context, client string, device common.Address) (common.Address, error) {
+	caller, ok := r.layer.clientOf(ctx)
+	if !ok {
+		return common.Address{}, forbidden("registerDevice")
+	}
+	isAdmin := caller == risk.AdminClient
+	if client == "" {
+		client = caller
+	}
+	if !isAdmin && client != caller {
+		return common.Address{}, forbidden("registerDevice for another client")
+	}
+	err := r.layer.engine.RegisterDevice(client, device, isAdmin)
+	switch {
+	case errors.Is(err, risk.ErrDeviceBound):
+		return common.Address{}, &Error{Code: CodeForbidden, Kind: "forbidden", Message: err.Error() + "; ask the node operator to replace it"}
+	case errors.Is(err, risk.ErrUnknownClient):
+		return common.Address{}, invalidParams("%v", err)
+	case err != nil:
+		return common.Address{}, toRPCError(err)
+	}
+	return device, nil
+}
+
+// RiskEventsArgs filter sluice_riskEvents; every field is optional.
+type RiskEventsArgs struct {
+	Client  string `json:"client,omitempty"`
+	Outcome string `json:"outcome,omitempty"`
+	After   uint64 `json:"after,omitempty"`
+	Limit   int    `json:"limit,omitempty"` // 0 = 100, at most 1000
+}
+
+// RiskEvents lists audit events, newest first. A client sees only its own decisions.
+func (r *riskService) RiskEvents(ctx context.Context, args *RiskEventsArgs) ([]risk.Event, error) {
+	caller, ok := r.layer.clientOf(ctx)
+	if !ok {
+		return nil, forbidden("riskEvents")
+	}
+	var f risk.EventFilter
+	if args != nil {
+		f = risk.EventFilter{Client: args.Client, Outcome: args.Outcome, After: args.After, Limit: args.Limit}
+	}
+	if f.Limit > maxPageLimit {
+		return nil, invalidParams("limit %d exceeds %d", f.Limit, maxPageLimit)
+	}
+	if caller != risk.AdminClient {
+		f.Client = caller
+	}
+	return r.layer.engine.Events(f), nil
+}
