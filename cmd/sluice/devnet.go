@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"strconv"
 	"syscall"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
@@ -19,8 +20,9 @@ import (
 )
 
 const (
-	flagPort    = "port"
-	defaultPort = 8545 // Anvil's, so tools configured for Anvil work unchanged
+	flagPort      = "port"
+	flagBlockTime = "block-time"
+	defaultPort   = 8545 // Anvil's, so tools configured for Anvil work unchanged
 )
 
 type devnetAccount struct {
@@ -44,6 +46,9 @@ func devnetCommand() *cli.Command {
 			"interrupted. The printed accounts are Anvil's PUBLIC test keys: never fund them elsewhere.",
 		Flags: []cli.Flag{
 			&cli.IntFlag{Name: flagPort, Usage: "port on 127.0.0.1 (0 picks a free one)", Value: defaultPort, EnvVars: commandEnvVar("devnet", flagPort)},
+			// Without interval mining an idle chain's time stands still and a settle after the
+			// challenge period keeps reverting: calls run at the latest block's timestamp.
+			&cli.DurationFlag{Name: flagBlockTime, Usage: "also mine an empty block at this interval so chain time advances (0 = only on transactions)", Value: time.Second, EnvVars: commandEnvVar("devnet", flagBlockTime)},
 		},
 		Action: runDevnet,
 	}
@@ -57,11 +62,15 @@ func runDevnet(c *cli.Context) error {
 	if port < 0 || port > 65535 {
 		return usageErrorf("--%s %d is not a TCP port (0-65535)", flagPort, port)
 	}
+	blockTime := c.Duration(flagBlockTime)
+	if blockTime < 0 {
+		return usageErrorf("--%s %s must not be negative", flagBlockTime, blockTime)
+	}
 	log, err := newLogger(c)
 	if err != nil {
 		return err
 	}
-	chain, err := devchain.New(devchain.Options{Logger: log})
+	chain, err := devchain.New(devchain.Options{Logger: log, BlockTime: blockTime})
 	if err != nil {
 		return fmt.Errorf("start dev chain: %w", err)
 	}
