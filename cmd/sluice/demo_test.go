@@ -41,6 +41,9 @@ func TestDemoPassesAndDefeatsAStaleClose(t *testing.T) {
 	if d.DefendedBy != "alice" || d.ChallengeLeft == 0 {
 		t.Errorf("defense sent by %q with %ds left; want alice within the period", d.DefendedBy, d.ChallengeLeft)
 	}
+	if !strings.Contains(rep.Audit, " 0 discrepancies") {
+		t.Errorf("independent audit: %s", rep.Audit)
+	}
 	if d.StaleTx == "" || d.StaleTx == d.DefenseTx {
 		t.Errorf("stale tx %q and defense tx %q must be two transactions", d.StaleTx, d.DefenseTx)
 	}
