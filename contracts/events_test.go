@@ -315,6 +315,7 @@ func TestIsTooManyResults(t *testing.T) {
 		{"query returned more than 10000 results", true},
 		{"Log response size exceeded. You can make eth_getLogs requests with up to a 2K block range", true},
 		{"exceed maximum block range: 5000", true},
+		{"block range extends beyond current head block", false},
 		{"connection refused", false},
 		{"execution reverted", false},
 	}

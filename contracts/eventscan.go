@@ -104,6 +104,11 @@ func (c *Client) EventsInRange(ctx context.Context, from, to uint64) ([]Event, e
 // large (geth, Anvil, Infura, Alchemy, QuickNode and others word it differently).
 func isTooManyResults(err error) bool {
 	msg := strings.ToLower(err.Error())
+	if strings.Contains(msg, "beyond current head") {
+		// geth's "block range extends beyond current head block": a smaller page of
+		// the same range will not help.
+		return false
+	}
 	for _, s := range []string{
 		"too many results", "query returned more than", "more than 10000 results", "response size exceeded",
 		"limit exceeded", "block range", "range is too large", "range too large", "exceed maximum",
