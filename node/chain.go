@@ -31,6 +31,10 @@ type Chain interface {
 	// Wait blocks until tx is mined and reports its receipt; a reverted transaction is an
 	// error naming the contract's custom error.
 	Wait(ctx context.Context, tx SignedTx) (Receipt, error)
+	// EnsureAllowance lets the contract pull amount of an ERC-20 token from our account
+	// (open and deposit of a token channel need it). It sends and waits for an approve
+	// only if the current allowance is short.
+	EnsureAllowance(ctx context.Context, token common.Address, amount *big.Int) error
 	Close() error
 }
 
@@ -59,7 +63,7 @@ type ChainCall struct {
 	Channel         channel.ID
 	Partner         common.Address // open
 	Participant     common.Address // deposit, withdraw
-	Token           common.Address // open
+	Token           common.Address // open, deposit: address(0) sends Amount as ETH
 	Amount          *big.Int       // open, deposit (ETH value sent with it)
 	ChallengePeriod uint64         // open
 	Withdrawal      channel.Withdrawal

@@ -143,10 +143,10 @@ func (cc *contractChain) pack(call ChainCall) ([]byte, *big.Int, error) {
 	switch call.Kind {
 	case CallOpen:
 		d, err := cc.abi.TryPackOpen(call.Partner, call.Token, nz(call.Amount), call.ChallengePeriod)
-		return d, nz(call.Amount), err
+		return d, ethValue(call.Token, nz(call.Amount)), err
 	case CallDeposit:
 		d, err := cc.abi.TryPackDeposit(call.Channel, call.Participant, nz(call.Amount))
-		return d, nz(call.Amount), err
+		return d, ethValue(call.Token, nz(call.Amount)), err
 	case CallWithdraw:
 		w := call.Withdrawal
 		d, err := cc.abi.TryPackWithdraw(w.Channel, w.Participant, nz(w.TotalWithdrawn), w.Expiry, call.Sigs[0][:], call.Sigs[1][:])
@@ -259,6 +259,29 @@ func (cc *contractChain) Wait(ctx context.Context, stx SignedTx) (Receipt, error
 		}
 	}
 	return res, nil
+}
+
+// ethValue is what a call moving amount of token sends along: the amount for ETH, nothing
+// for an ERC-20 (the contract pulls it with transferFrom).
+func ethValue(token common.Address, amount *big.Int) *big.Int {
+	if token == (common.Address{}) {
+		return amount
+	}
+	return new(big.Int)
+}
+
+func (cc *contractChain) EnsureAllowance(ctx context.Context, token common.Address, amount *big.Int) error {
+	have, err := cc.c.Allowance(ctx, token, cc.from, cc.c.Contract())
+	if err != nil {
+		return fmt.Errorf("allowance of token %s: %w", token, err)
+	}
+	if have.Cmp(amount) >= 0 {
+		return nil
+	}
+	if _, err := cc.c.Approve(ctx, token, cc.c.Contract(), amount); err != nil {
+		return fmt.Errorf("approve token %s: %w", token, err)
+	}
+	return nil
 }
 
 var _ Chain = (*contractChain)(nil)

@@ -26,9 +26,6 @@ func (n *Node) OpenChannel(ctx context.Context, req OpenRequest) (ChannelView, e
 	if req.Deposit == nil || req.Deposit.Sign() < 0 {
 		return ChannelView{}, fmt.Errorf("open channel with %s: deposit %v: %w", req.Peer, req.Deposit, channel.ErrInvalidAmount)
 	}
-	if req.Token != (common.Address{}) {
-		return ChannelView{}, fmt.Errorf("open channel with %s: token %s: ERC-20 channels are not supported by this node yet: %w", req.Peer, req.Token, channel.ErrInvalidParams)
-	}
 	partner, err := n.resolvePeer(ctx, req.Peer)
 	if err != nil {
 		return ChannelView{}, fmt.Errorf("open channel with %s: %w", req.Peer, err)
@@ -38,6 +35,9 @@ func (n *Node) OpenChannel(ctx context.Context, req OpenRequest) (ChannelView, e
 		cp = n.cfg.DefaultChallengePeriod
 	}
 	call := ChainCall{Kind: CallOpen, Partner: partner, Token: req.Token, Amount: req.Deposit, ChallengePeriod: uint64(cp / time.Second)}
+	if err := n.ops.approve(ctx, call); err != nil {
+		return ChannelView{}, err
+	}
 	rcpt, err := n.ops.submit(ctx, call, true)
 	if err != nil {
 		return ChannelView{}, fmt.Errorf("open channel with %s: %w", partner, err)
@@ -103,11 +103,16 @@ func (n *Node) Deposit(ctx context.Context, id channel.ID, amount *big.Int) (TxR
 	}
 	lc.mu.Lock()
 	err := lc.st.ValidateDeposit(lc.us, amount)
+	token := lc.st.Params().Token
 	lc.mu.Unlock()
 	if err != nil {
 		return TxResult{}, fmt.Errorf("deposit to channel %s: %w", id, err)
 	}
-	rcpt, err := n.ops.submit(ctx, ChainCall{Kind: CallDeposit, Channel: id, Participant: n.signer.Address(), Amount: amount}, true)
+	call := ChainCall{Kind: CallDeposit, Channel: id, Participant: n.signer.Address(), Token: token, Amount: amount}
+	if err := n.ops.approve(ctx, call); err != nil {
+		return TxResult{}, err
+	}
+	rcpt, err := n.ops.submit(ctx, call, true)
 	if err != nil {
 		return TxResult{}, err
 	}

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
+
 	"github.com/sluicepay/sluice/store"
 )
 
@@ -138,6 +140,21 @@ func (r *opRunner) drive(ctx context.Context, rec store.OpRecord) (Receipt, erro
 		return Receipt{}, fmt.Errorf("%s channel %s: %w", call.Kind, call.Channel, err)
 	}
 	return rcpt, nil
+}
+
+// approve runs an ERC-20 approve under the same lock as prepare+broadcast, so it never
+// races one of our own transactions for a nonce. An approve is safe to repeat, so it is
+// not an exactly-once operation.
+func (r *opRunner) approve(ctx context.Context, call ChainCall) error {
+	if call.Token == (common.Address{}) || call.Amount == nil || call.Amount.Sign() == 0 {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.n.chain.EnsureAllowance(ctx, call.Token, call.Amount); err != nil {
+		return fmt.Errorf("%s channel %s: %w", call.Kind, call.Channel, err)
+	}
+	return nil
 }
 
 func (r *opRunner) put(ctx context.Context, rec *store.OpRecord) error {
