@@ -157,6 +157,8 @@ func (c *Chain) ChainID() *big.Int { return big.NewInt(ChainID) }
 func (c *Chain) Accounts() []Account { return append([]Account(nil), c.accounts...) }
 
 // Contract returns the address of SluiceChannels, or the zero address with NoContract.
+// It is always 0x5FbDB2315678afecb367f032d93F642f64180aa3 (account #0, nonce 0), the
+// address of the first deployment on a fresh Anvil too.
 func (c *Chain) Contract() common.Address { return c.contract }
 
 // Commit mines one block with whatever is in the pool and returns its hash. After
