@@ -1,0 +1,221 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"math/big"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/node"
+	"github.com/sluicepay/sluice/node/risk"
+)
+
+var (
+	walletToken = strings.Repeat("77", 32)
+	gameToken   = strings.Repeat("99", 32)
+)
+
+// countingBackend counts the payments that reached the node, i.e. that it would sign.
+type countingBackend struct {
+	*fakeBackend
+	pays atomic.Int64
+}
+
+func (c *countingBackend) Pay(ctx context.Context, req node.PayRequest) (node.PaymentView, error) {
+	c.pays.Add(1)
+	return c.fakeBackend.Pay(ctx, req)
+}
+
+type riskServer struct {
+	srv     *Server
+	backend *countingBackend
+	engine  *risk.Engine
+}
+
+func startRiskServer(t *testing.T) riskServer {
+	t.Helper()
+	eng, err := risk.NewEngine(risk.Options{Domain: testDomain, Config: risk.Config{Clients: map[string]risk.ClientConfig{
+		"wallet": {Profile: risk.ProfileInteractive, TokenHash: TokenHash(walletToken), StepUpAbove: risk.AmountFromUint64(500),
+			Limits: risk.Limits{PerSecond: risk.WindowLimit{Count: 5}}},
+		"game": {Profile: risk.ProfileService, TokenHash: TokenHash(gameToken), DailyCap: risk.AmountFromUint64(100)},
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &countingBackend{fakeBackend: newFakeBackend()}
+	srv, err := NewServer(b, Config{Addr: "127.0.0.1:0", Token: testToken, Risk: eng})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Stop(ctx)
+	})
+	return riskServer{srv: srv, backend: b, engine: eng}
+}
+
+func dialAs(t *testing.T, url, token string) *Client {
+	t.Helper()
+	c, err := Dial(context.Background(), url, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	return c
+}
+
+func payArgs(amount int64) PayArgs {
+	id := ChannelID(testChannel)
+	return PayArgs{Channel: &id, Amount: NewAmount(big.NewInt(amount))}
+}
+
+func apiKind(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return ""
+}
+
+func TestRiskBotPatternOverAPISignsNothing(t *testing.T) {
+	rs := startRiskServer(t)
+	c := dialAs(t, rs.srv.URL(), walletToken)
+	ctx := context.Background()
+	var refused int
+	for range 50 {
+		if _, err := c.Pay(ctx, payArgs(10)); err != nil {
+			if k := apiKind(err); k != "risk_declined" && k != "step_up_required" {
+				t.Fatalf("bot payment refused with kind %q: %v", k, err)
+			}
+			refused++
+		}
+	}
+	if refused < 45 || rs.backend.pays.Load() != int64(50-refused) {
+		t.Fatalf("bot pattern: %d refused, %d reached the node", refused, rs.backend.pays.Load())
+	}
+	evs, err := dialAs(t, rs.srv.URL(), testToken).RiskEvents(ctx, RiskEventsArgs{Client: "wallet", Outcome: "decline", Limit: 1})
+	if err != nil || len(evs) != 1 || evs[0].Client != "wallet" {
+		t.Fatalf("admin's view of the wallet's declines: %+v, %v", evs, err)
+	}
+}
+
+func TestRiskStepUpOverAPI(t *testing.T) {
+	rs := startRiskServer(t)
+	ctx := context.Background()
+	wallet := dialAs(t, rs.srv.URL(), walletToken)
+	device, _ := crypto.GenerateKey()
+	devSigner, _ := channel.NewKeySigner(device)
+	if err := wallet.RegisterDevice(ctx, "", devSigner.Address()); err != nil {
+		t.Fatalf("first device registration by the client: %v", err)
+	}
+	thief, _ := crypto.GenerateKey()
+	thiefSigner, _ := channel.NewKeySigner(thief)
+	if err := wallet.RegisterDevice(ctx, "", thiefSigner.Address()); apiKind(err) != "forbidden" {
+		t.Fatalf("a client token replaced its device: %v", err)
+	}
+
+	// A stolen token alone: the thief signs with their own key and is declined.
+	if _, err := wallet.PayWithStepUp(ctx, payArgs(1000), thiefSigner.SignDigest); apiKind(err) != "risk_declined" ||
+		!strings.Contains(err.Error(), "step_up_bad_signature") {
+		t.Fatalf("step-up signed by a key that is not the device: %v", err)
+	}
+	if n := rs.backend.pays.Load(); n != 0 {
+		t.Fatalf("%d payments reached the node before any valid step-up", n)
+	}
+	p, err := wallet.PayWithStepUp(ctx, payArgs(1000), devSigner.SignDigest)
+	if err != nil {
+		t.Fatalf("step-up with the device key: %v", err)
+	}
+	if rs.backend.pays.Load() != 1 || p.Amount.Big().Int64() != 1000 {
+		t.Fatalf("after step-up: %d payments at the node, amount %v", rs.backend.pays.Load(), p.Amount.Big())
+	}
+}
+
+func TestRiskClientTokensAndAdminMethods(t *testing.T) {
+	rs := startRiskServer(t)
+	ctx := context.Background()
+	game := dialAs(t, rs.srv.URL(), gameToken)
+	admin := dialAs(t, rs.srv.URL(), testToken)
+
+	if _, err := game.Pay(ctx, payArgs(60)); err != nil {
+		t.Fatalf("game pays within its cap: %v", err)
+	}
+	if _, err := game.Pay(ctx, payArgs(60)); apiKind(err) != "risk_declined" || !strings.Contains(err.Error(), "daily_cap") {
+		t.Fatalf("game past its daily cap: %v", err)
+	}
+	// A failed payment gives its reservation back.
+	rs.backend.fail(channel.ErrOverdraft)
+	if _, err := game.Pay(ctx, payArgs(40)); apiKind(err) != "overdraft" {
+		t.Fatalf("overdraft: %v", err)
+	}
+	rs.backend.fail(nil)
+	if _, err := game.Pay(ctx, payArgs(40)); err != nil {
+		t.Fatalf("the released 40 is spendable again: %v", err)
+	}
+
+	if _, err := game.OpenChannel(ctx, OpenChannelArgs{Peer: testBob.Hex(), Deposit: NewAmount(big.NewInt(1))}); apiKind(err) != "forbidden" {
+		t.Fatalf("client token opened a channel: %v", err)
+	}
+	if _, err := game.RiskConfig(ctx); apiKind(err) != "forbidden" {
+		t.Fatalf("client token read the risk config: %v", err)
+	}
+	if _, err := game.SetRiskClient(ctx, "game", risk.ClientConfig{}); apiKind(err) != "forbidden" {
+		t.Fatalf("client token changed its own limits: %v", err)
+	}
+	if evs, err := game.RiskEvents(ctx, RiskEventsArgs{Client: "wallet"}); err != nil || len(evs) != 4 || evs[0].Client != "game" {
+		t.Fatalf("a client's events are its own: %d events, %v", len(evs), err)
+	}
+
+	if _, err := admin.SetRiskClient(ctx, "game", risk.ClientConfig{Profile: risk.ProfileService, TokenHash: TokenHash(gameToken), DailyCap: risk.AmountFromUint64(1000)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := game.Pay(ctx, payArgs(500)); err != nil {
+		t.Fatalf("after the admin raised the cap: %v", err)
+	}
+	cfg, err := admin.RiskConfig(ctx)
+	if err != nil || cfg.Clients["game"].DailyCap != risk.AmountFromUint64(1000) {
+		t.Fatalf("riskConfig: %+v, %v", cfg.Clients["game"], err)
+	}
+	clients, err := admin.RiskClients(ctx)
+	if err != nil || len(clients) != 2 || clients[0].Name != "game" || clients[0].SpentToday != risk.AmountFromUint64(600) {
+		t.Fatalf("riskClients: %+v, %v", clients, err)
+	}
+	if _, err := dialAs(t, rs.srv.URL(), strings.Repeat("12", 32)).Pay(ctx, payArgs(1)); !errors.Is(err, ErrUnauthorized) {
+		t.Fatalf("unknown token: %v", err)
+	}
+}
+
+// TestRiskIdentifiesWebSocketClients checks that a client paying over WebSocket is
+// judged as itself, not as the admin whose calls share the server.
+func TestRiskIdentifiesWebSocketClients(t *testing.T) {
+	rs := startRiskServer(t)
+	ctx := context.Background()
+	ws := dialAs(t, "ws://"+rs.srv.Addr().String(), gameToken)
+	if _, err := ws.Pay(ctx, payArgs(100)); err != nil {
+		t.Fatalf("game over ws within cap: %v", err)
+	}
+	if _, err := ws.Pay(ctx, payArgs(1)); apiKind(err) != "risk_declined" {
+		t.Fatalf("game over ws past its cap was not declined: %v", err)
+	}
+	if _, err := ws.RiskConfig(ctx); apiKind(err) != "forbidden" {
+		t.Fatalf("client over ws reached an admin method: %v", err)
+	}
+	adminWS := dialAs(t, "ws://"+rs.srv.Addr().String(), testToken)
+	if _, err := adminWS.Pay(ctx, payArgs(1000)); err != nil {
+		t.Fatalf("admin over ws: %v", err)
+	}
+	evs := rs.engine.Events(risk.EventFilter{})
+	if len(evs) != 3 || evs[0].Client != risk.AdminClient || evs[1].Client != "game" {
+		t.Fatalf("attribution: %+v", evs)
+	}
+}
