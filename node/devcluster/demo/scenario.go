@@ -144,7 +144,7 @@ func (r *run) play(ctx context.Context) error {
 	r.stage("phase 1: %d payments, %d concurrent payers per direction on both channels", half, r.cfg.Workers)
 	load := runLoad(ctx, streams, half, r.cfg.Workers, r.cfg.Seed, maxAmount)
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("demo interrupted during phase 1 after %d payments: %w", load.count, err)
+		return fmt.Errorf("interrupted during phase 1 after %d payments: %w", load.count, err)
 	}
 	r.stage("phase 1 done: %d payments in %s", load.count, load.elapsed.Round(time.Millisecond))
 
@@ -179,7 +179,7 @@ func (r *run) play(ctx context.Context) error {
 	r.stage("phase 2: %d more payments", r.cfg.Payments-half)
 	load2 := runLoad(ctx, streams, r.cfg.Payments-half, r.cfg.Workers, r.cfg.Seed+1, maxAmount)
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("demo interrupted during phase 2 after %d payments: %w", load.count+load2.count, err)
+		return fmt.Errorf("interrupted during phase 2 after %d payments: %w", load.count+load2.count, err)
 	}
 	r.stage("phase 2 done: %d payments in %s", load2.count, load2.elapsed.Round(time.Millisecond))
 	load.merge(load2)
