@@ -51,10 +51,10 @@ func (c *Cluster) WaitChannel(ctx context.Context, i int, id channel.ID, what st
 	})
 }
 
-// OpenChannel opens an ETH channel from node from to node to through the nodes' own API
-// (from deposits depFrom; to then tops up depTo if positive) and waits until both nodes
-// see both deposits.
-func (c *Cluster) OpenChannel(ctx context.Context, from, to int, depFrom, depTo *big.Int, challenge time.Duration) (channel.ID, error) {
+// OpenChannel opens a channel of token (zero = ETH) from node from to node to through the
+// nodes' own API (from deposits depFrom; to then tops up depTo if positive; the nodes
+// approve ERC-20 transfers themselves) and waits until both nodes see both deposits.
+func (c *Cluster) OpenChannel(ctx context.Context, from, to int, token common.Address, depFrom, depTo *big.Int, challenge time.Duration) (channel.ID, error) {
 	a, b := c.Node(from), c.Node(to)
 	if a == nil || b == nil {
 		return channel.ID{}, fmt.Errorf("devcluster: open channel %d->%d: node not running", from, to)
@@ -63,7 +63,7 @@ func (c *Cluster) OpenChannel(ctx context.Context, from, to int, depFrom, depTo 
 	if err != nil || len(info.ListenAddrs) == 0 {
 		return channel.ID{}, fmt.Errorf("devcluster: open channel %d->%d: partner address: %v", from, to, err)
 	}
-	cv, err := a.OpenChannel(ctx, node.OpenRequest{Peer: info.ListenAddrs[0], Deposit: depFrom, ChallengePeriod: challenge})
+	cv, err := a.OpenChannel(ctx, node.OpenRequest{Peer: info.ListenAddrs[0], Token: token, Deposit: depFrom, ChallengePeriod: challenge})
 	if err != nil {
 		return channel.ID{}, fmt.Errorf("devcluster: open channel %d->%d: %w", from, to, err)
 	}
@@ -78,10 +78,11 @@ func (c *Cluster) OpenChannel(ctx context.Context, from, to int, depFrom, depTo 
 	return cv.ID, c.waitDeposits(ctx, cv.ID, from, to, depFrom, depTo)
 }
 
-// OpenTokenChannel opens an ERC-20 channel from node from to node to by acting on chain
-// as both participants (approve, open; approve, deposit) through contracts clients of
-// their keys, and waits until both nodes learnt the channel and both deposits from the
-// chain. Nodes learn every channel of theirs from its ChannelOpened event, whoever sent it.
+// OpenTokenChannel opens an ERC-20 channel from node from to node to WITHOUT the nodes'
+// API, acting on chain as both participants (approve, open; approve, deposit) through
+// contracts clients of their keys, and waits until both nodes learnt the channel and both
+// deposits from the chain: nodes learn every channel of theirs from its ChannelOpened
+// event, whoever sent it.
 func (c *Cluster) OpenTokenChannel(ctx context.Context, from, to int, token common.Address, depFrom, depTo *big.Int, challenge time.Duration) (channel.ID, error) {
 	ma, mb := c.Member(from), c.Member(to)
 	if ma == nil || mb == nil {

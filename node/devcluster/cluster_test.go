@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/params"
 
 	"github.com/sluicepay/sluice/channel"
@@ -40,7 +41,7 @@ func TestClusterPaysOverETHAndTokenChannelsAndCleansUp(t *testing.T) {
 		}
 	}
 
-	ethID, err := c.OpenChannel(ctx, 0, 1, ether(2), ether(1), time.Minute)
+	ethID, err := c.OpenChannel(ctx, 0, 1, common.Address{}, ether(2), ether(1), time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +137,7 @@ func TestCloseStopsEveryGoroutine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	id, err := c.OpenChannel(ctx, 0, 1, ether(1), nil, time.Minute)
+	id, err := c.OpenChannel(ctx, 0, 1, common.Address{}, ether(1), nil, time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}

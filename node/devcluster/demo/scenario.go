@@ -126,11 +126,11 @@ func (r *run) play(ctx context.Context) error {
 	}
 
 	r.stage("opening hub<->alice ETH channel (20 ETH each side) through the hub's node")
-	if r.eth, err = r.c.OpenChannel(ctx, hub, alice, ether(20), ether(20), challenge); err != nil {
+	if r.eth, err = r.c.OpenChannel(ctx, hub, alice, common.Address{}, ether(20), ether(20), challenge); err != nil {
 		return err
 	}
-	r.stage("opening hub<->bob TST channel (100 TST each side): approve + open, approve + deposit")
-	if r.tok, err = r.c.OpenTokenChannel(ctx, hub, bob, r.token, ether(100), ether(100), challenge); err != nil {
+	r.stage("opening hub<->bob TST channel (100 TST each side) through the nodes (each approves, then opens / deposits)")
+	if r.tok, err = r.c.OpenChannel(ctx, hub, bob, r.token, ether(100), ether(100), challenge); err != nil {
 		return err
 	}
 
