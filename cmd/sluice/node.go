@@ -113,9 +113,18 @@ func runNode(c *cli.Context) error {
 	if err := n.Start(ctx); err != nil {
 		return fmt.Errorf("start node: %w", err)
 	}
+	riskEngine, stopRisk, err := openNodeRisk(ctx, dir, n, reg, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := stopRisk(); err != nil {
+			log.Error("risk: stop", "err", err)
+		}
+	}()
 	srv, err := api.NewServer(n, api.Config{
 		Addr: c.String(flagAPIAddr), Token: token, Metrics: reg,
-		MetricsPublic: c.Bool(flagMetricsPublic), Logger: log,
+		MetricsPublic: c.Bool(flagMetricsPublic), Logger: log, Risk: riskEngine,
 	})
 	if err != nil {
 		return err
