@@ -44,6 +44,7 @@ func newApp() *cli.App {
 		auditCommand(),
 		demoCommand(),
 		benchCommand(),
+		dbCommand(),
 		versionCommand(),
 	}
 	app := &cli.App{
