@@ -104,6 +104,7 @@ type Engine struct {
 
 	dirtyMu sync.Mutex
 	dirty   []dirtyRef
+	flushMu sync.Mutex
 
 	challenges challengeBook
 	audit      auditTrail

@@ -238,6 +238,9 @@ func (e *Engine) Flush(ctx context.Context) error {
 	if e.store == nil {
 		return nil
 	}
+	// One flush at a time: the audit trail reuses the slice of the previous drain.
+	e.flushMu.Lock()
+	defer e.flushMu.Unlock()
 	e.dirtyMu.Lock()
 	refs := e.dirty
 	e.dirty = nil

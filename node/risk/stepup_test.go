@@ -1,6 +1,7 @@
 package risk
 
 import (
+	"errors"
 	"math/big"
 	"testing"
 	"time"
@@ -185,3 +186,23 @@ func TestStepUpDigestMatchesEIP712(t *testing.T) {
 }
 
 func bytesEqual(a, b []byte) bool { return string(a) == string(b) }
+
+func TestDeviceReplacementNeedsTheRightToReplace(t *testing.T) {
+	e := newTestEngine(t, Config{Clients: map[string]ClientConfig{"w": {}}}, newFakeClock(), nil)
+	first, second := common.Address{1}, common.Address{2}
+	if err := e.RegisterDevice("w", first, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.RegisterDevice("w", first, false); err != nil {
+		t.Fatalf("re-registering the same device: %v", err)
+	}
+	if err := e.RegisterDevice("w", second, false); !errors.Is(err, ErrDeviceBound) {
+		t.Fatalf("replacing without the right: %v", err)
+	}
+	if err := e.RegisterDevice("w", second, true); err != nil {
+		t.Fatalf("operator replacing: %v", err)
+	}
+	if got := e.Clients()[0].Device; got != second {
+		t.Fatalf("device %s, want %s", got, second)
+	}
+}
