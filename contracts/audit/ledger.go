@@ -33,7 +33,6 @@ type rebuilt struct {
 	closer      channel.Party
 	cooperative bool
 	final       [2]*big.Int // ChannelSettled balances
-	expected    [2]*big.Int // what the formula (or the signed settlement) says
 
 	opened, closed, settled eventRef
 	seeded                  bool // opened before the scan: state read from the contract

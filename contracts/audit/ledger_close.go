@@ -67,12 +67,11 @@ func (l *ledger) settledEvent(r *rebuilt, e contracts.ChannelSettled) {
 		if wasStatus != channel.StatusOpen {
 			l.found.fail(where.finding(CodeWrongStatus, "cooperative settlement while the channel was %s", wasStatus))
 		}
-		r.expected = [2]*big.Int{new(big.Int).Set(e.BalanceA), new(big.Int).Set(e.BalanceB)}
 		if sum := new(big.Int).Add(e.BalanceA, e.BalanceB); sum.Cmp(total) != 0 {
 			l.found.fail(where.finding(CodeSettlementMismatch, "cooperative balances A %s + B %s = %s, channel holds %s", e.BalanceA, e.BalanceB, sum, total))
 		}
 		l.sigs.add(sigJob{kind: callCloseCooperative, ch: r, ref: r.settled,
-			balA: r.expected[0], balB: r.expected[1]})
+			balA: r.final[0], balB: r.final[1]})
 		return
 	}
 	if wasStatus != channel.StatusClosing {
@@ -81,7 +80,6 @@ func (l *ledger) settledEvent(r *rebuilt, e contracts.ChannelSettled) {
 		l.timing.add(timingCheck{rule: settleAfterDeadline, ch: r, ref: r.settled, settleAfter: r.settleAfter})
 	}
 	balA, balB := channel.ComputeSettlement(r.deposit[0], r.deposit[1], r.withdrawn[0], r.withdrawn[1], r.transferred[0], r.transferred[1])
-	r.expected = [2]*big.Int{balA, balB}
 	if balA.Cmp(e.BalanceA) != 0 || balB.Cmp(e.BalanceB) != 0 {
 		l.found.fail(where.finding(CodeSettlementMismatch,
 			"paid A %s B %s, the formula gives A %s B %s (deposits %s/%s, withdrawn %s/%s, transferred A %s nonce %d, B %s nonce %d)",
