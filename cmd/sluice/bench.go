@@ -175,18 +175,33 @@ func printBench(w io.Writer, r benchrun.Result) error {
 
 func mib(b uint64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
 
-// progressBar draws the payment phase on stderr; setup phases get one line each.
+// progressBar draws the payment phase on stderr. On a terminal it redraws one line; into
+// a file or pipe it writes a plain line per phase and then every few seconds.
 type progressBar struct {
 	w        io.Writer
+	tty      bool
 	phase    string
 	onPaying func()
 	drawn    bool
+	last     time.Time
 }
 
-func newProgressBar(w io.Writer) *progressBar { return &progressBar{w: w} }
+func newProgressBar(w io.Writer) *progressBar {
+	f, ok := w.(*os.File)
+	tty := false
+	if ok {
+		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
+			tty = true
+		}
+	}
+	return &progressBar{w: w, tty: tty}
+}
+
+const progressLineInterval = 2 * time.Second
 
 func (p *progressBar) update(ph benchrun.Phase) {
-	if ph.Name != p.phase {
+	newPhase := ph.Name != p.phase
+	if newPhase {
 		if p.drawn {
 			fmt.Fprintln(p.w)
 			p.drawn = false
@@ -196,6 +211,14 @@ func (p *progressBar) update(ph benchrun.Phase) {
 			p.onPaying()
 		}
 	}
+	if !p.tty {
+		final := ph.Total > 0 && ph.Done == ph.Total
+		if newPhase || final || time.Since(p.last) >= progressLineInterval {
+			fmt.Fprintf(p.w, "%s %d/%d%s\n", ph.Name, ph.Done, ph.Total, ratePart(ph))
+			p.last = time.Now()
+		}
+		return
+	}
 	if ph.Name != "paying" {
 		fmt.Fprintf(p.w, "\r%s %d/%d", ph.Name, ph.Done, ph.Total)
 		p.drawn = true
@@ -203,12 +226,15 @@ func (p *progressBar) update(ph benchrun.Phase) {
 	}
 	const width = 30
 	filled := width * ph.Done / max(ph.Total, 1)
-	rate := 0.0
-	if s := ph.Elapsed.Seconds(); s > 0 {
-		rate = float64(ph.Done) / s
-	}
-	fmt.Fprintf(p.w, "\rpaying [%s%s] %d/%d  %.0f/s ", strings.Repeat("#", filled), strings.Repeat(" ", width-filled), ph.Done, ph.Total, rate)
+	fmt.Fprintf(p.w, "\rpaying [%s%s] %d/%d%s ", strings.Repeat("#", filled), strings.Repeat(" ", width-filled), ph.Done, ph.Total, ratePart(ph))
 	p.drawn = true
+}
+
+func ratePart(ph benchrun.Phase) string {
+	if s := ph.Elapsed.Seconds(); s > 0 {
+		return fmt.Sprintf("  %.0f/s", float64(ph.Done)/s)
+	}
+	return ""
 }
 
 func (p *progressBar) finish() {
