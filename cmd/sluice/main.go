@@ -41,6 +41,7 @@ func newApp() *cli.App {
 		channelCommand(),
 		payCommand(),
 		paymentsCommand(),
+		riskCommand(),
 		auditCommand(),
 		demoCommand(),
 		benchCommand(),
