@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"math/big"
+	"strings"
 	"testing"
 	"time"
 
@@ -117,6 +118,14 @@ func TestE2EWatcherDefeatsStaleCloseOnAnvil(t *testing.T) {
 	}
 	if defended.TransferredA.Cmp(byAlice.sum) != 0 || defended.NonceB != 3 || defended.TransferredB.Cmp(staleBob.Transferred.Big()) != 0 {
 		t.Fatalf("after the defence the chain holds %+v", defended)
+	}
+	// Settling before the period is over is refused with the documented code.
+	if res, err := bob.cli("channel", "settle", id.String()); err != nil || res.code != exitFailure || !strings.Contains(res.stderr, "challenge period runs until") {
+		t.Errorf("sluice channel settle inside the challenge period: %v, exit %d, stderr %q; want exit 1 saying when the period ends", err, res.code, res.stderr)
+	}
+	r := rawRPC(t, bob.api(), "Bearer "+bob.token(t), rpcBody("sluice_settle", id.String()))
+	if r.Error == nil || r.Error.Code != api.CodeChallengePending || r.Error.Data.Kind != "challenge_pending" {
+		t.Errorf("sluice_settle inside the challenge period: %+v, want code %d kind challenge_pending", r.Error, api.CodeChallengePending)
 	}
 	// The cheater cannot go back to an older proof of her own.
 	old := signedProof(staleAlice)
