@@ -17,7 +17,9 @@ type Chain interface {
 	// Head is the latest block number and its timestamp (unix seconds): chain time, the
 	// clock challenge periods run on.
 	Head(ctx context.Context) (number, time uint64, err error)
-	BlockTime(ctx context.Context, number uint64) (uint64, error)
+	// BlockHash names the canonical block at number, so the watcher notices a reorg below
+	// its cursor.
+	BlockHash(ctx context.Context, number uint64) (common.Hash, error)
 	// Events returns the contract's events in blocks [from, to], in chain order.
 	Events(ctx context.Context, from, to uint64) ([]ChainEvent, error)
 	// Channel reads the contract's view of a channel (StatusNone when unknown).

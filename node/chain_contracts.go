@@ -73,12 +73,12 @@ func (cc *contractChain) Head(ctx context.Context) (uint64, uint64, error) {
 	return h.Number, h.Time, err
 }
 
-func (cc *contractChain) BlockTime(ctx context.Context, number uint64) (uint64, error) {
+func (cc *contractChain) BlockHash(ctx context.Context, number uint64) (common.Hash, error) {
 	h, err := cc.backend.HeaderByNumber(ctx, new(big.Int).SetUint64(number))
 	if err != nil {
-		return 0, fmt.Errorf("header of block %d: %w", number, err)
+		return common.Hash{}, fmt.Errorf("header of block %d: %w", number, err)
 	}
-	return h.Time, nil
+	return h.Hash(), nil
 }
 
 func (cc *contractChain) Channel(ctx context.Context, id channel.ID) (OnChainChannel, error) {

@@ -131,6 +131,11 @@ func (q *durableQueue) run(ctx context.Context) {
 				q.commitNanos.Add(int64(time.Since(start)))
 			}
 			q.perform(seq, g.after, err)
+			if err != nil {
+				// A failed or abandoned commit may still be looked at by the store's
+				// committer, so its batch is never reused.
+				g = new(durableGroup)
+			}
 			clear(g.after)
 			g.after = g.after[:0]
 			g.batch.Reset()

@@ -44,6 +44,8 @@ type Node struct {
 	head   atomic.Uint64
 	// confirmations is cfg.Confirmations; tests raise it to make a node miss events.
 	confirmations atomic.Uint64
+	// cursorHash is the hash of block synced when it was processed; owned by the watcher.
+	cursorHash common.Hash
 
 	ctx     context.Context // ends at Close; parents every goroutine
 	cancel  context.CancelFunc
@@ -120,6 +122,7 @@ func assemble(c Config, st Storage, chain Chain, mkTransport func(p2p.Handler) (
 		return nil, fmt.Errorf("load chain cursor: %w", err)
 	} else if found {
 		n.synced.Store(cur.Block)
+		n.cursorHash = cur.BlockHash
 	}
 	// The transport may dial static peers and call the handler before it is returned, so
 	// the handler waits until the node can send.

@@ -40,6 +40,7 @@ func (n *Node) pollChain(ctx context.Context) error {
 		return fmt.Errorf("read chain head: %w", err)
 	}
 	n.head.Store(head)
+	n.checkReorg(ctx)
 	conf := n.confirmations.Load()
 	if head < conf {
 		return nil
@@ -98,9 +99,34 @@ func (n *Node) expireWithdrawals(ctx context.Context, chainTime uint64) {
 	})
 }
 
+// reorgRewind is how far back the watcher re-reads after the block under its cursor was
+// replaced. Events carry absolute totals and statuses only move forward, so re-reading is
+// harmless; an event that vanished with the reorg cannot be undone, which is what
+// Confirmations is for.
+const reorgRewind = 64
+
+func (n *Node) checkReorg(ctx context.Context) {
+	s := n.synced.Load()
+	if s == 0 || n.cursorHash == (common.Hash{}) {
+		return
+	}
+	h, err := n.chain.BlockHash(ctx, s)
+	if err != nil || h == n.cursorHash {
+		return
+	}
+	back := min(s, reorgRewind)
+	n.log.Warn("chain reorganised under the watcher's cursor; re-reading events", "block", s, "was", n.cursorHash, "now", h, "rewind", back)
+	n.synced.Store(s - back)
+	n.cursorHash = common.Hash{}
+}
+
 func (n *Node) storeCursor(ctx context.Context, block uint64) error {
+	hash, err := n.chain.BlockHash(ctx, block)
+	if err != nil {
+		return fmt.Errorf("store chain cursor %d: %w", block, err)
+	}
 	done := make(chan error, 1)
-	fill := func(b *store.Batch) error { b.PutCursor(store.ChainCursor{Block: block}); return nil }
+	fill := func(b *store.Batch) error { b.PutCursor(store.ChainCursor{Block: block, BlockHash: hash}); return nil }
 	if err := n.durable.enqueue(fill, afterCommit{kind: afterSignal, done: done}); err != nil {
 		return fmt.Errorf("store chain cursor %d: %w", block, err)
 	}
@@ -109,6 +135,7 @@ func (n *Node) storeCursor(ctx context.Context, block uint64) error {
 		if err != nil {
 			return fmt.Errorf("store chain cursor %d: %w", block, err)
 		}
+		n.cursorHash = hash
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
