@@ -140,16 +140,16 @@ func TestE2EThousandPaymentsThenCooperativeCloseSettleExactlyOnAnvil(t *testing.
 	depositCLI(t, bob, alice, id, ether(1))
 	t.Logf("nodes up, channel open and topped up after %s", time.Since(start).Round(time.Millisecond))
 
-	// 1,000 payments: alice -> bob 830 (30 through the CLI), bob -> alice 170 (10 through
+	// 1,000 payments: alice -> bob 830 (15 through the CLI), bob -> alice 170 (5 through
 	// the CLI), all at once in both directions. Amounts differ per payment so a lost or
 	// doubled one changes the sums.
-	const aliceAPI, aliceCLI, bobAPI, bobCLI = 800, 30, 160, 10
+	const aliceAPI, aliceCLI, bobAPI, bobCLI = 815, 15, 165, 5
 	paidByAlice, paidByBob := newE2EPayer(), newE2EPayer()
 	payStart := time.Now()
 	waits := []*sync.WaitGroup{
 		paidByAlice.payConcurrently(alice.client(t), id, aliceAPI, 16, func(i int) int64 { return 1_000_000_000_000 + int64(i) }),
 		paidByBob.payConcurrently(bob.client(t), id, bobAPI, 8, func(i int) int64 { return 700_000_000_000 + 7*int64(i) }),
-		paidByAlice.payCLIConcurrently(alice, id, aliceCLI, 4, func(i int) int64 { return 3_000_000_000_000 + int64(i) }),
+		paidByAlice.payCLIConcurrently(alice, id, aliceCLI, 3, func(i int) int64 { return 3_000_000_000_000 + int64(i) }),
 		paidByBob.payCLIConcurrently(bob, id, bobCLI, 2, func(i int) int64 { return 5_000_000_000_000 + int64(i) }),
 	}
 	for _, wg := range waits {
