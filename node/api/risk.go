@@ -103,7 +103,7 @@ func (r *riskBackend) requireAdmin(ctx context.Context, method string) error {
 }
 
 func forbidden(method string) *Error {
-	return &Error{Code: CodeForbidden, Kind: "forbidden", Message: method + ": only the node's admin token may call this"}
+	return &Error{Code: CodeForbidden, Kind: "forbidden", Message: "forbidden: only the node's admin token may call sluice_" + method}
 }
 
 func (r *riskBackend) OpenChannel(ctx context.Context, req node.OpenRequest) (node.ChannelView, error) {
