@@ -170,6 +170,8 @@ type e2eNode struct {
 	chain   *e2eChain
 	p2pPort int
 	env     []string
+	// ctx ends when the test does: CLI processes still running then are killed.
+	ctx context.Context
 
 	mu     sync.Mutex
 	proc   *e2eProcess
@@ -181,15 +183,17 @@ type e2eNode struct {
 // the datadir's config.json, as an operator would.
 func newE2ENode(t *testing.T, c *e2eChain, name string, account int) *e2eNode {
 	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
 	n := &e2eNode{name: name, dir: filepath.Join(t.TempDir(), name), acc: anvilAccount(account), chain: c,
-		p2pPort: freeTCPPort(t), env: cliEnv(t)}
-	res := e2eMustRun(t, n.env, "--datadir", n.dir, "--json", "init", "--dev", "--key-hex", n.acc.keyHex,
+		p2pPort: freeTCPPort(t), env: cliEnv(t), ctx: ctx}
+	res := e2eMustRun(t, n.ctx, n.env, "--datadir", n.dir, "--json", "init", "--dev", "--key-hex", n.acc.keyHex,
 		"--rpc", c.url, "--contract", c.contract.Hex())
 	var out initResult
 	if err := json.Unmarshal([]byte(res.stdout), &out); err != nil || out.Address != n.acc.addr {
 		t.Fatalf("%s: init output %q (%v), want address %s", name, res.stdout, err, n.acc.addr)
 	}
 	t.Cleanup(func() {
+		cancel()
 		n.mu.Lock()
 		p := n.proc
 		n.mu.Unlock()
@@ -285,7 +289,7 @@ func (n *e2eNode) p2pAddr(t *testing.T) string {
 
 // cli runs a client command against this node's API with its token.
 func (n *e2eNode) cli(args ...string) (cliResult, error) {
-	return e2eRun(n.env, append([]string{"--datadir", n.dir, "--api", n.api()}, args...)...)
+	return e2eRun(n.ctx, n.env, append([]string{"--datadir", n.dir, "--api", n.api()}, args...)...)
 }
 
 // mustCLI runs a client command and requires exit code 0.
@@ -434,8 +438,8 @@ func (p *e2eProcess) kill() {
 
 // e2eRun runs the sluice binary once. Unlike runCLI it is safe to call from goroutines:
 // it reports instead of failing the test.
-func e2eRun(env []string, args ...string) (cliResult, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+func e2eRun(parent context.Context, env []string, args ...string) (cliResult, error) {
+	ctx, cancel := context.WithTimeout(parent, 90*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binPath, args...)
 	cmd.Env = env
@@ -460,9 +464,9 @@ func e2eRun(env []string, args ...string) (cliResult, error) {
 	return res, nil
 }
 
-func e2eMustRun(t *testing.T, env []string, args ...string) cliResult {
+func e2eMustRun(t *testing.T, ctx context.Context, env []string, args ...string) cliResult {
 	t.Helper()
-	res, err := e2eRun(env, args...)
+	res, err := e2eRun(ctx, env, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
