@@ -27,6 +27,7 @@ const (
 	flagBenchECDSATime   = "ecdsa-time"
 	flagBenchCPUProfile  = "cpuprofile"
 	flagBenchMemProfile  = "memprofile"
+	flagBenchProcesses   = "processes"
 )
 
 func benchCommand() *cli.Command {
@@ -51,8 +52,17 @@ func benchCommand() *cli.Command {
 			&cli.DurationFlag{Name: flagBenchECDSATime, Usage: "how long to measure the ECDSA limit", Value: time.Second, EnvVars: env(flagBenchECDSATime)},
 			&cli.StringFlag{Name: flagBenchCPUProfile, Usage: "write a pprof CPU profile of the payment phase to this file"},
 			&cli.StringFlag{Name: flagBenchMemProfile, Usage: "write a pprof allocation profile (after the run) to this file"},
+			&cli.BoolFlag{Name: flagBenchProcesses, Usage: "run the receiving nodes in a second process of this binary (the figures of this process are then the hub's)", EnvVars: env(flagBenchProcesses)},
 		},
 		Action: runBench,
+		Subcommands: []*cli.Command{{
+			Name:   "peer",
+			Usage:  "internal: the receiving nodes of 'sluice bench --processes', driven over stdin/stdout",
+			Hidden: true,
+			Action: func(c *cli.Context) error {
+				return benchrun.ServePayees(c.Context, os.Stdin, c.App.Writer, nil)
+			},
+		}},
 	}
 }
 
@@ -99,6 +109,13 @@ func runBench(c *cli.Context) error {
 		ECDSATime:   c.Duration(flagBenchECDSATime),
 		Logger:      logger,
 		Progress:    prog.update,
+	}
+	if c.Bool(flagBenchProcesses) {
+		exe, err := os.Executable()
+		if err != nil {
+			return fmt.Errorf("bench: find this binary to start the payee process: %w", err)
+		}
+		opts.PeerCommand = []string{exe, "bench", "peer"}
 	}
 	stopCPU, err := startCPUProfile(c.String(flagBenchCPUProfile), prog)
 	if err != nil {
@@ -157,6 +174,10 @@ func writeHeapProfile(path string) error {
 
 func printBench(w io.Writer, r benchrun.Result) error {
 	l := r.LatencyMillis
+	scope := "this process: hub, chain and every payee node"
+	if r.PayeeProcess {
+		scope = "this process: hub and chain; payees in a second process"
+	}
 	offered := "as fast as possible"
 	if r.OfferedRate > 0 {
 		offered = fmt.Sprintf("%.0f payments/s", r.OfferedRate)
@@ -166,10 +187,10 @@ func printBench(w io.Writer, r benchrun.Result) error {
 		{"rate", fmt.Sprintf("%.0f durable payments/s (%.2f s)", r.PaymentsPerSecond, r.Seconds)},
 		{"latency", fmt.Sprintf("p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, max %.3f ms", l.P50, l.P90, l.P99, l.Max)},
 		{"fsyncs", fmt.Sprintf("%.4f per payment (payer %d, payees %d)", r.FsyncsPerPayment, r.PayerFsyncs, r.PayeeFsyncs)},
-		{"cpu", fmt.Sprintf("%.1f us per payment (whole process, GOMAXPROCS %d)", r.CPUMicrosPerPayment, r.GOMAXPROCS)},
+		{"cpu", fmt.Sprintf("%.1f us per payment (%s; GOMAXPROCS %d)", r.CPUMicrosPerPayment, scope, r.GOMAXPROCS)},
 		{"ecdsa limit", fmt.Sprintf("%.0f sign+recover pairs/s on all cores", r.ECDSALimit)},
 		{"ratio", fmt.Sprintf("%.0f%% of the ECDSA limit", 100*r.Ratio)},
-		{"memory", fmt.Sprintf("heap in use %s, RSS %s (whole process)", mib(r.HeapInuseBytes), mib(r.RSSBytes))},
+		{"memory", fmt.Sprintf("heap in use %s, RSS %s (%s)", mib(r.HeapInuseBytes), mib(r.RSSBytes), scope)},
 	})
 }
 

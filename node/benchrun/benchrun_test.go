@@ -2,6 +2,8 @@ package benchrun
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"testing"
 	"time"
 )
@@ -50,5 +52,33 @@ func TestRunRefusesBadOptions(t *testing.T) {
 		if _, err := Run(context.Background(), o); err == nil {
 			t.Errorf("%s: no error", name)
 		}
+	}
+}
+
+// TestMain lets the test binary play `sluice bench peer` for TestRunWithPayeeProcess.
+func TestMain(m *testing.M) {
+	if os.Getenv("BENCHRUN_PAYEES") == "1" {
+		if err := ServePayees(context.Background(), os.Stdin, os.Stdout, nil); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+func TestRunWithPayeeProcess(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	t.Setenv("BENCHRUN_PAYEES", "1")
+	r, err := Run(ctx, Options{
+		Payments: 200, Concurrency: 8, Channels: 2, ECDSATime: 20 * time.Millisecond, BaseDir: t.TempDir(),
+		PeerCommand: []string{os.Args[0], "-test.run=^$"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.PayeeProcess || r.PayeeFsyncs == 0 || r.PayerFsyncs == 0 {
+		t.Fatalf("payee process %v, fsyncs payer %d payees %d", r.PayeeProcess, r.PayerFsyncs, r.PayeeFsyncs)
 	}
 }

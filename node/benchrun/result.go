@@ -31,13 +31,15 @@ type Result struct {
 	FsyncsPerPayment float64 `json:"fsyncs_per_payment"`
 	PayerFsyncs      uint64  `json:"payer_fsyncs"`
 	PayeeFsyncs      uint64  `json:"payee_fsyncs"`
-	// CPUMicrosPerPayment is user+system CPU of the whole process (all nodes, the chain).
+	// CPUMicrosPerPayment is user+system CPU of this process: the hub, the chain and,
+	// unless PayeeProcess, the payees.
 	CPUMicrosPerPayment float64 `json:"cpu_us_per_payment"`
 	ECDSALimit          float64 `json:"ecdsa_limit_payments_per_second"`
 	Ratio               float64 `json:"ratio"`
 	GOMAXPROCS          int     `json:"gomaxprocs"`
-	// Memory of this process after the run: the hub and, in one process, every
-	// counterparty node and the chain too.
+	PayeeProcess        bool    `json:"payee_process"`
+	// Memory of this process after the run: the hub, the chain and, unless
+	// PayeeProcess, every payee node.
 	HeapInuseBytes uint64 `json:"heap_inuse_bytes"`
 	RSSBytes       uint64 `json:"rss_bytes"`
 }
@@ -62,9 +64,7 @@ func snapshot(c *cluster) sample {
 		s.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
 	s.payer = fsyncs(c.hub.metrics)
-	for _, p := range c.peers {
-		s.payee += fsyncs(p.metrics)
-	}
+	s.payee = c.payees.fsyncs()
 	return s
 }
 
@@ -104,6 +104,7 @@ func newResult(o Options, c *cluster, lat []time.Duration, elapsed time.Duration
 		CPUMicrosPerPayment: float64(after.cpu-before.cpu) / float64(time.Microsecond) / n,
 		ECDSALimit:          limit,
 		GOMAXPROCS:          runtime.GOMAXPROCS(0),
+		PayeeProcess:        len(o.PeerCommand) > 0,
 	}
 	r.FsyncsPerPayment = float64(r.PayerFsyncs+r.PayeeFsyncs) / n
 	if limit > 0 {

@@ -23,6 +23,9 @@ type Options struct {
 	ECDSATime   time.Duration // how long to measure the ECDSA limit (default 1 s)
 	BaseDir     string        // parent of the temporary data directories ("" = os.TempDir)
 	Logger      *slog.Logger
+	// PeerCommand, when set, runs the payees in a child process started with this
+	// command line, which must call ServePayees (`sluice bench-peer`).
+	PeerCommand []string
 	// Progress, when set, is called from one goroutine during setup and about every
 	// 100 ms while payments run.
 	Progress func(Phase)
