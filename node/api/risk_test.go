@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/big"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -217,5 +218,40 @@ func TestRiskIdentifiesWebSocketClients(t *testing.T) {
 	evs := rs.engine.Events(risk.EventFilter{})
 	if len(evs) != 3 || evs[0].Client != risk.AdminClient || evs[1].Client != "game" {
 		t.Fatalf("attribution: %+v", evs)
+	}
+}
+
+// TestRiskDecoratorRacingPaysCannotOvershootCap sends 64 concurrent payments of one
+// client through the decorator: exactly as many reach the node as the cap allows.
+func TestRiskDecoratorRacingPaysCannotOvershootCap(t *testing.T) {
+	eng, err := risk.NewEngine(risk.Options{Domain: testDomain, Config: risk.Config{Clients: map[string]risk.ClientConfig{
+		"game": {Profile: risk.ProfileService, DailyCap: risk.AmountFromUint64(100)},
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &countingBackend{fakeBackend: newFakeBackend()}
+	rb := &riskBackend{Backend: b, layer: &riskLayer{engine: eng}}
+	ctx := context.WithValue(context.Background(), clientKey{}, "game")
+	var declined atomic.Int64
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for range 64 {
+		wg.Go(func() {
+			<-start
+			_, err := rb.Pay(ctx, node.PayRequest{Channel: testChannel, Amount: big.NewInt(3)})
+			if err != nil {
+				if !errors.Is(err, channel.ErrRiskDeclined) {
+					t.Errorf("pay: %v", err)
+				}
+				declined.Add(1)
+			}
+		})
+	}
+	close(start)
+	wg.Wait()
+	if b.pays.Load() != 100/3 || declined.Load() != 64-100/3 {
+		t.Fatalf("64 racing payments of 3 under a cap of 100: %d reached the node, %d declined; want %d and %d",
+			b.pays.Load(), declined.Load(), 100/3, 64-100/3)
 	}
 }
