@@ -28,6 +28,9 @@ type Config struct {
 	// Confirmations is how many blocks an event must be buried under before the watcher
 	// acts on it. 0 acts on the head block (dev chains).
 	Confirmations uint64
+	// StartBlock is where a node without a stored cursor starts reading events (the
+	// contract's deployment block on a long chain); later runs resume from the cursor.
+	StartBlock uint64
 	// PollInterval is how often the watcher asks for a new head.
 	PollInterval time.Duration
 	// DefaultChallengePeriod applies when an OpenRequest leaves it zero.

@@ -123,6 +123,8 @@ func assemble(c Config, st Storage, chain Chain, mkTransport func(p2p.Handler) (
 	} else if found {
 		n.synced.Store(cur.Block)
 		n.cursorHash = cur.BlockHash
+	} else if c.StartBlock > 0 {
+		n.synced.Store(c.StartBlock - 1)
 	}
 	// The transport may dial static peers and call the handler before it is returned, so
 	// the handler waits until the node can send.
