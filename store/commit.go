@@ -68,7 +68,10 @@ const (
 
 type commitRequest struct {
 	batch *leveldb.Batch
-	size  int
+	// size and entries are taken when the request is queued: once a waiter gives up it may
+	// reuse its batch, so the committer must not read the batch before it owns the request.
+	size    int
+	entries int
 	state atomic.Int32
 	done  chan error // buffered: the committer never blocks on a waiter
 }
@@ -159,7 +162,7 @@ func (g *GroupCommitter) enqueue(b *Batch) (*commitRequest, error) {
 	if err := g.failed(); err != nil {
 		return nil, err
 	}
-	r := &commitRequest{batch: &b.lb, size: b.Size(), done: make(chan error, 1)}
+	r := &commitRequest{batch: &b.lb, size: b.Size(), entries: b.lb.Len(), done: make(chan error, 1)}
 	g.mu.Lock()
 	if g.closed {
 		g.mu.Unlock()
@@ -267,7 +270,7 @@ func (g *GroupCommitter) take(group, carry []*commitRequest) ([]*commitRequest, 
 	i := 0
 	for ; i < len(in); i++ {
 		r := in[i]
-		n := r.batch.Len()
+		n := r.entries
 		if len(group) > 0 && (bytes+r.size > g.cfg.MaxGroupBytes || entries+n > g.cfg.MaxGroupEntries) {
 			break
 		}
@@ -289,7 +292,7 @@ func (g *GroupCommitter) full(group []*commitRequest) bool {
 func groupSize(group []*commitRequest) (bytes, entries int) {
 	for _, r := range group {
 		bytes += r.size
-		entries += r.batch.Len()
+		entries += r.entries
 	}
 	return bytes, entries
 }
