@@ -72,8 +72,8 @@ type commitRequest struct {
 	// reuse its batch, so the committer must not read the batch before it owns the request.
 	size    int
 	entries int
-	state atomic.Int32
-	done  chan error // buffered: the committer never blocks on a waiter
+	state   atomic.Int32
+	done    chan error // buffered: the committer never blocks on a waiter
 }
 
 // GroupCommitter turns concurrent commits into few fsyncs. One goroutine owns the write
