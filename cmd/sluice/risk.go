@@ -199,7 +199,19 @@ func runRiskSetClient(c *cli.Context) error {
 		if err := dec.Decode(&cfg); err != nil {
 			return usageErrorf("--%s: %v", flagClientConfig, err)
 		}
+		return setRiskClient(c, name, cfg)
 	}
+	// Flags change an existing client's fields; the rest (its token hash above all) stays.
+	return callNode(c, func(cl *api.Client) error {
+		current, err := cl.RiskConfig(c.Context)
+		if err != nil {
+			return err
+		}
+		return setRiskClient(c, name, current.Clients[name])
+	})
+}
+
+func setRiskClient(c *cli.Context, name string, cfg risk.ClientConfig) error {
 	if p := c.String(flagProfile); p != "" {
 		cfg.Profile = risk.Profile(p)
 	}

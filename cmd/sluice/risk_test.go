@@ -82,6 +82,14 @@ func TestRiskCommandsThroughTheAPI(t *testing.T) {
 		t.Fatalf("client raising its own cap: code %d stderr %q", res.code, res.stderr)
 	}
 
+	// The admin raises the cap with a flag; the client's token keeps working.
+	if res := runCLI(t, env, "risk", "set-client", "--daily-cap", "1000", "game"); res.code != 0 {
+		t.Fatalf("admin raising the cap: %d %s", res.code, res.stderr)
+	}
+	if res := runCLI(t, game, "pay", stubChannelHex, "100"); res.code != 0 {
+		t.Fatalf("game pays under its raised cap: %d %s", res.code, res.stderr)
+	}
+
 	res = runCLI(t, env, "risk", "events", "--client", "game")
 	if res.code != 0 || !strings.Contains(res.stdout, "decline") || !strings.Contains(res.stdout, "daily_cap") || !strings.Contains(res.stdout, "approve") {
 		t.Fatalf("risk events: %d\n%s%s", res.code, res.stdout, res.stderr)
@@ -91,7 +99,7 @@ func TestRiskCommandsThroughTheAPI(t *testing.T) {
 		t.Fatalf("register-device: %d %s", res.code, res.stderr)
 	}
 	res = runCLI(t, env, "risk", "clients")
-	if res.code != 0 || !strings.Contains(res.stdout, "game") || !strings.Contains(res.stdout, dev.Hex()) || !strings.Contains(res.stdout, "100") {
+	if res.code != 0 || !strings.Contains(res.stdout, "game") || !strings.Contains(res.stdout, dev.Hex()) || !strings.Contains(res.stdout, "200") {
 		t.Fatalf("risk clients: %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 	if res := runCLI(t, env, "risk", "events", "--outcome", "maybe"); res.code != exitUsage {
