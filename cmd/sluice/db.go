@@ -39,12 +39,18 @@ func dbCommand() *cli.Command {
 	}
 }
 
+// dbPath takes --datadir given after the subcommand, else the global one. The local flag
+// shadows the global in c, so the global value is read from the root context.
 func dbPath(c *cli.Context) string {
-	dir := dataDir(c)
-	if local := c.String(flagDataDir); c.IsSet(flagDataDir) && local != "" {
-		dir = local
+	if c.IsSet(flagDataDir) && c.String(flagDataDir) != "" {
+		return filepath.Join(dataDir(c), "db")
 	}
-	return filepath.Join(dir, "db")
+	for _, parent := range c.Lineage()[1:] {
+		if parent.String(flagDataDir) != "" {
+			return filepath.Join(dataDir(parent), "db")
+		}
+	}
+	return filepath.Join(defaultDataDir(), "db")
 }
 
 func runDBCheck(c *cli.Context) error {

@@ -80,3 +80,18 @@ func TestDBCheckRefusesAMissingDatabaseWithoutCreatingIt(t *testing.T) {
 		t.Fatalf("db check created %s/db (stat err %v)", dir, err)
 	}
 }
+
+func TestDBCheckReadsTheGlobalDatadir(t *testing.T) {
+	dir := t.TempDir()
+	st, err := store.Open(filepath.Join(dir, "db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	res := runCLI(t, cliEnv(t), "--datadir", dir, "db", "check")
+	if res.code != exitOK || !strings.Contains(res.stdout, "damaged records:      0") {
+		t.Fatalf("db check with global --datadir: exit %d, stdout %q, stderr %q", res.code, res.stdout, res.stderr)
+	}
+}
