@@ -107,10 +107,15 @@ func decodeWindows(r *reader, w *windows) {
 				return
 			}
 			// A bucket outside the window (or from the future) is dropped, not trusted.
-			if bk.epoch > rg.head || bk.epoch <= rg.head-int64(len(rg.buckets)) {
+			if bk.epoch < 0 || bk.epoch > rg.head || bk.epoch <= rg.head-int64(len(rg.buckets)) {
 				continue
 			}
-			rg.buckets[bk.epoch%int64(len(rg.buckets))] = bk
+			slot := &rg.buckets[bk.epoch%int64(len(rg.buckets))]
+			if slot.count > 0 { // the same bucket twice: the record is not ours
+				r.err = true
+				return
+			}
+			*slot = bk
 			rg.count += bk.count
 			rg.amount = rg.amount.Add(bk.amount)
 		}
