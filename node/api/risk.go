@@ -59,6 +59,10 @@ func (r *riskBackend) Pay(ctx context.Context, req node.PayRequest) (node.Paymen
 	if d.Outcome != risk.Approve {
 		return node.PaymentView{}, r.layer.decisionError(client, req, &d)
 	}
+	if err := r.layer.engine.Persist(ctx, &d); err != nil {
+		r.layer.engine.Release(&d)
+		return node.PaymentView{}, fmt.Errorf("pay on channel %s: risk reservation not durable, nothing signed: %w", req.Channel, err)
+	}
 	v, err := r.Backend.Pay(ctx, req)
 	if err != nil && failedBeforeSigning(err) {
 		r.layer.engine.Release(&d)

@@ -77,6 +77,9 @@ type Config struct {
 	AuditCapacity int `json:"auditCapacity,omitempty"`
 	// FlushInterval is how often dirty state is group-committed (0 = 100 ms).
 	FlushInterval Duration `json:"flushInterval,omitzero"`
+	// DurableReservations makes every approval durable before the node signs (one shared
+	// fsync per group of concurrent approvals), closing the crash window of FlushInterval.
+	DurableReservations bool `json:"durableReservations,omitempty"`
 }
 
 // AdminClient is the client name of the node's own api.token. It is subject to policy

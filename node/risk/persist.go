@@ -293,6 +293,19 @@ func (e *Engine) Flush(ctx context.Context) error {
 	return nil
 }
 
+// Persist makes an approval durable before the payment is signed, when the policy asks
+// for DurableReservations; otherwise the next periodic flush takes it. Concurrent callers
+// share flushes: a caller whose state an earlier flush already wrote finds nothing to do.
+func (e *Engine) Persist(ctx context.Context, d *Decision) error {
+	e.mu.RLock()
+	durable := e.cfg.DurableReservations
+	e.mu.RUnlock()
+	if !durable || e.store == nil || !d.res.active {
+		return nil
+	}
+	return e.Flush(ctx)
+}
+
 func (e *Engine) requeue(refs []dirtyRef) {
 	for _, ref := range refs {
 		if ref.client != nil {

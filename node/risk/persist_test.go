@@ -187,3 +187,30 @@ func TestRunFlushesAndStops(t *testing.T) {
 		t.Fatalf("state not flushed on stop: found %v, err %v", ok, err)
 	}
 }
+
+// TestDurableReservationsSurviveACrash persists approvals before "signing" and then drops
+// the engine without a flush, as a crash would: the reopened engine still counts them.
+func TestDurableReservationsSurviveACrash(t *testing.T) {
+	dir := t.TempDir()
+	clock := newFakeClock()
+	cfg := Config{DurableReservations: true, FlushInterval: Duration(time.Hour),
+		Clients: map[string]ClientConfig{"w": {Profile: ProfileService, DailyCap: amt(100)}}}
+	st := openStore(t, dir)
+	e := newTestEngine(t, cfg, clock, st)
+	for range 2 {
+		d := e.Decide(payReq("w", 1, 1, 40))
+		if d.Outcome != Approve {
+			t.Fatalf("%s %v", d.Outcome, d.Reasons.Strings())
+		}
+		if err := e.Persist(context.Background(), &d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st.Close() // no Flush: the engine is gone as in a crash
+	st = openStore(t, dir)
+	defer st.Close()
+	e = newTestEngine(t, cfg, clock, st)
+	if d := e.Decide(payReq("w", 1, 1, 40)); d.Outcome != Decline || !d.Reasons.Has(ReasonDailyCap) {
+		t.Fatalf("after a crash, 80+40 against 100: %s %v", d.Outcome, d.Reasons.Strings())
+	}
+}
