@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"sort"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -30,6 +31,14 @@ func (e *Engine) SetClient(ctx context.Context, name string, c ClientConfig) (Cl
 	if err != nil {
 		return ClientConfig{}, err
 	}
+	// Holding the lock across the commit keeps two admins from binding one token twice.
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	next := Config{Clients: maps.Clone(e.cfg.Clients)}
+	next.Clients[name] = c
+	if err := next.checkTokenHashes(); err != nil {
+		return ClientConfig{}, err
+	}
 	if e.store != nil {
 		v, err := json.Marshal(c)
 		if err != nil {
@@ -43,13 +52,11 @@ func (e *Engine) SetClient(ctx context.Context, name string, c ClientConfig) (Cl
 			return ClientConfig{}, fmt.Errorf("set risk client %s: %w", name, err)
 		}
 	}
-	e.mu.Lock()
 	e.cfg.Clients[name] = c
 	cs := e.clients[name]
 	if cs == nil {
 		e.clients[name] = newClientState(name, c)
 	}
-	e.mu.Unlock()
 	if cs != nil {
 		cs.mu.Lock()
 		cs.cfg = c

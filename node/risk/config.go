@@ -163,6 +163,9 @@ func (c Config) normalized() (Config, error) {
 		}
 		out.Clients[name] = n
 	}
+	if err := out.checkTokenHashes(); err != nil {
+		return c, err
+	}
 	if out.ChallengeTTL <= 0 {
 		out.ChallengeTTL = Duration(defaultChallengeTTL)
 	}
@@ -185,4 +188,19 @@ func ParseConfig(data []byte) (Config, error) {
 		return Config{}, fmt.Errorf("risk config: %w", err)
 	}
 	return c.normalized()
+}
+
+// checkTokenHashes refuses two clients with one token: the API could not tell them apart.
+func (c Config) checkTokenHashes() error {
+	seen := make(map[string]string, len(c.Clients))
+	for name, cc := range c.Clients {
+		if cc.TokenHash == "" {
+			continue
+		}
+		if other, dup := seen[cc.TokenHash]; dup {
+			return fmt.Errorf("risk clients %s and %s have the same tokenHash", min(name, other), max(name, other))
+		}
+		seen[cc.TokenHash] = name
+	}
+	return nil
 }

@@ -111,6 +111,13 @@ func TestSetClientIsDurableAndKeepsSpend(t *testing.T) {
 	if _, err := e.SetClient(context.Background(), "bad name!", ClientConfig{}); err == nil {
 		t.Fatal("a client name with spaces was accepted")
 	}
+	hash := string(make64('c'))
+	if _, err := e.SetClient(context.Background(), "a", ClientConfig{TokenHash: hash}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.SetClient(context.Background(), "b", ClientConfig{TokenHash: hash}); err == nil {
+		t.Fatal("a second client with the same token hash was accepted")
+	}
 	if d := e.Decide(payReq("w", 1, 1, 101)); d.Outcome != Decline || !d.Reasons.Has(ReasonDailyCap) {
 		t.Fatalf("new cap over old spend: %s %v", d.Outcome, d.Reasons.Strings())
 	}

@@ -66,6 +66,7 @@ func TestParseConfigRejectsTyposAndBadValues(t *testing.T) {
 		`{"clients":{"w":{"tokenHash":"abc"}}}`, // short hash
 		`{"clients":{"w":{"singleMax":"-5"}}}`,  // negative
 		`{"clients":{"w":{"stepUpScore":90,"declineScore":10}}}`,
+		`{"clients":{"a":{"tokenHash":"` + string(make64('b')) + `"},"b":{"tokenHash":"` + string(make64('b')) + `"}}}`, // one token, two clients
 	} {
 		if _, err := ParseConfig([]byte(bad)); err == nil {
 			t.Errorf("ParseConfig(%s) succeeded", bad)
