@@ -2,12 +2,9 @@ package node
 
 import (
 	"context"
-	"crypto/ecdsa"
 	"fmt"
 	"math/big"
-	"strings"
 
-	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
@@ -20,22 +17,15 @@ import (
 // ChainBackend is an injected chain connection, e.g. the devchain's client.
 type ChainBackend = contracts.Backend
 
-// contractChain adapts contracts.Client to Chain. Reads, events and receipts go through
-// the client; writes are signed here, because the node must persist a signed
-// transaction before broadcasting it (the client's writes sign, send and wait in one
-// call, which cannot be resumed exactly once after a crash).
+// contractChain adapts contracts.Client to Chain. Writes use the client's two-phase API
+// (PrepareTx, Broadcast, WaitTx): the node must persist a signed transaction before it
+// broadcasts it, which the one-call writes (sign, send, wait) cannot offer.
 type contractChain struct {
 	c       *contracts.Client
 	backend contracts.Backend
-	key     *ecdsa.PrivateKey
 	from    common.Address
-	signer  types.Signer
 	abi     *bindings.SluiceChannels
 }
-
-// gasHeadroomPercent: the estimate runs against the head, the transaction against a
-// later state.
-const gasHeadroomPercent = 25
 
 func dialChain(ctx context.Context, c Config) (Chain, error) {
 	opts := contracts.Options{Logger: c.Logger}
@@ -54,9 +44,7 @@ func dialChain(ctx context.Context, c Config) (Chain, error) {
 	return &contractChain{
 		c:       cl,
 		backend: cl.Backend(),
-		key:     c.Key,
 		from:    crypto.PubkeyToAddress(c.Key.PublicKey),
-		signer:  types.LatestSignerForChainID(cl.ChainID()),
 		abi:     bindings.NewSluiceChannels(),
 	}, nil
 }
@@ -172,40 +160,19 @@ func (cc *contractChain) pack(call ChainCall) ([]byte, *big.Int, error) {
 	return nil, nil, fmt.Errorf("unknown contract call %q", call.Kind)
 }
 
+// Prepare signs through the client's two-phase API: its local nonce sequence hands out
+// consecutive nonces, so two transactions in flight never take the same one (reading the
+// pending nonce per transaction did), and a call that would revert fails here with the
+// contract's custom error decoded (*contracts.RevertError). opRunner broadcasts in the
+// order it prepares, as PrepareTx requires.
 func (cc *contractChain) Prepare(ctx context.Context, call ChainCall) (SignedTx, error) {
 	data, value, err := cc.pack(call)
 	if err != nil {
 		return SignedTx{}, fmt.Errorf("pack %s: %w", call.Kind, err)
 	}
-	to := cc.c.Contract()
-	gas, err := cc.backend.EstimateGas(ctx, ethereum.CallMsg{From: cc.from, To: &to, Value: value, Data: data})
+	tx, err := cc.c.PrepareTx(ctx, data, value)
 	if err != nil {
-		return SignedTx{}, fmt.Errorf("estimate gas of %s (the call would revert): %w", call.Kind, err)
-	}
-	gas += gas * gasHeadroomPercent / 100
-	tip, err := cc.backend.SuggestGasTipCap(ctx)
-	if err != nil {
-		return SignedTx{}, fmt.Errorf("suggest gas tip: %w", err)
-	}
-	head, err := cc.backend.HeaderByNumber(ctx, nil)
-	if err != nil {
-		return SignedTx{}, fmt.Errorf("head header: %w", err)
-	}
-	base := head.BaseFee
-	if base == nil {
-		base = new(big.Int)
-	}
-	feeCap := new(big.Int).Add(new(big.Int).Mul(base, big.NewInt(2)), tip)
-	nonce, err := cc.backend.PendingNonceAt(ctx, cc.from)
-	if err != nil {
-		return SignedTx{}, fmt.Errorf("pending nonce of %s: %w", cc.from, err)
-	}
-	tx, err := types.SignTx(types.NewTx(&types.DynamicFeeTx{
-		ChainID: cc.c.ChainID(), Nonce: nonce, GasTipCap: tip, GasFeeCap: feeCap,
-		Gas: gas, To: &to, Value: value, Data: data,
-	}), cc.signer, cc.key)
-	if err != nil {
-		return SignedTx{}, fmt.Errorf("sign %s: %w", call.Kind, err)
+		return SignedTx{}, fmt.Errorf("prepare %s: %w", call.Kind, err)
 	}
 	raw, err := tx.MarshalBinary()
 	if err != nil {
@@ -214,37 +181,37 @@ func (cc *contractChain) Prepare(ctx context.Context, call ChainCall) (SignedTx,
 	return SignedTx{Hash: tx.Hash(), Raw: raw}, nil
 }
 
-func (cc *contractChain) Broadcast(ctx context.Context, stx SignedTx) error {
-	var tx types.Transaction
+func decodeTx(stx SignedTx) (*types.Transaction, error) {
+	tx := new(types.Transaction)
 	if err := tx.UnmarshalBinary(stx.Raw); err != nil {
-		return fmt.Errorf("decode stored transaction %s: %w", stx.Hash, err)
+		return nil, fmt.Errorf("decode stored transaction %s: %w", stx.Hash, err)
 	}
-	err := cc.backend.SendTransaction(ctx, &tx)
-	if err == nil {
-		return nil
-	}
-	msg := strings.ToLower(err.Error())
-	if strings.Contains(msg, "already known") || strings.Contains(msg, "already imported") {
-		return nil
-	}
-	if strings.Contains(msg, "nonce too low") {
-		// Either this very transaction was mined before a crash, or another one took
-		// its nonce; only a receipt tells which.
-		if r, rerr := cc.backend.TransactionReceipt(ctx, stx.Hash); rerr == nil && r != nil {
-			return nil
-		}
-	}
-	return err
+	return tx, nil
 }
 
+// Broadcast is idempotent: a transaction the chain already has, or has mined, succeeds.
+func (cc *contractChain) Broadcast(ctx context.Context, stx SignedTx) error {
+	tx, err := decodeTx(stx)
+	if err != nil {
+		return err
+	}
+	return cc.c.Broadcast(ctx, tx)
+}
+
+// Wait returns the receipt with the transaction's own events. A transaction mined with
+// status 0 wraps contracts.ErrTxFailed and, when a replay reproduces it, the custom error.
 func (cc *contractChain) Wait(ctx context.Context, stx SignedTx) (Receipt, error) {
-	r, err := cc.c.WaitReceipt(ctx, stx.Hash)
+	tx, err := decodeTx(stx)
 	if err != nil {
 		return Receipt{}, err
 	}
+	r, err := cc.c.WaitTx(ctx, tx)
+	if r == nil {
+		return Receipt{}, err
+	}
 	res := Receipt{TxResult: TxResult{TxHash: stx.Hash, Block: r.BlockNumber.Uint64(), GasUsed: r.GasUsed}}
-	if r.Status != types.ReceiptStatusSuccessful {
-		return res, fmt.Errorf("transaction %s reverted in block %d: %w", stx.Hash, res.Block, contracts.ErrTxFailed)
+	if err != nil {
+		return res, err
 	}
 	evs, err := cc.c.EventsInRange(ctx, res.Block, res.Block)
 	if err != nil {

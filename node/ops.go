@@ -1,15 +1,19 @@
 package node
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
 
+	"github.com/sluicepay/sluice/contracts"
 	"github.com/sluicepay/sluice/store"
 )
 
@@ -20,8 +24,9 @@ import (
 // prepares decided ones afresh (they never left the node).
 type opRunner struct {
 	n *Node
-	// mu serialises prepare+broadcast: the chain adapter reads the account's pending
-	// nonce, which is only right if no other transaction of ours is being prepared.
+	// mu serialises prepare+store+broadcast: the chain adapter hands out consecutive
+	// nonces at Prepare, so transactions must reach the chain in the order they were
+	// prepared, and a resumed transaction must be re-broadcast before a new one is signed.
 	mu sync.Mutex
 
 	// running joins a second decision of an op already being driven (a watcher seeing
@@ -112,6 +117,11 @@ func (r *opRunner) drive(ctx context.Context, rec store.OpRecord) (Receipt, erro
 		if rec.State == store.OpDecided {
 			var err error
 			if tx, err = r.n.chain.Prepare(ctx, call); err != nil {
+				if _, reverts := errors.AsType[*contracts.RevertError](err); reverts {
+					// The call would revert, so nothing was signed or sent: forget the
+					// decision rather than retry a doomed call after every restart.
+					r.forget(ctx, rec)
+				}
 				return fmt.Errorf("%s channel %s: %w", call.Kind, call.Channel, err)
 			}
 			rec.State, rec.TxHash, rec.RawTx, rec.Updated = store.OpSubmitted, tx.Hash, tx.Raw, time.Now()
@@ -168,13 +178,24 @@ func (r *opRunner) put(ctx context.Context, rec *store.OpRecord) error {
 	return nil
 }
 
-// resume finishes what a previous run left unmined.
+func (r *opRunner) forget(ctx context.Context, rec store.OpRecord) {
+	var b store.Batch
+	b.DeleteOp(rec.ID)
+	if err := r.n.store.Commit(context.WithoutCancel(ctx), &b); err != nil {
+		r.n.log.Warn("cannot drop an operation that would revert", "op", rec.ID, "kind", rec.Kind, "err", err)
+	}
+}
+
+// resume finishes what a previous run left unmined. Submitted transactions go out again
+// first, in nonce order and before any new transaction is prepared: the client's nonce
+// sequence starts from the chain's pending nonce, which must already count them.
 func (r *opRunner) resume(ctx context.Context) {
 	ops, err := r.n.store.PendingOps()
 	if err != nil {
 		r.n.log.Error("cannot list pending on-chain operations", "err", err)
 		return
 	}
+	r.rebroadcast(ctx, ops)
 	for _, rec := range ops {
 		if ctx.Err() != nil {
 			return
@@ -182,6 +203,33 @@ func (r *opRunner) resume(ctx context.Context) {
 		r.n.log.Info("resuming on-chain operation", "kind", rec.Kind, "channel", rec.Channel, "state", rec.State)
 		if _, err := r.drive(ctx, rec); err != nil {
 			r.n.log.Warn("resumed operation failed", "kind", rec.Kind, "channel", rec.Channel, "err", err)
+		}
+	}
+}
+
+func (r *opRunner) rebroadcast(ctx context.Context, ops []store.OpRecord) {
+	type sent struct {
+		rec   store.OpRecord
+		nonce uint64
+	}
+	var submitted []sent
+	for _, rec := range ops {
+		if rec.State != store.OpSubmitted {
+			continue
+		}
+		var tx types.Transaction
+		if err := tx.UnmarshalBinary(rec.RawTx); err != nil {
+			r.n.log.Error("stored transaction unreadable", "op", rec.ID, "kind", rec.Kind, "err", err)
+			continue
+		}
+		submitted = append(submitted, sent{rec, tx.Nonce()})
+	}
+	slices.SortFunc(submitted, func(a, b sent) int { return cmp.Compare(a.nonce, b.nonce) })
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, s := range submitted {
+		if err := r.n.chain.Broadcast(ctx, SignedTx{Hash: s.rec.TxHash, Raw: s.rec.RawTx}); err != nil {
+			r.n.log.Warn("re-broadcast failed", "kind", s.rec.Kind, "channel", s.rec.Channel, "tx", s.rec.TxHash, "err", err)
 		}
 	}
 }

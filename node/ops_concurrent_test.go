@@ -1,0 +1,63 @@
+package node
+
+import (
+	"context"
+	"math/big"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sluicepay/sluice/channel"
+)
+
+// TestConcurrentOnChainOperationsFromOneNodeAllMine sends deposits on two channels and a
+// third open at the same time from one account: each needs its own nonce.
+func TestConcurrentOnChainOperationsFromOneNodeAllMine(t *testing.T) {
+	tn := newTestNet(t)
+	a := tn.startNode(1, nodeOpts{})
+	b := tn.startNode(2, nodeOpts{})
+	c := tn.startNode(3, nodeOpts{})
+	d := tn.startNode(4, nodeOpts{})
+	ids := []channel.ID{
+		openChannel(t, a, b, big.NewInt(1_000), nil, time.Hour),
+		openChannel(t, a, c, big.NewInt(1_000), nil, time.Hour),
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	const perChannel = 4
+	var wg sync.WaitGroup
+	errs := make(chan error, 2*perChannel+1)
+	for _, id := range ids {
+		for i := range perChannel {
+			wg.Go(func() {
+				_, err := a.Deposit(ctx, id, big.NewInt(int64(10+i)))
+				errs <- err
+			})
+		}
+	}
+	wg.Go(func() {
+		_, err := a.OpenChannel(ctx, OpenRequest{Peer: addrOf(t, d), Deposit: big.NewInt(7), ChallengePeriod: time.Hour})
+		errs <- err
+	})
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatalf("concurrent operation: %v", err)
+		}
+	}
+	chk := clientFor(t, tn, 5)
+	for _, id := range ids {
+		v, err := chk.Channel(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := int64(1_000 + 10 + 11 + 12 + 13); v.DepositA.Int64() != want {
+			t.Fatalf("channel %s: deposit on chain %s, want %d", id, v.DepositA, want)
+		}
+	}
+	ops, err := a.store.PendingOps()
+	if err != nil || len(ops) != 0 {
+		t.Fatalf("pending operations after all mined: %d %v", len(ops), err)
+	}
+}
