@@ -82,3 +82,18 @@ func TestRunWithPayeeProcess(t *testing.T) {
 		t.Fatalf("payee process %v, fsyncs payer %d payees %d", r.PayeeProcess, r.PayerFsyncs, r.PayeeFsyncs)
 	}
 }
+
+func TestPercentilesUseNearestRank(t *testing.T) {
+	lat := make([]time.Duration, 100)
+	for i := range lat {
+		lat[len(lat)-1-i] = time.Duration(i+1) * time.Millisecond // unsorted on purpose
+	}
+	got := percentiles(lat)
+	want := Latencies{P50: 50, P90: 90, P99: 99, Max: 100}
+	if got != want {
+		t.Fatalf("percentiles = %+v, want %+v", got, want)
+	}
+	if lat[0] != 100*time.Millisecond {
+		t.Fatal("percentiles sorted the caller's slice")
+	}
+}

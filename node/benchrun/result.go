@@ -110,6 +110,8 @@ func newResult(o Options, c *cluster, lat []time.Duration, elapsed time.Duration
 	if limit > 0 {
 		r.Ratio = r.PaymentsPerSecond / limit
 	}
+	// After a collection, heap in use is what the nodes hold, not the run's garbage.
+	runtime.GC()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	r.HeapInuseBytes = ms.HeapInuse
