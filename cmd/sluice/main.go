@@ -45,6 +45,7 @@ func newApp() *cli.App {
 		auditCommand(),
 		demoCommand(),
 		benchCommand(),
+		deployCommand(),
 		dbCommand(),
 		versionCommand(),
 	}
