@@ -151,7 +151,7 @@ func (n *Node) acceptProof(lc *liveChannel, proof channel.SignedProof, id store.
 	}
 	rec := store.PaymentRecord{
 		ID: id, Channel: lc.id, Direction: store.Incoming, Nonce: proof.Nonce,
-		Amount: amount, Transferred: proof.Transferred, Time: time.Now(), Memo: string(memo),
+		Amount: amount, Transferred: proof.Transferred, Time: time.Now(), Memo: string(memo), Sig: proof.Sig,
 	}
 	fill := func(b *store.Batch) error {
 		if err := b.PutProof(them, &proof); err != nil {

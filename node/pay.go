@@ -118,7 +118,7 @@ func (n *Node) startPayment(lc *liveChannel, id store.PaymentID, req PayRequest)
 	p = &outgoingPayment{id: id, amount: new(big.Int).Set(req.Amount), proof: proof, memo: []byte(req.Memo), start: now, done: make(chan struct{})}
 	rec := store.PaymentRecord{
 		ID: id, Channel: lc.id, Direction: store.Outgoing, Nonce: proof.Nonce,
-		Amount: p.amount, Transferred: proof.Transferred, Time: now, Memo: req.Memo,
+		Amount: p.amount, Transferred: proof.Transferred, Time: now, Memo: req.Memo, Sig: proof.Sig,
 	}
 	fill := func(b *store.Batch) error {
 		if err := b.PutProof(lc.us, &proof); err != nil {

@@ -116,30 +116,19 @@ func (n *Node) Payments(ctx context.Context, q PaymentQuery) (PaymentPage, error
 	return page, nil
 }
 
-// paymentView rebuilds a payment's view from its record. The proof's signature is the
-// stored latest only when the payment carried the latest proof; older payments show the
-// nonce and cumulative amount without a signature (proofs are cumulative, only the
-// newest is kept).
+// paymentView rebuilds a payment's view from its record, with the payer's signature of the
+// proof that carried it, so every listed payment is independently verifiable.
 func (n *Node) paymentView(r store.PaymentRecord) PaymentView {
 	dir := Outgoing
 	if r.Direction == store.Incoming {
 		dir = Incoming
 	}
-	v := PaymentView{
+	return PaymentView{
 		PaymentID: r.ID, Channel: r.Channel, Direction: dir, Amount: r.Amount,
-		Proof: channel.SignedProof{BalanceProof: channel.BalanceProof{Channel: r.Channel, Nonce: r.Nonce, Transferred: r.Transferred}},
-		Time:  r.Time, Memo: r.Memo,
+		Proof: channel.SignedProof{
+			BalanceProof: channel.BalanceProof{Channel: r.Channel, Nonce: r.Nonce, Transferred: r.Transferred},
+			Sig:          r.Sig,
+		},
+		Time: r.Time, Memo: r.Memo,
 	}
-	if lc := n.channel(r.Channel); lc != nil {
-		payer := lc.us
-		if dir == Incoming {
-			payer = lc.us.Other()
-		}
-		lc.mu.Lock()
-		if latest, ok := lc.st.Latest(payer); ok && latest.Nonce == r.Nonce {
-			v.Proof.Sig = latest.Sig
-		}
-		lc.mu.Unlock()
-	}
-	return v
 }

@@ -59,6 +59,14 @@ func TestPaymentsPagesThroughEveryChannelOldestFirst(t *testing.T) {
 						t.Fatalf("channel %s: nonce %d after %d, want oldest first", p.Channel, p.Proof.Nonce, lastNonce[p.Channel])
 					}
 					lastNonce[p.Channel] = p.Proof.Nonce
+					// Every listed payment carries the payer's signature of its own proof.
+					digest, err := a.domain.BalanceProofDigest(p.Proof.BalanceProof)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if signer, err := channel.Recover(digest, p.Proof.Sig); err != nil || signer != a.signer.Address() {
+						t.Fatalf("payment nonce %d: proof signature recovers to %s, %v; want the payer %s", p.Proof.Nonce, signer, err, a.signer.Address())
+					}
 				}
 				if page.Next == "" {
 					break

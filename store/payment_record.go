@@ -47,6 +47,9 @@ type PaymentRecord struct {
 	Transferred *big.Int
 	Time        time.Time // orders the per-channel listing; must be after 1970
 	Memo        string
+	// Sig is the payer's signature of the proof (Channel, Nonce, Transferred), so every
+	// payment in the log stays independently verifiable, not only the latest one.
+	Sig channel.Signature
 }
 
 func (r *PaymentRecord) validate() error {
@@ -80,6 +83,7 @@ func appendPayment(buf []byte, r *PaymentRecord) []byte {
 	e.amount(r.Amount)
 	e.amount(r.Transferred)
 	e.timestamp(r.Time)
+	e.fixed(r.Sig[:])
 	e.str(r.Memo)
 	return e.buf
 }
@@ -93,6 +97,7 @@ func decodePayment(id PaymentID, b []byte) (PaymentRecord, error) {
 	r.Amount = d.amount()
 	r.Transferred = d.amount()
 	r.Time = d.timestamp()
+	d.fixed(r.Sig[:])
 	r.Memo = d.str(MaxMemoLen)
 	if err := d.finish("payment " + id.String()); err != nil {
 		return r, err
