@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/big"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/contracts"
 	"github.com/sluicepay/sluice/store"
 )
 
@@ -288,11 +290,31 @@ func (n *Node) settleDue(ctx context.Context, chainTime uint64) {
 		lc.mu.Unlock()
 		if due {
 			n.goTracked(func() {
-				if _, err := n.ops.submit(n.ctx, ChainCall{Kind: CallSettle, Channel: lc.id}, false); err != nil && n.ctx.Err() == nil {
+				_, err := n.ops.submit(n.ctx, ChainCall{Kind: CallSettle, Channel: lc.id}, false)
+				switch {
+				case err == nil || n.ctx.Err() != nil:
+				case n.settledByPartner(n.ctx, lc.id, err):
+					n.log.Debug("channel already settled by the partner", "channel", lc.id)
+				default:
+					lc.mu.Lock()
+					lc.settling = false // the next poll tries again
+					lc.mu.Unlock()
 					n.log.Warn("settle failed", "channel", lc.id, "err", err)
 				}
 			})
 		}
 		return true
 	})
+}
+
+// settledByPartner tells a settle that lost the race (both ends settle once the period
+// is over; the second fails at estimation, or on chain if both were in flight) from a
+// real failure. Only the chain's view of the channel decides: a revert without a name
+// (a node that returns no revert data) and ChannelNotClosing after a reorg look alike.
+func (n *Node) settledByPartner(ctx context.Context, id channel.ID, err error) bool {
+	if _, reverted := errors.AsType[*contracts.RevertError](err); !reverted && !errors.Is(err, contracts.ErrTxFailed) {
+		return false
+	}
+	v, cerr := n.chain.Channel(ctx, id)
+	return cerr == nil && v.Status == channel.StatusSettled
 }

@@ -1,0 +1,109 @@
+package node
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"math/big"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/contracts"
+)
+
+// logBuffer collects a node's log lines for assertions.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+// startLoggedNode is startNode with the node's log captured.
+func (tn *testNet) startLoggedNode(i int, dir string, logs *logBuffer) *Node {
+	tn.t.Helper()
+	if dir == "" {
+		dir = tn.t.TempDir()
+	}
+	cfg := tn.config(tn.chain.Accounts()[i].Key, dir, nil)
+	cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	n, err := New(context.Background(), cfg)
+	if err != nil {
+		tn.t.Fatalf("node %d: %v", i, err)
+	}
+	if err := n.Start(context.Background()); err != nil {
+		tn.t.Fatalf("start node %d: %v", i, err)
+	}
+	tn.t.Cleanup(func() { n.Close() })
+	return n
+}
+
+// TestSettleLostToThePartnerIsDoneAndRevertsCarryTheirName: both nodes settle once the
+// period is over; the one that loses must not warn, and a settle the contract refuses
+// names the custom error (node/api maps it by name).
+func TestSettleLostToThePartnerIsDoneAndRevertsCarryTheirName(t *testing.T) {
+	tn := newTestNet(t)
+	var logsA, logsB logBuffer
+	a := tn.startLoggedNode(1, "", &logsA)
+	b := tn.startLoggedNode(2, "", &logsB)
+	id := openChannel(t, a, b, big.NewInt(5_000), nil, testChallenge)
+	other := openChannel(t, a, b, big.NewInt(1_000), nil, testChallenge)
+	mustPay(t, a, id, 1_200)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	_, err := a.Settle(ctx, other)
+	if !errors.Is(err, contracts.ErrChannelNotClosing) || !strings.Contains(err.Error(), "ChannelNotClosing()") {
+		t.Fatalf("settle of an open channel: %v, want the contract's ChannelNotClosing by name", err)
+	}
+	if a.settledByPartner(ctx, other, err) {
+		t.Fatal("an open channel's refused settle counted as settled")
+	}
+	if ops, err := a.store.PendingOps(); err != nil || len(ops) != 0 {
+		t.Fatalf("a refused settle left %d pending operations (%v)", len(ops), err)
+	}
+
+	if _, err := a.CloseChannel(ctx, id, true); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "b sees the close", func() bool { v, _ := b.Channel(ctx, id); return v.Status == channel.StatusClosing })
+	// b reads no new events for a few blocks, so it cannot learn of a's settle before
+	// trying its own: the race both ends run on a real chain, made certain.
+	b.confirmations.Store(5)
+	if err := tn.chain.AdjustTime(testChallenge + 2*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "a settles", func() bool { v, _ := a.Channel(ctx, id); return v.Status == channel.StatusSettled })
+	waitFor(t, "b's settle loses", func() bool { return strings.Contains(logsB.String(), "already settled by the partner") })
+	b.confirmations.Store(0)
+	for _, n := range []*Node{a, b} {
+		waitFor(t, "both see the channel settled", func() bool { v, _ := n.Channel(ctx, id); return v.Status == channel.StatusSettled })
+	}
+	// Whichever side lost (or saw the event first) gets the same answer on a new attempt.
+	_, err = b.ops.submit(ctx, ChainCall{Kind: CallSettle, Channel: id}, true)
+	if !errors.Is(err, contracts.ErrChannelNotClosing) {
+		t.Fatalf("settle after settlement: %v, want ChannelNotClosing", err)
+	}
+	if !b.settledByPartner(ctx, id, err) {
+		t.Fatalf("settle after settlement not recognised as done: %v", err)
+	}
+	for name, logs := range map[string]*logBuffer{"a": &logsA, "b": &logsB} {
+		if s := logs.String(); strings.Contains(s, "settle failed") {
+			t.Fatalf("node %s warned about a settle the partner won:\n%s", name, s)
+		}
+	}
+}
