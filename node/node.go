@@ -79,6 +79,7 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 		return p2p.New(p2p.Config{
 			Key: c.Key, ListenAddrs: c.ListenAddrs, ChainID: d.ChainID, Contract: d.Contract,
 			Handler: h, Logger: c.Logger, StaticPeers: c.StaticPeers,
+			AddressBook: storeAddressBook{st},
 		})
 	})
 	if err != nil {

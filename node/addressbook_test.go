@@ -1,0 +1,70 @@
+package node
+
+import (
+	"context"
+	"testing"
+
+	ma "github.com/multiformats/go-multiaddr"
+)
+
+// startNodeAt runs a node for devchain account i on a fixed listen address and data
+// directory, without static peers; the caller closes it.
+func (tn *testNet) startNodeAt(i int, dir, listen string) *Node {
+	tn.t.Helper()
+	cfg := tn.config(tn.chain.Accounts()[i].Key, dir, nil)
+	cfg.ListenAddrs = []string{listen}
+	n, err := New(context.Background(), cfg)
+	if err != nil {
+		tn.t.Fatalf("node %d: %v", i, err)
+	}
+	if err := n.Start(context.Background()); err != nil {
+		tn.t.Fatalf("start node %d: %v", i, err)
+	}
+	tn.t.Cleanup(func() { n.Close() })
+	return n
+}
+
+// tcpListenAddr turns a node's full multiaddr into the listen address of the same port.
+func tcpListenAddr(t *testing.T, full string) string {
+	t.Helper()
+	m, err := ma.NewMultiaddr(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	port, err := m.ValueForProtocol(ma.P_TCP)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return "/ip4/127.0.0.1/tcp/" + port
+}
+
+func connected(n *Node, to *Node) bool {
+	for _, p := range n.transport.Peers() {
+		if p.Address == to.signer.Address() {
+			return true
+		}
+	}
+	return false
+}
+
+func TestNodeRedialsAPeerItDialledAfterBothRestart(t *testing.T) {
+	tn := newTestNet(t)
+	aDir, bDir := t.TempDir(), t.TempDir()
+	b := tn.startNodeAt(2, bDir, "/ip4/127.0.0.1/tcp/0")
+	bListen := tcpListenAddr(t, addrOf(t, b))
+	a := tn.startNodeAt(1, aDir, "/ip4/127.0.0.1/tcp/0")
+	if _, err := a.resolvePeer(context.Background(), addrOf(t, b)); err != nil {
+		t.Fatalf("a dials b: %v", err)
+	}
+	waitFor(t, "a and b connected", func() bool { return connected(a, b) && connected(b, a) })
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	b = tn.startNodeAt(2, bDir, bListen)
+	a = tn.startNodeAt(1, aDir, "/ip4/127.0.0.1/tcp/0")
+	waitFor(t, "a redials b from its address book", func() bool { return connected(a, b) && connected(b, a) })
+}
