@@ -134,6 +134,7 @@ func TestE2EBadInputIsRefusedWithStableErrorsAndChangesNothing(t *testing.T) {
 		{"payments limit 1001", rpcBody("sluice_payments", map[string]any{"limit": 1001, "channel": chanID}), api.CodeInvalidParams, "invalid_params", "limit"},
 		{"negative payments limit", rpcBody("sluice_payments", map[string]any{"limit": -1, "channel": chanID}), api.CodeInvalidParams, "invalid_params", "limit"},
 		{"unknown status", rpcBody("sluice_channels", map[string]any{"status": "weird"}), api.CodeInvalidParams, "invalid_params", "status"},
+		{"settle before the channel closes", rpcBody("sluice_settle", chanID), api.CodeChainFailure, "chain_rejected", "ChannelNotClosing"},
 		{"unknown method", rpcBody("sluice_mint", "1"), -32601, "", ""},
 		{"not JSON", `{"jsonrpc":"2.0","id":1,"method":"sluice_pay","params":[{`, -32700, "", ""},
 	}
@@ -197,6 +198,7 @@ func TestE2EBadInputIsRefusedWithStableErrorsAndChangesNothing(t *testing.T) {
 		{"close unknown channel", alice, []string{"channel", "close", unknown}, exitFailure, "unknown channel"},
 		{"pay overdraft", alice, []string{"pay", chanID, deposit.String()}, exitFailure, "insufficient"},
 		{"payee overdraft", bob, []string{"pay", chanID, "2501"}, exitFailure, "insufficient"},
+		{"settle an open channel", alice, []string{"channel", "settle", chanID}, exitFailure, "ChannelNotClosing"},
 		{"wrong token", alice, []string{"--api-token-file", wrongToken, "pay", chanID, "5"}, exitFailure, "unauthorized"},
 		{"missing token file", alice, []string{"--api-token-file", filepath.Join(t.TempDir(), "none"), "pay", chanID, "5"}, exitFailure, "sluice init"},
 	}
