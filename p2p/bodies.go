@@ -226,3 +226,55 @@ func checkReason(msg, reason string) error {
 	}
 	return nil
 }
+
+func (m *OpenPropose) encodeBody(w *bodyWriter) {
+	l := w.list()
+	w.bytes(m.ProposalID[:])
+	w.bytes(m.Token[:])
+	w.amount(m.Deposit)
+	w.uint64(m.ChallengePeriod)
+	w.listEnd(l)
+}
+
+func (m *OpenPropose) decodeBody(r *bodyReader) {
+	outer := r.list("body")
+	r.fixed("proposalId", m.ProposalID[:])
+	r.fixed("token", m.Token[:])
+	m.Deposit = r.amount("deposit")
+	m.ChallengePeriod = r.uint64("challengePeriod")
+	r.leave("body", outer)
+}
+
+func (m *OpenPropose) validate() error { return checkAmount("open proposal deposit", m.Deposit) }
+
+func (m *OpenAccept) encodeBody(w *bodyWriter) {
+	l := w.list()
+	w.bytes(m.ProposalID[:])
+	w.listEnd(l)
+}
+
+func (m *OpenAccept) decodeBody(r *bodyReader) {
+	outer := r.list("body")
+	r.fixed("proposalId", m.ProposalID[:])
+	r.leave("body", outer)
+}
+
+func (m *OpenAccept) validate() error { return nil }
+
+func (m *OpenDecline) encodeBody(w *bodyWriter) {
+	l := w.list()
+	w.bytes(m.ProposalID[:])
+	w.uint64(uint64(m.Code))
+	w.string(m.Reason)
+	w.listEnd(l)
+}
+
+func (m *OpenDecline) decodeBody(r *bodyReader) {
+	outer := r.list("body")
+	r.fixed("proposalId", m.ProposalID[:])
+	m.Code = r.uint16("code")
+	m.Reason = r.text("reason", MaxReasonSize)
+	r.leave("body", outer)
+}
+
+func (m *OpenDecline) validate() error { return checkReason("open decline", m.Reason) }

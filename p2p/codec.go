@@ -111,6 +111,12 @@ func decodeInto(m Message, r *bodyReader) {
 		m.decodeBody(r)
 	case *Sync:
 		m.decodeBody(r)
+	case *OpenPropose:
+		m.decodeBody(r)
+	case *OpenAccept:
+		m.decodeBody(r)
+	case *OpenDecline:
+		m.decodeBody(r)
 	default:
 		// Unreachable for types built by newMessage; an unlisted type would
 		// leave its body unread and fail the trailing-bytes check instead.

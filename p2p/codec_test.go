@@ -192,7 +192,7 @@ func TestDecodeRejectsMalformedMessages(t *testing.T) {
 		{"envelope is a string", []byte{0x83, 1, 2, 3}, "envelope"},
 		{"trailing bytes after envelope", append(rawEnvelope(t, uint64(TypeAck), id[:], uint64(1)), 0x01), "trailing"},
 		{"unknown type", rawEnvelope(t, 200), "unknown message type"},
-		{"reserved open-negotiation type", rawEnvelope(t, 32), "reserved-open"},
+		{"reserved open-negotiation type", rawEnvelope(t, 40), "reserved-open"},
 		{"type above uint8", rawEnvelope(t, 256), "out of range"},
 		{"short channel id", rawEnvelope(t, uint64(TypeAck), id[:31], uint64(1)), "Ack.channelId"},
 		{"missing field", rawEnvelope(t, uint64(TypeAck), id[:]), "Ack.nonce"},

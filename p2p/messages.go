@@ -25,8 +25,12 @@ const (
 	TypeWithdrawAccept  Type = 9
 	TypeSync            Type = 10
 
-	// Codes 32..47 are reserved for channel-open negotiation (propose, accept,
-	// decline) so that adding them later needs no renumbering.
+	// Codes 32..47 are reserved for channel-open negotiation; 35..47 stay free for
+	// later steps of it.
+	TypeOpenPropose Type = 32
+	TypeOpenAccept  Type = 33
+	TypeOpenDecline Type = 34
+
 	typeReservedOpenFirst Type = 32
 	typeReservedOpenLast  Type = 47
 )
@@ -42,6 +46,9 @@ var typeNames = [...]string{
 	TypeWithdrawRequest: "WithdrawRequest",
 	TypeWithdrawAccept:  "WithdrawAccept",
 	TypeSync:            "Sync",
+	TypeOpenPropose:     "OpenPropose",
+	TypeOpenAccept:      "OpenAccept",
+	TypeOpenDecline:     "OpenDecline",
 }
 
 func (t Type) String() string {
@@ -143,6 +150,29 @@ type Sync struct {
 	Withdrawn [2]*big.Int // indexed by channel.Party
 }
 
+// OpenPropose asks the peer to agree to a channel before the sender opens it on chain.
+// The chain and contract are the session's (Hello); the peer is the partner. Deposit is
+// the opener's initial deposit, ChallengePeriod in seconds.
+type OpenPropose struct {
+	ProposalID      [16]byte
+	Token           common.Address
+	Deposit         *big.Int
+	ChallengePeriod uint64
+}
+
+// OpenAccept agrees to the proposal: the sender will take the channel's payments as
+// soon as it sees the channel opened on chain.
+type OpenAccept struct {
+	ProposalID [16]byte
+}
+
+// OpenDecline refuses the proposal. Code is a stable channel error code.
+type OpenDecline struct {
+	ProposalID [16]byte
+	Code       uint16
+	Reason     string
+}
+
 func (*Hello) Type() Type           { return TypeHello }
 func (*Goodbye) Type() Type         { return TypeGoodbye }
 func (*Pay) Type() Type             { return TypePay }
@@ -153,6 +183,9 @@ func (*CloseAccept) Type() Type     { return TypeCloseAccept }
 func (*WithdrawRequest) Type() Type { return TypeWithdrawRequest }
 func (*WithdrawAccept) Type() Type  { return TypeWithdrawAccept }
 func (*Sync) Type() Type            { return TypeSync }
+func (*OpenPropose) Type() Type     { return TypeOpenPropose }
+func (*OpenAccept) Type() Type      { return TypeOpenAccept }
+func (*OpenDecline) Type() Type     { return TypeOpenDecline }
 
 // newMessage returns an empty message of type t, or nil for an unknown code.
 func newMessage(t Type) Message {
@@ -177,6 +210,12 @@ func newMessage(t Type) Message {
 		return new(WithdrawAccept)
 	case TypeSync:
 		return new(Sync)
+	case TypeOpenPropose:
+		return new(OpenPropose)
+	case TypeOpenAccept:
+		return new(OpenAccept)
+	case TypeOpenDecline:
+		return new(OpenDecline)
 	}
 	return nil
 }
