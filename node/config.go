@@ -48,17 +48,37 @@ type Config struct {
 	// effect yet: the store fsyncs every group commit and offers no unsynced mode.
 	NoSync bool
 
+	// Open is the policy for channels peers propose to open with us.
+	Open OpenPolicy
+
 	Logger  *slog.Logger
 	Metrics *prometheus.Registry
 }
 
+// OpenPolicy decides which proposed channels the node accepts. The zero value accepts
+// any token and any challenge period the contract allows, with no limit per peer.
+type OpenPolicy struct {
+	// AcceptTokens lists the tokens (address(0) = ETH) we take channels in; empty: any.
+	AcceptTokens []common.Address
+	// MinChallengePeriod and MaxChallengePeriod bound the proposed challenge period; zero
+	// leaves that side to the contract.
+	MinChallengePeriod time.Duration
+	MaxChallengePeriod time.Duration
+	// MaxChannelsPerPeer bounds open channels plus accepted proposals per peer; 0: none.
+	MaxChannelsPerPeer int
+	// AnswerTimeout is how long an opener waits for the partner's answer, and again for
+	// its confirmation that it knows the opened channel (default 30s).
+	AnswerTimeout time.Duration
+}
+
 // Defaults fill what a Config leaves zero.
 const (
-	DefaultPipelineWindow  = 1024
-	DefaultCommitMaxBatch  = 1024
-	DefaultCommitMaxDelay  = 0 // fsync as soon as the previous one is done: natural batching
-	DefaultPollInterval    = time.Second
-	DefaultChallengePeriod = 24 * time.Hour
+	DefaultPipelineWindow    = 1024
+	DefaultCommitMaxBatch    = 1024
+	DefaultCommitMaxDelay    = 0 // fsync as soon as the previous one is done: natural batching
+	DefaultPollInterval      = time.Second
+	DefaultChallengePeriod   = 24 * time.Hour
+	DefaultOpenAnswerTimeout = 30 * time.Second
 )
 
 func (c *Config) withDefaults() Config {
@@ -74,6 +94,9 @@ func (c *Config) withDefaults() Config {
 	}
 	if out.DefaultChallengePeriod <= 0 {
 		out.DefaultChallengePeriod = DefaultChallengePeriod
+	}
+	if out.Open.AnswerTimeout <= 0 {
+		out.Open.AnswerTimeout = DefaultOpenAnswerTimeout
 	}
 	if out.Logger == nil {
 		out.Logger = slog.New(slog.DiscardHandler)
@@ -100,6 +123,9 @@ func (c *Config) validate() error {
 	}
 	if c.Contract == (common.Address{}) {
 		errs = append(errs, errors.New("config: Contract address is zero"))
+	}
+	if c.Open.MaxChallengePeriod > 0 && c.Open.MinChallengePeriod > c.Open.MaxChallengePeriod {
+		errs = append(errs, fmt.Errorf("config: Open.MinChallengePeriod %s exceeds Open.MaxChallengePeriod %s", c.Open.MinChallengePeriod, c.Open.MaxChallengePeriod))
 	}
 	if c.PipelineWindow > 1<<16 {
 		errs = append(errs, fmt.Errorf("config: PipelineWindow %d exceeds %d", c.PipelineWindow, 1<<16))

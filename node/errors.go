@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/ethereum/go-ethereum/common"
+
 	"github.com/sluicepay/sluice/channel"
 )
 
@@ -18,8 +20,26 @@ var (
 	// ErrMemoTooLong refuses a payment memo above the protocol's 256 bytes.
 	ErrMemoTooLong = errors.New("memo too long")
 
+	// ErrOpenDeclined means the partner's policy refused our channel proposal; nothing
+	// was submitted on chain.
+	ErrOpenDeclined = errors.New("channel proposal declined by the peer")
+
 	errQueueClosed = errors.New("durable write queue closed")
 )
+
+// OpenDeclinedError is a partner's refusal of our channel proposal with its reason.
+// errors.Is matches ErrOpenDeclined and channel.ErrRejected (the API's "rejected by peer").
+type OpenDeclinedError struct {
+	Peer   common.Address
+	Code   uint16
+	Reason string
+}
+
+func (e *OpenDeclinedError) Error() string {
+	return fmt.Sprintf("peer %s declined the channel: %s (code %d)", e.Peer, e.Reason, e.Code)
+}
+
+func (e *OpenDeclinedError) Unwrap() []error { return []error{ErrOpenDeclined, channel.ErrRejected} }
 
 // RejectError is a peer's refusal of one of our proofs. errors.Is matches the channel
 // sentinel its stable code stands for (channel.ErrOverdraft, channel.ErrNonceGap, ...).

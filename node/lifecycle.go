@@ -15,10 +15,12 @@ import (
 	"github.com/sluicepay/sluice/p2p"
 )
 
-// OpenChannel opens a channel with a peer and locks our deposit in it. The contract
-// needs nothing from the partner to open, so the opener submits `open` directly (see
-// docs/adr/0006); both ends learn the channel from the ChannelOpened event. The peer is
-// dialled first so that payments can start as soon as the chain confirms.
+// OpenChannel opens a channel with a peer and locks our deposit in it. The peer is
+// dialled and asked first (OpenPropose, docs/adr/0011); a decline returns an
+// *OpenDeclinedError and nothing goes on chain. After `open` is mined, OpenChannel waits
+// until the partner shows it knows the channel (its Sync, sent once it stored the
+// channel with our deposit), so a payment made right after it returns is never refused
+// as an unknown channel.
 func (n *Node) OpenChannel(ctx context.Context, req OpenRequest) (ChannelView, error) {
 	if err := n.usable(); err != nil {
 		return ChannelView{}, err
@@ -35,6 +37,13 @@ func (n *Node) OpenChannel(ctx context.Context, req OpenRequest) (ChannelView, e
 		cp = n.cfg.DefaultChallengePeriod
 	}
 	call := ChainCall{Kind: CallOpen, Partner: partner, Token: req.Token, Amount: req.Deposit, ChallengePeriod: uint64(cp / time.Second)}
+	if err := n.proposeOpen(ctx, partner, call); err != nil {
+		return ChannelView{}, fmt.Errorf("open channel with %s: %w", partner, err)
+	}
+	// Watching starts before the transaction: the partner may confirm the channel before
+	// our own watcher has seen it.
+	release := n.opens.watchPartner(partner)
+	defer release()
 	if err := n.ops.approve(ctx, call); err != nil {
 		return ChannelView{}, err
 	}
@@ -53,6 +62,9 @@ func (n *Node) OpenChannel(ctx context.Context, req OpenRequest) (ChannelView, e
 	}
 	if err := n.waitSynced(ctx, rcpt.Block); err != nil {
 		return ChannelView{}, fmt.Errorf("open channel %s: %w", id, err)
+	}
+	if err := n.waitPartnerKnows(ctx, partner, id); err != nil {
+		return ChannelView{}, fmt.Errorf("channel %s is open on chain, but: %w", id, err)
 	}
 	return n.Channel(ctx, id)
 }

@@ -39,6 +39,8 @@ type Node struct {
 	// ops serialises on-chain submissions per node, so one account never races its own
 	// nonces; the payment path never touches it.
 	ops *opRunner
+	// opens is the channel-open negotiation in both directions.
+	opens *openNegotiation
 	// watcher state
 	synced atomic.Uint64 // last block whose events are fully processed
 	head   atomic.Uint64
@@ -116,6 +118,7 @@ func assemble(c Config, st Storage, chain Chain, mkTransport func(p2p.Handler) (
 	}
 	n.durable = newDurableQueue(st.Commit, n.performAfterCommit, c.CommitMaxBatch)
 	n.ops = newOpRunner(n)
+	n.opens = newOpenNegotiation()
 	if err := n.loadChannels(); err != nil {
 		return nil, err
 	}
@@ -157,7 +160,7 @@ func (h *handlerGate) PeerConnected(peer common.Address) {
 }
 
 func (h *handlerGate) HandleMessage(from common.Address, msg p2p.Message) {
-	if h.wait() {
+	if h.wait() && !h.n.handleOpenMessage(from, msg) {
 		h.n.HandleMessage(from, msg)
 	}
 }

@@ -202,6 +202,10 @@ func (n *Node) applyEvent(ctx context.Context, ev *ChainEvent) error {
 	switch ev.Kind {
 	case EventClosed, EventProofUpdated:
 		n.defendClose(ctx, lc)
+	case EventOpened:
+		// Sent once the opener's deposit is applied and stored: the opener's OpenChannel
+		// waits for it, and a partner that paid before we knew the channel retries.
+		n.sendSync(lc)
 	case EventDeposited, EventWithdrawn:
 		// A proof the partner sent before we saw this may have been refused; our Sync
 		// shows the partner we are behind, and it answers with its latest proof.
@@ -243,10 +247,15 @@ func (n *Node) learnChannel(ev *ChainEvent) error {
 	lc := newLiveChannel(st, us, n.cfg.PipelineWindow)
 	n.chans.Store(lc.id, lc)
 	n.metrics.channels.WithLabelValues(channel.StatusOpen.String()).Inc()
-	n.log.Info("channel opened", "channel", lc.id, "peer", lc.peer, "us", us)
-	// A partner that learnt the channel first may have paid already and been refused;
-	// a Sync lets it see that we know the channel now.
-	n.sendSync(lc)
+	switch {
+	case us == channel.PartyA:
+		n.log.Info("channel opened", "channel", lc.id, "peer", lc.peer, "us", us)
+	case n.opens.consumeAccepted(ev):
+		n.log.Info("channel opened as proposed", "channel", lc.id, "peer", lc.peer, "us", us)
+	default:
+		// The contract lets anyone open a channel with us; we track it all the same.
+		n.log.Info("channel opened on chain without a proposal we accepted; tracking it", "channel", lc.id, "peer", lc.peer, "us", us)
+	}
 	return nil
 }
 
