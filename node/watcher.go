@@ -305,16 +305,23 @@ func (n *Node) settleDue(ctx context.Context, chainTime uint64) {
 				case n.settledByPartner(n.ctx, lc.id, err):
 					n.log.Debug("channel already settled by the partner", "channel", lc.id)
 				default:
+					n.log.Warn("settle failed; retrying later", "channel", lc.id, "retry_in", settleRetryDelay, "err", err)
+					select {
+					case <-time.After(settleRetryDelay):
+					case <-n.ctx.Done():
+					}
 					lc.mu.Lock()
 					lc.settling = false // the next poll tries again
 					lc.mu.Unlock()
-					n.log.Warn("settle failed", "channel", lc.id, "err", err)
 				}
 			})
 		}
 		return true
 	})
 }
+
+// settleRetryDelay spaces the attempts of a settle that failed for a real reason.
+const settleRetryDelay = 30 * time.Second
 
 // settledByPartner tells a settle that lost the race (both ends settle once the period
 // is over; the second fails at estimation, or on chain if both were in flight) from a
