@@ -155,6 +155,26 @@ func (t *Transport) Send(ctx context.Context, to common.Address, msg Message) er
 	return s.enqueue(ctx, msg, t.cfg.FailFast)
 }
 
+// errDisconnected is the cause of a session ended by Disconnect.
+var errDisconnected = errors.New("disconnected on request")
+
+// Disconnect ends the session with the peer at addr, telling it why. Keeping is
+// untouched: whichever side dialled redials with its usual backoff, so this forces a
+// reconnect (and the Sync that follows one) without restarting either node.
+func (t *Transport) Disconnect(addr common.Address) error {
+	t.mu.RLock()
+	s, closed := t.sessions[addr], t.closed
+	t.mu.RUnlock()
+	if closed {
+		return ErrClosed
+	}
+	if s == nil {
+		return fmt.Errorf("disconnect %s: %w", addr, ErrNotConnected)
+	}
+	s.close(errDisconnected, &Goodbye{Reason: "disconnected on request"})
+	return nil
+}
+
 // Close ends every session and background goroutine, then the host. Handlers see
 // PeerDisconnected for each live session before Close returns.
 func (t *Transport) Close() error {
