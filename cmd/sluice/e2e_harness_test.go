@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"math/rand/v2"
 	"net"
 	"os/exec"
 	"path/filepath"
@@ -477,15 +478,23 @@ func e2eMustRun(t *testing.T, ctx context.Context, env []string, args ...string)
 }
 
 // freeTCPPort returns a loopback port that was free a moment ago. A node keeps its libp2p
-// port across restarts so its partner's redial finds it again.
+// port across restarts so its partner's redial finds it again. The port comes from below
+// Linux's ephemeral range (32768-60999), so no outgoing connection or ":0" listener (Anvil,
+// the API) can be handed it between the check and the node's bind, or while a killed node
+// is down.
 func freeTCPPort(t *testing.T) int {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	for range 100 {
+		port := 20000 + rand.IntN(12000)
+		ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		if err != nil {
+			continue
+		}
+		ln.Close()
+		return port
 	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	t.Fatal("no free TCP port in 20000-31999 after 100 tries")
+	return 0
 }
 
 // waitUntil polls cond until it holds or the timeout passes.
