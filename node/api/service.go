@@ -244,12 +244,17 @@ func (s *service) Settle(ctx context.Context, id ChannelID) (TxResult, error) {
 	return txJSON(res), nil
 }
 
-// explainEarlySettle reclassifies a failed settle of a channel whose challenge period is
-// still running: the chain only says "execution reverted", which reads like a node fault
-// when the caller merely has to wait.
+// explainEarlySettle tells the caller when a settle that failed during the challenge period
+// can succeed. The contract's ChallengePeriodNotOver arrives as CodeChallengePending and is
+// trusted as is; an undecoded revert is reclassified only while our view of the channel says
+// the period is still running.
 func (s *service) explainEarlySettle(ctx context.Context, id channel.ID, err error) error {
 	var apiErr *Error
-	if !errors.As(err, &apiErr) || (apiErr.Code != CodeInternal && apiErr.Code != CodeChainFailure) {
+	if !errors.As(err, &apiErr) {
+		return err
+	}
+	pending := apiErr.Code == CodeChallengePending
+	if !pending && apiErr.Code != CodeInternal && apiErr.Code != CodeChainFailure {
 		return err
 	}
 	v, verr := s.b.Channel(ctx, id)
@@ -257,7 +262,7 @@ func (s *service) explainEarlySettle(ctx context.Context, id channel.ID, err err
 		return err
 	}
 	after := time.Unix(int64(v.SettleAfter), 0).UTC()
-	if !time.Now().Before(after) {
+	if !pending && !time.Now().Before(after) {
 		return err
 	}
 	return &Error{Code: CodeChallengePending, Kind: "challenge_pending",
