@@ -7,14 +7,36 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/ethclient"
+
 	"github.com/sluicepay/sluice/channel"
 )
 
+// laggingPendingNonce is a chain connection whose pending nonce trails the pool, as
+// behind a load-balanced RPC endpoint: it reports the nonce of the latest block, so a
+// transaction not mined yet is not counted.
+type laggingPendingNonce struct{ *ethclient.Client }
+
+func (b laggingPendingNonce) PendingNonceAt(ctx context.Context, account common.Address) (uint64, error) {
+	return b.NonceAt(ctx, account, nil)
+}
+
 // TestConcurrentOnChainOperationsFromOneNodeAllMine sends deposits on two channels and a
-// third open at the same time from one account: each needs its own nonce.
+// third open at the same time from one account: each needs its own nonce, which the
+// chain's pending nonce cannot be trusted to give.
 func TestConcurrentOnChainOperationsFromOneNodeAllMine(t *testing.T) {
 	tn := newTestNet(t)
-	a := tn.startNode(1, nodeOpts{})
+	cfg := tn.config(tn.chain.Accounts()[1].Key, t.TempDir(), nil)
+	cfg.ChainBackend = laggingPendingNonce{tn.chain.Client()}
+	a, err := New(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
 	b := tn.startNode(2, nodeOpts{})
 	c := tn.startNode(3, nodeOpts{})
 	d := tn.startNode(4, nodeOpts{})
