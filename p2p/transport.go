@@ -82,7 +82,11 @@ func New(cfg Config) (*Transport, error) {
 		libp2p.ListenAddrStrings(c.ListenAddrs...),
 		libp2p.Security(noise.ID, noise.New),
 		libp2p.Muxer(yamux.ID, yamux.DefaultTransport),
-		libp2p.Transport(tcp.NewTCPTransport),
+		// Reuseport dials from the listen port, so two nodes dialling each other at once
+		// form ONE TCP connection by simultaneous open, both sides act as Noise initiator and
+		// the handshake fails ("message is too short"). NAT hole punching, the only reason
+		// for reuseport, is not something Sluice nodes do.
+		libp2p.Transport(tcp.NewTCPTransport, tcp.DisableReuseport()),
 		libp2p.DisableRelay(),
 		libp2p.Ping(false),
 		libp2p.DisableMetrics(),
