@@ -49,6 +49,11 @@ type Config struct {
 	DialBackoffMin time.Duration
 	DialBackoffMax time.Duration
 
+	// MaxPeers sizes libp2p's resource manager: connections, streams and file
+	// descriptors for this many connected peers (default 4096). Limits per peer stay
+	// tight whatever the value. The process's open-file limit must allow it too.
+	MaxPeers int
+
 	Limits Limits
 }
 
@@ -88,6 +93,7 @@ func (c *Config) withDefaults() (Config, error) {
 	setDefault(&out.SendQueueSize, 4096)
 	setDefault(&out.WriteTimeout, 20*time.Second)
 	setDefault(&out.HandshakeTimeout, 10*time.Second)
+	setDefault(&out.MaxPeers, defaultMaxPeers)
 	setDefault(&out.DialBackoffMin, 250*time.Millisecond)
 	setDefault(&out.DialBackoffMax, 30*time.Second)
 	if out.DialBackoffMax < out.DialBackoffMin {
@@ -101,6 +107,8 @@ func (c *Config) withDefaults() (Config, error) {
 	setDefault(&l.BanDuration, 10*time.Minute)
 	return out, nil
 }
+
+const defaultMaxPeers = 4096
 
 func setDefault[T int | float64 | time.Duration](v *T, def T) {
 	if *v <= 0 {
