@@ -52,6 +52,8 @@ type Transport struct {
 	wg       sync.WaitGroup // every goroutine this package starts
 
 	mdns interface{ Close() error }
+	// rm is the resource manager sized from Config.MaxPeers; the host does not close it.
+	rm network.ResourceManager
 }
 
 // New starts a host on cfg.ListenAddrs, dials static and address-book peers, and
@@ -99,8 +101,15 @@ func New(cfg Config) (*Transport, error) {
 			break
 		}
 	}
+	rm, err := ResourceManager(c)
+	if err != nil {
+		return nil, err
+	}
+	t.rm = rm
+	opts = append(opts, libp2p.ResourceManager(rm))
 	h, err := libp2p.New(opts...)
 	if err != nil {
+		rm.Close()
 		return nil, fmt.Errorf("p2p: start host on %v: %w", c.ListenAddrs, err)
 	}
 	t.host = h
@@ -203,7 +212,7 @@ func (t *Transport) Close() error {
 		s.close(ErrClosed, &Goodbye{Reason: "node shutting down"})
 	}
 	// Closing the host resets every stream, which unblocks handshakes in progress.
-	err := t.host.Close()
+	err := errors.Join(t.host.Close(), t.rm.Close())
 	t.wg.Wait()
 	return err
 }
