@@ -27,7 +27,8 @@ const (
 // default: one Sluice stream per peer is the protocol, so a peer opening more is refused
 // by libp2p before it costs us a session. Memory stays scaled to the machine (1/8 of
 // RAM) and the per-IP connection and dial-rate limits stay libp2p's defaults (loopback
-// exempt), so one remote address still cannot take many slots.
+// exempt), so one remote address still cannot take many slots. The caller closes it;
+// a libp2p host does not.
 func ResourceManager(cfg Config) (network.ResourceManager, error) {
 	n := cfg.MaxPeers
 	if n <= 0 {

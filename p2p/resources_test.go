@@ -51,6 +51,7 @@ func TestResourceManagerAdmitsHundredsOfPeers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { rm.Close() })
 	hub := resourceTestHost(t, rm, true)
 	hub.SetStreamHandler(ProtocolID, func(s network.Stream) {})
 	info := peer.AddrInfo{ID: hub.ID(), Addrs: hub.Addrs()}
@@ -96,6 +97,7 @@ func TestResourceManagerRefusesPeersPastMaxPeers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { rm.Close() })
 	hub := resourceTestHost(t, rm, true)
 	info := peer.AddrInfo{ID: hub.ID(), Addrs: hub.Addrs()}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -118,6 +120,7 @@ func TestResourceManagerBoundsSluiceStreamsPerPeer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { rm.Close() })
 	hub := resourceTestHost(t, rm, true)
 	hold := make(chan struct{})
 	defer close(hold)
