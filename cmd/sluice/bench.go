@@ -28,6 +28,7 @@ const (
 	flagBenchCPUProfile  = "cpuprofile"
 	flagBenchMemProfile  = "memprofile"
 	flagBenchProcesses   = "processes"
+	flagBenchRisk        = "risk"
 )
 
 func benchCommand() *cli.Command {
@@ -52,6 +53,7 @@ func benchCommand() *cli.Command {
 			&cli.DurationFlag{Name: flagBenchECDSATime, Usage: "how long to measure the ECDSA limit", Value: time.Second, EnvVars: env(flagBenchECDSATime)},
 			&cli.StringFlag{Name: flagBenchCPUProfile, Usage: "write a pprof CPU profile of the payment phase to this file"},
 			&cli.StringFlag{Name: flagBenchMemProfile, Usage: "write a pprof allocation profile (after the run) to this file"},
+			&cli.BoolFlag{Name: flagBenchRisk, Usage: "judge every payment by the risk engine first, as the API does (measures the policy's cost)", EnvVars: env(flagBenchRisk)},
 			&cli.BoolFlag{Name: flagBenchProcesses, Usage: "run the receiving nodes in a second process of this binary (the figures of this process are then the hub's)", EnvVars: env(flagBenchProcesses)},
 		},
 		Action: runBench,
@@ -106,6 +108,7 @@ func runBench(c *cli.Context) error {
 		Rate:        c.Float64(flagBenchRate),
 		Channels:    c.Int(flagBenchChannels),
 		CommitDelay: c.Duration(flagBenchCommitDelay),
+		Risk:        c.Bool(flagBenchRisk),
 		ECDSATime:   c.Duration(flagBenchECDSATime),
 		Logger:      logger,
 		Progress:    prog.update,
@@ -181,6 +184,9 @@ func printBench(w io.Writer, r benchrun.Result) error {
 	offered := "as fast as possible"
 	if r.OfferedRate > 0 {
 		offered = fmt.Sprintf("%.0f payments/s", r.OfferedRate)
+	}
+	if r.Risk {
+		offered += ", each judged by the risk policy"
 	}
 	return keyValues(w, [][2]string{
 		{"payments", fmt.Sprintf("%d over %d channel(s), %d payers, window %d, offered %s", r.Payments, r.Channels, r.Concurrency, r.Window, offered)},

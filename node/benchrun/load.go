@@ -2,6 +2,7 @@ package benchrun
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -22,13 +23,14 @@ type job struct {
 // loop: payments are offered on a fixed schedule and latency counts from the scheduled
 // time, so a payer that falls behind shows as latency instead of hiding (no coordinated
 // omission).
-func runLoad(ctx context.Context, c *cluster, o Options) ([]time.Duration, time.Duration, error) {
+func runLoad(ctx context.Context, c *cluster, o Options, gate *riskGate) ([]time.Duration, time.Duration, error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	lat := make([]time.Duration, o.Payments)
 	jobs := make(chan job, o.Payments)
 	var done atomic.Int64
 	start := time.Now()
+	runID := uint64(start.UnixNano())
 	go offer(ctx, jobs, o, start)
 
 	var wg sync.WaitGroup
@@ -45,7 +47,23 @@ func runLoad(ctx context.Context, c *cluster, o Options) ([]time.Duration, time.
 					begin = time.Now()
 				}
 				ch := c.channels[j.i%len(c.channels)]
-				if _, err := c.hub.node.Pay(ctx, node.PayRequest{Channel: ch, Amount: o.Amount}); err != nil {
+				req := node.PayRequest{Channel: ch, Amount: o.Amount}
+				var release func()
+				if gate != nil {
+					// As the API's risk decorator does: a step-up binds the payment id, so it
+					// is chosen before the decision (and the node then checks it is new).
+					binary.BigEndian.PutUint64(req.PaymentID[:8], runID)
+					binary.BigEndian.PutUint64(req.PaymentID[8:], uint64(j.i)+1)
+					var err error
+					if release, err = gate.approve(ctx, ch, o.Amount, req.PaymentID); err != nil {
+						cancel(fmt.Errorf("bench: payment %d on channel %s: %w", j.i, ch, err))
+						return
+					}
+				}
+				if _, err := c.hub.node.Pay(ctx, req); err != nil {
+					if release != nil {
+						release()
+					}
 					cancel(fmt.Errorf("bench: payment %d on channel %s: %w", j.i, ch, err))
 					return
 				}

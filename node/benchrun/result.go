@@ -24,6 +24,7 @@ type Result struct {
 	Window            int       `json:"window"`
 	OfferedRate       float64   `json:"offered_rate,omitempty"`
 	Amount            string    `json:"amount"`
+	Risk              bool      `json:"risk"` // every payment judged by the risk engine first
 	Seconds           float64   `json:"seconds"`
 	PaymentsPerSecond float64   `json:"payments_per_second"`
 	LatencyMillis     Latencies `json:"latency_ms"`
@@ -96,6 +97,7 @@ func newResult(o Options, c *cluster, lat []time.Duration, elapsed time.Duration
 		Window:              cmp.Or(o.Window, node.DefaultPipelineWindow),
 		OfferedRate:         o.Rate,
 		Amount:              o.Amount.String(),
+		Risk:                o.Risk,
 		Seconds:             elapsed.Seconds(),
 		PaymentsPerSecond:   n / elapsed.Seconds(),
 		LatencyMillis:       percentiles(lat),

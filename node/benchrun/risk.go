@@ -88,3 +88,16 @@ func (g *riskGate) Close() error {
 	g.stop()
 	return errors.Join(<-g.done, g.st.Close())
 }
+
+// riskGate opens the gate for the cluster's channels, each paid to its receiving node.
+func (c *cluster) riskGate(ctx context.Context, domain channel.Domain) (*riskGate, error) {
+	partners := make(map[channel.ID]common.Address, len(c.channels))
+	for _, id := range c.channels {
+		v, err := c.hub.node.Channel(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("bench risk: channel %s: %w", id, err)
+		}
+		partners[id] = v.Participants[v.Us.Other()]
+	}
+	return newRiskGate(c.dir, domain, partners)
+}

@@ -20,9 +20,12 @@ type Options struct {
 	Rate        float64       // offered payments/s; 0 = as fast as Concurrency allows
 	Channels    int           // counterparties, one channel and one node each (default 1)
 	CommitDelay time.Duration // node CommitMaxDelay (linger before fsync); 0 = none
-	ECDSATime   time.Duration // how long to measure the ECDSA limit (default 1 s)
-	BaseDir     string        // parent of the temporary data directories ("" = os.TempDir)
-	Logger      *slog.Logger
+	// Risk judges every payment by the risk engine first, as the API does for sluice_pay
+	// (a `service` client whose caps the run never reaches), to measure the policy's cost.
+	Risk      bool
+	ECDSATime time.Duration // how long to measure the ECDSA limit (default 1 s)
+	BaseDir   string        // parent of the temporary data directories ("" = os.TempDir)
+	Logger    *slog.Logger
 	// PeerCommand, when set, runs the payees in a child process started with this
 	// command line, which must call ServePayees (`sluice bench-peer`).
 	PeerCommand []string
@@ -107,8 +110,16 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		return Result{}, err
 	}
 
+	var gate *riskGate
+	if o.Risk {
+		if gate, err = c.riskGate(ctx, domain); err != nil {
+			return Result{}, err
+		}
+		defer func() { _ = gate.Close() }()
+	}
+
 	before := snapshot(c)
-	lat, elapsed, err := runLoad(ctx, c, o)
+	lat, elapsed, err := runLoad(ctx, c, o, gate)
 	if err != nil {
 		return Result{}, err
 	}
