@@ -109,17 +109,31 @@ func (n *Node) proposeOpen(ctx context.Context, partner common.Address, call Cha
 	}
 	timer := time.NewTimer(n.cfg.Open.AnswerTimeout)
 	defer timer.Stop()
-	select {
-	case err := <-p.answer:
-		return err
-	case <-timer.C:
-		return fmt.Errorf("no answer to the proposal within %s: %w", n.cfg.Open.AnswerTimeout, ErrPeerUnreachable)
-	case <-ctx.Done():
-		return fmt.Errorf("waiting for the partner's answer: %w", ctx.Err())
-	case <-n.ctx.Done():
-		return ErrClosed
+	// A queued message dies with its session (e.g. when simultaneous dials replace one
+	// stream by the other), so the proposal is repeated until answered; the partner
+	// answers a repeat of a proposal it accepted with the same acceptance.
+	resend := time.NewTicker(proposalResendInterval)
+	defer resend.Stop()
+	for {
+		select {
+		case err := <-p.answer:
+			return err
+		case <-resend.C:
+			if err := n.transport.Send(ctx, partner, msg); err != nil {
+				n.log.Debug("proposal not re-sent", "peer", partner, "err", err)
+			}
+		case <-timer.C:
+			return fmt.Errorf("no answer to the proposal within %s: %w", n.cfg.Open.AnswerTimeout, ErrPeerUnreachable)
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for the partner's answer: %w", ctx.Err())
+		case <-n.ctx.Done():
+			return ErrClosed
+		}
 	}
 }
+
+// proposalResendInterval is how often an unanswered channel proposal is repeated.
+const proposalResendInterval = time.Second
 
 func (o *openNegotiation) answer(from common.Address, id [16]byte, err error) {
 	o.mu.Lock()
@@ -137,7 +151,14 @@ func (o *openNegotiation) answer(from common.Address, id [16]byte, err error) {
 // onOpenPropose applies our policy and answers. It runs on the peer's reader goroutine,
 // so the answer is sent from a goroutine of its own.
 func (n *Node) onOpenPropose(from common.Address, m *p2p.OpenPropose) {
-	err := n.openPolicyAllows(from, m)
+	var err error
+	if n.opens.acceptedAlready(from, m.ProposalID) {
+		// A repeat of a proposal we accepted (its answer was lost): same answer, and the
+		// policy is not asked again, so a repeat never counts against the peer's limits.
+		n.goTracked(func() { _ = n.transport.Send(n.ctx, from, &p2p.OpenAccept{ProposalID: m.ProposalID}) })
+		return
+	}
+	err = n.openPolicyAllows(from, m)
 	if err == nil {
 		err = n.opens.accept(from, m, time.Now())
 	}
@@ -213,6 +234,13 @@ func (o *openNegotiation) accept(from common.Address, m *p2p.OpenPropose, now ti
 	}
 	o.accepted[m.ProposalID] = acceptedOpen{opener: from, token: m.Token, deposit: deposit, challengePeriod: m.ChallengePeriod, expires: now.Add(acceptedOpenLifetime)}
 	return nil
+}
+
+func (o *openNegotiation) acceptedAlready(peer common.Address, id [16]byte) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	a, ok := o.accepted[id]
+	return ok && a.opener == peer
 }
 
 func (o *openNegotiation) pendingFrom(peer common.Address, now time.Time) int {

@@ -95,12 +95,34 @@ func (t *Transport) dial(ctx context.Context, k *keeper) error {
 	}
 	st, err := t.host.NewStream(ctx, k.id, ProtocolID)
 	if err != nil {
-		return fmt.Errorf("open stream to %s: %w", k.addr, err)
+		return t.sessionFromOtherSide(ctx, k, fmt.Errorf("open stream to %s: %w", k.addr, err))
 	}
 	if _, err := t.startSession(st, true); err != nil && !errors.Is(err, errDuplicate) {
-		return err
+		return t.sessionFromOtherSide(ctx, k, err)
 	}
 	return nil
+}
+
+// sessionFromOtherSide decides a failed dial. When both nodes dial each other at once, the
+// tie-break keeps one stream and resets the other, so the loser's handshake fails although
+// the peers are now connected: that is success. It waits briefly for the winning session.
+func (t *Transport) sessionFromOtherSide(ctx context.Context, k *keeper, dialErr error) error {
+	deadline := time.NewTimer(2 * time.Second)
+	defer deadline.Stop()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if s := t.currentSession(k.addr); s != nil && !isClosing(s) {
+			return nil
+		}
+		select {
+		case <-tick.C:
+		case <-deadline.C:
+			return dialErr
+		case <-ctx.Done():
+			return dialErr
+		}
+	}
 }
 
 // stableSession is how long a session must last before a redial starts again
