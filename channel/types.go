@@ -79,6 +79,10 @@ var maxAmount = new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 128), big.NewIn
 // MaxAmount returns a fresh copy of 2^128-1.
 func MaxAmount() *big.Int { return new(big.Int).Set(maxAmount) }
 
+// MaxMemoSize is the protocol's limit on a payment memo, in bytes. The wire codec, the
+// payment log, the node and its API all refuse longer memos against this one number.
+const MaxMemoSize = 256
+
 // Signature is a 65-byte secp256k1 signature r || s || v with v in {27, 28}, the form
 // eth_signTypedData_v4 returns and the contract accepts.
 type Signature [65]byte

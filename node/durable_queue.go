@@ -131,11 +131,8 @@ func (q *durableQueue) run(ctx context.Context) {
 				q.commitNanos.Add(int64(time.Since(start)))
 			}
 			q.perform(seq, g.after, err)
-			if err != nil {
-				// A failed or abandoned commit may still be looked at by the store's
-				// committer, so its batch is never reused.
-				g = new(durableGroup)
-			}
+			// Reusing the batch is safe even after a failed or abandoned commit: the store's
+			// committer never reads a batch whose waiter gave up (store/commit.go).
 			clear(g.after)
 			g.after = g.after[:0]
 			g.batch.Reset()

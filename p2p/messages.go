@@ -63,7 +63,7 @@ func (t Type) String() string {
 
 // Limits on variable-length fields. They keep every message far below MaxFrameSize.
 const (
-	MaxMemoSize   = 256
+	MaxMemoSize   = channel.MaxMemoSize
 	MaxReasonSize = 1024
 	// ProtocolVersion is sent in Hello; peers with another version are refused.
 	ProtocolVersion = 1

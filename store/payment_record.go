@@ -34,7 +34,7 @@ func (d Direction) String() string {
 }
 
 // MaxMemoLen is the protocol's memo limit.
-const MaxMemoLen = 256
+const MaxMemoLen = channel.MaxMemoSize
 
 // PaymentRecord is one entry of the payment log.
 type PaymentRecord struct {

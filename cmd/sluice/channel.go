@@ -123,18 +123,25 @@ func runChannelOpen(c *cli.Context) error {
 	})
 }
 
+// channelAmountArgs reads the CHANNEL_ID AMOUNT arguments shared by pay, deposit and
+// withdraw; the amount must be positive.
+func channelAmountArgs(c *cli.Context) (api.ChannelID, api.Amount, error) {
+	if err := exactArgs(c, "CHANNEL_ID", "AMOUNT"); err != nil {
+		return api.ChannelID{}, api.Amount{}, err
+	}
+	id, err := channelArg(c, 0)
+	if err != nil {
+		return api.ChannelID{}, api.Amount{}, err
+	}
+	amount, err := positiveAmountArg(c, 1, "AMOUNT")
+	return id, amount, err
+}
+
 type txCall func(cl *api.Client, ctx context.Context, id api.ChannelID, amount api.Amount) (api.TxResult, error)
 
 func runChannelTx(verb string, call txCall) cli.ActionFunc {
 	return func(c *cli.Context) error {
-		if err := exactArgs(c, "CHANNEL_ID", "AMOUNT"); err != nil {
-			return err
-		}
-		id, err := channelArg(c, 0)
-		if err != nil {
-			return err
-		}
-		amount, err := positiveAmountArg(c, 1, "AMOUNT")
+		id, amount, err := channelAmountArgs(c)
 		if err != nil {
 			return err
 		}

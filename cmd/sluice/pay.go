@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/sluicepay/sluice/channel"
 	"github.com/sluicepay/sluice/node/api"
 )
 
@@ -32,20 +33,13 @@ func payCommand() *cli.Command {
 }
 
 func runPay(c *cli.Context) error {
-	if err := exactArgs(c, "CHANNEL_ID", "AMOUNT"); err != nil {
-		return err
-	}
-	id, err := channelArg(c, 0)
-	if err != nil {
-		return err
-	}
-	amount, err := positiveAmountArg(c, 1, "AMOUNT")
+	id, amount, err := channelAmountArgs(c)
 	if err != nil {
 		return err
 	}
 	args := api.PayArgs{Channel: &id, Amount: amount, Memo: c.String(flagMemo)}
-	if len(args.Memo) > 256 {
-		return usageErrorf("--%s is %d bytes; at most 256", flagMemo, len(args.Memo))
+	if len(args.Memo) > channel.MaxMemoSize {
+		return usageErrorf("--%s is %d bytes; at most %d", flagMemo, len(args.Memo), channel.MaxMemoSize)
 	}
 	if s := c.String(flagPaymentID); s != "" {
 		pid, err := api.ParsePaymentID(s)

@@ -15,7 +15,7 @@ import (
 
 // Limits the API enforces before anything reaches the node.
 const (
-	maxMemoBytes       = 256
+	maxMemoBytes       = channel.MaxMemoSize
 	maxPageLimit       = 1000
 	maxChallengePeriod = 30 * 24 * time.Hour // the contract's MAX_CHALLENGE_PERIOD
 	maxPeerChars       = 512
