@@ -184,10 +184,11 @@ func (n *Node) onAck(lc *liveChannel, nonce uint64) {
 	}
 	lc.mu.Unlock()
 	for _, p := range done {
-		close(p.done)
-		<-lc.slots
+		// Counted before Pay returns, so a caller that saw Pay succeed sees it in /metrics.
 		n.metrics.observePayment(Outgoing, p.amount, time.Since(p.start))
 		n.subs.publishPayment(p.view(lc.id))
+		close(p.done)
+		<-lc.slots
 	}
 }
 
