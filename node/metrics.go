@@ -10,6 +10,13 @@ import (
 	"github.com/sluicepay/sluice/channel"
 )
 
+// CommitLatencyMetric is the histogram of group-commit write times (one fsync each).
+const CommitLatencyMetric = "sluice_store_commit_seconds"
+
+// commitLatencyBuckets run from 50 us to 1 s in steps of ×1.5, fine enough to read a
+// p99 off the buckets to within half a step.
+var commitLatencyBuckets = prometheus.ExponentialBucketsRange(50e-6, 1, 25)
+
 // metrics are registered on the Config's registry, never a global one, so several nodes
 // can live in one process (demo, bench, tests).
 type metrics struct {
@@ -22,6 +29,9 @@ type metrics struct {
 	rejects   *prometheus.CounterVec // by reason code, both directions
 	fsyncs    prometheus.CounterFunc
 	committed prometheus.CounterFunc
+	// commitLatency times the durable queue's group writes (one fsync each): the disk's
+	// share of every payment's latency, paid once by the payer and once by the payee.
+	commitLatency prometheus.Histogram
 
 	paySent, payRecv prometheus.Counter
 	amtSent, amtRecv prometheus.Counter
@@ -57,8 +67,13 @@ func newMetrics(reg *prometheus.Registry, syncs, commits func() float64) (*metri
 		committed: prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "sluice_store_commits_total", Help: "Writes made durable (many per fsync).",
 		}, commits),
+		commitLatency: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    CommitLatencyMetric,
+			Help:    "Group writes of the durable queue (one fsync each), from write to durable.",
+			Buckets: commitLatencyBuckets,
+		}),
 	}
-	for _, c := range []prometheus.Collector{m.payments, m.amounts, m.latency, m.channels, m.peers, m.chainLag, m.rejects, m.fsyncs, m.committed} {
+	for _, c := range []prometheus.Collector{m.payments, m.amounts, m.latency, m.channels, m.peers, m.chainLag, m.rejects, m.fsyncs, m.committed, m.commitLatency} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

@@ -66,6 +66,9 @@ func TestMetricsCountPaymentsChannelsPeersAndFsyncs(t *testing.T) {
 		{a, "sluice_channels", map[string]string{"status": "open"}, func(v float64) bool { return v == 1 }},
 		{b, "sluice_peers", nil, func(v float64) bool { return v == 1 }},
 		{a, "sluice_store_fsyncs_total", nil, func(v float64) bool { return v >= 1 }},
+		// Every payment waits for one durable-queue group on each side; a group is one fsync.
+		{a, CommitLatencyMetric, nil, func(v float64) bool { return v >= 1 && v <= gathered(t, a, "sluice_store_fsyncs_total", nil) }},
+		{b, CommitLatencyMetric, nil, func(v float64) bool { return v >= 1 && v <= gathered(t, b, "sluice_store_fsyncs_total", nil) }},
 		{b, "sluice_chain_lag_blocks", nil, func(v float64) bool { return v >= 0 }},
 	}
 	for _, tc := range tests {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 
@@ -117,6 +118,7 @@ func assemble(c Config, st Storage, chain Chain, mkTransport func(p2p.Handler) (
 		return nil, fmt.Errorf("register metrics: %w", err)
 	}
 	n.durable = newDurableQueue(st.Commit, n.performAfterCommit, c.CommitMaxBatch)
+	n.durable.observe = func(d time.Duration) { n.metrics.commitLatency.Observe(d.Seconds()) }
 	n.ops = newOpRunner(n)
 	n.opens = newOpenNegotiation()
 	if err := n.loadChannels(); err != nil {

@@ -193,11 +193,16 @@ func printBench(w io.Writer, r benchrun.Result) error {
 		{"rate", fmt.Sprintf("%.0f durable payments/s (%.2f s)", r.PaymentsPerSecond, r.Seconds)},
 		{"latency", fmt.Sprintf("p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, max %.3f ms", l.P50, l.P90, l.P99, l.Max)},
 		{"fsyncs", fmt.Sprintf("%.4f per payment (payer %d, payees %d)", r.FsyncsPerPayment, r.PayerFsyncs, r.PayeeFsyncs)},
+		{"group write", fmt.Sprintf("write+fsync p50/p90/p99: payer %s, payees %s", commitMillis(r.PayerCommitMillis), commitMillis(r.PayeeCommitMillis))},
 		{"cpu", fmt.Sprintf("%.1f us per payment (%s; GOMAXPROCS %d)", r.CPUMicrosPerPayment, scope, r.GOMAXPROCS)},
 		{"ecdsa limit", fmt.Sprintf("%.0f sign+recover pairs/s on all cores", r.ECDSALimit)},
 		{"ratio", fmt.Sprintf("%.0f%% of the ECDSA limit", 100*r.Ratio)},
 		{"memory", fmt.Sprintf("heap in use %s, RSS %s (%s)", mib(r.HeapInuseBytes), mib(r.RSSBytes), scope)},
 	})
+}
+
+func commitMillis(c benchrun.CommitLatencies) string {
+	return fmt.Sprintf("%.2f/%.2f/%.2f ms", c.P50, c.P90, c.P99)
 }
 
 func mib(b uint64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }

@@ -38,6 +38,7 @@ func TestRunReportsEveryPaymentDurable(t *testing.T) {
 	if r.ECDSALimit <= 0 || r.Ratio <= 0 {
 		t.Fatalf("ecdsa limit %v, ratio %v", r.ECDSALimit, r.Ratio)
 	}
+	checkCommitLatencies(t, r)
 	if phases[len(phases)-1] != "paying" {
 		t.Fatalf("phases %v, want the last to be paying", phases)
 	}
@@ -80,6 +81,43 @@ func TestRunWithPayeeProcess(t *testing.T) {
 	}
 	if !r.PayeeProcess || r.PayeeFsyncs == 0 || r.PayerFsyncs == 0 {
 		t.Fatalf("payee process %v, fsyncs payer %d payees %d", r.PayeeProcess, r.PayerFsyncs, r.PayeeFsyncs)
+	}
+	checkCommitLatencies(t, r) // the payees' histogram crossed the process boundary
+}
+
+// checkCommitLatencies: both sides made group writes during the run, and a payment,
+// which waits for one on each side, is not faster than its side's median write.
+func checkCommitLatencies(t *testing.T, r Result) {
+	t.Helper()
+	for side, c := range map[string]CommitLatencies{"payer": r.PayerCommitMillis, "payee": r.PayeeCommitMillis} {
+		if !(0 < c.P50 && c.P50 <= c.P90 && c.P90 <= c.P99) {
+			t.Errorf("%s group writes out of order or missing: %+v", side, c)
+		}
+		if c.P50 > r.LatencyMillis.P50 {
+			t.Errorf("%s group write p50 %.3f ms exceeds the payment p50 %.3f ms", side, c.P50, r.LatencyMillis.P50)
+		}
+	}
+}
+
+func TestCommitHistQuantileInterpolatesLikePrometheus(t *testing.T) {
+	before := commitHist{Bounds: []float64{1, 2, 4}, Counts: []uint64{5, 5, 5}, Total: 5}
+	// 10 samples in the run: 2 at or under 1 s, 6 in (1, 2], 1 in (2, 4], 1 past 4 s.
+	after := commitHist{Bounds: []float64{1, 2, 4}, Counts: []uint64{7, 13, 14}, Total: 15}
+	h := after.since(before)
+	tests := []struct{ q, want float64 }{
+		{0.1, 0.5}, // rank 1 of the 2 in [0, 1]
+		{0.5, 1.5}, // rank 5: 3 of the 6 in (1, 2]
+		{0.8, 2},   // rank 8: the last in (1, 2]
+		{0.9, 4},   // rank 9: the one in (2, 4]
+		{0.99, 4},  // past the last bound reads as that bound
+	}
+	for _, tc := range tests {
+		if got := h.quantile(tc.q); got != tc.want {
+			t.Errorf("quantile(%v) = %v, want %v", tc.q, got, tc.want)
+		}
+	}
+	if got := (commitHist{Bounds: []float64{1}, Counts: []uint64{0}}).quantile(0.5); got != 0 {
+		t.Errorf("empty histogram quantile = %v, want 0", got)
 	}
 }
 

@@ -21,7 +21,7 @@ type payees interface {
 	addrs() []string
 	// learned waits until payee i knows channels[i].
 	learned(ctx context.Context, channels []channel.ID) error
-	fsyncs() uint64
+	stats() storeStats
 	close() error
 }
 
@@ -126,12 +126,12 @@ func (ps localPayees) learned(ctx context.Context, channels []channel.ID) error 
 	return nil
 }
 
-func (ps localPayees) fsyncs() uint64 {
-	var n uint64
+func (ps localPayees) stats() storeStats {
+	var s storeStats
 	for _, p := range ps {
-		n += fsyncs(p.metrics)
+		s.add(readStoreStats(p.metrics))
 	}
-	return n
+	return s
 }
 
 func (ps localPayees) close() error {

@@ -19,7 +19,7 @@ import (
 // the hub's, and the payees' fsyncs and signature checks compete for the machine as a
 // separate process would. Parent and child talk JSON lines over the child's stdin and
 // stdout: the parent sends the nodeSpec, the child answers with the payees' addresses;
-// then the parent asks it to wait for the channels and for fsync counts. Closing stdin
+// then the parent asks it to wait for the channels and for the payees' store stats. Closing stdin
 // stops the payees.
 
 type peerRequest struct {
@@ -28,9 +28,9 @@ type peerRequest struct {
 }
 
 type peerReply struct {
-	Addrs  []string `json:"addrs,omitempty"`
-	Fsyncs uint64   `json:"fsyncs"`
-	Error  string   `json:"error,omitempty"`
+	Addrs []string   `json:"addrs,omitempty"`
+	Stats storeStats `json:"stats"`
+	Error string     `json:"error,omitempty"`
 }
 
 type processPayees struct {
@@ -93,15 +93,15 @@ func (p *processPayees) learned(_ context.Context, channels []channel.ID) error 
 	return err
 }
 
-func (p *processPayees) fsyncs() uint64 {
+func (p *processPayees) stats() storeStats {
 	if err := p.enc.Encode(peerRequest{Stats: true}); err != nil {
-		return 0
+		return storeStats{}
 	}
 	r, err := p.reply()
 	if err != nil {
-		return 0
+		return storeStats{}
 	}
-	return r.Fsyncs
+	return r.Stats
 }
 
 func (p *processPayees) close() error {
@@ -148,7 +148,7 @@ func ServePayees(ctx context.Context, in io.Reader, out io.Writer, logger *slog.
 			}
 		}
 		if req.Stats {
-			r.Fsyncs = ps.fsyncs()
+			r.Stats = ps.stats()
 		}
 		if err := enc.Encode(r); err != nil {
 			return err

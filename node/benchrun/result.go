@@ -11,8 +11,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/sluicepay/sluice/node"
 )
 
@@ -35,10 +33,16 @@ type Result struct {
 	// CPUMicrosPerPayment is user+system CPU of this process: the hub, the chain and,
 	// unless PayeeProcess, the payees.
 	CPUMicrosPerPayment float64 `json:"cpu_us_per_payment"`
-	ECDSALimit          float64 `json:"ecdsa_limit_payments_per_second"`
-	Ratio               float64 `json:"ratio"`
-	GOMAXPROCS          int     `json:"gomaxprocs"`
-	PayeeProcess        bool    `json:"payee_process"`
+	// PayerCommitMillis and PayeeCommitMillis are the durable queues' group writes (one
+	// fsync each) during the run, read off the nodes' sluice_store_commit_seconds buckets
+	// (interpolated inside a ×1.5 bucket). A payment waits for one on each side, so they
+	// are the disk's floor under its latency.
+	PayerCommitMillis CommitLatencies `json:"payer_commit_ms"`
+	PayeeCommitMillis CommitLatencies `json:"payee_commit_ms"`
+	ECDSALimit        float64         `json:"ecdsa_limit_payments_per_second"`
+	Ratio             float64         `json:"ratio"`
+	GOMAXPROCS        int             `json:"gomaxprocs"`
+	PayeeProcess      bool            `json:"payee_process"`
 	// Memory of this process after the run: the hub, the chain and, unless
 	// PayeeProcess, every payee node.
 	HeapInuseBytes uint64 `json:"heap_inuse_bytes"`
@@ -53,9 +57,16 @@ type Latencies struct {
 	Max float64 `json:"max"`
 }
 
+// CommitLatencies are in milliseconds.
+type CommitLatencies struct {
+	P50 float64 `json:"p50"`
+	P90 float64 `json:"p90"`
+	P99 float64 `json:"p99"`
+}
+
 type sample struct {
 	cpu          time.Duration
-	payer, payee uint64 // fsyncs
+	payer, payee storeStats
 }
 
 func snapshot(c *cluster) sample {
@@ -64,28 +75,9 @@ func snapshot(c *cluster) sample {
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
 		s.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 	}
-	s.payer = fsyncs(c.hub.metrics)
-	s.payee = c.payees.fsyncs()
+	s.payer = readStoreStats(c.hub.metrics)
+	s.payee = c.payees.stats()
 	return s
-}
-
-// fsyncs reads the node's own counter of group-commit fsyncs (store Stats.Syncs).
-func fsyncs(reg *prometheus.Registry) uint64 {
-	mfs, err := reg.Gather()
-	if err != nil {
-		return 0
-	}
-	for _, mf := range mfs {
-		if mf.GetName() != "sluice_store_fsyncs_total" || len(mf.GetMetric()) == 0 {
-			continue
-		}
-		m := mf.GetMetric()[0]
-		if m.GetCounter() != nil {
-			return uint64(m.GetCounter().GetValue())
-		}
-		return uint64(m.GetGauge().GetValue())
-	}
-	return 0
 }
 
 func newResult(o Options, c *cluster, lat []time.Duration, elapsed time.Duration, limit float64, before, after sample) Result {
@@ -101,8 +93,10 @@ func newResult(o Options, c *cluster, lat []time.Duration, elapsed time.Duration
 		Seconds:             elapsed.Seconds(),
 		PaymentsPerSecond:   n / elapsed.Seconds(),
 		LatencyMillis:       percentiles(lat),
-		PayerFsyncs:         after.payer - before.payer,
-		PayeeFsyncs:         after.payee - before.payee,
+		PayerFsyncs:         after.payer.Fsyncs - before.payer.Fsyncs,
+		PayeeFsyncs:         after.payee.Fsyncs - before.payee.Fsyncs,
+		PayerCommitMillis:   after.payer.Commit.since(before.payer.Commit).millis(),
+		PayeeCommitMillis:   after.payee.Commit.since(before.payee.Commit).millis(),
 		CPUMicrosPerPayment: float64(after.cpu-before.cpu) / float64(time.Microsecond) / n,
 		ECDSALimit:          limit,
 		GOMAXPROCS:          runtime.GOMAXPROCS(0),
