@@ -49,5 +49,10 @@ func BenchmarkPayEndToEnd(b *testing.B) {
 			b.ReportMetric(float64(n.durable.writes.Load())/float64(g), name+"-writes/fsync")
 			b.ReportMetric(float64(n.durable.commitNanos.Load())/float64(g)/1e6, name+"-ms/fsync")
 		}
+		// What each payment costs the store (including the channel's setup, negligible at
+		// large b.N): key writes and journal bytes, which the memtable and compactions carry.
+		st := n.store.Stats()
+		b.ReportMetric(float64(st.Entries)/float64(b.N), name+"-keys/payment")
+		b.ReportMetric(float64(st.Bytes)/float64(b.N), name+"-bytes/payment")
 	}
 }

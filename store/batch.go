@@ -13,20 +13,37 @@ import (
 // A Put that fails validation returns its error and poisons the batch, so a half-filled
 // batch can never be committed by a caller that ignored the error. A Batch is not safe
 // for concurrent use and must not be changed while a Commit of it is in flight.
+//
+// A batch writes only the last PutProof of each channel side: the proofs wait in the batch
+// until it is sealed for its commit, so a group of payments on one channel costs one proof
+// record instead of one per payment. The result on disk is the same as writing them all.
 type Batch struct {
 	lb      leveldb.Batch
 	err     error
 	scratch []byte
+	proofs  []proofWrite     // unsealed, at most one per key
+	proofAt map[[34]byte]int // key -> index in proofs
 }
+
+// proofWrite is a PutProof waiting for the batch to be sealed.
+type proofWrite struct {
+	key [34]byte
+	val [proofRecordLen]byte
+}
+
+// proofWriteSize is a proof write's encoded size in a leveldb batch: kind, two one-byte
+// length prefixes, key and value.
+const proofWriteSize = 3 + 34 + proofRecordLen
 
 // NewBatch returns an empty batch. The zero Batch is ready to use as well.
 func NewBatch() *Batch { return new(Batch) }
 
-// Len is the number of key writes (a payment counts two: record and index).
-func (b *Batch) Len() int { return b.lb.Len() }
+// Len is the number of key writes (a payment counts two: record and index; proofs count
+// once per channel side however often they were put).
+func (b *Batch) Len() int { return b.lb.Len() + len(b.proofs) }
 
 // Size is the encoded size in bytes, the measure the group committer bounds.
-func (b *Batch) Size() int { return len(b.lb.Dump()) }
+func (b *Batch) Size() int { return len(b.lb.Dump()) + len(b.proofs)*proofWriteSize }
 
 // Err reports the first failed Put, if any.
 func (b *Batch) Err() error { return b.err }
@@ -35,6 +52,55 @@ func (b *Batch) Err() error { return b.err }
 func (b *Batch) Reset() {
 	b.lb.Reset()
 	b.err = nil
+	b.proofs = b.proofs[:0]
+	clear(b.proofAt)
+}
+
+// seal writes the waiting proofs into the leveldb batch. The committer calls it before
+// reading the batch, and every write that could touch a proof key calls it first, so
+// writes to one key stay in the order they were made.
+func (b *Batch) seal() {
+	for i := range b.proofs {
+		b.lb.Put(b.proofs[i].key[:], b.proofs[i].val[:])
+	}
+	b.proofs = b.proofs[:0]
+	clear(b.proofAt)
+}
+
+func (b *Batch) putProofWrite(w *proofWrite) {
+	if i, ok := b.findProof(&w.key); ok {
+		b.proofs[i].val = w.val
+		return
+	}
+	if len(b.proofAt) > 0 {
+		b.proofAt[w.key] = len(b.proofs)
+	}
+	b.proofs = append(b.proofs, *w)
+}
+
+// proofScanMax is how many waiting proofs a linear search covers before the batch indexes
+// them (a group on a hub spans many channels; a single payment's batch holds one proof).
+const proofScanMax = 16
+
+func (b *Batch) findProof(key *[34]byte) (int, bool) {
+	if len(b.proofs) <= proofScanMax {
+		for i := range b.proofs {
+			if b.proofs[i].key == *key {
+				return i, true
+			}
+		}
+		return 0, false
+	}
+	if len(b.proofAt) != len(b.proofs) { // not built yet since the last seal
+		if b.proofAt == nil {
+			b.proofAt = make(map[[34]byte]int, 2*len(b.proofs))
+		}
+		for i := range b.proofs {
+			b.proofAt[b.proofs[i].key] = i
+		}
+	}
+	i, ok := b.proofAt[*key]
+	return i, ok
 }
 
 // Append copies o's writes to the end of b, so a writer can fill a private batch and add
@@ -44,7 +110,16 @@ func (b *Batch) Append(o *Batch) error {
 	if o.err != nil {
 		return fmt.Errorf("append batch: %w", o.err)
 	}
-	return o.lb.Replay(&b.lb)
+	// o's waiting proofs are later than anything o wrote to their keys, and b's are
+	// earlier than all of o: seal b's, then o's proofs wait in b.
+	b.seal()
+	if err := o.lb.Replay(&b.lb); err != nil {
+		return err
+	}
+	for i := range o.proofs {
+		b.putProofWrite(&o.proofs[i])
+	}
+	return nil
 }
 
 func (b *Batch) fail(err error) error {
@@ -65,25 +140,26 @@ func (b *Batch) PutChannel(r *ChannelRecord) error {
 
 // DeleteChannel forgets a channel's record and proofs; its payment log stays for audit.
 func (b *Batch) DeleteChannel(id channel.ID) {
+	b.seal() // a proof put earlier in this batch must land before its delete
 	b.lb.Delete(channelKey(id))
 	b.lb.Delete(proofKey(id, channel.PartyA))
 	b.lb.Delete(proofKey(id, channel.PartyB))
 }
 
 // PutProof stores p as the latest proof signed by signer, replacing the previous one.
-// This is the per-payment write: a fixed 105-byte record. The store does not compare
-// nonces; the channel's owner orders its own writes.
+// This is the per-payment write: a fixed 105-byte record, of which a batch writes only
+// the last per channel side. The store does not compare nonces; the channel's owner
+// orders its own writes.
 func (b *Batch) PutProof(signer channel.Party, p *channel.SignedProof) error {
 	if err := checkProof(p, signer); err != nil {
 		return b.fail(fmt.Errorf("put proof: %w", err))
 	}
-	var key [34]byte
-	key[0] = prefixProof
-	copy(key[1:33], p.Channel[:])
-	key[33] = byte(signer)
-	var val [proofRecordLen]byte
-	encodeProof(&val, p)
-	b.lb.Put(key[:], val[:])
+	var w proofWrite
+	w.key[0] = prefixProof
+	copy(w.key[1:33], p.Channel[:])
+	w.key[33] = byte(signer)
+	encodeProof(&w.val, p)
+	b.putProofWrite(&w)
 	return nil
 }
 

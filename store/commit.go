@@ -162,6 +162,7 @@ func (g *GroupCommitter) enqueue(b *Batch) (*commitRequest, error) {
 	if err := g.failed(); err != nil {
 		return nil, err
 	}
+	b.seal()
 	r := &commitRequest{batch: &b.lb, size: b.Size(), entries: b.lb.Len(), done: make(chan error, 1)}
 	g.mu.Lock()
 	if g.closed {
