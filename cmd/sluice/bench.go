@@ -52,7 +52,7 @@ func benchCommand() *cli.Command {
 			&cli.DurationFlag{Name: flagBenchCommitDelay, Usage: "nodes linger this long before an fsync to gather a group (0 = none)", EnvVars: env(flagBenchCommitDelay)},
 			&cli.DurationFlag{Name: flagBenchECDSATime, Usage: "how long to measure the ECDSA limit", Value: time.Second, EnvVars: env(flagBenchECDSATime)},
 			&cli.StringFlag{Name: flagBenchCPUProfile, Usage: "write a pprof CPU profile of the payment phase to this file"},
-			&cli.StringFlag{Name: flagBenchMemProfile, Usage: "write a pprof allocation profile (after the run) to this file"},
+			&cli.StringFlag{Name: flagBenchMemProfile, Usage: "write a pprof heap profile to this file after the payments, while the nodes still run (inuse_space: what they hold; alloc_space: what the run allocated)"},
 			&cli.BoolFlag{Name: flagBenchRisk, Usage: "judge every payment by the risk engine first, as the API does (measures the policy's cost)", EnvVars: env(flagBenchRisk)},
 			&cli.BoolFlag{Name: flagBenchProcesses, Usage: "run the receiving nodes in a second process of this binary (the figures of this process are then the hub's)", EnvVars: env(flagBenchProcesses)},
 		},
@@ -124,16 +124,14 @@ func runBench(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if path := c.String(flagBenchMemProfile); path != "" {
+		opts.AfterPayments = func() error { return writeHeapProfile(path) }
+	}
 	res, err := benchrun.Run(c.Context, opts)
 	stopCPU()
 	prog.finish()
 	if err != nil {
 		return err
-	}
-	if path := c.String(flagBenchMemProfile); path != "" {
-		if err := writeHeapProfile(path); err != nil {
-			return err
-		}
 	}
 	return output(c, res, func(w io.Writer) error { return printBench(w, res) })
 }

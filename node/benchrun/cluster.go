@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/big"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/ethereum/go-ethereum/crypto"
@@ -35,11 +36,18 @@ type cluster struct {
 
 // The hub polls the chain quickly because OpenChannel waits for its own watcher; the
 // counterparties only need to learn their channel once, and many of them polling fast
-// would load the chain during the run.
+// would load the chain, which lives in the hub's process, during the run: each poll is
+// a few RPCs, so the payees' polls together are held to about 100 per second.
 const (
-	hubPollInterval  = 50 * time.Millisecond
-	peerPollInterval = 500 * time.Millisecond
+	hubPollInterval = 50 * time.Millisecond
+	peerPollsPerSec = 100
 )
+
+// peerPollInterval is each of n payees' chain poll interval: 500 ms, or slower when
+// more than 50 payees would otherwise exceed peerPollsPerSec together.
+func peerPollInterval(n int) time.Duration {
+	return max(500*time.Millisecond, time.Duration(n)*time.Second/peerPollsPerSec)
+}
 
 func newCluster(ctx context.Context, o Options) (_ *cluster, err error) {
 	dir, err := os.MkdirTemp(o.BaseDir, "sluice-bench-")
@@ -79,16 +87,8 @@ func newCluster(ctx context.Context, o Options) (_ *cluster, err error) {
 	if err != nil {
 		return nil, err
 	}
-	deposit := new(big.Int).Mul(o.Amount, big.NewInt(int64(o.Payments/o.Channels+1)))
-	for i, addr := range c.payees.addrs() {
-		cv, err := c.hub.node.OpenChannel(ctx, node.OpenRequest{Peer: addr, Deposit: deposit, ChallengePeriod: time.Hour})
-		if err != nil {
-			return nil, fmt.Errorf("bench: open channel %d: %w", i, err)
-		}
-		c.channels = append(c.channels, cv.ID)
-		if o.Progress != nil {
-			o.Progress(Phase{Name: "opening channels", Done: i + 1, Total: o.Channels})
-		}
+	if c.channels, err = c.open(ctx, o); err != nil {
+		return nil, err
 	}
 	if err := c.payees.learned(ctx, c.channels); err != nil {
 		return nil, err
@@ -109,6 +109,59 @@ func (c *cluster) close() error {
 	}
 	errs = append(errs, os.RemoveAll(c.dir))
 	return errors.Join(errs...)
+}
+
+// openConcurrency is how many channel opens the hub runs at once. Each open is a
+// negotiation with the payee plus an on-chain transaction the hub waits to see mined;
+// overlapping them lets the chain mine several per block, so 1,000 channels take
+// minutes instead of a quarter of an hour.
+const openConcurrency = 16
+
+// open opens one channel from the hub to each payee; channels[i] is payee i's.
+func (c *cluster) open(ctx context.Context, o Options) ([]channel.ID, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	addrs := c.payees.addrs()
+	channels := make([]channel.ID, len(addrs))
+	deposit := new(big.Int).Mul(o.Amount, big.NewInt(int64(o.Payments/o.Channels+1)))
+	next := make(chan int)
+	var mu sync.Mutex // Progress is not safe for concurrent use; counts stay in order
+	done := 0
+	var wg sync.WaitGroup
+	for range min(openConcurrency, len(addrs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				cv, err := c.hub.node.OpenChannel(ctx, node.OpenRequest{Peer: addrs[i], Deposit: deposit, ChallengePeriod: time.Hour})
+				if err != nil {
+					cancel(fmt.Errorf("bench: open channel %d: %w", i, err))
+					continue
+				}
+				channels[i] = cv.ID
+				mu.Lock()
+				done++
+				if o.Progress != nil {
+					o.Progress(Phase{Name: "opening channels", Done: done, Total: len(addrs)})
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+feed:
+	for i := range addrs {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil {
+		return nil, err
+	}
+	return channels, nil
 }
 
 func waitFor(ctx context.Context, cond func() bool) error {

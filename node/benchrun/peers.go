@@ -50,7 +50,7 @@ func startPayees(ctx context.Context, spec nodeSpec, backend node.ChainBackend, 
 		if err != nil {
 			return ps, err
 		}
-		m, err := startMember(ctx, spec, backend, o, fmt.Sprintf("peer%d", i), key, peerPollInterval)
+		m, err := startMember(ctx, spec, backend, o, fmt.Sprintf("peer%d", i), key, peerPollInterval(spec.Count))
 		if err != nil {
 			return ps, err
 		}

@@ -29,9 +29,12 @@ type Options struct {
 	// PeerCommand, when set, runs the payees in a child process started with this
 	// command line, which must call ServePayees (`sluice bench-peer`).
 	PeerCommand []string
-	// Progress, when set, is called from one goroutine during setup and about every
+	// Progress, when set, is called never concurrently during setup and about every
 	// 100 ms while payments run.
 	Progress func(Phase)
+	// AfterPayments, when set, is called once the payments are done and measured, while
+	// the nodes still run: a heap profile taken there shows what they hold.
+	AfterPayments func() error
 }
 
 // Phase is a progress report.
@@ -124,5 +127,11 @@ func Run(ctx context.Context, opts Options) (Result, error) {
 		return Result{}, err
 	}
 	after := snapshot(c)
-	return newResult(o, c, lat, elapsed, limit, before, after), nil
+	res := newResult(o, c, lat, elapsed, limit, before, after)
+	if o.AfterPayments != nil {
+		if err := o.AfterPayments(); err != nil {
+			return Result{}, err
+		}
+	}
+	return res, nil
 }
