@@ -151,7 +151,7 @@ func TestStalledPeerIsDroppedWithoutBlockingOthers(t *testing.T) {
 }
 
 func TestSendBlocksUntilContextEndsWhenQueueIsFull(t *testing.T) {
-	s := &session{queue: make(chan Message, 1), closing: make(chan struct{})}
+	s := &session{queue: newSendQueue(1), closing: make(chan struct{})}
 	if err := s.enqueue(context.Background(), &Ack{}, false); err != nil {
 		t.Fatal(err)
 	}

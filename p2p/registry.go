@@ -52,7 +52,7 @@ func (t *Transport) startSession(st network.Stream, outbound bool) (*session, er
 		stream:     st,
 		outbound:   outbound,
 		fr:         fr,
-		queue:      make(chan Message, t.cfg.SendQueueSize),
+		queue:      newSendQueue(t.cfg.SendQueueSize),
 		closing:    make(chan struct{}),
 		readerDone: make(chan struct{}),
 		writerDone: make(chan struct{}),

@@ -30,7 +30,7 @@ type session struct {
 	stream   network.Stream
 	outbound bool
 	fr       *FrameReader
-	queue    chan Message
+	queue    *sendQueue
 
 	closing    chan struct{}
 	closeOnce  sync.Once
@@ -60,58 +60,55 @@ func (s *session) enqueue(ctx context.Context, m Message, failFast bool) error {
 		return fmt.Errorf("send %s to %s: %w", m.Type(), s.addr, ErrNotConnected)
 	default:
 	}
-	select {
-	case s.queue <- m:
-		return nil
-	default:
-	}
-	if failFast {
-		return fmt.Errorf("send %s to %s: %w", m.Type(), s.addr, ErrQueueFull)
-	}
-	select {
-	case s.queue <- m:
-		return nil
-	case <-s.closing:
-		return fmt.Errorf("send %s to %s: %w", m.Type(), s.addr, ErrNotConnected)
-	case <-ctx.Done():
-		return fmt.Errorf("send %s to %s: %w", m.Type(), s.addr, ctx.Err())
+	for {
+		room, ok := s.queue.push(m)
+		if ok {
+			return nil
+		}
+		if failFast {
+			return fmt.Errorf("send %s to %s: %w", m.Type(), s.addr, ErrQueueFull)
+		}
+		select {
+		case <-room:
+		case <-s.closing:
+			return fmt.Errorf("send %s to %s: %w", m.Type(), s.addr, ErrNotConnected)
+		case <-ctx.Done():
+			return fmt.Errorf("send %s to %s: %w", m.Type(), s.addr, ctx.Err())
+		}
 	}
 }
 
-// writeLoop drains the queue into one buffer and writes it with a single call, so
-// a burst of small frames costs one yamux frame and one syscall.
+// writeLoop takes everything queued and writes it in as few calls as flushThreshold
+// allows, so a burst of small frames costs one yamux frame and one syscall.
 func (s *session) writeLoop() {
 	defer close(s.writerDone)
 	enc := NewEncoder()
 	// Starts small and grows to about flushThreshold only for busy peers, so a hub
 	// with many idle peers does not hold a large buffer per session.
 	buf := make([]byte, 0, 4<<10)
+	var batch []Message
 	for {
-		var m Message
 		select {
-		case m = <-s.queue:
+		case <-s.queue.ready:
 		case <-s.closing:
 			s.finish(enc)
 			return
 		}
-		buf = s.appendFrame(enc, buf[:0], m)
-	drain:
-		for len(buf) < flushThreshold {
-			select {
-			case m = <-s.queue:
-				buf = s.appendFrame(enc, buf, m)
-			default:
-				break drain
+		batch = s.queue.take(batch)
+		buf = buf[:0]
+		for i, m := range batch {
+			buf = s.appendFrame(enc, buf, m)
+			if len(buf) == 0 || (len(buf) < flushThreshold && i < len(batch)-1) {
+				continue
 			}
+			if err := s.writeAll(buf); err != nil {
+				s.close(fmt.Errorf("write to %s: %w", s.addr, err), nil)
+				s.stream.Reset()
+				return
+			}
+			buf = buf[:0]
 		}
-		if len(buf) == 0 {
-			continue
-		}
-		if err := s.writeAll(buf); err != nil {
-			s.close(fmt.Errorf("write to %s: %w", s.addr, err), nil)
-			s.stream.Reset()
-			return
-		}
+		batch = clearBatch(batch)
 	}
 }
 
