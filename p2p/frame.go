@@ -17,9 +17,14 @@ type FrameReader struct {
 	buf []byte
 }
 
-// NewFrameReader buffers r so that many small frames cost one read syscall.
+// frameReadBuffer holds about 25 Pay frames. A session reads from a yamux stream, which
+// is already a memory buffer, so a larger one saves no syscall; it cost a hub 32 KiB per
+// peer when it was 32 KiB.
+const frameReadBuffer = 4 << 10
+
+// NewFrameReader buffers r so that many small frames cost one read call.
 func NewFrameReader(r io.Reader) *FrameReader {
-	return &FrameReader{r: bufio.NewReaderSize(r, 32<<10)}
+	return &FrameReader{r: bufio.NewReaderSize(r, frameReadBuffer)}
 }
 
 // ReadFrame returns the next payload. It is valid only until the next call.
