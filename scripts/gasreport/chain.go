@@ -64,13 +64,34 @@ func (c *chain) send(ctx context.Context, step string, key *ecdsa.PrivateKey, to
 		case err == nil && rec.Status != types.ReceiptStatusSuccessful:
 			return nil, fmt.Errorf("%s: transaction %s reverted", step, tx.Hash())
 		case err == nil:
-			return rec, nil
+			return rec, c.waitForHead(ctx, step, rec.BlockNumber)
 		case !errors.Is(err, ethereum.NotFound) && !strings.Contains(err.Error(), "indexing is in progress"):
 			return nil, fmt.Errorf("%s: receipt: %w", step, err)
 		}
 		select {
 		case <-ctx.Done():
 			return nil, fmt.Errorf("%s: wait for receipt: %w", step, ctx.Err())
+		case <-time.After(2 * time.Millisecond):
+		}
+	}
+}
+
+// waitForHead returns once the chain's head is at least block n. geth stores a block's
+// receipts before it moves its head, so a receipt can be visible while "latest" (what the
+// next step's gas estimate runs against) is still the block before: the estimate then
+// misses the transaction just mined and reverts.
+func (c *chain) waitForHead(ctx context.Context, step string, n *big.Int) error {
+	for {
+		head, err := c.client.HeaderByNumber(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("%s: head: %w", step, err)
+		}
+		if head.Number.Cmp(n) >= 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s: wait for head %s: %w", step, n, ctx.Err())
 		case <-time.After(2 * time.Millisecond):
 		}
 	}
