@@ -45,14 +45,12 @@ func (q *sendQueue) push(m Message) (room <-chan struct{}, ok bool) {
 }
 
 // take returns every waiting message, oldest first, and wakes pushers waiting for room.
-// prev is the writer's previous batch, cleared and done with; a small one is reused.
+// prev is the writer's previous batch as clearBatch left it (empty, and nil if it was
+// burst-sized); the queue fills it next.
 func (q *sendQueue) take(prev []Message) []Message {
 	q.mu.Lock()
 	out := q.items
-	q.items = nil
-	if cap(prev) <= spareMax {
-		q.items = prev[:0]
-	}
+	q.items = prev
 	if q.room != nil {
 		close(q.room)
 		q.room = nil

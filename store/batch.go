@@ -72,26 +72,11 @@ func (b *Batch) putProofWrite(w *proofWrite) {
 		b.proofs[i].val = w.val
 		return
 	}
-	if len(b.proofAt) > 0 {
-		b.proofAt[w.key] = len(b.proofs)
-	}
 	b.proofs = append(b.proofs, *w)
-}
-
-// proofScanMax is how many waiting proofs a linear search covers before the batch indexes
-// them (a group on a hub spans many channels; a single payment's batch holds one proof).
-const proofScanMax = 16
-
-func (b *Batch) findProof(key *[34]byte) (int, bool) {
-	if len(b.proofs) <= proofScanMax {
-		for i := range b.proofs {
-			if b.proofs[i].key == *key {
-				return i, true
-			}
-		}
-		return 0, false
-	}
-	if len(b.proofAt) != len(b.proofs) { // not built yet since the last seal
+	switch {
+	case len(b.proofAt) > 0:
+		b.proofAt[w.key] = len(b.proofs) - 1
+	case len(b.proofs) > proofScanMax:
 		if b.proofAt == nil {
 			b.proofAt = make(map[[34]byte]int, 2*len(b.proofs))
 		}
@@ -99,8 +84,24 @@ func (b *Batch) findProof(key *[34]byte) (int, bool) {
 			b.proofAt[b.proofs[i].key] = i
 		}
 	}
-	i, ok := b.proofAt[*key]
-	return i, ok
+}
+
+// proofScanMax is how many waiting proofs a linear search covers before the batch indexes
+// them (a group on a hub spans many channels; a single payment's batch holds one proof).
+// proofAt is either empty or indexes every waiting proof.
+const proofScanMax = 16
+
+func (b *Batch) findProof(key *[34]byte) (int, bool) {
+	if len(b.proofAt) > 0 {
+		i, ok := b.proofAt[*key]
+		return i, ok
+	}
+	for i := range b.proofs {
+		if b.proofs[i].key == *key {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 // Append copies o's writes to the end of b, so a writer can fill a private batch and add

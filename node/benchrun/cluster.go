@@ -12,6 +12,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/prometheus/client_golang/prometheus"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/sluicepay/sluice/channel"
 	"github.com/sluicepay/sluice/contracts/devchain"
@@ -119,46 +120,30 @@ const openConcurrency = 16
 
 // open opens one channel from the hub to each payee; channels[i] is payee i's.
 func (c *cluster) open(ctx context.Context, o Options) ([]channel.ID, error) {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
 	addrs := c.payees.addrs()
 	channels := make([]channel.ID, len(addrs))
 	deposit := new(big.Int).Mul(o.Amount, big.NewInt(int64(o.Payments/o.Channels+1)))
-	next := make(chan int)
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(openConcurrency)
 	var mu sync.Mutex // Progress is not safe for concurrent use; counts stay in order
 	done := 0
-	var wg sync.WaitGroup
-	for range min(openConcurrency, len(addrs)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				cv, err := c.hub.node.OpenChannel(ctx, node.OpenRequest{Peer: addrs[i], Deposit: deposit, ChallengePeriod: time.Hour})
-				if err != nil {
-					cancel(fmt.Errorf("bench: open channel %d: %w", i, err))
-					continue
-				}
-				channels[i] = cv.ID
-				mu.Lock()
-				done++
-				if o.Progress != nil {
-					o.Progress(Phase{Name: "opening channels", Done: done, Total: len(addrs)})
-				}
-				mu.Unlock()
+	for i, addr := range addrs {
+		g.Go(func() error {
+			cv, err := c.hub.node.OpenChannel(ctx, node.OpenRequest{Peer: addr, Deposit: deposit, ChallengePeriod: time.Hour})
+			if err != nil {
+				return fmt.Errorf("bench: open channel %d: %w", i, err)
 			}
-		}()
+			channels[i] = cv.ID
+			mu.Lock()
+			defer mu.Unlock()
+			done++
+			if o.Progress != nil {
+				o.Progress(Phase{Name: "opening channels", Done: done, Total: len(addrs)})
+			}
+			return nil
+		})
 	}
-feed:
-	for i := range addrs {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(next)
-	wg.Wait()
-	if err := context.Cause(ctx); err != nil {
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	return channels, nil
