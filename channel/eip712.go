@@ -17,6 +17,9 @@ const (
 	balanceProofType = "BalanceProof(bytes32 channelId,uint64 nonce,uint256 transferred)"
 	settlementType   = "Settlement(bytes32 channelId,uint256 balanceA,uint256 balanceB)"
 	withdrawalType   = "Withdrawal(bytes32 channelId,address participant,uint256 totalWithdrawn,uint64 expiry)"
+	// endorsementType is the receiver's consent to a third party submitting exactly this
+	// proof on chain (updateProofFor). EIP-712 appends the nested struct's type.
+	endorsementType = "ProofEndorsement(BalanceProof proof)" + balanceProofType
 )
 
 // Type hashes are constants of the protocol; computing them once keeps the per-payment
@@ -28,6 +31,7 @@ var (
 	balanceProofTypeHash = crypto.Keccak256Hash([]byte(balanceProofType))
 	settlementTypeHash   = crypto.Keccak256Hash([]byte(settlementType))
 	withdrawalTypeHash   = crypto.Keccak256Hash([]byte(withdrawalType))
+	endorsementTypeHash  = crypto.Keccak256Hash([]byte(endorsementType))
 )
 
 // Equal reports whether two domains are the same chain and contract.
@@ -92,6 +96,27 @@ func (h *Hasher) BalanceProofDigest(p BalanceProof) (common.Hash, error) {
 	return h.finish(b), nil
 }
 
+// EndorsementDigest is the digest a proof's receiver signs to let anyone (a watchtower)
+// submit p on chain on its behalf: ProofEndorsement{proof: p}, where EIP-712 encodes the
+// nested proof as its struct hash.
+func (h *Hasher) EndorsementDigest(p BalanceProof) (common.Hash, error) {
+	b := h.buf[:4*32]
+	copy(b[0:], balanceProofTypeHash[:])
+	copy(b[32:], p.Channel[:])
+	putUint64(b[64:96], p.Nonce)
+	if err := putUint256(b[96:128], p.Transferred); err != nil {
+		return common.Hash{}, fmt.Errorf("endorsed proof transferred: %w", err)
+	}
+	h.k.Reset()
+	h.k.Write(b)
+	var proofHash common.Hash
+	h.k.Read(proofHash[:])
+	b = h.buf[:2*32]
+	copy(b[0:], endorsementTypeHash[:])
+	copy(b[32:], proofHash[:])
+	return h.finish(b), nil
+}
+
 // SettlementDigest is the digest both parties sign to close cooperatively.
 func (h *Hasher) SettlementDigest(s Settlement) (common.Hash, error) {
 	b := h.buf[:4*32]
@@ -142,6 +167,15 @@ func (d Domain) BalanceProofDigest(p BalanceProof) (common.Hash, error) {
 		return common.Hash{}, err
 	}
 	return h.BalanceProofDigest(p)
+}
+
+// EndorsementDigest is a one-off convenience; hold a Hasher on hot paths.
+func (d Domain) EndorsementDigest(p BalanceProof) (common.Hash, error) {
+	h, err := NewHasher(d)
+	if err != nil {
+		return common.Hash{}, err
+	}
+	return h.EndorsementDigest(p)
 }
 
 // SettlementDigest is a one-off convenience; hold a Hasher on hot paths.

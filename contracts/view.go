@@ -122,6 +122,16 @@ func (c *Client) HashBalanceProof(ctx context.Context, p channel.BalanceProof) (
 	return c.hashView(ctx, "hash balance proof of "+p.Channel.String(), data, c.channels.UnpackHashBalanceProof)
 }
 
+// HashEndorsement asks the contract for the EIP-712 digest of the receiver's endorsement of p (the off-chain
+// hashing in package channel is tested against it).
+func (c *Client) HashEndorsement(ctx context.Context, p channel.BalanceProof) (common.Hash, error) {
+	data, err := c.channels.TryPackHashEndorsement(p.Channel, p.Nonce, p.Transferred)
+	if err != nil {
+		return common.Hash{}, fmt.Errorf("hash endorsement of %s: %w", p.Channel, err)
+	}
+	return c.hashView(ctx, "hash endorsement of "+p.Channel.String(), data, c.channels.UnpackHashEndorsement)
+}
+
 // HashSettlement asks the contract for the EIP-712 digest of s.
 func (c *Client) HashSettlement(ctx context.Context, s channel.Settlement) (common.Hash, error) {
 	data, err := c.channels.TryPackHashSettlement(s.Channel, s.BalanceA, s.BalanceB)

@@ -143,8 +143,9 @@ func (c *Client) Close(ctx context.Context, id channel.ID, partnerProof *channel
 	return rec, nil
 }
 
-// UpdateProof submits a newer proof signed by either participant while the channel is
-// closing. Anyone may send it (a participant, a watchtower, an auditor).
+// UpdateProof submits, while the channel is closing, a newer proof of the partner's
+// payments to the client: the contract accepts a proof only from the party it pays (its
+// receiver), so p must be signed by the client's partner.
 func (c *Client) UpdateProof(ctx context.Context, p channel.SignedProof) (*types.Receipt, error) {
 	if err := checkAmounts(p.Transferred); err != nil {
 		return nil, fmt.Errorf("update proof of %s: %w", p.Channel, err)
@@ -156,6 +157,24 @@ func (c *Client) UpdateProof(ctx context.Context, p channel.SignedProof) (*types
 	rec, err := c.transact(ctx, c.contract, data, nil)
 	if err != nil {
 		return rec, fmt.Errorf("update proof of %s to nonce %d: %w", p.Channel, p.Nonce, err)
+	}
+	return rec, nil
+}
+
+// UpdateProofFor submits p on its receiver's behalf (a watchtower, any relayer): endorsement
+// is the receiver's signature over EndorsementDigest(p). The client's own account pays gas
+// and need not be a participant.
+func (c *Client) UpdateProofFor(ctx context.Context, p channel.SignedProof, endorsement channel.Signature) (*types.Receipt, error) {
+	if err := checkAmounts(p.Transferred); err != nil {
+		return nil, fmt.Errorf("update proof of %s for its receiver: %w", p.Channel, err)
+	}
+	data, err := c.channels.TryPackUpdateProofFor(p.Channel, p.Nonce, p.Transferred, p.Sig[:], endorsement[:])
+	if err != nil {
+		return nil, fmt.Errorf("update proof of %s for its receiver: %w", p.Channel, err)
+	}
+	rec, err := c.transact(ctx, c.contract, data, nil)
+	if err != nil {
+		return rec, fmt.Errorf("update proof of %s to nonce %d for its receiver: %w", p.Channel, p.Nonce, err)
 	}
 	return rec, nil
 }

@@ -62,6 +62,11 @@ contract SluiceChannels {
     bytes32 private constant VERSION_HASH = keccak256("1");
     bytes32 private constant BALANCE_PROOF_TYPEHASH =
         keccak256("BalanceProof(bytes32 channelId,uint64 nonce,uint256 transferred)");
+    // The receiver's consent to an updateProofFor of exactly this proof. A type of its own: a
+    // receiver's signature over a BalanceProof would be a proof of the receiver's payments.
+    bytes32 private constant ENDORSEMENT_TYPEHASH = keccak256(
+        "ProofEndorsement(BalanceProof proof)BalanceProof(bytes32 channelId,uint64 nonce,uint256 transferred)"
+    );
     bytes32 private constant SETTLEMENT_TYPEHASH =
         keccak256("Settlement(bytes32 channelId,uint256 balanceA,uint256 balanceB)");
     bytes32 private constant WITHDRAWAL_TYPEHASH =
@@ -165,10 +170,14 @@ contract SluiceChannels {
         emit ChannelOpened(id, msg.sender, partner, token, credited, challengePeriod);
     }
 
-    /// @notice Tops up participant's deposit; anyone may pay, while the channel is open.
+    /// @notice Tops up participant's deposit while the channel is open. Only the two
+    /// participants may pay (either side): a deposit changes the total a co-signed Settlement
+    /// must sum to, so a stranger's deposit could otherwise block a cooperative close
+    /// (docs/adr/0014-receiver-consent-dispute-rule.md).
     function deposit(bytes32 id, address participant, uint256 amount) external payable nonReentrant {
         Channel storage c = channels[id];
         _requireOpen(c);
+        if (msg.sender != c.a && msg.sender != c.b) revert NotParticipant();
         bool isA = _side(c, participant);
         if (amount == 0) revert InvalidAmount();
         uint256 current = isA ? c.depositA : c.depositB;
@@ -266,27 +275,38 @@ contract SluiceChannels {
         emit ChannelClosed(id, msg.sender, nonce, transferred, settleAfter);
     }
 
-    /// @notice Records a newer proof signed by either participant during the challenge period.
-    /// Anyone may submit: a proof only raises its own signer's payments, so the highest nonce
-    /// is always the one to keep.
+    /// @notice Records a newer proof of the partner's payments to the caller during the
+    /// challenge period. A proof is used on chain only with the consent of the party it pays
+    /// (its receiver): here the receiver sends the transaction. A payer can therefore never
+    /// replace the receiver's best proof with one of its own making (a fresh high nonce and a
+    /// low amount), which the earlier "anyone, any signer" rule allowed.
     function updateProof(bytes32 id, uint64 nonce, uint256 transferred, bytes calldata sig) external nonReentrant {
         Channel storage c = channels[id];
-        _requireClosing(c);
-        if (block.timestamp > c.settleAfter) revert ChallengePeriodOver();
-        if (transferred > type(uint128).max) revert AmountTooLarge();
-        address signer = _recover(_hashBalanceProof(id, nonce, transferred), sig);
-        if (signer == c.a) {
-            if (nonce <= c.nonceA) revert StaleNonce();
-            c.transferredA = uint128(transferred);
-            c.nonceA = nonce;
-        } else if (signer == c.b) {
-            if (nonce <= c.nonceB) revert StaleNonce();
-            c.transferredB = uint128(transferred);
-            c.nonceB = nonce;
-        } else {
-            revert WrongSigner();
-        }
-        emit ProofUpdated(id, signer, nonce, transferred);
+        _requireDisputable(c);
+        bool receiverIsA = _side(c, msg.sender);
+        address payer = receiverIsA ? c.b : c.a;
+        _requireSigner(_typedDigest(_balanceProofStructHash(id, nonce, transferred)), sig, payer);
+        _recordProof(c, id, payer, !receiverIsA, nonce, transferred);
+    }
+
+    /// @notice updateProof on the receiver's behalf (a watchtower, any relayer): the call
+    /// carries the receiver's EIP-712 ProofEndorsement of exactly this proof.
+    function updateProofFor(
+        bytes32 id,
+        uint64 nonce,
+        uint256 transferred,
+        bytes calldata sig,
+        bytes calldata receiverSig
+    ) external nonReentrant {
+        Channel storage c = channels[id];
+        _requireDisputable(c);
+        bytes32 proofHash = _balanceProofStructHash(id, nonce, transferred);
+        address payer = _recover(_typedDigest(proofHash), sig);
+        bool payerIsA;
+        if (payer == c.a) payerIsA = true;
+        else if (payer != c.b) revert WrongSigner();
+        _requireSigner(_hashEndorsement(proofHash), receiverSig, payerIsA ? c.b : c.a);
+        _recordProof(c, id, payer, payerIsA, nonce, transferred);
     }
 
     /// @notice Pays out a closing channel once its challenge period is over; anyone may call.
@@ -361,6 +381,10 @@ contract SluiceChannels {
         return _hashBalanceProof(id, nonce, transferred);
     }
 
+    function hashEndorsement(bytes32 id, uint64 nonce, uint256 transferred) external view returns (bytes32) {
+        return _hashEndorsement(_balanceProofStructHash(id, nonce, transferred));
+    }
+
     function hashSettlement(bytes32 id, uint256 balanceA, uint256 balanceB) external view returns (bytes32) {
         return _hashSettlement(id, balanceA, balanceB);
     }
@@ -387,6 +411,29 @@ contract SluiceChannels {
         if (s == Status.Closing) return;
         if (s == Status.None) revert UnknownChannel();
         revert ChannelNotClosing();
+    }
+
+    function _requireDisputable(Channel storage c) private view {
+        _requireClosing(c);
+        if (block.timestamp > c.settleAfter) revert ChallengePeriodOver();
+    }
+
+    /// @dev Stores the payer's proof if it is newer (by nonce) than the one on chain. Callers
+    /// have checked the payer's signature and the receiver's consent.
+    function _recordProof(Channel storage c, bytes32 id, address payer, bool payerIsA, uint64 nonce, uint256 transferred)
+        private
+    {
+        if (transferred > type(uint128).max) revert AmountTooLarge();
+        if (payerIsA) {
+            if (nonce <= c.nonceA) revert StaleNonce();
+            c.transferredA = uint128(transferred);
+            c.nonceA = nonce;
+        } else {
+            if (nonce <= c.nonceB) revert StaleNonce();
+            c.transferredB = uint128(transferred);
+            c.nonceB = nonce;
+        }
+        emit ProofUpdated(id, payer, nonce, transferred);
     }
 
     /// @dev Returns true for a, false for b, and reverts for anyone else.
@@ -511,8 +558,17 @@ contract SluiceChannels {
         return keccak256(abi.encodePacked("\x19\x01", _domainSeparator(), structHash));
     }
 
+    function _balanceProofStructHash(bytes32 id, uint64 nonce, uint256 transferred) private pure returns (bytes32) {
+        return keccak256(abi.encode(BALANCE_PROOF_TYPEHASH, id, nonce, transferred));
+    }
+
     function _hashBalanceProof(bytes32 id, uint64 nonce, uint256 transferred) private view returns (bytes32) {
-        return _typedDigest(keccak256(abi.encode(BALANCE_PROOF_TYPEHASH, id, nonce, transferred)));
+        return _typedDigest(_balanceProofStructHash(id, nonce, transferred));
+    }
+
+    /// @dev EIP-712 encodes a nested struct member as its struct hash.
+    function _hashEndorsement(bytes32 proofStructHash) private view returns (bytes32) {
+        return _typedDigest(keccak256(abi.encode(ENDORSEMENT_TYPEHASH, proofStructHash)));
     }
 
     function _hashSettlement(bytes32 id, uint256 balanceA, uint256 balanceB) private view returns (bytes32) {
