@@ -66,9 +66,13 @@ func TestLifecycleOnAnvil(t *testing.T) {
 			// a cheats: closes with b's proof but hopes its own stale one counts. b's
 			// watcher answers with a's latest proof.
 			e.mustSend(a, e.channels, nil, e.sc.PackClose(id, lastFromB.nonce, lastFromB.transferred, lastFromB.sig))
-			e.mustSend(watcher, e.channels, nil, e.sc.PackUpdateProof(id, staleFromA.nonce, staleFromA.transferred, staleFromA.sig))
-			e.mustSend(watcher, e.channels, nil, e.sc.PackUpdateProof(id, lastFromA.nonce, lastFromA.transferred, lastFromA.sig))
-			e.expectRevert(watcher, e.channels, nil, e.sc.PackUpdateProof(id, staleFromA.nonce, staleFromA.transferred, staleFromA.sig), errID(t, "StaleNonce"))
+			// watcher, with b's endorsement of each proof.
+			updateFor := func(p proof) []byte {
+				return e.sc.PackUpdateProofFor(id, p.nonce, p.transferred, p.sig, e.endorse(b.Key, id, p))
+			}
+			e.mustSend(watcher, e.channels, nil, updateFor(staleFromA))
+			e.mustSend(watcher, e.channels, nil, updateFor(lastFromA))
+			e.expectRevert(watcher, e.channels, nil, updateFor(staleFromA), errID(t, "StaleNonce"))
 			e.expectRevert(watcher, e.channels, nil, e.sc.PackSettle(id), errID(t, "ChallengePeriodNotOver"))
 			e.advance(31 * time.Second)
 

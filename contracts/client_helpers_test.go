@@ -84,6 +84,20 @@ func (w *world) signer(i int) *channel.KeySigner {
 
 func (w *world) domain() channel.Domain { return w.clients[0].Domain() }
 
+// endorse is participant i's consent to a third party submitting p (updateProofFor).
+func (w *world) endorse(i int, p channel.SignedProof) channel.Signature {
+	w.t.Helper()
+	d, err := w.domain().EndorsementDigest(p.BalanceProof)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	sig, err := w.signer(i).SignDigest(d)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return sig
+}
+
 func (w *world) signProof(i int, p channel.BalanceProof) channel.SignedProof {
 	w.t.Helper()
 	d, err := w.domain().BalanceProofDigest(p)

@@ -65,6 +65,8 @@ func TestViewsMatchOffChainEIP712(t *testing.T) {
 	}{
 		{"balance proof", func() (common.Hash, error) { return c.HashBalanceProof(w.ctx, proof) },
 			func() (common.Hash, error) { return c.Domain().BalanceProofDigest(proof) }},
+		{"endorsement", func() (common.Hash, error) { return c.HashEndorsement(w.ctx, proof) },
+			func() (common.Hash, error) { return c.Domain().EndorsementDigest(proof) }},
 		{"settlement", func() (common.Hash, error) { return c.HashSettlement(w.ctx, settlement) },
 			func() (common.Hash, error) { return c.Domain().SettlementDigest(settlement) }},
 		{"withdrawal", func() (common.Hash, error) { return c.HashWithdrawal(w.ctx, withdrawal) },
@@ -130,9 +132,13 @@ func TestDepositTopsUpEitherSideInETH(t *testing.T) {
 	if _, err := w.clients[2].Deposit(w.ctx, id, w.addr(2), ether(2)); err != nil {
 		t.Fatalf("B deposits for itself: %v", err)
 	}
-	// Anyone may top up either side.
-	if _, err := w.clients[5].Deposit(w.ctx, id, w.addr(1), ether(4)); err != nil {
-		t.Fatalf("outsider deposits for A: %v", err)
+	// Either participant may top up either side; nobody else may (a stranger's deposit
+	// would change the total a co-signed Settlement must sum to).
+	if _, err := w.clients[2].Deposit(w.ctx, id, w.addr(1), ether(4)); err != nil {
+		t.Fatalf("B deposits for A: %v", err)
+	}
+	if _, err := w.clients[5].Deposit(w.ctx, id, w.addr(1), ether(4)); !errors.Is(err, ErrNotParticipant) {
+		t.Fatalf("outsider deposits for A: %v, want NotParticipant", err)
 	}
 	v := w.view(id)
 	wantEqual(t, "deposit A", v.DepositA, ether(5))
@@ -226,7 +232,8 @@ func TestUnilateralCloseUpdateAndSettle(t *testing.T) {
 	staleFromA := w.signProof(1, channel.BalanceProof{Channel: id, Nonce: 3, Transferred: ether(1)})
 	fromB := w.signProof(2, channel.BalanceProof{Channel: id, Nonce: 1, Transferred: big.NewInt(5e17)})
 
-	// B closes with a stale proof of A's; a watchtower (account 3) submits the newer one.
+	// B closes with a stale proof of A's; B's watchtower (account 3) submits the newer one
+	// with B's endorsement, as B's agent.
 	if _, err := w.clients[2].Close(w.ctx, id, &staleFromA); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
@@ -234,8 +241,14 @@ func TestUnilateralCloseUpdateAndSettle(t *testing.T) {
 	if v.Status != channel.StatusClosing || v.NonceA != 3 || v.SettleAfter < w.headTime() {
 		t.Fatalf("after close: %+v", v)
 	}
-	if _, err := w.clients[3].UpdateProof(w.ctx, fromA); err != nil {
-		t.Fatalf("UpdateProof by watchtower: %v", err)
+	if _, err := w.clients[3].UpdateProof(w.ctx, fromA); !errors.Is(err, ErrNotParticipant) {
+		t.Fatalf("UpdateProof by a watchtower without endorsement: %v, want NotParticipant", err)
+	}
+	if _, err := w.clients[3].UpdateProofFor(w.ctx, fromA, w.endorse(1, fromA)); !errors.Is(err, ErrWrongSigner) {
+		t.Fatalf("UpdateProofFor endorsed by the payer: %v, want WrongSigner", err)
+	}
+	if _, err := w.clients[3].UpdateProofFor(w.ctx, fromA, w.endorse(2, fromA)); err != nil {
+		t.Fatalf("UpdateProofFor by watchtower with B's endorsement: %v", err)
 	}
 	if _, err := w.clients[1].UpdateProof(w.ctx, fromB); err != nil {
 		t.Fatalf("UpdateProof by A: %v", err)

@@ -73,7 +73,7 @@ func TestRevertsAreDecodedIntoNamedErrorsBeforeSending(t *testing.T) {
 			return err
 		}, ErrInvalidSignature},
 		{"update with stale nonce", func() error {
-			_, err := w.clients[3].UpdateProof(w.ctx, staleB)
+			_, err := w.clients[1].UpdateProof(w.ctx, staleB)
 			return err
 		}, ErrStaleNonce},
 		{"settle an open channel", func() error {

@@ -30,6 +30,9 @@ var typedDataTypes = apitypes.Types{
 		{Name: "nonce", Type: "uint64"},
 		{Name: "transferred", Type: "uint256"},
 	},
+	"ProofEndorsement": {
+		{Name: "proof", Type: "BalanceProof"},
+	},
 	"Settlement": {
 		{Name: "channelId", Type: "bytes32"},
 		{Name: "balanceA", Type: "uint256"},
@@ -65,6 +68,13 @@ func (e *evm) typedDigest(primary string, msg apitypes.TypedDataMessage) []byte 
 func (e *evm) proofDigest(id [32]byte, nonce uint64, transferred *big.Int) []byte {
 	return e.typedDigest("BalanceProof", apitypes.TypedDataMessage{
 		"channelId": id[:], "nonce": new(big.Int).SetUint64(nonce), "transferred": transferred,
+	})
+}
+
+// endorsementDigest is the receiver's consent to updateProofFor of one proof (a nested struct).
+func (e *evm) endorsementDigest(id [32]byte, nonce uint64, transferred *big.Int) []byte {
+	return e.typedDigest("ProofEndorsement", apitypes.TypedDataMessage{
+		"proof": map[string]any{"channelId": id[:], "nonce": new(big.Int).SetUint64(nonce), "transferred": transferred},
 	})
 }
 
@@ -113,6 +123,10 @@ type proof struct {
 
 func (e *evm) signProof(key *ecdsa.PrivateKey, id [32]byte, nonce uint64, transferred *big.Int) proof {
 	return proof{nonce: nonce, transferred: transferred, sig: sign(e.t, key, e.proofDigest(id, nonce, transferred))}
+}
+
+func (e *evm) endorse(key *ecdsa.PrivateKey, id [32]byte, p proof) []byte {
+	return sign(e.t, key, e.endorsementDigest(id, p.nonce, p.transferred))
 }
 
 func (e *evm) signSettlement(id [32]byte, balanceA, balanceB *big.Int, a, b *ecdsa.PrivateKey) (sigA, sigB []byte) {

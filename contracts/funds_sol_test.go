@@ -9,12 +9,12 @@ import (
 	"github.com/sluicepay/sluice/contracts/devchain"
 )
 
-func TestDepositTopsUpEitherSideFromAnyone(t *testing.T) {
+func TestDepositTopsUpEitherSideFromEitherParticipant(t *testing.T) {
 	e := newEVM(t)
-	a, b, stranger := e.accounts[1], e.accounts[2], e.accounts[3]
+	a, b := e.accounts[1], e.accounts[2]
 	id := e.openETH(a, b.Address, eth(1), 60)
 
-	rec := e.mustSend(stranger, e.channels, eth(3), e.sc.PackDeposit(id, b.Address, eth(3)))
+	rec := e.mustSend(a, e.channels, eth(3), e.sc.PackDeposit(id, b.Address, eth(3)))
 	ev := findEvent(t, rec, e.sc.UnpackDepositedEvent)
 	if ev.Id != id || ev.Participant != b.Address {
 		t.Fatalf("Deposited = %+v", ev)
@@ -26,6 +26,22 @@ func TestDepositTopsUpEitherSideFromAnyone(t *testing.T) {
 	v := e.view(id)
 	wantBig(t, "depositA", v.DepositA, eth(3))
 	wantBig(t, "depositB", v.DepositB, eth(3))
+}
+
+// A stranger's deposit used to change the total a co-signed Settlement must sum to, so one
+// wei from anyone turned a cooperative close into WrongBalanceSum (issue 14, finding 3).
+func TestStrangerCannotDepositAndBreakACoSignedSettlement(t *testing.T) {
+	e := newEVM(t)
+	a, b, stranger := e.accounts[1], e.accounts[2], e.accounts[3]
+	id := e.openETH(a, b.Address, eth(5), 60)
+	sigA, sigB := e.signSettlement(id, eth(2), eth(3), a.Key, b.Key)
+	for _, side := range []common.Address{a.Address, b.Address} {
+		e.expectRevert(stranger, e.channels, big.NewInt(1), e.sc.PackDeposit(id, side, big.NewInt(1)), errID(t, "NotParticipant"))
+	}
+	beforeA, beforeB := e.balance(a.Address), e.balance(b.Address)
+	e.mustSend(stranger, e.channels, nil, e.sc.PackCloseCooperative(id, eth(2), eth(3), sigA, sigB))
+	wantBig(t, "a's payout", new(big.Int).Sub(e.balance(a.Address), beforeA), eth(2))
+	wantBig(t, "b's payout", new(big.Int).Sub(e.balance(b.Address), beforeB), eth(3))
 }
 
 func TestDepositCreditsWhatFeeTokenDelivered(t *testing.T) {
@@ -62,9 +78,10 @@ func TestDepositRejectsInvalidRequests(t *testing.T) {
 	}{
 		{"unknown channel", stranger, [32]byte{1}, a.Address, eth(1), eth(1), "UnknownChannel"},
 		{"closing channel", stranger, closing, a.Address, eth(1), eth(1), "ChannelNotOpen"},
-		{"non-participant", stranger, open, stranger.Address, eth(1), eth(1), "NotParticipant"},
-		{"zero amount", stranger, open, a.Address, new(big.Int), nil, "InvalidAmount"},
-		{"value differs from amount", stranger, open, a.Address, eth(2), eth(1), "EthValueMismatch"},
+		{"non-participant", a, open, stranger.Address, eth(1), eth(1), "NotParticipant"},
+		{"stranger paying for a participant", stranger, open, a.Address, eth(1), eth(1), "NotParticipant"},
+		{"zero amount", b, open, a.Address, new(big.Int), nil, "InvalidAmount"},
+		{"value differs from amount", b, open, a.Address, eth(2), eth(1), "EthValueMismatch"},
 		{"total deposit over 2^128-1", a, full, a.Address, big.NewInt(5), nil, "AmountTooLarge"},
 	}
 	for _, tc := range cases {

@@ -112,9 +112,9 @@ func TestRandomChannelOperationsMatchModel(t *testing.T) {
 				m.latest[s] = e.signProof(m.party[s].Key, m.id, m.latest[s].nonce+1, next)
 				done["pay"]++
 			}
-		case op == opDeposit && m.status == 1: // deposit for side s by anyone
+		case op == opDeposit && m.status == 1: // deposit for side s by either participant
 			x := big.NewInt((r.Int64N(2_000) + 1) * 1e15)
-			e.mustSend(people[r.IntN(len(people))], e.channels, x, e.sc.PackDeposit(m.id, m.party[s].Address, x))
+			e.mustSend(m.party[r.IntN(2)], e.channels, x, e.sc.PackDeposit(m.id, m.party[s].Address, x))
 			m.deposit[s].Add(m.deposit[s], x)
 			done["deposit"]++
 		case op == opWithdraw && m.status == 1: // withdrawal by side s
@@ -144,22 +144,26 @@ func TestRandomChannelOperationsMatchModel(t *testing.T) {
 			m.onChain[1-s] = p
 			m.status = 2
 			done["close"]++
-		case op == opUpdate && m.status == 2: // a watcher submits side s's latest proof, or a stale one
+		case op == opUpdate && m.status == 2: // side s's receiver, or a watcher it endorsed, submits s's latest proof, or a stale one
 			// Settling other channels moves time, so this one's challenge may be over. The
 			// next block's time is not known to the second, so the edge is left alone.
 			now := e.now()
 			p := m.latest[s]
+			from, update := m.party[1-s], e.sc.PackUpdateProof(m.id, p.nonce, p.transferred, p.sig)
+			if r.IntN(2) == 0 && p.nonce > 0 {
+				from, update = watcher, e.sc.PackUpdateProofFor(m.id, p.nonce, p.transferred, p.sig, e.endorse(m.party[1-s].Key, m.id, p))
+			}
 			switch {
 			case now >= m.deadline && p.nonce > 0:
-				e.expectRevert(watcher, e.channels, nil, e.sc.PackUpdateProof(m.id, p.nonce, p.transferred, p.sig), errID(t, "ChallengePeriodOver"))
+				e.expectRevert(from, e.channels, nil, update, errID(t, "ChallengePeriodOver"))
 				done["late updateProof"]++
 			case now+10 >= m.deadline:
 			case p.nonce > m.onChain[s].nonce:
-				e.mustSend(watcher, e.channels, nil, e.sc.PackUpdateProof(m.id, p.nonce, p.transferred, p.sig))
+				e.mustSend(from, e.channels, nil, update)
 				m.onChain[s] = p
 				done["updateProof"]++
 			case p.nonce > 0:
-				e.expectRevert(watcher, e.channels, nil, e.sc.PackUpdateProof(m.id, p.nonce, p.transferred, p.sig), errID(t, "StaleNonce"))
+				e.expectRevert(from, e.channels, nil, update, errID(t, "StaleNonce"))
 				done["stale updateProof"]++
 			}
 		case op == opSettle && m.status == 2: // settle after the challenge period

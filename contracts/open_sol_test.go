@@ -38,6 +38,12 @@ func TestHashViewsEqualTypedDataDigests(t *testing.T) {
 		{"balance proof at max values", func() ([32]byte, error) {
 			return e.sc.UnpackHashBalanceProof(e.call(e.channels, e.sc.PackHashBalanceProof(id, ^uint64(0), maxU256)))
 		}, e.proofDigest(id, ^uint64(0), maxU256)},
+		{"endorsement", func() ([32]byte, error) {
+			return e.sc.UnpackHashEndorsement(e.call(e.channels, e.sc.PackHashEndorsement(id, 7, big.NewInt(12345))))
+		}, e.endorsementDigest(id, 7, big.NewInt(12345))},
+		{"endorsement at max values", func() ([32]byte, error) {
+			return e.sc.UnpackHashEndorsement(e.call(e.channels, e.sc.PackHashEndorsement(id, ^uint64(0), maxU256)))
+		}, e.endorsementDigest(id, ^uint64(0), maxU256)},
 		{"settlement", func() ([32]byte, error) {
 			return e.sc.UnpackHashSettlement(e.call(e.channels, e.sc.PackHashSettlement(id, eth(3), maxU128)))
 		}, e.settlementDigest(id, eth(3), maxU128)},

@@ -52,7 +52,7 @@ func TestPrepareBroadcastWaitSettlesAndRebroadcastIsHarmless(t *testing.T) {
 	if _, err := c.Claim(w.ctx, common.Address{}); !errors.Is(err, ErrNothingToClaim) {
 		t.Fatalf("Claim: %v", err)
 	}
-	if _, err := c.Deposit(w.ctx, w.open(1, 2, ether(1), 60), w.addr(1), ether(1)); err != nil {
+	if _, err := c.Deposit(w.ctx, w.open(3, 2, ether(1), 60), w.addr(3), ether(1)); err != nil {
 		t.Fatalf("write after a prepared transaction: %v", err)
 	}
 }

@@ -85,27 +85,33 @@ func TestCloseRejectsInvalidRequests(t *testing.T) {
 	}
 }
 
-func TestUpdateProofByAnyoneRaisesSignersRecord(t *testing.T) {
+func TestUpdateProofByReceiverOrItsEndorsedAgentRaisesPayersRecord(t *testing.T) {
 	e := newEVM(t)
 	a, b, watchtower := e.accounts[1], e.accounts[2], e.accounts[4]
 	id := e.openETH(a, b.Address, eth(5), 600)
 	e.mustSend(b, e.channels, eth(5), e.sc.PackDeposit(id, b.Address, eth(5)))
-	// b closes with an old proof of a's payments; a's watchtower submits a newer one and
-	// a proof of b's own payments, which b "forgot".
+	// b closes with an old proof of a's payments; a submits b's payments to it, b's
+	// watchtower (with b's endorsement) and then b itself submit newer proofs of a's.
 	old := e.signProof(a.Key, id, 2, eth(1))
 	e.mustSend(b, e.channels, nil, e.sc.PackClose(id, old.nonce, old.transferred, old.sig))
 
+	fromB := e.signProof(b.Key, id, 9, eth(3))
+	newerA := e.signProof(a.Key, id, 3, eth(2))
+	latestA := e.signProof(a.Key, id, 4, eth(2))
 	steps := []struct {
 		name   string
+		from   devchain.Account
 		signer devchain.Account
 		p      proof
+		call   []byte
 	}{
-		{"b's own payments", b, e.signProof(b.Key, id, 9, eth(3))},
-		{"a's newer proof", a, e.signProof(a.Key, id, 3, eth(2))},
-		{"b's later proof", b, e.signProof(b.Key, id, 10, eth(4))},
+		{"a submits b's payments to it", a, b, fromB, e.sc.PackUpdateProof(id, fromB.nonce, fromB.transferred, fromB.sig)},
+		{"b's watchtower submits a's newer proof", watchtower, a, newerA,
+			e.sc.PackUpdateProofFor(id, newerA.nonce, newerA.transferred, newerA.sig, e.endorse(b.Key, id, newerA))},
+		{"b submits a's latest proof", b, a, latestA, e.sc.PackUpdateProof(id, latestA.nonce, latestA.transferred, latestA.sig)},
 	}
 	for _, s := range steps {
-		rec := e.mustSend(watchtower, e.channels, nil, e.sc.PackUpdateProof(id, s.p.nonce, s.p.transferred, s.p.sig))
+		rec := e.mustSend(s.from, e.channels, nil, s.call)
 		ev := findEvent(t, rec, e.sc.UnpackProofUpdatedEvent)
 		if ev.Id != id || ev.Signer != s.signer.Address || ev.Nonce != s.p.nonce {
 			t.Fatalf("%s: ProofUpdated = %+v", s.name, ev)
@@ -113,11 +119,55 @@ func TestUpdateProofByAnyoneRaisesSignersRecord(t *testing.T) {
 		wantBig(t, s.name+": event transferred", ev.Transferred, s.p.transferred)
 	}
 	v := e.view(id)
-	if v.NonceA != 3 || v.NonceB != 10 {
-		t.Fatalf("nonces after updates = (%d, %d), want (3, 10)", v.NonceA, v.NonceB)
+	if v.NonceA != 4 || v.NonceB != 9 {
+		t.Fatalf("nonces after updates = (%d, %d), want (4, 9)", v.NonceA, v.NonceB)
 	}
 	wantBig(t, "transferredA", v.TransferredA, eth(2))
-	wantBig(t, "transferredB", v.TransferredB, eth(4))
+	wantBig(t, "transferredB", v.TransferredB, eth(3))
+}
+
+// Issue 14, finding 1: under the old rule (anyone, any participant's signature, higher
+// nonce) the payer erased its payments with a fresh proof of its own (nonce 2^64-1,
+// transferred 0), and the payee's honest proof was then refused as stale.
+func TestPayerCannotEraseItsPaymentsWithAForgedHigherNonceProof(t *testing.T) {
+	e := newEVM(t)
+	a, b, accomplice := e.accounts[1], e.accounts[2], e.accounts[3]
+	id := e.openETH(a, b.Address, eth(5), 600)
+	honest := e.signProof(a.Key, id, 100, eth(3)) // a paid b 3 ETH over 100 payments
+	e.mustSend(a, e.channels, nil, e.sc.PackClose(id, 0, new(big.Int), nil))
+
+	forged := e.signProof(a.Key, id, ^uint64(0), new(big.Int))
+	attempts := []struct {
+		name string
+		from devchain.Account
+		call []byte
+		want string
+	}{
+		{"payer submits its own proof", a, e.sc.PackUpdateProof(id, forged.nonce, forged.transferred, forged.sig), "WrongSigner"},
+		{"accomplice submits it", accomplice, e.sc.PackUpdateProof(id, forged.nonce, forged.transferred, forged.sig), "NotParticipant"},
+		{"payer endorses its own proof", accomplice,
+			e.sc.PackUpdateProofFor(id, forged.nonce, forged.transferred, forged.sig, e.endorse(a.Key, id, forged)), "WrongSigner"},
+		{"endorsement by a stranger", accomplice,
+			e.sc.PackUpdateProofFor(id, forged.nonce, forged.transferred, forged.sig, e.endorse(accomplice.Key, id, forged)), "WrongSigner"},
+		{"receiver's endorsement of another proof", accomplice,
+			e.sc.PackUpdateProofFor(id, forged.nonce, forged.transferred, forged.sig, e.endorse(b.Key, id, honest)), "WrongSigner"},
+		{"receiver's signature as a balance proof, not an endorsement", accomplice,
+			e.sc.PackUpdateProofFor(id, forged.nonce, forged.transferred, forged.sig, e.signProof(b.Key, id, forged.nonce, forged.transferred).sig), "WrongSigner"},
+	}
+	for _, at := range attempts {
+		t.Run(at.name, func(t *testing.T) {
+			e.with(t).expectRevert(at.from, e.channels, nil, at.call, errID(t, at.want))
+		})
+	}
+	if v := e.view(id); v.NonceA != 0 || v.TransferredA.Sign() != 0 {
+		t.Fatalf("a forged proof reached the chain: %+v", v)
+	}
+	e.mustSend(b, e.channels, nil, e.sc.PackUpdateProof(id, honest.nonce, honest.transferred, honest.sig))
+	e.advance(601 * time.Second)
+	beforeA, beforeB := e.balance(a.Address), e.balance(b.Address)
+	e.mustSend(accomplice, e.channels, nil, e.sc.PackSettle(id))
+	wantBig(t, "a's payout", new(big.Int).Sub(e.balance(a.Address), beforeA), eth(2))
+	wantBig(t, "b's payout", new(big.Int).Sub(e.balance(b.Address), beforeB), eth(3))
 }
 
 func TestUpdateProofRejectsInvalidRequests(t *testing.T) {
@@ -136,28 +186,52 @@ func TestUpdateProofRejectsInvalidRequests(t *testing.T) {
 
 	cases := []struct {
 		name string
+		from devchain.Account
 		id   [32]byte
 		p    proof
 		want string
 	}{
-		{"older nonce", id, older, "StaleNonce"},
-		{"equal nonce", id, recorded, "StaleNonce"},
-		{"signed by a non-participant", id, fromStranger, "WrongSigner"},
-		{"high-s proof", id, proof{newer.nonce, newer.transferred, highS(newer.sig)}, "InvalidSignature"},
-		{"malformed signature", id, proof{newer.nonce, newer.transferred, newer.sig[:30]}, "InvalidSignature"},
-		{"transferred over 2^128-1", id, huge, "AmountTooLarge"},
-		{"open channel", open, onOpen, "ChannelNotClosing"},
-		{"unknown channel", [32]byte{3}, newer, "UnknownChannel"},
+		{"older nonce", b, id, older, "StaleNonce"},
+		{"equal nonce", b, id, recorded, "StaleNonce"},
+		{"signed by a non-participant", b, id, fromStranger, "WrongSigner"},
+		{"sent by the payer", a, id, newer, "WrongSigner"},
+		{"sent by a stranger", stranger, id, newer, "NotParticipant"},
+		{"high-s proof", b, id, proof{newer.nonce, newer.transferred, highS(newer.sig)}, "InvalidSignature"},
+		{"malformed signature", b, id, proof{newer.nonce, newer.transferred, newer.sig[:30]}, "InvalidSignature"},
+		{"transferred over 2^128-1", b, id, huge, "AmountTooLarge"},
+		{"open channel", b, open, onOpen, "ChannelNotClosing"},
+		{"unknown channel", b, [32]byte{3}, newer, "UnknownChannel"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			e.with(t).expectRevert(stranger, e.channels, nil, e.sc.PackUpdateProof(tc.id, tc.p.nonce, tc.p.transferred, tc.p.sig), errID(t, tc.want))
+			e.with(t).expectRevert(tc.from, e.channels, nil, e.sc.PackUpdateProof(tc.id, tc.p.nonce, tc.p.transferred, tc.p.sig), errID(t, tc.want))
+		})
+	}
+	endorsed := func(p proof, endorsement []byte) []byte {
+		return e.sc.PackUpdateProofFor(id, p.nonce, p.transferred, p.sig, endorsement)
+	}
+	forCases := []struct {
+		name string
+		call []byte
+		want string
+	}{
+		{"endorsed older nonce", endorsed(older, e.endorse(b.Key, id, older)), "StaleNonce"},
+		{"endorsed proof by a non-participant", endorsed(fromStranger, e.endorse(b.Key, id, fromStranger)), "WrongSigner"},
+		{"high-s endorsement", endorsed(newer, highS(e.endorse(b.Key, id, newer))), "InvalidSignature"},
+		{"malformed endorsement", endorsed(newer, e.endorse(b.Key, id, newer)[:64]), "InvalidSignature"},
+		{"empty endorsement", endorsed(newer, nil), "InvalidSignature"},
+		{"endorsement of the same proof on another channel", endorsed(newer, e.endorse(b.Key, open, newer)), "WrongSigner"},
+	}
+	for _, tc := range forCases {
+		t.Run(tc.name, func(t *testing.T) {
+			e.with(t).expectRevert(stranger, e.channels, nil, tc.call, errID(t, tc.want))
 		})
 	}
 	t.Run("after settleAfter", func(t *testing.T) {
 		e := e.with(t)
 		e.advance(601 * time.Second)
-		e.expectRevert(stranger, e.channels, nil, e.sc.PackUpdateProof(id, newer.nonce, newer.transferred, newer.sig), errID(t, "ChallengePeriodOver"))
+		e.expectRevert(b, e.channels, nil, e.sc.PackUpdateProof(id, newer.nonce, newer.transferred, newer.sig), errID(t, "ChallengePeriodOver"))
+		e.expectRevert(stranger, e.channels, nil, endorsed(newer, e.endorse(b.Key, id, newer)), errID(t, "ChallengePeriodOver"))
 	})
 }
 
@@ -207,7 +281,7 @@ func TestSettlePaysClampedBalances(t *testing.T) {
 					e.mustSend(w.who, e.channels, nil, e.sc.PackWithdraw(id, w.who.Address, w.total, expiry, sigA, sigB))
 				}
 			}
-			// a closes with b's proof (if any); a watcher adds a's proof (if any).
+			// a closes with b's proof (if any); b adds a's proof (if any).
 			closeProof := proof{transferred: new(big.Int)}
 			if tc.transferB != nil {
 				closeProof = e.signProof(b.Key, id, 1, tc.transferB)
@@ -215,7 +289,7 @@ func TestSettlePaysClampedBalances(t *testing.T) {
 			e.mustSend(a, e.channels, nil, e.sc.PackClose(id, closeProof.nonce, closeProof.transferred, closeProof.sig))
 			if tc.transferA != nil {
 				p := e.signProof(a.Key, id, 1, tc.transferA)
-				e.mustSend(watcher, e.channels, nil, e.sc.PackUpdateProof(id, p.nonce, p.transferred, p.sig))
+				e.mustSend(b, e.channels, nil, e.sc.PackUpdateProof(id, p.nonce, p.transferred, p.sig))
 			}
 			e.advance(61 * time.Second)
 
