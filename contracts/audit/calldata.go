@@ -42,6 +42,7 @@ type sigJob struct {
 
 	closer      common.Address // close: the sender
 	signer      common.Address // close, updateProof: who the contract credited the proof to
+	receiver    common.Address // updateProof: the signer's partner, whose consent the call needs
 	participant common.Address // withdraw
 	nonce       uint64
 	amount      *big.Int // transferred (proofs) or totalWithdrawn
@@ -57,6 +58,9 @@ type decodedCall struct {
 	participant common.Address
 	expiry      uint64
 	sigs        [][]byte
+	// endorsed: an updateProofFor, whose second signature is the receiver's
+	// ProofEndorsement; a plain updateProof carries the receiver's consent in its sender.
+	endorsed bool
 }
 
 // decodeCall decodes input as a call of the job's function, or reports why it is not one.
@@ -68,14 +72,15 @@ func decodeCall(a *abi.ABI, kind callKind, input []byte) (decodedCall, error) {
 	if err != nil {
 		return decodedCall{}, fmt.Errorf("unknown selector %x", input[:4])
 	}
-	if m.Name != kind.method() {
+	endorsed := kind == callUpdateProof && m.Name == "updateProofFor"
+	if m.Name != kind.method() && !endorsed {
 		return decodedCall{}, fmt.Errorf("a call of %s, not %s", m.Name, kind.method())
 	}
 	args, err := m.Inputs.Unpack(input[4:])
 	if err != nil {
 		return decodedCall{}, fmt.Errorf("decode %s calldata: %w", m.Name, err)
 	}
-	var d decodedCall
+	d := decodedCall{endorsed: endorsed}
 	ok := true
 	take := func(i int, dst any) {
 		switch p := dst.(type) {
@@ -98,11 +103,14 @@ func decodeCall(a *abi.ABI, kind callKind, input []byte) (decodedCall, error) {
 	}
 	var sig []byte
 	switch kind {
-	case callClose, callUpdateProof: // (id, nonce, transferred, sig)
+	case callClose, callUpdateProof: // (id, nonce, transferred, sig[, receiverSig])
 		take(0, &d.id)
 		take(1, &d.nonce)
 		take(2, &d.amount)
 		take(3, &sig)
+		if endorsed {
+			take(4, &sig)
+		}
 	case callCloseCooperative: // (id, balanceA, balanceB, sigA, sigB)
 		take(0, &d.id)
 		take(1, &d.balA)
@@ -139,19 +147,30 @@ func (j *sigJob) matches(d decodedCall) bool {
 }
 
 // expectedSigners lists who must have signed each signature of the call, in calldata order.
-func (j *sigJob) expectedSigners() []common.Address {
+func (j *sigJob) expectedSigners(d decodedCall) []common.Address {
 	switch j.kind {
-	case callClose, callUpdateProof:
+	case callUpdateProof:
+		if d.endorsed {
+			return []common.Address{j.signer, j.receiver}
+		}
+		return []common.Address{j.signer}
+	case callClose:
 		return []common.Address{j.signer}
 	default:
 		return j.ch.participants[:]
 	}
 }
 
-// digest is the EIP-712 digest the call's signatures sign.
-func (j *sigJob) digest(h *channel.Hasher, d decodedCall) (common.Hash, error) {
+// digest is the EIP-712 digest the call's i-th signature signs.
+func (j *sigJob) digest(h *channel.Hasher, d decodedCall, i int) (common.Hash, error) {
 	switch j.kind {
-	case callClose, callUpdateProof:
+	case callUpdateProof:
+		p := channel.BalanceProof{Channel: d.id, Nonce: d.nonce, Transferred: d.amount}
+		if i == 1 {
+			return h.EndorsementDigest(p)
+		}
+		return h.BalanceProofDigest(p)
+	case callClose:
 		return h.BalanceProofDigest(channel.BalanceProof{Channel: d.id, Nonce: d.nonce, Transferred: d.amount})
 	case callCloseCooperative:
 		return h.SettlementDigest(channel.Settlement{Channel: d.id, BalanceA: d.balA, BalanceB: d.balB})

@@ -31,6 +31,7 @@ const (
 	CodeMissedProof        Code = "missed-newer-proof"   // settled on an older proof than the node's exported one
 	CodeUnderpaid          Code = "underpaid"            // the node got less than its proofs entitle it to
 	CodeBadProofFileEntry  Code = "bad-proof-file-entry" // a proof in the node's file fails verification
+	CodeNoConsent          Code = "no-receiver-consent"  // a proof recorded without its receiver sending it or endorsing it
 )
 
 // Warnings: something could not be checked, or needs attention but is not (yet) wrong.

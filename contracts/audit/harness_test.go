@@ -96,6 +96,20 @@ func (w *world) open(a, b *party, token common.Address, amount *big.Int, period 
 }
 
 // proof is payer's signed cumulative proof in channel id.
+// endorse is receiver's consent to anyone submitting p (updateProofFor).
+func (w *world) endorse(receiver *party, p channel.SignedProof) channel.Signature {
+	w.t.Helper()
+	d, err := w.domain.EndorsementDigest(p.BalanceProof)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	sig, err := receiver.signer.SignDigest(d)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return sig
+}
+
 func (w *world) proof(payer *party, id channel.ID, nonce uint64, transferred *big.Int) channel.SignedProof {
 	w.t.Helper()
 	bp := channel.BalanceProof{Channel: id, Nonce: nonce, Transferred: transferred}

@@ -51,7 +51,7 @@ func (l *ledger) proofUpdated(r *rebuilt, e contracts.ProofUpdated) {
 	r.nonce[p], r.transferred[p] = e.Nonce, new(big.Int).Set(e.Transferred)
 	l.timing.add(timingCheck{rule: updateBeforeDeadline, ch: r, ref: eventRef{e.Block, e.TxHash}, settleAfter: r.settleAfter})
 	l.sigs.add(sigJob{kind: callUpdateProof, ch: r, ref: eventRef{e.Block, e.TxHash},
-		signer: e.Signer, nonce: e.Nonce, amount: new(big.Int).Set(e.Transferred)})
+		signer: e.Signer, receiver: r.participants[p.Other()], nonce: e.Nonce, amount: new(big.Int).Set(e.Transferred)})
 }
 
 func (l *ledger) settledEvent(r *rebuilt, e contracts.ChannelSettled) {

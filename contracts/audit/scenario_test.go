@@ -51,16 +51,18 @@ func demoScenario(w *world) (ids map[string]channel.ID, token common.Address) {
 	stale := w.proof(carol, erc, 4, big.NewInt(250))
 	w.must(alice.client.Close(w.ctx, erc, &stale))
 	w.must(carol.client.UpdateProof(w.ctx, w.proof(alice, erc, 2, big.NewInt(100))))
-	w.must(alice.client.UpdateProof(w.ctx, w.proof(carol, erc, 5, big.NewInt(300))))
+	// alice's watchtower (bob) submits carol's latest proof with alice's endorsement.
+	latestFromCarol := w.proof(carol, erc, 5, big.NewInt(300))
+	w.must(bob.client.UpdateProofFor(w.ctx, latestFromCarol, w.endorse(alice, latestFromCarol)))
 
-	// Channel "credit": bob pays a contract that refuses ETH; a watchtower (carol)
-	// submits bob's proof; the refused payout is credited and claimed later.
+	// Channel "credit": bob opens to a contract that refuses ETH and tops up its side (a
+	// participant may fund either side); the refused payout is credited and claimed later.
 	rr := testbindings.NewRejectingReceiver()
 	receiver := w.send(nil, append(common.FromHex(testbindings.RejectingReceiverMetaData.Bin), rr.PackConstructor(w.chain.Contract())...), nil).ContractAddress
 	credit := w.open(bob, &party{addr: receiver}, common.Address{}, ether(2), period)
 	ids["credit"] = credit
+	w.must(bob.client.Deposit(w.ctx, credit, receiver, ether(1)))
 	w.must(bob.client.Close(w.ctx, credit, nil))
-	w.must(carol.client.UpdateProof(w.ctx, w.proof(bob, credit, 1, ether(1))))
 
 	w.passChallenge(period)
 	w.must(bob.client.Settle(w.ctx, erc))
@@ -108,8 +110,8 @@ func TestAuditOfDemoScenarioIsConsistent(t *testing.T) {
 		signatures int
 	}{
 		{"coop", ether(7), ether(7), 4},                                         // withdrawal 2 + settlement 2
-		{"erc20", big.NewInt(1000 - 300 + 100), big.NewInt(500 + 300 - 100), 3}, // close + 2 updates
-		{"credit", ether(1), ether(1), 1},
+		{"erc20", big.NewInt(1000 - 300 + 100), big.NewInt(500 + 300 - 100), 4}, // close + 2 updates, one endorsed
+		{"credit", ether(2), ether(1), 0},
 	}
 	for _, c := range checks {
 		r := byID[ids[c.name]]
@@ -154,9 +156,10 @@ func TestProofFileFlagsSettlementThatIgnoredNewerProof(t *testing.T) {
 		latest = w.proof(alice, id, n, ether(int64(n)))
 	}
 	old := w.proof(alice, id, 2, ether(2))
-	// alice closes while bob is away and records her own stale proof herself.
+	// alice closes while bob is away; bob's out-of-date watchtower (carol) submits the
+	// proof bob endorsed to it long ago.
 	w.must(alice.client.Close(w.ctx, id, nil))
-	w.must(alice.client.UpdateProof(w.ctx, old))
+	w.must(w.party(3).client.UpdateProofFor(w.ctx, old, w.endorse(bob, old)))
 	w.passChallenge(period)
 	settled := w.must(alice.client.Settle(w.ctx, id))
 

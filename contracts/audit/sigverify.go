@@ -76,6 +76,7 @@ func (v *sigVerifier) verify(ctx context.Context, j *sigJob, tx *txCall, traces 
 			if j.kind == callClose && tx.From != j.closer {
 				v.found.fail(where.finding(CodeCalldataMismatch, "ChannelClosed names closer %s, the transaction was sent by %s", j.closer, tx.From))
 			}
+			v.checkConsent(j, d, tx.From, where)
 			v.check(j, d, where)
 			return nil
 		}
@@ -107,6 +108,7 @@ func (v *sigVerifier) verify(ctx context.Context, j *sigJob, tx *txCall, traces 
 	}
 	for _, c := range calls {
 		if d, err := decodeCall(&v.chain.abi, j.kind, c.Input); err == nil && j.matches(d) {
+			v.checkConsent(j, d, c.From, where)
 			v.check(j, d, where)
 			return nil
 		}
@@ -115,22 +117,31 @@ func (v *sigVerifier) verify(ctx context.Context, j *sigJob, tx *txCall, traces 
 	return nil
 }
 
+// checkConsent applies the dispute rule: a proof reaches the chain only with the consent of
+// the party it pays, shown by sending the call itself (updateProof) or by an endorsement
+// that check verifies (updateProofFor).
+func (v *sigVerifier) checkConsent(j *sigJob, d decodedCall, sender common.Address, where at) {
+	if j.kind == callUpdateProof && !d.endorsed && sender != j.receiver {
+		v.found.fail(where.finding(CodeNoConsent, "%s: sent by %s, not by the proof's receiver %s and without its endorsement", j.what(), sender, j.receiver))
+	}
+}
+
 // check recovers every signature of the call and compares it with its expected signer.
 func (v *sigVerifier) check(j *sigJob, d decodedCall, where at) {
 	if j.kind == callWithdraw && v.timing != nil {
 		v.timing.add(timingCheck{rule: withdrawBeforeExpiry, ch: j.ch, ref: j.ref, settleAfter: d.expiry})
 	}
-	want := j.expectedSigners()
+	want := j.expectedSigners(d)
 	if len(d.sigs) != len(want) {
 		v.found.fail(where.finding(CodeBadSignature, "%s: %d signatures in calldata, want %d", j.what(), len(d.sigs), len(want)))
 		return
 	}
-	digest, err := j.digest(v.hasher, d)
-	if err != nil {
-		v.found.fail(where.finding(CodeBadSignature, "%s: digest: %v", j.what(), err))
-		return
-	}
 	for i, raw := range d.sigs {
+		digest, err := j.digest(v.hasher, d, i)
+		if err != nil {
+			v.found.fail(where.finding(CodeBadSignature, "%s: digest: %v", j.what(), err))
+			return
+		}
 		sig, err := toSignature(raw)
 		var got common.Address
 		if err == nil {

@@ -75,7 +75,11 @@ func TestSignatureVerificationAgainstCalldata(t *testing.T) {
 	f := newSigFixture(t)
 	closer := f.b.Address()
 	closeJob := sigJob{kind: callClose, ch: f.ch, closer: closer, signer: f.a.Address(), nonce: 3, amount: big.NewInt(30)}
-	updateJob := sigJob{kind: callUpdateProof, ch: f.ch, signer: f.b.Address(), nonce: 2, amount: big.NewInt(5)}
+	updateJob := sigJob{kind: callUpdateProof, ch: f.ch, signer: f.b.Address(), receiver: f.a.Address(), nonce: 2, amount: big.NewInt(5)}
+	endorseDigest, err := f.domain.EndorsementDigest(channel.BalanceProof{Channel: chanID, Nonce: 2, Transferred: big.NewInt(5)})
+	if err != nil {
+		t.Fatal(err)
+	}
 	setDigest, err := f.domain.SettlementDigest(channel.Settlement{Channel: chanID, BalanceA: big.NewInt(4), BalanceB: big.NewInt(6)})
 	if err != nil {
 		t.Fatal(err)
@@ -112,8 +116,18 @@ func TestSignatureVerificationAgainstCalldata(t *testing.T) {
 			f.calls.PackClose(chanID, 3, big.NewInt(30), highS(f.proofSig(t, f.a, 3, 30))), false, 0, []Code{CodeBadSignature}, nil},
 		{"close with a truncated signature", closeJob, f.contract, closer,
 			f.calls.PackClose(chanID, 3, big.NewInt(30), f.proofSig(t, f.a, 3, 30)[:64]), false, 0, []Code{CodeBadSignature}, nil},
-		{"updateProof signed by the credited signer", updateJob, f.contract, stranger,
+		{"updateProof signed by the credited signer, sent by the receiver", updateJob, f.contract, f.a.Address(),
 			f.calls.PackUpdateProof(chanID, 2, big.NewInt(5), f.proofSig(t, f.b, 2, 5)), false, 1, nil, nil},
+		{"updateProof sent by someone other than the receiver", updateJob, f.contract, stranger,
+			f.calls.PackUpdateProof(chanID, 2, big.NewInt(5), f.proofSig(t, f.b, 2, 5)), false, 1, []Code{CodeNoConsent}, nil},
+		{"updateProof sent by the payer itself", updateJob, f.contract, f.b.Address(),
+			f.calls.PackUpdateProof(chanID, 2, big.NewInt(5), f.proofSig(t, f.b, 2, 5)), false, 1, []Code{CodeNoConsent}, nil},
+		{"updateProofFor with the receiver's endorsement", updateJob, f.contract, stranger,
+			f.calls.PackUpdateProofFor(chanID, 2, big.NewInt(5), f.proofSig(t, f.b, 2, 5), f.sign(t, f.a, endorseDigest, nil)), false, 2, nil, nil},
+		{"updateProofFor endorsed by the payer", updateJob, f.contract, stranger,
+			f.calls.PackUpdateProofFor(chanID, 2, big.NewInt(5), f.proofSig(t, f.b, 2, 5), f.sign(t, f.b, endorseDigest, nil)), false, 1, []Code{CodeBadSignature}, nil},
+		{"updateProofFor whose endorsement is a balance-proof signature", updateJob, f.contract, stranger,
+			f.calls.PackUpdateProofFor(chanID, 2, big.NewInt(5), f.proofSig(t, f.b, 2, 5), f.proofSig(t, f.a, 2, 5)), false, 1, []Code{CodeBadSignature}, nil},
 		{"a transaction calling another function", updateJob, f.contract, stranger,
 			f.calls.PackSettle(chanID), false, 0, []Code{CodeCalldataMismatch}, nil},
 		{"cooperative close signed by both", coopJob, f.contract, stranger,
