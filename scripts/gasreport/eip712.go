@@ -21,6 +21,7 @@ var (
 	balanceProofTypeHash = crypto.Keccak256([]byte("BalanceProof(bytes32 channelId,uint64 nonce,uint256 transferred)"))
 	settlementTypeHash   = crypto.Keccak256([]byte("Settlement(bytes32 channelId,uint256 balanceA,uint256 balanceB)"))
 	withdrawalTypeHash   = crypto.Keccak256([]byte("Withdrawal(bytes32 channelId,address participant,uint256 totalWithdrawn,uint64 expiry)"))
+	endorsementTypeHash  = crypto.Keccak256([]byte("ProofEndorsement(BalanceProof proof)BalanceProof(bytes32 channelId,uint64 nonce,uint256 transferred)"))
 )
 
 func word(b []byte) []byte { return common.LeftPadBytes(b, 32) }
@@ -33,6 +34,12 @@ func (d domain) digest(structHash []byte) []byte {
 
 func (d domain) balanceProof(id [32]byte, nonce uint64, transferred *big.Int) []byte {
 	return d.digest(crypto.Keccak256(balanceProofTypeHash, id[:], word(new(big.Int).SetUint64(nonce).Bytes()), word(transferred.Bytes())))
+}
+
+// endorsement is the receiver's consent to updateProofFor of one proof.
+func (d domain) endorsement(id [32]byte, nonce uint64, transferred *big.Int) []byte {
+	proof := crypto.Keccak256(balanceProofTypeHash, id[:], word(new(big.Int).SetUint64(nonce).Bytes()), word(transferred.Bytes()))
+	return d.digest(crypto.Keccak256(endorsementTypeHash, proof))
 }
 
 func (d domain) settlement(id [32]byte, balanceA, balanceB *big.Int) []byte {

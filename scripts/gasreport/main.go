@@ -83,6 +83,9 @@ const (
 	raidenCoopSettle      = 112_270
 	nitroHappyExit        = 111_514
 	nitroSadPath          = 195_172
+	// raidenUpdateNonClosing is Raiden's updateNonClosingBalanceProof, which like
+	// updateProofFor carries the receiver's signature besides the payer's.
+	raidenUpdateNonClosing = 90_516
 )
 
 func printTable(w io.Writer, r Report) error {
@@ -97,7 +100,8 @@ func printTable(w io.Writer, r Report) error {
 		{"withdraw", r.Withdraw, ""},
 		{"closeCooperative", r.CloseCooperative, fmt.Sprintf("go-nitro happy exit %d, Raiden %d", nitroHappyExit, raidenCoopSettle)},
 		{"close", r.Close, ""},
-		{"updateProof", r.UpdateProof, ""},
+		{"updateProof", r.UpdateProof, fmt.Sprintf("Raiden updateNonClosingBalanceProof %d", raidenUpdateNonClosing)},
+		{"updateProofFor (watchtower)", r.UpdateProofFor, fmt.Sprintf("Raiden updateNonClosingBalanceProof %d", raidenUpdateNonClosing)},
 		{"settle", r.Settle, ""},
 		{"close + updateProof + settle", r.SadPath(), fmt.Sprintf("go-nitro sad path %d", nitroSadPath)},
 		{"claim (via forwarder)", r.Claim, ""},

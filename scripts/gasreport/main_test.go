@@ -64,6 +64,8 @@ func TestGasBeatsPublishedAnchors(t *testing.T) {
 		{"open with ERC-20 deposit vs Raiden openChannelWithDeposit", onAnvil.OpenERC20, raidenOpenWithDeposit},
 		{"closeCooperative vs go-nitro happy exit", onAnvil.CloseCooperative, nitroHappyExit},
 		{"close + updateProof + settle vs go-nitro sad path", onAnvil.SadPath(), nitroSadPath},
+		{"updateProof vs Raiden updateNonClosingBalanceProof", onAnvil.UpdateProof, raidenUpdateNonClosing},
+		{"updateProofFor vs Raiden updateNonClosingBalanceProof", onAnvil.UpdateProofFor, raidenUpdateNonClosing},
 	}
 	for _, l := range limits {
 		if l.gas == 0 || l.gas >= l.anchor {
@@ -74,11 +76,11 @@ func TestGasBeatsPublishedAnchors(t *testing.T) {
 
 func TestPrintTableShowsEveryOperationAndAnchor(t *testing.T) {
 	var out bytes.Buffer
-	r := Report{OpenETH: 1, OpenERC20: 2, Deposit: 3, Withdraw: 4, CloseCooperative: 5, Close: 6, UpdateProof: 7, Settle: 8, Claim: 9}
+	r := Report{OpenETH: 1, OpenERC20: 2, Deposit: 3, Withdraw: 4, CloseCooperative: 5, Close: 6, UpdateProof: 7, UpdateProofFor: 10, Settle: 8, Claim: 9}
 	if err := printTable(&out, r); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"open (ETH deposit)", "closeCooperative", "close + updateProof + settle", "21", "146956", "111514", "195172", "claim"} {
+	for _, want := range []string{"open (ETH deposit)", "closeCooperative", "close + updateProof + settle", "21", "146956", "111514", "195172", "90516", "updateProofFor", "claim"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, out.String())
 		}
@@ -90,7 +92,7 @@ func TestJSONFieldNamesAreStable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"open_eth":0,"open_erc20":0,"deposit":0,"withdraw":0,"close_cooperative":0,"close":0,"update_proof":0,"settle":0,"claim":0}`
+	want := `{"open_eth":0,"open_erc20":0,"deposit":0,"withdraw":0,"close_cooperative":0,"close":0,"update_proof":0,"update_proof_for":0,"settle":0,"claim":0}`
 	if string(b) != want {
 		t.Fatalf("JSON = %s, want %s", b, want)
 	}

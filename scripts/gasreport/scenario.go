@@ -23,6 +23,7 @@ type Report struct {
 	CloseCooperative uint64 `json:"close_cooperative"`
 	Close            uint64 `json:"close"`
 	UpdateProof      uint64 `json:"update_proof"`
+	UpdateProofFor   uint64 `json:"update_proof_for"`
 	Settle           uint64 `json:"settle"`
 	Claim            uint64 `json:"claim"`
 }
@@ -148,6 +149,31 @@ func measure(ctx context.Context, c *chain, keys []*ecdsa.PrivateKey) (Report, e
 		return r, err
 	}
 	if _, err := gasOf(&r.CloseCooperative, "close cooperative", b, channels, nil, sluice.PackCloseCooperative(coop, eth(900), eth(600), stA, stB)); err != nil {
+		return r, err
+	}
+
+	// A watchtower's defense: on a third channel that a closed, a relayer (the deployer)
+	// submits a's proof with b's endorsement. Same storage writes as b's own updateProof.
+	rec, err = call("open for watchtower", a, channels, eth(1000), sluice.PackOpen(addrB, common.Address{}, eth(1000), 3600))
+	if err != nil {
+		return r, err
+	}
+	towered, err := openedID(rec)
+	if err != nil {
+		return r, err
+	}
+	if _, err := call("close for watchtower", a, channels, nil, sluice.PackClose(towered, 0, new(big.Int), nil)); err != nil {
+		return r, err
+	}
+	toB, err := signDigest(a, dom.balanceProof(towered, 75, eth(350)))
+	if err != nil {
+		return r, err
+	}
+	endorsed, err := signDigest(b, dom.endorsement(towered, 75, eth(350)))
+	if err != nil {
+		return r, err
+	}
+	if _, err := gasOf(&r.UpdateProofFor, "update proof for receiver", deployer, channels, nil, sluice.PackUpdateProofFor(towered, 75, eth(350), toB, endorsed)); err != nil {
 		return r, err
 	}
 
