@@ -44,6 +44,7 @@ const (
 	flagPerSecond    = "per-second"
 	flagPerMinute    = "per-minute"
 	flagClientConfig = "config-json"
+	flagFrozen       = "frozen"
 )
 
 // openRisk builds the daemon's risk engine from <datadir>/risk.json and its state store,
@@ -115,8 +116,15 @@ func riskCommand() *cli.Command {
 					&cli.StringFlag{Name: flagStepUpAbove, Usage: "payments above this need the device's signature"},
 					&cli.Uint64Flag{Name: flagPerSecond, Usage: "payments per second"},
 					&cli.Uint64Flag{Name: flagPerMinute, Usage: "payments per minute"},
+					&cli.BoolFlag{Name: flagFrozen, Usage: "decline every payment of the client (--frozen=false to thaw)"},
 				},
 				Action: runRiskSetClient,
+			},
+			{
+				Name:      "delete-client",
+				Usage:     "revoke an API client's token for good (admin token); set-client brings it back",
+				ArgsUsage: "NAME",
+				Action:    runRiskDeleteClient,
 			},
 			{
 				Name:      "register-device",
@@ -187,6 +195,20 @@ func limitText(a risk.Amount) string {
 	return a.String()
 }
 
+func runRiskDeleteClient(c *cli.Context) error {
+	if c.NArg() != 1 {
+		return usageErrorf("usage: sluice risk delete-client NAME")
+	}
+	name := c.Args().First()
+	return callNode(c, func(cl *api.Client) error {
+		if err := cl.DeleteRiskClient(c.Context, name); err != nil {
+			return err
+		}
+		_, err := fmt.Fprintf(c.App.Writer, "client %s deleted: its token no longer authenticates\n", name)
+		return err
+	})
+}
+
 func runRiskSetClient(c *cli.Context) error {
 	if c.NArg() != 1 {
 		return usageErrorf("usage: sluice risk set-client NAME [flags]")
@@ -230,6 +252,9 @@ func setRiskClient(c *cli.Context, name string, cfg risk.ClientConfig) error {
 	}
 	if c.IsSet(flagPerMinute) {
 		cfg.Limits.PerMinute.Count = c.Uint64(flagPerMinute)
+	}
+	if c.IsSet(flagFrozen) {
+		cfg.Frozen = c.Bool(flagFrozen)
 	}
 	var token string
 	switch {

@@ -99,6 +99,20 @@ func (r *riskService) SetRiskClient(ctx context.Context, name string, cfg risk.C
 	return out, nil
 }
 
+// DeleteRiskClient revokes a client's token at once and for good (admin only): the client
+// stays deleted across restarts even if the risk file still names it, until
+// setRiskClient configures it again.
+func (r *riskService) DeleteRiskClient(ctx context.Context, name string) (bool, error) {
+	if err := r.admin(ctx, "deleteRiskClient"); err != nil {
+		return false, err
+	}
+	if err := r.layer.engine.DeleteClient(ctx, name); err != nil {
+		return false, invalidParams("%v", err)
+	}
+	r.layer.conns.dropClient(name)
+	return true, nil
+}
+
 // RegisterDevice binds a client's step-up device key. A client may bind its own first
 // device; replacing a bound device, or binding for another client, takes the admin token,
 // so a stolen client token cannot swap in the thief's key.

@@ -38,6 +38,18 @@ func (w *wsClients) bind(addr, client string) func() {
 	}
 }
 
+// dropClient forgets every connection of a deleted client, so its open WebSockets can no
+// longer be attributed, and so are refused, from the next call on.
+func (w *wsClients) dropClient(client string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for addr, c := range w.m {
+		if c == client {
+			delete(w.m, addr)
+		}
+	}
+}
+
 func (w *wsClients) lookup(addr string) (string, bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()

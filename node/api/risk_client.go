@@ -38,6 +38,12 @@ func (c *Client) SetRiskClient(ctx context.Context, name string, cfg risk.Client
 	return out, c.call(ctx, &out, "setRiskClient", name, cfg)
 }
 
+// DeleteRiskClient calls sluice_deleteRiskClient.
+func (c *Client) DeleteRiskClient(ctx context.Context, name string) error {
+	var out bool
+	return c.call(ctx, &out, "deleteRiskClient", name)
+}
+
 // RegisterDevice calls sluice_registerDevice; an empty client means the caller itself.
 func (c *Client) RegisterDevice(ctx context.Context, client string, device common.Address) error {
 	var out common.Address

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math/big"
 	"strings"
@@ -253,5 +254,47 @@ func TestRiskDecoratorRacingPaysCannotOvershootCap(t *testing.T) {
 	if b.pays.Load() != 100/3 || declined.Load() != 64-100/3 {
 		t.Fatalf("64 racing payments of 3 under a cap of 100: %d reached the node, %d declined; want %d and %d",
 			b.pays.Load(), declined.Load(), 100/3, 64-100/3)
+	}
+}
+
+// Issue 22, findings 4 and 5: a typo in sluice_setRiskClient silently removed a cap, and
+// there was no way to freeze or revoke a client.
+func TestRiskAdminRefusesTyposFreezesAndDeletesClients(t *testing.T) {
+	rs := startRiskServer(t)
+	ctx := context.Background()
+	game := dialAs(t, rs.srv.URL(), gameToken)
+	admin := dialAs(t, rs.srv.URL(), testToken)
+
+	var out risk.ClientConfig
+	err := admin.call(ctx, &out, "setRiskClient", "game", json.RawMessage(`{"profile":"service","tokenHash":"`+TokenHash(gameToken)+`","dailyCapp":"0"}`))
+	if apiKind(err) != "invalid_params" || !strings.Contains(err.Error(), "dailyCapp") {
+		t.Fatalf("setRiskClient with a typo: %v, want invalid_params naming the field", err)
+	}
+	if _, err := game.Pay(ctx, payArgs(150)); apiKind(err) != "risk_declined" {
+		t.Fatalf("the typo changed the cap of 100: %v", err)
+	}
+
+	frozen := risk.ClientConfig{Profile: risk.ProfileService, TokenHash: TokenHash(gameToken), Frozen: true}
+	if _, err := admin.SetRiskClient(ctx, "game", frozen); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := game.Pay(ctx, payArgs(1)); apiKind(err) != "risk_declined" || !strings.Contains(err.Error(), "frozen") {
+		t.Fatalf("frozen client paid: %v", err)
+	}
+
+	if err := game.DeleteRiskClient(ctx, "wallet"); apiKind(err) != "forbidden" {
+		t.Fatalf("a client deleted another: %v", err)
+	}
+	if err := admin.DeleteRiskClient(ctx, "admin"); apiKind(err) != "invalid_params" {
+		t.Fatalf("deleting the admin: %v", err)
+	}
+	if err := admin.DeleteRiskClient(ctx, "game"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := game.Pay(ctx, payArgs(1)); !errors.Is(err, ErrUnauthorized) {
+		t.Fatalf("a deleted client's token: %v, want unauthorized", err)
+	}
+	if rs.backend.pays.Load() != 0 {
+		t.Fatalf("%d payments reached the node", rs.backend.pays.Load())
 	}
 }

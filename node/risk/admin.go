@@ -1,12 +1,12 @@
 package risk
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"sort"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 
@@ -15,9 +15,7 @@ import (
 
 func parseClientConfig(data []byte) (ClientConfig, error) {
 	var c ClientConfig
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
+	if err := decodeStrict(data, &c); err != nil {
 		return ClientConfig{}, err
 	}
 	return c, nil
@@ -48,6 +46,9 @@ func (e *Engine) SetClient(ctx context.Context, name string, c ClientConfig) (Cl
 		if err := b.PutMeta(nsClients, name, v); err != nil {
 			return ClientConfig{}, fmt.Errorf("set risk client %s: %w", name, err)
 		}
+		if err := b.DeleteMeta(nsDeleted, name); err != nil {
+			return ClientConfig{}, fmt.Errorf("set risk client %s: %w", name, err)
+		}
 		if err := e.store.Commit(ctx, b); err != nil {
 			return ClientConfig{}, fmt.Errorf("set risk client %s: %w", name, err)
 		}
@@ -65,12 +66,41 @@ func (e *Engine) SetClient(ctx context.Context, name string, c ClientConfig) (Cl
 	return c, nil
 }
 
+// DeleteClient revokes a client: its token stops authenticating at once, and it stays
+// deleted across restarts even if the config file still names it (a tombstone), until
+// SetClient configures it again. Its spend, windows and audit events are kept.
+func (e *Engine) DeleteClient(ctx context.Context, name string) error {
+	if name == AdminClient {
+		return fmt.Errorf("risk client %q is the node's api.token and cannot be deleted", name)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if _, ok := e.cfg.Clients[name]; !ok {
+		return fmt.Errorf("risk client %q: %w", name, ErrUnknownClient)
+	}
+	if e.store != nil {
+		b := store.NewBatch()
+		if err := b.DeleteMeta(nsClients, name); err != nil {
+			return fmt.Errorf("delete risk client %s: %w", name, err)
+		}
+		if err := b.PutMeta(nsDeleted, name, []byte(e.now().UTC().Format(time.RFC3339Nano))); err != nil {
+			return fmt.Errorf("delete risk client %s: %w", name, err)
+		}
+		if err := e.store.Commit(ctx, b); err != nil {
+			return fmt.Errorf("delete risk client %s: %w", name, err)
+		}
+	}
+	delete(e.cfg.Clients, name)
+	delete(e.clients, name)
+	return nil
+}
+
 // ClientForTokenHash returns the client whose configured token hash is h.
 func (e *Engine) ClientForTokenHash(h string) (string, bool) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
 	for name, c := range e.cfg.Clients {
-		if c.TokenHash != "" && c.TokenHash == h {
+		if c.TokenHash != "" && c.TokenHash == h && name != AdminClient {
 			return name, true
 		}
 	}

@@ -1,8 +1,6 @@
 package risk
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"time"
@@ -63,6 +61,21 @@ type ClientConfig struct {
 	// MinHumanGap is the shortest gap between payments a person produces; three payments
 	// closer than that are a burst (interactive only; 0 = 250 ms).
 	MinHumanGap Duration `json:"minHumanGap,omitzero"`
+	// Frozen declines every payment of the client (reason "frozen") while keeping its
+	// state and audit trail: a cap of 0 means unlimited, so freezing needs its own switch.
+	Frozen bool `json:"frozen,omitempty"`
+}
+
+// UnmarshalJSON decodes strictly wherever a ClientConfig comes from (the admin API's
+// parameters included): unknown fields, duplicate keys and trailing content are errors.
+func (c *ClientConfig) UnmarshalJSON(data []byte) error {
+	type plain ClientConfig
+	var p plain
+	if err := decodeStrict(data, &p); err != nil {
+		return fmt.Errorf("risk client config: %w", err)
+	}
+	*c = ClientConfig(p)
+	return nil
 }
 
 // Config is the whole policy: clients by name plus node-wide limits per counterparty and
@@ -128,6 +141,14 @@ func (c ClientConfig) normalized(name string) (ClientConfig, error) {
 	if !ValidClientName(name) {
 		return c, fmt.Errorf("risk client name %q: want 1-64 of [a-zA-Z0-9_.-]", name)
 	}
+	// "admin" is the node's api.token and nothing else; a tokenHash under that name would
+	// hand a second token the admin's rights.
+	if name == AdminClient && c.TokenHash != "" {
+		return c, fmt.Errorf("risk client %q is reserved for the node's api.token: it takes no tokenHash", name)
+	}
+	if c.StepUpScore < 0 || c.DeclineScore < 0 {
+		return c, fmt.Errorf("risk client %s: stepUpScore and declineScore must not be negative (0 = profile default)", name)
+	}
 	switch c.Profile {
 	case "":
 		c.Profile = ProfileInteractive
@@ -166,25 +187,47 @@ func (c Config) normalized() (Config, error) {
 	if err := out.checkTokenHashes(); err != nil {
 		return c, err
 	}
-	if out.ChallengeTTL <= 0 {
+	if c.AuditCapacity < 0 {
+		return c, fmt.Errorf("risk config: auditCapacity %d is negative (0 = %d)", c.AuditCapacity, defaultAuditCapacity)
+	}
+	if out.ChallengeTTL == 0 {
 		out.ChallengeTTL = Duration(defaultChallengeTTL)
 	}
-	if out.AuditCapacity <= 0 {
+	if out.AuditCapacity == 0 {
 		out.AuditCapacity = defaultAuditCapacity
 	}
-	if out.FlushInterval <= 0 {
+	if out.FlushInterval == 0 {
 		out.FlushInterval = Duration(defaultFlushInterval)
+	}
+	for _, b := range []struct {
+		name     string
+		v        Duration
+		min, max time.Duration
+	}{
+		{"challengeTTL", out.ChallengeTTL, minChallengeTTL, maxChallengeTTL},
+		{"flushInterval", out.FlushInterval, minFlushInterval, maxFlushInterval},
+	} {
+		if d := time.Duration(b.v); d < b.min || d > b.max {
+			return c, fmt.Errorf("risk config: %s %s outside [%s, %s]", b.name, d, b.min, b.max)
+		}
 	}
 	return out, nil
 }
 
-// ParseConfig decodes a JSON policy, refusing unknown fields so a typo cannot silently
-// drop a limit.
+// Bounds of the engine-wide durations: a challenge nobody can answer in time, or one that
+// stays open for days, and a flush so rare that a crash forgets hours, are mistakes.
+const (
+	minChallengeTTL  = 5 * time.Second
+	maxChallengeTTL  = time.Hour
+	minFlushInterval = time.Millisecond
+	maxFlushInterval = 10 * time.Second
+)
+
+// ParseConfig decodes a JSON policy strictly (unknown fields, duplicate keys and trailing
+// content are errors), so a typo cannot silently drop a limit.
 func ParseConfig(data []byte) (Config, error) {
 	var c Config
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
+	if err := decodeStrict(data, &c); err != nil {
 		return Config{}, fmt.Errorf("risk config: %w", err)
 	}
 	return c.normalized()

@@ -241,6 +241,11 @@ func (e *Engine) decide(req Request, now time.Time, t int64) Decision {
 	defer ch.mu.Unlock()
 
 	cfg := &cs.cfg
+	if cfg.Frozen {
+		d.Outcome = Decline
+		d.Reasons.add(ReasonFrozen)
+		return d
+	}
 	var hard, soft ReasonSet
 	if !cfg.SingleMax.IsZero() && amount.Cmp(cfg.SingleMax) > 0 {
 		hard.add(ReasonSingleMax)

@@ -31,6 +31,7 @@ const (
 	nsDevices = "risk.devices" // client -> device address
 	nsClients = "risk.clients" // client configs set through the admin API; they override the file
 	nsAudit   = "risk.audit"   // %016x sequence -> event JSON
+	nsDeleted = "risk.deleted" // client name -> deletion time: a tombstone that keeps the file's entry out too
 )
 
 func partyKey(a common.Address) string { return "party/" + hex.EncodeToString(a[:]) }
@@ -161,6 +162,14 @@ func (e *Engine) load() error {
 	if err != nil {
 		return fmt.Errorf("risk: load client configs: %w", err)
 	}
+	deleted, err := e.store.ListMeta(nsDeleted)
+	if err != nil {
+		return fmt.Errorf("risk: load deleted clients: %w", err)
+	}
+	for _, m := range deleted {
+		delete(e.cfg.Clients, m.Key)
+		delete(e.clients, m.Key)
+	}
 	for _, m := range overrides {
 		c, err := parseClientConfig(m.Value)
 		if err == nil {
@@ -175,6 +184,11 @@ func (e *Engine) load() error {
 		} else {
 			e.clients[m.Key] = newClientState(m.Key, c)
 		}
+	}
+	// The file and the overrides were each checked alone; together they must still map
+	// every token to one client, or a payment would be charged to either at random.
+	if err := e.cfg.checkTokenHashes(); err != nil {
+		return fmt.Errorf("risk: the config file and the clients set through the API: %w", err)
 	}
 	states, err := e.store.ListMeta(nsState)
 	if err != nil {

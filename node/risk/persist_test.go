@@ -176,7 +176,7 @@ func TestRunFlushesAndStops(t *testing.T) {
 	dir := t.TempDir()
 	st := openStore(t, dir)
 	defer st.Close()
-	e := newTestEngine(t, Config{FlushInterval: Duration(time.Hour), Clients: map[string]ClientConfig{"w": {}}}, newFakeClock(), st)
+	e := newTestEngine(t, Config{FlushInterval: Duration(maxFlushInterval), Clients: map[string]ClientConfig{"w": {}}}, newFakeClock(), st)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- e.Run(ctx) }()
@@ -200,7 +200,7 @@ func TestRunFlushesAndStops(t *testing.T) {
 func TestDurableReservationsSurviveACrash(t *testing.T) {
 	dir := t.TempDir()
 	clock := newFakeClock()
-	cfg := Config{DurableReservations: true, FlushInterval: Duration(time.Hour),
+	cfg := Config{DurableReservations: true, FlushInterval: Duration(maxFlushInterval),
 		Clients: map[string]ClientConfig{"w": {Profile: ProfileService, DailyCap: amt(100)}}}
 	st := openStore(t, dir)
 	e := newTestEngine(t, cfg, clock, st)

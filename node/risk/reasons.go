@@ -53,6 +53,7 @@ const (
 	ReasonStepUpInvalid
 	ReasonStepUpExpired
 	ReasonStepUpBadSignature
+	ReasonFrozen
 	numReasons
 )
 
@@ -63,6 +64,7 @@ var reasonNames = [numReasons]string{
 	"channel_velocity_1s", "channel_velocity_1m", "channel_velocity_1h", "channel_velocity_24h",
 	"burst", "new_counterparty", "amount_spike", "rate_spike", "anomaly_score", "large_payment",
 	"no_device", "step_up_verified", "step_up_invalid", "step_up_expired", "step_up_bad_signature",
+	"frozen",
 }
 
 func (r Reason) String() string {
