@@ -57,16 +57,22 @@ func (e *Engine) Digest(c *Challenge) common.Hash {
 	return StepUpDigest(e.sep, c.ID, c.Channel, c.Amount, c.PaymentID)
 }
 
-// maxChallenges bounds outstanding challenges so a client cannot grow memory by asking
-// for step-ups it never answers; expired ones are swept first.
-const maxChallenges = 10000
+// maxChallengesPerClient bounds each client's outstanding challenges, so a client cannot
+// grow memory by asking for step-ups it never answers, and, being per client, cannot evict
+// another client's pending step-up either (issue 22, finding 8). A client at the bound
+// loses its own oldest challenge. Clients are configured, so the total is bounded too.
+const maxChallengesPerClient = 256
 
 type challengeBook struct {
-	mu   sync.Mutex
-	open map[[32]byte]*Challenge
+	mu       sync.Mutex
+	open     map[[32]byte]*Challenge
+	byClient map[string][]*Challenge // outstanding, oldest first
 }
 
-func (b *challengeBook) init() { b.open = make(map[[32]byte]*Challenge) }
+func (b *challengeBook) init() {
+	b.open = make(map[[32]byte]*Challenge)
+	b.byClient = make(map[string][]*Challenge)
+}
 
 func (b *challengeBook) issue(client string, req Request, amount Amount, now, expires time.Time) *Challenge {
 	c := &Challenge{Client: client, Channel: req.Channel, Amount: amount, PaymentID: req.PaymentID, Expires: expires}
@@ -74,20 +80,24 @@ func (b *challengeBook) issue(client string, req Request, amount Amount, now, ex
 	_, _ = rand.Read(c.ID[:])
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if len(b.open) >= maxChallenges {
-		for id, o := range b.open {
+	mine := b.byClient[client]
+	if len(mine) >= maxChallengesPerClient {
+		kept := mine[:0]
+		for _, o := range mine {
 			if now.After(o.Expires) {
-				delete(b.open, id)
+				delete(b.open, o.ID)
+			} else {
+				kept = append(kept, o)
 			}
 		}
-		for id := range b.open {
-			if len(b.open) < maxChallenges {
-				break
-			}
-			delete(b.open, id)
+		mine = kept
+		for len(mine) >= maxChallengesPerClient {
+			delete(b.open, mine[0].ID)
+			mine = mine[1:]
 		}
 	}
 	b.open[c.ID] = c
+	b.byClient[client] = append(mine, c)
 	return c
 }
 
@@ -97,7 +107,20 @@ func (b *challengeBook) take(id [32]byte) *Challenge {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	c := b.open[id]
+	if c == nil {
+		return nil
+	}
 	delete(b.open, id)
+	mine := b.byClient[c.Client]
+	for i, o := range mine {
+		if o == c {
+			b.byClient[c.Client] = append(mine[:i], mine[i+1:]...)
+			break
+		}
+	}
+	if len(b.byClient[c.Client]) == 0 {
+		delete(b.byClient, c.Client)
+	}
 	return c
 }
 

@@ -206,3 +206,41 @@ func TestDeviceReplacementNeedsTheRightToReplace(t *testing.T) {
 		t.Fatalf("device %s, want %s", got, second)
 	}
 }
+
+// Issue 22, finding 8: one client generating ~50,000 challenges evicted everyone's
+// pending step-ups. The book is bounded per client now: a flood evicts only the flooder's.
+func TestChallengeFloodByOneClientCannotEvictAnothersStepUp(t *testing.T) {
+	e, _, sign := stepUpSetup(t)
+	if _, err := e.SetClient(t.Context(), "thief", ClientConfig{Profile: ProfileService, StepUpAbove: amt(1)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.RegisterDevice("thief", newDeviceKey(t).Address(), false); err != nil {
+		t.Fatal(err)
+	}
+	pending := challenged(t, e, bigPay())
+	var first *Challenge
+	for i := range 3 * maxChallengesPerClient {
+		d := e.Decide(payReq("thief", 2, 2, 2))
+		if d.Challenge == nil {
+			t.Fatalf("flood request %d: %s %v, no challenge", i, d.Outcome, d.Reasons.Strings())
+		}
+		if first == nil {
+			first = d.Challenge
+		}
+	}
+	e.challenges.mu.Lock()
+	open, thief := len(e.challenges.open), len(e.challenges.byClient["thief"])
+	e.challenges.mu.Unlock()
+	if thief != maxChallengesPerClient || open != maxChallengesPerClient+1 {
+		t.Fatalf("after the flood: %d open, %d of the thief's; want %d and %d", open, thief, maxChallengesPerClient+1, maxChallengesPerClient)
+	}
+	req := bigPay()
+	p := sign(pending)
+	req.StepUp = &p
+	if d := e.Decide(req); d.Outcome != Approve || !d.Reasons.Has(ReasonStepUpVerified) {
+		t.Fatalf("the honest client's step-up after another's flood: %s %v", d.Outcome, d.Reasons.Strings())
+	}
+	if e.challenges.take(first.ID) != nil {
+		t.Fatal("the flooder's oldest challenge was kept beyond its bound")
+	}
+}
