@@ -1,9 +1,11 @@
 package risk
 
 import (
+	"cmp"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -42,20 +44,63 @@ type auditRecord struct {
 	score        int
 }
 
-// auditTrail keeps the last capacity decisions in a ring, and the ones not yet persisted.
-// Its one mutex is held for a struct copy per decision.
+// auditTrail keeps, per client, that client's last capacity decisions. Rings are per
+// client so that no client, however many requests it makes, can evict another client's
+// events (issue 22, finding 3). The store gets every record still in a ring with a seq above
+// the last flush, so what is persisted is exactly what the rings hold. Its one mutex is held
+// for a struct copy per decision.
 type auditTrail struct {
-	mu      sync.Mutex
-	ring    []auditRecord
-	next    uint64 // seq of the next record; the ring holds seqs [next-len, next)
-	filled  int
-	pending []auditRecord
-	spare   []auditRecord // the previous pending slice, reused to avoid growth
+	mu       sync.Mutex
+	capacity int
+	rings    map[string]*auditRing
+	next     uint64   // seq of the next record, over all clients
+	flushed  uint64   // every seq up to this one has been handed to the store
+	evicted  []uint64 // persisted seqs that fell out of their client's ring, to delete
+}
+
+// auditRing is one client's records, oldest first, as a circular buffer that grows to the
+// trail's capacity as it fills.
+type auditRing struct {
+	recs  []auditRecord
+	start int
+}
+
+func (r *auditRing) len() int { return len(r.recs) }
+
+// at returns the i-th oldest record.
+func (r *auditRing) at(i int) *auditRecord { return &r.recs[(r.start+i)%len(r.recs)] }
+
+// push appends rec and returns the record it displaced, if the ring was full.
+func (r *auditRing) push(rec auditRecord, capacity int) (auditRecord, bool) {
+	if len(r.recs) < capacity {
+		r.recs = append(r.recs, rec)
+		return auditRecord{}, false
+	}
+	old := r.recs[r.start]
+	r.recs[r.start] = rec
+	r.start = (r.start + 1) % len(r.recs)
+	return old, true
 }
 
 func (a *auditTrail) init(capacity int) {
-	a.ring = make([]auditRecord, capacity)
+	a.capacity = capacity
+	a.rings = make(map[string]*auditRing)
 	a.next = 1
+}
+
+// add puts r in its client's ring; the caller holds a.mu.
+func (a *auditTrail) add(r auditRecord) {
+	ring := a.rings[r.client]
+	if ring == nil {
+		ring = &auditRing{}
+		a.rings[r.client] = ring
+	}
+	// A displaced record that never reached the store needs no delete. The bound keeps a
+	// stalled store from growing this list; a delete it drops is redone at the next load,
+	// which evicts the same record again.
+	if old, displaced := ring.push(r, a.capacity); displaced && old.seq <= a.flushed && len(a.evicted) < 4*a.capacity {
+		a.evicted = append(a.evicted, old.seq)
+	}
 }
 
 func (a *auditTrail) record(req Request, d *Decision, now time.Time) uint64 {
@@ -68,33 +113,36 @@ func (a *auditTrail) record(req Request, d *Decision, now time.Time) uint64 {
 	defer a.mu.Unlock()
 	r.seq = a.next
 	a.next++
-	a.ring[r.seq%uint64(len(a.ring))] = r
-	a.filled = min(a.filled+1, len(a.ring))
-	// Unflushed events are bounded too: if the store stalls for a whole ring's worth of
-	// decisions, later ones stay in memory only.
-	if len(a.pending) < len(a.ring) {
-		a.pending = append(a.pending, r)
-	}
+	a.add(r)
 	return r.seq
 }
 
-// drain moves the pending events into b and deletes those that fell out of the ring.
+// drain writes into b every ring record newer than the last drain, and deletes the
+// persisted records that fell out of their rings. Records are copied under the mutex and
+// formatted outside it, so decisions do not wait for JSON.
 func (a *auditTrail) drain(b *store.Batch) {
 	a.mu.Lock()
-	pending := a.pending
-	a.pending = a.spare[:0]
-	capacity := uint64(len(a.ring))
-	a.mu.Unlock()
-	for _, r := range pending {
-		v, _ := json.Marshal(r.event())
-		_ = b.PutMeta(nsAudit, auditKey(r.seq), v)
-		if r.seq > capacity {
-			_ = b.DeleteMeta(nsAudit, auditKey(r.seq-capacity))
+	var fresh []auditRecord
+	for _, ring := range a.rings {
+		for i := ring.len() - 1; i >= 0; i-- {
+			r := ring.at(i)
+			if r.seq <= a.flushed {
+				break
+			}
+			fresh = append(fresh, *r)
 		}
 	}
-	a.mu.Lock()
-	a.spare = pending[:0]
+	evicted := a.evicted
+	a.evicted = nil
+	a.flushed = a.next - 1
 	a.mu.Unlock()
+	for i := range fresh {
+		v, _ := json.Marshal(fresh[i].event())
+		_ = b.PutMeta(nsAudit, auditKey(fresh[i].seq), v)
+	}
+	for _, seq := range evicted {
+		_ = b.DeleteMeta(nsAudit, auditKey(seq))
+	}
 }
 
 func (r *auditRecord) event() Event {
@@ -111,6 +159,9 @@ func (a *auditTrail) load(s Store) error {
 	if err != nil {
 		return fmt.Errorf("risk: load audit trail: %w", err)
 	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	// Keys are the hex seq, so entries come oldest first and each ring keeps its newest.
 	for _, m := range entries {
 		var ev Event
 		if err := json.Unmarshal(m.Value, &ev); err != nil {
@@ -121,9 +172,9 @@ func (a *auditTrail) load(s Store) error {
 		r.outcome, _ = ParseOutcome(ev.Outcome)
 		decodeHexInto(r.ch[:], ev.Channel)
 		decodeHexInto(r.paymentID[:], ev.PaymentID)
-		a.ring[r.seq%uint64(len(a.ring))] = r
-		a.filled = min(a.filled+1, len(a.ring))
 		a.next = max(a.next, r.seq+1)
+		a.flushed = a.next - 1 // loaded records are in the store already
+		a.add(r)
 	}
 	return nil
 }
@@ -149,21 +200,29 @@ func (e *Engine) Events(f EventFilter) []Event {
 	}
 	a := &e.audit
 	a.mu.Lock()
-	defer a.mu.Unlock()
-	out := make([]Event, 0, min(f.Limit, a.filled))
-	for i := 0; i < a.filled && len(out) < f.Limit; i++ {
-		seq := a.next - 1 - uint64(i)
-		if seq == 0 || seq <= f.After {
-			break
-		}
-		r := &a.ring[seq%uint64(len(a.ring))]
-		if r.seq != seq {
+	var picked []*auditRecord
+	for client, ring := range a.rings {
+		if f.Client != "" && client != f.Client {
 			continue
 		}
-		if (f.Client != "" && r.client != f.Client) || (f.Outcome != "" && r.outcome.String() != f.Outcome) {
-			continue
+		n := 0
+		for i := ring.len() - 1; i >= 0 && n < f.Limit; i-- {
+			r := ring.at(i)
+			if r.seq <= f.After {
+				break
+			}
+			if f.Outcome != "" && r.outcome.String() != f.Outcome {
+				continue
+			}
+			picked = append(picked, r)
+			n++
 		}
+	}
+	slices.SortFunc(picked, func(x, y *auditRecord) int { return cmp.Compare(y.seq, x.seq) })
+	out := make([]Event, 0, min(f.Limit, len(picked)))
+	for _, r := range picked[:min(f.Limit, len(picked))] {
 		out = append(out, r.event())
 	}
+	a.mu.Unlock()
 	return out
 }

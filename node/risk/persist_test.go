@@ -221,3 +221,55 @@ func TestDurableReservationsSurviveACrash(t *testing.T) {
 		t.Fatalf("after a crash, 80+40 against 100: %s %v", d.Outcome, d.Reasons.Strings())
 	}
 }
+
+// Issue 22, finding 3: ~10,000 declined requests from one client evicted every client's
+// audit events, in memory and on disk. Each client now has its own bounded ring.
+func TestOneClientsFloodCannotEvictAnothersAuditEvents(t *testing.T) {
+	dir := t.TempDir()
+	const capacity = 10
+	cfg := Config{AuditCapacity: capacity, Clients: map[string]ClientConfig{
+		"wallet": {Profile: ProfileService},
+		"thief":  {Profile: ProfileService, SingleMax: amt(1)},
+	}}
+	st := openStore(t, dir)
+	e := newTestEngine(t, cfg, newFakeClock(), st)
+	for range 5 {
+		e.Decide(payReq("wallet", 1, 1, 1))
+	}
+	for range 3 * capacity {
+		if d := e.Decide(payReq("thief", 2, 2, 5)); d.Outcome != Decline {
+			t.Fatalf("thief: %s", d.Outcome)
+		}
+	}
+	check := func(when string, e *Engine) {
+		t.Helper()
+		if got := len(e.Events(EventFilter{Client: "wallet", Limit: 1000})); got != 5 {
+			t.Fatalf("%s: wallet has %d events, want 5", when, got)
+		}
+		if got := len(e.Events(EventFilter{Client: "thief", Limit: 1000})); got != capacity {
+			t.Fatalf("%s: thief has %d events, want %d", when, got, capacity)
+		}
+		all := e.Events(EventFilter{Limit: 1000})
+		if len(all) != 5+capacity || all[0].Client != "thief" || all[len(all)-1].Client != "wallet" {
+			t.Fatalf("%s: all events %d, newest %s, oldest %s", when, len(all), all[0].Client, all[len(all)-1].Client)
+		}
+		for i := 1; i < len(all); i++ {
+			if all[i].Seq >= all[i-1].Seq {
+				t.Fatalf("%s: events not newest first at %d", when, i)
+			}
+		}
+	}
+	check("in memory", e)
+	if err := e.Flush(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if entries, err := st.ListMeta(nsAudit); err != nil || len(entries) != 5+capacity {
+		t.Fatalf("on disk: %d events (%v), want %d", len(entries), err, 5+capacity)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st = openStore(t, dir)
+	defer st.Close()
+	check("after a restart", newTestEngine(t, cfg, newFakeClock(), st))
+}
