@@ -18,9 +18,12 @@ var windowNames = [numWindows]string{"1s", "1m", "1h", "24h"}
 
 func (w Window) String() string { return windowNames[w] }
 
-// windowShapes fix each window's bucket width and count. Finer buckets make the window
-// slide more smoothly; these keep the slack at 1/10..1/96 of the window while an entity's
-// rings stay at 226 buckets.
+// windowShapes fix each window's bucket width and count. A ring holds one bucket more
+// than the window has widths (the current, partial one), so it always covers at least the
+// whole window: no interval of the window's length can exceed its limit, and a limit binds
+// over at most one bucket more (1/10, 1/60, 1/60 and 1/96 of the window: 1.1 s, 61 s,
+// 61 min, 24 h 15 min). With n buckets it covered only n-1 whole ones, so two limits' worth
+// fitted in 1 s and "24h" was 23 h 45 min (issue 22, finding 11). 230 buckets per entity.
 var windowShapes = [numWindows]struct {
 	width time.Duration
 	n     int
@@ -112,7 +115,7 @@ type windows [numWindows]ring
 func newWindows() windows {
 	var w windows
 	for i, s := range windowShapes {
-		w[i] = newRing(s.width, s.n)
+		w[i] = newRing(s.width, s.n+1)
 	}
 	return w
 }

@@ -1,6 +1,7 @@
 package risk
 
 import (
+	"math/rand/v2"
 	"testing"
 	"time"
 )
@@ -80,4 +81,64 @@ func make64(c byte) []byte {
 		b[i] = c
 	}
 	return b
+}
+
+// An independent check of the window rule: whatever the arrival times, no interval of a
+// window's length may hold more approved payments than its limit.
+func TestNoIntervalOfTheWindowsLengthExceedsItsLimit(t *testing.T) {
+	for _, tc := range []struct {
+		w      Window
+		length time.Duration
+		limit  uint64
+	}{
+		{Window1s, time.Second, 5},
+		{Window1m, time.Minute, 7},
+		{Window24h, 24 * time.Hour, 3},
+	} {
+		t.Run(tc.w.String(), func(t *testing.T) {
+			var lim Limits
+			switch tc.w {
+			case Window1s:
+				lim.PerSecond.Count = tc.limit
+			case Window1m:
+				lim.PerMinute.Count = tc.limit
+			default:
+				lim.PerDay.Count = tc.limit
+			}
+			r := rand.New(rand.NewPCG(7, uint64(tc.w)))
+			w := newWindows()
+			var approved []int64
+			now := int64(1_700_000_000) * int64(time.Second)
+			for range 20_000 {
+				now += r.Int64N(int64(tc.length) / 8)
+				if _, over := w.exceeded(now, amt(1), &lim); !over {
+					w.add(now, amt(1))
+					approved = append(approved, now)
+				}
+			}
+			// A sliding interval [a, a+length) placed at each approval holds the most.
+			j := 0
+			for i := range approved {
+				for approved[i]-approved[j] >= int64(tc.length) {
+					j++
+				}
+				if n := uint64(i - j + 1); n > tc.limit {
+					t.Fatalf("%d approvals within %s (from %d to %d), limit %d", n, tc.length, approved[j], approved[i], tc.limit)
+				}
+			}
+			if len(approved) < 100 {
+				t.Fatalf("only %d approvals: the test exercised little", len(approved))
+			}
+		})
+	}
+}
+
+func TestTwentyFourHourWindowCountsAPaymentForTwentyFourHours(t *testing.T) {
+	w := newWindows()
+	lim := Limits{PerDay: WindowLimit{Count: 1}}
+	start := int64(1_700_000_000)*int64(time.Second) + int64(14*time.Minute) // mid-bucket
+	w.add(start, amt(1))
+	if _, over := w.exceeded(start+int64(24*time.Hour)-1, amt(1), &lim); !over {
+		t.Fatal("a payment 24h minus 1ns ago no longer counted")
+	}
 }
