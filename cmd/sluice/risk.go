@@ -45,6 +45,8 @@ const (
 	flagPerMinute    = "per-minute"
 	flagClientConfig = "config-json"
 	flagFrozen       = "frozen"
+	flagEnrollCode   = "code"
+	flagTTL          = "ttl"
 )
 
 // openRisk builds the daemon's risk engine from <datadir>/risk.json and its state store,
@@ -128,10 +130,28 @@ func riskCommand() *cli.Command {
 			},
 			{
 				Name:      "register-device",
-				Usage:     "bind a client's step-up device key (its 0x address)",
+				Usage:     "bind a client's step-up device key (its 0x address): the admin for any client, a client for its first device with an enrollment code",
 				ArgsUsage: "ADDRESS",
-				Flags:     []cli.Flag{&cli.StringFlag{Name: flagRiskClient, Usage: "the client (default: the caller's own token)"}},
-				Action:    runRiskRegisterDevice,
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: flagRiskClient, Usage: "the client (default: the caller's own token)"},
+					&cli.StringFlag{Name: flagEnrollCode, Usage: "the one-time enrollment code the operator gave you (client tokens)"},
+				},
+				Action: runRiskRegisterDevice,
+			},
+			{
+				Name:  "enroll-code",
+				Usage: "issue a one-time code with which a client binds its first device (admin token); give it to the owner out of band",
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: flagRiskClient, Usage: "the client", Required: true},
+					&cli.DurationFlag{Name: flagTTL, Usage: "how long the code is valid", Value: risk.DefaultEnrollmentTTL},
+				},
+				Action: runRiskEnrollCode,
+			},
+			{
+				Name:   "revoke-device",
+				Usage:  "unbind a client's device (admin token); its step-ups then decline until a new device is bound",
+				Flags:  []cli.Flag{&cli.StringFlag{Name: flagRiskClient, Usage: "the client", Required: true}},
+				Action: runRiskRevokeDevice,
 			},
 		},
 	}
@@ -289,13 +309,41 @@ func setRiskClient(c *cli.Context, name string, cfg risk.ClientConfig) error {
 	})
 }
 
+func runRiskEnrollCode(c *cli.Context) error {
+	if c.NArg() != 0 {
+		return usageErrorf("usage: sluice risk enroll-code --client NAME [--ttl 24h]")
+	}
+	return callNode(c, func(cl *api.Client) error {
+		code, err := cl.IssueEnrollmentCode(c.Context, c.String(flagRiskClient), c.Duration(flagTTL).String())
+		if err != nil {
+			return err
+		}
+		return output(c, code, func(w io.Writer) error {
+			return keyValues(w, [][2]string{{"client", code.Client}, {"code", code.Code + "  (shown once, usable once)"}, {"expires", code.ExpiresAt.Format(time.RFC3339)}})
+		})
+	})
+}
+
+func runRiskRevokeDevice(c *cli.Context) error {
+	if c.NArg() != 0 {
+		return usageErrorf("usage: sluice risk revoke-device --client NAME")
+	}
+	return callNode(c, func(cl *api.Client) error {
+		if err := cl.RevokeDevice(c.Context, c.String(flagRiskClient)); err != nil {
+			return err
+		}
+		_, err := fmt.Fprintf(c.App.Writer, "device of %s revoked\n", c.String(flagRiskClient))
+		return err
+	})
+}
+
 func runRiskRegisterDevice(c *cli.Context) error {
 	if c.NArg() != 1 || !common.IsHexAddress(c.Args().First()) {
 		return usageErrorf("usage: sluice risk register-device [--client NAME] 0xADDRESS")
 	}
 	device := common.HexToAddress(c.Args().First())
 	return callNode(c, func(cl *api.Client) error {
-		if err := cl.RegisterDevice(c.Context, c.String(flagRiskClient), device); err != nil {
+		if err := cl.RegisterDevice(c.Context, c.String(flagRiskClient), device, c.String(flagEnrollCode)); err != nil {
 			return err
 		}
 		return output(c, map[string]string{"client": c.String(flagRiskClient), "device": device.Hex()}, func(w io.Writer) error {

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 
@@ -113,10 +114,11 @@ func (r *riskService) DeleteRiskClient(ctx context.Context, name string) (bool, 
 	return true, nil
 }
 
-// RegisterDevice binds a client's step-up device key. A client may bind its own first
-// device; replacing a bound device, or binding for another client, takes the admin token,
-// so a stolen client token cannot swap in the thief's key.
-func (r *riskService) RegisterDevice(ctx context.Context, client string, device common.Address) (common.Address, error) {
+// RegisterDevice binds a client's step-up device key. The admin binds or replaces any
+// client's device. A client binds only its own FIRST device, and only with the one-time
+// enrollment code the operator issued (issueEnrollmentCode), so a stolen client token alone
+// cannot swap in, or enrol, the thief's key.
+func (r *riskService) RegisterDevice(ctx context.Context, client string, device common.Address, enrollmentCode *string) (common.Address, error) {
 	caller, ok := r.layer.clientOf(ctx)
 	if !ok {
 		return common.Address{}, forbidden("registerDevice")
@@ -128,16 +130,65 @@ func (r *riskService) RegisterDevice(ctx context.Context, client string, device 
 	if !isAdmin && client != caller {
 		return common.Address{}, forbidden("registerDevice for another client")
 	}
-	err := r.layer.engine.RegisterDevice(client, device, isAdmin)
+	var err error
+	if isAdmin {
+		err = r.layer.engine.RegisterDevice(client, device, true)
+	} else {
+		code := ""
+		if enrollmentCode != nil {
+			code = *enrollmentCode
+		}
+		err = r.layer.engine.EnrollDevice(ctx, client, device, code)
+	}
 	switch {
 	case errors.Is(err, risk.ErrDeviceBound):
 		return common.Address{}, &Error{Code: CodeForbidden, Kind: "forbidden", Message: err.Error() + "; ask the node operator to replace it"}
+	case errors.Is(err, risk.ErrNoEnrollmentCode), errors.Is(err, risk.ErrBadEnrollmentCode):
+		return common.Address{}, &Error{Code: CodeForbidden, Kind: "forbidden", Message: err.Error() + "; ask the node operator for a new code (sluice risk enroll-code)"}
 	case errors.Is(err, risk.ErrUnknownClient):
 		return common.Address{}, invalidParams("%v", err)
 	case err != nil:
 		return common.Address{}, toRPCError(err)
 	}
 	return device, nil
+}
+
+// EnrollmentCode is a one-time code for a client's first device, shown once.
+type EnrollmentCode struct {
+	Client    string    `json:"client"`
+	Code      string    `json:"code"`
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
+// IssueEnrollmentCode makes a one-time code with which a client binds its first device
+// (admin only); ttl is a Go duration ("24h" when empty).
+func (r *riskService) IssueEnrollmentCode(ctx context.Context, client string, ttl *string) (EnrollmentCode, error) {
+	if err := r.admin(ctx, "issueEnrollmentCode"); err != nil {
+		return EnrollmentCode{}, err
+	}
+	d := risk.DefaultEnrollmentTTL
+	if ttl != nil && *ttl != "" {
+		var err error
+		if d, err = time.ParseDuration(*ttl); err != nil {
+			return EnrollmentCode{}, invalidParams("ttl %q: %v", *ttl, err)
+		}
+	}
+	code, expires, err := r.layer.engine.IssueEnrollmentCode(ctx, client, d)
+	if err != nil {
+		return EnrollmentCode{}, invalidParams("%v", err)
+	}
+	return EnrollmentCode{Client: client, Code: code, ExpiresAt: expires.UTC()}, nil
+}
+
+// RevokeDevice unbinds a client's device (admin only): its step-ups then decline.
+func (r *riskService) RevokeDevice(ctx context.Context, client string) (bool, error) {
+	if err := r.admin(ctx, "revokeDevice"); err != nil {
+		return false, err
+	}
+	if err := r.layer.engine.RevokeDevice(ctx, client); err != nil {
+		return false, invalidParams("%v", err)
+	}
+	return true, nil
 }
 
 // RiskEventsArgs filter sluice_riskEvents; every field is optional.

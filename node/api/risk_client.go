@@ -44,10 +44,27 @@ func (c *Client) DeleteRiskClient(ctx context.Context, name string) error {
 	return c.call(ctx, &out, "deleteRiskClient", name)
 }
 
-// RegisterDevice calls sluice_registerDevice; an empty client means the caller itself.
-func (c *Client) RegisterDevice(ctx context.Context, client string, device common.Address) error {
+// RegisterDevice calls sluice_registerDevice; an empty client means the caller itself. A
+// client binding its own first device passes the operator's enrollment code; the admin
+// passes "".
+func (c *Client) RegisterDevice(ctx context.Context, client string, device common.Address, enrollmentCode string) error {
 	var out common.Address
-	return c.call(ctx, &out, "registerDevice", client, device)
+	if enrollmentCode == "" {
+		return c.call(ctx, &out, "registerDevice", client, device)
+	}
+	return c.call(ctx, &out, "registerDevice", client, device, enrollmentCode)
+}
+
+// IssueEnrollmentCode calls sluice_issueEnrollmentCode; an empty ttl means 24h.
+func (c *Client) IssueEnrollmentCode(ctx context.Context, client, ttl string) (EnrollmentCode, error) {
+	var out EnrollmentCode
+	return out, c.call(ctx, &out, "issueEnrollmentCode", client, ttl)
+}
+
+// RevokeDevice calls sluice_revokeDevice.
+func (c *Client) RevokeDevice(ctx context.Context, client string) error {
+	var out bool
+	return c.call(ctx, &out, "revokeDevice", client)
 }
 
 // DeviceSigner signs a step-up digest with the client's registered device key.

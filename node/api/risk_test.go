@@ -117,13 +117,35 @@ func TestRiskStepUpOverAPI(t *testing.T) {
 	wallet := dialAs(t, rs.srv.URL(), walletToken)
 	device, _ := crypto.GenerateKey()
 	devSigner, _ := channel.NewKeySigner(device)
-	if err := wallet.RegisterDevice(ctx, "", devSigner.Address()); err != nil {
-		t.Fatalf("first device registration by the client: %v", err)
-	}
 	thief, _ := crypto.GenerateKey()
 	thiefSigner, _ := channel.NewKeySigner(thief)
-	if err := wallet.RegisterDevice(ctx, "", thiefSigner.Address()); apiKind(err) != "forbidden" {
+	admin := dialAs(t, rs.srv.URL(), testToken)
+	// Issue 22, finding 2: a stolen token alone used to enrol the thief's key as the
+	// client's first device. Enrollment now takes the operator's one-time code.
+	if err := wallet.RegisterDevice(ctx, "", thiefSigner.Address(), ""); apiKind(err) != "forbidden" {
+		t.Fatalf("first device enrolled with the client token alone: %v", err)
+	}
+	code, err := admin.IssueEnrollmentCode(ctx, "wallet", "")
+	if err != nil || len(code.Code) != 32 {
+		t.Fatalf("enrollment code: %+v %v", code, err)
+	}
+	if err := wallet.RegisterDevice(ctx, "", thiefSigner.Address(), strings.Repeat("0", 32)); apiKind(err) != "forbidden" {
+		t.Fatalf("enrolled with a guessed code: %v", err)
+	}
+	if err := wallet.RegisterDevice(ctx, "", devSigner.Address(), code.Code); apiKind(err) != "forbidden" {
+		t.Fatalf("a code survived a wrong guess: %v", err)
+	}
+	if code, err = admin.IssueEnrollmentCode(ctx, "wallet", "1h"); err != nil {
+		t.Fatal(err)
+	}
+	if err := wallet.RegisterDevice(ctx, "", devSigner.Address(), code.Code); err != nil {
+		t.Fatalf("first device registration with the operator's code: %v", err)
+	}
+	if err := wallet.RegisterDevice(ctx, "", thiefSigner.Address(), code.Code); apiKind(err) != "forbidden" {
 		t.Fatalf("a client token replaced its device: %v", err)
+	}
+	if evs, err := admin.RiskEvents(ctx, RiskEventsArgs{Client: "wallet", Outcome: "device_enrolled"}); err != nil || len(evs) != 1 || evs[0].Counterparty != devSigner.Address() {
+		t.Fatalf("enrollment in the audit trail: %+v %v", evs, err)
 	}
 
 	// A stolen token alone: the thief signs with their own key and is declined.

@@ -42,6 +42,7 @@ type auditRecord struct {
 	outcome      Outcome
 	reasons      ReasonSet
 	score        int
+	action       string // a device enrollment or revocation instead of a decision
 }
 
 // auditTrail keeps, per client, that client's last capacity decisions. Rings are per
@@ -103,6 +104,15 @@ func (a *auditTrail) add(r auditRecord) {
 	}
 }
 
+// action records an operator- or enrollment-driven change to client's device in the
+// client's trail; device is the key bound or unbound (shown as the counterparty).
+func (a *auditTrail) action(client, what string, device common.Address, now time.Time) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.add(auditRecord{seq: a.next, at: now.UnixNano(), client: client, counterparty: device, action: what})
+	a.next++
+}
+
 func (a *auditTrail) record(req Request, d *Decision, now time.Time) uint64 {
 	r := auditRecord{
 		at: now.UnixNano(), client: req.Client, ch: req.Channel, counterparty: req.Counterparty,
@@ -150,8 +160,16 @@ func (r *auditRecord) event() Event {
 		Seq: r.seq, Time: time.Unix(0, r.at).UTC(), Client: r.client,
 		Channel: "0x" + hex.EncodeToString(r.ch[:]), Counterparty: r.counterparty, Amount: r.amount,
 		PaymentID: "0x" + hex.EncodeToString(r.paymentID[:]),
-		Outcome:   r.outcome.String(), Reasons: r.reasons.Strings(), Score: r.score,
+		Outcome:   r.outcomeName(), Reasons: r.reasons.Strings(), Score: r.score,
 	}
+}
+
+// outcomeName is what an event's outcome field says: the decision, or the device action.
+func (r *auditRecord) outcomeName() string {
+	if r.action != "" {
+		return r.action
+	}
+	return r.outcome.String()
 }
 
 func (a *auditTrail) load(s Store) error {
@@ -169,7 +187,10 @@ func (a *auditTrail) load(s Store) error {
 		}
 		r := auditRecord{seq: ev.Seq, at: ev.Time.UnixNano(), client: ev.Client, counterparty: ev.Counterparty,
 			amount: ev.Amount, reasons: ParseReasonSet(ev.Reasons), score: ev.Score}
-		r.outcome, _ = ParseOutcome(ev.Outcome)
+		var known bool
+		if r.outcome, known = ParseOutcome(ev.Outcome); !known {
+			r.action = ev.Outcome
+		}
 		decodeHexInto(r.ch[:], ev.Channel)
 		decodeHexInto(r.paymentID[:], ev.PaymentID)
 		a.next = max(a.next, r.seq+1)
@@ -211,7 +232,7 @@ func (e *Engine) Events(f EventFilter) []Event {
 			if r.seq <= f.After {
 				break
 			}
-			if f.Outcome != "" && r.outcome.String() != f.Outcome {
+			if f.Outcome != "" && r.outcomeName() != f.Outcome {
 				continue
 			}
 			picked = append(picked, r)

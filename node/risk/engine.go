@@ -108,6 +108,7 @@ type Engine struct {
 
 	challenges challengeBook
 	audit      auditTrail
+	enroll     sync.Map // client -> outstanding enrollment code: sha256 || expiry
 }
 
 type dirtyRef struct {

@@ -248,6 +248,9 @@ func (e *Engine) load() error {
 			cs.device, cs.hasDevice = common.BytesToAddress(m.Value), true
 		}
 	}
+	if err := e.loadEnrollments(); err != nil {
+		return err
+	}
 	return e.audit.load(e.store)
 }
 

@@ -63,8 +63,9 @@ func TestCapsHoldAcrossRestart(t *testing.T) {
 	if st0.Device != dev.Address() || st0.Windows[1].Count != 11 {
 		t.Fatalf("after restart: device %s, minute count %d; want %s and 11", st0.Device, st0.Windows[1].Count, dev.Address())
 	}
-	if evs := e.Events(EventFilter{Limit: 100}); len(evs) != 13 || evs[len(evs)-1].Seq != 1 || evs[0].Seq != 13 {
-		t.Fatalf("audit trail after restart has %d events (want 10 persisted + 3 new, seq 13..1): %+v", len(evs), evs)
+	evs := e.Events(EventFilter{Limit: 100})
+	if len(evs) != 14 || evs[len(evs)-1].Seq != 1 || evs[len(evs)-1].Outcome != ActionDeviceEnrolled || evs[0].Seq != 14 {
+		t.Fatalf("audit trail after restart has %d events (want the enrollment and 10 decisions persisted + 3 new, seq 14..1): %+v", len(evs), evs)
 	}
 	// A new UTC day resets the cap, and only that does.
 	clock.Advance(24 * time.Hour)

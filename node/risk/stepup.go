@@ -148,9 +148,9 @@ func (e *Engine) verifyStepUp(cs *clientState, req Request, amount Amount, now t
 // ErrDeviceBound refuses to replace a client's device without the right to replace it.
 var ErrDeviceBound = errors.New("a device is already registered")
 
-// RegisterDevice binds client's step-up device key. An existing binding is replaced only
-// when replace is set (the operator's call): otherwise whoever holds a client's token
-// could swap in their own key. It is durable when it returns.
+// RegisterDevice binds client's step-up device key: the operator's call, the only one that
+// may replace a bound device (with replace). A client binds its own first device with
+// EnrollDevice and a one-time code. It is durable when it returns.
 func (e *Engine) RegisterDevice(client string, device common.Address, replace bool) error {
 	if device == (common.Address{}) {
 		return fmt.Errorf("register device for %s: the zero address cannot sign", client)
@@ -165,9 +165,18 @@ func (e *Engine) RegisterDevice(client string, device common.Address, replace bo
 	if cs.hasDevice && !replace && cs.device != device {
 		return fmt.Errorf("register device for %s: %w (%s)", client, ErrDeviceBound, cs.device)
 	}
+	if cs.hasDevice && cs.device == device {
+		return nil
+	}
 	if err := e.persistDevice(client, device); err != nil {
 		return fmt.Errorf("register device for %s: %w", client, err)
 	}
+	action := ActionDeviceEnrolled
+	if cs.hasDevice {
+		action = ActionDeviceReplaced
+	}
 	cs.device, cs.hasDevice = device, true
+	e.audit.action(client, action, device, e.now())
+	e.log.Info("risk: device registered by the operator", "client", client, "device", device, "action", action)
 	return nil
 }

@@ -3,6 +3,7 @@ package risk
 import (
 	"errors"
 	"math/big"
+	"strings"
 	"testing"
 	"time"
 
@@ -242,5 +243,50 @@ func TestChallengeFloodByOneClientCannotEvictAnothersStepUp(t *testing.T) {
 	}
 	if e.challenges.take(first.ID) != nil {
 		t.Fatal("the flooder's oldest challenge was kept beyond its bound")
+	}
+}
+
+func TestEnrollmentCodeIsOneTimeExpiresAndSurvivesRestart(t *testing.T) {
+	dir := t.TempDir()
+	clock := newFakeClock()
+	cfg := Config{Clients: map[string]ClientConfig{"w": {}}}
+	st := openStore(t, dir)
+	e := newTestEngine(t, cfg, clock, st)
+	ctx := t.Context()
+	dev := newDeviceKey(t).Address()
+	if err := e.EnrollDevice(ctx, "w", dev, ""); !errors.Is(err, ErrNoEnrollmentCode) {
+		t.Fatalf("no code: %v", err)
+	}
+	code, _, err := e.IssueEnrollmentCode(ctx, "w", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := e.IssueEnrollmentCode(ctx, AdminClient, time.Minute); err == nil {
+		t.Fatal("an enrollment code for the admin")
+	}
+	st.Close()
+	st = openStore(t, dir)
+	defer st.Close()
+	e = newTestEngine(t, cfg, clock, st)
+	clock.Advance(2 * time.Minute)
+	if err := e.EnrollDevice(ctx, "w", dev, code); !errors.Is(err, ErrBadEnrollmentCode) {
+		t.Fatalf("expired code after a restart: %v", err)
+	}
+	code, _, _ = e.IssueEnrollmentCode(ctx, "w", time.Minute)
+	if err := e.EnrollDevice(ctx, "w", dev, code); err != nil {
+		t.Fatalf("valid code: %v", err)
+	}
+	if err := e.RevokeDevice(ctx, "w"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.EnrollDevice(ctx, "w", dev, code); !errors.Is(err, ErrBadEnrollmentCode) {
+		t.Fatalf("a used code enrolled again after a revocation: %v", err)
+	}
+	var actions []string
+	for _, ev := range e.Events(EventFilter{Client: "w"}) {
+		actions = append(actions, ev.Outcome)
+	}
+	if strings.Join(actions, ",") != ActionDeviceRevoked+","+ActionDeviceEnrolled {
+		t.Fatalf("audit trail of the device: %v", actions)
 	}
 }
