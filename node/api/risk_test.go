@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math/big"
+	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -318,5 +319,40 @@ func TestRiskAdminRefusesTyposFreezesAndDeletesClients(t *testing.T) {
 	}
 	if rs.backend.pays.Load() != 0 {
 		t.Fatalf("%d payments reached the node", rs.backend.pays.Load())
+	}
+}
+
+// Issue 22, finding 7 (in part): a risk client's token read /metrics.
+func TestMetricsNeedTheAdminTokenNotAClientToken(t *testing.T) {
+	eng, err := risk.NewEngine(risk.Options{Domain: testDomain, Config: risk.Config{Clients: map[string]risk.ClientConfig{
+		"game": {Profile: risk.ProfileService, TokenHash: TokenHash(gameToken)},
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := NewServer(newFakeBackend(), Config{Addr: "127.0.0.1:0", Token: testToken, Risk: eng, Metrics: metricsRegistry()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Stop(context.Background()) })
+	for _, tc := range []struct {
+		token string
+		want  int
+	}{{gameToken, http.StatusUnauthorized}, {testToken, http.StatusOK}, {"", http.StatusUnauthorized}} {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL()+"/metrics", nil)
+		if tc.token != "" {
+			req.Header.Set("Authorization", "Bearer "+tc.token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("token %q…: /metrics answered %d, want %d", tc.token[:min(4, len(tc.token))], resp.StatusCode, tc.want)
+		}
 	}
 }

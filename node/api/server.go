@@ -37,7 +37,7 @@ const (
 type Config struct {
 	Addr  string // host:port; default 127.0.0.1:7420. Port 0 picks a free port.
 	Token string // required: the bearer token every request must carry
-	// Metrics, when set, is served at /metrics. It is token-protected unless MetricsPublic.
+	// Metrics, when set, is served at /metrics, to the admin token only unless MetricsPublic.
 	Metrics       prometheus.Gatherer
 	MetricsPublic bool
 	// AllowedOrigins are the browser origins allowed to open a WebSocket; empty allows
@@ -134,7 +134,7 @@ func (s *Server) routes() http.Handler {
 	if s.cfg.Metrics != nil {
 		metrics := promhttp.HandlerFor(s.cfg.Metrics, promhttp.HandlerOpts{})
 		if !s.cfg.MetricsPublic {
-			metrics = s.protect(metrics)
+			metrics = s.protectAdmin(metrics)
 		}
 		mux.Handle("/metrics", metrics)
 	}
@@ -151,6 +151,19 @@ func (s *Server) protect(next http.Handler) http.Handler {
 			return
 		}
 		defer done()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// protectAdmin admits only the node's own api.token: a risk client's token pays and reads
+// what its policy allows, never the node's metrics (peers, channels, volumes of everyone).
+func (s *Server) protectAdmin(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.auth.allowed(r) {
+			s.log.Debug("api: request without the admin token", "remote", r.RemoteAddr, "path", r.URL.Path)
+			writeUnauthorized(w)
+			return
+		}
 		next.ServeHTTP(w, r)
 	})
 }
