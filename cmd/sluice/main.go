@@ -84,7 +84,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 	}()
 	app := newApp()
 	app.Writer, app.ErrWriter = stdout, stderr
-	err := app.RunContext(ctx, args)
+	err := app.RunContext(ctx, flagsFirst(app, args))
 	if err == nil {
 		return exitOK
 	}
@@ -163,9 +163,19 @@ func prepareCommands(cmds []*cli.Command) {
 // exactArgs checks the number of positional arguments, naming them in the error.
 func exactArgs(c *cli.Context, names ...string) error {
 	if n := c.Args().Len(); n != len(names) {
-		return usageErrorf("'%s' takes %d argument(s) (%v), got %d", c.Command.HelpName, len(names), names, n)
+		return usageErrorf("'%s' takes %d argument(s) (%v), got %d%s", c.Command.HelpName, len(names), names, n, flagHint(c))
 	}
 	return nil
+}
+
+// flagHint explains an argument that looks like a flag the command does not have.
+func flagHint(c *cli.Context) string {
+	for _, a := range c.Args().Slice() {
+		if strings.HasPrefix(a, "-") && len(a) > 1 {
+			return fmt.Sprintf(": %q is not a flag of '%s' (see 'sluice %s --help')", a, c.Command.HelpName, c.Command.Name)
+		}
+	}
+	return ""
 }
 
 func hasFlag(flags []cli.Flag, name string) bool {
