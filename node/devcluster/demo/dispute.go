@@ -63,7 +63,7 @@ func (r *run) dispute(ctx context.Context, stale channel.SignedProof) error {
 		return err
 	}
 	r.attack.hubNonce, r.attack.hubPaid = onChain.NonceA, onChain.TransferredA
-	r.stage("the chain records hub proof #%d, %s ETH of hub payments, while alice is away",
+	r.stage("while alice is away the chain records hub proof #%d, %s ETH of the hub's payments",
 		onChain.NonceA, FormatAmount(onChain.TransferredA.String()))
 
 	r.stage("alice's node restarts from its datadir and catches up with the chain")
