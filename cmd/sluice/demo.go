@@ -25,7 +25,8 @@ func demoCommand() *cli.Command {
 		Description: "Starts an embedded chain and three nodes (a hub and two wallets) over real libp2p on\n" +
 			"127.0.0.1 with real leveldb in a temporary directory; opens an ETH and an ERC-20 channel;\n" +
 			"makes thousands of payments both ways; withdraws, tops up, closes cooperatively, and has\n" +
-			"the hub close unilaterally with a stale proof that the wallet's watcher defeats. Every\n" +
+			"the hub close unilaterally and try to erase its payments with a forged higher-nonce proof\n" +
+			"(and a stale one), which the contract refuses, while the wallet's watcher defends. Every\n" +
 			"payout is read from the chain and compared with the nodes' ledgers. Exits non-zero if\n" +
 			"any check fails. Progress goes to stderr; the result table (or --json) to stdout.",
 		Flags: []cli.Flag{
@@ -107,11 +108,7 @@ func printDemo(w io.Writer, r *demo.Report) error {
 	if err := table(w, acc); err != nil {
 		return err
 	}
-	d := r.Dispute
-	fmt.Fprintf(w, "\nDispute on %s: the %s closed (with %s's proof #%d), then submitted its own stale proof #%d (paid %s ETH);\n",
-		shortID(d.Channel), d.Cheater, d.Victim, d.ClosedNonce, d.StaleNonce, f(d.StaleTransferred))
-	fmt.Fprintf(w, "%s's watcher answered with proof #%d (paid %s ETH), sent by %s, %ds before the challenge period ended.\n",
-		d.Victim, d.DefendedNonce, f(d.DefendedTransferred), d.DefendedBy, d.ChallengeLeft)
+	printDispute(w, r.Dispute)
 	fmt.Fprintf(w, "\nIndependent audit of the chain (as `sluice audit`): %s\n", r.Audit)
 	gas := [][]string{{"OPERATION", "COUNT", "GAS EACH"}}
 	for _, g := range r.Gas {
@@ -139,6 +136,26 @@ func printDemo(w io.Writer, r *demo.Report) error {
 	}
 	fmt.Fprintf(w, "FAIL: %d of %d checks failed ✗\n  %s\n", len(failed), len(r.Checks), strings.Join(failed, "\n  "))
 	return nil
+}
+
+// printDispute tells the unilateral close: what the cheater tried, how the contract
+// answered each attempt, and the victim's defense.
+func printDispute(w io.Writer, d demo.DisputeReport) {
+	f := demo.FormatAmount
+	fmt.Fprintf(w, "\nDispute on %s: the %s closed (with %s's proof #%d), then tried to erase its payments to %s\n",
+		shortID(d.Channel), d.Cheater, d.Victim, d.ClosedNonce, d.Victim)
+	fmt.Fprintf(w, "with a FORGED proof #%d paying %s ETH, signed with its own key:\n", d.ForgedNonce, f(d.ForgedTransferred))
+	for _, a := range d.Attempts {
+		answer := "ACCEPTED"
+		if a.Refused != "" {
+			answer = "refused " + a.Refused
+		}
+		ok := a.Refused == a.Expected && a.Tx == ""
+		fmt.Fprintf(w, "  %s %s (#%d, %s ETH): %s\n", mark(ok), a.What, a.Nonce, f(a.Transferred), answer)
+	}
+	fmt.Fprintf(w, "On chain the %s's payments stayed at %s ETH (proof #%d) until %s's watcher answered with proof #%d\n",
+		d.Cheater, f(d.CheaterPaidBeforeDefense), d.CheaterNonceBeforeDefense, d.Victim, d.DefendedNonce)
+	fmt.Fprintf(w, "(paid %s ETH), sent by %s, %ds before the challenge period ended.\n", f(d.DefendedTransferred), d.DefendedBy, d.ChallengeLeft)
 }
 
 func shortID(id string) string {

@@ -3,16 +3,22 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"strings"
 	"testing"
 
 	"github.com/sluicepay/sluice/node/devcluster/demo"
 )
 
-// TestDemoPassesAndDefeatsAStaleClose runs the real demo binary with fewer payments and
-// checks that what it claims happened on chain really did: the stale proof was recorded,
-// a newer one followed from the victim, and every payout equals the ledgers.
-func TestDemoPassesAndDefeatsAStaleClose(t *testing.T) {
+// demoChecks is how many checks a passing demo makes; README.md and docs/demo.md state it.
+const demoChecks = 30
+
+// TestDemoPassesAndDefeatsTheForgedProofAttack runs the real demo binary with fewer
+// payments and checks that what it claims happened on chain really did: the hub's forged
+// highest-nonce proof (submitted itself, and with its own endorsement) and its stale proof
+// were each refused with WrongSigner, the chain held none of the hub's payments until the
+// victim's watcher put the hub's latest proof on chain, and every payout equals the ledgers.
+func TestDemoPassesAndDefeatsTheForgedProofAttack(t *testing.T) {
 	res := runCLI(t, cliEnv(t), "demo", "--json", "--payments", "400", "--seed", "7", "--workers", "4")
 	if res.code != exitOK {
 		t.Fatalf("demo exit code %d\nstdout:\n%s\nstderr:\n%s", res.code, res.stdout, res.stderr)
@@ -31,21 +37,38 @@ func TestDemoPassesAndDefeatsAStaleClose(t *testing.T) {
 		t.Errorf("implausible rate/latency: %.0f/s p50 %.2f p99 %.2f", rep.PaymentsPerSecond, rep.LatencyP50Millis, rep.LatencyP99Millis)
 	}
 
+	if len(rep.Checks) != demoChecks {
+		t.Errorf("%d checks, want %d (the count README.md and docs/demo.md state)", len(rep.Checks), demoChecks)
+	}
 	d := rep.Dispute
-	if d.StaleNonce == 0 || d.StaleNonce >= d.DefendedNonce {
-		t.Errorf("stale proof #%d was not followed by a newer one (#%d)", d.StaleNonce, d.DefendedNonce)
+	if d.ForgedNonce != math.MaxUint64 || d.ForgedTransferred != "0" {
+		t.Errorf("forged proof #%d paying %s, want #%d paying 0", d.ForgedNonce, d.ForgedTransferred, uint64(math.MaxUint64))
+	}
+	if len(d.Attempts) != 3 {
+		t.Fatalf("attempts: %+v, want 3 (forged via updateProof, forged self-endorsed via updateProofFor, stale)", d.Attempts)
+	}
+	for i, a := range d.Attempts {
+		if a.Refused != "WrongSigner" || a.Expected != "WrongSigner" || a.Tx != "" {
+			t.Errorf("attempt %q: refused %q (expected %q), tx %q; want WrongSigner with no transaction", a.What, a.Refused, a.Expected, a.Tx)
+		}
+		if wantForged := i < 2; wantForged != (a.Nonce == d.ForgedNonce) {
+			t.Errorf("attempt %d %q carries nonce %d", i, a.What, a.Nonce)
+		}
+	}
+	if stale := d.Attempts[2]; stale.Nonce == 0 || stale.Nonce >= d.DefendedNonce {
+		t.Errorf("the stale attempt #%d is not older than the defense #%d", stale.Nonce, d.DefendedNonce)
+	}
+	if d.CheaterNonceBeforeDefense != 0 || d.CheaterPaidBeforeDefense != "0" {
+		t.Errorf("before the defense the chain held hub proof #%d paying %s, want none", d.CheaterNonceBeforeDefense, d.CheaterPaidBeforeDefense)
 	}
 	if d.ClosedNonce == 0 {
 		t.Error("ChannelClosed carried no proof")
 	}
-	if d.DefendedBy != "alice" || d.ChallengeLeft == 0 {
-		t.Errorf("defense sent by %q with %ds left; want alice within the period", d.DefendedBy, d.ChallengeLeft)
+	if d.DefendedBy != "alice" || d.ChallengeLeft == 0 || d.DefenseTx == "" {
+		t.Errorf("defense %q sent by %q with %ds left; want alice within the period", d.DefenseTx, d.DefendedBy, d.ChallengeLeft)
 	}
 	if !strings.Contains(rep.Audit, " 0 discrepancies") {
 		t.Errorf("independent audit: %s", rep.Audit)
-	}
-	if d.StaleTx == "" || d.StaleTx == d.DefenseTx {
-		t.Errorf("stale tx %q and defense tx %q must be two transactions", d.StaleTx, d.DefenseTx)
 	}
 
 	closings := map[string]bool{}
@@ -75,7 +98,7 @@ func TestDemoPassesAndDefeatsAStaleClose(t *testing.T) {
 			t.Errorf("gas table lacks %q: %+v", op, rep.Gas)
 		}
 	}
-	for _, stage := range []string{"phase 1", "cheats", "restarts", "defeated", "verifying"} {
+	for _, stage := range []string{"phase 1", "FORGED proof #18446744073709551615", "refused, WrongSigner", "restarts", "defeated", "verifying"} {
 		if !strings.Contains(res.stderr, stage) {
 			t.Errorf("progress on stderr lacks %q:\n%s", stage, res.stderr)
 		}
@@ -95,6 +118,10 @@ func TestPrintDemoMarksFailedRowsAndChecks(t *testing.T) {
 			{Party: "hub", Deposit: "2000000000000000000", Withdrawn: "0", Paid: "1", Received: "0", Expected: "1999999999999999999", OnChain: "1999999999999999999", OK: true},
 			{Party: "alice", Deposit: "0", Withdrawn: "0", Paid: "0", Received: "1", Expected: "1", OnChain: "0", OK: false},
 		}}},
+		Dispute: demo.DisputeReport{Cheater: "hub", Victim: "alice", ForgedNonce: math.MaxUint64, ForgedTransferred: "0", Attempts: []demo.Attempt{
+			{What: "updateProof of the forged proof", Nonce: math.MaxUint64, Transferred: "0", Expected: "WrongSigner", Refused: "WrongSigner"},
+			{What: "updateProof of the stale proof", Nonce: 3, Transferred: "7", Expected: "WrongSigner", Refused: ""},
+		}},
 		Checks: []demo.Check{{Name: "hub<->alice: alice's payout", OK: false, Detail: "expected 1, ChannelSettled 0"}},
 	}
 	var buf bytes.Buffer
@@ -102,7 +129,9 @@ func TestPrintDemoMarksFailedRowsAndChecks(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := buf.String()
-	for _, want := range []string{"1.999999999999999999", "✓", "✗", "FAIL: 1 of 1 checks failed", "expected 1, ChannelSettled 0"} {
+	for _, want := range []string{"1.999999999999999999", "✓", "✗", "FAIL: 1 of 1 checks failed", "expected 1, ChannelSettled 0",
+		"FORGED proof #18446744073709551615 paying 0 ETH", "✓ updateProof of the forged proof (#18446744073709551615, 0 ETH): refused WrongSigner",
+		"✗ updateProof of the stale proof (#3, 0.000000000000000007 ETH): ACCEPTED"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"crypto/ecdsa"
 	"errors"
+	"math"
 	"math/big"
 	"strings"
 	"testing"
@@ -23,6 +25,30 @@ func signedProof(p api.Proof) channel.SignedProof {
 	}
 }
 
+// forgeErasure signs, with the payer's key, a proof that it paid nothing at the highest
+// nonce there is, and the payer's own endorsement of that proof: what a payer needs to
+// erase its payments if the contract took any higher-nonce proof from anyone.
+func forgeErasure(t *testing.T, d channel.Domain, payer *ecdsa.PrivateKey, id channel.ID) (channel.SignedProof, channel.Signature) {
+	t.Helper()
+	signer, err := channel.NewKeySigner(payer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := channel.BalanceProof{Channel: id, Nonce: math.MaxUint64, Transferred: new(big.Int)}
+	sign := func(digest func(channel.BalanceProof) (common.Hash, error)) channel.Signature {
+		h, err := digest(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sig, err := signer.SignDigest(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sig
+	}
+	return channel.SignedProof{BalanceProof: p, Sig: sign(d.BalanceProofDigest)}, sign(d.EndorsementDigest)
+}
+
 // proofOf returns the proof of the payment in direction with the given nonce.
 func proofOf(t *testing.T, ps []api.Payment, direction string, nonce uint64) api.Proof {
 	t.Helper()
@@ -35,15 +61,22 @@ func proofOf(t *testing.T, ps []api.Payment, direction string, nonce uint64) api
 	return api.Proof{}
 }
 
-// TestE2EWatcherDefeatsStaleCloseOnAnvil is acceptance 2. Alice and bob pay each other;
-// then alice turns cheater: her node goes down and she closes the channel herself through
-// the contract client, with an old proof of bob's taken from her own `sluice payments
-// --json`, leaving her own 30 payments to bob off the chain. Bob's running node sees the
-// close and puts alice's latest proof on chain inside the challenge period; alice's later
-// attempt to replace it with an older proof of hers reverts. After the period (Anvil's
-// clock advanced) bob's node settles by itself, and each account's ETH changes by exactly
-// what the contract's formula gives for the proofs on chain, minus its gas.
-func TestE2EWatcherDefeatsStaleCloseOnAnvil(t *testing.T) {
+// TestE2EDisputeWatcherDefeatsForgedProofAttackOnAnvil is acceptance 2 and issue 14's strong
+// attack. Alice and bob pay each other; then alice turns cheater: her node goes down and
+// she closes the channel herself through the contract client, with an old proof of bob's
+// taken from her own `sluice payments --json`, leaving her own 30 payments to bob off the
+// chain. She then tries to erase them for good: she signs a FORGED proof of her own with
+// the highest nonce there is, paying bob 0, and submits it with updateProof and with
+// updateProofFor under her own endorsement. The contract takes a proof only with the
+// consent of the party it pays, so both revert WrongSigner before any transaction is sent
+// (under the old "any higher nonce wins" rule the forged proof would have won and bob's
+// defense would have reverted StaleNonce). Bob's running node sees the close and puts
+// alice's latest proof on chain inside the challenge period; alice's later attempt to
+// replace it with an older proof of hers reverts WrongSigner too. After the period
+// (Anvil's clock advanced) bob's node settles by itself, paying bob in full, and each
+// account's ETH changes by exactly what the contract's formula gives for the proofs on
+// chain, minus its gas.
+func TestE2EDisputeWatcherDefeatsForgedProofAttackOnAnvil(t *testing.T) {
 	t.Parallel()
 	start := time.Now()
 	chain := startE2EChain(t)
@@ -103,6 +136,19 @@ func TestE2EWatcherDefeatsStaleCloseOnAnvil(t *testing.T) {
 		t.Fatalf("after the stale close the chain holds %+v", closing)
 	}
 
+	// The strong attack: a proof of alice's own making that outranks every real one.
+	forged, endorsement := forgeErasure(t, cheater.Domain(), devchain.TestAccounts()[3].Key, channel.ID(id))
+	if _, err := cheater.UpdateProof(chain.ctx(t), forged); !errors.Is(err, contracts.ErrWrongSigner) {
+		t.Fatalf("cheater's updateProof of her forged proof nonce 2^64-1 paying 0: %v, want WrongSigner", err)
+	}
+	if _, err := cheater.UpdateProofFor(chain.ctx(t), forged, endorsement); !errors.Is(err, contracts.ErrWrongSigner) {
+		t.Fatalf("cheater's updateProofFor of her forged proof under her own endorsement: %v, want WrongSigner", err)
+	}
+	// Bob's watcher may already have answered; either way the forged proof is not on chain.
+	if v := chain.view(t, channel.ID(id)); v.NonceA == forged.Nonce || (v.NonceA != 0 && v.NonceA != 30) {
+		t.Fatalf("after the forged attempts the chain holds alice's proof #%d paying %s", v.NonceA, v.TransferredA)
+	}
+
 	// Bob's watcher (polling once a second) defends within the challenge period.
 	var defended contracts.ChannelView
 	waitUntil(t, 30*time.Second, "bob's node to put alice's latest proof on chain", func() bool {
@@ -129,10 +175,11 @@ func TestE2EWatcherDefeatsStaleCloseOnAnvil(t *testing.T) {
 	if r.Error == nil || r.Error.Code != api.CodeChallengePending || r.Error.Data.Kind != "challenge_pending" {
 		t.Errorf("sluice_settle inside the challenge period: %+v, want code %d kind challenge_pending", r.Error, api.CodeChallengePending)
 	}
-	// The cheater cannot go back to an older proof of her own.
+	// The cheater cannot go back to an older proof of her own either: it is not hers to
+	// submit (it pays bob), whatever its nonce.
 	old := signedProof(staleAlice)
-	if _, err := cheater.UpdateProof(chain.ctx(t), old); !errors.Is(err, contracts.ErrStaleNonce) {
-		t.Fatalf("cheater's update to her proof nonce 5 after the defence: %v, want StaleNonce", err)
+	if _, err := cheater.UpdateProof(chain.ctx(t), old); !errors.Is(err, contracts.ErrWrongSigner) {
+		t.Fatalf("cheater's update to her proof nonce 5 after the defence: %v, want WrongSigner", err)
 	}
 
 	// Bob's channel view follows the chain, then his node settles once the period is over

@@ -63,20 +63,37 @@ type AccountCheck struct {
 	OK       bool   `json:"ok"`
 }
 
-// DisputeReport is the unilateral close with a stale proof and its defeat.
+// DisputeReport is the unilateral close by the cheating hub: its refused attempts to
+// erase its payments, and the victim's defense.
 type DisputeReport struct {
-	Channel             string `json:"channel"`
-	Cheater             string `json:"cheater"`
-	Victim              string `json:"victim"`
-	ClosedNonce         uint64 `json:"closedNonce"` // ChannelClosed: the victim's proof the cheater submitted
-	StaleNonce          uint64 `json:"staleNonce"`  // the cheater's own old proof it then submitted
-	StaleTransferred    string `json:"staleTransferred"`
-	DefendedNonce       uint64 `json:"defendedNonce"` // the victim's watcher's updateProof
-	DefendedTransferred string `json:"defendedTransferred"`
-	DefendedBy          string `json:"defendedBy"` // sender of the defending transaction
-	ChallengeLeft       uint64 `json:"challengeSecondsLeft"`
-	StaleTx             string `json:"staleTx"`
-	DefenseTx           string `json:"defenseTx"`
+	Channel     string `json:"channel"`
+	Cheater     string `json:"cheater"`
+	Victim      string `json:"victim"`
+	ClosedNonce uint64 `json:"closedNonce"` // ChannelClosed: the victim's proof the cheater submitted
+	// The proof the cheater forged for itself: the highest nonce, nothing paid.
+	ForgedNonce       uint64    `json:"forgedNonce"`
+	ForgedTransferred string    `json:"forgedTransferred"`
+	Attempts          []Attempt `json:"attempts"`
+	// The chain's record of the cheater's payments after its attempts, before the victim
+	// came back.
+	CheaterNonceBeforeDefense uint64 `json:"cheaterNonceBeforeDefense"`
+	CheaterPaidBeforeDefense  string `json:"cheaterPaidBeforeDefense"`
+	DefendedNonce             uint64 `json:"defendedNonce"` // the victim's watcher's updateProof
+	DefendedTransferred       string `json:"defendedTransferred"`
+	DefendedBy                string `json:"defendedBy"` // sender of the defending transaction
+	ChallengeLeft             uint64 `json:"challengeSecondsLeft"`
+	DefenseTx                 string `json:"defenseTx"`
+}
+
+// Attempt is one call by which the cheater tried to lower its payments on chain, and how
+// the contract answered it.
+type Attempt struct {
+	What        string `json:"what"`
+	Nonce       uint64 `json:"nonce"`
+	Transferred string `json:"transferred"`
+	Expected    string `json:"expectedRefusal"` // the contract's custom error that must refuse it
+	Refused     string `json:"refused"`         // the revert it got ("" = accepted)
+	Tx          string `json:"tx,omitempty"`    // a transaction that was mined (there must be none)
 }
 
 // GasRow is the gas of one kind of contract operation, as mined.

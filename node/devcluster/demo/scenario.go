@@ -1,7 +1,8 @@
 // Package demo is the scenario behind `sluice demo`: a platform hub and two wallets'
 // nodes on an embedded chain, an ETH and an ERC-20 channel, thousands of payments both
-// ways, a withdrawal, a top-up, a cooperative close, and a unilateral close with a stale
-// proof that the victim's watcher defeats; then every payout is checked against the
+// ways, a withdrawal, a top-up, a cooperative close, and a unilateral close in which the
+// closer tries to erase its payments with a forged higher-nonce proof, the contract
+// refuses it and the victim's watcher defends; then every payout is checked against the
 // ledgers, reading the chain independently of the nodes.
 package demo
 
@@ -56,13 +57,14 @@ type run struct {
 	c     *devcluster.Cluster
 	rep   *Report
 	token common.Address
-	eth   channel.ID // hub <-> alice, ETH, closed unilaterally with a stale proof
+	eth   channel.ID // hub <-> alice, ETH, closed unilaterally by the cheating hub
 	tok   channel.ID // hub <-> bob, TST, closed cooperatively
 	start time.Time
 	// baseline is the block before the first channel operation; balances are compared
 	// from there.
 	baseline uint64
 	books    books
+	attack   attack // the hub's attempts during the dispute
 }
 
 // Run performs the demo. The error reports a demo that could not run; a run whose
@@ -148,7 +150,7 @@ func (r *run) play(ctx context.Context) error {
 	}
 	r.stage("phase 1 done: %d payments in %s", load.count, load.elapsed.Round(time.Millisecond))
 
-	// The hub's proof as of now: after phase 2 it is stale, and the hub will try it.
+	// The hub's proof as of now: after phase 2 it is stale, and the hub will try it too.
 	hubView, err := r.node(hub).Channel(ctx, r.eth)
 	if err != nil {
 		return err

@@ -7,7 +7,6 @@ import (
 	"sort"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/sluicepay/sluice/channel"
 	"github.com/sluicepay/sluice/contracts"
@@ -81,7 +80,7 @@ func (r *run) verify(ctx context.Context) error {
 			r.rep.check(ch.name+" settled on chain", false, "no ChannelSettled event for %s", ch.id)
 			continue
 		}
-		cr := ChannelReport{Name: ch.name, ID: ch.id.String(), Asset: ch.asset, Closing: "unilateral (stale proof defeated)"}
+		cr := ChannelReport{Name: ch.name, ID: ch.id.String(), Asset: ch.asset, Closing: "unilateral (forged proof refused)"}
 		if oc.coop {
 			cr.Closing = "cooperative"
 		}
@@ -130,64 +129,6 @@ func (r *run) runAuditor(ctx context.Context) error {
 	}
 	r.rep.Audit = detail
 	r.rep.check("independent audit of the chain (sluice audit) is clean", rep.OK() && rep.Totals.Settled == 2, "%s", detail)
-	return nil
-}
-
-// verifyDispute checks that the stale proof really was on chain and that alice's
-// watcher replaced it within the challenge period.
-func (r *run) verifyDispute(ctx context.Context, oc *onChain) error {
-	d := &r.rep.Dispute
-	d.Channel, d.Cheater, d.Victim = r.eth.String(), "hub", "alice"
-	if oc == nil || oc.closed == nil || len(oc.updates) < 2 {
-		r.rep.check("stale close happened and was answered", false, "ChannelClosed or the two ProofUpdated events missing")
-		return nil
-	}
-	hubAddr := r.address(hub)
-	d.ClosedNonce = oc.closed.Nonce
-	var stale, defense *contracts.ProofUpdated
-	for i := range oc.updates {
-		u := &oc.updates[i]
-		if u.Signer != hubAddr {
-			continue
-		}
-		if stale == nil {
-			stale = u
-		} else {
-			defense = u
-		}
-	}
-	if stale == nil || defense == nil {
-		r.rep.check("stale hub proof replaced on chain", false, "hub-signed ProofUpdated events: stale %v, defense %v", stale != nil, defense != nil)
-		return nil
-	}
-	d.StaleNonce, d.StaleTransferred, d.StaleTx = stale.Nonce, stale.Transferred.String(), stale.TxHash.Hex()
-	d.DefendedNonce, d.DefendedTransferred, d.DefenseTx = defense.Nonce, defense.Transferred.String(), defense.TxHash.Hex()
-	cl := r.c.Chain().Client()
-	tx, _, err := cl.TransactionByHash(ctx, defense.TxHash)
-	if err != nil {
-		return fmt.Errorf("demo: defense transaction %s: %w", defense.TxHash, err)
-	}
-	sender, err := types.Sender(types.LatestSignerForChainID(r.c.Chain().ChainID()), tx)
-	if err != nil {
-		return fmt.Errorf("demo: sender of %s: %w", defense.TxHash, err)
-	}
-	if role := r.roleOf(sender); role >= 0 {
-		d.DefendedBy = roleNames[role]
-	} else {
-		d.DefendedBy = sender.Hex()
-	}
-	hdr, err := cl.HeaderByNumber(ctx, new(big.Int).SetUint64(defense.Block))
-	if err != nil {
-		return fmt.Errorf("demo: block %d: %w", defense.Block, err)
-	}
-	if hdr.Time < oc.closed.SettleAfter {
-		d.ChallengeLeft = oc.closed.SettleAfter - hdr.Time
-	}
-	r.rep.check("the hub's stale proof was on chain", stale.TxHash.Hex() == d.StaleTx && stale.Nonce < defense.Nonce && stale.Transferred.Cmp(defense.Transferred) < 0,
-		"stale #%d (%s) then #%d (%s)", stale.Nonce, stale.Transferred, defense.Nonce, defense.Transferred)
-	r.rep.check("alice's watcher submitted the hub's latest proof", sender == r.address(alice), "updateProof sent by %s", d.DefendedBy)
-	r.rep.check("defense mined within the challenge period", hdr.Time < oc.closed.SettleAfter, "block time %d, settleAfter %d", hdr.Time, oc.closed.SettleAfter)
-	r.rep.check("defense put the hub's whole payments on chain", defense.Transferred.Cmp(r.books.paid[r.eth][0]) == 0, "on chain %s, ledger %s", defense.Transferred, r.books.paid[r.eth][0])
 	return nil
 }
 
