@@ -41,6 +41,12 @@ func dialChain(ctx context.Context, c Config) (Chain, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connect chain: %w", err)
 	}
+	// A node pointed at the wrong address used to start and log "node running"; every
+	// signature it then made would have been for a contract that is not there.
+	if err := cl.VerifyContract(ctx); err != nil {
+		cl.Disconnect()
+		return nil, fmt.Errorf("connect chain: %w", err)
+	}
 	return &contractChain{
 		c:       cl,
 		backend: cl.Backend(),

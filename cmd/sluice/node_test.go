@@ -122,3 +122,21 @@ func mustReadToken(t *testing.T, dir string) string {
 	}
 	return token
 }
+
+// Issue 21, finding 5: `node --contract 0x...0001` (no code there) started and logged
+// "node running".
+func TestNodeRefusesToStartOnAnAddressWithoutTheContract(t *testing.T) {
+	t.Parallel()
+	_, rpcURL := startDevchain(t)
+	dir := filepath.Join(t.TempDir(), "node")
+	env := cliEnv(t)
+	if res := runCLI(t, env, "--datadir", dir, "init", "--dev", "--key-hex", anvilKey1); res.code != 0 {
+		t.Fatalf("init: %d %s", res.code, res.stderr)
+	}
+	res := runCLI(t, env, "--datadir", dir, "node", "--rpc", rpcURL, "--contract", "0x0000000000000000000000000000000000000001",
+		"--listen", "/ip4/127.0.0.1/tcp/0", "--api-addr", "127.0.0.1:0")
+	if res.code != exitFailure || !strings.Contains(res.stderr, "no contract at 0x0000000000000000000000000000000000000001") ||
+		strings.Contains(res.stderr, "node running") {
+		t.Fatalf("node on an empty address: exit %d\n%s", res.code, res.stderr)
+	}
+}
