@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ethereum/go-ethereum/accounts/keystore"
 	"github.com/ethereum/go-ethereum/crypto"
@@ -105,7 +106,9 @@ func TestInitEncryptsWithStandardScryptUnlessLightKDFIsChosen(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "node")
 			env := cliEnv(t, append([]string{"SLUICE_PASSWORD=pw"}, tt.env...)...)
 			args := append([]string{"--datadir", dir, "--json", "init"}, tt.args...)
-			res := runCLI(t, env, args...)
+			// Standard scrypt takes about a second in a normal build and over half a
+			// minute in a -race binary on a loaded machine.
+			res := runCLIWithin(t, 5*time.Minute, env, args...)
 			if res.code != exitOK {
 				t.Fatalf("init: %d %s", res.code, res.stderr)
 			}
