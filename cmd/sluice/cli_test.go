@@ -43,7 +43,7 @@ func TestInitWritesEncryptedKeystoreAndPrivateToken(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "node")
 	env := cliEnv(t, "SLUICE_PASSWORD=correct horse")
-	res := runCLI(t, env, "--datadir", dir, "--json", "init", "--key-hex", anvilKey0)
+	res := runCLI(t, env, "--datadir", dir, "--json", "init", "--light-kdf", "--key-hex", anvilKey0)
 	if res.code != 0 {
 		t.Fatalf("init: code %d stderr %s", res.code, res.stderr)
 	}
@@ -106,7 +106,7 @@ func TestInitDevStoresPlainKeyAndPasswordFileWorks(t *testing.T) {
 	if err := os.WriteFile(pwFile, []byte("from-file\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	res = runCLI(t, cliEnv(t), "--datadir", enc, "--json", "init", "--password-file", pwFile)
+	res = runCLI(t, cliEnv(t), "--datadir", enc, "--json", "init", "--light-kdf", "--password-file", pwFile)
 	if res.code != 0 {
 		t.Fatalf("init --password-file: %d %s", res.code, res.stderr)
 	}
@@ -310,7 +310,7 @@ func TestConfigFileFillsUnsetFlagsAndEnvOverridesIt(t *testing.T) {
 func TestNodeNeedsTheKeystorePassword(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	if res := runCLI(t, cliEnv(t, "SLUICE_PASSWORD=right"), "--datadir", dir, "init"); res.code != 0 {
+	if res := runCLI(t, cliEnv(t, "SLUICE_PASSWORD=right"), "--datadir", dir, "init", "--light-kdf"); res.code != 0 {
 		t.Fatalf("init: %d %s", res.code, res.stderr)
 	}
 	nodeArgs := []string{"--datadir", dir, "node", "--rpc", "http://127.0.0.1:1", "--contract", anvilAddr0}

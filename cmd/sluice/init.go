@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/ethereum/go-ethereum/accounts/keystore"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/urfave/cli/v2"
@@ -29,6 +30,7 @@ type initResult struct {
 	Encrypted bool           `json:"encrypted"`
 	TokenFile string         `json:"tokenFile"`
 	Config    string         `json:"configFile"`
+	ScryptN   int            `json:"scryptN,omitempty"` // keystore's scrypt N; 0 for a --dev key
 }
 
 func initCommand() *cli.Command {
@@ -36,10 +38,12 @@ func initCommand() *cli.Command {
 		Name:  "init",
 		Usage: "create the data directory: node key, API token and default config",
 		Description: "Generates a secp256k1 key (or imports --key-hex) into an encrypted keystore file\n" +
-			"(password from --password-file or " + passwordEnv + "), writes <datadir>/api.token (mode 0600)\n" +
-			"and <datadir>/config.json. --dev stores the key unencrypted, for dev chains only.",
+			"(scrypt with go-ethereum's standard parameters; password from --password-file or " + passwordEnv + "),\n" +
+			"writes <datadir>/api.token (mode 0600) and <datadir>/config.json. --light-kdf uses the light\n" +
+			"scrypt parameters and --dev stores the key unencrypted, both for dev chains only.",
 		Flags: []cli.Flag{
 			passwordFileFlag(),
+			lightKDFFlag(),
 			&cli.BoolFlag{Name: flagDev, Usage: "store the key unencrypted in <datadir>/node.key (dev chains only)", EnvVars: envVar(flagDev)},
 			&cli.StringFlag{Name: flagKeyHex, Usage: "import this private key (64 hex digits, e.g. an Anvil test key) instead of generating one", EnvVars: envVar(flagKeyHex)},
 			&cli.StringFlag{Name: flagRPC, Usage: "chain JSON-RPC URL to record in config.json", EnvVars: envVar(flagRPC)},
@@ -89,7 +93,7 @@ func runInit(c *cli.Context) error {
 	if dev {
 		res.KeyFile, err = savePlainKey(dir, key)
 	} else {
-		res.KeyFile, err = saveEncryptedKey(dir, key, password)
+		res.KeyFile, res.ScryptN, err = saveEncryptedKey(dir, key, password, c.Bool(flagLightKDF))
 	}
 	if err != nil {
 		return err
@@ -102,9 +106,12 @@ func runInit(c *cli.Context) error {
 		return err
 	}
 	return output(c, res, func(w io.Writer) error {
-		enc := "encrypted keystore"
-		if !res.Encrypted {
+		enc := "encrypted keystore, standard scrypt"
+		switch {
+		case !res.Encrypted:
 			enc = "UNENCRYPTED (dev only)"
+		case res.ScryptN < keystore.StandardScryptN:
+			enc = "encrypted keystore, LIGHT scrypt (dev only)"
 		}
 		return keyValues(w, [][2]string{
 			{"address", res.Address.Hex()},

@@ -59,7 +59,13 @@ func cliEnv(t *testing.T, extra ...string) []string {
 
 func runCLI(t *testing.T, env []string, args ...string) cliResult {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	return runCLIWithin(t, 60*time.Second, env, args...)
+}
+
+// runCLIWithin is runCLI for a command known to be slow (standard scrypt under -race).
+func runCLIWithin(t *testing.T, timeout time.Duration, env []string, args ...string) cliResult {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, binPath, args...)
 	cmd.Env = env

@@ -62,8 +62,8 @@ func readTokenChecked(path string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("API token file %s: %w", path, err)
 	}
-	if perm := info.Mode().Perm(); perm&0o077 != 0 {
-		return "", fmt.Errorf("API token file %s has mode %04o; others can read it: run chmod 600 %s", path, perm, path)
+	if err := CheckPrivateFile("API token file", path, info); err != nil {
+		return "", err
 	}
 	return ReadToken(path)
 }
