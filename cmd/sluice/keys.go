@@ -163,7 +163,7 @@ func loadKey(c *cli.Context, datadir string) (*ecdsa.PrivateKey, error) {
 		return nil, err
 	}
 	if path == "" {
-		return nil, fmt.Errorf("no node key in %s: run 'sluice init --datadir %s' first", datadir, datadir)
+		return nil, fmt.Errorf("no node key in %s: run 'sluice --datadir %s init' first", datadir, datadir)
 	}
 	data, err := readPrivateFile("key file", path)
 	if err != nil {

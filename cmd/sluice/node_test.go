@@ -140,3 +140,20 @@ func TestNodeRefusesToStartOnAnAddressWithoutTheContract(t *testing.T) {
 		t.Fatalf("node on an empty address: exit %d\n%s", res.code, res.stderr)
 	}
 }
+
+// Issue 21, finding 4: the node's hint "run 'sluice init --datadir ./fresh' first" failed
+// with "flag provided but not defined: -datadir". The hint must be a command that works.
+func TestMissingKeyHintIsACommandThatWorks(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "fresh")
+	env := cliEnv(t, "SLUICE_PASSWORD=correct horse", "SLUICE_LIGHT_KDF=true")
+	res := runCLI(t, env, "--datadir", dir, "node", "--rpc", "http://127.0.0.1:1", "--contract", anvilAddr0)
+	_, hint, found := strings.Cut(res.stderr, "run '")
+	hint, _, closed := strings.Cut(hint, "'")
+	if res.code == 0 || !found || !closed || !strings.HasPrefix(hint, "sluice ") {
+		t.Fatalf("node without a key: exit %d, no quoted command in %q", res.code, res.stderr)
+	}
+	if res := runCLI(t, env, strings.Fields(hint)[1:]...); res.code != 0 {
+		t.Fatalf("the suggested %q: exit %d %s", hint, res.code, res.stderr)
+	}
+}
