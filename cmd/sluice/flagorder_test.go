@@ -2,6 +2,7 @@ package main
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -25,5 +26,18 @@ func TestFlagsAfterArgumentsAreMovedInFrontOfThem(t *testing.T) {
 		if got := flagsFirst(app, tc.in); !slices.Equal(got, tc.want) {
 			t.Errorf("flagsFirst(%q) = %q, want %q", tc.in, got, tc.want)
 		}
+	}
+}
+
+func TestNoCommandIsAUsageErrorLikeNoSubcommand(t *testing.T) {
+	env := cliEnv(t)
+	for _, args := range [][]string{{}, {"channel"}} {
+		res := runCLI(t, env, args...)
+		if res.code != exitUsage || !strings.Contains(res.stdout+res.stderr, "USAGE") {
+			t.Errorf("sluice %v: exit %d, want %d with the help text", args, res.code, exitUsage)
+		}
+	}
+	if res := runCLI(t, env, "--help"); res.code != exitOK {
+		t.Errorf("sluice --help: exit %d, want 0", res.code)
 	}
 }

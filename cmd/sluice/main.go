@@ -63,7 +63,10 @@ func newApp() *cli.App {
 			if c.Args().Present() {
 				return usageErrorf("unknown command %q", c.Args().First())
 			}
-			return cli.ShowAppHelp(c)
+			// Like 'sluice channel' without a subcommand: help, then exit 2, so a script
+			// that forgot its command does not read success (issue 21, finding 9).
+			_ = cli.ShowAppHelp(c)
+			return usageErrorf("sluice needs a command")
 		},
 		OnUsageError: onUsageError,
 		// run maps errors to exit codes; the library must not call os.Exit itself.

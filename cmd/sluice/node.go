@@ -142,6 +142,13 @@ func runNode(c *cli.Context) error {
 	if info, err := n.Info(ctx); err == nil {
 		log.Info("node running", "address", info.Address.Hex(), "chainId", info.ChainID, "contract", info.Contract.Hex(),
 			"p2p", strings.Join(info.ListenAddrs, ","), "api", srv.URL(), "token", api.TokenPath(dir))
+		// What a partner needs to open a channel to us, printed plainly rather than only
+		// inside a log line (issue 21, finding 9).
+		fmt.Fprintf(c.App.Writer, "sluice node %s on chain %s\n", info.Address.Hex(), info.ChainID)
+		for _, a := range info.ListenAddrs {
+			fmt.Fprintf(c.App.Writer, "  peer address: %s\n", a)
+		}
+		fmt.Fprintf(c.App.Writer, "  api:          %s (token %s)\n", srv.URL(), api.TokenPath(dir))
 	} else if !errors.Is(err, context.Canceled) {
 		log.Warn("node info unavailable", "err", err)
 	}

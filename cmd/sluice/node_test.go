@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"io"
@@ -66,10 +67,28 @@ func TestNodeServesAuthenticatedAPIAndStopsOnSIGTERM(t *testing.T) {
 	if res := runCLI(t, env, "--datadir", dir, "init", "--dev", "--key-hex", anvilKey1); res.code != 0 {
 		t.Fatalf("init: %d %s", res.code, res.stderr)
 	}
-	d, _ := startDaemon(t, env, "--datadir", dir, "--log-format", "json", "node",
+	d, stdout := startDaemon(t, env, "--datadir", dir, "--log-format", "json", "node",
 		"--rpc", rpcURL, "--contract", chain.Contract().Hex(),
 		"--listen", "/ip4/127.0.0.1/tcp/0", "--api-addr", "127.0.0.1:0")
 	apiURL := waitForAPI(t, d)
+	// Issue 21, finding 9: the peer address a partner needs is printed plainly.
+	printed := make(chan string, 1)
+	go func() {
+		var b strings.Builder
+		sc := bufio.NewScanner(stdout)
+		for !strings.Contains(b.String(), "api:") && sc.Scan() {
+			b.WriteString(sc.Text() + "\n")
+		}
+		printed <- b.String()
+	}()
+	select {
+	case out := <-printed:
+		if !strings.Contains(out, "peer address: /ip4/127.0.0.1/tcp/") || !strings.Contains(out, "/p2p/") || !strings.Contains(out, anvilAddr1) {
+			t.Fatalf("node's start banner lacks its peer address:\n%s", out)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the node printed no start banner on stdout")
+	}
 	if strings.Contains(d.stderrText(), mustReadToken(t, dir)) {
 		t.Fatal("the node logged its API token")
 	}
