@@ -1,6 +1,7 @@
 package node
 
 import (
+	"time"
 	"context"
 	"testing"
 
@@ -67,4 +68,29 @@ func TestNodeRedialsAPeerItDialledAfterBothRestart(t *testing.T) {
 	b = tn.startNodeAt(2, bDir, bListen)
 	a = tn.startNodeAt(1, aDir, "/ip4/127.0.0.1/tcp/0")
 	waitFor(t, "a redials b from its address book", func() bool { return connected(a, b) && connected(b, a) })
+}
+
+// Issue 21, finding 7: a channel's PAYMENTS count went back to 0 after a restart, while
+// the payment log still listed every payment.
+func TestChannelPaymentCountSurvivesARestart(t *testing.T) {
+	tn := newTestNet(t)
+	aDir, bDir := t.TempDir(), t.TempDir()
+	b := tn.startNodeAt(2, bDir, "/ip4/127.0.0.1/tcp/0")
+	a := tn.startNodeAt(1, aDir, "/ip4/127.0.0.1/tcp/0")
+	id := openChannel(t, a, b, eth(1), eth(1), time.Hour)
+	for range 3 {
+		mustPay(t, a, id, 5)
+	}
+	mustPay(t, b, id, 2)
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	a = tn.startNodeAt(1, aDir, "/ip4/127.0.0.1/tcp/0")
+	v, err := a.Channel(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Payments != 4 {
+		t.Fatalf("after a restart the channel counts %d payments, want 4 (3 sent, 1 received)", v.Payments)
+	}
 }

@@ -197,6 +197,10 @@ func (n *Node) loadChannels() error {
 			if err != nil {
 				return fmt.Errorf("load channel %s: %w", r.Params.ID, err)
 			}
+			// The count in channel views is the log's, not this process's (issue 21, finding 7).
+			if lc.payments, err = n.store.CountPayments(r.Params.ID); err != nil {
+				return fmt.Errorf("load channel %s: %w", r.Params.ID, err)
+			}
 			n.chans.Store(lc.id, lc)
 			n.metrics.channels.WithLabelValues(r.Status.String()).Inc()
 		}

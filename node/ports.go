@@ -19,6 +19,7 @@ type Storage interface {
 	GetProofs(id channel.ID) ([2]*channel.SignedProof, error)
 	GetPayment(id store.PaymentID) (store.PaymentRecord, bool, error)
 	ListPayments(ch channel.ID, q store.PaymentQuery) (store.PaymentPage, error)
+	CountPayments(ch channel.ID) (uint64, error)
 	GetCursor() (store.ChainCursor, bool, error)
 	GetOp(id store.OpID) (store.OpRecord, bool, error)
 	PendingOps() ([]store.OpRecord, error)

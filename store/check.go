@@ -13,6 +13,9 @@ import (
 // CheckReport counts the records of each kind and lists those that do not decode.
 type CheckReport struct {
 	Channels, Proofs, Payments, IndexEntries, Peers, Ops, Meta int
+	// PendingOps counts the operations not yet mined (what a restart resumes); Ops counts
+	// every recorded one, finished ones included.
+	PendingOps int
 	Cursor                                                     bool
 	// StaleIndex counts index entries whose payment was rewritten with another time or
 	// channel; listings skip them, so they are harmless.
@@ -99,7 +102,10 @@ func checkRecord(snap *leveldb.Snapshot, rep *CheckReport, key, val []byte) erro
 		if len(key) != 33 {
 			return fmt.Errorf("op key of %d bytes", len(key))
 		}
-		_, err = decodeOp(OpID(key[1:]), val)
+		var op OpRecord
+		if op, err = decodeOp(OpID(key[1:]), val); err == nil && op.State != OpMined {
+			rep.PendingOps++
+		}
 	case prefixMeta:
 		rep.Meta++
 	default:

@@ -27,15 +27,19 @@ func TestCheckCountsEveryRecordKind(t *testing.T) {
 		if err := b.PutOp(&OpRecord{ID: OpID{1}, Kind: "settle", State: OpDecided}); err != nil {
 			return err
 		}
+		// Issue 21, finding 7: `db check` called every recorded op pending.
+		if err := b.PutOp(&OpRecord{ID: OpID{2}, Kind: "open", State: OpMined, TxHash: common.Hash{9}}); err != nil {
+			return err
+		}
 		return b.PutMeta("risk", "n", []byte{1})
 	})
 	rep, err := s.Check()
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := CheckReport{Channels: 1, Proofs: 1, Payments: 4, IndexEntries: 4, Peers: 1, Ops: 1, Meta: 1, Cursor: true}
+	want := CheckReport{Channels: 1, Proofs: 1, Payments: 4, IndexEntries: 4, Peers: 1, Ops: 2, PendingOps: 1, Meta: 1, Cursor: true}
 	if rep.Channels != want.Channels || rep.Proofs != want.Proofs || rep.Payments != want.Payments ||
-		rep.IndexEntries != want.IndexEntries || rep.Peers != want.Peers || rep.Ops != want.Ops ||
+		rep.IndexEntries != want.IndexEntries || rep.Peers != want.Peers || rep.Ops != want.Ops || rep.PendingOps != want.PendingOps ||
 		rep.Meta != want.Meta || rep.Cursor != want.Cursor || rep.BadCount != 0 || rep.StaleIndex != 0 {
 		t.Fatalf("report %+v, want %+v", rep, want)
 	}

@@ -107,7 +107,8 @@ func printCheck(w io.Writer, r store.CheckReport) error {
 		{"proofs", strconv.Itoa(r.Proofs)},
 		{"payments", strconv.Itoa(r.Payments)},
 		{"peers", strconv.Itoa(r.Peers)},
-		{"pending on-chain ops", strconv.Itoa(r.Ops)},
+		{"on-chain ops", strconv.Itoa(r.Ops)},
+		{"pending on-chain ops", strconv.Itoa(r.PendingOps)},
 		{"chain cursor", strconv.FormatBool(r.Cursor)},
 		{"damaged records", strconv.Itoa(r.BadCount)},
 	}); err != nil {
