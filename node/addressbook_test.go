@@ -1,9 +1,9 @@
 package node
 
 import (
-	"time"
 	"context"
 	"testing"
+	"time"
 
 	ma "github.com/multiformats/go-multiaddr"
 )

@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"encoding/binary"
 	"math/big"
 	"sync"
 	"sync/atomic"
@@ -14,7 +15,13 @@ import (
 // BenchmarkPayEndToEnd measures durable payments per second on one channel between two
 // nodes over loopback libp2p: each payment is signed, fsynced (group commit) by the
 // payer, verified and fsynced by the payee, and acknowledged before Pay returns.
-func BenchmarkPayEndToEnd(b *testing.B) {
+func BenchmarkPayEndToEnd(b *testing.B) { benchmarkPayEndToEnd(b, false) }
+
+// BenchmarkPayWithIDsEndToEnd is the same with a caller-chosen id per payment, as
+// wallets and `sluice bench` send them: the idempotency look-ups are on the path.
+func BenchmarkPayWithIDsEndToEnd(b *testing.B) { benchmarkPayEndToEnd(b, true) }
+
+func benchmarkPayEndToEnd(b *testing.B, withIDs bool) {
 	tn := newTestNet(b)
 	a := tn.startNode(1, nodeOpts{})
 	p := tn.startNode(2, nodeOpts{})
@@ -31,8 +38,17 @@ func BenchmarkPayEndToEnd(b *testing.B) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for next.Add(1) <= int64(b.N) {
-				if _, err := a.Pay(context.Background(), PayRequest{Channel: id, Amount: one}); err != nil {
+			for {
+				i := next.Add(1)
+				if i > int64(b.N) {
+					return
+				}
+				req := PayRequest{Channel: id, Amount: one}
+				if withIDs {
+					binary.BigEndian.PutUint64(req.PaymentID[8:], uint64(i))
+					req.PaymentID[0] = 0x5c
+				}
+				if _, err := a.Pay(context.Background(), req); err != nil {
 					failed.Store(err)
 					return
 				}

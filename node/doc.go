@@ -11,7 +11,8 @@
 //	config.go, node.go         Config, New/Start/Close, the durable queue's side effects
 //	live_channel.go            one channel's hot in-memory state and its single owner (mutex)
 //	durable_queue.go           ordered group commit: writes plus the sends they unlock
-//	pay.go                     outgoing payments: idempotency, pipelining window, Ack, failure
+//	pay.go                     outgoing payments: pipelining window, Ack, failure
+//	pay_retry.go               retried payment ids: success only once the peer acknowledged
 //	inbound.go, incoming.go    per-session ordered inbound queue; Pay/Ack/Reject/Sync handling
 //	cooperative.go             co-signed withdrawals and cooperative close
 //	lifecycle.go               open, deposit, settle

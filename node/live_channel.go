@@ -37,6 +37,14 @@ type liveChannel struct {
 	pending []*outgoingPayment
 	// inflight finds a pending payment by id, so a concurrent retry joins it.
 	inflight map[store.PaymentID]*outgoingPayment
+	// acked is the highest nonce of ours the peer acknowledged: every payment with a nonce
+	// up to it is complete. It is never above what the peer really acknowledged, so a
+	// retry that trusts it never reports an unacknowledged payment (pay_retry.go).
+	acked uint64
+	// ackedStored is the acked nonce last written to the store.
+	ackedStored uint64
+	// ackWake is closed (and cleared) when acked rises; retries waiting for an Ack make it.
+	ackWake chan struct{}
 	// desync is set when the peer rejected one of our proofs: our latest signed proof is
 	// ahead of what the peer accepted, so new payments wait for a Sync to reconcile.
 	desync   error

@@ -201,6 +201,9 @@ func (n *Node) loadChannels() error {
 			if lc.payments, err = n.store.CountPayments(r.Params.ID); err != nil {
 				return fmt.Errorf("load channel %s: %w", r.Params.ID, err)
 			}
+			if err := n.loadAcked(lc); err != nil {
+				return err
+			}
 			n.chans.Store(lc.id, lc)
 			n.metrics.channels.WithLabelValues(r.Status.String()).Inc()
 		}
@@ -243,12 +246,16 @@ func (n *Node) Close() error {
 	// The transport first: no handler call may arrive once the queue is gone.
 	terr := n.transport.Close()
 	n.wg.Wait()
-	if !n.started {
+	var aerr error
+	if n.started {
+		// Nothing acknowledges any more: a restart then answers retries of these at once.
+		aerr = n.storeAckedNonces()
+	} else {
 		n.durable.drain()
 	}
 	serr := n.store.Close()
 	cerr := n.chain.Close()
-	return errors.Join(terr, serr, cerr)
+	return errors.Join(terr, aerr, serr, cerr)
 }
 
 func (n *Node) usable() error {

@@ -3,6 +3,7 @@ package node
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"math/big"
 	"time"
@@ -41,11 +42,12 @@ func (n *Node) Pay(ctx context.Context, req PayRequest) (PaymentView, error) {
 		return PaymentView{}, fmt.Errorf("pay on channel %s: %w", req.Channel, channel.ErrUnknownChannel)
 	}
 	id := store.PaymentID(req.PaymentID)
-	if id == (store.PaymentID{}) {
+	explicit := id != (store.PaymentID{})
+	if !explicit {
 		if _, err := rand.Read(id[:]); err != nil {
 			return PaymentView{}, fmt.Errorf("pay on channel %s: payment id: %w", req.Channel, err)
 		}
-	} else if v, found, err := n.completedPayment(id, req); found || err != nil {
+	} else if v, found, err := n.repeatedPayment(ctx, lc, id, req); found || err != nil {
 		return v, err
 	}
 
@@ -56,47 +58,45 @@ func (n *Node) Pay(ctx context.Context, req PayRequest) (PaymentView, error) {
 	case <-n.ctx.Done():
 		return PaymentView{}, ErrClosed
 	}
-	p, joined, err := n.startPayment(lc, id, req)
+	p, joined, err := n.startPayment(lc, id, explicit, req)
 	if err != nil || joined {
 		<-lc.slots
+	}
+	if errors.Is(err, errPaymentRecorded) {
+		// A call with the same id signed and completed it since repeatedPayment looked.
+		v, _, err := n.repeatedPayment(ctx, lc, id, req)
+		return v, err
 	}
 	if err != nil {
 		n.metrics.rejects.WithLabelValues(rejectLabel(channel.Code(err))).Inc()
 		return PaymentView{}, err
 	}
+	return n.awaitPayment(ctx, lc, p, joined)
+}
+
+// awaitPayment waits for a pending payment's Ack; repeat marks a call that joined a
+// payment an earlier call started.
+func (n *Node) awaitPayment(ctx context.Context, lc *liveChannel, p *outgoingPayment, repeat bool) (PaymentView, error) {
 	select {
 	case <-p.done:
 	case <-ctx.Done():
-		return PaymentView{}, fmt.Errorf("pay on channel %s: proof %d sent, waiting for ack: %w (retry with payment id %s)", req.Channel, p.proof.Nonce, ctx.Err(), id)
+		return PaymentView{}, fmt.Errorf("pay on channel %s: proof %d sent, waiting for ack: %w (retry with payment id %s)", lc.id, p.proof.Nonce, ctx.Err(), p.id)
 	case <-n.ctx.Done():
-		return PaymentView{}, fmt.Errorf("pay on channel %s: proof %d awaits the peer's ack: %w (retry with payment id %s after restart)", req.Channel, p.proof.Nonce, ErrClosed, id)
+		return PaymentView{}, fmt.Errorf("pay on channel %s: proof %d awaits the peer's ack: %w (retry with payment id %s after restart)", lc.id, p.proof.Nonce, ErrClosed, p.id)
 	}
 	if p.err != nil {
 		return PaymentView{}, p.err
 	}
-	return p.view(lc.id), nil
-}
-
-// completedPayment is the idempotency check of a caller-chosen payment id: a payment
-// recorded on disk was signed and sent; the peer's Ack may still be outstanding after a
-// restart, in which case Sync delivers it.
-func (n *Node) completedPayment(id store.PaymentID, req PayRequest) (PaymentView, bool, error) {
-	rec, found, err := n.store.GetPayment(id)
-	if err != nil {
-		return PaymentView{}, false, fmt.Errorf("pay on channel %s: look up payment %s: %w", req.Channel, id, err)
-	}
-	if !found {
-		return PaymentView{}, false, nil
-	}
-	if rec.Channel != req.Channel || rec.Direction != store.Outgoing || rec.Amount.Cmp(req.Amount) != 0 {
-		return PaymentView{}, true, fmt.Errorf("pay on channel %s: payment %s: %w", req.Channel, id, ErrPaymentIDReused)
-	}
-	return n.paymentView(rec), true, nil
+	v := p.view(lc.id)
+	v.Repeat = repeat
+	return v, nil
 }
 
 // startPayment signs the next proof and queues it for durable storage, after which the
-// durable queue sends it. joined reports a concurrent payment with the same id.
-func (n *Node) startPayment(lc *liveChannel, id store.PaymentID, req PayRequest) (p *outgoingPayment, joined bool, err error) {
+// durable queue sends it. joined reports a concurrent payment with the same id. A
+// caller-chosen id is looked up again under the lock, so a call that completed since the
+// caller's own look-up is never signed a second time (errPaymentRecorded).
+func (n *Node) startPayment(lc *liveChannel, id store.PaymentID, explicit bool, req PayRequest) (p *outgoingPayment, joined bool, err error) {
 	lc.mu.Lock()
 	defer lc.mu.Unlock()
 	if other := lc.inflight[id]; other != nil {
@@ -104,6 +104,13 @@ func (n *Node) startPayment(lc *liveChannel, id store.PaymentID, req PayRequest)
 			return nil, true, fmt.Errorf("pay on channel %s: payment %s: %w", lc.id, id, ErrPaymentIDReused)
 		}
 		return other, true, nil
+	}
+	if explicit {
+		if _, found, err := n.store.GetPayment(id); err != nil {
+			return nil, false, fmt.Errorf("pay on channel %s: look up payment %s: %w", lc.id, id, err)
+		} else if found {
+			return nil, false, errPaymentRecorded
+		}
 	}
 	if lc.desync != nil {
 		// Offer the peer our latest proof again; its answer (an Ack) clears desync.
@@ -120,14 +127,24 @@ func (n *Node) startPayment(lc *liveChannel, id store.PaymentID, req PayRequest)
 		ID: id, Channel: lc.id, Direction: store.Outgoing, Nonce: proof.Nonce,
 		Amount: p.amount, Transferred: proof.Transferred, Time: now, Memo: req.Memo, Sig: proof.Sig,
 	}
+	// The acked nonce rides along now and then, so a restarted node still knows most Acks.
+	acked, storeAcked := lc.acked, lc.acked >= lc.ackedStored+ackedWriteStride
 	fill := func(b *store.Batch) error {
 		if err := b.PutProof(lc.us, &proof); err != nil {
 			return err
+		}
+		if storeAcked {
+			if err := putAcked(b, lc.id, acked); err != nil {
+				return err
+			}
 		}
 		return b.PutPayment(&rec)
 	}
 	if err := n.durable.enqueue(fill, afterCommit{kind: afterSendPay, ch: lc, nonce: proof.Nonce, pay: p}); err != nil {
 		return nil, false, fmt.Errorf("pay on channel %s: %w", lc.id, err)
+	}
+	if storeAcked {
+		lc.ackedStored = acked
 	}
 	if err := lc.st.CommitProof(lc.us, proof); err != nil {
 		// Unreachable: PreparePayment checked the same rules under the same lock.
@@ -178,9 +195,18 @@ func (n *Node) onAck(lc *liveChannel, nonce uint64) {
 	for _, p := range done {
 		delete(lc.inflight, p.id)
 	}
-	if nonce >= lc.st.Nonce(lc.us) {
+	latest := lc.st.Nonce(lc.us)
+	if nonce >= latest {
 		// The peer holds our latest proof: whatever it refused before is settled now.
 		lc.desync = nil
+	}
+	if nonce > lc.acked {
+		// Never above what we signed: an Ack for more is the peer's confusion, not ours.
+		lc.acked = min(nonce, latest)
+		if lc.ackWake != nil {
+			close(lc.ackWake)
+			lc.ackWake = nil
+		}
 	}
 	lc.mu.Unlock()
 	for _, p := range done {

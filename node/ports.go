@@ -18,6 +18,7 @@ type Storage interface {
 	ListChannels(cursor string, limit int) (store.ChannelPage, error)
 	GetProofs(id channel.ID) ([2]*channel.SignedProof, error)
 	GetPayment(id store.PaymentID) (store.PaymentRecord, bool, error)
+	GetMeta(namespace, key string) ([]byte, bool, error)
 	ListPayments(ch channel.ID, q store.PaymentQuery) (store.PaymentPage, error)
 	CountPayments(ch channel.ID) (uint64, error)
 	GetCursor() (store.ChainCursor, bool, error)

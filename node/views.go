@@ -106,6 +106,9 @@ type PaymentView struct {
 	Time      time.Time
 	Memo      string
 	Latency   time.Duration // outgoing: request to Ack
+	// Repeat is set when Pay answered with a payment an earlier call with the same id
+	// made: this call signed nothing new.
+	Repeat bool
 }
 
 // PaymentQuery pages through the payment log.

@@ -16,7 +16,7 @@ type CheckReport struct {
 	// PendingOps counts the operations not yet mined (what a restart resumes); Ops counts
 	// every recorded one, finished ones included.
 	PendingOps int
-	Cursor                                                     bool
+	Cursor     bool
 	// StaleIndex counts index entries whose payment was rewritten with another time or
 	// channel; listings skip them, so they are harmless.
 	StaleIndex int

@@ -141,6 +141,7 @@ func TestBadArgumentsExitWithUsageCodeAndClearMessage(t *testing.T) {
 		{"pay fractional amount", []string{"pay", stubChannelHex, "1.5"}, "fractional"},
 		{"pay huge amount", []string{"pay", stubChannelHex, "340282366920938463463374607431768211456"}, "exceeds"},
 		{"pay bad payment id", []string{"pay", "--payment-id", "0x01", stubChannelHex, "5"}, "payment id"},
+		{"pay all-zero payment id", []string{"pay", "--payment-id", "0x" + strings.Repeat("0", 32), stubChannelHex, "5"}, "all zeros"},
 		{"open without amount", []string{"channel", "open", "/ip4/127.0.0.1/tcp/1/p2p/x"}, "takes 2 argument(s)"},
 		{"open bad token", []string{"channel", "open", "--token", "usdc", "peer", "5"}, "token address"},
 		{"open fractional challenge", []string{"channel", "open", "--challenge-period", "1500ms", "peer", "5"}, "whole number of seconds"},
@@ -209,6 +210,27 @@ func startStubAPI(t *testing.T, datadir string) (*api.Server, *stubBackend) {
 		_ = srv.Stop(ctx)
 	})
 	return srv, b
+}
+
+func TestPayRetriedWithItsPaymentIDSaysAlreadyPaid(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	srv, _ := startStubAPI(t, dir)
+	env := cliEnv(t, "SLUICE_DATADIR="+dir, "SLUICE_API="+srv.URL())
+	pid := "0x0123456789abcdef0123456789abcdef"
+
+	res := runCLI(t, env, "pay", "--payment-id", pid, stubChannelHex, "5")
+	if res.code != 0 || !strings.HasPrefix(res.stdout, "paid 5") {
+		t.Fatalf("first pay: %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	res = runCLI(t, env, "pay", "--payment-id", pid, stubChannelHex, "5")
+	if res.code != 0 || !strings.Contains(res.stdout, "already paid 5") || !strings.Contains(res.stdout, "nonce 1") {
+		t.Fatalf("retry: %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	res = runCLI(t, env, "pay", "--json", "--payment-id", pid, stubChannelHex, "5")
+	if res.code != 0 || !strings.Contains(res.stdout, `"repeat": true`) {
+		t.Fatalf("retry --json: %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
 }
 
 func TestPayListShowAndExportThroughTheAPI(t *testing.T) {

@@ -23,7 +23,8 @@ func payCommand() *cli.Command {
 		Usage:     "pay over a channel; returns once the peer acknowledged the durable proof",
 		ArgsUsage: "CHANNEL_ID AMOUNT",
 		Description: "AMOUNT is in the token's smallest unit (wei for ETH), decimal or 0x hex.\n" +
-			"Repeating a call with the same --payment-id never pays twice.",
+			"Repeating a call with the same --payment-id never pays twice: it reports the earlier payment\n" +
+			"once the peer has acknowledged it (\"already paid\"), or fails with the same retry hint.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: flagPaymentID, Usage: "idempotency key, 0x + 32 hex digits (default: random)", EnvVars: commandEnvVar("pay", flagPaymentID)},
 			&cli.StringFlag{Name: flagMemo, Usage: "note for the payee, at most 256 bytes", EnvVars: commandEnvVar("pay", flagMemo)},
@@ -46,6 +47,9 @@ func runPay(c *cli.Context) error {
 		if err != nil {
 			return usageErrorf("--%s: %v", flagPaymentID, err)
 		}
+		if pid.IsZero() {
+			return usageErrorf("--%s: all zeros is not a usable idempotency key (the node would refuse it); omit --%s for a random one", flagPaymentID, flagPaymentID)
+		}
 		args.PaymentID = &pid
 	}
 	return callNode(c, func(cl *api.Client) error {
@@ -59,6 +63,11 @@ func runPay(c *cli.Context) error {
 			return err
 		}
 		return output(c, p, func(w io.Writer) error {
+			if p.Repeat {
+				_, err := fmt.Fprintf(w, "already paid %s on %s by an earlier call with this payment id; nothing new was signed\npayment id %s\nproof nonce %d, transferred %s, acknowledged by the peer\n",
+					p.Amount, p.Channel, p.PaymentID, p.Proof.Nonce, p.Proof.Transferred)
+				return err
+			}
 			_, err := fmt.Fprintf(w, "paid %s on %s\npayment id %s\nproof nonce %d, transferred %s, acknowledged in %s\n",
 				p.Amount, p.Channel, p.PaymentID, p.Proof.Nonce, p.Proof.Transferred, time.Duration(p.LatencyMicros)*time.Microsecond)
 			return err

@@ -79,6 +79,12 @@ func (s *stubBackend) Pay(_ context.Context, req node.PayRequest) (node.PaymentV
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	for _, p := range s.payments {
+		if req.PaymentID != ([16]byte{}) && p.PaymentID == req.PaymentID {
+			p.Repeat = true
+			return p, nil
+		}
+	}
 	nonce := uint64(len(s.payments) + 1)
 	transferred := new(big.Int).Add(v.Balance[1], req.Amount)
 	p := node.PaymentView{

@@ -26,6 +26,7 @@ type fakeBackend struct {
 	lastFilter node.ChannelFilter
 	lastQuery  node.PaymentQuery
 	blocking   bool           // Info waits for its context to end
+	repeat     bool           // Pay answers as a repeat of an earlier call
 	status     channel.Status // overrides the status Channel reports when set
 	settleAt   time.Time
 	paySubs    map[int]chan<- node.PaymentView
@@ -134,12 +135,13 @@ func (f *fakeBackend) Withdraw(ctx context.Context, id channel.ID, amount *big.I
 func (f *fakeBackend) Pay(ctx context.Context, req node.PayRequest) (node.PaymentView, error) {
 	f.mu.Lock()
 	f.lastPay = req
+	repeat := f.repeat
 	f.mu.Unlock()
 	if err := f.failure(); err != nil {
 		return node.PaymentView{}, err
 	}
 	p := testPaymentView(req.Channel, 4)
-	p.PaymentID, p.Amount, p.Memo = req.PaymentID, req.Amount, req.Memo
+	p.PaymentID, p.Amount, p.Memo, p.Repeat = req.PaymentID, req.Amount, req.Memo, repeat
 	return p, nil
 }
 

@@ -54,6 +54,9 @@ func ParsePaymentID(s string) (PaymentID, error) {
 
 func (id PaymentID) String() string { return "0x" + hex.EncodeToString(id[:]) }
 
+// IsZero reports the all-zero id, which sluice_pay refuses: to the node it means "none".
+func (id PaymentID) IsZero() bool { return id == PaymentID{} }
+
 // MarshalJSON renders the id as 0x hex.
 func (id PaymentID) MarshalJSON() ([]byte, error) { return json.Marshal(id.String()) }
 

@@ -46,7 +46,7 @@ type OpenChannelArgs struct {
 type PayArgs struct {
 	Channel   *ChannelID `json:"channel"`
 	Amount    Amount     `json:"amount"`
-	PaymentID *PaymentID `json:"paymentId,omitempty"` // idempotency key; absent = the node picks one
+	PaymentID *PaymentID `json:"paymentId,omitempty"` // idempotency key; absent = the node picks one; all zeros is refused
 	Memo      string     `json:"memo,omitempty"`
 }
 
@@ -150,6 +150,11 @@ func (s *service) Pay(ctx context.Context, args PayArgs) (Payment, error) {
 	}
 	req := node.PayRequest{Channel: channel.ID(*args.Channel), Amount: amount, Memo: args.Memo}
 	if args.PaymentID != nil {
+		if args.PaymentID.IsZero() {
+			// The node reads a zero id as "none" and picks a random one, so a retry with
+			// it would pay again: refuse it rather than lose the idempotency asked for.
+			return Payment{}, invalidParams("paymentId %s (all zeros) is not a usable idempotency key: omit paymentId and the node picks a random one, or send your own random 16 bytes", args.PaymentID)
+		}
 		req.PaymentID = *args.PaymentID
 	}
 	v, err := s.b.Pay(ctx, req)

@@ -44,6 +44,7 @@ func TestEveryMethodRejectsBadParamsWithInvalidParamsCode(t *testing.T) {
 		{"pay: negative amount", "sluice_pay", `[{"channel":` + id + `,"amount":"-1"}]`, "negative"},
 		{"pay: huge amount", "sluice_pay", `[{"channel":` + id + `,"amount":"0x1` + strings.Repeat("0", 32) + `"}]`, "exceeds"},
 		{"pay: short payment id", "sluice_pay", `[{"channel":` + id + `,"amount":"1","paymentId":"0x12"}]`, "payment id"},
+		{"pay: all-zero payment id", "sluice_pay", `[{"channel":` + id + `,"amount":"1","paymentId":"0x` + strings.Repeat("0", 32) + `"}]`, "all zeros"},
 		{"pay: memo too long", "sluice_pay", `[{"channel":` + id + `,"amount":"1","memo":"` + strings.Repeat("m", 257) + `"}]`, "memo"},
 		{"pay: no params", "sluice_pay", `[]`, "missing value"},
 		{"openChannel: missing peer", "sluice_openChannel", `[{"deposit":"1"}]`, "peer is required"},
@@ -113,6 +114,41 @@ func TestBackendErrorsMapToStableCodes(t *testing.T) {
 				t.Fatalf("message %q lost the backend's explanation %q", reply.Error.Message, tt.err)
 			}
 		})
+	}
+}
+
+func TestPayRefusesAnAllZeroPaymentIDAndNeverReachesTheNode(t *testing.T) {
+	srv := startServer(t, nil)
+	reply := call(t, srv, "sluice_pay", `[{"channel":"`+testChannelHex+`","amount":"5","paymentId":"0x`+strings.Repeat("0", 32)+`"}]`)
+	if reply.Error == nil {
+		t.Fatalf("an all-zero payment id was accepted: %s", reply.Result)
+	}
+	if reply.Error.Code != CodeInvalidParams || reply.Error.Data["kind"] != "invalid_params" || !strings.Contains(reply.Error.Message, "paymentId") {
+		t.Fatalf("got code %d kind %q message %q, want %d invalid_params naming paymentId", reply.Error.Code, reply.Error.Data["kind"], reply.Error.Message, CodeInvalidParams)
+	}
+	srv.backend.mu.Lock()
+	got := srv.backend.lastPay
+	srv.backend.mu.Unlock()
+	if got.Amount != nil {
+		t.Fatalf("the node was asked to pay %+v", got)
+	}
+	// Omitting the id is still fine: the node picks one.
+	if reply := call(t, srv, "sluice_pay", `[{"channel":"`+testChannelHex+`","amount":"5"}]`); reply.Error != nil {
+		t.Fatalf("pay without a payment id: %s", reply.Error.Message)
+	}
+}
+
+func TestPayReportsARepeatedPayment(t *testing.T) {
+	srv := startServer(t, nil)
+	srv.backend.mu.Lock()
+	srv.backend.repeat = true
+	srv.backend.mu.Unlock()
+	reply := call(t, srv, "sluice_pay", `[{"channel":"`+testChannelHex+`","amount":"5","paymentId":"0x01000000000000000000000000000000"}]`)
+	if reply.Error != nil {
+		t.Fatal(reply.Error.Message)
+	}
+	if !strings.Contains(string(reply.Result), `"repeat":true`) {
+		t.Fatalf("a repeated payment is not marked: %s", reply.Result)
 	}
 }
 

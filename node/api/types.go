@@ -75,6 +75,9 @@ type Payment struct {
 	Memo      string    `json:"memo,omitempty"`
 	// LatencyMicros is the time from request to the peer's Ack, for outgoing payments.
 	LatencyMicros int64 `json:"latencyMicros,omitempty"`
+	// Repeat is set by sluice_pay when the payment id was already used by an earlier call:
+	// nothing new was signed, and the payment that call made is acknowledged by the peer.
+	Repeat bool `json:"repeat,omitempty"`
 }
 
 // PaymentPage is the result of sluice_payments; pass Next back as cursor for more.
@@ -179,6 +182,7 @@ func paymentJSON(v node.PaymentView) Payment {
 		Time:          v.Time.UTC(),
 		Memo:          v.Memo,
 		LatencyMicros: v.Latency.Microseconds(),
+		Repeat:        v.Repeat,
 	}
 }
 
