@@ -102,7 +102,7 @@ func TestSettleLostToThePartnerIsDoneAndRevertsCarryTheirName(t *testing.T) {
 		waitFor(t, "both see the channel settled", func() bool { v, _ := n.Channel(ctx, id); return v.Status == channel.StatusSettled })
 	}
 	// Whichever side lost (or saw the event first) gets the same answer on a new attempt.
-	_, err = b.ops.submit(ctx, ChainCall{Kind: CallSettle, Channel: id}, true)
+	_, err = b.ops.submit(ctx, ChainCall{Kind: CallSettle, Channel: id}, opIdentity{salted: true})
 	if !errors.Is(err, contracts.ErrChannelNotClosing) {
 		t.Fatalf("settle after settlement: %v, want ChannelNotClosing", err)
 	}

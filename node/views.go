@@ -46,6 +46,10 @@ type OpenRequest struct {
 	Token           common.Address // address(0) = ETH
 	Deposit         *big.Int
 	ChallengePeriod time.Duration
+	// IdempotencyKey (optional, at most 128 bytes) makes a retry safe: a second request
+	// with the same key joins the first open, or returns its channel, and never opens
+	// another; the same key with other parameters is refused.
+	IdempotencyKey string
 }
 
 // PayRequest asks the node to pay over a channel.
