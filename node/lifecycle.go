@@ -20,7 +20,8 @@ import (
 // *OpenDeclinedError and nothing goes on chain. After `open` is mined, OpenChannel waits
 // until the partner shows it knows the channel (its Sync, sent once it stored the
 // channel with our deposit), so a payment made right after it returns is never refused
-// as an unknown channel.
+// as an unknown channel. With req.IdempotencyKey a retry joins the first request's
+// transaction (or returns its channel) instead of proposing and opening another.
 func (n *Node) OpenChannel(ctx context.Context, req OpenRequest) (ChannelView, error) {
 	if err := n.usable(); err != nil {
 		return ChannelView{}, err
@@ -71,6 +72,11 @@ func (n *Node) OpenChannel(ctx context.Context, req OpenRequest) (ChannelView, e
 	}
 	if err := n.waitSynced(ctx, rcpt.Block); err != nil {
 		return ChannelView{}, fmt.Errorf("open channel %s: %w", id, err)
+	}
+	if known {
+		// A retry of an open submitted earlier: the partner's confirmation may have come
+		// while nobody was watching for it, so the retry does not wait for it again.
+		return n.Channel(ctx, id)
 	}
 	if err := n.waitPartnerKnows(ctx, partner, id); err != nil {
 		return ChannelView{}, fmt.Errorf("channel %s is open on chain, but: %w", id, err)
