@@ -46,7 +46,13 @@ func (n *Node) defendClose(ctx context.Context, lc *liveChannel, chainTime uint6
 	}
 	if chainTime > onChain.SettleAfter {
 		n.markDefended(lc)
-		n.log.Error("challenge period over before the partner's best proof reached the chain", "channel", lc.id, "onChainNonce", onChain.Nonce[them], "ourNonce", best.Nonce)
+		lc.mu.Lock()
+		first := !lc.defenseLost
+		lc.defenseLost = true
+		lc.mu.Unlock()
+		if first {
+			n.log.Error("challenge period over before the partner's best proof reached the chain", "channel", lc.id, "onChainNonce", onChain.Nonce[them], "ourNonce", best.Nonce)
+		}
 		return
 	}
 	left := onChain.SettleAfter - chainTime

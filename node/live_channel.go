@@ -47,6 +47,8 @@ type liveChannel struct {
 	defending bool
 	// undefended is set while the undefended-close gauge carries this channel.
 	undefended bool
+	// defenseLost is set once the challenge period ended with our best proof off chain.
+	defenseLost bool
 	// closeWaiter receives the partner's CloseAccept while we wait for it.
 	closeWaiter chan *closeAnswer
 	// withdrawWaiter receives the partner's WithdrawAccept while we wait for it.
