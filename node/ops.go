@@ -304,6 +304,22 @@ func (r *opRunner) resume(ctx context.Context) {
 		}
 		r.running[rec.ID] = w
 		r.runMu.Unlock()
+		// A request with the same id (a retry with its idempotency key) may have driven
+		// it since the list was read: only the stored state counts, never the listed copy.
+		fresh, found, err := r.n.store.GetOp(rec.ID)
+		if err != nil || !found || fresh.State != store.OpSubmitted {
+			switch {
+			case err != nil:
+				w.err = err
+			case !found:
+				w.err = fmt.Errorf("%s channel %s: the operation ended without being mined", rec.Kind, rec.Channel)
+			default:
+				w.rcpt, w.err = r.minedResult(ctx, fresh, pl.Call)
+			}
+			r.finish(rec.ID, w)
+			continue
+		}
+		rec := fresh
 		r.n.log.Info("resuming on-chain operation", "kind", rec.Kind, "channel", rec.Channel, "tx", rec.TxHash)
 		if !r.n.goTracked(func() { r.drive(rec.ID, w, rec, pl.Call) }) {
 			w.err = ErrClosed
