@@ -212,3 +212,52 @@ func TestIdempotencyKeyOpensAndDepositsOnce(t *testing.T) {
 		return err == nil && cv.Status == channel.StatusOpen && cv.Deposit[0].Cmp(v.DepositA) == 0
 	})
 }
+
+// TestSubmittedDepositSurvivesARestartAndExecutesOnce: a caller told "submitted, not
+// mined yet" (ErrTxPending) is owed the deposit. The node stops promptly with the
+// transaction still pending (its driver ends with the node), and the next run completes it
+// exactly once.
+func TestSubmittedDepositSurvivesARestartAndExecutesOnce(t *testing.T) {
+	an := newAnvilNet(t)
+	aDir := t.TempDir()
+	a := an.start(1, aDir)
+	b := an.start(2, t.TempDir())
+	id := openChannel(t, a, b, eth(1), nil, 2*time.Hour)
+
+	an.call("evm_setAutomine", false)
+	short, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	_, err := a.DepositWithKey(short, id, big.NewInt(4_242), "dep-restart")
+	cancel()
+	if !errors.Is(err, ErrTxPending) {
+		t.Fatalf("deposit not mined before the deadline: %v, want ErrTxPending", err)
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- a.Close() }()
+	select {
+	case err := <-closed:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("node did not stop while a transaction was pending")
+	}
+	// The pool forgets it (a restarted chain node would): only the node's record remains.
+	an.call("anvil_dropAllTransactions")
+	an.call("evm_setAutomine", true)
+
+	a2 := an.start(1, aDir)
+	want := new(big.Int).Add(eth(1), big.NewInt(4_242))
+	chk := an.client(0)
+	waitFor(t, "the submitted deposit mined after the restart", func() bool {
+		v, err := chk.Channel(context.Background(), id)
+		return err == nil && v.DepositA.Cmp(want) == 0
+	})
+	ctx, cancel2 := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel2()
+	if _, err := a2.DepositWithKey(ctx, id, big.NewInt(4_242), "dep-restart"); err != nil {
+		t.Fatalf("retry with the key after the restart: %v", err)
+	}
+	if v, err := chk.Channel(ctx, id); err != nil || v.DepositA.Cmp(want) != 0 {
+		t.Fatalf("deposit on chain %v (%v), want %s: exactly once", v.DepositA, err, want)
+	}
+}
