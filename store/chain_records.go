@@ -53,9 +53,11 @@ func NewOpID(kind string, ch channel.ID, payload []byte) OpID {
 	return id
 }
 
-// OpState is where an on-chain operation stands. The node writes OpDecided before it
-// signs a transaction and OpSubmitted (with the signed transaction) before it broadcasts,
-// so after a crash it re-broadcasts the same transaction (same nonce) rather than a second one.
+// OpState is where an on-chain operation stands. The node writes OpSubmitted (with the
+// signed transaction) before it broadcasts, so after a crash it re-broadcasts the same
+// transaction (same nonce) rather than a second one, and OpMined once a version of it is
+// mined. OpDecided was written before signing by earlier versions; a node now drops such
+// records at start (docs/adr/0015): their caller was never told they were submitted.
 type OpState uint8
 
 const (
