@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/core/types"
+
 	"github.com/sluicepay/sluice/channel"
 )
 
@@ -116,4 +118,44 @@ func TestUndefendedCloseIsLoggedAndMeasuredUntilDefended(t *testing.T) {
 	an.call("evm_mine")
 	waitOnChainNonce(t, attacker, id, channel.PartyA, 5)
 	waitFor(t, "the gauge clears", func() bool { return series(b.metrics.undefended) == 0 })
+}
+
+// TestPendingDefenseWhoseNonceIsTakenIsSignedAgain: the defense is in the pool when a
+// transaction sent with the node's key outside the node replaces it (same nonce, higher
+// fee) and is mined. The defense can never be mined now; the node must sign it again.
+func TestPendingDefenseWhoseNonceIsTakenIsSignedAgain(t *testing.T) {
+	an := newAnvilNet(t)
+	a := an.start(1, t.TempDir())
+	b := an.start(2, t.TempDir())
+	id := payeeHoldsProofs(t, a, b)
+
+	an.call("evm_setAutomine", false)
+	attacker := an.client(1)
+	closed := make(chan error, 1)
+	go func() { _, err := attacker.Close(context.Background(), id, nil); closed <- err }()
+	waitFor(t, "the attacker's close in the pool", func() bool { return an.pending() > 0 })
+	an.call("evm_mine")
+	if err := <-closed; err != nil {
+		t.Fatalf("attacker's close: %v", err)
+	}
+	var defense types.Transaction
+	waitFor(t, "the node's defense signed", func() bool {
+		ops, err := b.store.PendingOps()
+		if err != nil || len(ops) != 1 || ops[0].Kind != string(CallUpdateProof) {
+			return false
+		}
+		return defense.UnmarshalBinary(ops[0].RawTx) == nil
+	})
+	waitFor(t, "the node's defense in the pool", func() bool { return an.pending() > 0 })
+	nonce := defense.Nonce()
+	an.useKeyOutside(2, &nonce)
+	an.call("evm_mine")
+	an.call("evm_setAutomine", true)
+	if r, err := an.eth.TransactionReceipt(context.Background(), defense.Hash()); err == nil && r != nil {
+		t.Fatalf("the first defense %s was mined; the test needs it replaced", defense.Hash())
+	}
+	waitOnChainNonce(t, attacker, id, channel.PartyA, 5)
+	if n := metricValue(t, b.metrics.txResigned); n < 1 {
+		t.Fatalf("re-signed transactions %v, want >= 1", n)
+	}
 }
