@@ -17,6 +17,10 @@ import (
 //	Info(ctx) (NodeInfo, error)
 //	OpenChannel(ctx, OpenRequest) (ChannelView, error)         // negotiates with the peer, submits open on chain, waits for it
 //	Deposit(ctx, id, amount *big.Int) (TxResult, error)         // tops up our side
+//	DepositWithKey(ctx, id, amount, key) (TxResult, error)      // the same, idempotent per key
+//
+// An on-chain method's error wrapping ErrTxPending means the transaction was submitted
+// and will execute; any other error means nothing was submitted (docs/adr/0015).
 //	Withdraw(ctx, id, amount *big.Int) (TxResult, error)        // co-signed with the peer, then on chain
 //	Pay(ctx, PayRequest) (PaymentView, error)                   // returns once the peer's Ack arrived (durable on both sides)
 //	Channels(ctx, ChannelFilter) ([]ChannelView, error)
