@@ -86,7 +86,9 @@ func (r *opRunner) follow(ctx context.Context, rec store.OpRecord, call ChainCal
 func (r *opRunner) mined(ctx context.Context, rec *store.OpRecord, call ChainCall, st TxStatus) (Receipt, error) {
 	rec.State, rec.Updated = store.OpMined, time.Now()
 	if err := r.put(context.WithoutCancel(ctx), rec); err != nil {
-		return Receipt{}, errors.Join(st.Err, err)
+		// The chain has decided; the caller gets that. The record stays "submitted", and
+		// a restart finds the mined version and records it then.
+		r.n.log.Error("mined transaction not recorded", "kind", call.Kind, "channel", call.Channel, "tx", st.Receipt.TxHash, "err", err)
 	}
 	return r.outcome(ctx, call, st)
 }

@@ -20,7 +20,8 @@ import (
 //	DepositWithKey(ctx, id, amount, key) (TxResult, error)      // the same, idempotent per key
 //
 // An on-chain method's error wrapping ErrTxPending means the transaction was submitted
-// and will execute; any other error means nothing was submitted (docs/adr/0015).
+// and will execute; any other error means it did not execute and will not (refused before
+// broadcast, or mined and reverted) (docs/adr/0015).
 //	Withdraw(ctx, id, amount *big.Int) (TxResult, error)        // co-signed with the peer, then on chain
 //	Pay(ctx, PayRequest) (PaymentView, error)                   // returns once the peer's Ack arrived (durable on both sides)
 //	Channels(ctx, ChannelFilter) ([]ChannelView, error)
