@@ -1,7 +1,9 @@
 package node
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"math/big"
 	"net/http"
 	"net/http/httptest"
@@ -186,10 +188,12 @@ func (an *anvilNet) pending() int {
 }
 
 // chainProxy stands between a node and Anvil, so a test can take "the chain" down for
-// one node: while down it answers 503 to everything.
+// one node: while down it answers 503 to everything; while refuseEstimates is set, to
+// every request that estimates gas.
 type chainProxy struct {
-	url  string
-	down atomic.Bool
+	url             string
+	down            atomic.Bool
+	refuseEstimates atomic.Bool
 }
 
 func newChainProxy(t *testing.T, target string) *chainProxy {
@@ -204,6 +208,14 @@ func newChainProxy(t *testing.T, target string) *chainProxy {
 		if p.down.Load() {
 			http.Error(w, "chain down", http.StatusServiceUnavailable)
 			return
+		}
+		if p.refuseEstimates.Load() {
+			body, err := io.ReadAll(r.Body)
+			if err != nil || bytes.Contains(body, []byte(`"eth_estimateGas"`)) {
+				http.Error(w, "estimates refused", http.StatusServiceUnavailable)
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
 		}
 		rp.ServeHTTP(w, r)
 	}))

@@ -159,3 +159,27 @@ func TestPendingDefenseWhoseNonceIsTakenIsSignedAgain(t *testing.T) {
 		t.Fatalf("re-signed transactions %v, want >= 1", n)
 	}
 }
+
+// TestDefenseRefusedOnceIsRetriedOnTheNextPoll: the first defense fails before it is
+// broadcast (the chain refuses to estimate it); the watcher must try again on a later
+// poll, not only when the next close event arrives (there is none).
+func TestDefenseRefusedOnceIsRetriedOnTheNextPoll(t *testing.T) {
+	an := newAnvilNet(t)
+	proxy := newChainProxy(t, an.url)
+	a := an.start(1, t.TempDir())
+	b := an.startWith(an.config(2, t.TempDir(), proxy.url))
+	id := payeeHoldsProofs(t, a, b)
+
+	proxy.refuseEstimates.Store(true)
+	attacker := an.client(1)
+	if _, err := attacker.Close(context.Background(), id, nil); err != nil {
+		t.Fatalf("attacker's close: %v", err)
+	}
+	waitFor(t, "b sees the close", func() bool { v, _ := b.Channel(context.Background(), id); return v.Status == channel.StatusClosing })
+	time.Sleep(300 * time.Millisecond) // several polls with every defense refused
+	if v, err := attacker.Channel(context.Background(), id); err != nil || v.NonceA != 0 {
+		t.Fatalf("on-chain nonce %d (%v) while estimates are refused, want 0", v.NonceA, err)
+	}
+	proxy.refuseEstimates.Store(false)
+	waitOnChainNonce(t, attacker, id, channel.PartyA, 5)
+}
