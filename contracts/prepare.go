@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/rpc"
 )
 
 // Two-phase writes, for a caller that must persist a signed transaction before it is
@@ -61,10 +62,25 @@ func (c *Client) Broadcast(ctx context.Context, tx *types.Transaction) error {
 		if _, rerr := c.backend.TransactionReceipt(ctx, tx.Hash()); rerr == nil {
 			return nil
 		}
+		c.nonces.invalidate()
+		return fmt.Errorf("broadcast transaction %s (nonce %d): %w: %w", tx.Hash(), tx.Nonce(), ErrNonceTaken, err)
 	}
 	c.nonces.invalidate()
+	if _, answered := errors.AsType[rpc.Error](err); answered {
+		return fmt.Errorf("broadcast transaction %s (nonce %d): %w: %w", tx.Hash(), tx.Nonce(), ErrBroadcastRefused, err)
+	}
 	return fmt.Errorf("broadcast transaction %s (nonce %d): %w", tx.Hash(), tx.Nonce(), err)
 }
+
+var (
+	// ErrBroadcastRefused means the chain's node answered a broadcast with an error (a
+	// JSON-RPC error response): it did not take the transaction. Other broadcast errors
+	// (a timeout, a dropped connection) leave open whether it did.
+	ErrBroadcastRefused = errors.New("broadcast refused by the chain node")
+	// ErrNonceTaken means another transaction of the same account, mined already, used
+	// the transaction's nonce: it can never be mined and must be signed again.
+	ErrNonceTaken = errors.New("nonce already used by another transaction")
+)
 
 // WaitTx waits for tx to be mined. A transaction that failed on chain returns its
 // receipt and an error wrapping ErrTxFailed (and the decoded revert when a replay

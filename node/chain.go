@@ -33,6 +33,19 @@ type Chain interface {
 	// Wait blocks until tx is mined and reports its receipt; a reverted transaction is an
 	// error naming the contract's custom error.
 	Wait(ctx context.Context, tx SignedTx) (Receipt, error)
+	// Track reports where a broadcast transaction stands, without waiting: mined (tx
+	// or one of the replaced transactions of the same nonce), dead because another
+	// transaction of our account used its nonce, or still pending.
+	Track(ctx context.Context, tx SignedTx, replaced []common.Hash) (TxStatus, error)
+	// Resign signs call afresh with a nonce read from the chain (the old one was taken);
+	// like Prepare, a call that would now revert fails with the decoded revert.
+	Resign(ctx context.Context, call ChainCall) (SignedTx, error)
+	// ResyncNonce makes the next Prepare read our account's nonce from the chain (after
+	// a signed transaction was abandoned before it reached a pool).
+	ResyncNonce()
+	// Replace signs tx again with the same nonce and a higher fee (at least +12.5% on tip
+	// and fee cap), bounded by the node's fee ceiling (contracts.ErrFeeCeiling past it).
+	Replace(ctx context.Context, tx SignedTx) (SignedTx, error)
 	// EnsureAllowance lets the contract pull amount of an ERC-20 token from our account
 	// (open and deposit of a token channel need it). It sends and waits for an approve
 	// only if the current allowance is short.
@@ -72,6 +85,18 @@ type ChainCall struct {
 	Settlement      channel.Settlement
 	Proof           channel.SignedProof // close, updateProof
 	Sigs            [2]channel.Signature
+}
+
+// TxStatus is where a broadcast transaction stands (Chain.Track).
+type TxStatus struct {
+	// Mined is set once the transaction, or one it replaced, is in a block at or below
+	// the head; Receipt is that transaction's and Err its failure (a revert), if any.
+	Mined   bool
+	Receipt Receipt
+	Err     error
+	// NonceTaken: our account's confirmed nonce passed the transaction's and none of its
+	// versions is mined, so another transaction (the key used elsewhere) took the nonce.
+	NonceTaken bool
 }
 
 // SignedTx is a transaction ready to broadcast.

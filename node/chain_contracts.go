@@ -25,6 +25,8 @@ type contractChain struct {
 	backend contracts.Backend
 	from    common.Address
 	abi     *bindings.SluiceChannels
+	// maxFeeCap bounds the fee cap of a replacement transaction (nil: no ceiling).
+	maxFeeCap *big.Int
 }
 
 func dialChain(ctx context.Context, c Config) (Chain, error) {
@@ -48,10 +50,11 @@ func dialChain(ctx context.Context, c Config) (Chain, error) {
 		return nil, fmt.Errorf("connect chain: %w", err)
 	}
 	return &contractChain{
-		c:       cl,
-		backend: cl.Backend(),
-		from:    crypto.PubkeyToAddress(c.Key.PublicKey),
-		abi:     bindings.NewSluiceChannels(),
+		c:         cl,
+		backend:   cl.Backend(),
+		from:      crypto.PubkeyToAddress(c.Key.PublicKey),
+		abi:       bindings.NewSluiceChannels(),
+		maxFeeCap: c.MaxFeeCap,
 	}, nil
 }
 
@@ -204,6 +207,64 @@ func (cc *contractChain) Broadcast(ctx context.Context, stx SignedTx) error {
 	return cc.c.Broadcast(ctx, tx)
 }
 
+// Track checks the receipts of tx and of the transactions it replaced; if none is mined
+// it compares our confirmed nonce with tx's. The nonce is read before the receipts are,
+// so a transaction mined in between is seen mined, never taken.
+func (cc *contractChain) Track(ctx context.Context, stx SignedTx, replaced []common.Hash) (TxStatus, error) {
+	tx, err := decodeTx(stx)
+	if err != nil {
+		return TxStatus{}, err
+	}
+	confirmed, err := cc.c.ConfirmedNonce(ctx)
+	if err != nil {
+		return TxStatus{}, err
+	}
+	for _, h := range append([]common.Hash{stx.Hash}, replaced...) {
+		r, err := cc.c.LookupReceipt(ctx, h)
+		if err != nil {
+			return TxStatus{}, err
+		}
+		if r == nil {
+			continue
+		}
+		// A replaced version carries the same call, so tx stands in for it when a
+		// revert has to be replayed.
+		if failed := cc.c.ReceiptError(ctx, tx, r); failed != nil {
+			res, _ := cc.receipt(ctx, h, r, failed)
+			return TxStatus{Mined: true, Receipt: res, Err: failed}, nil
+		}
+		res, err := cc.receipt(ctx, h, r, nil)
+		if err != nil {
+			return TxStatus{}, err
+		}
+		return TxStatus{Mined: true, Receipt: res}, nil
+	}
+	return TxStatus{NonceTaken: confirmed > tx.Nonce()}, nil
+}
+
+func (cc *contractChain) Resign(ctx context.Context, call ChainCall) (SignedTx, error) {
+	cc.c.ResyncNonce()
+	return cc.Prepare(ctx, call)
+}
+
+func (cc *contractChain) ResyncNonce() { cc.c.ResyncNonce() }
+
+func (cc *contractChain) Replace(ctx context.Context, stx SignedTx) (SignedTx, error) {
+	tx, err := decodeTx(stx)
+	if err != nil {
+		return SignedTx{}, err
+	}
+	rtx, err := cc.c.ReplaceTx(ctx, tx, cc.maxFeeCap)
+	if err != nil {
+		return SignedTx{}, err
+	}
+	raw, err := rtx.MarshalBinary()
+	if err != nil {
+		return SignedTx{}, fmt.Errorf("encode replacement of %s: %w", stx.Hash, err)
+	}
+	return SignedTx{Hash: rtx.Hash(), Raw: raw}, nil
+}
+
 // Wait returns the receipt with the transaction's own events. A transaction mined with
 // status 0 wraps contracts.ErrTxFailed and, when a replay reproduces it, the custom error.
 func (cc *contractChain) Wait(ctx context.Context, stx SignedTx) (Receipt, error) {
@@ -215,16 +276,22 @@ func (cc *contractChain) Wait(ctx context.Context, stx SignedTx) (Receipt, error
 	if r == nil {
 		return Receipt{}, err
 	}
-	res := Receipt{TxResult: TxResult{TxHash: stx.Hash, Block: r.BlockNumber.Uint64(), GasUsed: r.GasUsed}}
-	if err != nil {
-		return res, err
+	return cc.receipt(ctx, stx.Hash, r, err)
+}
+
+// receipt is a mined transaction's Receipt with its events; failed (the transaction's
+// revert, or nil) is returned alongside.
+func (cc *contractChain) receipt(ctx context.Context, hash common.Hash, r *types.Receipt, failed error) (Receipt, error) {
+	res := Receipt{TxResult: TxResult{TxHash: hash, Block: r.BlockNumber.Uint64(), GasUsed: r.GasUsed}}
+	if failed != nil {
+		return res, failed
 	}
 	evs, err := cc.c.EventsInRange(ctx, res.Block, res.Block)
 	if err != nil {
-		return res, fmt.Errorf("events of transaction %s: %w", stx.Hash, err)
+		return res, fmt.Errorf("events of transaction %s: %w", hash, err)
 	}
 	for _, e := range evs {
-		if e.Meta().TxHash != stx.Hash {
+		if e.Meta().TxHash != hash {
 			continue
 		}
 		if ce, ok := convertEvent(e); ok {

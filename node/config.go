@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math/big"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -33,6 +34,12 @@ type Config struct {
 	StartBlock uint64
 	// PollInterval is how often the watcher asks for a new head.
 	PollInterval time.Duration
+	// TxReplaceAfter is how long a transaction of ours may stay unmined before the node
+	// replaces it with the same nonce and a higher fee (default 30 s).
+	TxReplaceAfter time.Duration
+	// MaxFeeCap bounds the fee cap (wei per gas) of a replacement; nil or zero: no
+	// ceiling. A transaction at the ceiling stays as it is and is re-broadcast.
+	MaxFeeCap *big.Int
 	// DefaultChallengePeriod applies when an OpenRequest leaves it zero.
 	DefaultChallengePeriod time.Duration
 
@@ -77,6 +84,7 @@ const (
 	DefaultCommitMaxBatch    = 1024
 	DefaultCommitMaxDelay    = 0 // fsync as soon as the previous one is done: natural batching
 	DefaultPollInterval      = time.Second
+	DefaultTxReplaceAfter    = 30 * time.Second
 	DefaultChallengePeriod   = 24 * time.Hour
 	DefaultOpenAnswerTimeout = 30 * time.Second
 )
@@ -91,6 +99,9 @@ func (c *Config) withDefaults() Config {
 	}
 	if out.PollInterval <= 0 {
 		out.PollInterval = DefaultPollInterval
+	}
+	if out.TxReplaceAfter <= 0 {
+		out.TxReplaceAfter = DefaultTxReplaceAfter
 	}
 	if out.DefaultChallengePeriod <= 0 {
 		out.DefaultChallengePeriod = DefaultChallengePeriod

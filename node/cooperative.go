@@ -52,7 +52,7 @@ func (n *Node) closeUnilateral(ctx context.Context, lc *liveChannel) (CloseResul
 		best.Transferred = new(big.Int)
 	}
 	best.Channel = lc.id
-	rcpt, err := n.ops.submit(ctx, ChainCall{Kind: CallClose, Channel: lc.id, Proof: best}, false)
+	rcpt, err := n.ops.submit(ctx, ChainCall{Kind: CallClose, Channel: lc.id, Proof: best}, opIdentity{})
 	if err != nil {
 		return CloseResult{}, fmt.Errorf("close channel %s: %w", lc.id, err)
 	}
@@ -126,7 +126,7 @@ func (n *Node) closeCooperative(ctx context.Context, lc *liveChannel) (CloseResu
 	if err := n.persist(ctx, lc); err != nil {
 		return CloseResult{}, err
 	}
-	rcpt, err := n.ops.submit(ctx, ChainCall{Kind: CallCloseCooperative, Channel: lc.id, Settlement: st, Sigs: rec.Sigs}, false)
+	rcpt, err := n.ops.submit(ctx, ChainCall{Kind: CallCloseCooperative, Channel: lc.id, Settlement: st, Sigs: rec.Sigs}, opIdentity{})
 	if err != nil {
 		return CloseResult{}, fmt.Errorf("close channel %s: %w", lc.id, err)
 	}
@@ -264,7 +264,7 @@ func (n *Node) Withdraw(ctx context.Context, id channel.ID, amount *big.Int) (Tx
 	}
 	var sigs [2]channel.Signature
 	sigs[lc.us], sigs[lc.us.Other()] = sig, a.sig
-	rcpt, err := n.ops.submit(ctx, ChainCall{Kind: CallWithdraw, Channel: id, Participant: w.Participant, Withdrawal: w, Sigs: sigs}, false)
+	rcpt, err := n.ops.submit(ctx, ChainCall{Kind: CallWithdraw, Channel: id, Participant: w.Participant, Withdrawal: w, Sigs: sigs}, opIdentity{})
 	if err != nil {
 		return TxResult{}, err
 	}

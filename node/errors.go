@@ -24,6 +24,16 @@ var (
 	// was submitted on chain.
 	ErrOpenDeclined = errors.New("channel proposal declined by the peer")
 
+	// ErrTxPending means an on-chain operation's transaction was submitted and is not
+	// mined yet: it WILL execute (the node keeps driving it, across restarts). A retry
+	// with the same idempotency key joins it instead of submitting another.
+	ErrTxPending = errors.New("transaction submitted, not mined yet")
+	// ErrIdempotencyKeyReused refuses a request whose idempotency key belongs to an
+	// operation with other parameters.
+	ErrIdempotencyKeyReused = errors.New("idempotency key already used for a different operation")
+	// ErrInvalidIdempotencyKey refuses an idempotency key that is too long.
+	ErrInvalidIdempotencyKey = errors.New("invalid idempotency key")
+
 	errQueueClosed = errors.New("durable write queue closed")
 )
 

@@ -20,7 +20,8 @@ import (
 // *OpenDeclinedError and nothing goes on chain. After `open` is mined, OpenChannel waits
 // until the partner shows it knows the channel (its Sync, sent once it stored the
 // channel with our deposit), so a payment made right after it returns is never refused
-// as an unknown channel.
+// as an unknown channel. With req.IdempotencyKey a retry joins the first request's
+// transaction (or returns its channel) instead of proposing and opening another.
 func (n *Node) OpenChannel(ctx context.Context, req OpenRequest) (ChannelView, error) {
 	if err := n.usable(); err != nil {
 		return ChannelView{}, err
@@ -37,8 +38,17 @@ func (n *Node) OpenChannel(ctx context.Context, req OpenRequest) (ChannelView, e
 		cp = n.cfg.DefaultChallengePeriod
 	}
 	call := ChainCall{Kind: CallOpen, Partner: partner, Token: req.Token, Amount: req.Deposit, ChallengePeriod: uint64(cp / time.Second)}
-	if err := n.proposeOpen(ctx, partner, call); err != nil {
+	how := opIdentity{salted: true, key: req.IdempotencyKey}
+	known, err := n.ops.known(call, how)
+	if err != nil {
 		return ChannelView{}, fmt.Errorf("open channel with %s: %w", partner, err)
+	}
+	// A retry of a submitted open (same idempotency key) joins it; the partner has
+	// agreed to it already.
+	if !known {
+		if err := n.proposeOpen(ctx, partner, call); err != nil {
+			return ChannelView{}, fmt.Errorf("open channel with %s: %w", partner, err)
+		}
 	}
 	// Watching starts before the transaction: the partner may confirm the channel before
 	// our own watcher has seen it.
@@ -47,7 +57,7 @@ func (n *Node) OpenChannel(ctx context.Context, req OpenRequest) (ChannelView, e
 	if err := n.ops.approve(ctx, call); err != nil {
 		return ChannelView{}, err
 	}
-	rcpt, err := n.ops.submit(ctx, call, true)
+	rcpt, err := n.ops.submit(ctx, call, how)
 	if err != nil {
 		return ChannelView{}, fmt.Errorf("open channel with %s: %w", partner, err)
 	}
@@ -62,6 +72,11 @@ func (n *Node) OpenChannel(ctx context.Context, req OpenRequest) (ChannelView, e
 	}
 	if err := n.waitSynced(ctx, rcpt.Block); err != nil {
 		return ChannelView{}, fmt.Errorf("open channel %s: %w", id, err)
+	}
+	if known {
+		// A retry of an open submitted earlier: the partner's confirmation may have come
+		// while nobody was watching for it, so the retry does not wait for it again.
+		return n.Channel(ctx, id)
 	}
 	if err := n.waitPartnerKnows(ctx, partner, id); err != nil {
 		return ChannelView{}, fmt.Errorf("channel %s is open on chain, but: %w", id, err)
@@ -107,8 +122,15 @@ func (n *Node) waitSynced(ctx context.Context, block uint64) error {
 	return nil
 }
 
-// Deposit tops up our side of the channel.
+// Deposit tops up our side of the channel. Every call is a new deposit; see DepositWithKey.
 func (n *Node) Deposit(ctx context.Context, id channel.ID, amount *big.Int) (TxResult, error) {
+	return n.DepositWithKey(ctx, id, amount, "")
+}
+
+// DepositWithKey is Deposit with an idempotency key (empty: none): a retry with the same
+// key joins the first deposit, or returns its result, and never deposits twice; the same
+// key with another channel or amount is refused (ErrIdempotencyKeyReused).
+func (n *Node) DepositWithKey(ctx context.Context, id channel.ID, amount *big.Int, key string) (TxResult, error) {
 	lc := n.channel(id)
 	if lc == nil {
 		return TxResult{}, fmt.Errorf("deposit to channel %s: %w", id, channel.ErrUnknownChannel)
@@ -124,7 +146,7 @@ func (n *Node) Deposit(ctx context.Context, id channel.ID, amount *big.Int) (TxR
 	if err := n.ops.approve(ctx, call); err != nil {
 		return TxResult{}, err
 	}
-	rcpt, err := n.ops.submit(ctx, call, true)
+	rcpt, err := n.ops.submit(ctx, call, opIdentity{salted: true, key: key})
 	if err != nil {
 		return TxResult{}, err
 	}
@@ -137,7 +159,7 @@ func (n *Node) Settle(ctx context.Context, id channel.ID) (TxResult, error) {
 	if n.channel(id) == nil {
 		return TxResult{}, fmt.Errorf("settle channel %s: %w", id, channel.ErrUnknownChannel)
 	}
-	rcpt, err := n.ops.submit(ctx, ChainCall{Kind: CallSettle, Channel: id}, false)
+	rcpt, err := n.ops.submit(ctx, ChainCall{Kind: CallSettle, Channel: id}, opIdentity{})
 	if err != nil {
 		return TxResult{}, err
 	}

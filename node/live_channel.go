@@ -51,6 +51,12 @@ type liveChannel struct {
 	payments uint64
 	// settling is set once the watcher started settling, so polls do not pile up.
 	settling bool
+	// defending is set while a defense of a close (updateProof) is being driven.
+	defending bool
+	// undefended is set while the undefended-close gauge carries this channel.
+	undefended bool
+	// defenseLost is set once the challenge period ended with our best proof off chain.
+	defenseLost bool
 	// closeWaiter receives the partner's CloseAccept while we wait for it.
 	closeWaiter chan *closeAnswer
 	// withdrawWaiter receives the partner's WithdrawAccept while we wait for it.

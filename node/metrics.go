@@ -10,6 +10,9 @@ import (
 	"github.com/sluicepay/sluice/channel"
 )
 
+// UndefendedCloseMetric is the gauge of seconds left on closes not defended yet.
+const UndefendedCloseMetric = "sluice_undefended_close_seconds"
+
 // CommitLatencyMetric is the histogram of group-commit write times (one fsync each).
 const CommitLatencyMetric = "sluice_store_commit_seconds"
 
@@ -32,6 +35,13 @@ type metrics struct {
 	// commitLatency times the durable queue's group writes (one fsync each): the disk's
 	// share of every payment's latency, paid once by the payer and once by the payee.
 	commitLatency prometheus.Histogram
+
+	// undefended is, per closing channel whose partner's best proof is not on chain yet,
+	// the seconds left in the challenge period: a defense is outstanding while it is set.
+	undefended      *prometheus.GaugeVec
+	defenseAttempts prometheus.Counter // transactions signed to defend a close
+	txResigned      prometheus.Counter // transactions signed again after their nonce was taken
+	txReplaced      prometheus.Counter // transactions replaced with a higher fee
 
 	paySent, payRecv prometheus.Counter
 	amtSent, amtRecv prometheus.Counter
@@ -72,8 +82,20 @@ func newMetrics(reg *prometheus.Registry, syncs, commits func() float64) (*metri
 			Help:    "Group writes of the durable queue (one fsync each), from write to durable.",
 			Buckets: commitLatencyBuckets,
 		}),
+		undefended: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: UndefendedCloseMetric, Help: "Seconds left in the challenge period of a close whose partner's best proof is not on chain yet, by channel; absent once defended.",
+		}, []string{"channel"}),
+		defenseAttempts: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "sluice_defense_attempts_total", Help: "Transactions signed to put the partner's best proof on chain during a close (first tries, re-signings, fee replacements).",
+		}),
+		txResigned: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "sluice_tx_resigned_total", Help: "Transactions signed again because another transaction of the node's account used their nonce.",
+		}),
+		txReplaced: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "sluice_tx_replaced_total", Help: "Transactions replaced with a higher fee because they were not mined in time.",
+		}),
 	}
-	for _, c := range []prometheus.Collector{m.payments, m.amounts, m.latency, m.channels, m.peers, m.chainLag, m.rejects, m.fsyncs, m.committed, m.commitLatency} {
+	for _, c := range []prometheus.Collector{m.payments, m.amounts, m.latency, m.channels, m.peers, m.chainLag, m.rejects, m.fsyncs, m.committed, m.commitLatency, m.undefended, m.defenseAttempts, m.txResigned, m.txReplaced} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

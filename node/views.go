@@ -17,6 +17,11 @@ import (
 //	Info(ctx) (NodeInfo, error)
 //	OpenChannel(ctx, OpenRequest) (ChannelView, error)         // negotiates with the peer, submits open on chain, waits for it
 //	Deposit(ctx, id, amount *big.Int) (TxResult, error)         // tops up our side
+//	DepositWithKey(ctx, id, amount, key) (TxResult, error)      // the same, idempotent per key
+//
+// An on-chain method's error wrapping ErrTxPending means the transaction was submitted
+// and will execute; any other error means it did not execute and will not (refused before
+// broadcast, or mined and reverted) (docs/adr/0015).
 //	Withdraw(ctx, id, amount *big.Int) (TxResult, error)        // co-signed with the peer, then on chain
 //	Pay(ctx, PayRequest) (PaymentView, error)                   // returns once the peer's Ack arrived (durable on both sides)
 //	Channels(ctx, ChannelFilter) ([]ChannelView, error)
@@ -46,6 +51,10 @@ type OpenRequest struct {
 	Token           common.Address // address(0) = ETH
 	Deposit         *big.Int
 	ChallengePeriod time.Duration
+	// IdempotencyKey (optional, at most 128 bytes) makes a retry safe: a second request
+	// with the same key joins the first open, or returns its channel, and never opens
+	// another; the same key with other parameters is refused.
+	IdempotencyKey string
 }
 
 // PayRequest asks the node to pay over a channel.

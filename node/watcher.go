@@ -48,6 +48,21 @@ func (n *Node) pollChain(ctx context.Context) error {
 		return nil
 	}
 	target := head - conf
+	err = n.followEvents(ctx, target)
+	// Every poll, even one that could not read events: a defense outstanding is retried
+	// until it is mined or the challenge period is over.
+	n.defendDue(ctx, headTime)
+	if err != nil {
+		return err
+	}
+	n.metrics.chainLag.Set(float64(head - n.synced.Load()))
+	n.expireWithdrawals(ctx, headTime)
+	n.settleDue(ctx, headTime)
+	return nil
+}
+
+// followEvents applies the contract's events up to block target and moves the cursor.
+func (n *Node) followEvents(ctx context.Context, target uint64) error {
 	for from := n.synced.Load() + 1; from <= target; {
 		if n.synced.Load() == 0 && from == 1 {
 			from = 0
@@ -68,9 +83,6 @@ func (n *Node) pollChain(ctx context.Context) error {
 		n.synced.Store(to)
 		from = to + 1
 	}
-	n.metrics.chainLag.Set(float64(head - n.synced.Load()))
-	n.expireWithdrawals(ctx, headTime)
-	n.settleDue(ctx, headTime)
 	return nil
 }
 
@@ -200,8 +212,6 @@ func (n *Node) applyEvent(ctx context.Context, ev *ChainEvent) error {
 	}
 	n.subs.publishEvent(ChannelEvent{Channel: lc.id, Kind: ev.Kind.String(), Status: after, Block: ev.Block, TxHash: ev.TxHash, Time: time.Now()})
 	switch ev.Kind {
-	case EventClosed, EventProofUpdated:
-		n.defendClose(ctx, lc)
 	case EventOpened:
 		// Sent once the opener's deposit is applied and stored: the opener's OpenChannel
 		// waits for it, and a partner that paid before we knew the channel retries.
@@ -259,34 +269,6 @@ func (n *Node) learnChannel(ev *ChainEvent) error {
 	return nil
 }
 
-// defendClose puts the partner's best proof on chain when the chain holds an older one:
-// a closing partner submits only our proofs, never its own payments to us.
-func (n *Node) defendClose(ctx context.Context, lc *liveChannel) {
-	them := lc.us.Other()
-	lc.mu.Lock()
-	best, ok := lc.st.Latest(them)
-	status := lc.st.Status()
-	lc.mu.Unlock()
-	if !ok || status != channel.StatusClosing {
-		return
-	}
-	onChain, err := n.chain.Channel(ctx, lc.id)
-	if err != nil {
-		n.log.Warn("cannot read channel to defend close", "channel", lc.id, "err", err)
-		return
-	}
-	if onChain.Status != channel.StatusClosing || onChain.Nonce[them] >= best.Nonce {
-		return
-	}
-	n.log.Info("submitting partner's newer proof", "channel", lc.id, "onChainNonce", onChain.Nonce[them], "ourNonce", best.Nonce)
-	call := ChainCall{Kind: CallUpdateProof, Channel: lc.id, Proof: best}
-	n.goTracked(func() {
-		if _, err := n.ops.submit(n.ctx, call, false); err != nil && n.ctx.Err() == nil {
-			n.log.Error("updateProof failed", "channel", lc.id, "err", err)
-		}
-	})
-}
-
 // settleDue settles every closing channel whose challenge period is over by chain time.
 func (n *Node) settleDue(ctx context.Context, chainTime uint64) {
 	n.chans.Range(func(_, v any) bool {
@@ -299,7 +281,7 @@ func (n *Node) settleDue(ctx context.Context, chainTime uint64) {
 		lc.mu.Unlock()
 		if due {
 			n.goTracked(func() {
-				_, err := n.ops.submit(n.ctx, ChainCall{Kind: CallSettle, Channel: lc.id}, false)
+				_, err := n.ops.submit(n.ctx, ChainCall{Kind: CallSettle, Channel: lc.id}, opIdentity{})
 				switch {
 				case err == nil || n.ctx.Err() != nil:
 				case n.settledByPartner(n.ctx, lc.id, err):

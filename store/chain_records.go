@@ -53,9 +53,11 @@ func NewOpID(kind string, ch channel.ID, payload []byte) OpID {
 	return id
 }
 
-// OpState is where an on-chain operation stands. The node writes OpDecided before it
-// signs a transaction and OpSubmitted (with the signed transaction) before it broadcasts,
-// so after a crash it re-broadcasts the same transaction (same nonce) rather than a second one.
+// OpState is where an on-chain operation stands. The node writes OpSubmitted (with the
+// signed transaction) before it broadcasts, so after a crash it re-broadcasts the same
+// transaction (same nonce) rather than a second one, and OpMined once a version of it is
+// mined. OpDecided was written before signing by earlier versions; a node now drops such
+// records at start (docs/adr/0015): their caller was never told they were submitted.
 type OpState uint8
 
 const (
@@ -87,12 +89,20 @@ type OpRecord struct {
 	TxHash  common.Hash // set from OpSubmitted on
 	RawTx   []byte      // the signed transaction, to re-broadcast unchanged
 	Updated time.Time
+	// Replaced lists the earlier signed transactions of the operation that used the same
+	// nonce as RawTx (replaced by a higher fee): any of them may still be the one mined.
+	// Stored after Updated and only when non-empty, so records written before it existed
+	// decode unchanged.
+	Replaced []common.Hash
 }
 
 const (
 	maxOpKindLen  = 64
 	maxOpPayload  = 64 << 10
 	maxOpRawTxLen = 128 << 10
+	// MaxOpReplaced bounds the replacements of one transaction: at +12.5% each, 64 raise
+	// a fee about 1,900-fold, past any sane fee ceiling.
+	MaxOpReplaced = 64
 )
 
 func (r *OpRecord) validate() error {
@@ -107,6 +117,9 @@ func (r *OpRecord) validate() error {
 	}
 	if len(r.Payload) > maxOpPayload {
 		return fmt.Errorf("op %s: payload of %d bytes exceeds %d", r.ID, len(r.Payload), maxOpPayload)
+	}
+	if len(r.Replaced) > MaxOpReplaced {
+		return fmt.Errorf("op %s: %d replaced transactions exceed %d", r.ID, len(r.Replaced), MaxOpReplaced)
 	}
 	if len(r.RawTx) > maxOpRawTxLen {
 		return fmt.Errorf("op %s: raw transaction of %d bytes exceeds %d", r.ID, len(r.RawTx), maxOpRawTxLen)
@@ -123,6 +136,12 @@ func encodeOp(r *OpRecord) []byte {
 	e.fixed(r.TxHash[:])
 	e.uvarBytes(r.RawTx)
 	e.timestamp(r.Updated)
+	if len(r.Replaced) > 0 {
+		e.u8(uint8(len(r.Replaced)))
+		for _, h := range r.Replaced {
+			e.fixed(h[:])
+		}
+	}
 	return e.buf
 }
 
@@ -136,5 +155,15 @@ func decodeOp(id OpID, b []byte) (OpRecord, error) {
 	d.fixed(r.TxHash[:])
 	r.RawTx = d.uvarBytes(maxOpRawTxLen)
 	r.Updated = d.timestamp()
+	if d.err == nil && len(d.b) > 0 {
+		n := int(d.u8())
+		if n == 0 || n > MaxOpReplaced {
+			return r, fmt.Errorf("decode op %s: %d replaced transactions: %w", id, n, errTrailing)
+		}
+		r.Replaced = make([]common.Hash, n)
+		for i := range r.Replaced {
+			d.fixed(r.Replaced[i][:])
+		}
+	}
 	return r, d.finish("op " + id.String())
 }

@@ -33,7 +33,8 @@
 //	'a' eth address(20)                   -> PeerRecord: peer id, multiaddrs, last seen
 //	'k'                                   -> ChainCursor: block(8) block hash(32) log index(8)
 //	'o' op id(32)                         -> OpRecord: kind, channel, payload, state,
-//	                                         tx hash, signed tx, updated
+//	                                         tx hash, signed tx, updated, and when
+//	                                         non-empty count(1) + replaced tx hashes(32 each)
 //	'm' len(ns)(1) ns key                 -> opaque metadata value of namespace ns
 //
 // A payment costs three keys (proof, payment, index), about 300 bytes. A changed layout

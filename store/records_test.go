@@ -109,6 +109,11 @@ func TestPeerCursorAndOpRecordsRoundTrip(t *testing.T) {
 	if err != nil || !reflect.DeepEqual(gotOp, op) {
 		t.Fatalf("op: got %+v (%v), want %+v", gotOp, err, op)
 	}
+	op.Replaced = []common.Hash{common.HexToHash("0xbeef"), common.HexToHash("0xcafe")}
+	gotOp, err = decodeOp(op.ID, encodeOp(&op))
+	if err != nil || !reflect.DeepEqual(gotOp, op) {
+		t.Fatalf("op with replaced transactions: got %+v (%v), want %+v", gotOp, err, op)
+	}
 }
 
 func TestDecodersRejectTruncatedAndTrailingBytes(t *testing.T) {

@@ -18,6 +18,8 @@ const (
 	flagToken  = "token"
 	flagForce  = "force"
 	flagStatus = "status"
+
+	flagIdempotencyKey = "idempotency-key"
 )
 
 func channelCommand() *cli.Command {
@@ -34,6 +36,7 @@ func channelCommand() *cli.Command {
 				Flags: []cli.Flag{
 					&cli.StringFlag{Name: flagToken, Usage: "ERC-20 token address (default: ETH)", EnvVars: commandEnvVar("channel open", flagToken)},
 					&cli.DurationFlag{Name: flagChallengePeriod, Usage: "challenge period (default: the node's)", EnvVars: commandEnvVar("channel open", flagChallengePeriod)},
+					&cli.StringFlag{Name: flagIdempotencyKey, Usage: "a key of your choice that makes a retry safe: the same key never opens a second channel", EnvVars: commandEnvVar("channel open", flagIdempotencyKey)},
 				},
 				Action: runChannelOpen,
 			},
@@ -41,7 +44,15 @@ func channelCommand() *cli.Command {
 				Name:      "deposit",
 				Usage:     "top up our side of an open channel",
 				ArgsUsage: "CHANNEL_ID AMOUNT",
-				Action:    runChannelTx("deposit", (*api.Client).Deposit),
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: flagIdempotencyKey, Usage: "a key of your choice that makes a retry safe: the same key never deposits twice", EnvVars: commandEnvVar("channel deposit", flagIdempotencyKey)},
+				},
+				Action: func(c *cli.Context) error {
+					key := c.String(flagIdempotencyKey)
+					return runChannelTx("deposit", func(cl *api.Client, ctx context.Context, id api.ChannelID, amount api.Amount) (api.TxResult, error) {
+						return cl.DepositWithKey(ctx, id, amount, key)
+					})(c)
+				},
 			},
 			{
 				Name:      "withdraw",
@@ -95,7 +106,7 @@ func runChannelOpen(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	args := api.OpenChannelArgs{Peer: peer, Deposit: amount}
+	args := api.OpenChannelArgs{Peer: peer, Deposit: amount, IdempotencyKey: c.String(flagIdempotencyKey)}
 	if t := c.String(flagToken); t != "" {
 		if !common.IsHexAddress(t) {
 			return usageErrorf("--%s %q is not a 0x token address", flagToken, t)

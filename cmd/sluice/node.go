@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/big"
 	"os"
 	"os/signal"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/params"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/urfave/cli/v2"
@@ -31,6 +33,8 @@ const (
 	flagConfirmations   = "confirmations"
 	flagMetricsPublic   = "metrics-public"
 	flagChallengePeriod = "challenge-period"
+	flagTxReplaceAfter  = "tx-replace-after"
+	flagMaxFeeGwei      = "max-fee-gwei"
 
 	defaultAPIAddr       = api.DefaultAddr
 	defaultListen        = "/ip4/0.0.0.0/tcp/7421"
@@ -51,6 +55,8 @@ func nodeCommand() *cli.Command {
 			&cli.Uint64Flag{Name: flagConfirmations, Usage: "blocks an event must be buried under before the node acts on it (0 for dev chains)", Value: defaultConfirmations, EnvVars: envVar(flagConfirmations)},
 			&cli.BoolFlag{Name: flagMetricsPublic, Usage: "serve /metrics without the bearer token", EnvVars: envVar(flagMetricsPublic)},
 			&cli.DurationFlag{Name: flagChallengePeriod, Usage: "challenge period for channels this node opens when the request leaves it out", Value: node.DefaultChallengePeriod, EnvVars: envVar(flagChallengePeriod)},
+			&cli.DurationFlag{Name: flagTxReplaceAfter, Usage: "replace a transaction of the node with a higher fee when it is not mined within this time", Value: node.DefaultTxReplaceAfter, EnvVars: envVar(flagTxReplaceAfter)},
+			&cli.Uint64Flag{Name: flagMaxFeeGwei, Usage: "highest fee cap (gwei per gas) a replacement may offer; 0: no ceiling", EnvVars: envVar(flagMaxFeeGwei)},
 			passwordFileFlag(),
 		},
 		Action: runNode,
@@ -77,6 +83,14 @@ func runNode(c *cli.Context) error {
 	if period < time.Second {
 		return usageErrorf("--%s %s is shorter than the contract minimum of 1s", flagChallengePeriod, period)
 	}
+	replaceAfter := c.Duration(flagTxReplaceAfter)
+	if replaceAfter < time.Second {
+		return usageErrorf("--%s %s is shorter than 1s", flagTxReplaceAfter, replaceAfter)
+	}
+	var maxFee *big.Int
+	if g := c.Uint64(flagMaxFeeGwei); g > 0 {
+		maxFee = new(big.Int).Mul(new(big.Int).SetUint64(g), big.NewInt(params.GWei))
+	}
 	dir := dataDir(c)
 	key, err := loadKey(c, dir)
 	if err != nil {
@@ -99,6 +113,8 @@ func runNode(c *cli.Context) error {
 		Contract:               common.HexToAddress(contract),
 		Confirmations:          c.Uint64(flagConfirmations),
 		DefaultChallengePeriod: period,
+		TxReplaceAfter:         replaceAfter,
+		MaxFeeCap:              maxFee,
 		Logger:                 log,
 		Metrics:                reg,
 	})

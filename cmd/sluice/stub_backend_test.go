@@ -58,7 +58,7 @@ func (s *stubBackend) OpenChannel(context.Context, node.OpenRequest) (node.Chann
 	return s.view(), nil
 }
 
-func (s *stubBackend) Deposit(_ context.Context, id channel.ID, _ *big.Int) (node.TxResult, error) {
+func (s *stubBackend) DepositWithKey(_ context.Context, id channel.ID, _ *big.Int, _ string) (node.TxResult, error) {
 	if id != stubChannel {
 		return node.TxResult{}, fmt.Errorf("deposit to channel %s: %w", id, channel.ErrUnknownChannel)
 	}
@@ -66,7 +66,7 @@ func (s *stubBackend) Deposit(_ context.Context, id channel.ID, _ *big.Int) (nod
 }
 
 func (s *stubBackend) Withdraw(ctx context.Context, id channel.ID, amount *big.Int) (node.TxResult, error) {
-	return s.Deposit(ctx, id, amount)
+	return s.DepositWithKey(ctx, id, amount, "")
 }
 
 func (s *stubBackend) Pay(_ context.Context, req node.PayRequest) (node.PaymentView, error) {
@@ -137,7 +137,7 @@ func (s *stubBackend) CloseChannel(context.Context, channel.ID, bool) (node.Clos
 }
 
 func (s *stubBackend) Settle(ctx context.Context, id channel.ID) (node.TxResult, error) {
-	return s.Deposit(ctx, id, nil)
+	return s.DepositWithKey(ctx, id, nil, "")
 }
 
 func (s *stubBackend) SubscribePayments(ch chan<- node.PaymentView) func() {

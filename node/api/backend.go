@@ -14,7 +14,7 @@ import (
 type Backend interface {
 	Info(ctx context.Context) (node.NodeInfo, error)
 	OpenChannel(ctx context.Context, req node.OpenRequest) (node.ChannelView, error)
-	Deposit(ctx context.Context, id channel.ID, amount *big.Int) (node.TxResult, error)
+	DepositWithKey(ctx context.Context, id channel.ID, amount *big.Int, idempotencyKey string) (node.TxResult, error)
 	Withdraw(ctx context.Context, id channel.ID, amount *big.Int) (node.TxResult, error)
 	Pay(ctx context.Context, req node.PayRequest) (node.PaymentView, error)
 	Channels(ctx context.Context, filter node.ChannelFilter) ([]node.ChannelView, error)

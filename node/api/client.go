@@ -86,8 +86,16 @@ func (c *Client) OpenChannel(ctx context.Context, args OpenChannelArgs) (Channel
 
 // Deposit calls sluice_deposit.
 func (c *Client) Deposit(ctx context.Context, id ChannelID, amount Amount) (TxResult, error) {
+	return c.DepositWithKey(ctx, id, amount, "")
+}
+
+// DepositWithKey calls sluice_deposit with an idempotency key (empty: none).
+func (c *Client) DepositWithKey(ctx context.Context, id ChannelID, amount Amount, key string) (TxResult, error) {
 	var out TxResult
-	return out, c.call(ctx, &out, "deposit", id, amount)
+	if key == "" {
+		return out, c.call(ctx, &out, "deposit", id, amount)
+	}
+	return out, c.call(ctx, &out, "deposit", id, amount, DepositOptions{IdempotencyKey: key})
 }
 
 // Withdraw calls sluice_withdraw.

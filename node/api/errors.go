@@ -29,6 +29,11 @@ const (
 	CodeChallengePending = -32020 // settle before the challenge period is over
 	CodePaymentIDReused  = -32021 // the payment id belongs to a different payment
 	CodeNodeUnavailable  = -32022 // the node is shutting down
+	// CodeTxPending: the transaction WAS submitted and is not mined yet; the node keeps
+	// driving it (across restarts). Retry with the same idempotency key to join it.
+	CodeTxPending = -32023
+	// CodeIdempotencyKeyReused: the idempotency key belongs to an operation with other parameters.
+	CodeIdempotencyKeyReused = -32024
 )
 
 // Error is a JSON-RPC error with a stable code, a human message and a stable machine
@@ -89,10 +94,13 @@ var classes = []errorClass{
 	{channel.ErrWrongChannel, CodeRejectedByPeer, "rejected_by_peer"},
 	{channel.ErrMalformed, CodeRejectedByPeer, "rejected_by_peer"},
 	{channel.ErrRejected, CodeRejectedByPeer, "rejected_by_peer"},
+	{node.ErrTxPending, CodeTxPending, "tx_pending"},
 	{node.ErrPeerUnreachable, CodePeerUnreachable, "peer_unreachable"},
 	{node.ErrPaymentIDReused, CodePaymentIDReused, "payment_id_reused"},
 	{node.ErrClosed, CodeNodeUnavailable, "node_unavailable"},
 	{node.ErrMemoTooLong, CodeInvalidParams, "invalid_params"},
+	{node.ErrIdempotencyKeyReused, CodeIdempotencyKeyReused, "idempotency_key_reused"},
+	{node.ErrInvalidIdempotencyKey, CodeInvalidParams, "invalid_params"},
 	{context.DeadlineExceeded, CodeTimeout, "timeout"},
 }
 

@@ -23,6 +23,7 @@ type fakeBackend struct {
 	lastAmount *big.Int
 	lastID     channel.ID
 	lastForce  bool
+	lastKey    string
 	lastFilter node.ChannelFilter
 	lastQuery  node.PaymentQuery
 	blocking   bool           // Info waits for its context to end
@@ -124,7 +125,10 @@ func (f *fakeBackend) txCall(id channel.ID, amount *big.Int) (node.TxResult, err
 	return node.TxResult{TxHash: common.Hash{1}, Block: 7, GasUsed: 50000}, nil
 }
 
-func (f *fakeBackend) Deposit(ctx context.Context, id channel.ID, amount *big.Int) (node.TxResult, error) {
+func (f *fakeBackend) DepositWithKey(ctx context.Context, id channel.ID, amount *big.Int, key string) (node.TxResult, error) {
+	f.mu.Lock()
+	f.lastKey = key
+	f.mu.Unlock()
 	return f.txCall(id, amount)
 }
 

@@ -117,11 +117,11 @@ func (r *riskBackend) OpenChannel(ctx context.Context, req node.OpenRequest) (no
 	return r.Backend.OpenChannel(ctx, req)
 }
 
-func (r *riskBackend) Deposit(ctx context.Context, id channel.ID, amount *big.Int) (node.TxResult, error) {
+func (r *riskBackend) DepositWithKey(ctx context.Context, id channel.ID, amount *big.Int, key string) (node.TxResult, error) {
 	if err := r.requireAdmin(ctx, "deposit"); err != nil {
 		return node.TxResult{}, err
 	}
-	return r.Backend.Deposit(ctx, id, amount)
+	return r.Backend.DepositWithKey(ctx, id, amount, key)
 }
 
 func (r *riskBackend) Withdraw(ctx context.Context, id channel.ID, amount *big.Int) (node.TxResult, error) {

@@ -40,6 +40,21 @@ type OpenChannelArgs struct {
 	Token           *common.Address `json:"token,omitempty"` // absent or 0x0 = ETH
 	Deposit         Amount          `json:"deposit"`
 	ChallengePeriod uint64          `json:"challengePeriod,omitempty"` // seconds; 0 = the node's default
+	// IdempotencyKey makes a retry safe: a request with a key already used joins (or
+	// returns) that open instead of opening another; other parameters with it are refused.
+	IdempotencyKey string `json:"idempotencyKey,omitempty"`
+}
+
+// DepositOptions are the optional third parameter of sluice_deposit.
+type DepositOptions struct {
+	IdempotencyKey string `json:"idempotencyKey,omitempty"` // as for sluice_openChannel
+}
+
+func checkIdempotencyKey(key string) error {
+	if len(key) > node.MaxIdempotencyKeyLen {
+		return invalidParams("idempotencyKey is %d bytes; at most %d", len(key), node.MaxIdempotencyKeyLen)
+	}
+	return nil
 }
 
 // PayArgs are the parameters of sluice_pay.
@@ -93,7 +108,10 @@ func (s *service) OpenChannel(ctx context.Context, args OpenChannelArgs) (Channe
 	if args.ChallengePeriod > uint64(maxChallengePeriod/time.Second) {
 		return Channel{}, invalidParams("challengePeriod %d s exceeds the contract maximum of %d s (30 days)", args.ChallengePeriod, uint64(maxChallengePeriod/time.Second))
 	}
-	req := node.OpenRequest{Peer: peer, Deposit: deposit, ChallengePeriod: period}
+	if err := checkIdempotencyKey(args.IdempotencyKey); err != nil {
+		return Channel{}, err
+	}
+	req := node.OpenRequest{Peer: peer, Deposit: deposit, ChallengePeriod: period, IdempotencyKey: args.IdempotencyKey}
 	if args.Token != nil {
 		req.Token = *args.Token
 	}
@@ -104,15 +122,22 @@ func (s *service) OpenChannel(ctx context.Context, args OpenChannelArgs) (Channe
 	return channelJSON(v), nil
 }
 
-// Deposit tops up our side of an open channel.
-func (s *service) Deposit(ctx context.Context, id ChannelID, amount Amount) (TxResult, error) {
+// Deposit tops up our side of an open channel; opts (optional) carries an idempotency key.
+func (s *service) Deposit(ctx context.Context, id ChannelID, amount Amount, opts *DepositOptions) (TxResult, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
 	v, err := requirePositive("amount", amount)
 	if err != nil {
 		return TxResult{}, err
 	}
-	res, err := s.b.Deposit(ctx, channel.ID(id), v)
+	var key string
+	if opts != nil {
+		key = opts.IdempotencyKey
+	}
+	if err := checkIdempotencyKey(key); err != nil {
+		return TxResult{}, err
+	}
+	res, err := s.b.DepositWithKey(ctx, channel.ID(id), v, key)
 	if err != nil {
 		return TxResult{}, toRPCError(err)
 	}
