@@ -1,0 +1,384 @@
+package contracts_test
+
+import (
+	"fmt"
+	"math/big"
+	"math/rand/v2"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+
+	"github.com/sluicepay/sluice/contracts/devchain"
+)
+
+// advProof is a signed balance proof and who signed it (true: the honest party).
+type advProof struct {
+	proof
+	byH bool
+}
+
+// advWithdrawal is a Withdrawal co-signed by both parties, as the attacker may hold it.
+type advWithdrawal struct {
+	side   int // 0 = H, 1 = M
+	total  *big.Int
+	expiry uint64
+	sigA   []byte
+	sigB   []byte
+}
+
+// advEndorsed is a proof of M's payments with H's ProofEndorsement, as H hands it to a
+// watchtower (and as the attacker may see it).
+type advEndorsed struct {
+	p   proof
+	sig []byte
+}
+
+// advSequence is one channel's life between an honest party H and an attacker M, with a
+// third party T, played against the real contract.
+type advSequence struct {
+	c       *advChain
+	r       *rand.Rand
+	tally   map[string]int
+	token   common.Address // address(0) = ETH
+	hIsA    bool
+	H, M, T devchain.Account
+
+	id        [32]byte
+	challenge uint64
+	v         *honestView
+	status    uint8 // 1 open, 2 closing, 3 settled: as the successful transactions showed
+	deadline  uint64
+	coop      bool // settled by closeCooperative
+	settled   int  // ChannelSettled events seen for id
+	defended  bool // H's best proof is on chain (H sent it or a tower did with H's endorsement)
+
+	// The attacker's pocket: everything it signed, received or saw.
+	hSigned     []proof
+	mSigned     []proof
+	endorsed    []advEndorsed
+	withdrawals []advWithdrawal
+	settlement  *[2][]byte // co-signed Settlement (sigA, sigB) on H's balances, if any
+	settleBal   [2]*big.Int
+	// totalTouched: a participant changed the channel's total after the Settlement was signed.
+	totalTouched bool
+
+	depositedBy map[common.Address]*big.Int
+	withdrawnTo [2]*big.Int // executed withdrawal amounts per side
+	log         []string
+	violations  []string
+}
+
+func newAdvSequence(c *advChain, r *rand.Rand, tally map[string]int, token common.Address, hIsA bool, h, m, t devchain.Account) *advSequence {
+	return &advSequence{
+		c: c, r: r, tally: tally, token: token, hIsA: hIsA, H: h, M: m, T: t,
+		v: newHonestView(), depositedBy: map[common.Address]*big.Int{},
+		withdrawnTo: [2]*big.Int{new(big.Int), new(big.Int)},
+	}
+}
+
+func (s *advSequence) logf(format string, args ...any) {
+	s.log = append(s.log, fmt.Sprintf(format, args...))
+}
+
+func (s *advSequence) violate(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	s.violations = append(s.violations, msg)
+	s.logf("VIOLATION: %s", msg)
+}
+
+func (s *advSequence) name(a devchain.Account) string {
+	switch a.Address {
+	case s.H.Address:
+		return "H"
+	case s.M.Address:
+		return "M"
+	case s.T.Address:
+		return "T"
+	}
+	return a.Address.Hex()
+}
+
+// addr is the address of side (0 = H, 1 = M); ab orders a pair of H/M values as (a, b).
+func (s *advSequence) addr(side int) common.Address {
+	return [2]common.Address{s.H.Address, s.M.Address}[side]
+}
+
+func (s *advSequence) ab(h, m []byte) ([]byte, []byte) {
+	if s.hIsA {
+		return h, m
+	}
+	return m, h
+}
+
+func (s *advSequence) abBig(h, m *big.Int) (*big.Int, *big.Int) {
+	if s.hIsA {
+		return h, m
+	}
+	return m, h
+}
+
+// do sends one action's transaction, records it and counts it in the tally.
+func (s *advSequence) do(action string, from devchain.Account, value *big.Int, data []byte) (*types.Receipt, bool) {
+	rec, ok := s.c.send(from, s.c.e.channels, value, data)
+	outcome := "reverted"
+	if ok {
+		outcome = "ok"
+		if ev := maybeEvent(rec, s.c.e.sc.UnpackChannelSettledEvent); ev != nil && ev.Id == s.id {
+			s.settled++
+		}
+	}
+	s.tally[action+" "+outcome]++
+	s.logf("%s by %s -> %s", action, s.name(from), outcome)
+	return rec, ok
+}
+
+func (s *advSequence) ethValue(amount *big.Int) *big.Int {
+	if s.token == (common.Address{}) {
+		return amount
+	}
+	return nil
+}
+
+func (s *advSequence) now() uint64 { return s.c.e.now() }
+
+// milli returns n milli-ether.
+func milli(n int64) *big.Int { return new(big.Int).Mul(big.NewInt(n), big.NewInt(1e15)) }
+
+// upTo returns a random amount in (0, max], in whole milli-ether when max allows, or nil.
+func (s *advSequence) upTo(max *big.Int) *big.Int {
+	if max.Sign() <= 0 {
+		return nil
+	}
+	m := new(big.Int).Div(max, milli(1))
+	if m.Sign() == 0 {
+		return new(big.Int).Set(max)
+	}
+	n := int64(10_000)
+	if m.IsInt64() && m.Int64() < n {
+		n = m.Int64()
+	}
+	return milli(s.r.Int64N(n) + 1)
+}
+
+// open has the opener (H if H is a, else M) open the channel with a random deposit.
+func (s *advSequence) open() bool {
+	opener, partner := s.H, s.M
+	if !s.hIsA {
+		opener, partner = s.M, s.H
+	}
+	s.challenge = uint64(120 + s.r.IntN(480))
+	amount := milli(s.r.Int64N(10_000))
+	if s.r.IntN(6) == 0 {
+		amount = new(big.Int)
+	}
+	rec, ok := s.do("open", opener, s.ethValue(amount), s.c.e.sc.PackOpen(partner.Address, s.token, amount, s.challenge))
+	if !ok {
+		s.violate("open of %s by a funded participant reverted", amount)
+		return false
+	}
+	s.id = findEvent(s.c.e.t, rec, s.c.e.sc.UnpackChannelOpenedEvent).Id
+	s.status = 1
+	s.credit(opener, map[bool]int{true: 0, false: 1}[opener.Address == s.H.Address], amount)
+	s.logf("channel %x: H is %s, token %s, challenge %ds", s.id[:6], map[bool]string{true: "a", false: "b"}[s.hIsA], s.tokenName(), s.challenge)
+	return true
+}
+
+func (s *advSequence) tokenName() string {
+	if s.token == (common.Address{}) {
+		return "ETH"
+	}
+	return "ERC-20"
+}
+
+// credit books a deposit that reached the chain: side's deposit grows, payer paid it.
+func (s *advSequence) credit(payer devchain.Account, side int, amount *big.Int) {
+	s.v.deposit[side].Add(s.v.deposit[side], amount)
+	d := s.depositedBy[payer.Address]
+	if d == nil {
+		d = new(big.Int)
+		s.depositedBy[payer.Address] = d
+	}
+	d.Add(d, amount)
+}
+
+// play runs the whole sequence: off-chain and on-chain moves while open, a close, the
+// challenge period, settlement and claims.
+func (s *advSequence) play() {
+	if !s.open() {
+		return
+	}
+	for range s.r.IntN(16) {
+		s.openStep()
+		if s.status == 3 {
+			break
+		}
+	}
+	if s.status == 1 {
+		s.close()
+	}
+	if s.status == 2 {
+		s.challengePeriod()
+		s.afterDeadline()
+	}
+	s.lateMoves()
+	s.claims()
+}
+
+// openStep is one random move while the channel is open.
+func (s *advSequence) openStep() {
+	switch n := s.r.IntN(100); {
+	case n < 18:
+		s.hPays()
+	case n < 34:
+		s.mPaysHonestly()
+	case n < 44:
+		s.mSignsJunk(true)
+	case n < 50:
+		s.mSignsJunk(false)
+	case n < 60:
+		s.deposit()
+	case n < 68:
+		s.requestWithdrawal()
+	case n < 76:
+		s.submitWithdrawal()
+	case n < 82:
+		s.cooperativeClose()
+	case n < 86:
+		s.submitSettlement()
+	case n < 92:
+		s.attackWhileOpen()
+	default:
+		s.c.e.advance(time.Duration(1+s.r.IntN(120)) * time.Second)
+		s.logf("time +")
+	}
+}
+
+// close starts the challenge period: H with its best received proof, or M with any proof
+// H signed (or none), after a few attempts that must fail.
+func (s *advSequence) close() {
+	e := s.c.e
+	if s.r.IntN(4) == 0 {
+		s.bogusClose()
+	}
+	var rec *types.Receipt
+	ok := false
+	if s.r.IntN(2) == 0 {
+		p := s.v.received
+		rec, ok = s.do("close(H, best proof)", s.H, nil, e.sc.PackClose(s.id, p.nonce, p.transferred, p.sig))
+		if ok && p.nonce > 0 {
+			s.defended = true
+		}
+	} else {
+		p := proof{transferred: new(big.Int)}
+		if len(s.hSigned) > 0 && s.r.IntN(4) != 0 {
+			p = s.hSigned[s.r.IntN(len(s.hSigned))]
+		}
+		rec, ok = s.do("close(M, any proof of H)", s.M, nil, e.sc.PackClose(s.id, p.nonce, p.transferred, p.sig))
+	}
+	if !ok {
+		s.violate("a participant's close with a proof its partner signed reverted")
+		return
+	}
+	s.status = 2
+	s.deadline = findEvent(e.t, rec, e.sc.UnpackChannelClosedEvent).SettleAfter
+}
+
+// challengePeriod interleaves the attacker's and the third party's moves with H's defense,
+// all before the deadline.
+func (s *advSequence) challengePeriod() {
+	steps := s.r.IntN(10)
+	defendAt := s.r.IntN(steps + 1)
+	for i := 0; i <= steps && s.status == 2; i++ {
+		if i == defendAt {
+			s.defend(i == steps && s.r.IntN(4) == 0)
+		}
+		if i < steps {
+			s.closingStep()
+		}
+	}
+}
+
+// defend submits H's best received proof, itself or through a tower with its endorsement;
+// lastSecond puts it in the block at the deadline itself.
+func (s *advSequence) defend(lastSecond bool) {
+	p := s.v.received
+	if p.nonce == 0 || (s.defended && s.r.IntN(3) != 0) {
+		return
+	}
+	if lastSecond && s.now() < s.deadline {
+		s.c.setNextTimestamp(s.deadline)
+	}
+	if s.now()+1 > s.deadline {
+		s.violate("harness: H's defense came after the deadline %d", s.deadline)
+		return
+	}
+	e := s.c.e
+	var ok bool
+	if s.r.IntN(2) == 0 {
+		_, ok = s.do("defend(H updateProof)", s.H, nil, e.sc.PackUpdateProof(s.id, p.nonce, p.transferred, p.sig))
+	} else {
+		end := s.c.endorsement(s.H.Key, s.id, p)
+		s.endorsed = append(s.endorsed, advEndorsed{p: p, sig: end})
+		_, ok = s.do("defend(T updateProofFor with H's endorsement)", s.T, nil,
+			e.sc.PackUpdateProofFor(s.id, p.nonce, p.transferred, p.sig, end))
+	}
+	if ok {
+		s.defended = true
+	}
+}
+
+// afterDeadline moves past the deadline and settles, early attempts included, then tries
+// to settle again.
+func (s *advSequence) afterDeadline() {
+	e := s.c.e
+	if s.status != 2 {
+		return
+	}
+	if now := s.now(); now <= s.deadline {
+		e.advance(time.Duration(s.deadline-now+1+uint64(s.r.IntN(60))) * time.Second)
+	}
+	actors := []devchain.Account{s.H, s.M, s.T}
+	if s.r.IntN(3) == 0 {
+		s.lateUpdate()
+	}
+	if _, ok := s.do("settle", actors[s.r.IntN(3)], nil, e.sc.PackSettle(s.id)); !ok {
+		s.violate("settle after the challenge period reverted")
+		return
+	}
+	s.status = 3
+}
+
+// lateMoves replays what should all fail on a settled channel: a second settle, updates,
+// withdrawals, deposits, closes.
+func (s *advSequence) lateMoves() {
+	e := s.c.e
+	actors := []devchain.Account{s.H, s.M, s.T}
+	for range s.r.IntN(4) {
+		switch s.r.IntN(5) {
+		case 0:
+			s.do("settle again", actors[s.r.IntN(3)], nil, e.sc.PackSettle(s.id))
+		case 1:
+			s.lateUpdate()
+		case 2:
+			s.submitWithdrawal()
+		case 3:
+			s.deposit()
+		case 4:
+			s.do("close after settlement", s.M, nil, e.sc.PackClose(s.id, 0, new(big.Int), nil))
+		}
+	}
+}
+
+// claims lets every party claim what failed to reach it, and someone claim nothing.
+func (s *advSequence) claims() {
+	e := s.c.e
+	for _, a := range []devchain.Account{s.H, s.M, s.T} {
+		if e.claimable(a.Address, s.token).Sign() > 0 {
+			s.do("claim", a, nil, e.sc.PackClaim(s.token))
+		}
+	}
+	if s.r.IntN(4) == 0 {
+		s.do("claim nothing", s.T, nil, e.sc.PackClaim(s.token))
+	}
+}
