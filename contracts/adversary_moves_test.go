@@ -12,6 +12,9 @@ import (
 
 // hPays has H pay M a random amount within H's balance.
 func (s *advSequence) hPays() {
+	if !s.hSigns() {
+		return
+	}
 	x := s.upTo(s.v.spendable(0))
 	if x == nil {
 		return
@@ -84,7 +87,6 @@ func (s *advSequence) mSignsJunk(offer bool) {
 
 // deposit has H (for itself), M (for either side) or T (for either side) top up.
 func (s *advSequence) deposit() {
-	e := s.c.e
 	side := s.r.IntN(2)
 	var from devchain.Account
 	switch s.r.IntN(3) {
@@ -98,8 +100,14 @@ func (s *advSequence) deposit() {
 	default:
 		from = s.T
 	}
+	s.depositFrom(from, side)
+}
+
+// depositFrom has from top up side with a random amount.
+func (s *advSequence) depositFrom(from devchain.Account, side int) {
+	e := s.c.e
 	amount := milli(1 + s.r.Int64N(5000))
-	if _, ok := s.do("deposit", from, s.ethValue(amount), e.sc.PackDeposit(s.id, s.addr(side), amount)); ok {
+	if _, ok := s.do("deposit("+s.name(from)+")", from, s.ethValue(amount), e.sc.PackDeposit(s.id, s.addr(side), amount)); ok {
 		s.credit(from, side, amount)
 		if from.Address != s.T.Address && s.settlement != nil {
 			s.totalTouched = true
@@ -110,7 +118,7 @@ func (s *advSequence) deposit() {
 // requestWithdrawal negotiates a Withdrawal: H for itself (M may refuse), or M for any
 // amount (H co-signs only within M's balance). Some are submitted at once, the rest kept.
 func (s *advSequence) requestWithdrawal() {
-	if s.v.frozen() || s.status != 1 {
+	if s.v.frozen() || s.status != 1 || !s.hSigns() {
 		return
 	}
 	side := s.r.IntN(2)
@@ -174,7 +182,7 @@ func (s *advSequence) submitWithdrawalAt(i int) {
 // cooperativeClose has H sign a Settlement on its balance by the protocol; M co-signs,
 // signs something else, or refuses; the result is submitted now or kept.
 func (s *advSequence) cooperativeClose() {
-	if s.v.frozen() || s.status != 1 {
+	if s.v.frozen() || s.status != 1 || !s.hSigns() {
 		return
 	}
 	balH, total := s.v.ownBalance(), s.v.total()
@@ -194,10 +202,13 @@ func (s *advSequence) cooperativeClose() {
 		return
 	case 1:
 		// M signs other balances; nobody can use the pair.
-		wrong := s.c.settlementSig(s.M.Key, s.id, balB, balA)
+		wrong := s.c.settlementSig(s.M.Key, s.id, new(big.Int).Add(balA, big.NewInt(1)), balB)
 		sigA, sigB := s.ab(hSig, wrong)
-		s.do("closeCooperative with M's signature on other balances", s.M, nil,
-			s.c.e.sc.PackCloseCooperative(s.id, balA, balB, sigA, sigB))
+		if _, ok := s.do("closeCooperative with M's signature on other balances", s.M, nil,
+			s.c.e.sc.PackCloseCooperative(s.id, balA, balB, sigA, sigB)); ok {
+			s.violate("a Settlement M did not sign closed the channel")
+			s.status, s.coop = 3, true
+		}
 		return
 	}
 	mSig := s.c.settlementSig(s.M.Key, s.id, balA, balB)
@@ -206,6 +217,10 @@ func (s *advSequence) cooperativeClose() {
 	s.settleBal = [2]*big.Int{balA, balB}
 	s.totalTouched = false
 	if s.r.IntN(3) != 0 {
+		if s.r.IntN(4) == 0 {
+			// Someone who sees the closeCooperative in the mempool deposits first.
+			s.depositFrom([]devchain.Account{s.M, s.T}[s.r.IntN(2)], s.r.IntN(2))
+		}
 		s.submitSettlement()
 	}
 }
@@ -266,5 +281,5 @@ func (s *advSequence) update(action string, from devchain.Account, p advProof, e
 }
 
 func (s *advSequence) endorsedByH(p proof, endorsement []byte) bool {
-	return endorsement != nil && bytes.Equal(endorsement, s.c.endorsement(s.H.Key, s.id, p))
+	return endorsement != nil && s.hSigns() && bytes.Equal(endorsement, s.c.endorsement(s.H.Key, s.id, p))
 }

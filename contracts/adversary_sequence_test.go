@@ -43,6 +43,9 @@ type advSequence struct {
 	token   common.Address // address(0) = ETH
 	hIsA    bool
 	H, M, T devchain.Account
+	// hWallet, if set, is a RejectingReceiver owned by H's key that is H on chain: it
+	// refuses ETH (payouts to it become credits to claim) and cannot sign, so H only receives.
+	hWallet common.Address
 
 	id        [32]byte
 	challenge uint64
@@ -101,8 +104,14 @@ func (s *advSequence) name(a devchain.Account) string {
 
 // addr is the address of side (0 = H, 1 = M); ab orders a pair of H/M values as (a, b).
 func (s *advSequence) addr(side int) common.Address {
+	if side == 0 && s.hWallet != (common.Address{}) {
+		return s.hWallet
+	}
 	return [2]common.Address{s.H.Address, s.M.Address}[side]
 }
+
+// hSigns reports whether H can sign (it is not a contract).
+func (s *advSequence) hSigns() bool { return s.hWallet == (common.Address{}) }
 
 func (s *advSequence) ab(h, m []byte) ([]byte, []byte) {
 	if s.hIsA {
@@ -120,7 +129,11 @@ func (s *advSequence) abBig(h, m *big.Int) (*big.Int, *big.Int) {
 
 // do sends one action's transaction, records it and counts it in the tally.
 func (s *advSequence) do(action string, from devchain.Account, value *big.Int, data []byte) (*types.Receipt, bool) {
-	rec, ok := s.c.send(from, s.c.e.channels, value, data)
+	to := s.c.e.channels
+	if from.Address == s.H.Address && !s.hSigns() {
+		to, data = s.hWallet, rejecting.PackForward(data)
+	}
+	rec, ok := s.c.send(from, to, value, data)
 	outcome := "reverted"
 	if ok {
 		outcome = "ok"
@@ -163,16 +176,16 @@ func (s *advSequence) upTo(max *big.Int) *big.Int {
 
 // open has the opener (H if H is a, else M) open the channel with a random deposit.
 func (s *advSequence) open() bool {
-	opener, partner := s.H, s.M
+	opener, partner := s.H, s.addr(1)
 	if !s.hIsA {
-		opener, partner = s.M, s.H
+		opener, partner = s.M, s.addr(0)
 	}
 	s.challenge = uint64(120 + s.r.IntN(480))
 	amount := milli(s.r.Int64N(10_000))
 	if s.r.IntN(6) == 0 {
 		amount = new(big.Int)
 	}
-	rec, ok := s.do("open", opener, s.ethValue(amount), s.c.e.sc.PackOpen(partner.Address, s.token, amount, s.challenge))
+	rec, ok := s.do("open", opener, s.ethValue(amount), s.c.e.sc.PackOpen(partner, s.token, amount, s.challenge))
 	if !ok {
 		s.violate("open of %s by a funded participant reverted", amount)
 		return false
@@ -315,7 +328,7 @@ func (s *advSequence) defend(lastSecond bool) {
 	}
 	e := s.c.e
 	var ok bool
-	if s.r.IntN(2) == 0 {
+	if !s.hSigns() || s.r.IntN(2) == 0 {
 		_, ok = s.do("defend(H updateProof)", s.H, nil, e.sc.PackUpdateProof(s.id, p.nonce, p.transferred, p.sig))
 	} else {
 		end := s.c.endorsement(s.H.Key, s.id, p)
@@ -373,10 +386,21 @@ func (s *advSequence) lateMoves() {
 // claims lets every party claim what failed to reach it, and someone claim nothing.
 func (s *advSequence) claims() {
 	e := s.c.e
-	for _, a := range []devchain.Account{s.H, s.M, s.T} {
-		if e.claimable(a.Address, s.token).Sign() > 0 {
-			s.do("claim", a, nil, e.sc.PackClaim(s.token))
+	for i, a := range []devchain.Account{s.H, s.M, s.T} {
+		who := a.Address
+		if i == 0 {
+			who = s.addr(0)
 		}
+		if e.claimable(who, s.token).Sign() == 0 {
+			continue
+		}
+		if who == s.hWallet {
+			s.c.send(s.H, s.hWallet, nil, rejecting.PackSetAccepting(true))
+			s.do("claim(H's refusing wallet)", a, nil, e.sc.PackClaim(s.token))
+			s.c.send(s.H, s.hWallet, nil, rejecting.PackSetAccepting(false))
+			continue
+		}
+		s.do("claim", a, nil, e.sc.PackClaim(s.token))
 	}
 	if s.r.IntN(4) == 0 {
 		s.do("claim nothing", s.T, nil, e.sc.PackClaim(s.token))

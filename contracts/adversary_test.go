@@ -15,6 +15,7 @@ import (
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/sluicepay/sluice/contracts/bindings/testbindings"
 	"github.com/sluicepay/sluice/contracts/devchain"
 )
 
@@ -57,6 +58,10 @@ func TestAdversary(t *testing.T) {
 	e.openETH(e.accounts[8], e.accounts[9].Address, eth(100), 600)
 	e.openToken(e.accounts[8], e.accounts[9].Address, token, eth(100), 600)
 
+	wallets := map[common.Address]common.Address{}
+	for _, a := range pool {
+		wallets[a.Address] = e.deploy(a, &testbindings.RejectingReceiverMetaData, rejecting.PackConstructor(e.channels))
+	}
 	c := newAdvChain(e)
 	credits := map[common.Address]map[common.Address]*big.Int{{}: {}, token: {}}
 	tally := map[string]int{}
@@ -72,6 +77,10 @@ func TestAdversary(t *testing.T) {
 			asset = token
 		}
 		s := newAdvSequence(c, r, tally, asset, r.IntN(2) == 0, pool[perm[0]], pool[perm[1]], pool[perm[2]])
+		if asset == (common.Address{}) && r.IntN(5) == 0 {
+			s.hWallet = wallets[s.H.Address]
+			tally["sequence with H a contract refusing ETH"]++
+		}
 		before := advSnapshot(s)
 		s.play()
 		s.checkOutcome(before, credits[asset])
@@ -92,19 +101,28 @@ func TestAdversary(t *testing.T) {
 	t.Logf("adversary tally (action outcome: count):\n%s", advFormatTally(tally))
 }
 
-// advBalances is what the sequence's three parties hold and are owed before it starts.
+// advBalances is what the sequence's three parties hold (gas paid added back) and are owed
+// before or after it.
 type advBalances struct {
-	holdings, gas, credits [3]*big.Int
+	holdings, credits [3]*big.Int
 }
 
 func (s *advSequence) parties() [3]devchain.Account { return [3]devchain.Account{s.H, s.M, s.T} }
 
+// advSnapshot reads what H, M and T hold; H's holdings include its wallet contract's, if any.
 func advSnapshot(s *advSequence) advBalances {
 	var b advBalances
 	for i, a := range s.parties() {
 		b.holdings[i] = s.c.holdings(s.token, a.Address)
-		b.gas[i] = s.c.gasSpent(a.Address)
-		b.credits[i] = s.c.e.claimable(a.Address, s.token)
+		if s.token == (common.Address{}) {
+			b.holdings[i].Add(b.holdings[i], s.c.gasSpent(a.Address))
+		}
+		payee := a.Address
+		if i == 0 && !s.hSigns() {
+			payee = s.hWallet
+			b.holdings[i].Add(b.holdings[i], s.c.holdings(s.token, payee))
+		}
+		b.credits[i] = s.c.e.claimable(payee, s.token)
 	}
 	return b
 }
@@ -122,13 +140,10 @@ func (s *advSequence) checkOutcome(before advBalances, credits map[common.Addres
 	// net is what each party got from the escrow, less what it put in, gas aside.
 	var net [3]*big.Int
 	sum := new(big.Int)
-	for i, a := range s.parties() {
+	for i := range net {
 		net[i] = new(big.Int).Sub(after.holdings[i], before.holdings[i])
-		if s.token == (common.Address{}) {
-			net[i].Add(net[i], new(big.Int).Sub(after.gas[i], before.gas[i]))
-		}
 		owed := new(big.Int).Sub(after.credits[i], before.credits[i])
-		credits[a.Address] = after.credits[i]
+		credits[s.payee(i)] = after.credits[i]
 		sum.Add(sum, net[i]).Add(sum, owed)
 	}
 	if sum.Sign() != 0 {
@@ -159,6 +174,14 @@ func (s *advSequence) checkSolvency(reserve *big.Int, credits map[common.Address
 	if got.Cmp(want) != 0 {
 		s.violate("the escrow holds %s of %s, its open channels and credits %s", got, s.tokenName(), want)
 	}
+}
+
+// payee is the address party i (H, M, T) is paid at.
+func (s *advSequence) payee(i int) common.Address {
+	if i < 2 {
+		return s.addr(i)
+	}
+	return s.T.Address
 }
 
 func advEnvInt(t *testing.T, name string, def int) int {
