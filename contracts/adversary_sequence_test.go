@@ -348,6 +348,15 @@ func (s *advSequence) afterDeadline() {
 	if s.status != 2 {
 		return
 	}
+	if now := s.now(); now < s.deadline && s.r.IntN(4) == 0 {
+		// The deadline's own second still belongs to the challenge period.
+		s.c.setNextTimestamp(s.deadline)
+		if _, ok := s.do("settle at the deadline", s.T, nil, e.sc.PackSettle(s.id)); ok {
+			s.violate("settle in the block at the deadline %d succeeded", s.deadline)
+			s.status = 3
+			return
+		}
+	}
 	if now := s.now(); now <= s.deadline {
 		e.advance(time.Duration(s.deadline-now+1+uint64(s.r.IntN(60))) * time.Second)
 	}

@@ -43,7 +43,11 @@ func TestAdversary(t *testing.T) {
 	keepGoing := os.Getenv(envAdvKeepGoing) != ""
 
 	e := newEVM(t)
-	advContext(e, 4*time.Hour)
+	runFor := 4 * time.Hour
+	if deadline, ok := t.Deadline(); ok {
+		runFor = time.Until(deadline)
+	}
+	advContext(e, runFor)
 	if path := os.Getenv(envAdvContract); path != "" {
 		e.channels = e.deploy(e.accounts[0], &bind.MetaData{Bin: advArtifactBytecode(t, path)}, nil)
 		t.Logf("attacking the contract built in %s at %s", path, e.channels)
@@ -65,7 +69,7 @@ func TestAdversary(t *testing.T) {
 	c := newAdvChain(e)
 	credits := map[common.Address]map[common.Address]*big.Int{{}: {}, token: {}}
 	tally := map[string]int{}
-	failed := 0
+	failed, ran := 0, 0
 	t.Logf("adversary: seed %d, sequences %d from %d (replay one: %s=%d %s=N %s=1)",
 		seed, sequences, from, envAdvSeed, seed, envAdvFrom, envAdvSequences)
 	start := time.Now()
@@ -83,6 +87,7 @@ func TestAdversary(t *testing.T) {
 		}
 		before := advSnapshot(s)
 		s.play()
+		ran++
 		s.checkOutcome(before, credits[asset])
 		s.checkSolvency(reserve[asset], credits[asset])
 		if len(s.violations) > 0 {
@@ -96,9 +101,28 @@ func TestAdversary(t *testing.T) {
 	}
 	elapsed := time.Since(start)
 	t.Logf("adversary: %d sequences, %d transactions in %s (%.1f sequences/s, %.0f tx/s), %d failed",
-		sequences, c.txs, elapsed.Round(time.Millisecond), float64(sequences)/elapsed.Seconds(),
+		ran, c.txs, elapsed.Round(time.Millisecond), float64(ran)/elapsed.Seconds(),
 		float64(c.txs)/elapsed.Seconds(), failed)
 	t.Logf("adversary tally (action outcome: count):\n%s", advFormatTally(tally))
+	// A run this long reaches every path; a harness change that quietly stops one fails here.
+	if sequences >= advDefaultSequences && failed == 0 {
+		for _, kind := range advMustReach {
+			if tally[kind] == 0 {
+				t.Errorf("%d sequences never ran %q", sequences, kind)
+			}
+		}
+	}
+}
+
+// advMustReach are the outcomes every run of advDefaultSequences reaches.
+var advMustReach = []string{
+	"off-chain H accepts", "off-chain H rejects", "off-chain H pays", "off-chain withdrawal co-signed",
+	"withdraw ok", "withdraw reverted", "deposit(T) reverted", "closeCooperative ok",
+	"close(H, best proof) ok", "close(M, any proof of H) ok", "bogus close reverted",
+	"defend(H updateProof) ok", "defend(T updateProofFor with H's endorsement) ok",
+	"updateProof(M, any proof) reverted", "updateProofFor(M's proof, forged endorsement) reverted",
+	"late updateProof(M's eraser) reverted", "settle early reverted", "settle ok", "settle again reverted",
+	"claim(H's refusing wallet) ok", "sequence with H a contract refusing ETH",
 }
 
 // advBalances is what the sequence's three parties hold (gas paid added back) and are owed
