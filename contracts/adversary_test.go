@@ -88,6 +88,9 @@ func TestAdversary(t *testing.T) {
 		before := advSnapshot(s)
 		s.play()
 		ran++
+		if ran%1000 == 0 {
+			t.Logf("adversary: %d sequences in %s, %d failed", ran, time.Since(start).Round(time.Second), failed)
+		}
 		s.checkOutcome(before, credits[asset])
 		s.checkSolvency(reserve[asset], credits[asset])
 		if len(s.violations) > 0 {
