@@ -8,7 +8,52 @@ import (
 	"github.com/sluicepay/sluice/contracts/devchain"
 )
 
-// The moves of the challenge period: the attacker's closes and updates, the third party's.
+// The moves from the close on: the attacker's closes and updates, the third party's, H's
+// defense, settlement and claims.
+
+// challengePeriod interleaves the attacker's and the third party's moves with H's defense,
+// all before the deadline.
+func (s *advSequence) challengePeriod() {
+	steps := s.r.IntN(10)
+	defendAt := s.r.IntN(steps + 1)
+	for i := 0; i <= steps && s.status == 2; i++ {
+		if i == defendAt {
+			s.defend(i == steps && s.r.IntN(4) == 0)
+		}
+		if i < steps {
+			s.closingStep()
+		}
+	}
+}
+
+// defend submits H's best received proof, itself or through a tower with its endorsement;
+// lastSecond puts it in the block at the deadline itself.
+func (s *advSequence) defend(lastSecond bool) {
+	p := s.v.received
+	if p.nonce == 0 || (s.defended && s.r.IntN(3) != 0) {
+		return
+	}
+	if lastSecond && s.now() < s.deadline {
+		s.c.setNextTimestamp(s.deadline)
+	}
+	if s.now()+1 > s.deadline {
+		s.violate("harness: H's defense came after the deadline %d", s.deadline)
+		return
+	}
+	e := s.c.e
+	var ok bool
+	if !s.hSigns() || s.r.IntN(2) == 0 {
+		_, ok = s.do("defend(H updateProof)", s.H, nil, e.sc.PackUpdateProof(s.id, p.nonce, p.transferred, p.sig))
+	} else {
+		end := s.c.endorsement(s.H.Key, s.id, p)
+		s.endorsed = append(s.endorsed, advEndorsed{p: p, sig: end})
+		_, ok = s.do("defend(T updateProofFor with H's endorsement)", s.T, nil,
+			e.sc.PackUpdateProofFor(s.id, p.nonce, p.transferred, p.sig, end))
+	}
+	if ok {
+		s.defended = true
+	}
+}
 
 // bogusClose tries closes that must fail: M with a proof of its own payments, M with nonce 0
 // and a signature, T at all. One that succeeds is a violation and starts the period.
@@ -132,5 +177,80 @@ func (s *advSequence) lateUpdate() {
 	}
 	if p := s.v.received; p.nonce > 0 {
 		s.update("late updateProof(H's best)", s.H, advProof{proof: p}, nil)
+	}
+}
+
+// afterDeadline moves past the deadline and settles, early attempts included, then tries
+// to settle again.
+func (s *advSequence) afterDeadline() {
+	e := s.c.e
+	if s.status != 2 {
+		return
+	}
+	if now := s.now(); now < s.deadline && s.r.IntN(4) == 0 {
+		// The deadline's own second still belongs to the challenge period.
+		s.c.setNextTimestamp(s.deadline)
+		if _, ok := s.do("settle at the deadline", s.T, nil, e.sc.PackSettle(s.id)); ok {
+			s.violate("settle in the block at the deadline %d succeeded", s.deadline)
+			s.status = 3
+			return
+		}
+	}
+	if now := s.now(); now <= s.deadline {
+		e.advance(time.Duration(s.deadline-now+1+uint64(s.r.IntN(60))) * time.Second)
+	}
+	actors := []devchain.Account{s.H, s.M, s.T}
+	if s.r.IntN(3) == 0 {
+		s.lateUpdate()
+	}
+	if _, ok := s.do("settle", actors[s.r.IntN(3)], nil, e.sc.PackSettle(s.id)); !ok {
+		s.violate("settle after the challenge period reverted")
+		return
+	}
+	s.status = 3
+}
+
+// lateMoves replays what should all fail on a settled channel: a second settle, updates,
+// withdrawals, deposits, closes.
+func (s *advSequence) lateMoves() {
+	e := s.c.e
+	actors := []devchain.Account{s.H, s.M, s.T}
+	for range s.r.IntN(4) {
+		switch s.r.IntN(5) {
+		case 0:
+			s.do("settle again", actors[s.r.IntN(3)], nil, e.sc.PackSettle(s.id))
+		case 1:
+			s.lateUpdate()
+		case 2:
+			s.submitWithdrawal()
+		case 3:
+			s.deposit()
+		case 4:
+			s.do("close after settlement", s.M, nil, e.sc.PackClose(s.id, 0, new(big.Int), nil))
+		}
+	}
+}
+
+// claims lets every party claim what failed to reach it, and someone claim nothing.
+func (s *advSequence) claims() {
+	e := s.c.e
+	for i, a := range []devchain.Account{s.H, s.M, s.T} {
+		who := a.Address
+		if i == 0 {
+			who = s.addr(0)
+		}
+		if e.claimable(who, s.token).Sign() == 0 {
+			continue
+		}
+		if who == s.hWallet {
+			s.c.send(s.H, s.hWallet, nil, rejecting.PackSetAccepting(true))
+			s.do("claim(H's refusing wallet)", a, nil, e.sc.PackClaim(s.token))
+			s.c.send(s.H, s.hWallet, nil, rejecting.PackSetAccepting(false))
+			continue
+		}
+		s.do("claim", a, nil, e.sc.PackClaim(s.token))
+	}
+	if s.r.IntN(4) == 0 {
+		s.do("claim nothing", s.T, nil, e.sc.PackClaim(s.token))
 	}
 }
