@@ -11,7 +11,6 @@ import (
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
-	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/sluicepay/sluice/channel"
 	"github.com/sluicepay/sluice/contracts/devchain"
@@ -162,5 +161,3 @@ func advContext(e *evm, d time.Duration) {
 	e.t.Cleanup(cancel)
 	e.ctx = ctx
 }
-
-func keyAddress(k *ecdsa.PrivateKey) common.Address { return crypto.PubkeyToAddress(k.PublicKey) }
