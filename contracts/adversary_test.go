@@ -28,6 +28,8 @@ const (
 	envAdvKeepGoing = "SLUICE_ADVERSARY_KEEP_GOING"
 
 	advDefaultSequences = 60
+	advProgressEvery    = 1000
+	advChainSequences   = 100
 	advDefaultSeed      = 20261206
 )
 
@@ -38,74 +40,30 @@ const (
 // holds exactly its open channels and outstanding credits, for ETH and an ERC-20.
 func TestAdversary(t *testing.T) {
 	sequences := advEnvInt(t, envAdvSequences, advDefaultSequences)
-	seed := uint64(advEnvInt(t, envAdvSeed, advDefaultSeed))
 	from := advEnvInt(t, envAdvFrom, 0)
-	keepGoing := os.Getenv(envAdvKeepGoing) != ""
-
-	e := newEVM(t)
-	runFor := 4 * time.Hour
-	if deadline, ok := t.Deadline(); ok {
-		runFor = time.Until(deadline)
+	run := &advRun{
+		seed:      uint64(advEnvInt(t, envAdvSeed, advDefaultSeed)),
+		keepGoing: os.Getenv(envAdvKeepGoing) != "",
+		tally:     map[string]int{},
+		start:     time.Now(),
 	}
-	advContext(e, runFor)
-	if path := os.Getenv(envAdvContract); path != "" {
-		e.channels = e.deploy(e.accounts[0], &bind.MetaData{Bin: advArtifactBytecode(t, path)}, nil)
-		t.Logf("attacking the contract built in %s at %s", path, e.channels)
-	}
-	pool := e.accounts[1:8]
-	token := e.deployToken(e.accounts[1:], new(big.Int).Lsh(big.NewInt(1), 200))
-	for _, a := range e.accounts[1:] {
-		e.mustSend(a, token, nil, testToken.PackApprove(e.channels, maxUint256))
-	}
-	// Bystander channels: funds a double payout would have to come from.
-	reserve := map[common.Address]*big.Int{{}: eth(100), token: eth(100)}
-	e.openETH(e.accounts[8], e.accounts[9].Address, eth(100), 600)
-	e.openToken(e.accounts[8], e.accounts[9].Address, token, eth(100), 600)
-
-	wallets := map[common.Address]common.Address{}
-	for _, a := range pool {
-		wallets[a.Address] = e.deploy(a, &testbindings.RejectingReceiverMetaData, rejecting.PackConstructor(e.channels))
-	}
-	c := newAdvChain(e)
-	credits := map[common.Address]map[common.Address]*big.Int{{}: {}, token: {}}
-	tally := map[string]int{}
-	failed, ran := 0, 0
 	t.Logf("adversary: seed %d, sequences %d from %d (replay one: %s=%d %s=N %s=1)",
-		seed, sequences, from, envAdvSeed, seed, envAdvFrom, envAdvSequences)
-	start := time.Now()
-	for i := from; i < from+sequences; i++ {
-		r := rand.New(rand.NewPCG(seed, uint64(i)))
-		perm := r.Perm(len(pool))
-		asset := common.Address{}
-		if r.IntN(2) == 0 {
-			asset = token
-		}
-		s := newAdvSequence(c, r, tally, asset, r.IntN(2) == 0, pool[perm[0]], pool[perm[1]], pool[perm[2]])
-		if asset == (common.Address{}) && r.IntN(5) == 0 {
-			s.hWallet = wallets[s.H.Address]
-			tally["sequence with H a contract refusing ETH"]++
-		}
-		before := advSnapshot(s)
-		s.play()
-		ran++
-		if ran%1000 == 0 {
-			t.Logf("adversary: %d sequences in %s, %d failed", ran, time.Since(start).Round(time.Second), failed)
-		}
-		s.checkOutcome(before, credits[asset])
-		s.checkSolvency(reserve[asset], credits[asset])
-		if len(s.violations) > 0 {
-			failed++
-			t.Errorf("sequence %d (seed %d) broke %d invariant(s):\n  %s\nreplay: %s=%d %s=%d %s=1 go test ./contracts -run TestAdversary",
-				i, seed, len(s.violations), strings.Join(s.log, "\n  "), envAdvSeed, seed, envAdvFrom, i, envAdvSequences)
-			if !keepGoing {
-				break
-			}
+		run.seed, sequences, from, envAdvSeed, run.seed, envAdvFrom, envAdvSequences)
+	// A fresh chain every advChainSequences: Anvil slows down as its chain grows (a run on one
+	// chain fell from 12 to 1.6 sequences/s within 1,000 sequences; 250 per chain still
+	// slowed down, 100 per chain holds its rate).
+	for first := from; first < from+sequences; first += advChainSequences {
+		n := min(advChainSequences, from+sequences-first)
+		t.Run(fmt.Sprintf("chain%d", first/advChainSequences), func(t *testing.T) { run.onFreshChain(t, first, n) })
+		if run.failed > 0 && !run.keepGoing {
+			break
 		}
 	}
-	elapsed := time.Since(start)
+	elapsed := time.Since(run.start)
 	t.Logf("adversary: %d sequences, %d transactions in %s (%.1f sequences/s, %.0f tx/s), %d failed",
-		ran, c.txs, elapsed.Round(time.Millisecond), float64(ran)/elapsed.Seconds(),
-		float64(c.txs)/elapsed.Seconds(), failed)
+		run.ran, run.txs, elapsed.Round(time.Millisecond), float64(run.ran)/elapsed.Seconds(),
+		float64(run.txs)/elapsed.Seconds(), run.failed)
+	tally, failed := run.tally, run.failed
 	t.Logf("adversary tally (action outcome: count):\n%s", advFormatTally(tally))
 	// A run this long reaches every path; a harness change that quietly stops one fails here.
 	if sequences >= advDefaultSequences && failed == 0 {
@@ -126,6 +84,76 @@ var advMustReach = []string{
 	"updateProof(M, any proof) reverted", "updateProofFor(M's proof, forged endorsement) reverted",
 	"late updateProof(M's eraser) reverted", "settle early reverted", "settle ok", "settle again reverted",
 	"claim(H's refusing wallet) ok", "sequence with H a contract refusing ETH",
+}
+
+// advRun is what a run keeps across its chains.
+type advRun struct {
+	seed             uint64
+	keepGoing        bool
+	tally            map[string]int
+	start            time.Time
+	ran, failed, txs int
+}
+
+// onFreshChain plays sequences first..first+n-1 on a chain of their own: SluiceChannels (or
+// the contract under attack), an ERC-20, a refusing wallet per party and two bystander
+// channels.
+func (run *advRun) onFreshChain(t *testing.T, first, n int) {
+	e := newEVM(t)
+	runFor := 4 * time.Hour
+	if deadline, ok := t.Deadline(); ok {
+		runFor = time.Until(deadline)
+	}
+	advContext(e, runFor)
+	if path := os.Getenv(envAdvContract); path != "" {
+		e.channels = e.deploy(e.accounts[0], &bind.MetaData{Bin: advArtifactBytecode(t, path)}, nil)
+		t.Logf("attacking the contract built in %s at %s", path, e.channels)
+	}
+	pool := e.accounts[1:8]
+	token := e.deployToken(e.accounts[1:], new(big.Int).Lsh(big.NewInt(1), 200))
+	for _, a := range e.accounts[1:] {
+		e.mustSend(a, token, nil, testToken.PackApprove(e.channels, maxUint256))
+	}
+	// Bystander channels: funds a double payout would have to come from.
+	reserve := map[common.Address]*big.Int{{}: eth(100), token: eth(100)}
+	e.openETH(e.accounts[8], e.accounts[9].Address, eth(100), 600)
+	e.openToken(e.accounts[8], e.accounts[9].Address, token, eth(100), 600)
+	wallets := map[common.Address]common.Address{}
+	for _, a := range pool {
+		wallets[a.Address] = e.deploy(a, &testbindings.RejectingReceiverMetaData, rejecting.PackConstructor(e.channels))
+	}
+	c := newAdvChain(e)
+	defer func() { run.txs += c.txs }()
+	credits := map[common.Address]map[common.Address]*big.Int{{}: {}, token: {}}
+	for i := first; i < first+n; i++ {
+		r := rand.New(rand.NewPCG(run.seed, uint64(i)))
+		perm := r.Perm(len(pool))
+		asset := common.Address{}
+		if r.IntN(2) == 0 {
+			asset = token
+		}
+		s := newAdvSequence(c, r, run.tally, asset, r.IntN(2) == 0, pool[perm[0]], pool[perm[1]], pool[perm[2]])
+		if asset == (common.Address{}) && r.IntN(5) == 0 {
+			s.hWallet = wallets[s.H.Address]
+			run.tally["sequence with H a contract refusing ETH"]++
+		}
+		before := advSnapshot(s)
+		s.play()
+		s.checkOutcome(before, credits[asset])
+		s.checkSolvency(reserve[asset], credits[asset])
+		run.ran++
+		if len(s.violations) > 0 {
+			run.failed++
+			t.Errorf("sequence %d (seed %d) broke %d invariant(s):\n  %s\nreplay: %s=%d %s=%d %s=1 go test ./contracts -run TestAdversary",
+				i, run.seed, len(s.violations), strings.Join(s.log, "\n  "), envAdvSeed, run.seed, envAdvFrom, i, envAdvSequences)
+			if !run.keepGoing {
+				return
+			}
+		}
+		if run.ran%advProgressEvery == 0 {
+			t.Logf("adversary: %d sequences in %s, %d failed", run.ran, time.Since(run.start).Round(time.Second), run.failed)
+		}
+	}
 }
 
 // advBalances is what the sequence's three parties hold (gas paid added back) and are owed
