@@ -163,3 +163,9 @@ func (t *Tower) Addrs() []ma.Multiaddr {
 func (t *Tower) Guarded() int { return int(t.guarded.Load()) }
 
 func (t *Tower) lockFor(id channel.ID) *sync.Mutex { return &t.locks[id[0]] }
+
+// Guarding reports the nonce of the proof the tower holds for id, if any.
+func (t *Tower) Guarding(id channel.ID) (nonce uint64, ok bool, err error) {
+	rec, ok, err := t.store.get(id)
+	return rec.Nonce, ok, err
+}
