@@ -167,4 +167,3 @@ func TestTowerRestartedDefendsACloseThatHappenedWhileItWasDown(t *testing.T) {
 	waitOnChainNonce(t, chk, id, channel.PartyB, hubPaid.Nonce)
 	settleAndCheck(t, tn, chk, id, eth(5), eth(10), walletPaid, hubPaid)
 }
-
