@@ -15,21 +15,25 @@ import (
 	"github.com/sluicepay/sluice/tower/wire"
 )
 
-// client is the per-address state shared by a client's streams: one rate limit and one
-// refusal count whatever the number of streams it opens.
+// client is the per-address state shared by a client's streams: one rate limit whatever
+// the number of streams it opens.
 type client struct {
-	streams  int
-	limiter  *rate.Limiter
-	refusals []time.Time // within RefusalWindow, oldest first
+	streams int
+	limiter *rate.Limiter
 }
 
-// clients tracks connected clients and banned addresses. Entries live while a client has
-// a stream open, and bans until they expire, so memory follows live clients.
+// clients tracks connected clients, recent refusals and bans. A client entry lives while
+// it has a stream open; refusals for RefusalWindow (so reconnecting does not clear them);
+// bans until they expire. Memory follows live and recently misbehaving clients.
 type clients struct {
-	mu     sync.Mutex
-	byAddr map[common.Address]*client
-	banned map[common.Address]time.Time
+	mu       sync.Mutex
+	byAddr   map[common.Address]*client
+	refusals map[common.Address][]time.Time // within RefusalWindow, oldest first
+	banned   map[common.Address]time.Time
 }
+
+// sweepAbove is the size past which expired refusals and bans are swept on the next refusal.
+const sweepAbove = 4096
 
 func (t *Tower) admit(addr common.Address) (*client, bool) {
 	c := &t.clients
@@ -62,23 +66,37 @@ func (t *Tower) release(addr common.Address) {
 }
 
 // countRefusal records bad input from addr and reports whether it is now banned.
-func (t *Tower) countRefusal(addr common.Address, cl *client) bool {
+func (t *Tower) countRefusal(addr common.Address) bool {
 	c := &t.clients
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	now := time.Now()
-	kept := cl.refusals[:0]
-	for _, at := range cl.refusals {
+	if len(c.refusals)+len(c.banned) > sweepAbove {
+		for a, list := range c.refusals {
+			if len(list) == 0 || now.Sub(list[len(list)-1]) >= t.cfg.RefusalWindow {
+				delete(c.refusals, a)
+			}
+		}
+		for a, until := range c.banned {
+			if now.After(until) {
+				delete(c.banned, a)
+			}
+		}
+	}
+	list := c.refusals[addr]
+	kept := list[:0]
+	for _, at := range list {
 		if now.Sub(at) < t.cfg.RefusalWindow {
 			kept = append(kept, at)
 		}
 	}
-	cl.refusals = append(kept, now)
-	if len(cl.refusals) < t.cfg.MaxRefusals {
+	kept = append(kept, now)
+	if len(kept) < t.cfg.MaxRefusals {
+		c.refusals[addr] = kept
 		return false
 	}
 	c.banned[addr] = now.Add(t.cfg.BanDuration)
-	cl.refusals = cl.refusals[:0]
+	delete(c.refusals, addr)
 	t.log.Warn("client banned for bad registrations", "client", addr, "refusals", t.cfg.MaxRefusals, "window", t.cfg.RefusalWindow, "for", t.cfg.BanDuration)
 	return true
 }
@@ -124,11 +142,11 @@ func (t *Tower) serve(st network.Stream, addr common.Address, cl *client) error 
 	}
 	m, err := r.Read()
 	if err != nil {
-		return t.badFrame(addr, cl, err)
+		return t.badFrame(addr, err)
 	}
 	hello, ok := m.(*wire.Hello)
 	if !ok {
-		return t.badFrame(addr, cl, fmt.Errorf("%w: first message is %s, want Hello", wire.ErrMalformed, m.Type()))
+		return t.badFrame(addr, fmt.Errorf("%w: first message is %s, want Hello", wire.ErrMalformed, m.Type()))
 	}
 	if hello.Version != ours.Version || hello.ChainID.Cmp(ours.ChainID) != 0 || hello.Contract != ours.Contract {
 		t.metrics.streams.WithLabelValues(reasonWrongDomain).Inc()
@@ -138,11 +156,11 @@ func (t *Tower) serve(st network.Stream, addr common.Address, cl *client) error 
 		st.SetDeadline(time.Now().Add(t.cfg.IdleTimeout))
 		m, err := r.Read()
 		if err != nil {
-			return t.badFrame(addr, cl, err)
+			return t.badFrame(addr, err)
 		}
 		reg, ok := m.(*wire.Register)
 		if !ok {
-			return t.badFrame(addr, cl, fmt.Errorf("%w: %s from a client", wire.ErrMalformed, m.Type()))
+			return t.badFrame(addr, fmt.Errorf("%w: %s from a client", wire.ErrMalformed, m.Type()))
 		}
 		var rc wire.Receipt
 		if !cl.limiter.Allow() {
@@ -154,7 +172,7 @@ func (t *Tower) serve(st network.Stream, addr common.Address, cl *client) error 
 		if err := writeMsg(w, &rc); err != nil {
 			return err
 		}
-		if isBadInput(rc.Code) && t.countRefusal(addr, cl) {
+		if isBadInput(rc.Code) && t.countRefusal(addr) {
 			st.Reset()
 			return errors.New("banned")
 		}
@@ -162,10 +180,10 @@ func (t *Tower) serve(st network.Stream, addr common.Address, cl *client) error 
 }
 
 // badFrame counts a frame that is not a tower message (a closed stream is not one).
-func (t *Tower) badFrame(addr common.Address, cl *client, err error) error {
+func (t *Tower) badFrame(addr common.Address, err error) error {
 	if errors.Is(err, wire.ErrMalformed) {
 		t.metrics.streams.WithLabelValues(reasonMalformed).Inc()
-		t.countRefusal(addr, cl)
+		t.countRefusal(addr)
 	}
 	return err
 }

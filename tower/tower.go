@@ -72,7 +72,7 @@ func New(cfg Config) (*Tower, error) {
 		wake:      make(chan struct{}, 1),
 		streams:   map[network.Stream]struct{}{},
 		defending: map[channel.ID]struct{}{},
-		clients:   clients{byAddr: map[common.Address]*client{}, banned: map[common.Address]time.Time{}},
+		clients:   clients{byAddr: map[common.Address]*client{}, refusals: map[common.Address][]time.Time{}, banned: map[common.Address]time.Time{}},
 	}
 	t.ctx, t.cancel = context.WithCancel(context.Background())
 	fail := func(err error) (*Tower, error) {

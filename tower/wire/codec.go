@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"bufio"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -8,8 +9,6 @@ import (
 	"math/big"
 
 	"github.com/ethereum/go-ethereum/rlp"
-
-	"github.com/sluicepay/sluice/p2p"
 )
 
 // MaxFrameSize bounds one tower frame's payload: a Register is about 230 bytes, a
@@ -112,23 +111,44 @@ func Decode(payload []byte) (Message, error) {
 	return m, nil
 }
 
-// Reader reads tower messages from a stream, reusing p2p's frame reader.
+// Reader reads tower messages from a stream. p2p's frame reader would accept 64 KiB
+// before the tower could refuse the frame; this one refuses a length above MaxFrameSize
+// before reading any of it.
 type Reader struct {
-	fr *p2p.FrameReader
+	r   *bufio.Reader
+	buf [MaxFrameSize]byte
 }
 
 // NewReader buffers r.
-func NewReader(r io.Reader) *Reader { return &Reader{fr: p2p.NewFrameReader(r)} }
+func NewReader(r io.Reader) *Reader { return &Reader{r: bufio.NewReaderSize(r, 2*MaxFrameSize)} }
 
 // Read returns the next message. A transport error passes through unwrapped; a frame
 // that is not a tower message wraps ErrMalformed.
 func (r *Reader) Read() (Message, error) {
-	payload, err := r.fr.ReadFrame()
+	n, err := binary.ReadUvarint(r.r)
 	if err != nil {
-		if errors.Is(err, p2p.ErrFrameTooLarge) || errors.Is(err, p2p.ErrMalformed) {
-			return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || !isOverflow(err) {
+			return nil, err
 		}
-		return nil, err
+		return nil, fmt.Errorf("%w: length prefix: %v", ErrMalformed, err)
+	}
+	if n > MaxFrameSize {
+		return nil, fmt.Errorf("%w: %w: %d bytes announced, limit %d", ErrMalformed, ErrFrameTooLarge, n, MaxFrameSize)
+	}
+	if n == 0 {
+		return nil, fmt.Errorf("%w: empty frame", ErrMalformed)
+	}
+	payload := r.buf[:n]
+	if _, err := io.ReadFull(r.r, payload); err != nil {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, fmt.Errorf("read %d-byte frame: %w", n, err)
 	}
 	return Decode(payload)
+}
+
+// isOverflow recognises binary.ReadUvarint's error for a prefix longer than a uint64.
+func isOverflow(err error) bool {
+	return err != nil && err.Error() == "binary: varint overflows a 64-bit integer"
 }
