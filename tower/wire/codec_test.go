@@ -60,11 +60,11 @@ func TestReaderRefusesAnOversizedFrameUnread(t *testing.T) {
 
 func TestDecodeRefusesMalformedFrames(t *testing.T) {
 	for name, payload := range map[string][]byte{
-		"not a list":         {0x05},
-		"unknown type":       {0xc2, 0x09, 0xc0},
-		"missing body":       {0xc1, 0x02},
-		"trailing bytes":     {0xc2, 0x01, 0xc0, 0x00},
-		"short Register":     {0xc3, 0x02, 0xc1, 0x01},
+		"not a list":     {0x05},
+		"unknown type":   {0xc2, 0x09, 0xc0},
+		"missing body":   {0xc1, 0x02},
+		"trailing bytes": {0xc2, 0x01, 0xc0, 0x00},
+		"short Register": {0xc3, 0x02, 0xc1, 0x01},
 	} {
 		if _, err := Decode(payload); !errors.Is(err, ErrMalformed) {
 			t.Errorf("%s: err %v, want ErrMalformed", name, err)
