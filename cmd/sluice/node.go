@@ -31,6 +31,7 @@ const (
 	flagConfirmations   = "confirmations"
 	flagMetricsPublic   = "metrics-public"
 	flagChallengePeriod = "challenge-period"
+	flagTower           = "tower"
 
 	defaultAPIAddr       = api.DefaultAddr
 	defaultListen        = "/ip4/0.0.0.0/tcp/7421"
@@ -51,6 +52,7 @@ func nodeCommand() *cli.Command {
 			&cli.Uint64Flag{Name: flagConfirmations, Usage: "blocks an event must be buried under before the node acts on it (0 for dev chains)", Value: defaultConfirmations, EnvVars: envVar(flagConfirmations)},
 			&cli.BoolFlag{Name: flagMetricsPublic, Usage: "serve /metrics without the bearer token", EnvVars: envVar(flagMetricsPublic)},
 			&cli.DurationFlag{Name: flagChallengePeriod, Usage: "challenge period for channels this node opens when the request leaves it out", Value: node.DefaultChallengePeriod, EnvVars: envVar(flagChallengePeriod)},
+			&cli.StringFlag{Name: flagTower, Usage: "watchtower multiaddr (ending in /p2p/<id>) to register received proofs with, so it defends the node's channels while it is offline", EnvVars: envVar(flagTower)},
 			passwordFileFlag(),
 		},
 		Action: runNode,
@@ -99,6 +101,7 @@ func runNode(c *cli.Context) error {
 		Contract:               common.HexToAddress(contract),
 		Confirmations:          c.Uint64(flagConfirmations),
 		DefaultChallengePeriod: period,
+		Tower:                  strings.TrimSpace(c.String(flagTower)),
 		Logger:                 log,
 		Metrics:                reg,
 	})
