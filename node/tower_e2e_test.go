@@ -15,7 +15,7 @@ import (
 const towerAccount = 3
 
 // startTower runs a watchtower over the test chain with its own funded key and datadir.
-func startTower(t *testing.T, tn *testNet, dir string) *tower.Tower {
+func startTower(t testing.TB, tn *testNet, dir string) *tower.Tower {
 	t.Helper()
 	key := tn.chain.Accounts()[towerAccount].Key
 	cl, err := contracts.New(context.Background(), tn.chain.Client(), tn.chain.Contract(), key, contracts.Options{})
@@ -38,11 +38,11 @@ func startTower(t *testing.T, tn *testNet, dir string) *tower.Tower {
 }
 
 // startNodeWithTower runs a node for devchain account i that registers with tw.
-func startNodeWithTower(t *testing.T, tn *testNet, i int, tw *tower.Tower) *Node {
+func startNodeWithTower(t testing.TB, tn *testNet, i int, tw *tower.Tower, flush time.Duration) *Node {
 	t.Helper()
 	cfg := tn.config(tn.chain.Accounts()[i].Key, t.TempDir(), nil)
 	cfg.Tower = tw.Addrs()[0].String()
-	cfg.TowerFlush = 20 * time.Millisecond
+	cfg.TowerFlush = flush
 	n, err := New(context.Background(), cfg)
 	if err != nil {
 		t.Fatalf("node %d: %v", i, err)
@@ -117,7 +117,7 @@ func paidBoth(t *testing.T, wallet, hub *Node, id channel.ID) (walletPaid, hubPa
 func TestTowerDefendsAnOfflineWalletAgainstAStaleClose(t *testing.T) {
 	tn := newTestNet(t)
 	tw := startTower(t, tn, t.TempDir())
-	wallet := startNodeWithTower(t, tn, 1, tw)
+	wallet := startNodeWithTower(t, tn, 1, tw, 20*time.Millisecond)
 	hub := tn.startNode(2, nodeOpts{})
 	id := openChannel(t, wallet, hub, eth(5), eth(10), testChallenge)
 	walletPaid, hubPaid := paidBoth(t, wallet, hub, id)
@@ -142,7 +142,7 @@ func TestTowerRestartedDefendsACloseThatHappenedWhileItWasDown(t *testing.T) {
 	tn := newTestNet(t)
 	towerDir := t.TempDir()
 	tw := startTower(t, tn, towerDir)
-	wallet := startNodeWithTower(t, tn, 1, tw)
+	wallet := startNodeWithTower(t, tn, 1, tw, 20*time.Millisecond)
 	hub := tn.startNode(2, nodeOpts{})
 	id := openChannel(t, wallet, hub, eth(5), eth(10), testChallenge)
 	walletPaid, hubPaid := paidBoth(t, wallet, hub, id)
