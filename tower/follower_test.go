@@ -191,3 +191,37 @@ func TestFollowerIgnoresForeignCloses(t *testing.T) {
 		t.Fatalf("closing marks %v %v, want none", ids, err)
 	}
 }
+
+// A close the tower saw but had not defended when it stopped is defended after a restart,
+// even though the cursor is past the close's block (the mark is durable).
+func TestRestartedTowerResumesAMarkedDefense(t *testing.T) {
+	chain := newFakeChain()
+	dir := t.TempDir()
+	key := newParty(t).key
+	tw, err := New(Config{Key: key, DataDir: dir, Chain: chain, RescanBlocks: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, a, _ := guardedChannel(t, chain, tw, 12)
+	chain.closeChannel(id, a.addr, 3600)
+	chain.mu.Lock()
+	chain.failUpdates = 1 << 30
+	chain.mu.Unlock()
+	pollOnce(t, tw)
+	waitUntil(t, "the failed attempt", func() bool { return !tw.inflight(id) })
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	chain.mu.Lock()
+	chain.failUpdates = 0
+	chain.head.Number += 50 // far past the rescan window
+	chain.mu.Unlock()
+
+	tw2, err := New(Config{Key: key, DataDir: dir, Chain: chain, RescanBlocks: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tw2.Close()
+	pollOnce(t, tw2)
+	waitUntil(t, "the defense after the restart", func() bool { return nonceA(chain, id) == 8 })
+}
