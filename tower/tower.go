@@ -116,13 +116,13 @@ func (t *Tower) Start() error {
 		return errors.New("tower already started")
 	}
 	t.started = true
+	t.log.Info("tower started", "guarded", t.guarded.Load(), "from_block", t.next, "addrs", t.Addrs())
 	t.host.SetStreamHandler(wire.ProtocolID, t.handleStream)
 	t.wg.Add(1)
 	go func() {
 		defer t.wg.Done()
 		t.runFollower(t.ctx)
 	}()
-	t.log.Info("tower started", "guarded", t.guarded.Load(), "from_block", t.next, "addrs", t.Addrs())
 	return nil
 }
 
