@@ -15,9 +15,9 @@ type Chain interface {
 	Domain() channel.Domain
 	Head(ctx context.Context) (contracts.Head, error)
 	Channel(ctx context.Context, id channel.ID) (contracts.ChannelView, error)
-	// ClosedEvents returns ChannelClosed events in [from, to] of the channels ids, or of
-	// every channel when ids is empty.
-	ClosedEvents(ctx context.Context, from, to uint64, ids []channel.ID) ([]contracts.ChannelClosed, error)
+	// EndEvents returns the ChannelClosed and ChannelSettled events in [from, to] of the
+	// channels ids, or of every channel when ids is empty.
+	EndEvents(ctx context.Context, from, to uint64, ids []channel.ID) ([]contracts.Event, error)
 	UpdateProofFor(ctx context.Context, p channel.SignedProof, endorsement channel.Signature) (*types.Receipt, error)
 }
 

@@ -25,12 +25,12 @@ type fakeChain struct {
 	mu      sync.Mutex
 	head    contracts.Head
 	views   map[channel.ID]contracts.ChannelView
-	closes  []contracts.ChannelClosed
+	events  []contracts.Event
 	updates []channel.SignedProof
 	down    bool
 	// failUpdates makes that many updateProofFor calls fail as a dropped transaction would.
 	failUpdates int
-	queries     [][]channel.ID // ids of every ClosedEvents call
+	queries     [][]channel.ID // ids of every EndEvents call
 }
 
 var errChainDown = errors.New("chain down")
@@ -63,7 +63,7 @@ func (f *fakeChain) Channel(_ context.Context, id channel.ID) (contracts.Channel
 	return f.views[id], nil
 }
 
-func (f *fakeChain) ClosedEvents(_ context.Context, from, to uint64, ids []channel.ID) ([]contracts.ChannelClosed, error) {
+func (f *fakeChain) EndEvents(_ context.Context, from, to uint64, ids []channel.ID) ([]contracts.Event, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.down {
@@ -74,10 +74,17 @@ func (f *fakeChain) ClosedEvents(_ context.Context, from, to uint64, ids []chann
 	for _, id := range ids {
 		want[id] = true
 	}
-	var out []contracts.ChannelClosed
-	for _, c := range f.closes {
-		if c.Block >= from && c.Block <= to && (len(ids) == 0 || want[c.ID]) {
-			out = append(out, c)
+	var out []contracts.Event
+	for _, ev := range f.events {
+		var id channel.ID
+		switch ev := ev.(type) {
+		case contracts.ChannelClosed:
+			id = ev.ID
+		case contracts.ChannelSettled:
+			id = ev.ID
+		}
+		if b := ev.Meta().Block; b >= from && b <= to && (len(ids) == 0 || want[id]) {
+			out = append(out, ev)
 		}
 	}
 	return out, nil
@@ -140,9 +147,20 @@ func (f *fakeChain) closeChannel(id channel.ID, closer common.Address, period ui
 	v := f.views[id]
 	v.Status, v.SettleAfter = channel.StatusClosing, f.head.Time+period
 	f.views[id] = v
-	f.closes = append(f.closes, contracts.ChannelClosed{
+	f.events = append(f.events, contracts.ChannelClosed{
 		EventMeta: contracts.EventMeta{Block: f.head.Number}, ID: id, Closer: closer, SettleAfter: v.SettleAfter,
 	})
+}
+
+// settleChannel records a settlement (cooperative or not) at the next block.
+func (f *fakeChain) settleChannel(id channel.ID) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.head.Number++
+	v := f.views[id]
+	v.Status = channel.StatusSettled
+	f.views[id] = v
+	f.events = append(f.events, contracts.ChannelSettled{EventMeta: contracts.EventMeta{Block: f.head.Number}, ID: id, Cooperative: true})
 }
 
 func (f *fakeChain) updateCount() int {

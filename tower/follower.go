@@ -43,7 +43,7 @@ func (t *Tower) wakeIfClosing(id channel.ID) {
 	}
 }
 
-// poll reads the closes of guarded channels since the cursor (and RescanBlocks before
+// poll reads the closes and settlements of guarded channels since the cursor (and RescanBlocks before
 // it), marks them durably before the cursor moves past them, then works on every close
 // still to defend. A close that happened while the tower was down is found here too.
 func (t *Tower) poll(ctx context.Context) error {
@@ -63,13 +63,19 @@ func (t *Tower) poll(ctx context.Context) error {
 			}
 		}
 		cctx, cancel := context.WithTimeout(ctx, t.cfg.ChainTimeout)
-		evs, err := t.chain.ClosedEvents(cctx, from, head.Number, ids)
+		evs, err := t.chain.EndEvents(cctx, from, head.Number, ids)
 		cancel()
 		if err != nil {
 			return fmt.Errorf("read closes of blocks %d..%d: %w", from, head.Number, err)
 		}
-		for i := range evs {
-			if err := t.noteClose(&evs[i]); err != nil {
+		for _, ev := range evs {
+			switch ev := ev.(type) {
+			case contracts.ChannelClosed:
+				err = t.noteClose(&ev)
+			case contracts.ChannelSettled:
+				err = t.noteSettled(ev.ID)
+			}
+			if err != nil {
 				return err
 			}
 		}
@@ -95,6 +101,17 @@ func (t *Tower) noteClose(ev *contracts.ChannelClosed) error {
 	}
 	t.log.Info("guarded channel closed", "channel", ev.ID, "closer", ev.Closer, "block", ev.Block, "settleAfter", ev.SettleAfter)
 	return t.store.markClosing(ev.ID, ev.SettleAfter)
+}
+
+// noteSettled forgets a guarded channel that paid out (cooperatively, or after a
+// challenge the tower already dealt with), so storage follows live channels.
+func (t *Tower) noteSettled(id channel.ID) error {
+	ok, err := t.store.db.Has(key(prefixProof, id), nil)
+	if err != nil || !ok {
+		return err
+	}
+	t.log.Debug("guarded channel settled; forgetting it", "channel", id)
+	return t.done(id)
 }
 
 // defendAll decides, for every close still marked, from the chain's view and by the

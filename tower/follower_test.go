@@ -225,3 +225,20 @@ func TestRestartedTowerResumesAMarkedDefense(t *testing.T) {
 	pollOnce(t, tw2)
 	waitUntil(t, "the defense after the restart", func() bool { return nonceA(chain, id) == 8 })
 }
+
+// A channel that settles (here cooperatively, with no close to defend) is forgotten, so
+// the store holds live channels only.
+func TestFollowerForgetsASettledChannel(t *testing.T) {
+	chain := newFakeChain()
+	tw := newTestTower(t, chain, "")
+	id, _, _ := guardedChannel(t, chain, tw, 13)
+	other, _, _ := guardedChannel(t, chain, tw, 14)
+	chain.settleChannel(id)
+	pollOnce(t, tw)
+	if _, ok := held(t, tw, id); ok {
+		t.Fatal("a settled channel is still held")
+	}
+	if _, ok := held(t, tw, other); !ok || tw.Guarded() != 1 {
+		t.Fatalf("the open channel was dropped too (guarded %d)", tw.Guarded())
+	}
+}

@@ -17,27 +17,30 @@ import (
 // the size of a filter (or of the request body); 500 ids are about 33 KB of JSON.
 const MaxTopicIDs = 500
 
-// ClosedEvents returns the ChannelClosed events in blocks [from, to], in chain order. With
-// ids, only those channels' closes are asked for (the indexed channel-id topic), in
-// filters of at most MaxTopicIDs ids; with none, every close of the contract. A watchtower
-// guarding a few channels asks by id; one guarding very many asks for all closes, which
-// are rare, and looks them up locally (docs/adr/0017).
-func (c *Client) ClosedEvents(ctx context.Context, from, to uint64, ids []channel.ID) ([]ChannelClosed, error) {
+// EndEvents returns the ChannelClosed and ChannelSettled events (a channel's end: a
+// dispute starting, or the payout) in blocks [from, to], in chain order, and no other
+// event. With ids, only those channels' events are asked for (the indexed channel-id
+// topic), in filters of at most MaxTopicIDs ids; with none, every close and settlement of
+// the contract. A watchtower guarding a few channels asks by id; one guarding very many
+// asks for all of them, which are rare next to payments' other events, and looks them up
+// locally (docs/adr/0017).
+func (c *Client) EndEvents(ctx context.Context, from, to uint64, ids []channel.ID) ([]Event, error) {
 	if to < from {
 		return nil, fmt.Errorf("closes in blocks [%d, %d]: empty range", from, to)
 	}
-	closed := c.channels.GetABI().Events["ChannelClosed"].ID
+	events := c.channels.GetABI().Events
+	kinds := []common.Hash{events["ChannelClosed"].ID, events["ChannelSettled"].ID}
 	if len(ids) == 0 {
-		return c.closedPaged(ctx, from, to, [][]common.Hash{{closed}})
+		return c.endPaged(ctx, from, to, [][]common.Hash{kinds})
 	}
-	var out []ChannelClosed
+	var out []Event
 	for start := 0; start < len(ids); start += MaxTopicIDs {
 		batch := ids[start:min(start+MaxTopicIDs, len(ids))]
 		topic := make([]common.Hash, len(batch))
 		for i, id := range batch {
 			topic[i] = common.Hash(id)
 		}
-		evs, err := c.closedPaged(ctx, from, to, [][]common.Hash{{closed}, topic})
+		evs, err := c.endPaged(ctx, from, to, [][]common.Hash{kinds, topic})
 		if err != nil {
 			return nil, err
 		}
@@ -49,11 +52,11 @@ func (c *Client) ClosedEvents(ctx context.Context, from, to uint64, ids []channe
 	return out, nil
 }
 
-// closedPaged runs one filter over [from, to] in pages of Options.LogPageBlocks blocks,
+// endPaged runs one filter over [from, to] in pages of Options.LogPageBlocks blocks,
 // halving a page the node refuses as too large.
-func (c *Client) closedPaged(ctx context.Context, from, to uint64, topics [][]common.Hash) ([]ChannelClosed, error) {
+func (c *Client) endPaged(ctx context.Context, from, to uint64, topics [][]common.Hash) ([]Event, error) {
 	page := c.opts.LogPageBlocks
-	var out []ChannelClosed
+	var out []Event
 	for start := from; start <= to; {
 		end := to
 		if to-start >= page {
@@ -70,7 +73,7 @@ func (c *Client) closedPaged(ctx context.Context, from, to uint64, topics [][]co
 				page = max((end-start+1)/2, 1)
 				continue
 			}
-			return nil, fmt.Errorf("eth_getLogs ChannelClosed of %s in blocks [%d, %d]: %w", c.contract, start, end, err)
+			return nil, fmt.Errorf("eth_getLogs ChannelClosed/ChannelSettled of %s in blocks [%d, %d]: %w", c.contract, start, end, err)
 		}
 		for i := range logs {
 			l := &logs[i]
@@ -81,8 +84,8 @@ func (c *Client) closedPaged(ctx context.Context, from, to uint64, topics [][]co
 			if err != nil {
 				return nil, err
 			}
-			if cl, isClose := ev.(ChannelClosed); ok && isClose {
-				out = append(out, cl)
+			if ok {
+				out = append(out, ev)
 			}
 		}
 		start = end + 1
@@ -92,11 +95,12 @@ func (c *Client) closedPaged(ctx context.Context, from, to uint64, topics [][]co
 }
 
 // sortByPosition orders events merged from several filters by block, then log index.
-func sortByPosition(evs []ChannelClosed) {
-	slices.SortFunc(evs, func(a, b ChannelClosed) int {
-		if c := cmp.Compare(a.Block, b.Block); c != 0 {
+func sortByPosition(evs []Event) {
+	slices.SortFunc(evs, func(a, b Event) int {
+		ma, mb := a.Meta(), b.Meta()
+		if c := cmp.Compare(ma.Block, mb.Block); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.LogIndex, b.LogIndex)
+		return cmp.Compare(ma.LogIndex, mb.LogIndex)
 	})
 }
