@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	ma "github.com/multiformats/go-multiaddr"
+
 	"github.com/sluicepay/sluice/channel"
 	"github.com/sluicepay/sluice/contracts"
 	"github.com/sluicepay/sluice/tower"
@@ -166,4 +168,64 @@ func TestTowerRestartedDefendsACloseThatHappenedWhileItWasDown(t *testing.T) {
 	startTower(t, tn, towerDir)
 	waitOnChainNonce(t, chk, id, channel.PartyB, hubPaid.Nonce)
 	settleAndCheck(t, tn, chk, id, eth(5), eth(10), walletPaid, hubPaid)
+}
+
+// startTowerOn is startTower on fixed listen addresses, so a restarted tower keeps its
+// multiaddr (same key, same port).
+func startTowerOn(t testing.TB, tn *testNet, dir string, listen []string) *tower.Tower {
+	t.Helper()
+	key := tn.chain.Accounts()[towerAccount].Key
+	cl, err := contracts.New(context.Background(), tn.chain.Client(), tn.chain.Contract(), key, contracts.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tw, err := tower.New(tower.Config{Key: key, DataDir: dir, Chain: cl, ListenAddrs: listen, PollInterval: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("tower: %v", err)
+	}
+	if err := tw.Start(); err != nil {
+		t.Fatalf("start tower: %v", err)
+	}
+	t.Cleanup(func() { tw.Close() })
+	return tw
+}
+
+// Proofs received while the tower is unreachable are kept and registered once it is back.
+func TestNodeRegistersWithATowerThatWasDown(t *testing.T) {
+	tn := newTestNet(t)
+	dir := t.TempDir()
+	tw := startTower(t, tn, dir)
+	full := tw.Addrs()[0]
+	listen, _ := ma.SplitFunc(full, func(c ma.Component) bool { return c.Protocol().Code == ma.P_P2P })
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	cfg := tn.config(tn.chain.Accounts()[1].Key, t.TempDir(), nil)
+	cfg.Tower = full.String()
+	cfg.TowerFlush = 20 * time.Millisecond
+	wallet, err := New(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := wallet.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { wallet.Close() })
+	hub := tn.startNode(2, nodeOpts{})
+	id := openChannel(t, wallet, hub, eth(5), eth(10), testChallenge)
+	for range 4 {
+		mustPay(t, hub, id, 1000)
+	}
+	time.Sleep(300 * time.Millisecond) // a few failed attempts while the tower is down
+	if wallet.tower.queued() == 0 {
+		t.Fatal("the received proof left the queue while the tower was down")
+	}
+
+	tw2 := startTowerOn(t, tn, dir, []string{listen.String()})
+	if tw2.Addrs()[0].String() != full.String() {
+		t.Fatalf("restarted tower at %s, want %s", tw2.Addrs()[0], full)
+	}
+	waitTowerHolds(t, tw2, id, 4)
+	waitFor(t, "the queue to drain", func() bool { return wallet.tower.queued() == 0 })
 }
