@@ -59,7 +59,7 @@ func startNodeWithTower(t testing.TB, tn *testNet, i int, tw *tower.Tower, flush
 func waitTowerHolds(t *testing.T, tw *tower.Tower, id channel.ID, nonce uint64) {
 	t.Helper()
 	waitFor(t, "the tower holds the wallet's newest proof", func() bool {
-		got, ok, err := tw.Guarding(id)
+		got, ok, err := tw.Guarding(id, channel.PartyB) // the hub's payments to the wallet
 		return err == nil && ok && got == nonce
 	})
 }

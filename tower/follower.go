@@ -92,7 +92,7 @@ func (t *Tower) poll(ctx context.Context) error {
 
 // noteClose marks a close of a guarded channel for defense; others are ignored.
 func (t *Tower) noteClose(ev *contracts.ChannelClosed) error {
-	ok, err := t.store.db.Has(key(prefixProof, ev.ID), nil)
+	ok, err := t.store.has(ev.ID)
 	if err != nil {
 		return fmt.Errorf("look up %s: %w", ev.ID, err)
 	}
@@ -106,7 +106,7 @@ func (t *Tower) noteClose(ev *contracts.ChannelClosed) error {
 // noteSettled forgets a guarded channel that paid out (cooperatively, or after a
 // challenge the tower already dealt with), so storage follows live channels.
 func (t *Tower) noteSettled(id channel.ID) error {
-	ok, err := t.store.db.Has(key(prefixProof, id), nil)
+	ok, err := t.store.has(id)
 	if err != nil || !ok {
 		return err
 	}
@@ -138,11 +138,11 @@ func (t *Tower) defendOne(ctx context.Context, id channel.ID, head contracts.Hea
 	if t.inflight(id) {
 		return nil
 	}
-	rec, ok, err := t.store.get(id)
+	recs, err := t.store.sides(id)
 	if err != nil {
 		return err
 	}
-	if !ok {
+	if len(recs) == 0 {
 		return t.store.unmarkClosing(id)
 	}
 	cctx, cancel := context.WithTimeout(ctx, t.cfg.ChainTimeout)
@@ -151,49 +151,83 @@ func (t *Tower) defendOne(ctx context.Context, id channel.ID, head contracts.Hea
 	if err != nil {
 		return err
 	}
-	onChain := view.NonceB
-	if rec.PayerIsA {
-		onChain = view.NonceA
-	}
-	switch {
-	case view.Status != channel.StatusClosing:
+	if view.Status != channel.StatusClosing {
 		// Settled (or, after a reorg took the close away, open again: the follower will
 		// see a new close when it comes).
 		if view.Status == channel.StatusSettled {
 			return t.done(id)
 		}
 		return t.store.unmarkClosing(id)
-	case onChain >= rec.Nonce:
-		t.metrics.defenses.WithLabelValues(defenseUnneeded).Inc()
+	}
+	var needed []record
+	for _, rec := range recs {
+		onChain := view.NonceB
+		if rec.PayerIsA {
+			onChain = view.NonceA
+		}
+		if onChain < rec.Nonce {
+			needed = append(needed, rec)
+		} else {
+			t.metrics.defenses.WithLabelValues(defenseUnneeded).Inc()
+		}
+	}
+	switch {
+	case len(needed) == 0:
 		return t.done(id)
 	case head.Time > view.SettleAfter:
-		t.metrics.defenses.WithLabelValues(defenseMissed).Inc()
-		t.log.Error("challenge period over before the tower could defend", "channel", id, "settleAfter", view.SettleAfter, "chainTime", head.Time, "ourNonce", rec.Nonce, "onChainNonce", onChain)
+		for _, rec := range needed {
+			t.metrics.defenses.WithLabelValues(defenseMissed).Inc()
+			t.log.Error("challenge period over before the tower could defend", "channel", id, "settleAfter", view.SettleAfter,
+				"chainTime", head.Time, "ourNonce", rec.Nonce, "payerIsA", rec.PayerIsA)
+		}
 		return t.done(id)
 	}
-	t.log.Info("defending close with the receiver's newer proof", "channel", id, "ourNonce", rec.Nonce, "onChainNonce", onChain,
-		"secondsLeft", view.SettleAfter-head.Time)
-	t.submit(id, rec)
+	for _, rec := range needed {
+		t.log.Info("defending close with the receiver's newer proof", "channel", id, "ourNonce", rec.Nonce,
+			"payerIsA", rec.PayerIsA, "secondsLeft", view.SettleAfter-head.Time)
+	}
+	t.submit(id, needed)
 	return nil
 }
 
-// done forgets a channel whose close needs nothing more from the tower: after a close
-// nothing can lower the receiver's proof on chain, so the record has served its purpose.
+// done forgets a channel whose close needs nothing more from the tower (after a close
+// nothing can lower a receiver's proof on chain, so the records have served their purpose)
+// or that settled.
 func (t *Tower) done(id channel.ID) error {
 	mu := t.lockFor(id)
 	mu.Lock()
 	defer mu.Unlock()
-	_, known, err := t.store.get(id)
+	n, err := t.store.forget(id)
 	if err != nil {
 		return err
 	}
-	if err := t.store.forget(id); err != nil {
-		return err
-	}
-	if known {
-		t.metrics.proofs.Set(float64(t.guarded.Add(-1)))
+	if n > 0 {
+		t.metrics.proofs.Set(float64(t.guarded.Add(int64(-n))))
 	}
 	return nil
+}
+
+// submitOne sends one updateProofFor and waits for its receipt; false when it failed.
+func (t *Tower) submitOne(id channel.ID, rec record) bool {
+	t.metrics.defenses.WithLabelValues(defenseSubmitted).Inc()
+	ctx, cancel := context.WithTimeout(t.ctx, t.cfg.DefenseTimeout)
+	defer cancel()
+	receipt, err := t.chain.UpdateProofFor(ctx, rec.proof(id), rec.Endorsement)
+	if err != nil {
+		if t.ctx.Err() != nil {
+			return false
+		}
+		t.metrics.defenses.WithLabelValues(defenseFailed).Inc()
+		if errors.Is(err, contracts.ErrStaleNonce) {
+			t.log.Info("defense not needed: the chain holds this proof or a newer one", "channel", id)
+		} else {
+			t.log.Error("defense failed; retrying at the next poll", "channel", id, "nonce", rec.Nonce, "err", err)
+		}
+		return false
+	}
+	t.metrics.defenses.WithLabelValues(defenseSucceeded).Inc()
+	t.log.Info("close defended", "channel", id, "nonce", rec.Nonce, "payerIsA", rec.PayerIsA, "tx", receipt.TxHash, "block", receipt.BlockNumber)
+	return true
 }
 
 func (t *Tower) inflight(id channel.ID) bool {
@@ -205,7 +239,7 @@ func (t *Tower) inflight(id channel.ID) bool {
 
 // submit sends updateProofFor in the background; the next poll re-checks the chain, so a
 // failed or lost attempt is retried until the chain holds the proof or the period ends.
-func (t *Tower) submit(id channel.ID, rec record) {
+func (t *Tower) submit(id channel.ID, recs []record) {
 	t.mu.Lock()
 	if t.closed {
 		t.mu.Unlock()
@@ -221,24 +255,11 @@ func (t *Tower) submit(id channel.ID, rec record) {
 			delete(t.defending, id)
 			t.mu.Unlock()
 		}()
-		t.metrics.defenses.WithLabelValues(defenseSubmitted).Inc()
-		ctx, cancel := context.WithTimeout(t.ctx, t.cfg.DefenseTimeout)
-		defer cancel()
-		receipt, err := t.chain.UpdateProofFor(ctx, rec.proof(id), rec.Endorsement)
-		if err != nil {
-			if t.ctx.Err() != nil {
+		for _, rec := range recs {
+			if !t.submitOne(id, rec) {
 				return
 			}
-			t.metrics.defenses.WithLabelValues(defenseFailed).Inc()
-			if errors.Is(err, contracts.ErrStaleNonce) {
-				t.log.Info("defense not needed: the chain holds this proof or a newer one", "channel", id)
-			} else {
-				t.log.Error("defense failed; retrying at the next poll", "channel", id, "nonce", rec.Nonce, "err", err)
-			}
-			return
 		}
-		t.metrics.defenses.WithLabelValues(defenseSucceeded).Inc()
-		t.log.Info("close defended", "channel", id, "nonce", rec.Nonce, "tx", receipt.TxHash, "block", receipt.BlockNumber)
 		t.wakeFollower()
 	}()
 }

@@ -61,7 +61,7 @@ func TestFollowerDefendsAGuardedCloseThenForgetsIt(t *testing.T) {
 	}
 	waitUntil(t, "the defense to finish", func() bool { return !tw.inflight(id) })
 	pollOnce(t, tw)
-	if _, ok := held(t, tw, id); ok || tw.Guarded() != 0 {
+	if guardsAny(t, tw, id) || tw.Guarded() != 0 {
 		t.Fatal("a defended channel is still held")
 	}
 	if got := counterValue(t, tw.metrics.defenses.WithLabelValues(defenseSucceeded)); got != 1 {
@@ -235,10 +235,28 @@ func TestFollowerForgetsASettledChannel(t *testing.T) {
 	other, _, _ := guardedChannel(t, chain, tw, 14)
 	chain.settleChannel(id)
 	pollOnce(t, tw)
-	if _, ok := held(t, tw, id); ok {
+	if guardsAny(t, tw, id) {
 		t.Fatal("a settled channel is still held")
 	}
-	if _, ok := held(t, tw, other); !ok || tw.Guarded() != 1 {
+	if !guardsAny(t, tw, other) || tw.Guarded() != 1 {
 		t.Fatalf("the open channel was dropped too (guarded %d)", tw.Guarded())
 	}
+}
+
+// When both participants use the tower, a close is defended in both directions.
+func TestFollowerDefendsBothDirections(t *testing.T) {
+	chain := newFakeChain()
+	tw := newTestTower(t, chain, "")
+	id, a, b := guardedChannel(t, chain, tw, 15) // b holds a's proof, nonce 8
+	if rc := tw.register(context.Background(), a.addr, registration(t, chain.Domain(), id, 5, 50, b, a)); rc.Code != wire.CodeAccepted {
+		t.Fatalf("a's registration: %s %s", rc.Code, rc.Reason)
+	}
+	chain.closeChannel(id, b.addr, 3600)
+	pollOnce(t, tw)
+	waitUntil(t, "both defenses", func() bool {
+		chain.mu.Lock()
+		defer chain.mu.Unlock()
+		v := chain.views[id]
+		return v.NonceA == 8 && v.NonceB == 5
+	})
 }

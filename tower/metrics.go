@@ -7,7 +7,7 @@ import (
 )
 
 type metrics struct {
-	proofs        prometheus.Gauge       // channels guarded
+	proofs        prometheus.Gauge       // records: one per channel and direction
 	closing       prometheus.Gauge       // closes being defended
 	registrations *prometheus.CounterVec // by result code
 	streams       *prometheus.CounterVec // refused streams and frames, by reason
@@ -19,7 +19,7 @@ type metrics struct {
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	m := &metrics{
 		proofs: prometheus.NewGauge(prometheus.GaugeOpts{
-			Name: "sluice_tower_proofs", Help: "Channels the tower guards (one proof each).",
+			Name: "sluice_tower_proofs", Help: "Proofs the tower holds: one per guarded channel and direction.",
 		}),
 		closing: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "sluice_tower_closing_channels", Help: "Guarded channels in their challenge period, not yet defended.",

@@ -35,7 +35,7 @@ func startTestTower(t *testing.T, chain *fakeChain, cfg Config) *Tower {
 }
 
 // clientHost is a libp2p host with the client's key, as a node would have.
-func clientHost(t *testing.T, key *ecdsa.PrivateKey) host.Host {
+func clientHost(t testing.TB, key *ecdsa.PrivateKey) host.Host {
 	t.Helper()
 	h, closeRM, err := p2p.NewHost(key, nil, 16, nil)
 	if err != nil {
@@ -51,7 +51,7 @@ type testStream struct {
 	w  *bufio.Writer
 }
 
-func dialTower(t *testing.T, h host.Host, tw *Tower, hello *wire.Hello) (*testStream, error) {
+func dialTower(t testing.TB, h host.Host, tw *Tower, hello *wire.Hello) (*testStream, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -63,7 +63,7 @@ func dialTower(t *testing.T, h host.Host, tw *Tower, hello *wire.Hello) (*testSt
 	if err != nil {
 		return nil, err
 	}
-	st.SetDeadline(time.Now().Add(5 * time.Second))
+	st.SetDeadline(timeNowPlus())
 	ts := &testStream{st: st, r: wire.NewReader(st), w: bufio.NewWriter(st)}
 	if hello != nil {
 		if err := ts.send(hello); err != nil {
@@ -91,7 +91,7 @@ func (ts *testStream) send(m wire.Message) error {
 	return ts.w.Flush()
 }
 
-func (ts *testStream) receipt(t *testing.T) *wire.Receipt {
+func (ts *testStream) receipt(t testing.TB) *wire.Receipt {
 	t.Helper()
 	m, err := ts.r.Read()
 	if err != nil {
@@ -211,7 +211,10 @@ func TestTowerRateLimitsAClient(t *testing.T) {
 	if codes[0] != wire.CodeAccepted || codes[1] != wire.CodeAccepted || codes[2] != wire.CodeRateLimited {
 		t.Fatalf("codes %v, want accepted, accepted, rate_limited", codes)
 	}
-	if got, _ := held(t, tw, id); got != 2 {
+	if got, _ := held(t, tw, id, channel.PartyA); got != 2 {
 		t.Fatalf("holds nonce %d after a rate-limited registration, want 2", got)
 	}
 }
+
+// timeNowPlus is a test stream's deadline.
+func timeNowPlus() time.Time { return time.Now().Add(30 * time.Second) }

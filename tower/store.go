@@ -16,16 +16,19 @@ import (
 	"github.com/sluicepay/sluice/channel"
 )
 
-// Key layout. A channel's record is replaced in place, so the store holds one record per
-// guarded channel however many payments it carried.
+// Key layout. A channel has at most two records, one per direction (the proof of A's
+// payments, which B registers, and the proof of B's payments, which A registers), each
+// replaced in place: the store holds at most two records per guarded channel however many
+// payments it carried.
 var (
-	prefixProof   = []byte("p/") // + channel id -> rlp(record)
+	prefixProof   = []byte("p/") // + channel id + payer side (0 = A, 1 = B) -> rlp(record)
 	prefixClosing = []byte("c/") // + channel id -> settleAfter (8 bytes): closes to defend
 	keyCursor     = []byte("cursor")
 )
 
-// record is a guarded channel: its participants (fixed at open, checked once against the
-// chain) and the receiver-endorsed proof with the highest nonce the tower was given.
+// record is one direction of a guarded channel: the participants (fixed at open, checked
+// once against the chain) and the receiver-endorsed proof of the payer's payments with the
+// highest nonce the tower was given.
 type record struct {
 	A, B        common.Address
 	Nonce       uint64
@@ -74,9 +77,21 @@ func key(prefix []byte, id channel.ID) []byte {
 	return append(append(make([]byte, 0, len(prefix)+32), prefix...), id[:]...)
 }
 
-// get returns the channel's record, or ok=false.
-func (s *proofStore) get(id channel.ID) (record, bool, error) {
-	raw, err := s.db.Get(key(prefixProof, id), nil)
+// proofKey names one direction of a channel: the proof of the payer's payments.
+func proofKey(id channel.ID, payer channel.Party) []byte {
+	return append(key(prefixProof, id), byte(payer))
+}
+
+func payerOf(r *record) channel.Party {
+	if r.PayerIsA {
+		return channel.PartyA
+	}
+	return channel.PartyB
+}
+
+// get returns the record of the payer's payments on id, or ok=false.
+func (s *proofStore) get(id channel.ID, payer channel.Party) (record, bool, error) {
+	raw, err := s.db.Get(proofKey(id, payer), nil)
 	if errors.Is(err, leveldb.ErrNotFound) {
 		return record{}, false, nil
 	}
@@ -90,27 +105,55 @@ func (s *proofStore) get(id channel.ID) (record, bool, error) {
 	return r, true, nil
 }
 
-// put stores r durably, replacing the channel's previous record.
+// sides returns the channel's records (none, one or both directions).
+func (s *proofStore) sides(id channel.ID) ([]record, error) {
+	var out []record
+	for _, p := range []channel.Party{channel.PartyA, channel.PartyB} {
+		r, ok, err := s.get(id, p)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// has reports whether the tower guards any direction of id.
+func (s *proofStore) has(id channel.ID) (bool, error) {
+	it := s.db.NewIterator(util.BytesPrefix(key(prefixProof, id)), nil)
+	defer it.Release()
+	return it.First(), it.Error()
+}
+
+// put stores r durably, replacing the previous record of the same direction.
 func (s *proofStore) put(id channel.ID, r *record) error {
 	raw, err := rlp.EncodeToBytes(r)
 	if err != nil {
 		return fmt.Errorf("encode record of %s: %w", id, err)
 	}
-	if err := s.db.Put(key(prefixProof, id), raw, syncWrite); err != nil {
+	if err := s.db.Put(proofKey(id, payerOf(r)), raw, syncWrite); err != nil {
 		return fmt.Errorf("write record of %s: %w", id, err)
 	}
 	return nil
 }
 
-// forget drops a channel once nothing is left to defend (its close is defended or over).
-func (s *proofStore) forget(id channel.ID) error {
+// forget drops a channel once nothing is left to defend (its close is defended or over,
+// or it settled) and returns how many records it had.
+func (s *proofStore) forget(id channel.ID) (int, error) {
+	recs, err := s.sides(id)
+	if err != nil {
+		return 0, err
+	}
 	b := new(leveldb.Batch)
-	b.Delete(key(prefixProof, id))
+	b.Delete(proofKey(id, channel.PartyA))
+	b.Delete(proofKey(id, channel.PartyB))
 	b.Delete(key(prefixClosing, id))
 	if err := s.db.Write(b, syncWrite); err != nil {
-		return fmt.Errorf("forget %s: %w", id, err)
+		return 0, fmt.Errorf("forget %s: %w", id, err)
 	}
-	return nil
+	return len(recs), nil
 }
 
 // markClosing records a close to defend; it survives a restart.
@@ -142,15 +185,21 @@ func (s *proofStore) closing() ([]channel.ID, error) {
 	return out, it.Error()
 }
 
-// ids calls fn with every guarded channel id, in key order, without holding them all.
+// ids calls fn once with every guarded channel id, in key order, without holding them all.
 func (s *proofStore) ids(fn func(channel.ID) error) error {
 	it := s.db.NewIterator(util.BytesPrefix(prefixProof), nil)
 	defer it.Release()
+	var last channel.ID
+	first := true
 	for it.Next() {
 		var id channel.ID
 		if copy(id[:], it.Key()[len(prefixProof):]) != len(id) {
 			continue
 		}
+		if !first && id == last {
+			continue // the channel's other direction
+		}
+		first, last = false, id
 		if err := fn(id); err != nil {
 			return err
 		}
@@ -158,11 +207,15 @@ func (s *proofStore) ids(fn func(channel.ID) error) error {
 	return it.Error()
 }
 
-// count walks the keys once (at start); afterwards the tower keeps the count itself.
+// count walks the records once (at start); afterwards the tower keeps the count itself.
 func (s *proofStore) count() (int, error) {
+	it := s.db.NewIterator(util.BytesPrefix(prefixProof), nil)
+	defer it.Release()
 	n := 0
-	err := s.ids(func(channel.ID) error { n++; return nil })
-	return n, err
+	for it.Next() {
+		n++
+	}
+	return n, it.Error()
 }
 
 func (s *proofStore) cursor() (block uint64, found bool, err error) {

@@ -37,7 +37,7 @@ type Tower struct {
 	closeRM func() error
 	metrics *metrics
 
-	guarded atomic.Int64 // records in the store
+	guarded atomic.Int64 // records (proofs) in the store, at most two per channel
 	next    uint64       // first block the follower has not read; owned by the follower
 	wake    chan struct{}
 	locks   [256]sync.Mutex // by the channel id's first byte: one registration per channel at a time
@@ -159,13 +159,13 @@ func (t *Tower) Addrs() []ma.Multiaddr {
 	return addrs
 }
 
-// Guarded is the number of channels the tower holds a proof for.
+// Guarded is the number of proofs the tower holds (at most two per channel, one per direction).
 func (t *Tower) Guarded() int { return int(t.guarded.Load()) }
 
 func (t *Tower) lockFor(id channel.ID) *sync.Mutex { return &t.locks[id[0]] }
 
-// Guarding reports the nonce of the proof the tower holds for id, if any.
-func (t *Tower) Guarding(id channel.ID) (nonce uint64, ok bool, err error) {
-	rec, ok, err := t.store.get(id)
+// Guarding reports the nonce of the proof of payer's payments on id the tower holds, if any.
+func (t *Tower) Guarding(id channel.ID, payer channel.Party) (nonce uint64, ok bool, err error) {
+	rec, ok, err := t.store.get(id, payer)
 	return rec.Nonce, ok, err
 }

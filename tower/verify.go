@@ -28,7 +28,9 @@ func refuse(code wire.Code, format string, args ...any) *refusal {
 //     register proofs of channels it is party to, and only proofs paying it;
 //   - the channel exists on chain and is not settled (read once; participants are
 //     immutable, so later registrations of the channel compare against the stored pair);
-//   - the nonce is higher than the one held (a lower or equal one is stale, harmless).
+//   - the nonce is higher than the one held for the same direction (a lower or equal one
+//     is stale, harmless). Each direction of a channel is kept apart: both participants
+//     may use the same tower.
 func (t *Tower) register(ctx context.Context, from common.Address, r *wire.Register) wire.Receipt {
 	rc := wire.Receipt{Channel: r.Channel, Nonce: r.Nonce, Code: wire.CodeAccepted}
 	if f := t.verifyAndStore(ctx, from, r); f != nil {
@@ -76,7 +78,7 @@ func (t *Tower) verifyAndStore(ctx context.Context, from common.Address, r *wire
 	mu := t.lockFor(r.Channel)
 	mu.Lock()
 	defer mu.Unlock()
-	old, known, err := t.store.get(r.Channel)
+	known, err := t.store.sides(r.Channel)
 	if err != nil {
 		t.log.Error("tower store read failed", "channel", r.Channel, "err", err)
 		return refuse(wire.CodeUnavailable, "store unavailable")
@@ -84,8 +86,8 @@ func (t *Tower) verifyAndStore(ctx context.Context, from common.Address, r *wire
 	rec := record{Nonce: r.Nonce, Transferred: r.Transferred, Sig: r.Sig, Endorsement: r.Endorsement}
 	closing := false
 	var settleAfter uint64
-	if known {
-		rec.A, rec.B = old.A, old.B
+	if len(known) > 0 {
+		rec.A, rec.B = known[0].A, known[0].B
 	} else {
 		cctx, cancel := context.WithTimeout(ctx, t.cfg.ChainTimeout)
 		view, err := t.chain.Channel(cctx, r.Channel)
@@ -113,17 +115,22 @@ func (t *Tower) verifyAndStore(ctx context.Context, from common.Address, r *wire
 	default:
 		return refuse(wire.CodeBadSignature, "proof signed by %s, not the partner of %s in %s", payer, endorser, r.Channel)
 	}
-	if known && old.Nonce >= r.Nonce {
+	old, have, err := t.store.get(r.Channel, payerOf(&rec))
+	if err != nil {
+		t.log.Error("tower store read failed", "channel", r.Channel, "err", err)
+		return refuse(wire.CodeUnavailable, "store unavailable")
+	}
+	if have && old.Nonce >= r.Nonce {
 		return refuse(wire.CodeStale, "tower holds nonce %d", old.Nonce)
 	}
-	if !known && t.guarded.Load() >= int64(t.cfg.MaxChannels) {
-		return refuse(wire.CodeFull, "tower guards %d channels, its limit", t.cfg.MaxChannels)
+	if !have && t.guarded.Load() >= int64(t.cfg.MaxChannels) {
+		return refuse(wire.CodeFull, "tower holds %d proofs, its limit", t.cfg.MaxChannels)
 	}
 	if err := t.store.put(r.Channel, &rec); err != nil {
 		t.log.Error("tower store write failed", "channel", r.Channel, "err", err)
 		return refuse(wire.CodeUnavailable, "store unavailable")
 	}
-	if !known {
+	if !have {
 		t.metrics.proofs.Set(float64(t.guarded.Add(1)))
 	}
 	if closing {
@@ -133,7 +140,7 @@ func (t *Tower) verifyAndStore(ctx context.Context, from common.Address, r *wire
 			t.log.Error("tower store write failed", "channel", r.Channel, "err", err)
 		}
 		t.wakeFollower()
-	} else if known {
+	} else if len(known) > 0 {
 		t.wakeIfClosing(r.Channel)
 	}
 	return nil

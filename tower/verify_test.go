@@ -28,13 +28,22 @@ func newTestTower(t testing.TB, chain Chain, dir string) *Tower {
 	return tw
 }
 
-func held(t *testing.T, tw *Tower, id channel.ID) (uint64, bool) {
+func held(t *testing.T, tw *Tower, id channel.ID, payer channel.Party) (uint64, bool) {
 	t.Helper()
-	n, ok, err := tw.Guarding(id)
+	n, ok, err := tw.Guarding(id, payer)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return n, ok
+}
+
+func guardsAny(t *testing.T, tw *Tower, id channel.ID) bool {
+	t.Helper()
+	ok, err := tw.store.has(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ok
 }
 
 func TestRegisterVerifiesEverythingItIsSent(t *testing.T) {
@@ -80,7 +89,7 @@ func TestRegisterVerifiesEverythingItIsSent(t *testing.T) {
 			if rc.Code != c.want {
 				t.Fatalf("code %s (%s), want %s", rc.Code, rc.Reason, c.want)
 			}
-			if _, ok := held(t, tw, c.reg.Channel); ok {
+			if guardsAny(t, tw, c.reg.Channel) {
 				t.Fatal("a refused registration was stored")
 			}
 		})
@@ -118,17 +127,26 @@ func TestRegisterKeepsOnlyTheHighestNonce(t *testing.T) {
 		if rc.Code != step.want {
 			t.Fatalf("nonce %d: code %s (%s), want %s", step.nonce, rc.Code, rc.Reason, step.want)
 		}
-		if got, _ := held(t, tw, id); got != step.held {
+		if got, _ := held(t, tw, id, channel.PartyA); got != step.held {
 			t.Fatalf("after nonce %d the tower holds %d, want %d", step.nonce, got, step.held)
 		}
 	}
-	// The other direction of the same channel is the other participant's to register.
-	rc := tw.register(context.Background(), a.addr, registration(t, d, id, 11, 1, b, a))
-	if rc.Code != wire.CodeAccepted {
-		t.Fatalf("a's own received proof: %s (%s)", rc.Code, rc.Reason)
+	// The other direction of the same channel is a's to register, and is kept apart: a
+	// lower nonce there is not stale, and a higher one does not replace b's proof.
+	for _, n := range []uint64{3, 11} {
+		rc := tw.register(context.Background(), a.addr, registration(t, d, id, n, int64(n), b, a))
+		if rc.Code != wire.CodeAccepted {
+			t.Fatalf("a's received proof %d: %s (%s)", n, rc.Code, rc.Reason)
+		}
 	}
-	if tw.Guarded() != 1 {
-		t.Fatalf("guarded %d records for one channel", tw.Guarded())
+	if got, _ := held(t, tw, id, channel.PartyA); got != 10 {
+		t.Fatalf("b's proof became nonce %d when a registered its own, want 10", got)
+	}
+	if got, _ := held(t, tw, id, channel.PartyB); got != 11 {
+		t.Fatalf("a's proof is nonce %d, want 11", got)
+	}
+	if tw.Guarded() != 2 {
+		t.Fatalf("guarded %d proofs for both directions of one channel, want 2", tw.Guarded())
 	}
 }
 
@@ -143,7 +161,7 @@ func TestRegisterAnswersUnavailableWhenTheChainIsDown(t *testing.T) {
 	if rc.Code != wire.CodeUnavailable || !rc.Code.Retryable() {
 		t.Fatalf("code %s, want a retryable unavailable", rc.Code)
 	}
-	if _, ok := held(t, tw, id); ok {
+	if guardsAny(t, tw, id) {
 		t.Fatal("stored without checking the chain")
 	}
 }
