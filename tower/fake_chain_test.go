@@ -30,6 +30,8 @@ type fakeChain struct {
 	down    bool
 	// failUpdates makes that many updateProofFor calls fail as a dropped transaction would.
 	failUpdates int
+	// hang makes updateProofFor wait for its context, as a transaction never mined would.
+	hang bool
 	queries     [][]channel.ID // ids of every EndEvents call
 }
 
@@ -90,8 +92,13 @@ func (f *fakeChain) EndEvents(_ context.Context, from, to uint64, ids []channel.
 	return out, nil
 }
 
-func (f *fakeChain) UpdateProofFor(_ context.Context, p channel.SignedProof, endorsement channel.Signature) (*types.Receipt, error) {
+func (f *fakeChain) UpdateProofFor(ctx context.Context, p channel.SignedProof, endorsement channel.Signature) (*types.Receipt, error) {
 	f.mu.Lock()
+	if f.hang {
+		f.mu.Unlock()
+		<-ctx.Done()
+		return nil, ctx.Err()
+	}
 	defer f.mu.Unlock()
 	if f.failUpdates > 0 {
 		f.failUpdates--

@@ -218,3 +218,42 @@ func TestTowerRateLimitsAClient(t *testing.T) {
 
 // timeNowPlus is a test stream's deadline.
 func timeNowPlus() time.Time { return time.Now().Add(30 * time.Second) }
+
+// Close ends client streams, the follower and a defense whose transaction never gets
+// mined, and returns.
+func TestTowerCloseStopsEverything(t *testing.T) {
+	chain := newFakeChain()
+	chain.hang = true
+	key := newParty(t).key
+	tw, err := New(Config{Key: key, DataDir: t.TempDir(), Chain: chain, PollInterval: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tw.Start(); err != nil {
+		t.Fatal(err)
+	}
+	id, a, b := guardedChannel(t, chain, tw, 1)
+	ts, err := dialTower(t, clientHost(t, b.key), tw, &wire.Hello{Version: wire.Version, ChainID: chain.domain.ChainID, Contract: chain.domain.Contract})
+	if err != nil {
+		t.Fatal(err)
+	}
+	chain.closeChannel(id, a.addr, 3600)
+	waitUntil(t, "the defense in flight", func() bool { return tw.inflight(id) })
+
+	done := make(chan error, 1)
+	go func() { done <- tw.Close() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("close: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close did not return with a stream open and a defense in flight")
+	}
+	if _, err := ts.r.Read(); err == nil {
+		t.Fatal("the client stream survived Close")
+	}
+	if tw.inflight(id) {
+		t.Fatal("the defense goroutine outlived Close")
+	}
+}
