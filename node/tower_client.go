@@ -39,6 +39,8 @@ type towerLink struct {
 	flags sync.Map // channel.ID -> *atomic.Bool: set while the channel waits in queue
 	mu    sync.Mutex
 	queue []*liveChannel
+	// sending counts channels taken from the queue whose receipts have not come back.
+	sending atomic.Int64
 
 	// Owned by the run goroutine.
 	hasher *channel.Hasher
@@ -91,7 +93,7 @@ func (n *Node) startTowerLink() error {
 	}, []string{"result"})
 	tl.pending = prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "sluice_tower_client_pending_channels", Help: "Channels whose newest received proof the watchtower has not confirmed yet.",
-	}, func() float64 { tl.mu.Lock(); defer tl.mu.Unlock(); return float64(len(tl.queue)) })
+	}, func() float64 { return float64(tl.queued() + int(tl.sending.Load())) })
 	for _, c := range []prometheus.Collector{tl.sent, tl.pending} {
 		if err := n.cfg.Metrics.Register(c); err != nil {
 			return fmt.Errorf("tower metrics: %w", err)
@@ -191,11 +193,13 @@ var errTowerBusy = errors.New("watchtower asked to retry later")
 // back to the queue.
 func (tl *towerLink) sendBatch(ctx context.Context) error {
 	batch := tl.take()
+	tl.sending.Store(int64(len(batch)))
 	unconfirmed := batch
 	defer func() {
 		for _, lc := range unconfirmed {
 			tl.markDirty(lc)
 		}
+		tl.sending.Store(0)
 	}()
 	if err := tl.connect(ctx); err != nil {
 		return err
