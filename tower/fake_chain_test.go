@@ -31,8 +31,8 @@ type fakeChain struct {
 	// failUpdates makes that many updateProofFor calls fail as a dropped transaction would.
 	failUpdates int
 	// hang makes updateProofFor wait for its context, as a transaction never mined would.
-	hang bool
-	queries     [][]channel.ID // ids of every EndEvents call
+	hang    bool
+	queries [][]channel.ID // ids of every EndEvents call
 }
 
 var errChainDown = errors.New("chain down")
