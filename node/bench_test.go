@@ -25,6 +25,12 @@ func benchmarkPayEndToEnd(b *testing.B, withIDs bool) {
 	tn := newTestNet(b)
 	a := tn.startNode(1, nodeOpts{})
 	p := tn.startNode(2, nodeOpts{})
+	benchPayments(b, a, p, withIDs)
+}
+
+// benchPayments is BenchmarkPayEndToEnd's measurement, shared with the variant whose payee
+// registers its proofs with a watchtower (tower_bench_test.go).
+func benchPayments(b *testing.B, a, p *Node, withIDs bool) {
 	id := openChannel(b, a, p, eth(100), nil, time.Hour)
 	payers := DefaultPipelineWindow
 	var next atomic.Int64

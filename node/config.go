@@ -55,6 +55,12 @@ type Config struct {
 	// effect yet: the store fsyncs every group commit and offers no unsynced mode.
 	NoSync bool
 
+	// Tower is a watchtower's multiaddr (ending in /p2p/<id>); when set, the node registers
+	// its best received proof per channel there (docs/tower.md). TowerFlush is how often
+	// changed channels are sent (default DefaultTowerFlush).
+	Tower      string
+	TowerFlush time.Duration
+
 	// Open is the policy for channels peers propose to open with us.
 	Open OpenPolicy
 

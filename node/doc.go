@@ -18,6 +18,7 @@
 //	lifecycle.go               open, deposit, settle
 //	watcher.go                 chain events from the persisted cursor, disputes, settle timing
 //	ops.go                     on-chain operations resumed exactly once after a crash
+//	tower_client.go            registering received proofs with a watchtower (Config.Tower)
 //	chain_contracts.go         the Chain port over package contracts
 //	queries.go, subscriptions.go, metrics.go   the views the API and CLI read
 //

@@ -172,6 +172,7 @@ func (n *Node) acceptProof(lc *liveChannel, proof channel.SignedProof, id store.
 		n.log.Warn("incoming proof not stored", "channel", lc.id, "nonce", proof.Nonce, "err", qerr)
 		return
 	}
+	n.towerProofReceived(lc)
 	n.metrics.observePayment(Incoming, amount, 0)
 }
 

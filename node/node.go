@@ -42,6 +42,8 @@ type Node struct {
 	ops *opRunner
 	// opens is the channel-open negotiation in both directions.
 	opens *openNegotiation
+	// tower keeps a watchtower up to date; nil without Config.Tower (tower_client.go).
+	tower *towerLink
 	// watcher state
 	synced atomic.Uint64 // last block whose events are fully processed
 	head   atomic.Uint64
@@ -224,6 +226,9 @@ func (n *Node) Start(ctx context.Context) error {
 	}
 	if n.started {
 		return errors.New("node already started")
+	}
+	if err := n.startTowerLink(); err != nil {
+		return fmt.Errorf("start node: %w", err)
 	}
 	n.started = true
 	n.goTrackedLocked(func() { n.durable.run(n.ctx) })

@@ -36,6 +36,7 @@ func newApp() *cli.App {
 	commands := []*cli.Command{
 		initCommand(),
 		nodeCommand(),
+		towerCommand(),
 		devnetCommand(),
 		infoCommand(),
 		channelCommand(),

@@ -35,6 +35,7 @@ const (
 	flagChallengePeriod = "challenge-period"
 	flagTxReplaceAfter  = "tx-replace-after"
 	flagMaxFeeGwei      = "max-fee-gwei"
+	flagTower           = "tower"
 
 	defaultAPIAddr       = api.DefaultAddr
 	defaultListen        = "/ip4/0.0.0.0/tcp/7421"
@@ -57,6 +58,7 @@ func nodeCommand() *cli.Command {
 			&cli.DurationFlag{Name: flagChallengePeriod, Usage: "challenge period for channels this node opens when the request leaves it out", Value: node.DefaultChallengePeriod, EnvVars: envVar(flagChallengePeriod)},
 			&cli.DurationFlag{Name: flagTxReplaceAfter, Usage: "replace a transaction of the node with a higher fee when it is not mined within this time", Value: node.DefaultTxReplaceAfter, EnvVars: envVar(flagTxReplaceAfter)},
 			&cli.Uint64Flag{Name: flagMaxFeeGwei, Usage: "highest fee cap (gwei per gas) a replacement may offer; 0: no ceiling", EnvVars: envVar(flagMaxFeeGwei)},
+			&cli.StringFlag{Name: flagTower, Usage: "watchtower multiaddr (ending in /p2p/<id>) to register received proofs with, so it defends the node's channels while it is offline", EnvVars: envVar(flagTower)},
 			passwordFileFlag(),
 		},
 		Action: runNode,
@@ -115,6 +117,7 @@ func runNode(c *cli.Context) error {
 		DefaultChallengePeriod: period,
 		TxReplaceAfter:         replaceAfter,
 		MaxFeeCap:              maxFee,
+		Tower:                  strings.TrimSpace(c.String(flagTower)),
 		Logger:                 log,
 		Metrics:                reg,
 	})

@@ -1,0 +1,328 @@
+package node
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/core/protocol"
+	ma "github.com/multiformats/go-multiaddr"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/tower/wire"
+)
+
+// towerLink keeps a watchtower (Config.Tower) holding the best proof this node received on
+// each channel, with this node's endorsement of it, so the tower can defend a close while
+// the node is offline (docs/tower.md, docs/adr/0017).
+//
+// The payment path only marks a channel dirty: one map load and one atomic swap per
+// proof, no lock, no signature. A goroutine sends the dirty channels every TowerFlush,
+// reading each channel's latest proof at that moment, so a channel costs one registration
+// per interval however many payments it took (coalesced; latest wins). A registration
+// counts as delivered only on the tower's Receipt; anything unanswered when the stream
+// breaks is sent again after reconnecting, and at start every channel is sent once (the
+// tower answers "stale" for what it already holds).
+type towerLink struct {
+	n      *Node
+	tower  peer.AddrInfo
+	opener streamOpener
+	flush  time.Duration
+
+	flags sync.Map // channel.ID -> *atomic.Bool: set while the channel waits in queue
+	mu    sync.Mutex
+	queue []*liveChannel
+	// sending counts channels taken from the queue whose receipts have not come back.
+	sending atomic.Int64
+
+	// Owned by the run goroutine.
+	hasher *channel.Hasher
+	stream network.Stream
+	reader *wire.Reader
+	writer *bufio.Writer
+
+	sent    *prometheus.CounterVec
+	pending prometheus.GaugeFunc
+}
+
+// streamOpener is what the link needs from the transport; *p2p.Transport has it.
+type streamOpener interface {
+	OpenStream(ctx context.Context, info peer.AddrInfo, proto protocol.ID) (network.Stream, error)
+}
+
+// towerBatch bounds registrations written before their receipts are read.
+const towerBatch = 256
+
+// DefaultTowerFlush is how often dirty channels are sent to the tower.
+const DefaultTowerFlush = 250 * time.Millisecond
+
+// startTowerLink starts the link when Config.Tower is set; called from Start.
+func (n *Node) startTowerLink() error {
+	if n.cfg.Tower == "" {
+		return nil
+	}
+	addr, err := ma.NewMultiaddr(n.cfg.Tower)
+	if err != nil {
+		return fmt.Errorf("tower multiaddr %q: %w", n.cfg.Tower, err)
+	}
+	info, err := peer.AddrInfoFromP2pAddr(addr)
+	if err != nil {
+		return fmt.Errorf("tower multiaddr %q (it must end in /p2p/<id>): %w", n.cfg.Tower, err)
+	}
+	opener, ok := n.transport.(streamOpener)
+	if !ok {
+		return errors.New("tower: the transport cannot open tower streams")
+	}
+	hasher, err := channel.NewHasher(n.domain)
+	if err != nil {
+		return err
+	}
+	tl := &towerLink{n: n, tower: *info, opener: opener, flush: n.cfg.TowerFlush, hasher: hasher}
+	if tl.flush <= 0 {
+		tl.flush = DefaultTowerFlush
+	}
+	tl.sent = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "sluice_tower_client_registrations_total", Help: "Proofs registered with the watchtower, by the tower's answer.",
+	}, []string{"result"})
+	tl.pending = prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "sluice_tower_client_pending_channels", Help: "Channels whose newest received proof the watchtower has not confirmed yet.",
+	}, func() float64 { return float64(tl.queued() + int(tl.sending.Load())) })
+	for _, c := range []prometheus.Collector{tl.sent, tl.pending} {
+		if err := n.cfg.Metrics.Register(c); err != nil {
+			return fmt.Errorf("tower metrics: %w", err)
+		}
+	}
+	n.tower = tl
+	n.chans.Range(func(_, v any) bool {
+		tl.markDirty(v.(*liveChannel))
+		return true
+	})
+	n.goTrackedLocked(func() { tl.run(n.ctx) })
+	return nil
+}
+
+// towerProofReceived is the payment path's hook: the best received proof of lc changed.
+func (n *Node) towerProofReceived(lc *liveChannel) {
+	if n.tower != nil {
+		n.tower.markDirty(lc)
+	}
+}
+
+func (tl *towerLink) markDirty(lc *liveChannel) {
+	v, ok := tl.flags.Load(lc.id)
+	if !ok {
+		v, _ = tl.flags.LoadOrStore(lc.id, new(atomic.Bool))
+	}
+	if v.(*atomic.Bool).CompareAndSwap(false, true) {
+		tl.mu.Lock()
+		tl.queue = append(tl.queue, lc)
+		tl.mu.Unlock()
+	}
+}
+
+// take removes up to towerBatch channels from the queue and clears their flags first, so
+// a proof received from here on queues the channel again.
+func (tl *towerLink) take() []*liveChannel {
+	tl.mu.Lock()
+	k := min(len(tl.queue), towerBatch)
+	batch := append([]*liveChannel(nil), tl.queue[:k]...)
+	tl.queue = append(tl.queue[:0], tl.queue[k:]...)
+	tl.mu.Unlock()
+	for _, lc := range batch {
+		if v, ok := tl.flags.Load(lc.id); ok {
+			v.(*atomic.Bool).Store(false)
+		}
+	}
+	return batch
+}
+
+func (tl *towerLink) queued() int {
+	tl.mu.Lock()
+	defer tl.mu.Unlock()
+	return len(tl.queue)
+}
+
+func (tl *towerLink) run(ctx context.Context) {
+	defer tl.disconnect()
+	tick := time.NewTicker(tl.flush)
+	defer tick.Stop()
+	const maxBackoff = 30 * time.Second
+	backoff := tl.flush
+	log := tl.n.log.With("tower", tl.tower.ID)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		for tl.queued() > 0 && ctx.Err() == nil {
+			if err := tl.sendBatch(ctx); err != nil {
+				if ctx.Err() != nil {
+					return
+				}
+				if errors.Is(err, errTowerBusy) {
+					log.Debug("watchtower busy", "pending", tl.queued(), "retry_in", backoff)
+				} else {
+					log.Warn("watchtower unreachable; proofs kept for it", "pending", tl.queued(), "retry_in", backoff, "err", err)
+					tl.disconnect()
+				}
+				select {
+				case <-ctx.Done():
+					return
+				case <-time.After(backoff):
+				}
+				backoff = min(2*backoff, maxBackoff)
+				break
+			}
+			backoff = tl.flush
+		}
+	}
+}
+
+// errTowerBusy means the tower asked for some registrations again later.
+var errTowerBusy = errors.New("watchtower asked to retry later")
+
+// sendBatch registers one batch and reads its receipts. Whatever is not confirmed goes
+// back to the queue.
+func (tl *towerLink) sendBatch(ctx context.Context) error {
+	batch := tl.take()
+	tl.sending.Store(int64(len(batch)))
+	unconfirmed := batch
+	defer func() {
+		for _, lc := range unconfirmed {
+			tl.markDirty(lc)
+		}
+		tl.sending.Store(0)
+	}()
+	if err := tl.connect(ctx); err != nil {
+		return err
+	}
+	sent := make([]*liveChannel, 0, len(batch))
+	var frames []byte
+	for _, lc := range batch {
+		reg, ok, err := tl.registration(lc)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue // nothing received on it yet, or settled
+		}
+		if frames, err = wire.AppendFrame(frames, reg); err != nil {
+			return err
+		}
+		sent = append(sent, lc)
+	}
+	unconfirmed = sent
+	if len(sent) == 0 {
+		return nil
+	}
+	tl.stream.SetDeadline(time.Now().Add(towerIOTimeout))
+	if _, err := tl.writer.Write(frames); err != nil {
+		return fmt.Errorf("write registrations: %w", err)
+	}
+	if err := tl.writer.Flush(); err != nil {
+		return fmt.Errorf("write registrations: %w", err)
+	}
+	busy := false
+	for i, lc := range sent {
+		m, err := tl.reader.Read()
+		if err != nil {
+			return fmt.Errorf("read receipt: %w", err)
+		}
+		rc, ok := m.(*wire.Receipt)
+		if !ok || rc.Channel != lc.id {
+			return fmt.Errorf("tower answered %s out of order", m.Type())
+		}
+		unconfirmed = sent[i+1:]
+		tl.sent.WithLabelValues(rc.Code.String()).Inc()
+		switch {
+		case rc.Code == wire.CodeAccepted || rc.Code == wire.CodeStale:
+		case rc.Code.Retryable():
+			busy = true
+			tl.markDirty(lc)
+		default:
+			tl.n.log.Warn("watchtower refused a proof", "channel", lc.id, "nonce", rc.Nonce, "code", rc.Code, "reason", rc.Reason)
+		}
+	}
+	if busy {
+		return errTowerBusy
+	}
+	return nil
+}
+
+// registration builds the Register for lc's best received proof, signing our endorsement
+// of it; ok=false when there is nothing to register.
+func (tl *towerLink) registration(lc *liveChannel) (*wire.Register, bool, error) {
+	lc.mu.Lock()
+	best, ok := lc.st.Latest(lc.us.Other())
+	status := lc.st.Status()
+	lc.mu.Unlock()
+	if !ok || best.Nonce == 0 || status == channel.StatusSettled {
+		return nil, false, nil
+	}
+	digest, err := tl.hasher.EndorsementDigest(best.BalanceProof)
+	if err != nil {
+		return nil, false, fmt.Errorf("endorse proof of %s: %w", lc.id, err)
+	}
+	endorsement, err := tl.n.signer.SignDigest(digest)
+	if err != nil {
+		return nil, false, fmt.Errorf("endorse proof of %s: %w", lc.id, err)
+	}
+	return &wire.Register{
+		Channel: lc.id, Nonce: best.Nonce, Transferred: best.Transferred,
+		Sig: best.Sig, Endorsement: endorsement,
+	}, true, nil
+}
+
+// towerIOTimeout bounds the handshake and each batch's round trip.
+const towerIOTimeout = 30 * time.Second
+
+func (tl *towerLink) connect(ctx context.Context) error {
+	if tl.stream != nil {
+		return nil
+	}
+	cctx, cancel := context.WithTimeout(ctx, towerIOTimeout)
+	defer cancel()
+	st, err := tl.opener.OpenStream(cctx, tl.tower, wire.ProtocolID)
+	if err != nil {
+		return err
+	}
+	st.SetDeadline(time.Now().Add(towerIOTimeout))
+	w := bufio.NewWriterSize(st, 16<<10)
+	r := wire.NewReader(st)
+	ours := &wire.Hello{Version: wire.Version, ChainID: tl.n.domain.ChainID, Contract: tl.n.domain.Contract}
+	frame, err := wire.AppendFrame(nil, ours)
+	if err == nil {
+		_, err = st.Write(frame)
+	}
+	var m wire.Message
+	if err == nil {
+		m, err = r.Read()
+	}
+	if err != nil {
+		st.Reset()
+		return fmt.Errorf("tower hello: %w", err)
+	}
+	theirs, ok := m.(*wire.Hello)
+	if !ok || theirs.Version != ours.Version || theirs.ChainID.Cmp(ours.ChainID) != 0 || theirs.Contract != ours.Contract {
+		st.Reset()
+		return fmt.Errorf("tower serves another protocol, chain or contract (%+v)", m)
+	}
+	tl.stream, tl.reader, tl.writer = st, r, w
+	tl.n.log.Info("watchtower connected", "tower", tl.tower.ID, "pending", tl.queued())
+	return nil
+}
+
+func (tl *towerLink) disconnect() {
+	if tl.stream != nil {
+		tl.stream.Reset()
+		tl.stream, tl.reader, tl.writer = nil, nil, nil
+	}
+}
