@@ -112,6 +112,10 @@ func (n *Node) onPay(from common.Address, m *p2p.Pay, in *inboundMsg) {
 // acceptProof validates and applies a proof from the partner; sync allows a nonce gap
 // (a re-sent latest proof covers the ones we never saw).
 func (n *Node) acceptProof(lc *liveChannel, proof channel.SignedProof, id store.PaymentID, memo []byte, sync, verified bool) {
+	if err := lc.policyRefusal(); err != nil {
+		n.reject(lc.peer, lc.id, proof.Nonce, err)
+		return
+	}
 	them := lc.us.Other()
 	lc.mu.Lock()
 	var (

@@ -37,6 +37,9 @@ func (n *Node) OpenChannel(ctx context.Context, req OpenRequest) (ChannelView, e
 		cp = n.cfg.DefaultChallengePeriod
 	}
 	call := ChainCall{Kind: CallOpen, Partner: partner, Token: req.Token, Amount: req.Deposit, ChallengePeriod: uint64(cp / time.Second)}
+	if err := n.ownOpenAllowed(call); err != nil {
+		return ChannelView{}, fmt.Errorf("open channel with %s: %w", partner, err)
+	}
 	if err := n.proposeOpen(ctx, partner, call); err != nil {
 		return ChannelView{}, fmt.Errorf("open channel with %s: %w", partner, err)
 	}

@@ -121,9 +121,13 @@ func assemble(c Config, st Storage, chain Chain, mkTransport func(p2p.Handler) (
 	n.durable.observe = func(d time.Duration) { n.metrics.commitLatency.Observe(d.Seconds()) }
 	n.ops = newOpRunner(n)
 	n.opens = newOpenNegotiation()
+	if n.cfg.Open, err = c.Open.resolve(n.domain.ChainID); err != nil {
+		return nil, err
+	}
 	if err := n.loadChannels(); err != nil {
 		return nil, err
 	}
+	n.reviewChannelPolicy()
 	if cur, found, err := st.GetCursor(); err != nil {
 		return nil, fmt.Errorf("load chain cursor: %w", err)
 	} else if found {

@@ -188,6 +188,7 @@ func (n *Node) applyEvent(ctx context.Context, ev *ChainEvent) error {
 		// but keep following the chain.
 		n.log.Error("chain event disagrees with the channel state", "channel", lc.id, "event", ev.Kind, "err", err)
 	}
+	n.applyChannelPolicy(lc, ev.Kind)
 	if before != after {
 		n.metrics.channels.WithLabelValues(before.String()).Dec()
 		n.metrics.channels.WithLabelValues(after.String()).Inc()

@@ -29,6 +29,7 @@ const (
 	CodeChallengePending = -32020 // settle before the challenge period is over
 	CodePaymentIDReused  = -32021 // the payment id belongs to a different payment
 	CodeNodeUnavailable  = -32022 // the node is shutting down
+	CodeOutOfPolicy      = -32023 // the peer refuses payments on this channel: outside its channel policy
 )
 
 // Error is a JSON-RPC error with a stable code, a human message and a stable machine
@@ -76,6 +77,7 @@ var classes = []errorClass{
 	{channel.ErrOverdraft, CodeOverdraft, "overdraft"},
 	{channel.ErrRateLimited, CodeRateLimited, "rate_limited"},
 	{channel.ErrRiskDeclined, CodeRiskDeclined, "risk_declined"},
+	{channel.ErrChannelOutOfPolicy, CodeOutOfPolicy, "channel_out_of_policy"},
 	{channel.ErrNotParticipant, CodeNotParticipant, "not_participant"},
 	{channel.ErrInvalidAmount, CodeInvalidParams, "invalid_params"},
 	{channel.ErrAmountTooLarge, CodeInvalidParams, "invalid_params"},
