@@ -53,8 +53,9 @@ func isDevChain(chainID *big.Int) bool {
 
 // resolve fills the policy's defaults for the chain the node runs on and checks the
 // result: a zero minimum is DefaultMinChallengePeriod (DevMinChallengePeriod on a dev
-// chain), a zero maximum the contract's.
-func (p OpenPolicy) resolve(chainID *big.Int) (OpenPolicy, error) {
+// chain), a zero maximum the contract's. ownPeriod, the challenge period of the node's own
+// opens, must fall within the bounds, or the node would refuse its own channels.
+func (p OpenPolicy) resolve(chainID *big.Int, ownPeriod time.Duration) (OpenPolicy, error) {
 	if p.MinChallengePeriod <= 0 {
 		p.MinChallengePeriod = DefaultMinChallengePeriod
 		if isDevChain(chainID) {
@@ -66,6 +67,9 @@ func (p OpenPolicy) resolve(chainID *big.Int) (OpenPolicy, error) {
 	}
 	if p.MinChallengePeriod > p.MaxChallengePeriod {
 		return p, fmt.Errorf("config: Open.MinChallengePeriod %s exceeds Open.MaxChallengePeriod %s on chain %v", p.MinChallengePeriod, p.MaxChallengePeriod, chainID)
+	}
+	if ownPeriod < p.MinChallengePeriod || ownPeriod > p.MaxChallengePeriod {
+		return p, fmt.Errorf("config: DefaultChallengePeriod %s is outside the channel policy's %s..%s on chain %v", ownPeriod, p.MinChallengePeriod, p.MaxChallengePeriod, chainID)
 	}
 	if p.MinDeposit != nil && p.MinDeposit.Sign() < 0 {
 		return p, fmt.Errorf("config: Open.MinDeposit %s is negative", p.MinDeposit)

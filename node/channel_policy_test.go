@@ -216,9 +216,11 @@ func TestPolicyDefaultsDependOnTheChain(t *testing.T) {
 		// A maximum below the chain's default minimum must be paired with a minimum.
 		{1, OpenPolicy{MaxChallengePeriod: 30 * time.Minute}, 0, "exceeds Open.MaxChallengePeriod"},
 		{1, OpenPolicy{MinDeposit: big.NewInt(-1)}, 0, "negative"},
+		// The node's own default period (24h) must be acceptable to its own policy.
+		{1, OpenPolicy{MinChallengePeriod: 48 * time.Hour}, 0, "DefaultChallengePeriod 24h0m0s is outside"},
 	}
 	for _, c := range cases {
-		got, err := c.policy.resolve(big.NewInt(c.chainID))
+		got, err := c.policy.resolve(big.NewInt(c.chainID), DefaultChallengePeriod)
 		if c.wantErr != "" {
 			if err == nil || !strings.Contains(err.Error(), c.wantErr) {
 				t.Errorf("chain %d %+v: err %v, want %q", c.chainID, c.policy, err, c.wantErr)

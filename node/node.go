@@ -121,7 +121,7 @@ func assemble(c Config, st Storage, chain Chain, mkTransport func(p2p.Handler) (
 	n.durable.observe = func(d time.Duration) { n.metrics.commitLatency.Observe(d.Seconds()) }
 	n.ops = newOpRunner(n)
 	n.opens = newOpenNegotiation()
-	if n.cfg.Open, err = c.Open.resolve(n.domain.ChainID); err != nil {
+	if n.cfg.Open, err = c.Open.resolve(n.domain.ChainID, c.DefaultChallengePeriod); err != nil {
 		return nil, err
 	}
 	if err := n.loadChannels(); err != nil {

@@ -42,7 +42,7 @@ func nodeCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "node",
 		Usage: "run the Sluice daemon: channels, payments, chain watcher and the JSON-RPC API",
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: flagRPC, Usage: "chain JSON-RPC URL (http://, ws://)", EnvVars: envVar(flagRPC)},
 			&cli.StringFlag{Name: flagContract, Usage: "SluiceChannels contract address", EnvVars: envVar(flagContract)},
 			&cli.StringSliceFlag{Name: flagListen, Usage: "libp2p listen multiaddr (repeatable)", Value: cli.NewStringSlice(defaultListen), EnvVars: envVar(flagListen)},
@@ -52,7 +52,7 @@ func nodeCommand() *cli.Command {
 			&cli.BoolFlag{Name: flagMetricsPublic, Usage: "serve /metrics without the bearer token", EnvVars: envVar(flagMetricsPublic)},
 			&cli.DurationFlag{Name: flagChallengePeriod, Usage: "challenge period for channels this node opens when the request leaves it out", Value: node.DefaultChallengePeriod, EnvVars: envVar(flagChallengePeriod)},
 			passwordFileFlag(),
-		},
+		}, channelPolicyFlags()...),
 		Action: runNode,
 	}
 }
@@ -77,6 +77,10 @@ func runNode(c *cli.Context) error {
 	if period < time.Second {
 		return usageErrorf("--%s %s is shorter than the contract minimum of 1s", flagChallengePeriod, period)
 	}
+	policy, err := channelPolicy(c, period)
+	if err != nil {
+		return err
+	}
 	dir := dataDir(c)
 	key, err := loadKey(c, dir)
 	if err != nil {
@@ -99,6 +103,7 @@ func runNode(c *cli.Context) error {
 		Contract:               common.HexToAddress(contract),
 		Confirmations:          c.Uint64(flagConfirmations),
 		DefaultChallengePeriod: period,
+		Open:                   policy,
 		Logger:                 log,
 		Metrics:                reg,
 	})
