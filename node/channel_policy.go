@@ -121,7 +121,9 @@ func (n *Node) applyChannelPolicy(lc *liveChannel, kind EventKind) {
 	lc.mu.Unlock()
 	before := lc.outOfPolicy.Load()
 	switch {
-	case reason != "" && before == nil && kind == EventOpened:
+	case reason != "" && before == nil:
+		// At the opening, or at the deposit that brought an untracked channel in
+		// (channel_admission.go): deposits only grow, so never twice.
 		lc.outOfPolicy.Store(&reason)
 		n.log.Warn("channel outside the channel policy: payments on it will be refused; it can still be closed", "channel", lc.id, "peer", lc.peer, "reason", reason)
 	case reason == "" && before != nil:

@@ -17,8 +17,9 @@ const outOfPolicyLog = "channel outside the channel policy"
 
 // openedOnChainWithoutAsking opens a channel from account 1 to node b straight through the
 // contract (no proposal, so b's policy was never asked) and starts account 1's node, which
-// learns the channel from the chain and connects to b to pay on it.
-func openedOnChainWithoutAsking(t *testing.T, tn *testNet, b *Node, token common.Address, deposit *big.Int, period uint64) (*Node, channel.ID) {
+// learns the channel from the chain and connects to b to pay on it. It waits until b
+// tracks the channel too, unless b is expected not to (admission, channel_admission.go).
+func openedOnChainWithoutAsking(t *testing.T, tn *testNet, b *Node, token common.Address, deposit *big.Int, period uint64, bTracks bool) (*Node, channel.ID) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -28,11 +29,14 @@ func openedOnChainWithoutAsking(t *testing.T, tn *testNet, b *Node, token common
 	}
 	var logsA logBuffer
 	a := tn.startConfiguredNode(1, &logsA, func(c *Config) { c.StaticPeers = []string{addrOf(t, b)} })
-	waitFor(t, "both nodes track the channel", func() bool {
+	waitFor(t, "the nodes track the channel", func() bool {
 		_, errA := a.Channel(ctx, id)
 		_, errB := b.Channel(ctx, id)
-		return errA == nil && errB == nil
+		return errA == nil && (errB == nil || !bTracks)
 	})
+	if !bTracks {
+		waitFor(t, "the payee past the opening", func() bool { return b.synced.Load() >= a.synced.Load() })
+	}
 	waitFor(t, "both connected", func() bool { return len(a.transport.Peers()) > 0 && len(b.transport.Peers()) > 0 })
 	return a, id
 }
@@ -55,14 +59,13 @@ func TestChannelOpenedOnChainOutsidePolicyIsRefusedWithItsCode(t *testing.T) {
 		{"one-second challenge period", OpenPolicy{MinChallengePeriod: time.Hour}, 1, "below the minimum 1h0m0s"},
 		{"challenge period above the maximum", OpenPolicy{MaxChallengePeriod: 2 * time.Hour}, 3 * 3600, "above the maximum 2h0m0s"},
 		{"token not accepted", OpenPolicy{AcceptTokens: []common.Address{otherToken}}, 3600, "is not accepted"},
-		{"opener's deposit below the minimum", OpenPolicy{MinDeposit: big.NewInt(1_000_001)}, 3600, "opener's deposit 1000000 below the minimum 1000001"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			tn := newTestNet(t)
 			var logsB logBuffer
-			b := tn.startConfiguredNode(2, &logsB, func(cfg *Config) { cfg.Open = c.policy })
-			a, id := openedOnChainWithoutAsking(t, tn, b, common.Address{}, big.NewInt(1_000_000), c.period)
+			b := tn.startConfiguredNode(2, &logsB, func(cfg *Config) { cfg.Open, cfg.DefaultChallengePeriod = c.policy, time.Hour })
+			a, id := openedOnChainWithoutAsking(t, tn, b, common.Address{}, big.NewInt(1_000_000), c.period, true)
 
 			for i := range 3 {
 				err := payOnce(a, id, 10)
@@ -109,8 +112,9 @@ func TestChannelOpenedOnChainWithinPolicyTakesPayments(t *testing.T) {
 	var logsB logBuffer
 	b := tn.startConfiguredNode(2, &logsB, func(c *Config) {
 		c.Open = OpenPolicy{MinChallengePeriod: time.Hour, MaxChallengePeriod: 2 * time.Hour, AcceptTokens: []common.Address{{}}, MinDeposit: big.NewInt(1_000)}
+		c.DefaultChallengePeriod = time.Hour
 	})
-	a, id := openedOnChainWithoutAsking(t, tn, b, common.Address{}, big.NewInt(1_000), 3600)
+	a, id := openedOnChainWithoutAsking(t, tn, b, common.Address{}, big.NewInt(1_000), 3600, true)
 	for i := range 3 {
 		if err := payOnce(a, id, 10); err != nil {
 			t.Fatalf("payment %d within policy: %v", i, err)
@@ -125,33 +129,40 @@ func TestChannelOpenedOnChainWithinPolicyTakesPayments(t *testing.T) {
 	}
 }
 
-// A deposit is the one term that changes: the opener topping up to the minimum brings
-// the channel within the policy.
-func TestOpenerDepositReachingTheMinimumBringsTheChannelWithinPolicy(t *testing.T) {
+// A channel opened without a proposal below the minimum deposit is not even tracked
+// (issue 15: strangers cannot make the node keep state for free), yet a payment on it
+// gets the out-of-policy code, and the opener's top-up to the minimum brings it in.
+func TestUnsolicitedChannelBelowTheMinimumDepositIsUntrackedUntilToppedUp(t *testing.T) {
 	tn := newTestNet(t)
 	var logsB logBuffer
 	b := tn.startConfiguredNode(2, &logsB, func(c *Config) { c.Open = OpenPolicy{MinDeposit: big.NewInt(1_000)} })
-	a, id := openedOnChainWithoutAsking(t, tn, b, common.Address{}, big.NewInt(400), 3600)
-	if err := payOnce(a, id, 10); !errors.Is(err, channel.ErrChannelOutOfPolicy) {
-		t.Fatalf("payment below the minimum deposit: %v", err)
-	}
+	a, id := openedOnChainWithoutAsking(t, tn, b, common.Address{}, big.NewInt(400), 3600, false)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	if _, err := b.Channel(ctx, id); !errors.Is(err, channel.ErrUnknownChannel) {
+		t.Fatalf("payee tracks a channel below the minimum deposit: %v", err)
+	}
+	err := payOnce(a, id, 10)
+	var rej *RejectError
+	if !errors.As(err, &rej) || rej.Code != channel.CodeChannelOutOfPolicy || !strings.Contains(rej.Reason, "below the minimum 1000; not tracked") {
+		t.Fatalf("payment below the minimum deposit: %v", err)
+	}
+	if strings.Contains(logsB.String(), "level=WARN") {
+		t.Fatalf("an untracked channel was logged at WARN:\n%s", logsB.String())
+	}
+
 	if _, err := a.Deposit(ctx, id, big.NewInt(600)); err != nil {
 		t.Fatalf("top-up: %v", err)
 	}
-	waitFor(t, "the payee sees the top-up", func() bool {
+	waitFor(t, "the payee tracks the topped-up channel", func() bool {
 		v, err := b.Channel(ctx, id)
-		return err == nil && v.OutOfPolicy == ""
+		return err == nil && v.OutOfPolicy == "" && v.Deposit[channel.PartyA].Int64() == 1_000
 	})
 	// The refused proof stays signed, so the payer first offers it again (Sync); once
 	// the payee takes it, payments flow.
 	waitFor(t, "a payment after the top-up", func() bool { return payOnce(a, id, 10) == nil })
 	if v, err := b.Channel(ctx, id); err != nil || v.Balance[channel.PartyB].Int64() != 20 {
 		t.Fatalf("payee's balance after the top-up: %v %v, want the refused 10 and the new 10", v.Balance, err)
-	}
-	if !strings.Contains(logsB.String(), "channel now within the channel policy") {
-		t.Fatalf("no log line for the channel coming within policy:\n%s", logsB.String())
 	}
 }
 
@@ -162,7 +173,7 @@ func TestRestartUnderStricterPolicyRefusesPaymentsOnLoadedChannels(t *testing.T)
 	dir := t.TempDir()
 	var logs1 logBuffer
 	b := tn.startConfiguredNode(2, &logs1, func(c *Config) { c.DataDir = dir })
-	a, id := openedOnChainWithoutAsking(t, tn, b, common.Address{}, big.NewInt(1_000), 60)
+	a, id := openedOnChainWithoutAsking(t, tn, b, common.Address{}, big.NewInt(1_000), 60, true)
 	if err := payOnce(a, id, 10); err != nil {
 		t.Fatalf("payment under the dev default policy: %v", err)
 	}

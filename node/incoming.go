@@ -101,7 +101,11 @@ func truncate(s string, n int) string {
 func (n *Node) onPay(from common.Address, m *p2p.Pay, in *inboundMsg) {
 	lc := n.peerChannel(from, m.Proof.Channel)
 	if lc == nil {
-		n.reject(from, m.Proof.Channel, m.Proof.Nonce, channel.ErrUnknownChannel)
+		err := n.untrackedRefusal(from, m.Proof.Channel)
+		if err == nil {
+			err = channel.ErrUnknownChannel
+		}
+		n.reject(from, m.Proof.Channel, m.Proof.Nonce, err)
 		return
 	}
 	// A signature the workers already recovered to the partner need not be checked again.

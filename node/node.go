@@ -42,6 +42,8 @@ type Node struct {
 	ops *opRunner
 	// opens is the channel-open negotiation in both directions.
 	opens *openNegotiation
+	// dormant remembers unsolicited channels the node does not track (channel_admission.go).
+	dormant *dormantSet
 	// watcher state
 	synced atomic.Uint64 // last block whose events are fully processed
 	head   atomic.Uint64
@@ -121,6 +123,7 @@ func assemble(c Config, st Storage, chain Chain, mkTransport func(p2p.Handler) (
 	n.durable.observe = func(d time.Duration) { n.metrics.commitLatency.Observe(d.Seconds()) }
 	n.ops = newOpRunner(n)
 	n.opens = newOpenNegotiation()
+	n.dormant = newDormantSet(c.Metrics)
 	if n.cfg.Open, err = c.Open.resolve(n.domain.ChainID, c.DefaultChallengePeriod); err != nil {
 		return nil, err
 	}

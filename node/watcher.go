@@ -152,6 +152,9 @@ func (n *Node) applyEvent(ctx context.Context, ev *ChainEvent) error {
 			return err
 		}
 	}
+	if err := n.promoteDormant(ev); err != nil {
+		return err
+	}
 	lc := n.channel(ev.Channel)
 	if lc == nil {
 		return nil // not ours
@@ -235,7 +238,7 @@ func (n *Node) learnChannel(ev *ChainEvent) error {
 	default:
 		return nil
 	}
-	if n.channel(ev.Channel) != nil {
+	if n.channel(ev.Channel) != nil || !n.admitChannel(ev, us) {
 		return nil
 	}
 	st, err := channel.NewState(channel.Params{
