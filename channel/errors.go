@@ -30,6 +30,9 @@ var (
 	ErrBalanceMismatch    = errors.New("settlement balances differ from channel balances")
 	ErrStatusRegression   = errors.New("channel status cannot go backwards")
 	ErrChainRegression    = errors.New("on-chain total cannot decrease")
+	// ErrChannelOutOfPolicy refuses payments on a channel whose terms (challenge period,
+	// token, deposit) the payee's node does not accept; the channel can still be closed.
+	ErrChannelOutOfPolicy = errors.New("channel outside the payee's channel policy")
 	// ErrRejected stands for a wire code this build does not know.
 	ErrRejected = errors.New("rejected by peer")
 )
@@ -62,6 +65,7 @@ const (
 	CodeBalanceMismatch    uint16 = 23
 	CodeStatusRegression   uint16 = 24
 	CodeChainRegression    uint16 = 25
+	CodeChannelOutOfPolicy uint16 = 26
 	// CodeRejected is what Code returns for an error it cannot classify from a peer's
 	// point of view; ErrorForCode returns ErrRejected for any unknown code.
 	CodeRejected uint16 = 0xFFFF
@@ -97,6 +101,7 @@ var codeTable = [...]struct {
 	{CodeBalanceMismatch, ErrBalanceMismatch},
 	{CodeStatusRegression, ErrStatusRegression},
 	{CodeChainRegression, ErrChainRegression},
+	{CodeChannelOutOfPolicy, ErrChannelOutOfPolicy},
 	{CodeRejected, ErrRejected},
 }
 

@@ -61,22 +61,30 @@ type Config struct {
 	Tower      string
 	TowerFlush time.Duration
 
-	// Open is the policy for channels peers propose to open with us.
+	// Open is the channel policy: for channels peers propose, and every channel we learn of.
 	Open OpenPolicy
 
 	Logger  *slog.Logger
 	Metrics *prometheus.Registry
 }
 
-// OpenPolicy decides which proposed channels the node accepts. The zero value accepts
-// any token and any challenge period the contract allows, with no limit per peer.
+// OpenPolicy is the node's channel policy: the terms it accepts on a channel it takes
+// payments on. It decides proposals (declined outright) and applies to every channel the
+// node learns of, proposed or opened on chain without asking (payments on a channel
+// outside it are refused with channel.ErrChannelOutOfPolicy; channel_policy.go).
 type OpenPolicy struct {
 	// AcceptTokens lists the tokens (address(0) = ETH) we take channels in; empty: any.
 	AcceptTokens []common.Address
-	// MinChallengePeriod and MaxChallengePeriod bound the proposed challenge period; zero
-	// leaves that side to the contract.
+	// MinChallengePeriod and MaxChallengePeriod bound a channel's challenge period. A zero
+	// minimum is DefaultMinChallengePeriod (1h), or DevMinChallengePeriod (1s) on a dev
+	// chain (chain id 31337 or 1337); a zero maximum is the contract's (30 days).
 	MinChallengePeriod time.Duration
 	MaxChallengePeriod time.Duration
+	// MinDeposit is the least the opener must have deposited, in the token's smallest
+	// unit, on a channel the partner opened; nil or zero: none. A small deposit puts none
+	// of our funds at risk (it only caps what the partner can pay us), so this is a bound
+	// on the state strangers can make us keep, not a safety rule.
+	MinDeposit *big.Int
 	// MaxChannelsPerPeer bounds open channels plus accepted proposals per peer; 0: none.
 	MaxChannelsPerPeer int
 	// AnswerTimeout is how long an opener waits for the partner's answer, and again for
@@ -140,6 +148,9 @@ func (c *Config) validate() error {
 	}
 	if c.Contract == (common.Address{}) {
 		errs = append(errs, errors.New("config: Contract address is zero"))
+	}
+	if c.Open.MinChallengePeriod < 0 || c.Open.MaxChallengePeriod < 0 {
+		errs = append(errs, fmt.Errorf("config: Open.MinChallengePeriod %s and Open.MaxChallengePeriod %s must not be negative", c.Open.MinChallengePeriod, c.Open.MaxChallengePeriod))
 	}
 	if c.Open.MaxChallengePeriod > 0 && c.Open.MinChallengePeriod > c.Open.MaxChallengePeriod {
 		errs = append(errs, fmt.Errorf("config: Open.MinChallengePeriod %s exceeds Open.MaxChallengePeriod %s", c.Open.MinChallengePeriod, c.Open.MaxChallengePeriod))

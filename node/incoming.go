@@ -101,7 +101,11 @@ func truncate(s string, n int) string {
 func (n *Node) onPay(from common.Address, m *p2p.Pay, in *inboundMsg) {
 	lc := n.peerChannel(from, m.Proof.Channel)
 	if lc == nil {
-		n.reject(from, m.Proof.Channel, m.Proof.Nonce, channel.ErrUnknownChannel)
+		err := n.untrackedRefusal(from, m.Proof.Channel)
+		if err == nil {
+			err = channel.ErrUnknownChannel
+		}
+		n.reject(from, m.Proof.Channel, m.Proof.Nonce, err)
 		return
 	}
 	// A signature the workers already recovered to the partner need not be checked again.
@@ -112,6 +116,10 @@ func (n *Node) onPay(from common.Address, m *p2p.Pay, in *inboundMsg) {
 // acceptProof validates and applies a proof from the partner; sync allows a nonce gap
 // (a re-sent latest proof covers the ones we never saw).
 func (n *Node) acceptProof(lc *liveChannel, proof channel.SignedProof, id store.PaymentID, memo []byte, sync, verified bool) {
+	if err := lc.policyRefusal(); err != nil {
+		n.reject(lc.peer, lc.id, proof.Nonce, err)
+		return
+	}
 	them := lc.us.Other()
 	lc.mu.Lock()
 	var (

@@ -38,6 +38,9 @@ func (n *Node) OpenChannel(ctx context.Context, req OpenRequest) (ChannelView, e
 		cp = n.cfg.DefaultChallengePeriod
 	}
 	call := ChainCall{Kind: CallOpen, Partner: partner, Token: req.Token, Amount: req.Deposit, ChallengePeriod: uint64(cp / time.Second)}
+	if err := n.ownOpenAllowed(call); err != nil {
+		return ChannelView{}, fmt.Errorf("open channel with %s: %w", partner, err)
+	}
 	how := opIdentity{salted: true, key: req.IdempotencyKey}
 	known, err := n.ops.known(call, how)
 	if err != nil {

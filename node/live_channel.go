@@ -67,6 +67,9 @@ type liveChannel struct {
 	sentDurable atomic.Pointer[channel.SignedProof]
 	// ackStamp is touched only by the durable queue's goroutine; see durableQueue.run.
 	ackStamp uint64
+	// outOfPolicy names why the channel is outside the node's channel policy (nil: it is
+	// within it); payments on it are refused (channel_policy.go).
+	outOfPolicy atomic.Pointer[string]
 }
 
 func newLiveChannel(st *channel.State, us channel.Party, window int) *liveChannel {
@@ -144,6 +147,9 @@ func (lc *liveChannel) view() ChannelView {
 		SettleAfter:      lc.settleAfter,
 		SettlementSigned: sn.Settlement != nil,
 		Payments:         lc.payments,
+	}
+	if r := lc.outOfPolicy.Load(); r != nil {
+		v.OutOfPolicy = *r
 	}
 	for i := range 2 {
 		p := channel.Party(i)

@@ -44,6 +44,8 @@ type Node struct {
 	opens *openNegotiation
 	// tower keeps a watchtower up to date; nil without Config.Tower (tower_client.go).
 	tower *towerLink
+	// dormant remembers unsolicited channels the node does not track (channel_admission.go).
+	dormant *dormantSet
 	// watcher state
 	synced atomic.Uint64 // last block whose events are fully processed
 	head   atomic.Uint64
@@ -123,9 +125,14 @@ func assemble(c Config, st Storage, chain Chain, mkTransport func(p2p.Handler) (
 	n.durable.observe = func(d time.Duration) { n.metrics.commitLatency.Observe(d.Seconds()) }
 	n.ops = newOpRunner(n)
 	n.opens = newOpenNegotiation()
+	n.dormant = newDormantSet(c.Metrics)
+	if n.cfg.Open, err = c.Open.resolve(n.domain.ChainID, c.DefaultChallengePeriod); err != nil {
+		return nil, err
+	}
 	if err := n.loadChannels(); err != nil {
 		return nil, err
 	}
+	n.reviewChannelPolicy()
 	if cur, found, err := st.GetCursor(); err != nil {
 		return nil, fmt.Errorf("load chain cursor: %w", err)
 	} else if found {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"slices"
 	"sync"
 	"time"
 
@@ -178,15 +177,12 @@ func (n *Node) onOpenPropose(from common.Address, m *p2p.OpenPropose) {
 
 func (n *Node) openPolicyAllows(from common.Address, m *p2p.OpenPropose) error {
 	pol := n.cfg.Open
-	if len(pol.AcceptTokens) > 0 && !slices.Contains(pol.AcceptTokens, m.Token) {
-		return fmt.Errorf("token %s is not accepted: %w", m.Token, channel.ErrInvalidParams)
+	deposit := m.Deposit
+	if deposit == nil {
+		deposit = new(big.Int)
 	}
-	cp := time.Duration(m.ChallengePeriod) * time.Second
-	if m.ChallengePeriod > uint64(maxDurationSeconds) || (pol.MaxChallengePeriod > 0 && cp > pol.MaxChallengePeriod) {
-		return fmt.Errorf("challenge period %ds above the maximum %s: %w", m.ChallengePeriod, pol.MaxChallengePeriod, channel.ErrInvalidParams)
-	}
-	if cp < pol.MinChallengePeriod {
-		return fmt.Errorf("challenge period %ds below the minimum %s: %w", m.ChallengePeriod, pol.MinChallengePeriod, channel.ErrInvalidParams)
+	if r := pol.violation(m.Token, m.ChallengePeriod, deposit); r != "" {
+		return fmt.Errorf("%s: %w", r, channel.ErrInvalidParams)
 	}
 	if pol.MaxChannelsPerPeer > 0 {
 		if have := n.openChannelsWith(from) + n.opens.pendingFrom(from, time.Now()); have >= pol.MaxChannelsPerPeer {

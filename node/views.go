@@ -88,6 +88,9 @@ type ChannelView struct {
 	Reserved         [2]*big.Int            // pending signed withdrawals
 	SettlementSigned bool
 	Payments         uint64 // payments recorded by this node on the channel
+	// OutOfPolicy says why the channel is outside this node's channel policy (payments to
+	// us on it are refused); empty when it is within it.
+	OutOfPolicy string
 }
 
 // Direction of a payment relative to this node.

@@ -164,6 +164,9 @@ func (n *Node) applyEvent(ctx context.Context, ev *ChainEvent) error {
 			return err
 		}
 	}
+	if err := n.promoteDormant(ev); err != nil {
+		return err
+	}
 	lc := n.channel(ev.Channel)
 	if lc == nil {
 		return nil // not ours
@@ -200,6 +203,7 @@ func (n *Node) applyEvent(ctx context.Context, ev *ChainEvent) error {
 		// but keep following the chain.
 		n.log.Error("chain event disagrees with the channel state", "channel", lc.id, "event", ev.Kind, "err", err)
 	}
+	n.applyChannelPolicy(lc, ev.Kind)
 	if before != after {
 		n.metrics.channels.WithLabelValues(before.String()).Dec()
 		n.metrics.channels.WithLabelValues(after.String()).Inc()
@@ -244,7 +248,7 @@ func (n *Node) learnChannel(ev *ChainEvent) error {
 	default:
 		return nil
 	}
-	if n.channel(ev.Channel) != nil {
+	if n.channel(ev.Channel) != nil || !n.admitChannel(ev, us) {
 		return nil
 	}
 	st, err := channel.NewState(channel.Params{

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -258,10 +259,21 @@ func runChannelList(c *cli.Context) error {
 				return err
 			}
 			rows := [][]string{{"CHANNEL", "PARTNER", "STATUS", "TOKEN", "OURS", "THEIRS", "PAYMENTS"}}
+			// A NOTE column appears only when a channel is outside the node's policy.
+			noted := slices.ContainsFunc(chans, func(ch api.Channel) bool { return ch.OutOfPolicy != "" })
+			if noted {
+				rows[0] = append(rows[0], "NOTE")
+			}
 			for _, ch := range chans {
 				us, them := partyIndex(ch)
-				rows = append(rows, []string{ch.ID.String(), ch.Partner.Hex(), ch.Status, tokenName(ch),
-					amountText(ch.Balance[us]), amountText(ch.Balance[them]), strconv.FormatUint(ch.Payments, 10)})
+				row := []string{ch.ID.String(), ch.Partner.Hex(), ch.Status, tokenName(ch),
+					amountText(ch.Balance[us]), amountText(ch.Balance[them]), strconv.FormatUint(ch.Payments, 10)}
+				if noted && ch.OutOfPolicy != "" {
+					row = append(row, "outside policy: "+ch.OutOfPolicy)
+				} else if noted {
+					row = append(row, "")
+				}
+				rows = append(rows, row)
 			}
 			return table(w, rows)
 		})
@@ -305,6 +317,9 @@ func printChannel(w io.Writer, ch api.Channel) error {
 	}
 	if ch.SettlementSigned {
 		pairs = append(pairs, [2]string{"settlement", "signed (no further payments)"})
+	}
+	if ch.OutOfPolicy != "" {
+		pairs = append(pairs, [2]string{"policy", "outside the node's channel policy (" + ch.OutOfPolicy + "): payments to us are refused; closing works"})
 	}
 	for i, who := range []string{"A", "B"} {
 		p := ch.LatestProofs[i]

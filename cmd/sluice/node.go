@@ -47,7 +47,7 @@ func nodeCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "node",
 		Usage: "run the Sluice daemon: channels, payments, chain watcher and the JSON-RPC API",
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: flagRPC, Usage: "chain JSON-RPC URL (http://, ws://)", EnvVars: envVar(flagRPC)},
 			&cli.StringFlag{Name: flagContract, Usage: "SluiceChannels contract address", EnvVars: envVar(flagContract)},
 			&cli.StringSliceFlag{Name: flagListen, Usage: "libp2p listen multiaddr (repeatable)", Value: cli.NewStringSlice(defaultListen), EnvVars: envVar(flagListen)},
@@ -60,7 +60,7 @@ func nodeCommand() *cli.Command {
 			&cli.Uint64Flag{Name: flagMaxFeeGwei, Usage: "highest fee cap (gwei per gas) a replacement may offer; 0: no ceiling", EnvVars: envVar(flagMaxFeeGwei)},
 			&cli.StringFlag{Name: flagTower, Usage: "watchtower multiaddr (ending in /p2p/<id>) to register received proofs with, so it defends the node's channels while it is offline", EnvVars: envVar(flagTower)},
 			passwordFileFlag(),
-		},
+		}, channelPolicyFlags()...),
 		Action: runNode,
 	}
 }
@@ -93,6 +93,10 @@ func runNode(c *cli.Context) error {
 	if g := c.Uint64(flagMaxFeeGwei); g > 0 {
 		maxFee = new(big.Int).Mul(new(big.Int).SetUint64(g), big.NewInt(params.GWei))
 	}
+	policy, err := channelPolicy(c, period)
+	if err != nil {
+		return err
+	}
 	dir := dataDir(c)
 	key, err := loadKey(c, dir)
 	if err != nil {
@@ -118,6 +122,7 @@ func runNode(c *cli.Context) error {
 		TxReplaceAfter:         replaceAfter,
 		MaxFeeCap:              maxFee,
 		Tower:                  strings.TrimSpace(c.String(flagTower)),
+		Open:                   policy,
 		Logger:                 log,
 		Metrics:                reg,
 	})

@@ -34,6 +34,7 @@ const (
 	CodeTxPending = -32023
 	// CodeIdempotencyKeyReused: the idempotency key belongs to an operation with other parameters.
 	CodeIdempotencyKeyReused = -32024
+	CodeOutOfPolicy      = -32025 // the peer refuses payments on this channel: outside its channel policy
 )
 
 // Error is a JSON-RPC error with a stable code, a human message and a stable machine
@@ -81,6 +82,7 @@ var classes = []errorClass{
 	{channel.ErrOverdraft, CodeOverdraft, "overdraft"},
 	{channel.ErrRateLimited, CodeRateLimited, "rate_limited"},
 	{channel.ErrRiskDeclined, CodeRiskDeclined, "risk_declined"},
+	{channel.ErrChannelOutOfPolicy, CodeOutOfPolicy, "channel_out_of_policy"},
 	{channel.ErrNotParticipant, CodeNotParticipant, "not_participant"},
 	{channel.ErrInvalidAmount, CodeInvalidParams, "invalid_params"},
 	{channel.ErrAmountTooLarge, CodeInvalidParams, "invalid_params"},

@@ -96,6 +96,7 @@ func TestBackendErrorsMapToStableCodes(t *testing.T) {
 		{fmt.Errorf("pay: %w", node.ErrPeerUnreachable), CodePeerUnreachable, "peer_unreachable"},
 		{node.ErrPaymentIDReused, CodePaymentIDReused, "payment_id_reused"},
 		{node.ErrClosed, CodeNodeUnavailable, "node_unavailable"},
+		{fmt.Errorf("peer rejected proof 1: %w", channel.ErrChannelOutOfPolicy), CodeOutOfPolicy, "channel_out_of_policy"},
 		{errors.New("settle: execution reverted: ChallengePeriodNotOver()"), CodeChallengePending, "challenge_pending"},
 		{errors.New("close: execution reverted: StaleNonce()"), CodeChainFailure, "chain_rejected"},
 		{errors.New("disk on fire"), CodeInternal, "internal"},

@@ -62,6 +62,9 @@ type Channel struct {
 	LatestProofs     [2]*Proof         `json:"latestProofs"` // latest proof signed by each party; null = none yet
 	SettlementSigned bool              `json:"settlementSigned"`
 	Payments         uint64            `json:"payments"`
+	// OutOfPolicy says why the channel is outside the node's channel policy: payments to
+	// the node on it are refused, closing it works. Absent when it is within the policy.
+	OutOfPolicy string `json:"outOfPolicy,omitempty"`
 }
 
 // Payment is one recorded payment with the proof that carried it.
@@ -161,6 +164,7 @@ func channelJSON(v node.ChannelView) Channel {
 		Reserved:         pairJSON(v.Reserved),
 		SettlementSigned: v.SettlementSigned,
 		Payments:         v.Payments,
+		OutOfPolicy:      v.OutOfPolicy,
 	}
 	for i, p := range v.Sent {
 		if p.Nonce == 0 {
