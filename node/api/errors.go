@@ -34,7 +34,7 @@ const (
 	CodeTxPending = -32023
 	// CodeIdempotencyKeyReused: the idempotency key belongs to an operation with other parameters.
 	CodeIdempotencyKeyReused = -32024
-	CodeOutOfPolicy      = -32025 // the peer refuses payments on this channel: outside its channel policy
+	CodeOutOfPolicy          = -32025 // the peer refuses payments on this channel: outside its channel policy
 )
 
 // Error is a JSON-RPC error with a stable code, a human message and a stable machine
