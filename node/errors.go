@@ -66,3 +66,14 @@ func (e *RejectError) Error() string {
 }
 
 func (e *RejectError) Unwrap() error { return e.err }
+
+// NewRejectError is the peer's refusal, with code, of our proof nonce on ch; it matches
+// the channel sentinel of its code (errors.Is), or channel.ErrRejected for an unknown code.
+// A refused proof was signed and sent: callers must count it as spent.
+func NewRejectError(ch channel.ID, nonce uint64, code uint16, reason string) *RejectError {
+	err := channel.ErrorForCode(code)
+	if err == nil {
+		err = channel.ErrRejected
+	}
+	return &RejectError{Channel: ch, Nonce: nonce, Code: code, Reason: reason, err: err}
+}

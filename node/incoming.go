@@ -196,18 +196,21 @@ func derivedPaymentID(ch channel.ID, nonce uint64) store.PaymentID {
 
 // onReject fails our pending payments from the rejected nonce on with the peer's reason.
 func (n *Node) onReject(lc *liveChannel, m *p2p.Reject) {
-	err := channel.ErrorForCode(m.Code)
-	if err == nil {
-		err = channel.ErrRejected
-	}
-	rerr := &RejectError{Channel: lc.id, Nonce: m.Nonce, Code: m.Code, Reason: m.Reason, err: err}
-	n.log.Info("peer rejected", "channel", lc.id, "nonce", m.Nonce, "code", m.Code, "reason", m.Reason)
+	rerr := NewRejectError(lc.id, m.Nonce, m.Code, m.Reason)
 	if m.Nonce == 0 {
 		// Nonce 0 is never a proof: it refuses a close or withdrawal request.
+		n.log.Info("peer refused a request", "channel", lc.id, "code", m.Code, "reason", m.Reason)
 		lc.answerRefusal(rerr)
 		return
 	}
+	// A refused proof is signed and sent: it stays spent for us, for the risk engine and on
+	// chain (the peer may still use it). A peer that refuses a proof it was sent is out of
+	// step or hostile: say so to the operator, and offer our view so an honest peer
+	// converges (issue 22, finding 1).
+	n.metrics.peerRejects.WithLabelValues(rejectLabel(m.Code)).Inc()
+	n.log.Warn("peer refused a proof we signed and sent; it counts as spent", "channel", lc.id, "nonce", m.Nonce, "code", m.Code, "reason", m.Reason)
 	n.failPending(lc, m.Nonce, rerr)
+	n.sendSync(lc)
 }
 
 func (n *Node) sendSync(lc *liveChannel) {

@@ -23,15 +23,18 @@ var commitLatencyBuckets = prometheus.ExponentialBucketsRange(50e-6, 1, 25)
 // metrics are registered on the Config's registry, never a global one, so several nodes
 // can live in one process (demo, bench, tests).
 type metrics struct {
-	payments  *prometheus.CounterVec // by direction
-	amounts   *prometheus.CounterVec // by direction, in base units (float: prometheus has no big ints)
-	latency   prometheus.Histogram   // outgoing request to Ack
-	channels  *prometheus.GaugeVec   // by status
-	peers     prometheus.Gauge
-	chainLag  prometheus.Gauge       // head minus last processed block
-	rejects   *prometheus.CounterVec // by reason code, both directions
-	fsyncs    prometheus.CounterFunc
-	committed prometheus.CounterFunc
+	payments *prometheus.CounterVec // by direction
+	amounts  *prometheus.CounterVec // by direction, in base units (float: prometheus has no big ints)
+	latency  prometheus.Histogram   // outgoing request to Ack
+	channels *prometheus.GaugeVec   // by status
+	peers    prometheus.Gauge
+	chainLag prometheus.Gauge       // head minus last processed block
+	rejects  *prometheus.CounterVec // by reason code, both directions
+	// peerRejects counts proofs we signed and sent that the peer refused: each is spent
+	// anyway, so a rising count is a desynchronised or hostile peer.
+	peerRejects *prometheus.CounterVec
+	fsyncs      prometheus.CounterFunc
+	committed   prometheus.CounterFunc
 	// commitLatency times the durable queue's group writes (one fsync each): the disk's
 	// share of every payment's latency, paid once by the payer and once by the payee.
 	commitLatency prometheus.Histogram
@@ -71,6 +74,9 @@ func newMetrics(reg *prometheus.Registry, syncs, commits func() float64) (*metri
 		rejects: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "sluice_rejects_total", Help: "Payments refused, by channel error code.",
 		}, []string{"code"}),
+		peerRejects: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "sluice_peer_refused_signed_proofs_total", Help: "Proofs this node signed and sent that the peer refused (they stay spent), by code.",
+		}, []string{"code"}),
 		fsyncs: prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "sluice_store_fsyncs_total", Help: "Group-commit fsyncs.",
 		}, syncs),
@@ -95,7 +101,7 @@ func newMetrics(reg *prometheus.Registry, syncs, commits func() float64) (*metri
 			Name: "sluice_tx_replaced_total", Help: "Transactions replaced with a higher fee because they were not mined in time.",
 		}),
 	}
-	for _, c := range []prometheus.Collector{m.payments, m.amounts, m.latency, m.channels, m.peers, m.chainLag, m.rejects, m.fsyncs, m.committed, m.commitLatency, m.undefended, m.defenseAttempts, m.txResigned, m.txReplaced} {
+	for _, c := range []prometheus.Collector{m.payments, m.amounts, m.latency, m.channels, m.peers, m.chainLag, m.rejects, m.peerRejects, m.fsyncs, m.committed, m.commitLatency, m.undefended, m.defenseAttempts, m.txResigned, m.txReplaced} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

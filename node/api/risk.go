@@ -72,8 +72,14 @@ func (r *riskBackend) Pay(ctx context.Context, req node.PayRequest) (node.Paymen
 
 // failedBeforeSigning lists the node's errors that come before any proof is signed, so
 // the reservation can be given back. Anything else (a timeout waiting for the ack, a
-// peer's rejection) may have moved money and stays counted.
+// peer's rejection) may have moved money and stays counted. A peer's refusal carries the
+// same sentinels (an "overdraft" Reject) but of a proof that was signed and sent: a
+// colluding payee answering every proof with a Reject made the payer sign away 20 times
+// its client's daily cap while the engine counted nothing (issue 22, finding 1).
 func failedBeforeSigning(err error) bool {
+	if _, refusedByPeer := errors.AsType[*node.RejectError](err); refusedByPeer {
+		return false
+	}
 	for _, s := range []error{
 		channel.ErrInvalidAmount, channel.ErrAmountTooLarge, channel.ErrUnknownChannel, channel.ErrChannelNotOpen,
 		channel.ErrSettlementSigned, channel.ErrOverdraft, channel.ErrNotParticipant, channel.ErrNonceExhausted,

@@ -356,3 +356,26 @@ func TestMetricsNeedTheAdminTokenNotAClientToken(t *testing.T) {
 		}
 	}
 }
+
+// Issue 22, finding 1: a payee that answers every proof with an overdraft Reject made the
+// risk layer give the reservation back, although the proof was signed and sent; a client
+// with a 10,000 daily cap signed away 200,000.
+func TestPeerRefusalOfASignedProofStaysChargedToTheClient(t *testing.T) {
+	rs := startRiskServer(t)
+	ctx := context.Background()
+	game := dialAs(t, rs.srv.URL(), gameToken) // daily cap 100
+	if _, err := game.Pay(ctx, payArgs(10)); err != nil {
+		t.Fatal(err)
+	}
+	rs.backend.fail(node.NewRejectError(testChannel, 2, channel.CodeOverdraft, "balance exceeded"))
+	if _, err := game.Pay(ctx, payArgs(60)); err == nil {
+		t.Fatal("a refused proof reported as paid")
+	}
+	rs.backend.fail(nil)
+	if _, err := game.Pay(ctx, payArgs(60)); apiKind(err) != "risk_declined" || !strings.Contains(err.Error(), "daily_cap") {
+		t.Fatalf("after 10 paid and a refused 60 of a 100 cap, another 60: %v, want a daily_cap decline", err)
+	}
+	if _, err := game.Pay(ctx, payArgs(30)); err != nil {
+		t.Fatalf("the remaining 30: %v", err)
+	}
+}
