@@ -9,6 +9,8 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/sluicepay/sluice/p2p"
 )
 
 // Config assembles a node. Exactly one of ChainURL and ChainBackend names the chain.
@@ -50,6 +52,10 @@ type Config struct {
 
 	// Open is the policy for channels peers propose to open with us.
 	Open OpenPolicy
+	// PeerLimits bound what one peer may cost the node (docs/abuse.md). Zero fields take
+	// the transport's defaults, except MessageRate: twice the signature recoveries per
+	// second this machine measured at start, at least 5,000.
+	PeerLimits p2p.Limits
 
 	Logger  *slog.Logger
 	Metrics *prometheus.Registry
