@@ -39,6 +39,10 @@ func (t *Transport) Penalize(peer common.Address, why string) bool {
 	if s == nil {
 		return false
 	}
+	if t.bans.isBanned(s.id) {
+		// Refusals of messages read before the ban are not a second offence.
+		return true
+	}
 	t.stats.penalties.Add(1)
 	lim := t.cfg.Limits
 	if !t.bans.recordRefused(s.id, lim.MaxRefused, lim.RefusedWindow) {
