@@ -44,14 +44,6 @@ type Config struct {
 	WriteTimeout time.Duration
 	// HandshakeTimeout bounds the Hello exchange (default 10s).
 	HandshakeTimeout time.Duration
-	// FrameTimeout bounds how long a started frame may take to arrive in full once
-	// its first byte is read (default 10s): a peer that stops in the middle of a
-	// frame is dropped instead of holding its session forever.
-	FrameTimeout time.Duration
-	// IdleTimeout ends a session that has sent nothing at all for this long after
-	// Hello (default 90s). Each side sends a Ping when it has written nothing for a
-	// third of it, so a live but quiet peer always stays.
-	IdleTimeout time.Duration
 	// DialBackoffMin and DialBackoffMax bound the exponential redial backoff
 	// (defaults 250ms and 30s). Each wait is jittered by up to ±20%.
 	DialBackoffMin time.Duration
@@ -98,6 +90,14 @@ type Limits struct {
 	MalformedWindow time.Duration
 	// BanDuration is how long a banned peer is refused (default 10 minutes).
 	BanDuration time.Duration
+	// FrameTimeout bounds how long a started frame may take to arrive in full once
+	// its first byte is read (default 10s): a peer that stops in the middle of a
+	// frame is dropped instead of holding its session forever.
+	FrameTimeout time.Duration
+	// IdleTimeout ends a session that has sent nothing at all for this long after
+	// Hello (default 90s). Each side sends a Ping when it has written nothing for a
+	// third of it, so a live but quiet peer always stays.
+	IdleTimeout time.Duration
 }
 
 func (c *Config) withDefaults() (Config, error) {
@@ -120,8 +120,6 @@ func (c *Config) withDefaults() (Config, error) {
 	setDefault(&out.SendQueueSize, 4096)
 	setDefault(&out.WriteTimeout, 20*time.Second)
 	setDefault(&out.HandshakeTimeout, 10*time.Second)
-	setDefault(&out.FrameTimeout, 10*time.Second)
-	setDefault(&out.IdleTimeout, 90*time.Second)
 	setDefault(&out.MaxPeers, defaultMaxPeers)
 	setDefault(&out.DialBackoffMin, 250*time.Millisecond)
 	setDefault(&out.DialBackoffMax, 30*time.Second)
@@ -138,6 +136,8 @@ func (c *Config) withDefaults() (Config, error) {
 	setDefault(&l.MaxMalformed, 16)
 	setDefault(&l.MalformedWindow, time.Minute)
 	setDefault(&l.BanDuration, 10*time.Minute)
+	setDefault(&l.FrameTimeout, 10*time.Second)
+	setDefault(&l.IdleTimeout, 90*time.Second)
 	return out, nil
 }
 

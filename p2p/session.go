@@ -92,7 +92,7 @@ func (s *session) writeLoop() {
 	var batch []Message
 	// A Ping goes out when a whole keepalive period passed without a write, so the
 	// peer's IdleTimeout never ends a session that is merely quiet.
-	keepalive := time.NewTicker(s.t.cfg.IdleTimeout / 3)
+	keepalive := time.NewTicker(s.t.cfg.Limits.IdleTimeout / 3)
 	defer keepalive.Stop()
 	wrote := false
 	for {
@@ -207,7 +207,7 @@ func (s *session) readMessages(h Handler) error {
 		if s.fr.Buffered() == 0 {
 			// Nothing started: the peer may be quiet, but not for longer than IdleTimeout.
 			s.partial = false
-			s.stream.SetReadDeadline(time.Now().Add(s.t.cfg.IdleTimeout))
+			s.stream.SetReadDeadline(time.Now().Add(s.t.cfg.Limits.IdleTimeout))
 		}
 		payload, err := s.fr.ReadFrame()
 		if err != nil {
@@ -245,7 +245,7 @@ func (s *session) readMessages(h Handler) error {
 // has started: the peer has FrameTimeout to send it.
 func (s *session) armFrameDeadline() {
 	s.partial = true
-	s.stream.SetReadDeadline(time.Now().Add(s.t.cfg.FrameTimeout))
+	s.stream.SetReadDeadline(time.Now().Add(s.t.cfg.Limits.FrameTimeout))
 }
 
 // readFailed classifies a read error: a deadline is an idle or a half-sent frame, a
@@ -256,12 +256,12 @@ func (s *session) readFailed(err error) error {
 	case errors.As(err, &ne) && ne.Timeout():
 		if s.partial {
 			s.t.stats.frameTimeouts.Add(1)
-			err = fmt.Errorf("%w: no complete frame within %s", ErrMalformed, s.t.cfg.FrameTimeout)
+			err = fmt.Errorf("%w: no complete frame within %s", ErrMalformed, s.t.cfg.Limits.FrameTimeout)
 			s.t.misbehaved(s, err, true)
 			return fmt.Errorf("read from %s: %w", s.addr, err)
 		}
 		s.t.stats.idleTimeouts.Add(1)
-		return fmt.Errorf("read from %s: idle for %s: %w", s.addr, s.t.cfg.IdleTimeout, err)
+		return fmt.Errorf("read from %s: idle for %s: %w", s.addr, s.t.cfg.Limits.IdleTimeout, err)
 	case errors.Is(err, ErrFrameTooLarge) || errors.Is(err, ErrMalformed):
 		s.t.misbehaved(s, err, true)
 	}
