@@ -215,7 +215,7 @@ func TestPayIsVerifiedOnlyAfterTheCheapChecks(t *testing.T) {
 
 func TestMessageRateDefaultsToTheMeasuredVerifyRate(t *testing.T) {
 	got := peerLimits(p2p.Limits{}, func() float64 { return 12_000 })
-	if got.MessageRate != 24_000 || got.MessageBurst != 24_000 {
+	if got.MessageRate != 12_000 || got.MessageBurst != 12_000 {
 		t.Fatalf("limits from 12,000 verifies/s: %+v", got)
 	}
 	if got := peerLimits(p2p.Limits{}, func() float64 { return 100 }); got.MessageRate != minMessageRate || got.MessageBurst != max(minMessageRate, minMessageBurst) {

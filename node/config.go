@@ -53,8 +53,9 @@ type Config struct {
 	// Open is the policy for channels peers propose to open with us.
 	Open OpenPolicy
 	// PeerLimits bound what one peer may cost the node (docs/abuse.md). Zero fields take
-	// the transport's defaults, except MessageRate: twice the signature recoveries per
-	// second this machine measured at start, at least 5,000.
+	// the transport's defaults, except MessageRate: the signature recoveries per second
+	// this machine measured at start (CPU time of 20 ms of recoveries, times the cores),
+	// at least 5,000.
 	PeerLimits p2p.Limits
 
 	Logger  *slog.Logger
