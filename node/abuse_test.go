@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"fmt"
 	"math/big"
 	"math/rand/v2"
 	"runtime"
@@ -27,40 +28,54 @@ type attacker struct {
 
 func newAttacker(t testing.TB, victim *Node) *attacker {
 	t.Helper()
-	key, err := ethcrypto.GenerateKey()
+	a, err := dialAttacker(peer.AddrInfo{ID: victim.transport.ID(), Addrs: victim.transport.Addrs()}, victim.domain)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sk, err := p2p.PrivKey(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, err := libp2p.New(libp2p.Identity(sk), libp2p.NoListenAddrs, libp2p.DisableMetrics())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { h.Close() })
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := h.Connect(ctx, peer.AddrInfo{ID: victim.transport.ID(), Addrs: victim.transport.Addrs()}); err != nil {
-		t.Fatalf("attacker connect: %v", err)
-	}
-	st, err := h.NewStream(ctx, victim.transport.ID(), p2p.ProtocolID)
-	if err != nil {
-		t.Fatalf("attacker stream: %v", err)
-	}
-	a := &attacker{h: h, st: st}
-	a.write(t, &p2p.Hello{Version: p2p.ProtocolVersion, ChainID: victim.domain.ChainID, Contract: victim.domain.Contract})
+	t.Cleanup(func() { a.h.Close() })
 	return a
 }
 
-func (a *attacker) write(t testing.TB, msgs ...p2p.Message) error {
+// dialAttacker connects a fresh identity to target and sends a valid Hello.
+func dialAttacker(target peer.AddrInfo, d channel.Domain) (*attacker, error) {
+	key, err := ethcrypto.GenerateKey()
+	if err != nil {
+		return nil, err
+	}
+	sk, err := p2p.PrivKey(key)
+	if err != nil {
+		return nil, err
+	}
+	h, err := libp2p.New(libp2p.Identity(sk), libp2p.NoListenAddrs, libp2p.DisableMetrics())
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := h.Connect(ctx, target); err != nil {
+		h.Close()
+		return nil, fmt.Errorf("attacker connect: %w", err)
+	}
+	st, err := h.NewStream(ctx, target.ID, p2p.ProtocolID)
+	if err != nil {
+		h.Close()
+		return nil, fmt.Errorf("attacker stream: %w", err)
+	}
+	a := &attacker{h: h, st: st}
+	if err := a.write(&p2p.Hello{Version: p2p.ProtocolVersion, ChainID: d.ChainID, Contract: d.Contract}); err != nil {
+		h.Close()
+		return nil, fmt.Errorf("attacker hello: %w", err)
+	}
+	return a, nil
+}
+
+func (a *attacker) write(msgs ...p2p.Message) error {
 	var buf []byte
 	enc := p2p.NewEncoder()
 	for _, m := range msgs {
 		var err error
 		if buf, err = enc.AppendFrame(buf, m); err != nil {
-			t.Fatal(err)
+			return err
 		}
 	}
 	a.st.SetWriteDeadline(time.Now().Add(time.Second))
@@ -90,7 +105,7 @@ func (a *attacker) flood(t testing.TB, victim *Node, d time.Duration, next func(
 		for i := range batch {
 			batch[i] = next()
 		}
-		if err := a.write(t, batch...); err != nil && totalBans(victim) > bansBefore {
+		if err := a.write(batch...); err != nil && totalBans(victim) > bansBefore {
 			break
 		}
 	}
