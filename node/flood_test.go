@@ -1,6 +1,7 @@
 package node
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"math/big"
@@ -138,14 +139,39 @@ func TestFloodsLeaveTheHonestPairServed(t *testing.T) {
 			"SLUICE_FLOOD_CHAIN="+victim.domain.ChainID.String(), "SLUICE_FLOOD_CONTRACT="+victim.domain.Contract.Hex(),
 			"SLUICE_FLOOD_IDENTITIES="+strconv.Itoa(f.count), "SLUICE_FLOOD_SECONDS="+strconv.Itoa(int(period/time.Second)))
 		var out strings.Builder
-		cmd.Stdout, cmd.Stderr = &out, &out
-		start := time.Now()
+		pipe, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd.Stderr = &out
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
+		// The clock starts at the attacker's first frame after Hello (the child says
+		// when), not at the child's start: a process start on a loaded machine takes
+		// seconds.
+		started := make(chan time.Time, 1)
+		scanned := make(chan struct{})
+		go func() {
+			defer close(scanned)
+			sc := bufio.NewScanner(pipe)
+			for sc.Scan() {
+				if strings.HasPrefix(sc.Text(), "FLOOD-START") {
+					started <- time.Now()
+				}
+				out.WriteString(sc.Text() + "\n")
+			}
+		}()
 		// The first ban (or, for half-open sessions, the first reap) after the start.
 		firstAt := make(chan time.Duration, 1)
 		go func() {
+			var start time.Time
+			select {
+			case start = <-started:
+			case <-time.After(3 * period):
+				firstAt <- 0
+				return
+			}
 			for time.Since(start) < 3*period {
 				s := victim.transport.Stats()
 				if sumBans(s) > sumBans(before) || s.FrameTimeouts > before.FrameTimeouts {
@@ -157,8 +183,9 @@ func TestFloodsLeaveTheHonestPairServed(t *testing.T) {
 			firstAt <- 0
 		}()
 		peakRSS, peakSessions := rssKiB(), int64(0)
-		sampling := make(chan struct{})
+		sampling, sampled := make(chan struct{}), make(chan struct{})
 		go func() {
+			defer close(sampled)
 			for {
 				select {
 				case <-sampling:
@@ -171,11 +198,18 @@ func TestFloodsLeaveTheHonestPairServed(t *testing.T) {
 			}
 		}()
 		rate, p99 := measure()
+		<-scanned
 		werr := cmd.Wait()
 		first := <-firstAt
 		close(sampling)
+		<-sampled
 		if werr != nil {
 			t.Logf("attacker process: %v\n%s", werr, out.String())
+		}
+		for _, line := range strings.Split(out.String(), "\n") {
+			if strings.Contains(line, "identities,") {
+				t.Log(strings.TrimSpace(line))
+			}
 		}
 		// Half-open sessions are held until the frame timeout; wait for the reap.
 		deadline := time.Now().Add(20 * time.Second)
@@ -246,7 +280,9 @@ func TestFloodAttackerProcess(t *testing.T) {
 		sem      = make(chan struct{}, 32)
 		failed   atomic.Int64
 		attempts atomic.Int64
+		first    sync.Once
 	)
+	announce := func() { first.Do(func() { fmt.Println("FLOOD-START") }) }
 	for range count {
 		wg.Add(1)
 		sem <- struct{}{}
@@ -261,6 +297,7 @@ func TestFloodAttackerProcess(t *testing.T) {
 			defer a.h.Close()
 			if kind == "halfopen" {
 				frame, _ := p2p.NewEncoder().AppendFrame(nil, unknownChannelPay())
+				announce()
 				a.st.Write(frame[:len(frame)/2])
 				<-sem
 				// Held past the victim's frame timeout (10s), so the victim must reap it.
@@ -273,6 +310,7 @@ func TestFloodAttackerProcess(t *testing.T) {
 				for i := range batch {
 					batch[i] = next()
 				}
+				announce()
 				attempts.Add(1)
 				if err := a.write(batch...); err != nil {
 					return
