@@ -5,12 +5,12 @@ import (
 	"time"
 )
 
-// LogLimiter lets one log line per key through per interval and counts the rest, so
+// logLimiter lets one log line per key through per interval and counts the rest, so
 // a peer that repeats one offence thousands of times a second costs a few lines.
 // Keys are typically peer and reason. Its memory is bounded: past maxKeys keys it
 // forgets them all and starts again (a flood of distinct keys then logs at most
 // maxKeys lines per interval).
-type LogLimiter struct {
+type logLimiter struct {
 	interval time.Duration
 	maxKeys  int
 
@@ -23,14 +23,14 @@ type logSlot struct {
 	suppressed int
 }
 
-// NewLogLimiter allows one line per key per interval, tracking up to maxKeys keys.
-func NewLogLimiter(interval time.Duration, maxKeys int) *LogLimiter {
-	return &LogLimiter{interval: interval, maxKeys: maxKeys, seen: map[string]*logSlot{}}
+// newLogLimiter allows one line per key per interval, tracking up to maxKeys keys.
+func newLogLimiter(interval time.Duration, maxKeys int) *logLimiter {
+	return &logLimiter{interval: interval, maxKeys: maxKeys, seen: map[string]*logSlot{}}
 }
 
 // Allow reports whether a line for key may be logged now, and how many lines for it
 // were suppressed since the last one that was.
-func (l *LogLimiter) Allow(key string, now time.Time) (ok bool, suppressed int) {
+func (l *logLimiter) Allow(key string, now time.Time) (ok bool, suppressed int) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	s := l.seen[key]

@@ -57,7 +57,7 @@ type Transport struct {
 
 	slots sessionSlots // guarded by mu
 	stats counters
-	logs  *LogLimiter
+	logs  *logLimiter
 }
 
 // New starts a host on cfg.ListenAddrs, dials static and address-book peers, and
@@ -83,7 +83,7 @@ func New(cfg Config) (*Transport, error) {
 		sessions: map[common.Address]*session{},
 		keepers:  map[common.Address]*keeper{},
 		slots:    sessionSlots{perIP: map[string]int{}, perSubnet: map[string]int{}},
-		logs:     NewLogLimiter(time.Second, 4096),
+		logs:     newLogLimiter(time.Second, 4096),
 	}
 	opts := []libp2p.Option{
 		libp2p.Identity(sk),
