@@ -6,6 +6,7 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"runtime"
+	"strconv"
 	"testing"
 	"time"
 
@@ -192,6 +193,25 @@ func TestUnknownChannelPayFloodIsBanned(t *testing.T) {
 	}
 	if got := victim.transport.Stats().Bans[p2p.BanRefused]; got != 1 {
 		t.Fatalf("bans for refused messages: %d, want 1 (stats %+v)", got, victim.transport.Stats())
+	}
+	// The operator sees it on /metrics.
+	families, err := victim.cfg.Metrics.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bans, refused float64
+	for _, f := range families {
+		for _, m := range f.GetMetric() {
+			switch {
+			case f.GetName() == "sluice_peer_bans_total" && m.GetLabel()[0].GetValue() == "refused":
+				bans = m.GetCounter().GetValue()
+			case f.GetName() == "sluice_rejects_total" && m.GetLabel()[0].GetValue() == strconv.Itoa(int(channel.CodeUnknownChannel)):
+				refused = m.GetCounter().GetValue()
+			}
+		}
+	}
+	if bans != 1 || refused < 64 {
+		t.Fatalf("metrics: sluice_peer_bans_total{reason=refused} %v, sluice_rejects_total{code=unknown channel} %v", bans, refused)
 	}
 	mustPay(t, honest, id, 1)
 }
