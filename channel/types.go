@@ -2,6 +2,7 @@ package channel
 
 import (
 	"encoding/hex"
+	"log/slog"
 	"math/big"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -13,6 +14,12 @@ type ID [32]byte
 
 // String renders the id as 0x-prefixed hex, the form used in logs, the API and the CLI.
 func (id ID) String() string { return "0x" + hex.EncodeToString(id[:]) }
+
+// LogValue makes slog print the id as 0x hex in every handler; without it slog's JSON
+// handler marshals the array as 32 numbers. It is not a TextMarshaler on purpose:
+// that would change the JSON form of every struct holding an ID, and the node derives
+// its on-chain operation ids from such JSON (node/ops.go).
+func (id ID) LogValue() slog.Value { return slog.StringValue(id.String()) }
 
 // Party names one end of a channel. A is the opener, B the partner.
 type Party uint8

@@ -10,6 +10,8 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/sluicepay/sluice/p2p"
 )
 
 // Config assembles a node. Exactly one of ChainURL and ChainBackend names the chain.
@@ -63,6 +65,11 @@ type Config struct {
 
 	// Open is the channel policy: for channels peers propose, and every channel we learn of.
 	Open OpenPolicy
+	// PeerLimits bound what one peer may cost the node (docs/abuse.md). Zero fields take
+	// the transport's defaults, except MessageRate: the signature recoveries per second
+	// this machine measured at start (CPU time of 20 ms of recoveries, times the cores),
+	// at least 5,000.
+	PeerLimits p2p.Limits
 
 	Logger  *slog.Logger
 	Metrics *prometheus.Registry

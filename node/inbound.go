@@ -28,12 +28,18 @@ type inboundMsg struct {
 	ready  chan struct{}
 	signer common.Address
 	sigErr error
+	// sess is the session the message came on (nil before PeerConnected).
+	sess *inbound
 }
 
 // inbound is one session's queue; it lives from PeerConnected to PeerDisconnected.
 type inbound struct {
 	queue chan *inboundMsg
 	done  chan struct{}
+	// lastUnknown is the unknown channel this session last paid into; owned by the
+	// applier. A partner paying into one channel we do not know yet is penalised once,
+	// a peer cycling through made-up channel ids once per id.
+	lastUnknown channel.ID
 }
 
 // verifier recovers Pay signers on runtime.GOMAXPROCS workers.
@@ -76,8 +82,8 @@ func (n *Node) enqueueInbound(from common.Address, msg p2p.Message) {
 		n.handleInOrder(from, &inboundMsg{msg: msg})
 		return
 	}
-	m := &inboundMsg{msg: msg}
-	if _, ok := msg.(*p2p.Pay); ok {
+	m := &inboundMsg{msg: msg, sess: in}
+	if pay, ok := msg.(*p2p.Pay); ok && n.worthVerifying(from, pay) {
 		m.ready = make(chan struct{})
 		select {
 		case n.verify.jobs <- m:

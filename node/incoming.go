@@ -81,11 +81,10 @@ func (n *Node) peerChannel(from common.Address, id channel.ID) *liveChannel {
 	return lc
 }
 
+// reject refuses a message from to; refusals an honest peer cannot cause in numbers
+// count toward its ban (abuse.go).
 func (n *Node) reject(to common.Address, ch channel.ID, nonce uint64, err error) {
-	code := channel.Code(err)
-	n.metrics.rejects.WithLabelValues(rejectLabel(code)).Inc()
-	n.log.Debug("rejecting proof", "peer", to, "channel", ch, "nonce", nonce, "code", code, "err", err)
-	_ = n.transport.Send(n.ctx, to, &p2p.Reject{Channel: ch, Nonce: nonce, Code: code, Reason: truncate(err.Error(), p2p.MaxReasonSize)})
+	n.refuse(to, ch, nonce, err, true)
 }
 
 func truncate(s string, n int) string {
@@ -105,7 +104,11 @@ func (n *Node) onPay(from common.Address, m *p2p.Pay, in *inboundMsg) {
 		if err == nil {
 			err = channel.ErrUnknownChannel
 		}
-		n.reject(from, m.Proof.Channel, m.Proof.Nonce, err)
+		repeat := in.sess != nil && in.sess.lastUnknown == m.Proof.Channel
+		if in.sess != nil {
+			in.sess.lastUnknown = m.Proof.Channel
+		}
+		n.refuse(from, m.Proof.Channel, m.Proof.Nonce, err, !repeat)
 		return
 	}
 	// A signature the workers already recovered to the partner need not be checked again.

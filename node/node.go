@@ -87,6 +87,7 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 			Key: c.Key, ListenAddrs: c.ListenAddrs, ChainID: d.ChainID, Contract: d.Contract,
 			Handler: h, Logger: c.Logger, StaticPeers: c.StaticPeers,
 			AddressBook: storeAddressBook{st},
+			Limits:      peerLimits(c.PeerLimits, measureVerifyRate),
 		})
 	})
 	if err != nil {
@@ -150,6 +151,10 @@ func assemble(c Config, st Storage, chain Chain, mkTransport func(p2p.Handler) (
 		return nil, err
 	}
 	n.transport = t
+	if err := c.Metrics.Register(transportCollector{t}); err != nil {
+		t.Close()
+		return nil, fmt.Errorf("register transport metrics: %w", err)
+	}
 	return n, nil
 }
 

@@ -24,8 +24,10 @@ import (
 const (
 	// acceptedOpenLifetime is how long an accepted proposal waits for its ChannelOpened.
 	acceptedOpenLifetime = time.Hour
-	// maxPendingOpensPerPeer bounds the accepted proposals one peer can leave open.
+	// maxPendingOpensPerPeer bounds the accepted proposals one peer can leave open, and
+	// maxPendingOpens those of all peers together (free identities multiply the first).
 	maxPendingOpensPerPeer = 64
+	maxPendingOpens        = 4096
 )
 
 // openNegotiation holds both directions' proposals in flight. Nothing here is durable:
@@ -35,6 +37,7 @@ type openNegotiation struct {
 	mu       sync.Mutex
 	proposed map[[16]byte]*openProposal
 	accepted map[[16]byte]acceptedOpen
+	byPeer   map[common.Address][][16]byte // accepted ids per opener, pruned lazily
 	// known collects the channels a partner has shown it knows (its Sync), while one of
 	// our opens with that partner waits for exactly that.
 	known map[common.Address]*partnerChannels
@@ -63,6 +66,7 @@ func newOpenNegotiation() *openNegotiation {
 	return &openNegotiation{
 		proposed: map[[16]byte]*openProposal{},
 		accepted: map[[16]byte]acceptedOpen{},
+		byPeer:   map[common.Address][][16]byte{},
 		known:    map[common.Address]*partnerChannels{},
 	}
 }
@@ -147,32 +151,38 @@ func (o *openNegotiation) answer(from common.Address, id [16]byte, err error) {
 	}
 }
 
-// onOpenPropose applies our policy and answers. It runs on the peer's reader goroutine,
-// so the answer is sent from a goroutine of its own.
+// onOpenPropose applies our policy and answers, on the peer's reader goroutine: the
+// policy is cheap and the answer is queued without waiting (a peer that floods
+// proposals and never reads loses its answers, counted as dropped replies), so a
+// proposal costs a bounded amount of work and no goroutine. Declines count toward the
+// peer's ban and are logged at DEBUG: a decline is an answer, not news for the operator.
 func (n *Node) onOpenPropose(from common.Address, m *p2p.OpenPropose) {
-	var err error
 	if n.opens.acceptedAlready(from, m.ProposalID) {
 		// A repeat of a proposal we accepted (its answer was lost): same answer, and the
 		// policy is not asked again, so a repeat never counts against the peer's limits.
-		n.goTracked(func() { _ = n.transport.Send(n.ctx, from, &p2p.OpenAccept{ProposalID: m.ProposalID}) })
+		n.answerProposal(from, &p2p.OpenAccept{ProposalID: m.ProposalID})
 		return
 	}
-	err = n.openPolicyAllows(from, m)
+	err := n.openPolicyAllows(from, m)
 	if err == nil {
 		err = n.opens.accept(from, m, time.Now())
 	}
-	var reply p2p.Message = &p2p.OpenAccept{ProposalID: m.ProposalID}
 	if err != nil {
-		n.log.Info("declined a channel proposal", "peer", from, "token", m.Token, "deposit", m.Deposit, "challengePeriod", m.ChallengePeriod, "err", err)
-		reply = &p2p.OpenDecline{ProposalID: m.ProposalID, Code: channel.Code(err), Reason: truncate(err.Error(), p2p.MaxReasonSize)}
-	} else {
-		n.log.Info("accepted a channel proposal", "peer", from, "token", m.Token, "deposit", m.Deposit, "challengePeriod", m.ChallengePeriod)
+		code := channel.Code(err)
+		n.metrics.rejects.WithLabelValues(rejectLabel(code)).Inc()
+		n.log.Debug("declined a channel proposal", "peer", from, "token", m.Token, "deposit", m.Deposit, "challengePeriod", m.ChallengePeriod, "err", err)
+		n.transport.Penalize(from, "declined channel proposal: "+err.Error())
+		n.answerProposal(from, &p2p.OpenDecline{ProposalID: m.ProposalID, Code: code, Reason: truncate(err.Error(), p2p.MaxReasonSize)})
+		return
 	}
-	n.goTracked(func() {
-		if err := n.transport.Send(n.ctx, from, reply); err != nil {
-			n.log.Debug("open answer not sent", "peer", from, "err", err)
-		}
-	})
+	n.log.Info("accepted a channel proposal", "peer", from, "token", m.Token, "deposit", m.Deposit, "challengePeriod", m.ChallengePeriod)
+	n.answerProposal(from, &p2p.OpenAccept{ProposalID: m.ProposalID})
+}
+
+func (n *Node) answerProposal(to common.Address, reply p2p.Message) {
+	if err := n.transport.TrySend(to, reply); err != nil {
+		n.log.Debug("open answer not sent", "peer", to, "err", err)
+	}
 }
 
 func (n *Node) openPolicyAllows(from common.Address, m *p2p.OpenPropose) error {
@@ -210,26 +220,53 @@ func (n *Node) openChannelsWith(peer common.Address) int {
 	return count
 }
 
+// accept records m as accepted. Its cost does not grow with other peers' proposals: a
+// peer's own accepted ids are pruned, and the whole set only when it reaches its cap.
 func (o *openNegotiation) accept(from common.Address, m *p2p.OpenPropose, now time.Time) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	pending := 0
-	for id, a := range o.accepted {
-		if now.After(a.expires) {
-			delete(o.accepted, id)
-		} else if a.opener == from {
-			pending++
-		}
-	}
-	if pending >= maxPendingOpensPerPeer {
+	if pending := o.pruneLocked(from, now); pending >= maxPendingOpensPerPeer {
 		return fmt.Errorf("%d accepted proposals of yours are not opened yet: %w", pending, channel.ErrRateLimited)
+	}
+	if len(o.accepted) >= maxPendingOpens {
+		for id, a := range o.accepted {
+			if now.After(a.expires) {
+				delete(o.accepted, id)
+			}
+		}
+		if len(o.accepted) >= maxPendingOpens {
+			return fmt.Errorf("%d accepted proposals are waiting to be opened: %w", len(o.accepted), channel.ErrRateLimited)
+		}
 	}
 	deposit := new(big.Int)
 	if m.Deposit != nil {
 		deposit.Set(m.Deposit)
 	}
 	o.accepted[m.ProposalID] = acceptedOpen{opener: from, token: m.Token, deposit: deposit, challengePeriod: m.ChallengePeriod, expires: now.Add(acceptedOpenLifetime)}
+	o.byPeer[from] = append(o.byPeer[from], m.ProposalID)
 	return nil
+}
+
+// pruneLocked drops peer's expired or consumed acceptances and returns how many remain.
+func (o *openNegotiation) pruneLocked(peer common.Address, now time.Time) int {
+	ids := o.byPeer[peer]
+	kept := ids[:0]
+	for _, id := range ids {
+		a, ok := o.accepted[id]
+		switch {
+		case !ok || a.opener != peer:
+		case now.After(a.expires):
+			delete(o.accepted, id)
+		default:
+			kept = append(kept, id)
+		}
+	}
+	if len(kept) == 0 {
+		delete(o.byPeer, peer)
+	} else {
+		o.byPeer[peer] = kept
+	}
+	return len(kept)
 }
 
 func (o *openNegotiation) acceptedAlready(peer common.Address, id [16]byte) bool {
@@ -242,13 +279,7 @@ func (o *openNegotiation) acceptedAlready(peer common.Address, id [16]byte) bool
 func (o *openNegotiation) pendingFrom(peer common.Address, now time.Time) int {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	count := 0
-	for _, a := range o.accepted {
-		if a.opener == peer && !now.After(a.expires) {
-			count++
-		}
-	}
-	return count
+	return o.pruneLocked(peer, now)
 }
 
 // consumeAccepted matches a ChannelOpened against the proposals we accepted.

@@ -32,6 +32,13 @@ type Storage interface {
 // it as is; it delivers inbound traffic to the node as a p2p.Handler.
 type Transport interface {
 	Send(ctx context.Context, to common.Address, msg p2p.Message) error
+	// TrySend queues without waiting; replies to unsolicited requests use it, so a peer
+	// that does not read can never hold a goroutine of ours.
+	TrySend(to common.Address, msg p2p.Message) error
+	// Penalize counts a refused message toward the peer's ban (p2p.Limits.MaxRefused).
+	Penalize(peer common.Address, why string) bool
+	// Stats are the transport's abuse counters, exported as metrics.
+	Stats() p2p.Stats
 	Connect(ctx context.Context, info peer.AddrInfo) error
 	Peers() []p2p.PeerInfo
 	ID() peer.ID

@@ -11,24 +11,39 @@ import (
 )
 
 // banList is the transport's connection gater: a banned peer can neither dial us
-// nor be dialed until its ban expires. It also counts malformed frames per peer
-// across sessions, so reconnecting does not reset a misbehaving peer's record.
+// nor be dialed until its ban expires. It also counts malformed frames and refused
+// messages per peer across sessions, so reconnecting does not reset a misbehaving
+// peer's record.
 type banList struct {
 	mu        sync.Mutex
 	now       func() time.Time
 	banned    map[peer.ID]time.Time // until
 	malformed map[peer.ID][]time.Time
+	refused   map[peer.ID][]time.Time
 }
 
+// sweepAbove is the number of peers a record may hold before entries that can no
+// longer matter are swept, so a stream of fresh identities cannot grow it forever.
+const sweepAbove = 4096
+
 func newBanList(now func() time.Time) *banList {
-	return &banList{now: now, banned: map[peer.ID]time.Time{}, malformed: map[peer.ID][]time.Time{}}
+	return &banList{now: now, banned: map[peer.ID]time.Time{}, malformed: map[peer.ID][]time.Time{}, refused: map[peer.ID][]time.Time{}}
 }
 
 func (b *banList) ban(id peer.ID, d time.Duration) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	b.banned[id] = b.now().Add(d)
+	now := b.now()
+	if len(b.banned) >= sweepAbove {
+		for p, until := range b.banned {
+			if now.After(until) {
+				delete(b.banned, p)
+			}
+		}
+	}
+	b.banned[id] = now.Add(d)
 	delete(b.malformed, id)
+	delete(b.refused, id)
 }
 
 func (b *banList) isBanned(id peer.ID) bool {
@@ -50,8 +65,25 @@ func (b *banList) isBanned(id peer.ID) bool {
 func (b *banList) recordMalformed(id peer.ID, max int, window time.Duration) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	now := b.now()
-	times := b.malformed[id]
+	return record(b.malformed, id, b.now(), max, window)
+}
+
+// recordRefused counts one refused message, like recordMalformed.
+func (b *banList) recordRefused(id peer.ID, max int, window time.Duration) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return record(b.refused, id, b.now(), max, window)
+}
+
+func record(m map[peer.ID][]time.Time, id peer.ID, now time.Time, max int, window time.Duration) bool {
+	if len(m) >= sweepAbove {
+		for p, times := range m {
+			if len(times) == 0 || now.Sub(times[len(times)-1]) >= window {
+				delete(m, p)
+			}
+		}
+	}
+	times := m[id]
 	kept := times[:0]
 	for _, t := range times {
 		if now.Sub(t) < window {
@@ -59,7 +91,7 @@ func (b *banList) recordMalformed(id peer.ID, max int, window time.Duration) boo
 		}
 	}
 	kept = append(kept, now)
-	b.malformed[id] = kept
+	m[id] = kept
 	return len(kept) > max
 }
 

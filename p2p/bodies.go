@@ -43,6 +43,16 @@ func (m *Goodbye) decodeBody(r *bodyReader) {
 
 func (m *Goodbye) validate() error { return checkReason("goodbye", m.Reason) }
 
+func (m *Ping) encodeBody(w *bodyWriter) {
+	w.listEnd(w.list())
+}
+
+func (m *Ping) decodeBody(r *bodyReader) {
+	r.leave("body", r.list("body"))
+}
+
+func (m *Ping) validate() error { return nil }
+
 func (m *Pay) encodeBody(w *bodyWriter) {
 	l := w.list()
 	w.bytes(m.Proof.Channel[:])

@@ -111,6 +111,8 @@ func decodeInto(m Message, r *bodyReader) {
 		m.decodeBody(r)
 	case *Sync:
 		m.decodeBody(r)
+	case *Ping:
+		m.decodeBody(r)
 	case *OpenPropose:
 		m.decodeBody(r)
 	case *OpenAccept:

@@ -55,6 +55,7 @@ func sampleMessages() map[string]Message {
 		"pay":             samplePay(),
 		"pay max values":  &Pay{Proof: channel.SignedProof{BalanceProof: channel.BalanceProof{Channel: testID(9), Nonce: ^uint64(0), Transferred: maxUint256()}, Sig: testSig(1)}, Memo: bytes.Repeat([]byte{0xfe}, MaxMemoSize)},
 		"pay zero":        &Pay{Proof: channel.SignedProof{BalanceProof: channel.BalanceProof{Transferred: new(big.Int)}}},
+		"ping":            &Ping{},
 		"ack":             &Ack{Channel: testID(2), Nonce: 1},
 		"reject":          &Reject{Channel: testID(3), Nonce: 9, Code: 0xffff, Reason: "stale nonce"},
 		"close request":   &CloseRequest{Settlement: channel.Settlement{Channel: testID(4), BalanceA: big.NewInt(10), BalanceB: bigPow2(200)}, Sig: testSig(2)},
@@ -247,7 +248,7 @@ func TestEncodeRefusesMessagesOutsideWireLimits(t *testing.T) {
 
 func TestTypeNamesAreStable(t *testing.T) {
 	want := map[Type]string{1: "Hello", 2: "Goodbye", 3: "Pay", 4: "Ack", 5: "Reject", 6: "CloseRequest",
-		7: "CloseAccept", 8: "WithdrawRequest", 9: "WithdrawAccept", 10: "Sync", 11: "unknown(11)", 40: "reserved-open(40)"}
+		7: "CloseAccept", 8: "WithdrawRequest", 9: "WithdrawAccept", 10: "Sync", 11: "Ping", 12: "unknown(12)", 40: "reserved-open(40)"}
 	for typ, name := range want {
 		if typ.String() != name {
 			t.Errorf("Type(%d) = %q, want %q", typ, typ.String(), name)

@@ -55,22 +55,49 @@ type Config struct {
 	MaxPeers int
 
 	Limits Limits
+
+	// limitLoopback applies the per-IP and per-subnet session bounds to loopback
+	// peers too; tests set it, since every test peer is on 127.0.0.1.
+	limitLoopback bool
 }
 
 // Limits are the per-peer abuse thresholds. Past any of them the peer is
 // disconnected and banned for BanDuration.
 type Limits struct {
 	// MessageRate is the sustained messages per second a peer may send, and
-	// MessageBurst the bucket size (defaults 100,000/s and 50,000: a legitimate
-	// 30k msg/s payment stream never comes close).
+	// MessageBurst the bucket size (defaults DefaultMessageRate and
+	// DefaultMessageBurst). A node sets it from the rate at which it can verify
+	// signatures: an honest payer cannot usefully send faster than that, because
+	// the payee's reader stops reading while its verifier is behind.
 	MessageRate  float64
 	MessageBurst int
+	// MaxRefused messages refused by the handler (Penalize) within RefusedWindow get a
+	// peer banned (defaults 64 per 10s). The handler reports only refusals an honest
+	// peer cannot cause in numbers: a bad signature, an unknown channel, a
+	// declined channel proposal.
+	MaxRefused    int
+	RefusedWindow time.Duration
+	// MaxSessionsPerIP and MaxSessionsPerSubnet bound the sessions (handshaking or
+	// up) from one remote IP address and from one /24 (IPv4) or /48 (IPv6) network
+	// (defaults 8 and 32). Loopback peers are exempt. They sit on top of libp2p's
+	// per-IP connection limits: a connection is cheap, a session holds goroutines
+	// and buffers.
+	MaxSessionsPerIP     int
+	MaxSessionsPerSubnet int
 	// MaxMalformed malformed frames within MalformedWindow get a peer banned
 	// (defaults 16 per minute). An oversized frame also ends the session at once.
 	MaxMalformed    int
 	MalformedWindow time.Duration
 	// BanDuration is how long a banned peer is refused (default 10 minutes).
 	BanDuration time.Duration
+	// FrameTimeout bounds how long a started frame may take to arrive in full once
+	// its first byte is read (default 10s): a peer that stops in the middle of a
+	// frame is dropped instead of holding its session forever.
+	FrameTimeout time.Duration
+	// IdleTimeout ends a session that has sent nothing at all for this long after
+	// Hello (default 90s). Each side sends a Ping when it has written nothing for a
+	// third of it, so a live but quiet peer always stays.
+	IdleTimeout time.Duration
 }
 
 func (c *Config) withDefaults() (Config, error) {
@@ -100,15 +127,29 @@ func (c *Config) withDefaults() (Config, error) {
 		out.DialBackoffMax = out.DialBackoffMin
 	}
 	l := &out.Limits
-	setDefault(&l.MessageRate, 100_000)
-	setDefault(&l.MessageBurst, 50_000)
+	setDefault(&l.MessageRate, DefaultMessageRate)
+	setDefault(&l.MessageBurst, DefaultMessageBurst)
+	setDefault(&l.MaxRefused, 64)
+	setDefault(&l.RefusedWindow, 10*time.Second)
+	setDefault(&l.MaxSessionsPerIP, 8)
+	setDefault(&l.MaxSessionsPerSubnet, 32)
 	setDefault(&l.MaxMalformed, 16)
 	setDefault(&l.MalformedWindow, time.Minute)
 	setDefault(&l.BanDuration, 10*time.Minute)
+	setDefault(&l.FrameTimeout, 10*time.Second)
+	setDefault(&l.IdleTimeout, 90*time.Second)
 	return out, nil
 }
 
 const defaultMaxPeers = 4096
+
+// DefaultMessageRate and DefaultMessageBurst apply when the embedding node does not
+// set a rate from its measured verify rate: about what two cores recover in
+// signatures per second, with a one-second burst.
+const (
+	DefaultMessageRate  = 20_000
+	DefaultMessageBurst = 20_000
+)
 
 func setDefault[T int | float64 | time.Duration](v *T, def T) {
 	if *v <= 0 {

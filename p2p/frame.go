@@ -15,6 +15,18 @@ var ErrFrameTooLarge = errors.New("frame too large")
 type FrameReader struct {
 	r   *bufio.Reader
 	buf []byte
+	// arm, if set, runs before the reader waits for more bytes of a frame it has
+	// started, so the caller can put a deadline on half-sent frames.
+	arm func()
+}
+
+// Buffered is how many bytes are read from the stream but not yet returned.
+func (fr *FrameReader) Buffered() int { return fr.r.Buffered() }
+
+func (fr *FrameReader) armIfShort(need int) {
+	if fr.arm != nil && fr.r.Buffered() < need {
+		fr.arm()
+	}
 }
 
 // frameReadBuffer holds about 25 Pay frames. A session reads from a yamux stream, which
@@ -44,6 +56,7 @@ func (fr *FrameReader) ReadFrame() ([]byte, error) {
 		fr.buf = make([]byte, n, max(int(n), 512))
 	}
 	fr.buf = fr.buf[:n]
+	fr.armIfShort(int(n))
 	if _, err := io.ReadFull(fr.r, fr.buf); err != nil {
 		if errors.Is(err, io.EOF) {
 			err = io.ErrUnexpectedEOF
@@ -62,6 +75,9 @@ const maxPrefixLen = 3
 func (fr *FrameReader) readLength() (uint64, error) {
 	var n uint64
 	for i := 0; i < maxPrefixLen; i++ {
+		if i > 0 {
+			fr.armIfShort(1)
+		}
 		b, err := fr.r.ReadByte()
 		if err != nil {
 			if i > 0 && errors.Is(err, io.EOF) {

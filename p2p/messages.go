@@ -24,6 +24,7 @@ const (
 	TypeWithdrawRequest Type = 8
 	TypeWithdrawAccept  Type = 9
 	TypeSync            Type = 10
+	TypePing            Type = 11
 
 	// Codes 32..47 are reserved for channel-open negotiation; 35..47 stay free for
 	// later steps of it.
@@ -46,6 +47,7 @@ var typeNames = [...]string{
 	TypeWithdrawRequest: "WithdrawRequest",
 	TypeWithdrawAccept:  "WithdrawAccept",
 	TypeSync:            "Sync",
+	TypePing:            "Ping",
 	TypeOpenPropose:     "OpenPropose",
 	TypeOpenAccept:      "OpenAccept",
 	TypeOpenDecline:     "OpenDecline",
@@ -91,6 +93,11 @@ type Goodbye struct {
 	Code   uint16
 	Reason string
 }
+
+// Ping keeps an idle session alive: a session reads nothing for IdleTimeout is ended,
+// so each side sends a Ping when it has written nothing for a third of that. It is
+// consumed by the session and never reaches the Handler.
+type Ping struct{}
 
 // Pay carries the payer's newest cumulative balance proof. PaymentID makes the
 // payment idempotent end to end.
@@ -183,6 +190,7 @@ func (*CloseAccept) Type() Type     { return TypeCloseAccept }
 func (*WithdrawRequest) Type() Type { return TypeWithdrawRequest }
 func (*WithdrawAccept) Type() Type  { return TypeWithdrawAccept }
 func (*Sync) Type() Type            { return TypeSync }
+func (*Ping) Type() Type            { return TypePing }
 func (*OpenPropose) Type() Type     { return TypeOpenPropose }
 func (*OpenAccept) Type() Type      { return TypeOpenAccept }
 func (*OpenDecline) Type() Type     { return TypeOpenDecline }
@@ -210,6 +218,8 @@ func newMessage(t Type) Message {
 		return new(WithdrawAccept)
 	case TypeSync:
 		return new(Sync)
+	case TypePing:
+		return new(Ping)
 	case TypeOpenPropose:
 		return new(OpenPropose)
 	case TypeOpenAccept:

@@ -26,14 +26,32 @@ func (t *Transport) startSession(st network.Stream, outbound bool) (*session, er
 	}
 	if t.bans.isBanned(id) {
 		st.Reset()
+		t.stats.refuse(RefusedBanned)
 		return nil, fmt.Errorf("peer %s (%s) is banned", addr, id)
 	}
+	var place slot
+	if !outbound {
+		var why RefusalReason
+		place, why, err = t.acquireSlot(st.Conn().RemoteMultiaddr())
+		if err != nil {
+			st.Reset()
+			t.stats.refuse(why)
+			return nil, fmt.Errorf("peer %s: %w", addr, err)
+		}
+	}
+	t.stats.handshaking.Add(1)
 	fr := NewFrameReader(st)
-	if err := t.handshake(st, addr, fr); err != nil {
+	err = t.handshake(st, addr, fr)
+	t.stats.handshaking.Add(-1)
+	if err != nil {
+		t.releaseSlot(place)
+		t.stats.refuse(RefusedHandshake)
 		if errors.Is(err, ErrMalformed) || errors.Is(err, ErrFrameTooLarge) {
+			t.stats.malformed.Add(1)
 			if t.bans.recordMalformed(id, t.cfg.Limits.MaxMalformed, t.cfg.Limits.MalformedWindow) {
 				t.bans.ban(id, t.cfg.Limits.BanDuration)
-				t.log.Warn("peer banned", "peer", addr, "id", id, "reason", err)
+				t.stats.ban(BanMalformed)
+				t.log.Warn("peer banned", "peer", addr, "id", id, "kind", string(BanMalformed), "reason", err)
 			}
 		}
 		if errors.Is(err, ErrIncompatible) {
@@ -56,9 +74,11 @@ func (t *Transport) startSession(st network.Stream, outbound bool) (*session, er
 		closing:    make(chan struct{}),
 		readerDone: make(chan struct{}),
 		writerDone: make(chan struct{}),
+		slot:       place,
 	}
 	prev, err := t.register(s)
 	if err != nil {
+		t.releaseSlot(place)
 		// Close, not Reset: the peer reaches the same tie-break verdict and is
 		// dropping this stream as well.
 		st.Close()

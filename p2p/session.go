@@ -38,6 +38,9 @@ type session struct {
 	goodbye    *Goodbye // sent by the writer before closing, if set
 	readerDone chan struct{}
 	writerDone chan struct{}
+
+	slot    slot // the per-IP and per-subnet place this session holds
+	partial bool // the reader's deadline is FrameTimeout, not IdleTimeout; reader-owned
 }
 
 func (s *session) info() PeerInfo {
@@ -87,9 +90,22 @@ func (s *session) writeLoop() {
 	// with many idle peers does not hold a large buffer per session.
 	buf := make([]byte, 0, 4<<10)
 	var batch []Message
+	// A Ping goes out when a whole keepalive period passed without a write, so the
+	// peer's IdleTimeout never ends a session that is merely quiet.
+	keepalive := time.NewTicker(s.t.cfg.Limits.IdleTimeout / 3)
+	defer keepalive.Stop()
+	wrote := false
 	for {
 		select {
 		case <-s.queue.ready:
+			wrote = true
+		case <-keepalive.C:
+			if wrote {
+				wrote = false
+				continue
+			}
+			s.queue.push(&Ping{})
+			continue
 		case <-s.closing:
 			s.finish(enc)
 			return
@@ -167,12 +183,15 @@ func (s *session) readLoop(prev *session) {
 		<-prev.readerDone
 	}
 	h := s.t.cfg.Handler
+	s.t.stats.active.Add(1)
 	h.PeerConnected(s.addr)
 	err := s.readMessages(h)
 	s.close(err, nil)
 	s.t.unregister(s)
 	h.PeerDisconnected(s.addr)
 	<-s.writerDone
+	s.t.stats.active.Add(-1)
+	s.t.releaseSlot(s.slot)
 	level := s.t.log.Info
 	if errors.Is(s.closeErr, ErrClosed) || errors.Is(s.closeErr, errReplaced) {
 		level = s.t.log.Debug
@@ -183,17 +202,20 @@ func (s *session) readLoop(prev *session) {
 func (s *session) readMessages(h Handler) error {
 	lim := s.t.cfg.Limits
 	bucket := newTokenBucket(lim.MessageRate, lim.MessageBurst, time.Now())
+	s.fr.arm = s.armFrameDeadline
 	for {
+		if s.fr.Buffered() == 0 {
+			// Nothing started: the peer may be quiet, but not for longer than IdleTimeout.
+			s.partial = false
+			s.stream.SetReadDeadline(time.Now().Add(s.t.cfg.Limits.IdleTimeout))
+		}
 		payload, err := s.fr.ReadFrame()
 		if err != nil {
-			if errors.Is(err, ErrFrameTooLarge) || errors.Is(err, ErrMalformed) {
-				s.t.misbehaved(s, err, true)
-			}
-			return fmt.Errorf("read from %s: %w", s.addr, err)
+			return s.readFailed(err)
 		}
 		if !bucket.allow(time.Now()) {
 			err := fmt.Errorf("peer %s exceeded %g msg/s (burst %d)", s.addr, lim.MessageRate, lim.MessageBurst)
-			s.t.banSession(s, err)
+			s.t.banSession(s, BanRate, err)
 			return err
 		}
 		m, err := DecodeMessage(payload)
@@ -204,6 +226,8 @@ func (s *session) readMessages(h Handler) error {
 			continue
 		}
 		switch m := m.(type) {
+		case *Ping:
+			continue
 		case *Goodbye:
 			return fmt.Errorf("peer %s said goodbye (code %d): %s", s.addr, m.Code, m.Reason)
 		case *Hello:
@@ -217,41 +241,31 @@ func (s *session) readMessages(h Handler) error {
 	}
 }
 
-// misbehaved records a malformed frame from s's peer and bans the peer once it
-// passes the limit. fatal frames (oversized, bad length prefix) end the session
-// regardless. It reports whether the session must end.
-func (t *Transport) misbehaved(s *session, cause error, fatal bool) bool {
-	lim := t.cfg.Limits
-	if t.bans.recordMalformed(s.id, lim.MaxMalformed, lim.MalformedWindow) {
-		t.banSession(s, fmt.Errorf("more than %d malformed frames in %s, last: %w", lim.MaxMalformed, lim.MalformedWindow, cause))
-		return true
-	}
-	t.log.Warn("malformed frame", "peer", s.addr, "err", cause)
-	if fatal {
-		s.close(cause, &Goodbye{Reason: reason("malformed frame: ", cause)})
-	}
-	return fatal
+// armFrameDeadline runs when the reader is about to wait for the rest of a frame it
+// has started: the peer has FrameTimeout to send it.
+func (s *session) armFrameDeadline() {
+	s.partial = true
+	s.stream.SetReadDeadline(time.Now().Add(s.t.cfg.Limits.FrameTimeout))
 }
 
-// banSession bans the peer, tells it why, and drops all its connections.
-func (t *Transport) banSession(s *session, cause error) {
-	t.bans.ban(s.id, t.cfg.Limits.BanDuration)
-	t.log.Warn("peer banned", "peer", s.addr, "id", s.id, "for", t.cfg.Limits.BanDuration, "reason", cause)
-	s.close(cause, &Goodbye{Reason: reason("banned: ", cause)})
-	id := s.id
-	t.goTracked(func() {
-		// Let the goodbye reach the peer before the connection goes: closing the
-		// connection at once would reset the stream under the unread goodbye.
-		// The gater already refuses anything new from the peer meanwhile.
-		<-s.writerDone
-		timer := time.NewTimer(goodbyeTimeout)
-		defer timer.Stop()
-		select {
-		case <-timer.C:
-		case <-t.ctx.Done():
+// readFailed classifies a read error: a deadline is an idle or a half-sent frame, a
+// bad frame counts toward a ban, anything else is the stream ending.
+func (s *session) readFailed(err error) error {
+	var ne net.Error
+	switch {
+	case errors.As(err, &ne) && ne.Timeout():
+		if s.partial {
+			s.t.stats.frameTimeouts.Add(1)
+			err = fmt.Errorf("%w: no complete frame within %s", ErrMalformed, s.t.cfg.Limits.FrameTimeout)
+			s.t.misbehaved(s, err, true)
+			return fmt.Errorf("read from %s: %w", s.addr, err)
 		}
-		t.host.Network().ClosePeer(id)
-	})
+		s.t.stats.idleTimeouts.Add(1)
+		return fmt.Errorf("read from %s: idle for %s: %w", s.addr, s.t.cfg.Limits.IdleTimeout, err)
+	case errors.Is(err, ErrFrameTooLarge) || errors.Is(err, ErrMalformed):
+		s.t.misbehaved(s, err, true)
+	}
+	return fmt.Errorf("read from %s: %w", s.addr, err)
 }
 
 // reason renders err for a Goodbye, cut to the wire limit.

@@ -54,6 +54,10 @@ type Transport struct {
 	mdns interface{ Close() error }
 	// rm is the resource manager sized from Config.MaxPeers; the host does not close it.
 	rm network.ResourceManager
+
+	slots sessionSlots // guarded by mu
+	stats counters
+	logs  *logLimiter
 }
 
 // New starts a host on cfg.ListenAddrs, dials static and address-book peers, and
@@ -78,6 +82,8 @@ func New(cfg Config) (*Transport, error) {
 		bans:     newBanList(time.Now),
 		sessions: map[common.Address]*session{},
 		keepers:  map[common.Address]*keeper{},
+		slots:    sessionSlots{perIP: map[string]int{}, perSubnet: map[string]int{}},
+		logs:     newLogLimiter(time.Second, 4096),
 	}
 	opts := []libp2p.Option{
 		libp2p.Identity(sk),
@@ -244,6 +250,8 @@ func (t *Transport) handleStream(st network.Stream) {
 	t.mu.Unlock()
 	defer t.wg.Done()
 	if _, err := t.startSession(st, false); err != nil && !errors.Is(err, errDuplicate) {
-		t.log.Info("inbound session refused", "peer", st.Conn().RemotePeer(), "err", err)
+		if ok, suppressed := t.logs.Allow("refused/"+st.Conn().RemotePeer().String(), time.Now()); ok {
+			t.log.Info("inbound session refused", "peer", st.Conn().RemotePeer(), "err", err, "suppressed", suppressed)
+		}
 	}
 }
