@@ -177,10 +177,10 @@ func TestSimultaneousDialsKeepOneSession(t *testing.T) {
 			pa, pb := a.Peers(), b.Peers()
 			return len(pa) == 1 && len(pb) == 1 && pa[0].Outbound != pb[0].Outbound
 		})
-		lowDialed := string(a.Address().Bytes()) < string(b.Address().Bytes())
-		if a.Peers()[0].Outbound != lowDialed {
-			t.Fatalf("kept the stream opened by the higher address")
-		}
+		// Which stream survives is the tie-break's (TestDuplicateStreamTieBreakAgreesOnBothEnds and
+		// its neighbours in registry_test.go): here one dial may complete before the other
+		// starts and find the session up, so only one stream ever exists and asserting the
+		// lower address's stream failed 4 runs in 30 under load.
 		if err := a.Send(context.Background(), b.Address(), &Ack{Nonce: 1}); err != nil {
 			t.Fatal(err)
 		}
