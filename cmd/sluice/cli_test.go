@@ -151,6 +151,7 @@ func TestBadArgumentsExitWithUsageCodeAndClearMessage(t *testing.T) {
 		{"node without rpc", []string{"--datadir", dir, "node"}, "--rpc is required"},
 		{"node bad contract", []string{"--datadir", dir, "node", "--rpc", "http://127.0.0.1:1", "--contract", "nope"}, "contract address"},
 		{"bad log level", []string{"--log-level", "loud", "--datadir", dir, "node", "--rpc", "http://x", "--contract", anvilAddr0}, "log-level"},
+		{"duration in days", []string{"--datadir", dir, "node", "--rpc", "http://x", "--contract", anvilAddr0, "--challenge-period", "31d"}, "there is no d"},
 		{"devnet bad port", []string{"devnet", "--port", "70000"}, "not a TCP port"},
 		{"bad env value", []string{"version"}, ""},
 	}

@@ -124,7 +124,24 @@ func asUsageError(err error) *usageError {
 }
 
 func onUsageError(_ *cli.Context, err error, _ bool) error {
-	return &usageError{msg: err.Error()}
+	msg := err.Error()
+	// The flag package says only "parse error" for a duration like "31d" (issue 21, 9).
+	if strings.Contains(msg, "invalid value") && strings.Contains(msg, "parse error") && durationLike(msg) {
+		msg += " (a duration is a number with a unit among ns, us, ms, s, m, h, e.g. 90s, 45m, 744h; there is no d)"
+	}
+	return &usageError{msg: msg}
+}
+
+// durationLike reports whether an invalid-value message quotes something that looks like a
+// duration: digits followed by a letter unit.
+func durationLike(msg string) bool {
+	_, quoted, ok := strings.Cut(msg, `invalid value "`)
+	if !ok {
+		return false
+	}
+	v, _, _ := strings.Cut(quoted, `"`)
+	i := strings.IndexFunc(v, func(r rune) bool { return r < '0' || r > '9' })
+	return i > 0 && i < len(v)
 }
 
 // prepareCommands gives every command, including ones other files add, the same
