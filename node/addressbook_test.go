@@ -2,6 +2,8 @@ package node
 
 import (
 	"context"
+	"errors"
+	"math/big"
 	"testing"
 	"time"
 
@@ -92,5 +94,39 @@ func TestChannelPaymentCountSurvivesARestart(t *testing.T) {
 	}
 	if v.Payments != 4 {
 		t.Fatalf("after a restart the channel counts %d payments, want 4 (3 sent, 1 received)", v.Payments)
+	}
+}
+
+// Issue 21, finding 1: paying a partner whose node is down waited minutes for an Ack, and
+// the proof was delivered much later under a derived id. Now the payment fails within
+// PeerWait with ErrPeerUnreachable, and nothing is signed.
+func TestPayToAnUnreachablePartnerFailsFastWithNothingSigned(t *testing.T) {
+	tn := newTestNet(t)
+	bDir := t.TempDir()
+	b := tn.startNodeAt(2, bDir, "/ip4/127.0.0.1/tcp/0")
+	a := tn.startNodeAt(1, t.TempDir(), "/ip4/127.0.0.1/tcp/0")
+	id := openChannel(t, a, b, eth(1), nil, time.Hour)
+	mustPay(t, a, id, 5)
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "a to notice b is gone", func() bool { return !a.transport.Connected(b.signer.Address()) })
+	before, err := a.Channel(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	start := time.Now()
+	_, err = a.Pay(ctx, PayRequest{Channel: id, Amount: big.NewInt(7)})
+	if !errors.Is(err, ErrPeerUnreachable) || time.Since(start) > a.cfg.PeerWait+5*time.Second {
+		t.Fatalf("pay to a stopped partner: %v after %s, want ErrPeerUnreachable within %s", err, time.Since(start), a.cfg.PeerWait)
+	}
+	after, err := a.Channel(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Sent[after.Us].Nonce != before.Sent[before.Us].Nonce {
+		t.Fatalf("a proof was signed: nonce %d -> %d", before.Sent[before.Us].Nonce, after.Sent[after.Us].Nonce)
 	}
 }

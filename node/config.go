@@ -49,6 +49,9 @@ type Config struct {
 	// wider window costs the payee nothing. Throughput is about window / (2 fsyncs + a round
 	// trip), so slow disks want a wide window.
 	PipelineWindow int
+	// PeerWait is how long a new payment waits for a session with the channel's partner
+	// before it fails with ErrPeerUnreachable, nothing signed (default DefaultPeerWait).
+	PeerWait time.Duration
 	// CommitMaxBatch and CommitMaxDelay shape group commit: one fsync covers up to
 	// CommitMaxBatch writes, and a lone write waits at most CommitMaxDelay for company.
 	CommitMaxBatch int
@@ -102,6 +105,7 @@ type OpenPolicy struct {
 // Defaults fill what a Config leaves zero.
 const (
 	DefaultPipelineWindow    = 1024
+	DefaultPeerWait          = 5 * time.Second
 	DefaultCommitMaxBatch    = 1024
 	DefaultCommitMaxDelay    = 0 // fsync as soon as the previous one is done: natural batching
 	DefaultPollInterval      = time.Second
@@ -114,6 +118,9 @@ func (c *Config) withDefaults() Config {
 	out := *c
 	if out.PipelineWindow <= 0 {
 		out.PipelineWindow = DefaultPipelineWindow
+	}
+	if out.PeerWait <= 0 {
+		out.PeerWait = DefaultPeerWait
 	}
 	if out.CommitMaxBatch <= 0 {
 		out.CommitMaxBatch = DefaultCommitMaxBatch

@@ -8,6 +8,8 @@ import (
 	"math/big"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
+
 	"github.com/sluicepay/sluice/channel"
 	"github.com/sluicepay/sluice/p2p"
 	"github.com/sluicepay/sluice/store"
@@ -51,6 +53,10 @@ func (n *Node) Pay(ctx context.Context, req PayRequest) (PaymentView, error) {
 		return v, err
 	}
 
+	if err := n.waitPeer(ctx, lc.peer); err != nil {
+		n.metrics.rejects.WithLabelValues("peer_unreachable").Inc()
+		return PaymentView{}, fmt.Errorf("pay on channel %s: %w: no session with %s for %s; nothing was signed", req.Channel, err, lc.peer, n.cfg.PeerWait)
+	}
 	select {
 	case lc.slots <- struct{}{}:
 	case <-ctx.Done():
@@ -239,5 +245,33 @@ func (n *Node) failPending(lc *liveChannel, nonce uint64, err error) {
 		p.err = err
 		close(p.done)
 		<-lc.slots
+	}
+}
+
+// waitPeer gives the dialer up to PeerWait (within ctx) to bring the partner's session up:
+// a new payment to a partner that is not reachable fails at once with nothing signed,
+// instead of waiting minutes for an Ack (issue 21, finding 1). A payment already signed is
+// not affected; Sync delivers it once the session is back.
+func (n *Node) waitPeer(ctx context.Context, peer common.Address) error {
+	if n.transport.Connected(peer) {
+		return nil
+	}
+	t := time.NewTimer(n.cfg.PeerWait)
+	defer t.Stop()
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case <-tick.C:
+			if n.transport.Connected(peer) {
+				return nil
+			}
+		case <-t.C:
+			return ErrPeerUnreachable
+		case <-ctx.Done():
+			return fmt.Errorf("%w (%w)", ErrPeerUnreachable, ctx.Err())
+		case <-n.ctx.Done():
+			return ErrClosed
+		}
 	}
 }

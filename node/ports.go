@@ -41,6 +41,8 @@ type Transport interface {
 	Stats() p2p.Stats
 	Connect(ctx context.Context, info peer.AddrInfo) error
 	Peers() []p2p.PeerInfo
+	// Connected reports a live session with the peer (one map lookup).
+	Connected(addr common.Address) bool
 	ID() peer.ID
 	Addrs() []ma.Multiaddr
 	Close() error

@@ -174,6 +174,15 @@ func (t *Transport) Send(ctx context.Context, to common.Address, msg Message) er
 	return s.enqueue(ctx, msg, t.cfg.FailFast)
 }
 
+// Connected reports whether a live session with the peer at addr exists: one map lookup,
+// cheap enough for every payment.
+func (t *Transport) Connected(addr common.Address) bool {
+	t.mu.RLock()
+	s := t.sessions[addr]
+	t.mu.RUnlock()
+	return s != nil && !isClosing(s)
+}
+
 // errDisconnected is the cause of a session ended by Disconnect.
 var errDisconnected = errors.New("disconnected on request")
 

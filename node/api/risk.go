@@ -83,7 +83,7 @@ func failedBeforeSigning(err error) bool {
 	for _, s := range []error{
 		channel.ErrInvalidAmount, channel.ErrAmountTooLarge, channel.ErrUnknownChannel, channel.ErrChannelNotOpen,
 		channel.ErrSettlementSigned, channel.ErrOverdraft, channel.ErrNotParticipant, channel.ErrNonceExhausted,
-		node.ErrMemoTooLong, node.ErrPaymentIDReused,
+		node.ErrMemoTooLong, node.ErrPaymentIDReused, node.ErrPeerUnreachable,
 	} {
 		if errors.Is(err, s) {
 			return true
