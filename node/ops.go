@@ -14,6 +14,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 
+	"github.com/sluicepay/sluice/channel"
 	"github.com/sluicepay/sluice/contracts"
 	"github.com/sluicepay/sluice/store"
 )
@@ -216,12 +217,12 @@ func (r *opRunner) start(ctx context.Context, id store.OpID, call ChainCall, raw
 		err = r.n.chain.Broadcast(ctx, tx)
 		switch {
 		case err == nil:
-			r.n.log.Info("transaction submitted", "kind", call.Kind, "channel", call.Channel, "tx", tx.Hash)
+			r.n.log.Info("transaction submitted", "kind", call.Kind, "channel", logChannel(call.Channel), "tx", tx.Hash)
 			return rec, nil
 		case errors.Is(err, contracts.ErrNonceTaken) && attempt < nonceAttempts:
 			// Our nonce sequence was behind the chain (the key was used elsewhere): the
 			// transaction never entered a pool, so it is signed again, not followed.
-			r.n.log.Warn("nonce already used outside the node; signing again", "kind", call.Kind, "channel", call.Channel, "tx", tx.Hash)
+			r.n.log.Warn("nonce already used outside the node; signing again", "kind", call.Kind, "channel", logChannel(call.Channel), "tx", tx.Hash)
 			r.forget(ctx, rec)
 		case errors.Is(err, contracts.ErrBroadcastRefused), errors.Is(err, contracts.ErrNonceTaken):
 			r.forget(ctx, rec)
@@ -229,7 +230,7 @@ func (r *opRunner) start(ctx context.Context, id store.OpID, call ChainCall, raw
 		default:
 			// The chain may or may not have taken it (a timeout, a dropped connection):
 			// it is followed like any broadcast transaction, and re-broadcast.
-			r.n.log.Warn("broadcast uncertain; following the transaction", "kind", call.Kind, "channel", call.Channel, "tx", tx.Hash, "err", err)
+			r.n.log.Warn("broadcast uncertain; following the transaction", "kind", call.Kind, "channel", logChannel(call.Channel), "tx", tx.Hash, "err", err)
 			return rec, nil
 		}
 	}
@@ -286,7 +287,7 @@ func (r *opRunner) resume(ctx context.Context) {
 			submitted = append(submitted, rec)
 			continue
 		}
-		r.n.log.Warn("dropping an on-chain operation that was never submitted", "kind", rec.Kind, "channel", rec.Channel, "state", rec.State)
+		r.n.log.Warn("dropping an on-chain operation that was never submitted", "kind", rec.Kind, "channel", logChannel(rec.Channel), "state", rec.State)
 		r.forget(ctx, rec)
 	}
 	r.rebroadcast(ctx, submitted)
@@ -320,7 +321,7 @@ func (r *opRunner) resume(ctx context.Context) {
 			continue
 		}
 		rec := fresh
-		r.n.log.Info("resuming on-chain operation", "kind", rec.Kind, "channel", rec.Channel, "tx", rec.TxHash)
+		r.n.log.Info("resuming on-chain operation", "kind", rec.Kind, "channel", logChannel(rec.Channel), "tx", rec.TxHash)
 		if !r.n.goTracked(func() { r.drive(rec.ID, w, rec, pl.Call) }) {
 			w.err = ErrClosed
 			r.finish(rec.ID, w)
@@ -348,7 +349,16 @@ func (r *opRunner) rebroadcast(ctx context.Context, ops []store.OpRecord) {
 	for _, s := range submitted {
 		if err := r.n.chain.Broadcast(ctx, SignedTx{Hash: s.rec.TxHash, Raw: s.rec.RawTx}); err != nil {
 			// A dead transaction (its nonce taken) is signed again by its driver.
-			r.n.log.Warn("re-broadcast failed", "kind", s.rec.Kind, "channel", s.rec.Channel, "tx", s.rec.TxHash, "err", err)
+			r.n.log.Warn("re-broadcast failed", "kind", s.rec.Kind, "channel", logChannel(s.rec.Channel), "tx", s.rec.TxHash, "err", err)
 		}
 	}
+}
+
+// logChannel names an operation's channel in logs; an open has none yet, and printing the
+// zero id (channel=0x000…0) read as a real channel (issue 21, finding 9).
+func logChannel(id channel.ID) any {
+	if id == (channel.ID{}) {
+		return "new"
+	}
+	return id
 }

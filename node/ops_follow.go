@@ -18,7 +18,7 @@ func (r *opRunner) drive(id store.OpID, w *opWait, rec store.OpRecord, call Chai
 	defer r.finish(id, w)
 	w.rcpt, w.err = r.follow(r.n.ctx, rec, call)
 	if w.err != nil && r.n.ctx.Err() == nil {
-		r.n.log.Warn("on-chain operation failed", "kind", call.Kind, "channel", call.Channel, "err", w.err)
+		r.n.log.Warn("on-chain operation failed", "kind", call.Kind, "channel", logChannel(call.Channel), "err", w.err)
 	}
 }
 
@@ -54,12 +54,12 @@ func (r *opRunner) follow(ctx context.Context, rec store.OpRecord, call ChainCal
 		switch {
 		case err != nil:
 			if ctx.Err() == nil {
-				r.n.log.Warn("cannot check a submitted transaction; retrying", "kind", call.Kind, "channel", call.Channel, "tx", rec.TxHash, "err", err)
+				r.n.log.Warn("cannot check a submitted transaction; retrying", "kind", call.Kind, "channel", logChannel(call.Channel), "tx", rec.TxHash, "err", err)
 			}
 		case st.Mined:
 			return r.mined(ctx, &rec, call, st)
 		case st.NonceTaken:
-			r.n.log.Warn("another transaction of our account used this transaction's nonce; signing it again", "kind", call.Kind, "channel", call.Channel, "tx", rec.TxHash)
+			r.n.log.Warn("another transaction of our account used this transaction's nonce; signing it again", "kind", call.Kind, "channel", logChannel(call.Channel), "tx", rec.TxHash)
 			done, err := r.resign(ctx, &rec, call)
 			if done || err != nil {
 				return Receipt{}, err
@@ -67,14 +67,14 @@ func (r *opRunner) follow(ctx context.Context, rec store.OpRecord, call ChainCal
 			signedAt, sentAt = time.Now(), time.Now()
 		case time.Since(signedAt) >= cfg.TxReplaceAfter:
 			if err := r.replace(ctx, &rec, call); err != nil {
-				r.n.log.Error("transaction not mined and not replaced", "kind", call.Kind, "channel", call.Channel, "tx", rec.TxHash, "pending_for", time.Since(signedAt).Round(time.Second), "err", err)
+				r.n.log.Error("transaction not mined and not replaced", "kind", call.Kind, "channel", logChannel(call.Channel), "tx", rec.TxHash, "pending_for", time.Since(signedAt).Round(time.Second), "err", err)
 				// Try again after another period: the chain's fees move.
 			}
 			signedAt, sentAt = time.Now(), time.Now()
 		case time.Since(sentAt) >= cfg.PollInterval:
 			sentAt = time.Now()
 			if err := r.n.chain.Broadcast(ctx, tx); err != nil && ctx.Err() == nil {
-				r.n.log.Debug("re-broadcast refused", "kind", call.Kind, "channel", call.Channel, "tx", rec.TxHash, "err", err)
+				r.n.log.Debug("re-broadcast refused", "kind", call.Kind, "channel", logChannel(call.Channel), "tx", rec.TxHash, "err", err)
 			}
 		}
 	}
@@ -88,7 +88,7 @@ func (r *opRunner) mined(ctx context.Context, rec *store.OpRecord, call ChainCal
 	if err := r.put(context.WithoutCancel(ctx), rec); err != nil {
 		// The chain has decided; the caller gets that. The record stays "submitted", and
 		// a restart finds the mined version and records it then.
-		r.n.log.Error("mined transaction not recorded", "kind", call.Kind, "channel", call.Channel, "tx", st.Receipt.TxHash, "err", err)
+		r.n.log.Error("mined transaction not recorded", "kind", call.Kind, "channel", logChannel(call.Channel), "tx", st.Receipt.TxHash, "err", err)
 	}
 	return r.outcome(ctx, call, st)
 }
@@ -98,7 +98,7 @@ func (r *opRunner) outcome(ctx context.Context, call ChainCall, st TxStatus) (Re
 		return st.Receipt, nil
 	}
 	if r.goalMet(ctx, call) {
-		r.n.log.Info("transaction reverted, but the chain already shows its effect", "kind", call.Kind, "channel", call.Channel, "tx", st.Receipt.TxHash, "err", st.Err)
+		r.n.log.Info("transaction reverted, but the chain already shows its effect", "kind", call.Kind, "channel", logChannel(call.Channel), "tx", st.Receipt.TxHash, "err", st.Err)
 		return st.Receipt, nil
 	}
 	return st.Receipt, fmt.Errorf("%s channel %s: %w", call.Kind, call.Channel, st.Err)
@@ -133,7 +133,7 @@ func (r *opRunner) resign(ctx context.Context, rec *store.OpRecord, call ChainCa
 	tx, err := r.n.chain.Resign(ctx, call)
 	if err != nil {
 		if _, reverts := errors.AsType[*contracts.RevertError](err); !reverts {
-			r.n.log.Warn("cannot sign the transaction again yet", "kind", call.Kind, "channel", call.Channel, "err", err)
+			r.n.log.Warn("cannot sign the transaction again yet", "kind", call.Kind, "channel", logChannel(call.Channel), "err", err)
 			return false, nil
 		}
 		r.forget(ctx, *rec)
@@ -148,12 +148,12 @@ func (r *opRunner) resign(ctx context.Context, rec *store.OpRecord, call ChainCa
 	if err := r.put(ctx, rec); err != nil {
 		*rec = old
 		r.n.chain.ResyncNonce()
-		r.n.log.Warn("re-signed transaction not stored; retrying", "kind", call.Kind, "channel", call.Channel, "err", err)
+		r.n.log.Warn("re-signed transaction not stored; retrying", "kind", call.Kind, "channel", logChannel(call.Channel), "err", err)
 		return false, nil
 	}
-	r.n.log.Info("transaction signed again", "kind", call.Kind, "channel", call.Channel, "old_tx", old.TxHash, "tx", tx.Hash)
+	r.n.log.Info("transaction signed again", "kind", call.Kind, "channel", logChannel(call.Channel), "old_tx", old.TxHash, "tx", tx.Hash)
 	if err := r.n.chain.Broadcast(ctx, tx); err != nil {
-		r.n.log.Warn("broadcast of the re-signed transaction failed; retrying", "kind", call.Kind, "channel", call.Channel, "tx", tx.Hash, "err", err)
+		r.n.log.Warn("broadcast of the re-signed transaction failed; retrying", "kind", call.Kind, "channel", logChannel(call.Channel), "tx", tx.Hash, "err", err)
 	}
 	return false, nil
 }
@@ -177,9 +177,9 @@ func (r *opRunner) replace(ctx context.Context, rec *store.OpRecord, call ChainC
 		*rec = old
 		return err
 	}
-	r.n.log.Warn("transaction not mined in time; replaced with a higher fee", "kind", call.Kind, "channel", call.Channel, "old_tx", old.TxHash, "tx", tx.Hash)
+	r.n.log.Warn("transaction not mined in time; replaced with a higher fee", "kind", call.Kind, "channel", logChannel(call.Channel), "old_tx", old.TxHash, "tx", tx.Hash)
 	if err := r.n.chain.Broadcast(ctx, tx); err != nil {
-		r.n.log.Warn("broadcast of the replacement failed; the earlier version may still be mined", "kind", call.Kind, "channel", call.Channel, "tx", tx.Hash, "err", err)
+		r.n.log.Warn("broadcast of the replacement failed; the earlier version may still be mined", "kind", call.Kind, "channel", logChannel(call.Channel), "tx", tx.Hash, "err", err)
 	}
 	return nil
 }
@@ -194,7 +194,7 @@ func (r *opRunner) goalMet(ctx context.Context, call ChainCall) bool {
 	}
 	v, err := r.n.chain.Channel(ctx, call.Channel)
 	if err != nil {
-		r.n.log.Warn("cannot read the channel to judge a failed transaction", "kind", call.Kind, "channel", call.Channel, "err", err)
+		r.n.log.Warn("cannot read the channel to judge a failed transaction", "kind", call.Kind, "channel", logChannel(call.Channel), "err", err)
 		return false
 	}
 	me := r.n.signer.Address()
