@@ -25,8 +25,9 @@ const (
 // riskLayer is the API's side of the risk engine: who is calling, and the decorator that
 // consults the engine before the node signs anything.
 type riskLayer struct {
-	engine *risk.Engine
-	conns  wsClients
+	engine   *risk.Engine
+	conns    wsClients
+	approved approvedIDs
 }
 
 // riskBackend decorates a Backend: every Pay is judged by the engine first, and only an
@@ -44,9 +45,14 @@ func (r *riskBackend) Pay(ctx context.Context, req node.PayRequest) (node.Paymen
 		return node.PaymentView{}, &RiskError{Code: CodeRiskDeclined, Kind: "risk_declined", Outcome: "decline",
 			Reasons: []string{"unknown_client"}, Message: "pay: the calling API client could not be identified"}
 	}
-	if req.PaymentID == ([16]byte{}) {
+	explicitID := req.PaymentID != ([16]byte{})
+	if !explicitID {
 		// A step-up challenge binds the payment id, so the repeat must carry the same one.
 		_, _ = rand.Read(req.PaymentID[:])
+	}
+	key := payKey(client, req.Channel, req.Amount)
+	if explicitID && req.Amount != nil && r.layer.approved.retry(req.PaymentID, key) {
+		return r.Backend.Pay(ctx, req)
 	}
 	partner, err := r.counterparty(ctx, req.Channel)
 	if err != nil {
@@ -63,8 +69,16 @@ func (r *riskBackend) Pay(ctx context.Context, req node.PayRequest) (node.Paymen
 		r.layer.engine.Release(&d)
 		return node.PaymentView{}, fmt.Errorf("pay on channel %s: risk reservation not durable, nothing signed: %w", req.Channel, err)
 	}
+	r.layer.approved.remember(req.PaymentID, key)
 	v, err := r.Backend.Pay(ctx, req)
-	if err != nil && failedBeforeSigning(err) {
+	switch {
+	case err != nil && failedBeforeSigning(err):
+		r.layer.approved.forget(req.PaymentID)
+		r.layer.engine.Release(&d)
+	case err == nil && v.Repeat:
+		// A retry of a payment an earlier call made: nothing new was signed, so it costs
+		// the client nothing more (issue 22, finding 10: five calls with one id used 5,000
+		// of a cap while 1,000 moved).
 		r.layer.engine.Release(&d)
 	}
 	return v, err

@@ -379,3 +379,30 @@ func TestPeerRefusalOfASignedProofStaysChargedToTheClient(t *testing.T) {
 		t.Fatalf("the remaining 30: %v", err)
 	}
 }
+
+// Issue 22, finding 10: every retry of one payment id was charged again.
+func TestRetriesOfOnePaymentAreChargedOnce(t *testing.T) {
+	rs := startRiskServer(t)
+	ctx := context.Background()
+	game := dialAs(t, rs.srv.URL(), gameToken) // daily cap 100
+	args := payArgs(60)
+	id := PaymentID{7}
+	args.PaymentID = &id
+	if _, err := game.Pay(ctx, args); err != nil {
+		t.Fatal(err)
+	}
+	rs.backend.mu.Lock()
+	rs.backend.repeat = true
+	rs.backend.mu.Unlock()
+	for i := range 3 {
+		if _, err := game.Pay(ctx, args); err != nil {
+			t.Fatalf("retry %d of a paid id: %v", i+1, err)
+		}
+	}
+	rs.backend.mu.Lock()
+	rs.backend.repeat = false
+	rs.backend.mu.Unlock()
+	if _, err := game.Pay(ctx, payArgs(40)); err != nil {
+		t.Fatalf("40 more after 60 paid once and retried three times, cap 100: %v", err)
+	}
+}
