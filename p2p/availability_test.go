@@ -123,9 +123,9 @@ func TestSessionsPerIPAreBounded(t *testing.T) {
 	if len(held) != 3 || refused != 5 {
 		t.Fatalf("%d sessions held and %d refused from one IP, want 3 and 5", len(held), refused)
 	}
-	if got := victim.Stats().Refused[RefusedIP]; got != 5 {
-		t.Fatalf("refused per IP: %d, want 5", got)
-	}
+	// The victim counts a refusal after it resets the stream, so the client can see the
+	// refusal a moment before the counter moves (seen once in a fresh-clone CI run).
+	eventually(t, 5*time.Second, "five refusals per IP counted", func() bool { return victim.Stats().Refused[RefusedIP] == 5 })
 	// A slot comes back when its session ends.
 	held[0].Reset()
 	eventually(t, 5*time.Second, "slot released", func() bool { return victim.Stats().Active == 2 })
