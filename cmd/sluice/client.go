@@ -3,6 +3,9 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"syscall"
 
 	"github.com/urfave/cli/v2"
@@ -21,12 +24,30 @@ func dialNode(c *cli.Context) (*api.Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w (run 'sluice init' first, or pass --%s)", err, flagAPITokenFile)
 	}
-	url := c.String(flagAPI)
+	url := apiURL(c)
 	client, err := api.Dial(c.Context, url, token)
 	if err != nil {
 		return nil, explainDialError(url, err)
 	}
 	return client, nil
+}
+
+// APIURLFile is where a running node writes the URL its API listens on, so that client
+// commands with the same --datadir reach that node and no other (issue 21, finding 6).
+const APIURLFile = "api.url"
+
+// apiURL is --api when the user gave it (flag or SLUICE_API); otherwise the URL the node
+// running on this datadir wrote; otherwise the config file's value or the default.
+func apiURL(c *cli.Context) string {
+	if setByUser(c, flagAPI) {
+		return c.String(flagAPI)
+	}
+	if b, err := os.ReadFile(filepath.Join(dataDir(c), APIURLFile)); err == nil {
+		if u := strings.TrimSpace(string(b)); u != "" {
+			return u
+		}
+	}
+	return c.String(flagAPI)
 }
 
 // explainDialError turns "connection refused" into advice.
@@ -45,7 +66,7 @@ func callNode(c *cli.Context, fn func(*api.Client) error) error {
 	}
 	defer client.Close()
 	if err := fn(client); err != nil {
-		return explainDialError(c.String(flagAPI), err)
+		return explainDialError(apiURL(c), err)
 	}
 	return nil
 }

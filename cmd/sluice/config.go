@@ -42,7 +42,7 @@ func applyGlobalConfig(c *cli.Context) error {
 	if c.App.Metadata == nil {
 		c.App.Metadata = map[string]any{}
 	}
-	c.App.Metadata[configMetaKey] = configSource{path: path, values: values}
+	c.App.Metadata[configMetaKey] = configSource{path: path, values: values, applied: map[string]bool{}}
 	return applyConfigTo(c, c.App.Flags)
 }
 
@@ -55,8 +55,19 @@ func applyCommandConfig(c *cli.Context) error {
 }
 
 type configSource struct {
-	path   string
-	values map[string]json.RawMessage
+	path    string
+	values  map[string]json.RawMessage
+	applied map[string]bool // flags whose value came from the file
+}
+
+// setByUser reports whether flag name was given on the command line or in its SLUICE_*
+// variable, as opposed to the config file or its default.
+func setByUser(c *cli.Context, name string) bool {
+	if !c.IsSet(name) {
+		return false
+	}
+	src, ok := c.App.Metadata[configMetaKey].(configSource)
+	return !ok || !src.applied[name]
 }
 
 func loadConfig(c *cli.Context) (map[string]json.RawMessage, string, error) {
@@ -111,6 +122,9 @@ func applyConfigTo(c *cli.Context, flags []cli.Flag) error {
 			if err := c.Set(name, text); err != nil {
 				return usageErrorf("config %s: key %q: %v", src.path, name, err)
 			}
+		}
+		if src.applied != nil {
+			src.applied[name] = true
 		}
 	}
 	return nil

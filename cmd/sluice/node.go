@@ -7,6 +7,7 @@ import (
 	"math/big"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -156,6 +157,12 @@ func runNode(c *cli.Context) error {
 	if err := srv.Start(ctx); err != nil {
 		return err
 	}
+	// Client commands with this --datadir reach this node, whatever --api-addr it took.
+	urlFile := filepath.Join(dir, APIURLFile)
+	if err := os.WriteFile(urlFile, []byte(srv.URL()+"\n"), 0o600); err != nil {
+		log.Warn("api: cannot record the API URL in the datadir", "file", urlFile, "err", err)
+	}
+	defer os.Remove(urlFile)
 	defer func() {
 		stopCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 		defer cancel()

@@ -104,6 +104,12 @@ func TestNodeServesAuthenticatedAPIAndStopsOnSIGTERM(t *testing.T) {
 	if info.Address.Hex() != anvilAddr1 || info.ChainID.Int64() != 31337 || info.Contract != chain.Contract() {
 		t.Fatalf("info %+v", info)
 	}
+	// Issue 21, finding 6: without --api, a datadir's client commands reach the node running
+	// on that datadir (here on a random port), not whatever listens on the config's default.
+	res = runCLI(t, env, "--datadir", dir, "--json", "info")
+	if res.code != 0 || !strings.Contains(strings.ToLower(res.stdout), strings.ToLower(anvilAddr1)) {
+		t.Fatalf("info with only --datadir: %d %q %q", res.code, res.stdout, res.stderr)
+	}
 	res = runCLI(t, env, "--datadir", dir, "--api", apiURL, "channel", "list")
 	if res.code != 0 || !strings.Contains(res.stdout, "no channels") {
 		t.Fatalf("channel list: %d %q %q", res.code, res.stdout, res.stderr)

@@ -42,7 +42,7 @@ func runPaymentsWatch(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := c.Set(flagAPI, websocketURL(c.String(flagAPI))); err != nil {
+	if err := c.Set(flagAPI, websocketURL(apiURL(c))); err != nil {
 		return fmt.Errorf("switch to WebSocket: %w", err)
 	}
 	return callNode(c, func(cl *api.Client) error {
