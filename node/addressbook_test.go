@@ -8,6 +8,8 @@ import (
 	"time"
 
 	ma "github.com/multiformats/go-multiaddr"
+
+	"github.com/sluicepay/sluice/channel"
 )
 
 // startNodeAt runs a node for devchain account i on a fixed listen address and data
@@ -128,5 +130,27 @@ func TestPayToAnUnreachablePartnerFailsFastWithNothingSigned(t *testing.T) {
 	}
 	if after.Sent[after.Us].Nonce != before.Sent[before.Us].Nonce {
 		t.Fatalf("a proof was signed: nonce %d -> %d", before.Sent[before.Us].Nonce, after.Sent[after.Us].Nonce)
+	}
+}
+
+// Issue 21, finding 2: a malformed peer, one without /p2p, or this node itself reached the
+// API as an internal error.
+func TestOpenWithABadPeerIsInvalidParamsAndChangesNothing(t *testing.T) {
+	tn := newTestNet(t)
+	a := tn.startNodeAt(1, t.TempDir(), "/ip4/127.0.0.1/tcp/0")
+	for _, peerArg := range []string{
+		"/ip4/127.0.0.1/tcp/notaport",
+		"/ip4/127.0.0.1/tcp/4001",
+		addrOf(t, a),
+		a.signer.Address().Hex(),
+		"bob",
+	} {
+		_, err := a.OpenChannel(context.Background(), OpenRequest{Peer: peerArg, Deposit: eth(1)})
+		if !errors.Is(err, channel.ErrInvalidParams) {
+			t.Errorf("open with peer %q: %v, want ErrInvalidParams", peerArg, err)
+		}
+	}
+	if chans, err := a.Channels(context.Background(), ChannelFilter{}); err != nil || len(chans) != 0 {
+		t.Fatalf("channels after refused opens: %d, %v", len(chans), err)
 	}
 }

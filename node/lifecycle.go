@@ -89,24 +89,33 @@ func (n *Node) OpenChannel(ctx context.Context, req OpenRequest) (ChannelView, e
 
 // resolvePeer accepts a full multiaddr (dialled now) or the address of a connected peer.
 func (n *Node) resolvePeer(ctx context.Context, s string) (common.Address, error) {
+	// Bad input is invalid params (API -32602), an unreachable peer is peer_unreachable;
+	// both used to surface as internal errors (issue 21, finding 2).
+	self := n.signer.Address()
 	if strings.HasPrefix(s, "/") {
 		addr, err := ma.NewMultiaddr(s)
 		if err != nil {
-			return common.Address{}, fmt.Errorf("peer multiaddr %q: %w", s, err)
+			return common.Address{}, fmt.Errorf("peer multiaddr %q: %v: %w", s, err, channel.ErrInvalidParams)
 		}
 		info, err := peer.AddrInfoFromP2pAddr(addr)
 		if err != nil {
-			return common.Address{}, fmt.Errorf("peer multiaddr %q: %w", s, err)
+			return common.Address{}, fmt.Errorf("peer multiaddr %q must end in /p2p/<peer id>: %v: %w", s, err, channel.ErrInvalidParams)
+		}
+		if info.ID == n.transport.ID() {
+			return common.Address{}, fmt.Errorf("peer %q is this node itself: %w", s, channel.ErrInvalidParams)
 		}
 		if err := n.transport.Connect(ctx, *info); err != nil {
-			return common.Address{}, fmt.Errorf("connect %s: %w", s, err)
+			return common.Address{}, fmt.Errorf("connect %s: %w: %v", s, ErrPeerUnreachable, err)
 		}
 		return p2p.AddressFromPeerID(info.ID)
 	}
 	if !common.IsHexAddress(s) {
-		return common.Address{}, fmt.Errorf("peer %q is neither a multiaddr nor an address", s)
+		return common.Address{}, fmt.Errorf("peer %q is neither a multiaddr nor a 0x address: %w", s, channel.ErrInvalidParams)
 	}
-	return common.HexToAddress(s), nil
+	if a := common.HexToAddress(s); a != self {
+		return a, nil
+	}
+	return common.Address{}, fmt.Errorf("peer %s is this node itself: %w", s, channel.ErrInvalidParams)
 }
 
 // waitSynced waits until the watcher has processed block.
