@@ -118,9 +118,6 @@ func trackedChannels(n *Node) int {
 // default 500; the figures in docs/adr/0015 are for 10,000) leave its tracked channels,
 // memory and poll walk flat, and its real channel keeps taking payments throughout.
 func TestZeroDepositChannelSpamLeavesTheNodeFlat(t *testing.T) {
-	if testing.Short() {
-		t.Skip("opens thousands of channels on chain")
-	}
 	count := 500
 	if s := os.Getenv("SLUICE_SPAM_CHANNELS"); s != "" {
 		v, err := strconv.Atoi(s)

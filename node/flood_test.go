@@ -1,3 +1,5 @@
+//go:build flood
+
 package node
 
 import (
@@ -84,15 +86,12 @@ func rssKiB() int {
 // and p99 are compared with a baseline, the time to the first ban is measured, and the
 // victim's RSS and goroutines are compared after the attack. The attackers run in a
 // child process (this test binary, TestFloodAttackerProcess), so the victim's figures
-// are its own. It takes a few minutes, so it runs only with SLUICE_FLOOD=1:
+// are its own. It takes a few minutes, so it is built only with the flood tag:
 //
-//	SLUICE_FLOOD=1 go test ./node -run TestFloodsLeaveTheHonestPairServed -v -count=1
+//	go test -tags flood ./node -run TestFloodsLeaveTheHonestPairServed -v -count=1
 //
 // SLUICE_FLOOD_IDENTITIES sets the many-identity floods' count (default 300).
 func TestFloodsLeaveTheHonestPairServed(t *testing.T) {
-	if os.Getenv("SLUICE_FLOOD") == "" {
-		t.Skip("flood measurement; run with SLUICE_FLOOD=1 (docs/abuse.md)")
-	}
 	identities := 300
 	if v, err := strconv.Atoi(os.Getenv("SLUICE_FLOOD_IDENTITIES")); err == nil && v > 0 {
 		identities = v
