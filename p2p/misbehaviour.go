@@ -56,20 +56,11 @@ func (t *Transport) Penalize(peer common.Address, why string) bool {
 // read its stream is dropped (and counted in Stats.RepliesDropped) rather than holding
 // a goroutine or the caller. Use it for answers to unsolicited requests.
 func (t *Transport) TrySend(to common.Address, msg Message) error {
-	if err := Validate(msg); err != nil {
+	s, err := t.sessionFor(to, msg)
+	if err != nil {
 		return err
 	}
-	t.mu.RLock()
-	s := t.sessions[to]
-	closed := t.closed
-	t.mu.RUnlock()
-	if closed {
-		return ErrClosed
-	}
-	if s == nil {
-		return fmt.Errorf("send %s to %s: %w", msg.Type(), to, ErrNotConnected)
-	}
-	err := s.enqueue(context.Background(), msg, true)
+	err = s.enqueue(context.Background(), msg, true)
 	if errors.Is(err, ErrQueueFull) {
 		t.stats.dropped.Add(1)
 	}

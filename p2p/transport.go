@@ -158,20 +158,29 @@ func (t *Transport) Peers() []PeerInfo {
 // FailFast) until ctx ends. Returning nil means queued, not delivered: delivery is
 // confirmed only by the protocol (Ack).
 func (t *Transport) Send(ctx context.Context, to common.Address, msg Message) error {
-	if err := Validate(msg); err != nil {
+	s, err := t.sessionFor(to, msg)
+	if err != nil {
 		return err
+	}
+	return s.enqueue(ctx, msg, t.cfg.FailFast)
+}
+
+// sessionFor validates msg and returns the live session it would go out on.
+func (t *Transport) sessionFor(to common.Address, msg Message) (*session, error) {
+	if err := Validate(msg); err != nil {
+		return nil, err
 	}
 	t.mu.RLock()
 	s := t.sessions[to]
 	closed := t.closed
 	t.mu.RUnlock()
 	if closed {
-		return ErrClosed
+		return nil, ErrClosed
 	}
 	if s == nil {
-		return fmt.Errorf("send %s to %s: %w", msg.Type(), to, ErrNotConnected)
+		return nil, fmt.Errorf("send %s to %s: %w", msg.Type(), to, ErrNotConnected)
 	}
-	return s.enqueue(ctx, msg, t.cfg.FailFast)
+	return s, nil
 }
 
 // Connected reports whether a live session with the peer at addr exists: one map lookup,
