@@ -66,6 +66,19 @@ func nodeCommand() *cli.Command {
 	}
 }
 
+// chainFlags reads --rpc and --contract, which the node and the tower both need.
+func chainFlags(c *cli.Context) (rpcURL string, contract common.Address, err error) {
+	rpcURL = strings.TrimSpace(c.String(flagRPC))
+	if rpcURL == "" {
+		return "", common.Address{}, usageErrorf("--%s is required: the chain's JSON-RPC URL (for a local chain run 'sluice devnet')", flagRPC)
+	}
+	s := c.String(flagContract)
+	if !common.IsHexAddress(s) {
+		return "", common.Address{}, usageErrorf("--%s %q is not a 0x contract address", flagContract, s)
+	}
+	return rpcURL, common.HexToAddress(s), nil
+}
+
 func runNode(c *cli.Context) error {
 	if err := exactArgs(c); err != nil {
 		return err
@@ -74,13 +87,9 @@ func runNode(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	rpcURL := strings.TrimSpace(c.String(flagRPC))
-	if rpcURL == "" {
-		return usageErrorf("--%s is required: the chain's JSON-RPC URL (for a local chain run 'sluice devnet')", flagRPC)
-	}
-	contract := c.String(flagContract)
-	if !common.IsHexAddress(contract) {
-		return usageErrorf("--%s %q is not a 0x contract address", flagContract, contract)
+	rpcURL, contract, err := chainFlags(c)
+	if err != nil {
+		return err
 	}
 	period := c.Duration(flagChallengePeriod)
 	if period < time.Second {
@@ -117,7 +126,7 @@ func runNode(c *cli.Context) error {
 		ListenAddrs:            c.StringSlice(flagListen),
 		StaticPeers:            c.StringSlice(flagPeer),
 		ChainURL:               rpcURL,
-		Contract:               common.HexToAddress(contract),
+		Contract:               contract,
 		Confirmations:          c.Uint64(flagConfirmations),
 		DefaultChallengePeriod: period,
 		TxReplaceAfter:         replaceAfter,

@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"strings"
 	"time"
 
-	"github.com/ethereum/go-ethereum/common"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -59,13 +57,9 @@ func runTower(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	rpcURL := strings.TrimSpace(c.String(flagRPC))
-	if rpcURL == "" {
-		return usageErrorf("--%s is required: the chain's JSON-RPC URL", flagRPC)
-	}
-	contract := c.String(flagContract)
-	if !common.IsHexAddress(contract) {
-		return usageErrorf("--%s %q is not a 0x contract address", flagContract, contract)
+	rpcURL, contract, err := chainFlags(c)
+	if err != nil {
+		return err
 	}
 	if c.Duration(flagPollInterval) <= 0 {
 		return usageErrorf("--%s must be positive", flagPollInterval)
@@ -77,7 +71,7 @@ func runTower(c *cli.Context) error {
 	}
 	ctx := c.Context
 	dialCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	chain, err := contracts.Dial(dialCtx, rpcURL, common.HexToAddress(contract), key, contracts.Options{Logger: log})
+	chain, err := contracts.Dial(dialCtx, rpcURL, contract, key, contracts.Options{Logger: log})
 	cancel()
 	if err != nil {
 		return err
@@ -114,7 +108,7 @@ func runTower(c *cli.Context) error {
 	for _, a := range tw.Addrs() {
 		fmt.Fprintln(c.App.Writer, a)
 	}
-	log.Info("tower running", "address", chain.Address().Hex(), "contract", contract, "guarded", tw.Guarded())
+	log.Info("tower running", "address", chain.Address().Hex(), "contract", contract.Hex(), "guarded", tw.Guarded())
 	<-ctx.Done()
 	log.Info("tower shutting down")
 	return nil
