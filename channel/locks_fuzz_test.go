@@ -98,7 +98,7 @@ func FuzzApplyLockUpdate(f *testing.F) {
 
 	f.Fuzz(func(t *testing.T, change uint8, amount []byte, expiration uint64, secret uint8, now uint64,
 		nonce uint64, transferred, locked []byte, honestRoot bool) {
-		if len(amount) > 40 || len(transferred) > 40 || len(locked) > 40 {
+		if len(amount) > 40 || len(transferred) > 32 || len(locked) > 32 { // a digest takes uint256
 			return
 		}
 		u := LockUpdate{Change: LockChange(change % 5)}

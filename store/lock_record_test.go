@@ -78,10 +78,12 @@ func TestPutLocksRefusesWhatNoStateHolds(t *testing.T) {
 		tooMany[i] = testLock(uint64(i))
 	}
 	for name, put := range map[string]func(b *Batch) error{
-		"payer 2":        func(b *Batch) error { return b.PutLocks(ch, 2, 1, []channel.Lock{testLock(1)}) },
-		"zero amount":    func(b *Batch) error { return b.PutLocks(ch, 0, 1, []channel.Lock{{Amount: new(big.Int)}}) },
-		"nil amount":     func(b *Batch) error { return b.PutLocks(ch, 0, 1, []channel.Lock{{}}) },
-		"above uint128":  func(b *Batch) error { return b.PutLocks(ch, 0, 1, []channel.Lock{{Amount: new(big.Int).Lsh(big.NewInt(1), 128)}}) },
+		"payer 2":     func(b *Batch) error { return b.PutLocks(ch, 2, 1, []channel.Lock{testLock(1)}) },
+		"zero amount": func(b *Batch) error { return b.PutLocks(ch, 0, 1, []channel.Lock{{Amount: new(big.Int)}}) },
+		"nil amount":  func(b *Batch) error { return b.PutLocks(ch, 0, 1, []channel.Lock{{}}) },
+		"above uint128": func(b *Batch) error {
+			return b.PutLocks(ch, 0, 1, []channel.Lock{{Amount: new(big.Int).Lsh(big.NewInt(1), 128)}})
+		},
 		"duplicate hash": func(b *Batch) error { return b.PutLocks(ch, 0, 1, []channel.Lock{testLock(1), testLock(1)}) },
 		"MaxLocks+1":     func(b *Batch) error { return b.PutLocks(ch, 0, 1, tooMany) },
 	} {
