@@ -179,7 +179,7 @@ func (s *State) ValidateLockUpdate(payer Party, u LockUpdate, p SignedProof, now
 	if err != nil || o == OutcomeRepeat {
 		return o, err
 	}
-	if err := s.verifySignature(payer, p); err != nil {
+	if err := s.verifySignature(payer, &p); err != nil {
 		return 0, err
 	}
 	return OutcomeNew, nil
@@ -191,7 +191,7 @@ func (s *State) ApplyLockUpdate(payer Party, u LockUpdate, p SignedProof, now ui
 	if err != nil || o == OutcomeRepeat {
 		return o, err
 	}
-	if err := s.verifySignature(payer, p); err != nil {
+	if err := s.verifySignature(payer, &p); err != nil {
 		return 0, err
 	}
 	s.commitLocks(payer, p, st)
@@ -212,7 +212,7 @@ func (s *State) CommitLockUpdate(payer Party, u LockUpdate, p SignedProof, now u
 
 func (s *State) checkLockUpdate(payer Party, u LockUpdate, p SignedProof, now uint64) (Outcome, lockStep, error) {
 	// No gap: the receiver must see every change to the lock set it commits to.
-	o, err := s.checkHeader(payer, p, false)
+	o, err := s.checkHeader(payer, &p, false)
 	if err != nil || o == OutcomeRepeat {
 		return o, lockStep{}, err
 	}
@@ -237,7 +237,7 @@ func (s *State) checkLockUpdate(payer Party, u LockUpdate, p SignedProof, now ui
 // commitLocks installs a checked lock-aware proof and its lock set.
 func (s *State) commitLocks(payer Party, p SignedProof, st lockStep) {
 	side := &s.sides[payer]
-	s.commit(payer, p)
+	s.commit(payer, &p)
 	side.Sent.Locked = st.locked
 	side.Sent.LocksRoot = st.root
 	side.Locks = st.locks

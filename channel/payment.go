@@ -92,7 +92,7 @@ func (s *State) ApplyIncoming(payer Party, p SignedProof) (Outcome, error) {
 	if err != nil || o == OutcomeRepeat {
 		return o, err
 	}
-	s.commit(payer, p)
+	s.commit(payer, &p)
 	return OutcomeNew, nil
 }
 
@@ -101,27 +101,27 @@ func (s *State) ApplyIncoming(payer Party, p SignedProof) (Outcome, error) {
 // signature (cheap, and the State may have moved since validation); a repeat of the
 // latest proof is a no-op. Nonces only need to rise here, so a synced proof commits too.
 func (s *State) CommitProof(payer Party, p SignedProof) error {
-	o, err := s.check(payer, p, true)
+	o, err := s.check(payer, &p, true)
 	if err != nil || o == OutcomeRepeat {
 		return err
 	}
-	s.commit(payer, p)
+	s.commit(payer, &p)
 	return nil
 }
 
 func (s *State) validate(payer Party, p SignedProof, allowGap bool) (Outcome, error) {
-	o, err := s.check(payer, p, allowGap)
+	o, err := s.check(payer, &p, allowGap)
 	if err != nil || o == OutcomeRepeat {
 		return o, err
 	}
-	if err := s.verifySignature(payer, p); err != nil {
+	if err := s.verifySignature(payer, &p); err != nil {
 		return 0, err
 	}
 	return OutcomeNew, nil
 }
 
 // verifySignature checks that payer signed p for this channel's domain.
-func (s *State) verifySignature(payer Party, p SignedProof) error {
+func (s *State) verifySignature(payer Party, p *SignedProof) error {
 	digest, err := s.hasher.BalanceProofDigest(p.BalanceProof)
 	if err != nil {
 		return fmt.Errorf("channel %s: %w", s.params.ID, err)
@@ -140,7 +140,7 @@ func (s *State) verifySignature(payer Party, p SignedProof) error {
 }
 
 // check is every rule of a direct payment but the signature.
-func (s *State) check(payer Party, p SignedProof, allowGap bool) (Outcome, error) {
+func (s *State) check(payer Party, p *SignedProof, allowGap bool) (Outcome, error) {
 	o, err := s.checkHeader(payer, p, allowGap)
 	if err != nil || o == OutcomeRepeat {
 		return o, err
@@ -166,7 +166,7 @@ func (s *State) check(payer Party, p SignedProof, allowGap bool) (Outcome, error
 // checkHeader is what every incoming proof must pass, direct or lock-aware: party,
 // channel, amount bounds, an open channel and a fresh nonce; an exact repeat of the
 // latest proof is OutcomeRepeat.
-func (s *State) checkHeader(payer Party, p SignedProof, allowGap bool) (Outcome, error) {
+func (s *State) checkHeader(payer Party, p *SignedProof, allowGap bool) (Outcome, error) {
 	if err := checkParty(payer); err != nil {
 		return 0, err
 	}
@@ -199,7 +199,7 @@ func (s *State) checkHeader(payer Party, p SignedProof, allowGap bool) (Outcome,
 }
 
 // commit copies p into state-owned storage so the caller's big.Int can be reused.
-func (s *State) commit(payer Party, p SignedProof) {
+func (s *State) commit(payer Party, p *SignedProof) {
 	last := &s.sides[payer].Sent
 	last.Nonce = p.Nonce
 	last.Transferred.Set(p.Transferred)
