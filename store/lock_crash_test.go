@@ -141,7 +141,10 @@ func TestCrashAtRandomMomentsLosesNoAcknowledgedLockOrSecret(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		timer := time.AfterFunc(time.Duration(rng.IntN(250))*time.Millisecond, func() { cmd.Process.Signal(syscall.SIGKILL) })
+		// The clock starts once the child has the store open: under -race, starting up
+		// alone can take longer than the kill window.
+		killAfter := time.Duration(10+rng.IntN(300)) * time.Millisecond
+		var timer *time.Timer
 		lines := bufio.NewScanner(stdout)
 		for lines.Scan() {
 			f := strings.Fields(lines.Text())
@@ -154,10 +157,15 @@ func TestCrashAtRandomMomentsLosesNoAcknowledgedLockOrSecret(t *testing.T) {
 				}
 				acked[round][w] = n
 				total++
-			case len(f) == 1 && f[0] == "ready":
+			case len(f) == 1 && f[0] == "ready" && timer == nil:
+				timer = time.AfterFunc(killAfter, func() { cmd.Process.Signal(syscall.SIGKILL) })
 			default:
 				t.Fatalf("round %d: child said %q", round, lines.Text())
 			}
+		}
+		if timer == nil {
+			cmd.Process.Kill()
+			t.Fatalf("round %d: child never opened the store", round)
 		}
 		timer.Stop()
 		err = cmd.Wait()
