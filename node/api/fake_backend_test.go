@@ -256,3 +256,7 @@ func (f *fakeBackend) emitEvent(e node.ChannelEvent) {
 		ch <- e
 	}
 }
+
+// statsSubscribers is the payment subscription the running server itself holds to feed
+// sluice_paymentStats; Stop detaches it like every other.
+const statsSubscribers = 1
