@@ -33,6 +33,7 @@ type fakeBackend struct {
 	paySubs    map[int]chan<- node.PaymentView
 	eventSubs  map[int]chan<- node.ChannelEvent
 	nextSub    int
+	channels   []node.ChannelView // Channels answers these when set
 }
 
 func newFakeBackend() *fakeBackend {
@@ -155,6 +156,11 @@ func (f *fakeBackend) Channels(ctx context.Context, filter node.ChannelFilter) (
 	f.mu.Unlock()
 	if err := f.failure(); err != nil {
 		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.channels != nil {
+		return f.channels, nil
 	}
 	return []node.ChannelView{testChannelView(testChannel)}, nil
 }
