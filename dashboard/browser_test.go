@@ -45,14 +45,14 @@ func chromiumPath(t *testing.T) string {
 	return ""
 }
 
-// artifactDir is where the screenshots go: $SLUICE_ARTIFACTS/dashboard, or a fresh
-// directory in the system temp dir. The test prints it.
+// artifactDir is where a test's screenshots go: $SLUICE_ARTIFACTS/dashboard/<test>, or a
+// fresh directory in the system temp dir. The test prints it.
 func artifactDir(t *testing.T) string {
 	base := os.Getenv("SLUICE_ARTIFACTS")
 	var dir string
 	var err error
 	if base != "" {
-		dir = filepath.Join(base, "dashboard")
+		dir = filepath.Join(base, "dashboard", t.Name())
 		err = os.MkdirAll(dir, 0o755)
 	} else {
 		dir, err = os.MkdirTemp("", "sluice-dashboard-screenshots-")
@@ -114,6 +114,19 @@ type page struct {
 	ctx  context.Context
 	dir  string
 	shot int
+	log  *browserLog
+}
+
+// newPage starts a headless Chromium with a fresh profile and one tab; stop ends it.
+func newPage(t *testing.T, ctx context.Context, chromium string) (*page, func()) {
+	t.Helper()
+	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium), chromedp.NoSandbox, chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true), chromedp.WindowSize(1400, 1800))...)
+	blog := &browserLog{}
+	bctx, cancelBrowser := chromedp.NewContext(alloc, chromedp.WithListener(blog.listen))
+	return &page{t: t, ctx: bctx, dir: artifactDir(t), log: blog}, func() { cancelBrowser(); cancelAlloc() }
 }
 
 // waitJS polls a JavaScript condition until it is true.
@@ -201,16 +214,9 @@ func TestDashboardInRealBrowser(t *testing.T) {
 	defer srv.Stop(context.Background())
 	ui := srv.URL() + "/ui/"
 
-	profile := t.TempDir()
-	alloc, cancelAlloc := chromedp.NewExecAllocator(ctx, append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium), chromedp.NoSandbox, chromedp.UserDataDir(profile),
-		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-component-update", true), chromedp.WindowSize(1400, 1800))...)
-	defer cancelAlloc()
-	blog := &browserLog{}
-	bctx, cancelBrowser := chromedp.NewContext(alloc, chromedp.WithListener(blog.listen))
-	defer cancelBrowser()
-	p := &page{t: t, ctx: bctx, dir: artifactDir(t)}
+	p, stop := newPage(t, ctx, chromium)
+	defer stop()
+	blog := p.log
 
 	// No token: the page asks for one and the API refuses a request without it.
 	p.do(chromedp.Navigate(ui))

@@ -56,11 +56,15 @@ async function refresh() {
       optional("sluice_paymentStats"), optional("sluice_metrics"),
       optional("sluice_riskEvents", { limit: 1000 }), optional("sluice_riskClients"),
     ]);
+    const t0 = performance.now();
     s.info = info; s.page = page; s.closing = closing.channels;
     s.stats = stats.v || null; s.metrics = metrics.v || [];
     s.riskEvents = risk.v || []; s.riskClients = clients.v || []; s.riskError = risk.err || "";
     if (s.stats) mergeRecent(s.stats.recent);
     render();
+    // How long the data took to render, for the operator's devtools and the tests.
+    document.body.dataset.renderMs = (performance.now() - t0).toFixed(1);
+    document.body.dataset.refreshes = String(Number(document.body.dataset.refreshes || 0) + 1);
     if (s.detail) await openDetail(s.detail, true);
   } catch (e) {
     if (e instanceof RPCError && e.code === 401) { session.clear(); showLogin("The node refused the token."); return; }
