@@ -136,4 +136,17 @@ func TestDashboardRendersAHubOfTenThousandChannels(t *testing.T) {
 	}
 	p.screenshot("hub-10000-filtered")
 	t.Logf("hub of 10,000: last render %.1f ms", renderMs())
+
+	// A node that reports its chain connection's health (sluice_nodeInfo.chain) is read
+	// as such; one that does not is judged by its lag.
+	for _, tc := range []struct{ info, want string }{
+		{`{chainHead: 10, syncedBlock: 10, chain: {head: 10, processed: 10, rpcOK: false, lastError: "dial tcp: connection refused"}}`, "DOWN: dial tcp: connection refused"},
+		{`{chainHead: 10, syncedBlock: 10, chain: {head: 10, processed: 10, rpcOK: true}}`, "healthy"},
+		{`{chainHead: 30, syncedBlock: 10}`, "lagging 20 blocks"},
+		{`{chainHead: 10, syncedBlock: 9}`, "following (lag 1)"},
+	} {
+		if got := p.eval(`import("/ui/panels.js").then(m => m.chainStatus(` + tc.info + `).text)`); got != tc.want {
+			t.Fatalf("chain status of %s: %q, want %q", tc.info, got, tc.want)
+		}
+	}
 }

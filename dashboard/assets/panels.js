@@ -19,7 +19,7 @@ export function chainStatus(info) {
   if (!info) return { ok: false, text: "node unreachable" };
   for (const [k, v] of Object.entries(info)) {
     if (KNOWN_INFO.has(k) || v === null || typeof v !== "object" || Array.isArray(v)) continue;
-    const healthy = v.healthy ?? v.ok ?? (typeof v.status === "string" ? /^(ok|healthy|up)$/i.test(v.status) : undefined);
+    const healthy = v.rpcOK ?? v.healthy ?? v.ok ?? (typeof v.status === "string" ? /^(ok|healthy|up)$/i.test(v.status) : undefined);
     if (healthy !== undefined) {
       const why = v.error || v.lastError || v.status || "";
       return { ok: !!healthy, text: (healthy ? "healthy" : "DOWN") + (why && !healthy ? ": " + why : "") };
@@ -43,7 +43,10 @@ export function renderHealth(s) {
     ["peers connected", String(info.peers ?? "—")],
   ];
   for (const [k, v] of Object.entries(info)) {
-    if (!KNOWN_INFO.has(k)) pairs.push([k, typeof v === "object" ? JSON.stringify(v) : String(v)]);
+    if (KNOWN_INFO.has(k)) continue;
+    if (v && typeof v === "object" && !Array.isArray(v)) {
+      for (const [sk, sv] of Object.entries(v)) pairs.push([k + "." + sk, Array.isArray(sv) ? (sv.join(", ") || "none") : String(sv)]);
+    } else pairs.push([k, Array.isArray(v) ? v.join(", ") : String(v)]);
   }
   const pending = metricSum(s.metrics, "sluice_tower_client_pending_channels");
   const accepted = metricSum(s.metrics, "sluice_tower_client_registrations_total", (l) => l.result === "accepted" || l.answer === "accepted");
