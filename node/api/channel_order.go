@@ -7,19 +7,35 @@ import (
 	"github.com/sluicepay/sluice/node"
 )
 
-// channelOrder is the sort keys of sluice_channelPage; ties fall back to the channel id so
-// pages never overlap.
-var channelOrder = map[string]func(a, b node.ChannelView) bool{
-	"id":          func(a, b node.ChannelView) bool { return byID(a, b) },
-	"status":      thenID(func(a, b node.ChannelView) int { return int(a.Status) - int(b.Status) }),
-	"partner":     thenID(func(a, b node.ChannelView) int { return bytes.Compare(partner(a), partner(b)) }),
-	"token":       thenID(func(a, b node.ChannelView) int { return bytes.Compare(a.Token[:], b.Token[:]) }),
-	"ours":        thenID(func(a, b node.ChannelView) int { return cmpBig(a.Balance[a.Us], b.Balance[b.Us]) }),
-	"theirs":      thenID(func(a, b node.ChannelView) int { return cmpBig(a.Balance[a.Us.Other()], b.Balance[b.Us.Other()]) }),
-	"nonce":       thenID(func(a, b node.ChannelView) int { return cmpU64(maxNonce(a), maxNonce(b)) }),
-	"payments":    thenID(func(a, b node.ChannelView) int { return cmpU64(a.Payments, b.Payments) }),
-	"lastproof":   thenID(func(a, b node.ChannelView) int { return a.LastProofAt.Compare(b.LastProofAt) }),
-	"settleafter": thenID(func(a, b node.ChannelView) int { return cmpU64(a.SettleAfter, b.SettleAfter) }),
+// channelOrder returns the sort key of sluice_channelPage named key (lower case); ties
+// fall back to the channel id so pages never overlap.
+func channelOrder(key string) (func(a, b node.ChannelView) bool, bool) {
+	var cmp func(a, b node.ChannelView) int
+	switch key {
+	case "", "id":
+		return byID, true
+	case "status":
+		cmp = func(a, b node.ChannelView) int { return int(a.Status) - int(b.Status) }
+	case "partner":
+		cmp = func(a, b node.ChannelView) int { return bytes.Compare(partner(a), partner(b)) }
+	case "token":
+		cmp = func(a, b node.ChannelView) int { return bytes.Compare(a.Token[:], b.Token[:]) }
+	case "ours":
+		cmp = func(a, b node.ChannelView) int { return cmpBig(a.Balance[a.Us], b.Balance[b.Us]) }
+	case "theirs":
+		cmp = func(a, b node.ChannelView) int { return cmpBig(a.Balance[a.Us.Other()], b.Balance[b.Us.Other()]) }
+	case "nonce":
+		cmp = func(a, b node.ChannelView) int { return cmpU64(maxNonce(a), maxNonce(b)) }
+	case "payments":
+		cmp = func(a, b node.ChannelView) int { return cmpU64(a.Payments, b.Payments) }
+	case "lastproof":
+		cmp = func(a, b node.ChannelView) int { return a.LastProofAt.Compare(b.LastProofAt) }
+	case "settleafter":
+		cmp = func(a, b node.ChannelView) int { return cmpU64(a.SettleAfter, b.SettleAfter) }
+	default:
+		return nil, false
+	}
+	return thenID(cmp), true
 }
 
 func byID(a, b node.ChannelView) bool { return bytes.Compare(a.ID[:], b.ID[:]) < 0 }

@@ -76,10 +76,7 @@ func (o *operatorService) ChannelPage(ctx context.Context, args *ChannelPageArgs
 	if a.Limit < 0 || a.Limit > maxChannelPage || a.Offset < 0 {
 		return ChannelPage{}, invalidParams("limit %d / offset %d out of range (limit 1..%d, offset >= 0)", a.Limit, a.Offset, maxChannelPage)
 	}
-	less, ok := channelOrder[strings.ToLower(a.Sort)]
-	if a.Sort == "" {
-		less, ok = channelOrder["id"], true
-	}
+	less, ok := channelOrder(strings.ToLower(a.Sort))
 	if !ok {
 		return ChannelPage{}, invalidParams("sort %q is not one of id, status, partner, token, ours, theirs, nonce, payments, lastProof, settleAfter", truncate(a.Sort))
 	}
