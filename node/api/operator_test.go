@@ -181,3 +181,31 @@ func TestMetricsMethodMirrorsTheRegistry(t *testing.T) {
 		t.Fatalf("metrics %+v", ms)
 	}
 }
+
+// The operator reads cover every client, so a risk client's token is refused them, over
+// HTTP and over a browser WebSocket alike; the admin token gets them.
+func TestOperatorReadsAreAdminOnlyUnderARiskEngine(t *testing.T) {
+	rs := startRiskServer(t)
+	srv := testServer{Server: rs.srv, backend: rs.backend.fakeBackend}
+	for _, method := range []string{"sluice_paymentStats", "sluice_metrics"} {
+		if _, reply := rawCall(t, srv.URL(), "Bearer "+walletToken, method, "[]"); reply.Error == nil || reply.Error.Code != CodeForbidden {
+			t.Fatalf("%s with a client token: %+v, want forbidden", method, reply.Error)
+		}
+		if _, reply := rawCall(t, srv.URL(), "Bearer "+testToken, method, "[]"); reply.Error != nil {
+			t.Fatalf("%s with the admin token: %+v", method, reply.Error)
+		}
+	}
+	conn, _, err := dialBrowser(t, srv, []string{BrowserSubprotocol, BearerSubprotocolPrefix + walletToken}, srv.URL())
+	if err != nil {
+		t.Fatalf("a client's token over the browser socket: %v", err)
+	}
+	defer conn.Close()
+	if err := conn.WriteJSON(map[string]any{"jsonrpc": "2.0", "id": 1, "method": "sluice_paymentStats", "params": []any{}}); err != nil {
+		t.Fatal(err)
+	}
+	var reply rpcReply
+	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if err := conn.ReadJSON(&reply); err != nil || reply.Error == nil || reply.Error.Code != CodeForbidden {
+		t.Fatalf("paymentStats over a client's browser socket: %+v (%v), want forbidden", reply.Error, err)
+	}
+}
