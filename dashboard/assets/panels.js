@@ -137,7 +137,10 @@ export function renderPayments(s) {
   if (st) {
     drawChart($("#payment-chart"), s.span === "hours" ? st.hours : st.minutes);
     const l = st.latency;
-    $("#latency").textContent = l.samples ? `latency p50 ${micros(l.p50Micros)} · p90 ${micros(l.p90Micros)} · p99 ${micros(l.p99Micros)} · max ${micros(l.maxMicros)} (${l.samples} sent)` : "no outgoing payments yet";
+    // Payments per second over the last five whole minutes (the current one is still filling).
+    const last5 = st.minutes.slice(-6, -1).reduce((n, b) => n + b.sent + b.received, 0);
+    const rate = `${(last5 / 300).toFixed(2)} payments/s (5 min)`;
+    $("#latency").textContent = rate + " · " + (l.samples ? `latency p50 ${micros(l.p50Micros)} · p90 ${micros(l.p90Micros)} · p99 ${micros(l.p99Micros)} · max ${micros(l.maxMicros)} (${l.samples} sent)` : "no outgoing payments yet");
   }
   fillBody($("#recent"), s.recent.map((p) => row([clock(p.time), p.direction, { text: short(p.channel), cls: "mono" }, amount(p.amount), micros(p.latencyMicros)], { "data-payment": p.paymentId })), "none yet");
   const codes = new Map();
