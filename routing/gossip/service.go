@@ -81,14 +81,7 @@ func Start(ctx context.Context, cfg Config) (*Service, error) {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	s := &Service{cfg: cfg, metrics: m, self: cfg.Host.ID(), rejects: make(map[peer.ID]int), cancel: cancel, done: make(chan struct{})}
-	// Announcements carry their own signature; pubsub's author signature would bind a
-	// relayed copy to its relayer and give one announcement many message ids.
-	s.ps, err = pubsub.NewGossipSub(ctx, cfg.Host,
-		pubsub.WithMessageSignaturePolicy(pubsub.StrictNoSign),
-		pubsub.WithNoAuthor(),
-		pubsub.WithMessageIdFn(func(m *pb.Message) string { return string(crypto.Keccak256(m.Data)) }),
-		pubsub.WithPeerExchange(false),
-	)
+	s.ps, err = pubsub.NewGossipSub(ctx, cfg.Host, pubsubOptions()...)
 	if err == nil {
 		err = s.ps.RegisterTopicValidator(Topic(cfg.Validator.cfg.Domain), pubsub.ValidatorEx(s.validate))
 	}
@@ -104,6 +97,19 @@ func Start(ctx context.Context, cfg Config) (*Service, error) {
 	}
 	go s.drain(ctx)
 	return s, nil
+}
+
+// pubsubOptions are what every node of the topic must agree on. Announcements carry their
+// own signature; pubsub's author signature would bind a relayed copy to its relayer and
+// give one announcement many message ids, so messages are unsigned, authorless, and
+// identified by the hash of their bytes.
+func pubsubOptions() []pubsub.Option {
+	return []pubsub.Option{
+		pubsub.WithMessageSignaturePolicy(pubsub.StrictNoSign),
+		pubsub.WithNoAuthor(),
+		pubsub.WithMessageIdFn(func(m *pb.Message) string { return string(crypto.Keccak256(m.Data)) }),
+		pubsub.WithPeerExchange(false),
+	}
 }
 
 // drain consumes delivered messages: the validator already put them in the graph, but
