@@ -90,6 +90,7 @@ type Graph struct {
 	nodes    map[common.Address]int32
 	addrs    []common.Address // by node id
 	in       [][]*edge        // edges into each node id
+	out      [][]*edge        // edges out of each node id
 	degree   []int            // edges touching each node id
 	free     []int32          // node ids to reuse
 }
@@ -147,6 +148,7 @@ func (g *Graph) Upsert(e Edge) error {
 	g.edges[key] = ed
 	ends.n++
 	g.in[ed.to] = append(g.in[ed.to], ed)
+	g.out[ed.from] = append(g.out[ed.from], ed)
 	g.degree[ed.from]++
 	g.degree[ed.to]++
 	return nil
@@ -259,6 +261,7 @@ func (g *Graph) nodeID(addr common.Address) int32 {
 		id = int32(len(g.addrs))
 		g.addrs = append(g.addrs, addr)
 		g.in = append(g.in, nil)
+		g.out = append(g.out, nil)
 		g.degree = append(g.degree, 0)
 	}
 	g.nodes[addr] = id
@@ -272,15 +275,8 @@ func (g *Graph) removeEdgeLocked(key edgeKey, e *edge) {
 			delete(g.channels, key.ch)
 		}
 	}
-	in := g.in[e.to]
-	for i, x := range in {
-		if x == e {
-			in[i] = in[len(in)-1]
-			in[len(in)-1] = nil
-			g.in[e.to] = in[:len(in)-1]
-			break
-		}
-	}
+	g.in[e.to] = without(g.in[e.to], e)
+	g.out[e.from] = without(g.out[e.from], e)
 	g.release(e.from)
 	g.release(e.to)
 }
@@ -291,6 +287,17 @@ func (g *Graph) release(id int32) {
 	}
 	delete(g.nodes, g.addrs[id])
 	g.addrs[id] = common.Address{}
-	g.in[id] = nil
+	g.in[id], g.out[id] = nil, nil
 	g.free = append(g.free, id)
+}
+
+func without(list []*edge, e *edge) []*edge {
+	for i, x := range list {
+		if x == e {
+			list[i] = list[len(list)-1]
+			list[len(list)-1] = nil
+			return list[:len(list)-1]
+		}
+	}
+	return list
 }

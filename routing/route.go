@@ -77,6 +77,10 @@ func (g *Graph) Route(req Request) (Route, error) {
 	if !okFrom || !okTo {
 		return Route{}, fmt.Errorf("route %s -> %s: %w", req.From, req.To, ErrNoRoute)
 	}
+	// A label found in round k is of use only to a node the payer reaches in at most
+	// maxHops-k hops: the forward distances prune the backward search to the routes that
+	// can still be completed (most of a large graph, in the last rounds).
+	dist := g.distances(payer, maxHops-1, &req, payer, payee)
 	best := make(map[int32]*big.Int)             // lowest need per node over all rounds
 	rounds := make([]map[int32]label, maxHops+1) // improvements per round
 	rounds[0] = map[int32]label{payee: {need: req.Amount}}
@@ -93,6 +97,9 @@ func (g *Graph) Route(req Request) (Route, error) {
 		for _, w := range frontier {
 			needW := rounds[k-1][w].need
 			for _, e := range g.in[w] {
+				if d, ok := dist[e.from]; !ok || d+k > maxHops {
+					continue
+				}
 				if !g.usable(e, &req, payer, payee) || e.Capacity.Cmp(needW) < 0 {
 					continue
 				}
@@ -126,6 +133,26 @@ func (g *Graph) Route(req Request) (Route, error) {
 		return r, &FeeTooHighError{Fee: r.Fee, MaxFee: new(big.Int).Set(req.MaxFee)}
 	}
 	return r, nil
+}
+
+// distances are the hop counts from the payer over usable edges, up to depth.
+func (g *Graph) distances(from int32, depth int, req *Request, payer, payee int32) map[int32]int {
+	dist := map[int32]int{from: 0}
+	frontier := []int32{from}
+	for d := 1; d <= depth && len(frontier) > 0; d++ {
+		var next []int32
+		for _, v := range frontier {
+			for _, e := range g.out[v] {
+				if _, seen := dist[e.to]; seen || !g.usable(e, req, payer, payee) {
+					continue
+				}
+				dist[e.to] = d
+				next = append(next, e.to)
+			}
+		}
+		frontier = next
+	}
+	return dist
 }
 
 func (g *Graph) usable(e *edge, req *Request, payer, payee int32) bool {
