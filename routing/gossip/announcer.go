@@ -157,7 +157,9 @@ func (a *Announcer) AnnounceOnce(ctx context.Context) (int, error) {
 		a.mu.Unlock()
 		if had {
 			changed := prev.bucket.Cmp(b) != 0 || !prev.fees.Equal(fees)
-			if now.Sub(prev.at) < a.cfg.MinGap || (!changed && now.Sub(prev.at) < a.cfg.Refresh) {
+			// A clock that stepped back (elapsed < 0) must not silence the channel.
+			elapsed := now.Sub(prev.at)
+			if elapsed >= 0 && (elapsed < a.cfg.MinGap || (!changed && elapsed < a.cfg.Refresh)) {
 				continue
 			}
 		}
