@@ -74,10 +74,9 @@ func TestAnnouncerAnnouncesOnBucketChangeFeeChangeAndRefreshOnly(t *testing.T) {
 	now = now.Add(30 * time.Minute)
 	pass(0)
 	now = now.Add(31 * time.Minute)
-	pass(1)       // refresh before validators would call it stale
-	now = testNow // the clock steps back
-	now = now.Add(-time.Hour)
-	a.last[chID(1)] = sent{bucket: big.NewInt(0), fees: a.fees, at: now.Add(-time.Hour), seq: a.last[chID(1)].seq}
+	pass(1)                       // refresh before validators would call it stale
+	now = testNow.Add(-time.Hour) // the clock steps back: still announced, sequence still rises
+	chans.list[0].Capacity = big.NewInt(100)
 	pass(1)
 	for i := 1; i < len(pub.sent); i++ {
 		if pub.sent[i].Sequence <= pub.sent[i-1].Sequence {
