@@ -10,6 +10,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/sluicepay/sluice/channel"
 	"github.com/sluicepay/sluice/p2p"
@@ -21,6 +22,7 @@ type gossipNode struct {
 	graph   *routing.Graph
 	svc     *Service
 	penalty chan peer.ID
+	reg     *prometheus.Registry
 }
 
 func startHost(t *testing.T, i int) host.Host {
@@ -35,7 +37,7 @@ func startHost(t *testing.T, i int) host.Host {
 
 func startNode(t *testing.T, w *world, i int, edit func(*ValidatorConfig)) *gossipNode {
 	t.Helper()
-	n := &gossipNode{host: startHost(t, i), graph: routing.NewGraph(routing.Config{}), penalty: make(chan peer.ID, 4)}
+	n := &gossipNode{host: startHost(t, i), graph: routing.NewGraph(routing.Config{}), penalty: make(chan peer.ID, 4), reg: prometheus.NewRegistry()}
 	cfg := ValidatorConfig{Domain: w.domain, Chain: w.view, Graph: n.graph}
 	if edit != nil {
 		edit(&cfg)
@@ -44,7 +46,7 @@ func startNode(t *testing.T, w *world, i int, edit func(*ValidatorConfig)) *goss
 	if err != nil {
 		t.Fatal(err)
 	}
-	n.svc, err = Start(context.Background(), Config{Host: n.host, Validator: v, Registerer: prometheus.NewRegistry(),
+	n.svc, err = Start(context.Background(), Config{Host: n.host, Validator: v, Registerer: n.reg,
 		PenaltyThreshold: 2, OnPenalty: func(p peer.ID, _ error) { n.penalty <- p }})
 	if err != nil {
 		t.Fatal(err)
@@ -203,6 +205,9 @@ func TestForgedAndNonParticipantAnnouncementsAreNotRelayedAndTheSenderIsPenalize
 	if st[[2]string{ResultRejected, "bad_signature"}] != 1 || st[[2]string{ResultRejected, "not_participant"}] != 1 {
 		t.Fatalf("node 1's reasons: %v", st)
 	}
+	if got := counterOf(t, nodes[1].reg, "rejected", "bad_signature"); got != 1 {
+		t.Fatalf("%s{rejected,bad_signature} = %v", AnnouncementsMetric, got)
+	}
 	select {
 	case p := <-nodes[1].penalty:
 		if p != attacker.ID() {
@@ -259,4 +264,34 @@ func TestGossipRateLimitsAFloodingAnnouncer(t *testing.T) {
 	if st := nodes[3].svc.Stats(); st.Total(ResultAccepted)+st.Total(ResultIgnored) != 3 {
 		t.Fatalf("node 3 got more than node 1 let through: %v", st)
 	}
+}
+
+// counterOf reads one labelled series of AnnouncementsMetric from a node's registry.
+func counterOf(t *testing.T, reg *prometheus.Registry, result, reason string) float64 {
+	t.Helper()
+	fams, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fams {
+		if f.GetName() != AnnouncementsMetric {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			if label(m, "result") == result && label(m, "reason") == reason {
+				return m.GetCounter().GetValue()
+			}
+		}
+	}
+	t.Fatalf("no %s{%s,%s} series", AnnouncementsMetric, result, reason)
+	return 0
+}
+
+func label(m *dto.Metric, name string) string {
+	for _, l := range m.GetLabel() {
+		if l.GetName() == name {
+			return l.GetValue()
+		}
+	}
+	return ""
 }
