@@ -3,6 +3,7 @@ package routing
 import (
 	"fmt"
 	"math/big"
+	"slices"
 
 	"github.com/ethereum/go-ethereum/common"
 
@@ -124,6 +125,7 @@ func (g *Graph) Route(req Request) (Route, error) {
 		for v := range cur {
 			frontier = append(frontier, v)
 		}
+		slices.Sort(frontier) // equal-fee ties resolve the same way every time
 	}
 	if total == nil {
 		return Route{}, fmt.Errorf("route %s -> %s of %s: %w", req.From, req.To, req.Amount, ErrNoRoute)
