@@ -4,10 +4,8 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"math/big"
 	"slices"
 
-	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/sluicepay/sluice/channel"
@@ -31,8 +29,53 @@ func (c *Client) EndEvents(ctx context.Context, from, to uint64, ids []channel.I
 	events := c.channels.GetABI().Events
 	kinds := []common.Hash{events["ChannelClosed"].ID, events["ChannelSettled"].ID}
 	if len(ids) == 0 {
-		return c.endPaged(ctx, from, to, [][]common.Hash{kinds})
+		return c.scan(ctx, from, to, [][]common.Hash{kinds}, "ChannelClosed/ChannelSettled")
 	}
+	return c.scanByID(ctx, from, to, kinds, ids, "ChannelClosed/ChannelSettled")
+}
+
+// EventsOf returns, in blocks [from, to] and in chain order, the events that concern
+// participant or the channels ids: every ChannelOpened naming participant as a or b (the
+// indexed participant topics), and every other event of those channels and of the ones
+// just found opened (the indexed channel-id topic, at most MaxTopicIDs ids a filter). Its
+// cost is O(participant's channels), whatever else happens on the contract: 2 +
+// ceil(channels / MaxTopicIDs) eth_getLogs per page of blocks.
+func (c *Client) EventsOf(ctx context.Context, from, to uint64, participant common.Address, ids []channel.ID) ([]Event, error) {
+	if to < from {
+		return nil, fmt.Errorf("events of %s in blocks [%d, %d]: empty range", participant, from, to)
+	}
+	opened := c.channels.GetABI().Events["ChannelOpened"].ID
+	who := []common.Hash{common.BytesToHash(participant.Bytes())}
+	asA, err := c.scan(ctx, from, to, [][]common.Hash{{opened}, nil, who}, "ChannelOpened by participant")
+	if err != nil {
+		return nil, err
+	}
+	asB, err := c.scan(ctx, from, to, [][]common.Hash{{opened}, nil, nil, who}, "ChannelOpened with participant")
+	if err != nil {
+		return nil, err
+	}
+	out := append(asA, asB...)
+	all := slices.Clone(ids)
+	for _, e := range out {
+		if o, ok := e.(ChannelOpened); ok && !slices.Contains(all, o.ID) {
+			all = append(all, o.ID)
+		}
+	}
+	if len(all) > 0 {
+		// Every known event but ChannelOpened, which the participant filters found.
+		kinds := slices.DeleteFunc(c.events.topics(), func(t common.Hash) bool { return t == opened })
+		rest, err := c.scanByID(ctx, from, to, kinds, all, "events of channels")
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rest...)
+	}
+	sortByPosition(out)
+	return out, nil
+}
+
+// scanByID runs the filter {kinds, channel id in ids} in batches of MaxTopicIDs ids.
+func (c *Client) scanByID(ctx context.Context, from, to uint64, kinds []common.Hash, ids []channel.ID, what string) ([]Event, error) {
 	var out []Event
 	for start := 0; start < len(ids); start += MaxTopicIDs {
 		batch := ids[start:min(start+MaxTopicIDs, len(ids))]
@@ -40,7 +83,7 @@ func (c *Client) EndEvents(ctx context.Context, from, to uint64, ids []channel.I
 		for i, id := range batch {
 			topic[i] = common.Hash(id)
 		}
-		evs, err := c.endPaged(ctx, from, to, [][]common.Hash{kinds, topic})
+		evs, err := c.scan(ctx, from, to, [][]common.Hash{kinds, topic}, what)
 		if err != nil {
 			return nil, err
 		}
@@ -48,48 +91,6 @@ func (c *Client) EndEvents(ctx context.Context, from, to uint64, ids []channel.I
 	}
 	if len(ids) > MaxTopicIDs {
 		sortByPosition(out)
-	}
-	return out, nil
-}
-
-// endPaged runs one filter over [from, to] in pages of Options.LogPageBlocks blocks,
-// halving a page the node refuses as too large.
-func (c *Client) endPaged(ctx context.Context, from, to uint64, topics [][]common.Hash) ([]Event, error) {
-	page := c.opts.LogPageBlocks
-	var out []Event
-	for start := from; start <= to; {
-		end := to
-		if to-start >= page {
-			end = start + page - 1
-		}
-		logs, err := c.backend.FilterLogs(ctx, ethereum.FilterQuery{
-			FromBlock: new(big.Int).SetUint64(start),
-			ToBlock:   new(big.Int).SetUint64(end),
-			Addresses: []common.Address{c.contract},
-			Topics:    topics,
-		})
-		if err != nil {
-			if isTooManyResults(err) && end > start {
-				page = max((end-start+1)/2, 1)
-				continue
-			}
-			return nil, fmt.Errorf("eth_getLogs ChannelClosed/ChannelSettled of %s in blocks [%d, %d]: %w", c.contract, start, end, err)
-		}
-		for i := range logs {
-			l := &logs[i]
-			if l.Removed {
-				continue
-			}
-			ev, ok, err := c.events.decode(l)
-			if err != nil {
-				return nil, err
-			}
-			if ok {
-				out = append(out, ev)
-			}
-		}
-		start = end + 1
-		page = min(page*2, c.opts.LogPageBlocks)
 	}
 	return out, nil
 }
