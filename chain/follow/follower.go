@@ -217,11 +217,12 @@ func (f *Follower[E]) findFork(ctx context.Context, last, head uint64) (uint64, 
 			return b, nil
 		}
 	}
-	// Deeper than anything remembered: take back the whole window.
+	// Deeper than anything remembered (or nothing remembered but the cursor, after a
+	// restart): read the whole window again.
 	if len(blocks) > 0 && blocks[0] > 0 {
 		return blocks[0] - 1, nil
 	}
-	return 0, nil
+	return last - min(last, f.cfg.Window), nil
 }
 
 func (f *Follower[E]) rollback(ctx context.Context, fork, last uint64) error {

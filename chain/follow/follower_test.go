@@ -282,6 +282,24 @@ func TestOneNewBlockCostsTwoCalls(t *testing.T) {
 	}
 }
 
+// A follower resumed from a cursor whose block was replaced while it was down reads the
+// window below the cursor again, rather than trusting it or starting from genesis.
+func TestResumingOnAReplacedCursorBlockReadsTheWindowAgain(t *testing.T) {
+	c := newFakeChain()
+	for range 300 {
+		c.mine()
+	}
+	r := &recorder{credit: map[common.Hash]int{}}
+	f := New[testEvent](c, r, Start{Next: 301, PrevHash: common.Hash{0xde, 0xad}}, Config{})
+	poll(t, f)
+	if h := f.Health(); h.Reorgs != 1 || h.LastReorgDepth != 256 {
+		t.Fatalf("health %+v, want one reorg rolled back over the 256-block window", h)
+	}
+	if r.confirmed != 300 {
+		t.Fatalf("confirmed %d, want 300", r.confirmed)
+	}
+}
+
 func TestDefaultConfirmationsAreZeroOnlyOnDevChains(t *testing.T) {
 	for _, tc := range []struct {
 		id   int64
