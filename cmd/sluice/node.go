@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/urfave/cli/v2"
 
+	"github.com/sluicepay/sluice/chain/follow"
 	"github.com/sluicepay/sluice/node"
 	"github.com/sluicepay/sluice/node/api"
 )
@@ -35,6 +36,7 @@ const (
 	flagMetricsPublic   = "metrics-public"
 	flagChallengePeriod = "challenge-period"
 	flagTxReplaceAfter  = "tx-replace-after"
+	flagChainTimeout    = "chain-timeout"
 	flagMaxFeeGwei      = "max-fee-gwei"
 	flagTower           = "tower"
 
@@ -56,6 +58,7 @@ func nodeCommand() *cli.Command {
 			&cli.Uint64Flag{Name: flagConfirmations, Usage: "blocks an open or a deposit must be buried under before the node counts it (default: the chain's, 0 only on dev chains 31337/1337; see README)", EnvVars: envVar(flagConfirmations)},
 			&cli.BoolFlag{Name: flagMetricsPublic, Usage: "serve /metrics without the bearer token", EnvVars: envVar(flagMetricsPublic)},
 			&cli.DurationFlag{Name: flagChallengePeriod, Usage: "challenge period for channels this node opens when the request leaves it out", Value: node.DefaultChallengePeriod, EnvVars: envVar(flagChallengePeriod)},
+			&cli.DurationFlag{Name: flagChainTimeout, Usage: "deadline of every chain RPC call; a chain that does not answer within it is reported (WARN, nodeInfo chain.rpcOK, sluice_chain_rpc_up)", Value: follow.DefaultCallTimeout, EnvVars: envVar(flagChainTimeout)},
 			&cli.DurationFlag{Name: flagTxReplaceAfter, Usage: "replace a transaction of the node with a higher fee when it is not mined within this time", Value: node.DefaultTxReplaceAfter, EnvVars: envVar(flagTxReplaceAfter)},
 			&cli.Uint64Flag{Name: flagMaxFeeGwei, Usage: "highest fee cap (gwei per gas) a replacement may offer; 0: no ceiling", EnvVars: envVar(flagMaxFeeGwei)},
 			&cli.StringFlag{Name: flagTower, Usage: "watchtower multiaddr (ending in /p2p/<id>) to register received proofs with, so it defends the node's channels while it is offline", EnvVars: envVar(flagTower)},
@@ -94,6 +97,9 @@ func runNode(c *cli.Context) error {
 	if period < time.Second {
 		return usageErrorf("--%s %s is shorter than the contract minimum of 1s", flagChallengePeriod, period)
 	}
+	if d := c.Duration(flagChainTimeout); d < 100*time.Millisecond {
+		return usageErrorf("--%s %s is shorter than 100ms", flagChainTimeout, d)
+	}
 	replaceAfter := c.Duration(flagTxReplaceAfter)
 	if replaceAfter < time.Second {
 		return usageErrorf("--%s %s is shorter than 1s", flagTxReplaceAfter, replaceAfter)
@@ -129,6 +135,7 @@ func runNode(c *cli.Context) error {
 		Confirmations:          confirmationsFlag(c),
 		DefaultChallengePeriod: period,
 		TxReplaceAfter:         replaceAfter,
+		CallTimeout:            c.Duration(flagChainTimeout),
 		MaxFeeCap:              maxFee,
 		Tower:                  strings.TrimSpace(c.String(flagTower)),
 		Open:                   policy,
