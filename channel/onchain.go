@@ -35,6 +35,22 @@ func (s *State) ApplyDeposit(p Party, totalDeposit *big.Int) error {
 	return nil
 }
 
+// RollbackDeposit lowers p's total deposit to what the chain holds after a
+// reorganisation removed a deposit the node had counted (the only way a deposit goes
+// down). Payments are then checked against the lower balance; proofs already made
+// stand, and settlement clamps what they claim to the channel's total.
+func (s *State) RollbackDeposit(p Party, totalDeposit *big.Int) error {
+	side, err := s.chainSide(p, "total deposit", totalDeposit)
+	if err != nil {
+		return err
+	}
+	if totalDeposit.Cmp(side.Deposit) > 0 {
+		return fmt.Errorf("channel %s: party %s rollback of deposit %s to %s: %w", s.params.ID, p, side.Deposit, totalDeposit, ErrInvalidAmount)
+	}
+	side.Deposit.Set(totalDeposit)
+	return nil
+}
+
 // ApplyWithdrawn records p's total withdrawn from a Withdrawn event and releases the
 // reservations it used up (any pending total at or below it can no longer execute).
 func (s *State) ApplyWithdrawn(p Party, totalWithdrawn *big.Int) error {

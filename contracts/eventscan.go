@@ -52,14 +52,20 @@ func (c *Client) Events(ctx context.Context, from, confirmations uint64) (EventP
 	return EventPage{Events: evs, Next: to + 1, SafeHead: safe, CaughtUp: to == safe}, nil
 }
 
-// EventsInRange returns the contract's events in blocks [from, to], paging eth_getLogs.
-// A page the node refuses as too large is halved until it passes (down to one block),
-// then the page grows back, so one busy stretch does not slow the whole scan.
+// EventsInRange returns every event of the contract in blocks [from, to] (an auditor's
+// read; a node reads only its own channels' events with EventsOf).
 func (c *Client) EventsInRange(ctx context.Context, from, to uint64) ([]Event, error) {
 	if to < from {
 		return nil, fmt.Errorf("events in blocks [%d, %d]: empty range", from, to)
 	}
-	topics := [][]common.Hash{c.events.topics()}
+	return c.scan(ctx, from, to, [][]common.Hash{c.events.topics()}, "events")
+}
+
+// scan runs one log filter over blocks [from, to] in pages of at most
+// Options.LogPageBlocks blocks. A page the node refuses as too large is halved until it
+// passes (down to one block), then the page grows back, so one busy stretch does not
+// slow the whole scan. Every filtered read of the contract goes through here.
+func (c *Client) scan(ctx context.Context, from, to uint64, topics [][]common.Hash, what string) ([]Event, error) {
 	page := c.opts.LogPageBlocks
 	var out []Event
 	for start := from; start <= to; {
@@ -76,10 +82,10 @@ func (c *Client) EventsInRange(ctx context.Context, from, to uint64) ([]Event, e
 		if err != nil {
 			if isTooManyResults(err) && end > start {
 				page = max((end-start+1)/2, 1)
-				c.opts.Logger.Debug("eth_getLogs page too large, halving", "from", start, "to", end, "page", page, "err", err)
+				c.opts.Logger.Debug("eth_getLogs page too large, halving", "what", what, "from", start, "to", end, "page", page, "err", err)
 				continue
 			}
-			return nil, fmt.Errorf("eth_getLogs for %s in blocks [%d, %d]: %w", c.contract, start, end, err)
+			return nil, fmt.Errorf("eth_getLogs (%s) of %s in blocks [%d, %d]: %w", what, c.contract, start, end, err)
 		}
 		for i := range logs {
 			l := &logs[i]

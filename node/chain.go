@@ -6,6 +6,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/sluicepay/sluice/chain/follow"
 	"github.com/sluicepay/sluice/channel"
 )
 
@@ -17,11 +18,14 @@ type Chain interface {
 	// Head is the latest block number and its timestamp (unix seconds): chain time, the
 	// clock challenge periods run on.
 	Head(ctx context.Context) (number, time uint64, err error)
-	// BlockHash names the canonical block at number, so the watcher notices a reorg below
-	// its cursor.
-	BlockHash(ctx context.Context, number uint64) (common.Hash, error)
-	// Events returns the contract's events in blocks [from, to], in chain order.
-	Events(ctx context.Context, from, to uint64) ([]ChainEvent, error)
+	// Latest is the head block's header; Header the canonical header at number. The
+	// chain follower compares their hashes with the blocks it read to notice a reorg.
+	Latest(ctx context.Context) (follow.Header, error)
+	Header(ctx context.Context, number uint64) (follow.Header, error)
+	// Events returns the contract's events in blocks [from, to] that concern q, in chain
+	// order: the channels q.Participant opened or was opened with, and every event of
+	// q.Channels. A zero q asks for every event of the contract.
+	Events(ctx context.Context, from, to uint64, q EventQuery) ([]ChainEvent, error)
 	// Channel reads the contract's view of a channel (StatusNone when unknown).
 	Channel(ctx context.Context, id channel.ID) (OnChainChannel, error)
 
@@ -51,6 +55,13 @@ type Chain interface {
 	// only if the current allowance is short.
 	EnsureAllowance(ctx context.Context, token common.Address, amount *big.Int) error
 	Close() error
+}
+
+// EventQuery names what a node reads of the contract (Chain.Events): its cost is
+// O(the node's channels), not O(all channels on the contract).
+type EventQuery struct {
+	Participant common.Address
+	Channels    []channel.ID
 }
 
 // Receipt is a mined transaction with the contract events it emitted.
@@ -128,11 +139,12 @@ func (k EventKind) String() string {
 
 // ChainEvent is one decoded contract event. Fields an event kind does not carry stay zero.
 type ChainEvent struct {
-	Kind     EventKind
-	Channel  channel.ID
-	Block    uint64
-	LogIndex uint
-	TxHash   common.Hash
+	Kind      EventKind
+	Channel   channel.ID
+	Block     uint64
+	BlockHash common.Hash
+	LogIndex  uint
+	TxHash    common.Hash
 
 	A, B            common.Address // opened
 	Token           common.Address // opened
@@ -146,6 +158,16 @@ type ChainEvent struct {
 	Balances        [2]*big.Int    // settled
 	Cooperative     bool           // settled
 }
+
+// fundsIncreasing marks the events that raise what a channel holds: the chain follower
+// delivers them only under the confirmation depth. Every kind not listed (closes, proof
+// updates, settlements, withdrawals, and events added later) is acted on at once.
+var fundsIncreasing = map[EventKind]bool{EventOpened: true, EventDeposited: true}
+
+// Position, Key and FundsIncreasing make a ChainEvent a follow.Event.
+func (e ChainEvent) Position() (uint64, common.Hash, uint) { return e.Block, e.BlockHash, e.LogIndex }
+func (e ChainEvent) Key() common.Hash                      { return common.Hash(e.Channel) }
+func (e ChainEvent) FundsIncreasing() bool                 { return fundsIncreasing[e.Kind] }
 
 // OnChainChannel is the contract's ChannelView.
 type OnChainChannel struct {

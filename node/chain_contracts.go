@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"math/big"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/sluicepay/sluice/chain/follow"
 	"github.com/sluicepay/sluice/channel"
 	"github.com/sluicepay/sluice/contracts"
 	"github.com/sluicepay/sluice/contracts/bindings"
@@ -27,6 +29,14 @@ type contractChain struct {
 	abi     *bindings.SluiceChannels
 	// maxFeeCap bounds the fee cap of a replacement transaction (nil: no ceiling).
 	maxFeeCap *big.Int
+	// timeout bounds every call but Wait (which the caller bounds): a stalled RPC must
+	// show as an error within seconds, not hang the watcher or an operation.
+	timeout time.Duration
+}
+
+// bound gives one chain call its deadline.
+func (cc *contractChain) bound(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, cc.timeout)
 }
 
 func dialChain(ctx context.Context, c Config) (Chain, error) {
@@ -55,6 +65,7 @@ func dialChain(ctx context.Context, c Config) (Chain, error) {
 		from:      crypto.PubkeyToAddress(c.Key.PublicKey),
 		abi:       bindings.NewSluiceChannels(),
 		maxFeeCap: c.MaxFeeCap,
+		timeout:   c.CallTimeout,
 	}, nil
 }
 
@@ -66,19 +77,35 @@ func (cc *contractChain) Close() error {
 }
 
 func (cc *contractChain) Head(ctx context.Context) (uint64, uint64, error) {
-	h, err := cc.c.Head(ctx)
+	h, err := cc.Latest(ctx)
 	return h.Number, h.Time, err
 }
 
-func (cc *contractChain) BlockHash(ctx context.Context, number uint64) (common.Hash, error) {
-	h, err := cc.backend.HeaderByNumber(ctx, new(big.Int).SetUint64(number))
+func (cc *contractChain) Latest(ctx context.Context) (follow.Header, error) {
+	return cc.header(ctx, nil)
+}
+
+func (cc *contractChain) Header(ctx context.Context, number uint64) (follow.Header, error) {
+	return cc.header(ctx, new(big.Int).SetUint64(number))
+}
+
+func (cc *contractChain) header(ctx context.Context, number *big.Int) (follow.Header, error) {
+	ctx, cancel := cc.bound(ctx)
+	defer cancel()
+	h, err := cc.backend.HeaderByNumber(ctx, number)
 	if err != nil {
-		return common.Hash{}, fmt.Errorf("header of block %d: %w", number, err)
+		which := "head"
+		if number != nil {
+			which = "block " + number.String()
+		}
+		return follow.Header{}, fmt.Errorf("header of %s: %w", which, err)
 	}
-	return h.Hash(), nil
+	return follow.Header{Number: h.Number.Uint64(), Hash: h.Hash(), Parent: h.ParentHash, Time: h.Time}, nil
 }
 
 func (cc *contractChain) Channel(ctx context.Context, id channel.ID) (OnChainChannel, error) {
+	ctx, cancel := cc.bound(ctx)
+	defer cancel()
 	v, err := cc.c.Channel(ctx, id)
 	if err != nil {
 		return OnChainChannel{}, err
@@ -92,8 +119,18 @@ func (cc *contractChain) Channel(ctx context.Context, id channel.ID) (OnChainCha
 	}, nil
 }
 
-func (cc *contractChain) Events(ctx context.Context, from, to uint64) ([]ChainEvent, error) {
-	evs, err := cc.c.EventsInRange(ctx, from, to)
+func (cc *contractChain) Events(ctx context.Context, from, to uint64, q EventQuery) ([]ChainEvent, error) {
+	ctx, cancel := cc.bound(ctx)
+	defer cancel()
+	var (
+		evs []contracts.Event
+		err error
+	)
+	if q.Participant == (common.Address{}) && len(q.Channels) == 0 {
+		evs, err = cc.c.EventsInRange(ctx, from, to)
+	} else {
+		evs, err = cc.c.EventsOf(ctx, from, to, q.Participant, q.Channels)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +145,7 @@ func (cc *contractChain) Events(ctx context.Context, from, to uint64) ([]ChainEv
 
 func convertEvent(e contracts.Event) (ChainEvent, bool) {
 	m := e.Meta()
-	ce := ChainEvent{Block: m.Block, LogIndex: m.LogIndex, TxHash: m.TxHash}
+	ce := ChainEvent{Block: m.Block, BlockHash: m.BlockHash, LogIndex: m.LogIndex, TxHash: m.TxHash}
 	switch ev := e.(type) {
 	case contracts.ChannelOpened:
 		ce.Kind, ce.Channel, ce.A, ce.B, ce.Token, ce.Amount, ce.ChallengePeriod = EventOpened, ev.ID, ev.A, ev.B, ev.Token, ev.Deposit, ev.ChallengePeriod
@@ -179,6 +216,8 @@ func (cc *contractChain) Prepare(ctx context.Context, call ChainCall) (SignedTx,
 	if err != nil {
 		return SignedTx{}, fmt.Errorf("pack %s: %w", call.Kind, err)
 	}
+	ctx, cancel := cc.bound(ctx)
+	defer cancel()
 	tx, err := cc.c.PrepareTx(ctx, data, value)
 	if err != nil {
 		return SignedTx{}, fmt.Errorf("prepare %s: %w", call.Kind, err)
@@ -204,6 +243,8 @@ func (cc *contractChain) Broadcast(ctx context.Context, stx SignedTx) error {
 	if err != nil {
 		return err
 	}
+	ctx, cancel := cc.bound(ctx)
+	defer cancel()
 	return cc.c.Broadcast(ctx, tx)
 }
 
@@ -215,6 +256,8 @@ func (cc *contractChain) Track(ctx context.Context, stx SignedTx, replaced []com
 	if err != nil {
 		return TxStatus{}, err
 	}
+	ctx, cancel := cc.bound(ctx)
+	defer cancel()
 	confirmed, err := cc.c.ConfirmedNonce(ctx)
 	if err != nil {
 		return TxStatus{}, err
@@ -254,6 +297,8 @@ func (cc *contractChain) Replace(ctx context.Context, stx SignedTx) (SignedTx, e
 	if err != nil {
 		return SignedTx{}, err
 	}
+	ctx, cancel := cc.bound(ctx)
+	defer cancel()
 	rtx, err := cc.c.ReplaceTx(ctx, tx, cc.maxFeeCap)
 	if err != nil {
 		return SignedTx{}, err
@@ -286,6 +331,8 @@ func (cc *contractChain) receipt(ctx context.Context, hash common.Hash, r *types
 	if failed != nil {
 		return res, failed
 	}
+	ctx, cancel := cc.bound(ctx)
+	defer cancel()
 	evs, err := cc.c.EventsInRange(ctx, res.Block, res.Block)
 	if err != nil {
 		return res, fmt.Errorf("events of transaction %s: %w", hash, err)

@@ -11,6 +11,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/sluicepay/sluice/chain/follow"
 	"github.com/sluicepay/sluice/p2p"
 )
 
@@ -28,9 +29,14 @@ type Config struct {
 	ChainBackend ChainBackend // an injected in-process backend (the devchain's client)
 	Contract     common.Address
 
-	// Confirmations is how many blocks an event must be buried under before the watcher
-	// acts on it. 0 acts on the head block (dev chains).
-	Confirmations uint64
+	// Confirmations is how many blocks an open or a deposit must be buried under before
+	// the node counts it; nil takes the chain's default (follow.DefaultConfirmations: 0
+	// on the dev chains 31337 and 1337, non-zero everywhere else). Closes, proof updates,
+	// withdrawals and settlements are acted on at once whatever the depth.
+	Confirmations *uint64
+	// CallTimeout bounds every chain call (default follow.DefaultCallTimeout): a stalled
+	// RPC is logged and shown in Info within about this long.
+	CallTimeout time.Duration
 	// StartBlock is where a node without a stored cursor starts reading events (the
 	// contract's deployment block on a long chain); later runs resume from the cursor.
 	StartBlock uint64
@@ -127,6 +133,9 @@ func (c *Config) withDefaults() Config {
 	}
 	if out.PollInterval <= 0 {
 		out.PollInterval = DefaultPollInterval
+	}
+	if out.CallTimeout <= 0 {
+		out.CallTimeout = follow.DefaultCallTimeout
 	}
 	if out.TxReplaceAfter <= 0 {
 		out.TxReplaceAfter = DefaultTxReplaceAfter

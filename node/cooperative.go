@@ -62,7 +62,7 @@ func (n *Node) closeUnilateral(ctx context.Context, lc *liveChannel) (CloseResul
 			res.SettleAfter = ev.SettleAfter
 		}
 	}
-	return res, n.waitSynced(ctx, rcpt.Block)
+	return res, n.waitApplied(ctx, rcpt.Block)
 }
 
 func (n *Node) closeCooperative(ctx context.Context, lc *liveChannel) (CloseResult, error) {
@@ -131,7 +131,7 @@ func (n *Node) closeCooperative(ctx context.Context, lc *liveChannel) (CloseResu
 		return CloseResult{}, fmt.Errorf("close channel %s: %w", lc.id, err)
 	}
 	res := CloseResult{TxResult: rcpt.TxResult, Cooperative: true, Balances: [2]*big.Int{st.BalanceA, st.BalanceB}}
-	return res, n.waitSynced(ctx, rcpt.Block)
+	return res, n.waitApplied(ctx, rcpt.Block)
 }
 
 // onCloseRequest co-signs a settlement that matches our balances exactly. Signing binds
@@ -268,7 +268,7 @@ func (n *Node) Withdraw(ctx context.Context, id channel.ID, amount *big.Int) (Tx
 	if err != nil {
 		return TxResult{}, err
 	}
-	return rcpt.TxResult, n.waitSynced(ctx, rcpt.Block)
+	return rcpt.TxResult, n.waitApplied(ctx, rcpt.Block)
 }
 
 // onWithdrawRequest co-signs an affordable withdrawal by the partner and reserves it.

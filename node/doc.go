@@ -16,11 +16,14 @@
 //	inbound.go, incoming.go    per-session ordered inbound queue; Pay/Ack/Reject/Sync handling
 //	cooperative.go             co-signed withdrawals and cooperative close
 //	lifecycle.go               open, deposit, settle
-//	watcher.go                 chain events from the persisted cursor, disputes, settle timing
+//	watcher.go                 the chain follower's source and sink (chain/follow), events applied, settle timing
+//	reorg.go, chain_health.go  channels reconciled after a reorg; RPC outage logs, health and metrics
+//	defense.go                 the partner's best proof put on chain during a close
 //	ops.go                     on-chain operations resumed exactly once after a crash
 //	tower_client.go            registering received proofs with a watchtower (Config.Tower)
 //	chain_contracts.go         the Chain port over package contracts
 //	queries.go, subscriptions.go, metrics.go   the views the API and CLI read
 //
-// Design decisions are recorded in docs/adr/0006 (payment path) and 0007 (chain operations).
+// Design decisions are recorded in docs/adr/0006 (payment path), 0007 (chain operations) and
+// 0018 (the chain follower: confirmations, reorgs, deadlines, topic-filtered events).
 package node

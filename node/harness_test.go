@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"fmt"
+	"log/slog"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -42,6 +43,8 @@ type nodeOpts struct {
 	staticPeers []string
 	wrap        func(Transport) Transport
 	peerLimits  p2p.Limits
+	wrapChain   func(Chain) Chain
+	logs        *logBuffer
 }
 
 // startNode runs a node for devchain account i. A node is closed at test end unless the
@@ -79,8 +82,14 @@ func (tn *testNet) config(key *ecdsa.PrivateKey, dir string, static []string) Co
 func (tn *testNet) buildNode(key *ecdsa.PrivateKey, o nodeOpts) (*Node, error) {
 	cfg := tn.config(key, o.dir, o.staticPeers)
 	cfg.PeerLimits = o.peerLimits
-	if o.wrap == nil {
+	if o.logs != nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(o.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	if o.wrap == nil && o.wrapChain == nil {
 		return New(context.Background(), cfg)
+	}
+	if o.wrap == nil {
+		o.wrap = func(t Transport) Transport { return t }
 	}
 	c := cfg.withDefaults()
 	st, err := store.Open(filepath.Join(c.DataDir, "db"), store.Options{Logger: c.Logger})
@@ -91,6 +100,9 @@ func (tn *testNet) buildNode(key *ecdsa.PrivateKey, o nodeOpts) (*Node, error) {
 	if err != nil {
 		st.Close()
 		return nil, err
+	}
+	if o.wrapChain != nil {
+		chain = o.wrapChain(chain)
 	}
 	n, err := assemble(c, st, chain, func(h p2p.Handler) (Transport, error) {
 		d := chain.Domain()

@@ -118,11 +118,22 @@ func (n *Node) resolvePeer(ctx context.Context, s string) (common.Address, error
 	return common.Address{}, fmt.Errorf("peer %s is this node itself: %w", s, channel.ErrInvalidParams)
 }
 
-// waitSynced waits until the watcher has processed block.
+// waitSynced waits until every event up to block is applied, deposits included (they
+// wait for the confirmation depth): what an open or a deposit waits for.
 func (n *Node) waitSynced(ctx context.Context, block uint64) error {
+	return n.waitUntil(ctx, block, func() uint64 { return n.synced.Load() })
+}
+
+// waitApplied waits until the follower has read block, which applies the events acted on
+// at once (closes, withdrawals, settlements): what those operations wait for.
+func (n *Node) waitApplied(ctx context.Context, block uint64) error {
+	return n.waitUntil(ctx, block, func() uint64 { return n.follower.Health().Processed })
+}
+
+func (n *Node) waitUntil(ctx context.Context, block uint64, reached func() uint64) error {
 	t := time.NewTicker(20 * time.Millisecond)
 	defer t.Stop()
-	for n.synced.Load() < block {
+	for reached() < block {
 		select {
 		case <-ctx.Done():
 			return fmt.Errorf("waiting for block %d to be processed: %w", block, ctx.Err())
@@ -175,5 +186,5 @@ func (n *Node) Settle(ctx context.Context, id channel.ID) (TxResult, error) {
 	if err != nil {
 		return TxResult{}, err
 	}
-	return rcpt.TxResult, n.waitSynced(ctx, rcpt.Block)
+	return rcpt.TxResult, n.waitApplied(ctx, rcpt.Block)
 }

@@ -28,8 +28,14 @@ type metrics struct {
 	latency  prometheus.Histogram   // outgoing request to Ack
 	channels *prometheus.GaugeVec   // by status
 	peers    prometheus.Gauge
-	chainLag prometheus.Gauge       // head minus last processed block
-	rejects  *prometheus.CounterVec // by reason code, both directions
+	chainLag prometheus.Gauge // head minus last processed block
+	// rpcUp is 1 while the chain RPC answers; rpcErrors counts polls it failed;
+	// reorgs the reorganisations seen; depositRollbacks the deposits a reorg took back.
+	rpcUp            prometheus.Gauge
+	rpcErrors        prometheus.Counter
+	reorgs           prometheus.Counter
+	depositRollbacks prometheus.Counter
+	rejects          *prometheus.CounterVec // by reason code, both directions
 	// peerRejects counts proofs we signed and sent that the peer refused: each is spent
 	// anyway, so a rising count is a desynchronised or hostile peer.
 	peerRejects *prometheus.CounterVec
@@ -71,6 +77,18 @@ func newMetrics(reg *prometheus.Registry, syncs, commits func() float64) (*metri
 		chainLag: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "sluice_chain_lag_blocks", Help: "Chain head minus the last block the watcher processed.",
 		}),
+		rpcUp: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "sluice_chain_rpc_up", Help: "1 while the chain RPC answers within the call deadline, 0 during an outage.",
+		}),
+		rpcErrors: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "sluice_chain_rpc_errors_total", Help: "Chain polls that failed because the RPC did not answer in time or returned an error.",
+		}),
+		reorgs: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "sluice_chain_reorgs_total", Help: "Chain reorganisations the node detected under blocks it had read.",
+		}),
+		depositRollbacks: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "sluice_chain_deposit_rollbacks_total", Help: "Counted deposits a reorganisation removed and the node took back.",
+		}),
 		rejects: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "sluice_rejects_total", Help: "Payments refused, by channel error code.",
 		}, []string{"code"}),
@@ -101,7 +119,7 @@ func newMetrics(reg *prometheus.Registry, syncs, commits func() float64) (*metri
 			Name: "sluice_tx_replaced_total", Help: "Transactions replaced with a higher fee because they were not mined in time.",
 		}),
 	}
-	for _, c := range []prometheus.Collector{m.payments, m.amounts, m.latency, m.channels, m.peers, m.chainLag, m.rejects, m.peerRejects, m.fsyncs, m.committed, m.commitLatency, m.undefended, m.defenseAttempts, m.txResigned, m.txReplaced} {
+	for _, c := range []prometheus.Collector{m.payments, m.amounts, m.latency, m.channels, m.peers, m.chainLag, m.rpcUp, m.rpcErrors, m.reorgs, m.depositRollbacks, m.rejects, m.peerRejects, m.fsyncs, m.committed, m.commitLatency, m.undefended, m.defenseAttempts, m.txResigned, m.txReplaced} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/sluicepay/sluice/chain/follow"
 	"github.com/sluicepay/sluice/channel"
 	"github.com/sluicepay/sluice/p2p"
 	"github.com/sluicepay/sluice/store"
@@ -46,13 +47,17 @@ type Node struct {
 	tower *towerLink
 	// dormant remembers unsolicited channels the node does not track (channel_admission.go).
 	dormant *dormantSet
-	// watcher state
-	synced atomic.Uint64 // last block whose events are fully processed
-	head   atomic.Uint64
-	// confirmations is cfg.Confirmations; tests raise it to make a node miss events.
+	// watcher state: the follower reads the chain (chain/follow); synced is the last
+	// block up to which every event was applied (the persisted cursor).
+	follower *follow.Follower[ChainEvent]
+	synced   atomic.Uint64
+	head     atomic.Uint64
+	// confirmations is the depth funds-increasing events wait for; tests change it.
 	confirmations atomic.Uint64
-	// cursorHash is the hash of block synced when it was processed; owned by the watcher.
-	cursorHash common.Hash
+	// reorged are channels a reorganisation touched, still to reconcile with the chain.
+	reorgMu sync.Mutex
+	reorged map[channel.ID]bool
+	outage  chainOutage // owned by the watcher goroutine
 
 	ctx     context.Context // ends at Close; parents every goroutine
 	cancel  context.CancelFunc
@@ -115,7 +120,12 @@ func assemble(c Config, st Storage, chain Chain, mkTransport func(p2p.Handler) (
 	n.inbound = map[common.Address]*inbound{}
 	n.verify.jobs = make(chan *inboundMsg, inboundQueueLen)
 	n.ctx, n.cancel = context.WithCancel(context.Background())
-	n.confirmations.Store(c.Confirmations)
+	if c.Confirmations != nil {
+		n.confirmations.Store(*c.Confirmations)
+	} else {
+		n.confirmations.Store(follow.DefaultConfirmations(n.domain.ChainID))
+	}
+	n.reorged = map[channel.ID]bool{}
 	n.metrics, err = newMetrics(c.Metrics,
 		func() float64 { return float64(st.Stats().Syncs) },
 		func() float64 { return float64(st.Stats().Commits) })
@@ -134,14 +144,17 @@ func assemble(c Config, st Storage, chain Chain, mkTransport func(p2p.Handler) (
 		return nil, err
 	}
 	n.reviewChannelPolicy()
+	var start follow.Start
 	if cur, found, err := st.GetCursor(); err != nil {
 		return nil, fmt.Errorf("load chain cursor: %w", err)
 	} else if found {
 		n.synced.Store(cur.Block)
-		n.cursorHash = cur.BlockHash
+		start = follow.Start{Next: cur.Block + 1, PrevHash: cur.BlockHash}
 	} else if c.StartBlock > 0 {
 		n.synced.Store(c.StartBlock - 1)
+		start = follow.Start{Next: c.StartBlock}
 	}
+	n.newFollower(start)
 	// The transport may dial static peers and call the handler before it is returned, so
 	// the handler waits until the node can send.
 	h := &handlerGate{n: n, ready: make(chan struct{})}

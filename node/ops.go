@@ -42,6 +42,7 @@ type opRunner struct {
 }
 
 type opWait struct {
+	what    string // "kind channel", for the node's health report
 	payload []byte // what the op was decided with: a joiner must ask for the same
 	done    chan struct{}
 	rcpt    Receipt
@@ -123,7 +124,7 @@ func (r *opRunner) submit(ctx context.Context, call ChainCall, how opIdentity) (
 		}
 		return r.await(ctx, w, call, common.Hash{})
 	}
-	w := &opWait{payload: raw, done: make(chan struct{})}
+	w := &opWait{what: fmt.Sprintf("%s %s", call.Kind, logChannel(call.Channel)), payload: raw, done: make(chan struct{})}
 	r.running[id] = w
 	r.runMu.Unlock()
 

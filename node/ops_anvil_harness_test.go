@@ -36,11 +36,13 @@ type anvilNet struct {
 	eth      *ethclient.Client
 	contract common.Address
 	accs     []devchain.Account
+	proc     *anviltest.Anvil
 }
 
-func newAnvilNet(t *testing.T) *anvilNet {
+func newAnvilNet(t *testing.T, args ...string) *anvilNet {
 	t.Helper()
-	url := anviltest.Start(t)
+	proc := anviltest.StartProcess(t, args...)
+	url := proc.URL
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	rc, err := rpc.DialContext(ctx, url)
@@ -54,7 +56,7 @@ func newAnvilNet(t *testing.T) *anvilNet {
 	if err != nil {
 		t.Fatalf("deploy: %v", err)
 	}
-	return &anvilNet{t: t, url: url, rpc: rc, eth: ec, contract: deployer.Contract(), accs: accs}
+	return &anvilNet{t: t, url: url, rpc: rc, eth: ec, contract: deployer.Contract(), accs: accs, proc: proc}
 }
 
 // config is a node of Anvil account i reaching the chain at url (Anvil's own when empty).

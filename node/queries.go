@@ -24,6 +24,7 @@ func (n *Node) Info(ctx context.Context) (NodeInfo, error) {
 		Peers:       len(n.transport.Peers()),
 		ChainHead:   n.head.Load(),
 		SyncedBlock: n.synced.Load(),
+		Chain:       n.chainHealth(),
 	}
 	for _, a := range addrs {
 		info.ListenAddrs = append(info.ListenAddrs, a.String())

@@ -8,9 +8,11 @@ import (
 	"math/big"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/sluicepay/sluice/chain/follow"
 	"github.com/sluicepay/sluice/channel"
 	"github.com/sluicepay/sluice/contracts"
 )
@@ -58,8 +60,9 @@ func (tn *testNet) startLoggedNode(i int, dir string, logs *logBuffer) *Node {
 func TestSettleLostToThePartnerIsDoneAndRevertsCarryTheirName(t *testing.T) {
 	tn := newTestNet(t)
 	var logsA, logsB logBuffer
-	a := tn.startLoggedNode(1, "", &logsA)
-	b := tn.startLoggedNode(2, "", &logsB)
+	lagA, lagB := &laggingChain{}, &laggingChain{}
+	a := tn.startNode(1, nodeOpts{logs: &logsA, wrapChain: lagA.wrap})
+	b := tn.startNode(2, nodeOpts{logs: &logsB, wrapChain: lagB.wrap})
 	id := openChannel(t, a, b, big.NewInt(5_000), nil, testChallenge)
 	other := openChannel(t, a, b, big.NewInt(1_000), nil, testChallenge)
 	mustPay(t, a, id, 1_200)
@@ -81,10 +84,15 @@ func TestSettleLostToThePartnerIsDoneAndRevertsCarryTheirName(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitFor(t, "b sees the close", func() bool { v, _ := b.Channel(ctx, id); return v.Status == channel.StatusClosing })
-	// Neither node reads new events for a few blocks, so neither learns of the other's
-	// settle before trying its own: the race both ends run on a real chain, made certain.
-	a.confirmations.Store(5)
-	b.confirmations.Store(5)
+	// Neither node reads blocks past the current head (though chain time moves on), so
+	// neither learns of the other's settle before trying its own: the race both ends run
+	// on a real chain, made certain.
+	head, _, err := a.chain.Head(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lagA.cap.Store(head)
+	lagB.cap.Store(head)
 	if err := tn.chain.AdjustTime(testChallenge + 2*time.Second); err != nil {
 		t.Fatal(err)
 	}
@@ -99,8 +107,8 @@ func TestSettleLostToThePartnerIsDoneAndRevertsCarryTheirName(t *testing.T) {
 		logs := logsA.String() + logsB.String()
 		return strings.Contains(logs, "already settled by the partner") || strings.Contains(logs, "the chain already shows its effect")
 	})
-	a.confirmations.Store(0)
-	b.confirmations.Store(0)
+	lagA.cap.Store(0)
+	lagB.cap.Store(0)
 	for _, n := range []*Node{a, b} {
 		waitFor(t, "both see the channel settled", func() bool { v, _ := n.Channel(ctx, id); return v.Status == channel.StatusSettled })
 	}
@@ -117,4 +125,24 @@ func TestSettleLostToThePartnerIsDoneAndRevertsCarryTheirName(t *testing.T) {
 			t.Fatalf("node %s warned about a settle the partner won:\n%s", name, s)
 		}
 	}
+}
+
+// laggingChain shows the node a head no newer than cap (when set), with the real head's
+// time: the node's follower reads no block past cap while chain time moves on.
+type laggingChain struct {
+	Chain
+	cap atomic.Uint64
+}
+
+func (l *laggingChain) wrap(c Chain) Chain { l.Chain = c; return l }
+
+func (l *laggingChain) Latest(ctx context.Context) (follow.Header, error) {
+	h, err := l.Chain.Latest(ctx)
+	c := l.cap.Load()
+	if err != nil || c == 0 || h.Number <= c {
+		return h, err
+	}
+	capped, err := l.Chain.Header(ctx, c)
+	capped.Time = h.Time
+	return capped, err
 }

@@ -43,6 +43,7 @@ type NodeInfo struct {
 	Peers       int            `json:"peers"`
 	ChainHead   uint64         `json:"chainHead"`
 	SyncedBlock uint64         `json:"syncedBlock"`
+	Chain       ChainHealth    `json:"chain"`
 }
 
 // OpenRequest asks the node to open a channel with a peer and lock our deposit in it.

@@ -9,21 +9,18 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/sluicepay/sluice/chain/follow"
 	"github.com/sluicepay/sluice/channel"
 	"github.com/sluicepay/sluice/contracts"
 	"github.com/sluicepay/sluice/store"
 )
-
-// maxEventRange bounds one event query, so catching up after long downtime stays within
-// what public RPC endpoints allow.
-const maxEventRange = 2000
 
 // runWatcher follows the contract from the persisted cursor until ctx ends.
 func (n *Node) runWatcher(ctx context.Context) {
 	t := time.NewTicker(n.cfg.PollInterval)
 	defer t.Stop()
 	for {
-		if err := n.pollChain(ctx); err != nil && ctx.Err() == nil {
+		if err := n.pollChain(ctx); err != nil && ctx.Err() == nil && n.follower.Health().RPCOK {
 			n.log.Warn("chain watcher", "err", err)
 		}
 		select {
@@ -34,56 +31,112 @@ func (n *Node) runWatcher(ctx context.Context) {
 	}
 }
 
-// pollChain processes every confirmed block since the cursor, then acts on timers
-// (settle once a challenge period is over, by chain time).
+// pollChain lets the follower read the chain (reorgs, confirmations, events), then acts
+// on timers (defend, expire withdrawals, settle once a challenge period is over, by
+// chain time). While the RPC does not answer, nothing on chain is attempted: the
+// outage is logged and shown instead (chain_health.go).
 func (n *Node) pollChain(ctx context.Context) error {
-	head, headTime, err := n.chain.Head(ctx)
-	if err != nil {
-		return fmt.Errorf("read chain head: %w", err)
+	err := n.follower.Poll(ctx)
+	h := n.follower.Health()
+	n.head.Store(h.Head)
+	n.observeChainHealth(h, err)
+	if !h.RPCOK {
+		return err
 	}
-	n.head.Store(head)
-	n.checkReorg(ctx)
-	conf := n.confirmations.Load()
-	if head < conf {
-		return nil
-	}
-	target := head - conf
-	err = n.followEvents(ctx, target)
-	// Every poll, even one that could not read events: a defense outstanding is retried
+	n.reconcileReorged(ctx)
+	// Every poll, even one that could not apply events: a defense outstanding is retried
 	// until it is mined or the challenge period is over.
-	n.defendDue(ctx, headTime)
+	n.defendDue(ctx, h.HeadTime)
 	if err != nil {
 		return err
 	}
-	n.metrics.chainLag.Set(float64(head - n.synced.Load()))
-	n.expireWithdrawals(ctx, headTime)
-	n.settleDue(ctx, headTime)
+	n.metrics.chainLag.Set(float64(h.Head - min(h.Head, n.synced.Load())))
+	n.expireWithdrawals(ctx, h.HeadTime)
+	n.settleDue(ctx, h.HeadTime)
 	return nil
 }
 
-// followEvents applies the contract's events up to block target and moves the cursor.
-func (n *Node) followEvents(ctx context.Context, target uint64) error {
-	for from := n.synced.Load() + 1; from <= target; {
-		if n.synced.Load() == 0 && from == 1 {
-			from = 0
+// newFollower builds the chain follower from the stored cursor.
+func (n *Node) newFollower(start follow.Start) {
+	n.follower = follow.New[ChainEvent](chainSource{n}, chainSink{n}, start, follow.Config{
+		Confirmations: n.confirmations.Load,
+		CallTimeout:   n.cfg.CallTimeout,
+		Logger:        n.log,
+	})
+}
+
+// chainSource is what the follower reads: only the node's own channels' events.
+type chainSource struct{ n *Node }
+
+func (s chainSource) Latest(ctx context.Context) (follow.Header, error) { return s.n.chain.Latest(ctx) }
+func (s chainSource) Header(ctx context.Context, number uint64) (follow.Header, error) {
+	return s.n.chain.Header(ctx, number)
+}
+
+func (s chainSource) Events(ctx context.Context, from, to uint64, extra []common.Hash) ([]ChainEvent, error) {
+	return s.n.chain.Events(ctx, from, to, EventQuery{Participant: s.n.signer.Address(), Channels: s.n.watchedChannels(extra)})
+}
+
+// watchedChannels is every channel whose events the node reads: those it tracks, the
+// dormant ones a deposit may promote, and those the follower holds unconfirmed events of.
+func (n *Node) watchedChannels(extra []common.Hash) []channel.ID {
+	var ids []channel.ID
+	seen := map[channel.ID]bool{}
+	add := func(id channel.ID) {
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
 		}
-		to := min(from+maxEventRange-1, target)
-		events, err := n.chain.Events(ctx, from, to)
-		if err != nil {
-			return fmt.Errorf("read events of blocks %d..%d: %w", from, to, err)
-		}
-		for i := range events {
-			if err := n.applyEvent(ctx, &events[i]); err != nil {
-				return fmt.Errorf("apply %s of channel %s in block %d: %w", events[i].Kind, events[i].Channel, events[i].Block, err)
-			}
-		}
-		if err := n.storeCursor(ctx, to); err != nil {
-			return err
-		}
-		n.synced.Store(to)
-		from = to + 1
+	}
+	n.chans.Range(func(k, _ any) bool { add(k.(channel.ID)); return true })
+	n.dormant.mu.Lock()
+	for id := range n.dormant.byID {
+		add(id)
+	}
+	n.dormant.mu.Unlock()
+	for _, h := range extra {
+		add(channel.ID(h))
+	}
+	return ids
+}
+
+// chainSink is how the follower changes the node.
+type chainSink struct{ n *Node }
+
+func (s chainSink) Apply(ctx context.Context, ev ChainEvent) error {
+	if err := s.n.applyEvent(ctx, &ev); err != nil {
+		return fmt.Errorf("apply %s of channel %s in block %d: %w", ev.Kind, ev.Channel, ev.Block, err)
 	}
 	return nil
+}
+
+func (s chainSink) Rollback(ctx context.Context, fork uint64, removed []ChainEvent) error {
+	return s.n.rollbackEvents(ctx, fork, removed)
+}
+
+func (s chainSink) Confirmed(ctx context.Context, block uint64, hash common.Hash) error {
+	if err := s.n.storeCursor(ctx, block, hash); err != nil {
+		return err
+	}
+	s.n.synced.Store(block)
+	return nil
+}
+
+func (n *Node) storeCursor(ctx context.Context, block uint64, hash common.Hash) error {
+	done := make(chan error, 1)
+	fill := func(b *store.Batch) error { b.PutCursor(store.ChainCursor{Block: block, BlockHash: hash}); return nil }
+	if err := n.durable.enqueue(fill, afterCommit{kind: afterSignal, done: done}); err != nil {
+		return fmt.Errorf("store chain cursor %d: %w", block, err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			return fmt.Errorf("store chain cursor %d: %w", block, err)
+		}
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // expireWithdrawals releases reservations the chain can no longer execute (the contract
@@ -111,49 +164,6 @@ func (n *Node) expireWithdrawals(ctx context.Context, chainTime uint64) {
 		}
 		return true
 	})
-}
-
-// reorgRewind is how far back the watcher re-reads after the block under its cursor was
-// replaced. Events carry absolute totals and statuses only move forward, so re-reading is
-// harmless; an event that vanished with the reorg cannot be undone, which is what
-// Confirmations is for.
-const reorgRewind = 64
-
-func (n *Node) checkReorg(ctx context.Context) {
-	s := n.synced.Load()
-	if s == 0 || n.cursorHash == (common.Hash{}) {
-		return
-	}
-	h, err := n.chain.BlockHash(ctx, s)
-	if err != nil || h == n.cursorHash {
-		return
-	}
-	back := min(s, reorgRewind)
-	n.log.Warn("chain reorganised under the watcher's cursor; re-reading events", "block", s, "was", n.cursorHash, "now", h, "rewind", back)
-	n.synced.Store(s - back)
-	n.cursorHash = common.Hash{}
-}
-
-func (n *Node) storeCursor(ctx context.Context, block uint64) error {
-	hash, err := n.chain.BlockHash(ctx, block)
-	if err != nil {
-		return fmt.Errorf("store chain cursor %d: %w", block, err)
-	}
-	done := make(chan error, 1)
-	fill := func(b *store.Batch) error { b.PutCursor(store.ChainCursor{Block: block, BlockHash: hash}); return nil }
-	if err := n.durable.enqueue(fill, afterCommit{kind: afterSignal, done: done}); err != nil {
-		return fmt.Errorf("store chain cursor %d: %w", block, err)
-	}
-	select {
-	case err := <-done:
-		if err != nil {
-			return fmt.Errorf("store chain cursor %d: %w", block, err)
-		}
-		n.cursorHash = hash
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // applyEvent folds one event into the channel it concerns. Events carry absolute totals,

@@ -153,7 +153,7 @@ func TestWatcherCatchesUpAfterDowntimeAndDefendsTheClose(t *testing.T) {
 	chk := clientFor(t, tn, 3)
 	waitOnChainNonce(t, chk, id, channel.PartyB, 10)
 	info, _ := a2.Info(ctx)
-	if info.SyncedBlock == 0 || info.SyncedBlock+a2.cfg.Confirmations < info.ChainHead-1 {
+	if info.SyncedBlock == 0 || info.SyncedBlock+a2.confirmations.Load() < info.ChainHead-1 {
 		t.Fatalf("a synced to block %d of %d", info.SyncedBlock, info.ChainHead)
 	}
 

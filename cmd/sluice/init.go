@@ -127,10 +127,9 @@ func runInit(c *cli.Context) error {
 func writeDefaultConfig(c *cli.Context, dir string) (string, error) {
 	path := filepath.Join(dir, ConfigFile)
 	cfg := map[string]any{
-		flagAPI:           c.String(flagAPI),
-		flagAPIAddr:       defaultAPIAddr,
-		flagListen:        []string{defaultListen},
-		flagConfirmations: defaultConfirmations,
+		flagAPI:     c.String(flagAPI),
+		flagAPIAddr: defaultAPIAddr,
+		flagListen:  []string{defaultListen},
 	}
 	if v := c.String(flagRPC); v != "" {
 		cfg[flagRPC] = v

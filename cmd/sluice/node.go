@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/urfave/cli/v2"
 
+	"github.com/sluicepay/sluice/chain/follow"
 	"github.com/sluicepay/sluice/node"
 	"github.com/sluicepay/sluice/node/api"
 )
@@ -35,13 +36,13 @@ const (
 	flagMetricsPublic   = "metrics-public"
 	flagChallengePeriod = "challenge-period"
 	flagTxReplaceAfter  = "tx-replace-after"
+	flagChainTimeout    = "chain-timeout"
 	flagMaxFeeGwei      = "max-fee-gwei"
 	flagTower           = "tower"
 
-	defaultAPIAddr       = api.DefaultAddr
-	defaultListen        = "/ip4/0.0.0.0/tcp/7421"
-	defaultConfirmations = 0
-	shutdownTimeout      = 15 * time.Second
+	defaultAPIAddr  = api.DefaultAddr
+	defaultListen   = "/ip4/0.0.0.0/tcp/7421"
+	shutdownTimeout = 15 * time.Second
 )
 
 func nodeCommand() *cli.Command {
@@ -54,9 +55,10 @@ func nodeCommand() *cli.Command {
 			&cli.StringSliceFlag{Name: flagListen, Usage: "libp2p listen multiaddr (repeatable)", Value: cli.NewStringSlice(defaultListen), EnvVars: envVar(flagListen)},
 			&cli.StringSliceFlag{Name: flagPeer, Usage: "peer to keep connected, multiaddr ending in /p2p/<id> (repeatable)", EnvVars: envVar(flagPeer)},
 			&cli.StringFlag{Name: flagAPIAddr, Usage: "API listen address (host:port); keep it on loopback", Value: defaultAPIAddr, EnvVars: envVar(flagAPIAddr)},
-			&cli.Uint64Flag{Name: flagConfirmations, Usage: "blocks an event must be buried under before the node acts on it (0 for dev chains)", Value: defaultConfirmations, EnvVars: envVar(flagConfirmations)},
+			&cli.Uint64Flag{Name: flagConfirmations, Usage: "blocks an open or a deposit must be buried under before the node counts it (default: the chain's, 0 only on dev chains 31337/1337; see README)", EnvVars: envVar(flagConfirmations)},
 			&cli.BoolFlag{Name: flagMetricsPublic, Usage: "serve /metrics without the bearer token", EnvVars: envVar(flagMetricsPublic)},
 			&cli.DurationFlag{Name: flagChallengePeriod, Usage: "challenge period for channels this node opens when the request leaves it out", Value: node.DefaultChallengePeriod, EnvVars: envVar(flagChallengePeriod)},
+			&cli.DurationFlag{Name: flagChainTimeout, Usage: "deadline of every chain RPC call; a chain that does not answer within it is reported (WARN, nodeInfo chain.rpcOK, sluice_chain_rpc_up)", Value: follow.DefaultCallTimeout, EnvVars: envVar(flagChainTimeout)},
 			&cli.DurationFlag{Name: flagTxReplaceAfter, Usage: "replace a transaction of the node with a higher fee when it is not mined within this time", Value: node.DefaultTxReplaceAfter, EnvVars: envVar(flagTxReplaceAfter)},
 			&cli.Uint64Flag{Name: flagMaxFeeGwei, Usage: "highest fee cap (gwei per gas) a replacement may offer; 0: no ceiling", EnvVars: envVar(flagMaxFeeGwei)},
 			&cli.StringFlag{Name: flagTower, Usage: "watchtower multiaddr (ending in /p2p/<id>) to register received proofs with, so it defends the node's channels while it is offline", EnvVars: envVar(flagTower)},
@@ -95,6 +97,9 @@ func runNode(c *cli.Context) error {
 	if period < time.Second {
 		return usageErrorf("--%s %s is shorter than the contract minimum of 1s", flagChallengePeriod, period)
 	}
+	if d := c.Duration(flagChainTimeout); d < 100*time.Millisecond {
+		return usageErrorf("--%s %s is shorter than 100ms", flagChainTimeout, d)
+	}
 	replaceAfter := c.Duration(flagTxReplaceAfter)
 	if replaceAfter < time.Second {
 		return usageErrorf("--%s %s is shorter than 1s", flagTxReplaceAfter, replaceAfter)
@@ -127,9 +132,10 @@ func runNode(c *cli.Context) error {
 		StaticPeers:            c.StringSlice(flagPeer),
 		ChainURL:               rpcURL,
 		Contract:               contract,
-		Confirmations:          c.Uint64(flagConfirmations),
+		Confirmations:          confirmationsFlag(c),
 		DefaultChallengePeriod: period,
 		TxReplaceAfter:         replaceAfter,
+		CallTimeout:            c.Duration(flagChainTimeout),
 		MaxFeeCap:              maxFee,
 		Tower:                  strings.TrimSpace(c.String(flagTower)),
 		Open:                   policy,
@@ -198,4 +204,14 @@ func runNode(c *cli.Context) error {
 	signal.Reset(os.Interrupt, syscall.SIGTERM)
 	log.Info("shutting down", "timeout", shutdownTimeout)
 	return nil
+}
+
+// confirmationsFlag is --confirmations when given (flag, variable or config file), else
+// nil: the node takes the chain's default depth.
+func confirmationsFlag(c *cli.Context) *uint64 {
+	if !c.IsSet(flagConfirmations) {
+		return nil
+	}
+	v := c.Uint64(flagConfirmations)
+	return &v
 }

@@ -195,3 +195,10 @@ func (t *tail) String() string {
 	defer t.mu.Unlock()
 	return strings.Join(t.lines, "\n")
 }
+
+// Freeze stops the Anvil process (SIGSTOP): its port stays open and every request
+// hangs, which is what a stalled RPC looks like to a client. Thaw resumes it.
+func (a *Anvil) Freeze() error { return a.cmd.Process.Signal(syscall.SIGSTOP) }
+
+// Thaw resumes a frozen Anvil (SIGCONT).
+func (a *Anvil) Thaw() error { return a.cmd.Process.Signal(syscall.SIGCONT) }

@@ -11,16 +11,23 @@ import (
 // It fails the test, never skips it, when Anvil is missing or does not start.
 func Start(tb testing.TB, args ...string) string {
 	tb.Helper()
+	return StartProcess(tb, args...).URL
+}
+
+// StartProcess is Start returning the process, for tests that freeze it.
+func StartProcess(tb testing.TB, args ...string) *Anvil {
+	tb.Helper()
 	a, err := Run(context.Background(), args...)
 	if err != nil {
 		tb.Fatalf("anviltest: %v", err)
 	}
 	tb.Cleanup(func() {
+		_ = a.Thaw() // a frozen Anvil would not see the stop signal
 		if err := a.Stop(); err != nil {
 			tb.Errorf("anviltest: %v", err)
 		}
 	})
-	return a.URL
+	return a
 }
 
 // Main runs a test package against one Anvil: it starts Anvil, hands its URL to setup,

@@ -21,6 +21,9 @@ type NodeInfo struct {
 	Peers       int            `json:"peers"`
 	ChainHead   uint64         `json:"chainHead"`
 	SyncedBlock uint64         `json:"syncedBlock"`
+	// Chain is the chain connection's health: head, processed and confirmed blocks,
+	// rpcOK, lastError, since, and the on-chain operations waiting.
+	Chain node.ChainHealth `json:"chain"`
 }
 
 // Domain is the EIP-712 domain every signature of a channel binds to, in the shape
@@ -128,7 +131,7 @@ func nodeInfoJSON(v node.NodeInfo) NodeInfo {
 	return NodeInfo{
 		Address: v.Address, PeerID: v.PeerID, ListenAddrs: addrs, ChainID: v.ChainID,
 		Contract: v.Contract, Version: v.Version, Peers: v.Peers,
-		ChainHead: v.ChainHead, SyncedBlock: v.SyncedBlock,
+		ChainHead: v.ChainHead, SyncedBlock: v.SyncedBlock, Chain: v.Chain,
 	}
 }
 
