@@ -27,10 +27,10 @@ func rampEngine(t *testing.T) (*Engine, *fakeClock) {
 	e := newTestEngine(t, Config{Clients: map[string]ClientConfig{
 		"w": {Profile: ProfileInteractive, DailyCap: amt(50_000_000)},
 	}}, clock, nil)
-	e.mu.RLock()
-	cs := e.clients["w"]
-	e.mu.RUnlock()
-	cs.device, cs.hasDevice = party(0xde), true // so a step-up is a step-up, not no_device
+	// A device, so that a step-up is a step-up and not a no_device decline.
+	if err := e.RegisterDevice("w", party(0xde), false); err != nil {
+		t.Fatal(err)
+	}
 	ownerHistory(t, e, clock)
 	return e, clock
 }
@@ -143,21 +143,40 @@ func TestPersonWithOccasionalLargerPurchasesIsApproved(t *testing.T) {
 }
 
 // A step-up the owner's device answers clears the ramp: the owner confirmed, and the next
-// payments at the usual amount need nothing more.
+// payments need nothing more; a thief without the device stays stopped.
 func TestVerifiedStepUpClearsTheRamp(t *testing.T) {
-	e, clock := rampEngine(t)
+	clock := newFakeClock()
+	e := newTestEngine(t, Config{Clients: map[string]ClientConfig{
+		"w": {Profile: ProfileInteractive, DailyCap: amt(50_000_000)},
+	}}, clock, nil)
+	dev := newDeviceKey(t)
+	if err := e.RegisterDevice("w", dev.Address(), false); err != nil {
+		t.Fatal(err)
+	}
+	ownerHistory(t, e, clock)
 	r := runRamp(t, e, clock, 340*time.Millisecond, func(float64) uint64 { return 9500 })
 	if r.outcome != StepUp || !r.reasons.Has(ReasonAmountRamp) {
 		t.Fatalf("ramp: %s %v, want step_up amount_ramp", r.outcome, r.reasons.Strings())
 	}
-	e.mu.RLock()
-	cs := e.clients["w"]
-	e.mu.RUnlock()
-	cs.mu.Lock()
-	cs.base.clearExcess(clock.Now().UnixNano())
-	cs.mu.Unlock()
+	clock.Advance(5 * time.Second) // the owner, not a script, answers
+	req := payReq("w", 1, 1, 9500)
+	req.PaymentID = [16]byte{9}
+	d := e.Decide(req)
+	if d.Outcome != StepUp || d.Challenge == nil {
+		t.Fatalf("the next ramp payment: %s %v, want a challenge", d.Outcome, d.Reasons.Strings())
+	}
+	sig, err := dev.SignDigest(e.Digest(d.Challenge))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.StepUp = &StepUpProof{Challenge: d.Challenge.ID, Signature: sig}
+	clock.Advance(4 * time.Second) // signing on the device takes a person a few seconds
+	if d = e.Decide(req); d.Outcome != Approve || !d.Reasons.Has(ReasonStepUpVerified) {
+		t.Fatalf("the owner's answer: %s %v", d.Outcome, d.Reasons.Strings())
+	}
+	e.Complete(&d)
 	clock.Advance(time.Minute)
 	if d := e.Decide(payReq("w", 1, 1, 9500)); d.Outcome != Approve {
-		t.Fatalf("after the ramp was cleared: %s %v", d.Outcome, d.Reasons.Strings())
+		t.Fatalf("after the owner confirmed: %s %v", d.Outcome, d.Reasons.Strings())
 	}
 }
