@@ -122,7 +122,7 @@ func (n *Node) startPayment(lc *liveChannel, id store.PaymentID, explicit bool, 
 	if lc.desync != nil {
 		// Offer the peer our latest proof again; its answer (an Ack) clears desync.
 		n.goTracked(func() { n.sendSync(lc) })
-		return nil, false, fmt.Errorf("pay on channel %s: waiting for the peer to resync after: %w", lc.id, lc.desync)
+		return nil, false, fmt.Errorf("pay on channel %s: %w after: %w", lc.id, ErrAwaitingResync, lc.desync)
 	}
 	proof, err := lc.st.PreparePayment(lc.us, req.Amount, n.signer)
 	if err != nil {

@@ -105,6 +105,11 @@ func (r *riskBackend) Pay(ctx context.Context, req node.PayRequest) (node.Paymen
 // colluding payee answering every proof with a Reject made the payer sign away 20 times
 // its client's daily cap while the engine counted nothing (issue 22, finding 1).
 func failedBeforeSigning(err error) bool {
+	if errors.Is(err, node.ErrAwaitingResync) {
+		// Refused while the channel re-syncs: nothing was signed for this payment (the
+		// peer's refusal it wraps was of an earlier, still charged, proof).
+		return true
+	}
 	if _, refusedByPeer := errors.AsType[*node.RejectError](err); refusedByPeer {
 		return false
 	}

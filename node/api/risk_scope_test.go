@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"math/big"
 	"slices"
 	"strings"
@@ -257,5 +258,36 @@ func TestRetryOfAnotherClientsPaymentIDRevealsNothing(t *testing.T) {
 	p, err := dialAs(t, srv.URL(), gameToken).Pay(ctx, args)
 	if err == nil && p.Memo != "" {
 		t.Fatalf("game retrying wallet's id read its payment: %+v", p)
+	}
+}
+
+// A payment refused while the channel waits for the peer to resync signed nothing: it is
+// given back, unlike the peer's refusal of a signed proof that it wraps.
+func TestPaymentRefusedWhileAwaitingResyncIsGivenBack(t *testing.T) {
+	srv, b := startScopedServer(t, map[string]risk.ClientConfig{
+		"game": {Profile: risk.ProfileService, TokenHash: TokenHash(gameToken), DailyCap: risk.AmountFromUint64(100)},
+	})
+	ctx := context.Background()
+	game := dialAs(t, srv.URL(), gameToken)
+	if _, err := game.Pay(ctx, payOn(testChannel, 10, "")); err != nil {
+		t.Fatal(err)
+	}
+	rej := node.NewRejectError(testChannel, 2, channel.CodeOverdraft, "balance exceeded")
+	b.fail(rej) // the signed proof the peer refused: charged
+	if _, err := game.Pay(ctx, payOn(testChannel, 30, "")); err == nil {
+		t.Fatal("a refused proof reported as paid")
+	}
+	b.fail(fmt.Errorf("pay on channel %s: %w after: %w", testChannel, node.ErrAwaitingResync, rej))
+	for range 5 { // nothing signed: each is given back
+		if _, err := game.Pay(ctx, payOn(testChannel, 40, "")); err == nil {
+			t.Fatal("a payment refused during resync reported as paid")
+		}
+	}
+	b.fail(nil)
+	if _, err := game.Pay(ctx, payOn(testChannel, 60, "")); err != nil {
+		t.Fatalf("60 more after 40 charged of a 100 cap: %v (the refusals during resync were charged)", err)
+	}
+	if _, err := game.Pay(ctx, payOn(testChannel, 1, "")); apiKind(err) != "risk_declined" {
+		t.Fatalf("past the cap: %v", err)
 	}
 }
