@@ -82,6 +82,9 @@ type Config struct {
 
 	Logger  *slog.Logger
 	Metrics *prometheus.Registry
+	// WrapTransport, when set, wraps the node's p2p transport. It exists for end-to-end
+	// tests of hostile peers (a payee that rejects every proof); production leaves it nil.
+	WrapTransport func(Transport) Transport
 }
 
 // OpenPolicy is the node's channel policy: the terms it accepts on a channel it takes

@@ -17,6 +17,9 @@ var (
 	// ErrPaymentIDReused means a payment id is already recorded on another channel or for
 	// another amount; a retry must repeat the original request exactly.
 	ErrPaymentIDReused = errors.New("payment id already used for a different payment")
+	// ErrAwaitingResync refuses a new payment, nothing signed, while the channel's partner
+	// has not yet acknowledged a proof it refused (it wraps that refusal too).
+	ErrAwaitingResync = errors.New("waiting for the peer to resync")
 	// ErrMemoTooLong refuses a payment memo above the protocol's 256 bytes.
 	ErrMemoTooLong = errors.New("memo too long")
 

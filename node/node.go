@@ -88,12 +88,16 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 	}
 	n, err := assemble(c, st, chain, func(h p2p.Handler) (Transport, error) {
 		d := chain.Domain()
-		return p2p.New(p2p.Config{
+		t, err := p2p.New(p2p.Config{
 			Key: c.Key, ListenAddrs: c.ListenAddrs, ChainID: d.ChainID, Contract: d.Contract,
 			Handler: h, Logger: c.Logger, StaticPeers: c.StaticPeers,
 			AddressBook: storeAddressBook{st},
 			Limits:      peerLimits(c.PeerLimits, measureVerifyRate),
 		})
+		if err != nil || c.WrapTransport == nil {
+			return t, err
+		}
+		return c.WrapTransport(t), nil
 	})
 	if err != nil {
 		st.Close()

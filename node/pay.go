@@ -21,6 +21,7 @@ type outgoingPayment struct {
 	amount *big.Int
 	proof  channel.SignedProof
 	memo   []byte
+	client string
 	start  time.Time
 	done   chan struct{} // closed once err is final
 	err    error
@@ -121,17 +122,17 @@ func (n *Node) startPayment(lc *liveChannel, id store.PaymentID, explicit bool, 
 	if lc.desync != nil {
 		// Offer the peer our latest proof again; its answer (an Ack) clears desync.
 		n.goTracked(func() { n.sendSync(lc) })
-		return nil, false, fmt.Errorf("pay on channel %s: waiting for the peer to resync after: %w", lc.id, lc.desync)
+		return nil, false, fmt.Errorf("pay on channel %s: %w after: %w", lc.id, ErrAwaitingResync, lc.desync)
 	}
 	proof, err := lc.st.PreparePayment(lc.us, req.Amount, n.signer)
 	if err != nil {
 		return nil, false, fmt.Errorf("pay on channel %s: %w", lc.id, err)
 	}
 	now := time.Now()
-	p = &outgoingPayment{id: id, amount: new(big.Int).Set(req.Amount), proof: proof, memo: []byte(req.Memo), start: now, done: make(chan struct{})}
+	p = &outgoingPayment{id: id, amount: new(big.Int).Set(req.Amount), proof: proof, memo: []byte(req.Memo), client: req.Client, start: now, done: make(chan struct{})}
 	rec := store.PaymentRecord{
 		ID: id, Channel: lc.id, Direction: store.Outgoing, Nonce: proof.Nonce,
-		Amount: p.amount, Transferred: proof.Transferred, Time: now, Memo: req.Memo, Sig: proof.Sig,
+		Amount: p.amount, Transferred: proof.Transferred, Time: now, Memo: req.Memo, Sig: proof.Sig, Client: req.Client,
 	}
 	// The acked nonce rides along now and then, so a restarted node still knows most Acks.
 	acked, storeAcked := lc.acked, lc.acked >= lc.ackedStored+ackedWriteStride
@@ -166,7 +167,7 @@ func (n *Node) startPayment(lc *liveChannel, id store.PaymentID, explicit bool, 
 func (p *outgoingPayment) view(ch channel.ID) PaymentView {
 	return PaymentView{
 		PaymentID: p.id, Channel: ch, Direction: Outgoing, Amount: p.amount,
-		Proof: p.proof, Time: p.start, Memo: string(p.memo), Latency: time.Since(p.start),
+		Proof: p.proof, Time: p.start, Memo: string(p.memo), Client: p.client, Latency: time.Since(p.start),
 	}
 }
 

@@ -130,6 +130,6 @@ func (n *Node) paymentView(r store.PaymentRecord) PaymentView {
 			BalanceProof: channel.BalanceProof{Channel: r.Channel, Nonce: r.Nonce, Transferred: r.Transferred},
 			Sig:          r.Sig,
 		},
-		Time: r.Time, Memo: r.Memo,
+		Time: r.Time, Memo: r.Memo, Client: r.Client,
 	}
 }

@@ -64,6 +64,9 @@ type PayRequest struct {
 	Amount    *big.Int
 	PaymentID [16]byte // zero = the node picks a random one; a repeat of a completed id returns the original payment
 	Memo      string   // at most 256 bytes
+	// Client is the API client that asked for the payment (the risk engine's name for
+	// its token); it is recorded in the payment log. Empty outside the API.
+	Client string
 }
 
 // ChannelFilter narrows Channels; the zero value lists everything.
@@ -132,6 +135,7 @@ type PaymentView struct {
 	Proof     channel.SignedProof // nonce, cumulative transferred, payer's signature
 	Time      time.Time
 	Memo      string
+	Client    string        // outgoing through the API: the client that made it
 	Latency   time.Duration // outgoing: request to Ack
 	// Repeat is set when Pay answered with a payment an earlier call with the same id
 	// made: this call signed nothing new.

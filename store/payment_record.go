@@ -50,11 +50,21 @@ type PaymentRecord struct {
 	// Sig is the payer's signature of the proof (Channel, Nonce, Transferred), so every
 	// payment in the log stays independently verifiable, not only the latest one.
 	Sig channel.Signature
+	// Client is the API client that made an outgoing payment (issue 22: after a theft,
+	// which token spent). Optional and last in the encoding, so records written before
+	// it decode with an empty client.
+	Client string
 }
+
+// MaxClientLen bounds a payment's client name (the risk engine's names are at most 64).
+const MaxClientLen = 64
 
 func (r *PaymentRecord) validate() error {
 	if r.Direction != Outgoing && r.Direction != Incoming {
 		return fmt.Errorf("payment %s: invalid direction %d", r.ID, r.Direction)
+	}
+	if len(r.Client) > MaxClientLen {
+		return fmt.Errorf("payment %s: client name of %d bytes exceeds %d", r.ID, len(r.Client), MaxClientLen)
 	}
 	if len(r.Memo) > MaxMemoLen {
 		return fmt.Errorf("payment %s: memo of %d bytes exceeds %d", r.ID, len(r.Memo), MaxMemoLen)
@@ -85,6 +95,9 @@ func appendPayment(buf []byte, r *PaymentRecord) []byte {
 	e.timestamp(r.Time)
 	e.fixed(r.Sig[:])
 	e.str(r.Memo)
+	if r.Client != "" {
+		e.str(r.Client)
+	}
 	return e.buf
 }
 
@@ -99,6 +112,9 @@ func decodePayment(id PaymentID, b []byte) (PaymentRecord, error) {
 	r.Time = d.timestamp()
 	d.fixed(r.Sig[:])
 	r.Memo = d.str(MaxMemoLen)
+	if len(d.b) > 0 && d.err == nil {
+		r.Client = d.str(MaxClientLen)
+	}
 	if err := d.finish("payment " + id.String()); err != nil {
 		return r, err
 	}

@@ -84,10 +84,10 @@ func runPayments(c *cli.Context) error {
 				_, err := fmt.Fprintln(w, "no payments")
 				return err
 			}
-			rows := [][]string{{"TIME", "DIRECTION", "AMOUNT", "CHANNEL", "NONCE", "TRANSFERRED", "PAYMENT ID", "MEMO"}}
+			rows := [][]string{{"TIME", "DIRECTION", "AMOUNT", "CHANNEL", "NONCE", "TRANSFERRED", "PAYMENT ID", "CLIENT", "MEMO"}}
 			for _, p := range page.Payments {
 				rows = append(rows, []string{p.Time.Format(time.RFC3339), p.Direction, p.Amount.String(), shortHex(p.Channel.String()),
-					strconv.FormatUint(p.Proof.Nonce, 10), p.Proof.Transferred.String(), p.PaymentID.String(), p.Memo})
+					strconv.FormatUint(p.Proof.Nonce, 10), p.Proof.Transferred.String(), p.PaymentID.String(), p.Client, p.Memo})
 			}
 			if err := table(w, rows); err != nil {
 				return err

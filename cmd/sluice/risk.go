@@ -45,6 +45,9 @@ const (
 	flagPerMinute    = "per-minute"
 	flagClientConfig = "config-json"
 	flagFrozen       = "frozen"
+	flagPayChannels  = "pay-channels"
+	flagPayPartners  = "pay-partners"
+	flagRead         = "read"
 	flagEnrollCode   = "code"
 	flagTTL          = "ttl"
 )
@@ -119,6 +122,9 @@ func riskCommand() *cli.Command {
 					&cli.Uint64Flag{Name: flagPerSecond, Usage: "payments per second"},
 					&cli.Uint64Flag{Name: flagPerMinute, Usage: "payments per minute"},
 					&cli.BoolFlag{Name: flagFrozen, Usage: "decline every payment of the client (--frozen=false to thaw)"},
+					&cli.StringSliceFlag{Name: flagPayChannels, Usage: "channels the client may pay on (0x ids, comma-separated; \"\" = any)"},
+					&cli.StringSliceFlag{Name: flagPayPartners, Usage: "partners the client may pay, on any channel with them (0x addresses)"},
+					&cli.StringFlag{Name: flagRead, Usage: "payments the client may list and subscribe to: own (default), channels or all"},
 				},
 				Action: runRiskSetClient,
 			},
@@ -276,6 +282,9 @@ func setRiskClient(c *cli.Context, name string, cfg risk.ClientConfig) error {
 	if c.IsSet(flagFrozen) {
 		cfg.Frozen = c.Bool(flagFrozen)
 	}
+	if err := setRiskScope(c, &cfg.Scope); err != nil {
+		return err
+	}
 	var token string
 	switch {
 	case c.Bool(flagNewToken) && c.String(flagTokenHash) != "":
@@ -361,4 +370,34 @@ func openNodeRisk(ctx context.Context, dir string, b api.Backend, reg prometheus
 		return nil, nil, fmt.Errorf("risk: node info for the step-up domain: %w", err)
 	}
 	return openRisk(ctx, dir, channel.Domain{ChainID: info.ChainID, Contract: info.Contract}, reg, log)
+}
+
+// setRiskScope applies the scope flags (issue 22, finding 7); the engine validates them.
+func setRiskScope(c *cli.Context, sc *risk.Scope) error {
+	if c.IsSet(flagPayChannels) {
+		sc.Channels = nonEmpty(c.StringSlice(flagPayChannels))
+	}
+	if c.IsSet(flagPayPartners) {
+		sc.Partners = nil
+		for _, s := range nonEmpty(c.StringSlice(flagPayPartners)) {
+			if !common.IsHexAddress(s) {
+				return usageErrorf("--%s: %q is not a 0x address", flagPayPartners, s)
+			}
+			sc.Partners = append(sc.Partners, common.HexToAddress(s))
+		}
+	}
+	if c.IsSet(flagRead) {
+		sc.Read = risk.ReadScope(c.String(flagRead))
+	}
+	return nil
+}
+
+func nonEmpty(in []string) []string {
+	var out []string
+	for _, s := range in {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
 }

@@ -89,6 +89,23 @@ func TestRiskCommandsThroughTheAPI(t *testing.T) {
 	if res := runCLI(t, game, "pay", stubChannelHex, "100"); res.code != 0 {
 		t.Fatalf("game pays under its raised cap: %d %s", res.code, res.stderr)
 	}
+	// Scoped to another channel, the token cannot pay on this one; unscoped again, it can.
+	other := "0x" + strings.Repeat("e1", 32)
+	if res := runCLI(t, env, "risk", "set-client", "--pay-channels", other, "--read", "own", "game"); res.code != 0 {
+		t.Fatalf("admin scoping the client: %d %s", res.code, res.stderr)
+	}
+	if res := runCLI(t, game, "pay", stubChannelHex, "1"); res.code != exitFailure || !strings.Contains(res.stderr, "out_of_scope") {
+		t.Fatalf("game paying outside its scope: code %d stderr %q", res.code, res.stderr)
+	}
+	if res := runCLI(t, env, "risk", "set-client", "--read", "everything", "game"); res.code == 0 {
+		t.Fatal("--read everything was accepted")
+	}
+	if res := runCLI(t, env, "risk", "set-client", "--pay-channels", "", "game"); res.code != 0 {
+		t.Fatalf("admin unscoping the client: %d %s", res.code, res.stderr)
+	}
+	if res := runCLI(t, game, "pay", stubChannelHex, "1"); res.code != 0 {
+		t.Fatalf("game pays on any channel again: %d %s", res.code, res.stderr)
+	}
 
 	res = runCLI(t, env, "risk", "events", "--client", "game")
 	if res.code != 0 || !strings.Contains(res.stdout, "decline") || !strings.Contains(res.stdout, "daily_cap") || !strings.Contains(res.stdout, "approve") {
@@ -99,7 +116,7 @@ func TestRiskCommandsThroughTheAPI(t *testing.T) {
 		t.Fatalf("register-device: %d %s", res.code, res.stderr)
 	}
 	res = runCLI(t, env, "risk", "clients")
-	if res.code != 0 || !strings.Contains(res.stdout, "game") || !strings.Contains(res.stdout, dev.Hex()) || !strings.Contains(res.stdout, "200") {
+	if res.code != 0 || !strings.Contains(res.stdout, "game") || !strings.Contains(res.stdout, dev.Hex()) || !strings.Contains(res.stdout, "201") {
 		t.Fatalf("risk clients: %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 	if res := runCLI(t, env, "risk", "events", "--outcome", "maybe"); res.code != exitUsage {

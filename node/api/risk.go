@@ -50,9 +50,16 @@ func (r *riskBackend) Pay(ctx context.Context, req node.PayRequest) (node.Paymen
 		// A step-up challenge binds the payment id, so the repeat must carry the same one.
 		_, _ = rand.Read(req.PaymentID[:])
 	}
+	req.Client = client // recorded in the payment log: which token spent
 	key := payKey(client, req.Channel, req.Amount)
 	if explicitID && req.Amount != nil && r.layer.approved.retry(req.PaymentID, key) {
-		return r.Backend.Pay(ctx, req)
+		v, err := r.Backend.Pay(ctx, req)
+		if err == nil {
+			if err = otherClientsPayment(client, v); err != nil {
+				return node.PaymentView{}, err
+			}
+		}
+		return v, err
 	}
 	partner, err := r.counterparty(ctx, req.Channel)
 	if err != nil {
@@ -80,6 +87,13 @@ func (r *riskBackend) Pay(ctx context.Context, req node.PayRequest) (node.Paymen
 		// the client nothing more (issue 22, finding 10: five calls with one id used 5,000
 		// of a cap while 1,000 moved).
 		r.layer.engine.Release(&d)
+		if oerr := otherClientsPayment(client, v); oerr != nil {
+			return node.PaymentView{}, oerr
+		}
+	case err == nil:
+		// The payee acknowledged: the payment happened, and only now does it train the
+		// client's baseline (issue 22, finding 9).
+		r.layer.engine.Complete(&d)
 	}
 	return v, err
 }
@@ -91,6 +105,11 @@ func (r *riskBackend) Pay(ctx context.Context, req node.PayRequest) (node.Paymen
 // colluding payee answering every proof with a Reject made the payer sign away 20 times
 // its client's daily cap while the engine counted nothing (issue 22, finding 1).
 func failedBeforeSigning(err error) bool {
+	if errors.Is(err, node.ErrAwaitingResync) {
+		// Refused while the channel re-syncs: nothing was signed for this payment (the
+		// peer's refusal it wraps was of an earlier, still charged, proof).
+		return true
+	}
 	if _, refusedByPeer := errors.AsType[*node.RejectError](err); refusedByPeer {
 		return false
 	}

@@ -23,6 +23,12 @@ type subscriptions struct {
 	wg   *sync.WaitGroup // counts forwarding goroutines so Stop can wait for them
 }
 
+// paymentFilter is a Backend that shows each caller only some payments (the risk layer's
+// read scopes); nil means everything.
+type paymentFilter interface {
+	PaymentFilter(ctx context.Context) (func(node.PaymentView) bool, error)
+}
+
 // Payments streams every payment this node sends or receives, optionally for one channel:
 // sluice_subscribe ["payments"] or ["payments", "0x<channel id>"].
 func (s *subscriptions) Payments(ctx context.Context, only *ChannelID) (*rpc.Subscription, error) {
@@ -30,10 +36,19 @@ func (s *subscriptions) Payments(ctx context.Context, only *ChannelID) (*rpc.Sub
 	if err != nil {
 		return nil, err
 	}
+	var visible func(node.PaymentView) bool
+	if f, ok := s.b.(paymentFilter); ok {
+		if visible, err = f.PaymentFilter(ctx); err != nil {
+			return nil, err
+		}
+	}
 	ch := make(chan node.PaymentView, subscriptionBuffer)
 	unsubscribe := s.b.SubscribePayments(ch)
 	forward(s, sub, ch, unsubscribe, func(p node.PaymentView) error {
 		if only != nil && p.Channel != channel.ID(*only) {
+			return nil
+		}
+		if visible != nil && !visible(p) {
 			return nil
 		}
 		return notifier.Notify(sub.ID, paymentJSON(p))

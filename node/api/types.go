@@ -85,6 +85,8 @@ type Payment struct {
 	Proof     Proof     `json:"proof"`
 	Time      time.Time `json:"time"`
 	Memo      string    `json:"memo,omitempty"`
+	// Client is the API client (risk policy name) that made an outgoing payment.
+	Client string `json:"client,omitempty"`
 	// LatencyMicros is the time from request to the peer's Ack, for outgoing payments.
 	LatencyMicros int64 `json:"latencyMicros,omitempty"`
 	// Repeat is set by sluice_pay when the payment id was already used by an earlier call:
@@ -199,6 +201,7 @@ func paymentJSON(v node.PaymentView) Payment {
 		Proof:         proofJSON(v.Proof),
 		Time:          v.Time.UTC(),
 		Memo:          v.Memo,
+		Client:        v.Client,
 		LatencyMicros: v.Latency.Microseconds(),
 		Repeat:        v.Repeat,
 	}

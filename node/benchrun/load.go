@@ -48,24 +48,27 @@ func runLoad(ctx context.Context, c *cluster, o Options, gate *riskGate) ([]time
 				}
 				ch := c.channels[j.i%len(c.channels)]
 				req := node.PayRequest{Channel: ch, Amount: o.Amount}
-				var release func()
+				var settle func(paid bool)
 				if gate != nil {
 					// As the API's risk decorator does: a step-up binds the payment id, so it
 					// is chosen before the decision (and the node then checks it is new).
 					binary.BigEndian.PutUint64(req.PaymentID[:8], runID)
 					binary.BigEndian.PutUint64(req.PaymentID[8:], uint64(j.i)+1)
 					var err error
-					if release, err = gate.approve(ctx, ch, o.Amount, req.PaymentID); err != nil {
+					if settle, err = gate.approve(ctx, ch, o.Amount, req.PaymentID); err != nil {
 						cancel(fmt.Errorf("bench: payment %d on channel %s: %w", j.i, ch, err))
 						return
 					}
 				}
 				if _, err := c.hub.node.Pay(ctx, req); err != nil {
-					if release != nil {
-						release()
+					if settle != nil {
+						settle(false)
 					}
 					cancel(fmt.Errorf("bench: payment %d on channel %s: %w", j.i, ch, err))
 					return
+				}
+				if settle != nil {
+					settle(true)
 				}
 				lat[j.i] = time.Since(begin)
 				done.Add(1)

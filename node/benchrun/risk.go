@@ -69,8 +69,9 @@ func newRiskGate(dir string, domain channel.Domain, partners map[channel.ID]comm
 	return g, nil
 }
 
-// approve judges one payment; the returned release gives the reservation back.
-func (g *riskGate) approve(ctx context.Context, ch channel.ID, amount *big.Int, id [16]byte) (release func(), err error) {
+// approve judges one payment; the returned settle completes it (paid: the payee
+// acknowledged, the baseline learns it) or gives the reservation back, as the API does.
+func (g *riskGate) approve(ctx context.Context, ch channel.ID, amount *big.Int, id [16]byte) (settle func(paid bool), err error) {
 	d := g.engine.Decide(risk.Request{
 		Client: benchRiskClient, Channel: ch, Counterparty: g.partner[ch], Amount: amount, PaymentID: id,
 	})
@@ -81,7 +82,13 @@ func (g *riskGate) approve(ctx context.Context, ch channel.ID, amount *big.Int, 
 		g.engine.Release(&d)
 		return nil, err
 	}
-	return func() { g.engine.Release(&d) }, nil
+	return func(paid bool) {
+		if paid {
+			g.engine.Complete(&d)
+		} else {
+			g.engine.Release(&d)
+		}
+	}, nil
 }
 
 func (g *riskGate) Close() error {

@@ -23,20 +23,18 @@ func TestRiskGateReservesEveryApprovedPaymentAndReleasesFailures(t *testing.T) {
 	defer g.Close()
 	ctx := context.Background()
 	for i := range 10 {
-		release, err := g.approve(ctx, ch, big.NewInt(7), [16]byte{byte(i + 1)})
+		settle, err := g.approve(ctx, ch, big.NewInt(7), [16]byte{byte(i + 1)})
 		if err != nil {
 			t.Fatalf("payment %d: %v", i, err)
 		}
-		if i >= 8 { // the last two "fail" after approval
-			release()
-		}
+		settle(i < 8) // the last two "fail" after approval
 	}
 	for _, c := range g.engine.Clients() {
 		if c.Name != benchRiskClient {
 			continue
 		}
-		if c.Approved != 10 || c.SpentToday.String() != "56" {
-			t.Fatalf("client %s: approved %d, spent %s; want 10 approved and 8×7 = 56 kept", c.Name, c.Approved, c.SpentToday)
+		if c.Approved != 8 || c.Attempts != 10 || c.SpentToday.String() != "56" {
+			t.Fatalf("client %s: %d attempts, %d completed, spent %s; want 10, 8 and 8×7 = 56 kept", c.Name, c.Attempts, c.Approved, c.SpentToday)
 		}
 		return
 	}

@@ -127,7 +127,7 @@ type ClientStatus struct {
 	SpentToday Amount         `json:"spentToday"`
 	Windows    []WindowStatus `json:"windows"`
 	Attempts   uint64         `json:"attempts"`
-	Approved   uint64         `json:"approved"`
+	Approved   uint64         `json:"approved"` // approved and acknowledged by the payee (Complete)
 }
 
 // WindowStatus is one sliding window's current totals.

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -63,4 +64,29 @@ func BenchmarkDecideParallel(b *testing.B) {
 			e.Decide(req)
 		}
 	})
+}
+
+// BenchmarkDecideAndCompleteInteractive is an interactive client's whole path past
+// warm-up: decide with the ramp and sustained-rate rules, then Complete, which trains the
+// baseline (issue 22: baselines learn on the payee's acknowledgement).
+func BenchmarkDecideAndCompleteInteractive(b *testing.B) {
+	clock := newFakeClock()
+	e, err := NewEngine(Options{
+		Config: Config{Clients: map[string]ClientConfig{"w": {Profile: ProfileInteractive, DailyCap: maxAmount,
+			Scope: Scope{Partners: []common.Address{party(1)}}}}},
+		Domain: testDomain(), Now: clock.Now,
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := payReq("w", 1, 1, 1000)
+	b.ReportAllocs()
+	for b.Loop() {
+		clock.Advance(2 * time.Second)
+		d := e.Decide(req)
+		if d.Outcome != Approve {
+			b.Fatalf("%s %v", d.Outcome, d.Reasons.Strings())
+		}
+		e.Complete(&d)
+	}
 }

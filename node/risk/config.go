@@ -64,6 +64,9 @@ type ClientConfig struct {
 	// Frozen declines every payment of the client (reason "frozen") while keeping its
 	// state and audit trail: a cap of 0 means unlimited, so freezing needs its own switch.
 	Frozen bool `json:"frozen,omitempty"`
+	// Scope limits the channels the client may pay on and the payments it may read
+	// (default: any channel; only its own payments).
+	Scope Scope `json:"scope,omitzero"`
 }
 
 // UnmarshalJSON decodes strictly wherever a ClientConfig comes from (the admin API's
@@ -171,6 +174,11 @@ func (c ClientConfig) normalized(name string) (ClientConfig, error) {
 	if c.MinHumanGap == 0 {
 		c.MinHumanGap = Duration(defaultMinHumanGap)
 	}
+	sc, err := c.Scope.normalized(name)
+	if err != nil {
+		return c, err
+	}
+	c.Scope = sc
 	return c, nil
 }
 

@@ -43,6 +43,7 @@ type reservation struct {
 	at     int64
 	day    int64
 	amount Amount
+	units  float64 // the ramp charge (baseline.excess) the approval added
 	active bool
 }
 
@@ -247,6 +248,11 @@ func (e *Engine) decide(req Request, now time.Time, t int64) Decision {
 		d.Reasons.add(ReasonFrozen)
 		return d
 	}
+	if !cfg.Scope.allowsPay(req.Channel, req.Counterparty) {
+		d.Outcome = Decline
+		d.Reasons.add(ReasonOutOfScope)
+		return d
+	}
 	var hard, soft ReasonSet
 	if !cfg.SingleMax.IsZero() && amount.Cmp(cfg.SingleMax) > 0 {
 		hard.add(ReasonSingleMax)
@@ -268,10 +274,11 @@ func (e *Engine) decide(req Request, now time.Time, t int64) Decision {
 		hard.add(velocityReason(ReasonChannelVelocity1s, w))
 	}
 	_, known := cs.known[req.Counterparty]
-	score, anomalies := cs.base.score(t, amount, cfg, !known)
+	v := cs.base.score(t, amount, cfg, !known)
 	cs.markDirty(e)
+	score := v.score
 	d.Score = score
-	soft |= anomalies
+	soft |= v.reasons
 	if score >= cfg.StepUpScore {
 		soft.add(ReasonAnomalyScore)
 	}
@@ -284,12 +291,13 @@ func (e *Engine) decide(req Request, now time.Time, t int64) Decision {
 		needStepUp = true
 	}
 
+	verified := false
 	if req.StepUp != nil {
 		if r, ok := e.verifyStepUp(cs, req, amount, now); !ok {
 			hard.add(r)
 		} else {
 			soft.add(ReasonStepUpVerified)
-			needStepUp = false
+			needStepUp, verified = false, true
 		}
 	}
 	d.Reasons = hard | soft
@@ -313,14 +321,20 @@ func (e *Engine) decide(req Request, now time.Time, t int64) Decision {
 	party.w.add(t, amount)
 	ch.w.add(t, amount)
 	cs.spent = cs.spent.Add(amount)
-	cs.base.approve(amount)
+	units := v.units
+	if verified {
+		// The device's owner confirmed this payment: the ramp so far was theirs.
+		cs.base.clearExcess(t)
+		units = 0
+	}
+	cs.base.reserve(t, units)
 	if !known && len(cs.known) < maxKnownCounterparties {
 		cs.known[req.Counterparty] = struct{}{}
 		cs.knownNew = true
 	}
 	party.markDirty(e)
 	ch.markDirty(e)
-	d.res = reservation{client: cs, party: party, ch: ch, at: t, day: day, amount: amount, active: true}
+	d.res = reservation{client: cs, party: party, ch: ch, at: t, day: day, amount: amount, units: units, active: true}
 	return d
 }
 
@@ -345,9 +359,28 @@ func (e *Engine) Release(d *Decision) {
 	if cs.day == r.day {
 		cs.spent = cs.spent.Sub(r.amount)
 	}
+	cs.base.release(e.now().UnixNano(), r.at, r.units)
 	cs.markDirty(e)
 	r.party.markDirty(e)
 	r.ch.markDirty(e)
+}
+
+// Complete records that an approved payment was acknowledged by the payee: its amount
+// stays charged and, only now, trains the client's baseline. A reservation given back
+// (Release), a payment never acknowledged or a retry that signed nothing new never trains
+// it, so a thief cannot raise the usual amount with payments that do not happen (issue 22,
+// finding 9). After Complete, Release does nothing; calling it twice does nothing.
+func (e *Engine) Complete(d *Decision) {
+	r := &d.res
+	if !r.active {
+		return
+	}
+	r.active = false
+	cs := r.client
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	cs.base.complete(max(e.now().UnixNano(), r.at), r.amount)
+	cs.markDirty(e)
 }
 
 // markDirty queues the state for the next flush; the caller holds its lock.

@@ -48,6 +48,7 @@ func TestPersonCadenceIsApproved(t *testing.T) {
 		if d.Outcome != Approve {
 			t.Fatalf("payment %d of a person's cadence: %s %v (score %d)", i, d.Outcome, d.Reasons.Strings(), d.Score)
 		}
+		e.Complete(&d) // the shop acknowledged: the baseline learns it
 		clock.Advance(gaps[i%len(gaps)] * time.Second)
 	}
 }
@@ -175,9 +176,11 @@ func TestAnomalyScoreFromOwnBaseline(t *testing.T) {
 	clock := newFakeClock()
 	e := newTestEngine(t, Config{Clients: map[string]ClientConfig{"w": {Profile: ProfileInteractive}}}, clock, nil)
 	for range 20 {
-		if d := e.Decide(payReq("w", 1, 1, 100)); d.Outcome != Approve {
+		d := e.Decide(payReq("w", 1, 1, 100))
+		if d.Outcome != Approve {
 			t.Fatalf("warm-up: %s %v", d.Outcome, d.Reasons.Strings())
 		}
+		e.Complete(&d)
 		clock.Advance(10 * time.Second)
 	}
 	d := e.Decide(payReq("w", 1, 2, 100*500)) // 500x the usual, to someone new

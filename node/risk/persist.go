@@ -38,7 +38,12 @@ func partyKey(a common.Address) string { return "party/" + hex.EncodeToString(a[
 func channelKey(id channel.ID) string  { return "channel/" + hex.EncodeToString(id[:]) }
 func clientKey(name string) string     { return "client/" + name }
 func auditKey(seq uint64) string       { return fmt.Sprintf("%016x", seq) }
-func stateVersion() byte               { return 1 }
+func stateVersion() byte               { return 2 }
+
+// stateVersion1 is the client state before baselines learnt only from completed payments
+// (issue 22): it is read, and rewritten as version 2 on the next flush.
+const stateVersion1 = 1
+
 func errCorrupt(key string, why string) error {
 	return fmt.Errorf("risk state %s: %s", key, why)
 }
@@ -133,12 +138,16 @@ func (cs *clientState) encode() []byte {
 	b = binary.BigEndian.AppendUint64(b, uint64(bl.last))
 	b = binary.BigEndian.AppendUint64(b, uint64(bl.shortRun))
 	b = binary.BigEndian.AppendUint64(b, floatBits(bl.gapEWMA))
-	b = binary.BigEndian.AppendUint64(b, floatBits(bl.amtEWMA))
+	b = binary.BigEndian.AppendUint64(b, floatBits(bl.usual))
+	b = binary.BigEndian.AppendUint64(b, uint64(bl.lastDone))
+	b = binary.BigEndian.AppendUint64(b, floatBits(bl.excess))
+	b = binary.BigEndian.AppendUint64(b, uint64(bl.excessAt))
+	b = binary.BigEndian.AppendUint64(b, uint64(bl.rateRun))
 	return encodeWindows(b, &cs.w)
 }
 
 func (cs *clientState) decode(key string, v []byte) error {
-	if len(v) == 0 || v[0] != stateVersion() {
+	if len(v) == 0 || (v[0] != stateVersion() && v[0] != stateVersion1) {
 		return errCorrupt(key, "unknown version")
 	}
 	r := &reader{b: v[1:]}
@@ -147,7 +156,18 @@ func (cs *clientState) decode(key string, v []byte) error {
 	bl := &cs.base
 	bl.attempts, bl.approved, bl.last = r.u64(), r.u64(), int64(r.u64())
 	bl.shortRun = int(r.u64())
-	bl.gapEWMA, bl.amtEWMA = floatFrom(r.u64()), floatFrom(r.u64())
+	bl.gapEWMA, bl.usual = floatFrom(r.u64()), floatFrom(r.u64())
+	if v[0] == stateVersion1 {
+		// Version 1 learnt from attempts; its last attempt stands in for the last payment.
+		bl.lastDone = bl.last
+	} else {
+		bl.lastDone = int64(r.u64())
+		bl.excess, bl.excessAt = floatFrom(r.u64()), int64(r.u64())
+		bl.rateRun = int(min(r.u64(), sustainedRateRun+1))
+		if math.IsNaN(bl.excess) || bl.excess < 0 {
+			bl.excess = 0
+		}
+	}
 	decodeWindows(r, &cs.w)
 	if r.err {
 		return errCorrupt(key, "truncated")

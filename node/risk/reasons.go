@@ -54,6 +54,8 @@ const (
 	ReasonStepUpExpired
 	ReasonStepUpBadSignature
 	ReasonFrozen
+	ReasonAmountRamp
+	ReasonOutOfScope
 	numReasons
 )
 
@@ -64,7 +66,7 @@ var reasonNames = [numReasons]string{
 	"channel_velocity_1s", "channel_velocity_1m", "channel_velocity_1h", "channel_velocity_24h",
 	"burst", "new_counterparty", "amount_spike", "rate_spike", "anomaly_score", "large_payment",
 	"no_device", "step_up_verified", "step_up_invalid", "step_up_expired", "step_up_bad_signature",
-	"frozen",
+	"frozen", "amount_ramp", "out_of_scope",
 }
 
 func (r Reason) String() string {
