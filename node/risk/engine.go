@@ -1,6 +1,7 @@
 package risk
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -49,10 +50,11 @@ type reservation struct {
 
 // entity is the velocity state of a counterparty or a channel, shared by all clients.
 type entity struct {
-	mu    sync.Mutex
-	w     windows
-	dirty bool
-	key   string // store key
+	mu      sync.Mutex
+	w       windows
+	dirty   bool
+	evicted bool   // forgotten by EvictIdle: a decision that still holds it looks again
+	key     string // store key
 }
 
 // clientState is everything about one API client; its mutex serialises that client's
@@ -149,6 +151,10 @@ func NewEngine(o Options) (*Engine, error) {
 		if err := e.load(); err != nil {
 			return nil, err
 		}
+		// Records that went idle while the node was down are not kept in memory.
+		if _, err := e.EvictIdle(context.Background()); err != nil {
+			e.log.Warn("risk: evicting idle records at start failed", "err", err)
+		}
 	}
 	return e, nil
 }
@@ -203,6 +209,30 @@ func (e *Engine) entityFor(party *common.Address, ch *channel.ID) *entity {
 	return ent
 }
 
+// afterEntityLookup, set only by tests, runs between a decision's record lookup and
+// its lock: the moment EvictIdle may forget the record.
+var afterEntityLookup func()
+
+// lockEntities returns req's counterparty and channel records locked, in that order.
+// A record EvictIdle forgot between the lookup and the lock is looked up again, so a
+// reservation never lands in a record the engine no longer holds.
+func (e *Engine) lockEntities(req Request) (party, ch *entity) {
+	for {
+		party = e.entityFor(&req.Counterparty, nil)
+		ch = e.entityFor(nil, &req.Channel)
+		if afterEntityLookup != nil {
+			afterEntityLookup()
+		}
+		party.mu.Lock()
+		ch.mu.Lock()
+		if !party.evicted && !ch.evicted {
+			return party, ch
+		}
+		ch.mu.Unlock()
+		party.mu.Unlock()
+	}
+}
+
 // Decide judges req. Approve reserves the amount before returning, so the caller must
 // Release the decision if the payment then fails. Step-up and decline reserve nothing.
 func (e *Engine) Decide(req Request) Decision {
@@ -231,15 +261,11 @@ func (e *Engine) decide(req Request, now time.Time, t int64) Decision {
 	e.mu.RLock()
 	partyLimits, channelLimits, ttl := e.cfg.Counterparty, e.cfg.Channel, time.Duration(e.cfg.ChallengeTTL)
 	e.mu.RUnlock()
-	party := e.entityFor(&req.Counterparty, nil)
-	ch := e.entityFor(nil, &req.Channel)
-
 	// Lock order is always client, counterparty, channel.
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
-	party.mu.Lock()
+	party, ch := e.lockEntities(req)
 	defer party.mu.Unlock()
-	ch.mu.Lock()
 	defer ch.mu.Unlock()
 
 	cfg := &cs.cfg
@@ -385,7 +411,7 @@ func (e *Engine) Complete(d *Decision) {
 
 // markDirty queues the state for the next flush; the caller holds its lock.
 func (cs *clientState) markDirty(e *Engine) {
-	if cs.dirty {
+	if cs.dirty || e.store == nil { // nothing to flush to: queue nothing
 		return
 	}
 	cs.dirty = true
@@ -395,7 +421,7 @@ func (cs *clientState) markDirty(e *Engine) {
 }
 
 func (ent *entity) markDirty(e *Engine) {
-	if ent.dirty {
+	if ent.dirty || e.store == nil { // nothing to flush to: queue nothing
 		return
 	}
 	ent.dirty = true

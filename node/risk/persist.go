@@ -365,6 +365,7 @@ func (e *Engine) Run(ctx context.Context) error {
 	e.mu.RUnlock()
 	t := time.NewTicker(every)
 	defer t.Stop()
+	lastEvict := e.now()
 	for {
 		select {
 		case <-ctx.Done():
@@ -374,6 +375,12 @@ func (e *Engine) Run(ctx context.Context) error {
 		case <-t.C:
 			if err := e.Flush(ctx); err != nil && !errors.Is(err, context.Canceled) {
 				e.log.Error("risk: flush failed; state stays queued", "err", err)
+			}
+			if e.now().Sub(lastEvict) >= evictEvery {
+				lastEvict = e.now()
+				if _, err := e.EvictIdle(ctx); err != nil && !errors.Is(err, context.Canceled) {
+					e.log.Warn("risk: evicting idle records failed", "err", err)
+				}
 			}
 		}
 	}
