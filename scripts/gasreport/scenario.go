@@ -162,7 +162,7 @@ func measure(ctx context.Context, c *chain, keys []*ecdsa.PrivateKey) (Report, e
 	if err != nil {
 		return r, err
 	}
-	if _, err := call("close for watchtower", a, channels, nil, sluice.PackClose(towered, 0, new(big.Int), nil)); err != nil {
+	if _, err := call("close for watchtower", a, channels, nil, sluice.PackClose(towered, 0, new(big.Int), new(big.Int), [32]byte{}, nil)); err != nil {
 		return r, err
 	}
 	toB, err := signDigest(a, dom.balanceProof(towered, 75, eth(350)))
@@ -173,7 +173,7 @@ func measure(ctx context.Context, c *chain, keys []*ecdsa.PrivateKey) (Report, e
 	if err != nil {
 		return r, err
 	}
-	if _, err := gasOf(&r.UpdateProofFor, "update proof for receiver", deployer, channels, nil, sluice.PackUpdateProofFor(towered, 75, eth(350), toB, endorsed)); err != nil {
+	if _, err := gasOf(&r.UpdateProofFor, "update proof for receiver", deployer, channels, nil, sluice.PackUpdateProofFor(towered, 75, eth(350), new(big.Int), [32]byte{}, toB, endorsed)); err != nil {
 		return r, err
 	}
 
@@ -183,14 +183,14 @@ func measure(ctx context.Context, c *chain, keys []*ecdsa.PrivateKey) (Report, e
 	if err != nil {
 		return r, err
 	}
-	if _, err := gasOf(&r.Close, "close", a, channels, nil, sluice.PackClose(id, 40, eth(200), fromB)); err != nil {
+	if _, err := gasOf(&r.Close, "close", a, channels, nil, sluice.PackClose(id, 40, eth(200), new(big.Int), [32]byte{}, fromB)); err != nil {
 		return r, err
 	}
 	fromA, err := signDigest(a, dom.balanceProof(id, 75, eth(350)))
 	if err != nil {
 		return r, err
 	}
-	if _, err := gasOf(&r.UpdateProof, "update proof", b, channels, nil, sluice.PackUpdateProof(id, 75, eth(350), fromA)); err != nil {
+	if _, err := gasOf(&r.UpdateProof, "update proof", b, channels, nil, sluice.PackUpdateProof(id, 75, eth(350), new(big.Int), [32]byte{}, fromA)); err != nil {
 		return r, err
 	}
 	if err := c.advance(ctx, 3601); err != nil {
@@ -215,7 +215,7 @@ func measure(ctx context.Context, c *chain, keys []*ecdsa.PrivateKey) (Report, e
 	if err != nil {
 		return r, err
 	}
-	if _, err := call("receiver closes", deployer, recv, nil, reject.PackForward(sluice.PackClose(credited, 0, new(big.Int), nil))); err != nil {
+	if _, err := call("receiver closes", deployer, recv, nil, reject.PackForward(sluice.PackClose(credited, 0, new(big.Int), new(big.Int), [32]byte{}, nil))); err != nil {
 		return r, err
 	}
 	if err := c.advance(ctx, 2); err != nil {
