@@ -147,11 +147,9 @@ contract SluiceChannels {
     event LocksHeld(
         bytes32 indexed id, address indexed sender, address receiver, bytes32 locksRoot, uint256 locked, uint256 held
     );
-    /// @notice The split of an unlock: toReceiver for the locks whose secret was registered
-    /// by their expiration, toSender for the rest.
-    event Unlocked(
-        bytes32 indexed id, address indexed sender, address receiver, uint256 toReceiver, uint256 toSender
-    );
+    /// @notice The split of an unlock: toReceiver (the receiver of LocksHeld) for the locks
+    /// whose secret was registered by their expiration, toSender for the rest.
+    event Unlocked(bytes32 indexed id, address indexed sender, uint256 toReceiver, uint256 toSender);
 
     error NotParticipant();
     error InvalidPartner();
@@ -459,15 +457,28 @@ contract SluiceChannels {
         uint256 n = locks.length;
         if (n > MAX_LOCKS) revert TooManyLocks();
 
+        // Reads each lock's three words straight from calldata: the root check below binds
+        // them to the signed list, so ABI range checks would add gas and no safety.
         uint256 sum;
         uint256 revealed;
-        for (uint256 i; i < n; ++i) {
-            Lock calldata l = locks[i];
-            uint256 amount = l.amount;
-            sum += amount;
-            uint256 registeredAt = secretTimes[l.secretHash];
-            if (registeredAt != 0 && registeredAt <= l.expiration) revealed += amount;
+        bool overflow;
+        assembly ("memory-safe") {
+            mstore(0x20, secretTimes.slot)
+            let end := add(locks.offset, mul(n, 0x60))
+            for { let ptr := locks.offset } lt(ptr, end) { ptr := add(ptr, 0x60) } {
+                let amount := calldataload(ptr)
+                let total := add(sum, amount)
+                overflow := or(overflow, lt(total, sum))
+                sum := total
+                mstore(0, calldataload(add(ptr, 0x40)))
+                let registeredAt := sload(keccak256(0, 0x40))
+                // revealed <= sum, so it cannot overflow unless sum did.
+                if and(iszero(iszero(registeredAt)), iszero(gt(registeredAt, calldataload(add(ptr, 0x20))))) {
+                    revealed := add(revealed, amount)
+                }
+            }
         }
+        if (overflow) revert InvalidLocks();
         bytes32 root = _locksRoot(locks);
         bool isToken;
         if (keccak256(abi.encode(root, sum, false)) != commitment) {
@@ -488,7 +499,7 @@ contract SluiceChannels {
         // held < sum only when the sender's proof promised more than it had.
         uint256 toReceiver = revealed < held ? revealed : held;
         uint256 toSender = held - toReceiver;
-        emit Unlocked(id, sender, receiver, toReceiver, toSender);
+        emit Unlocked(id, sender, toReceiver, toSender);
         _payout(token, receiver, toReceiver);
         _payout(token, sender, toSender);
     }
