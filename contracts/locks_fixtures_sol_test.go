@@ -20,7 +20,9 @@ type lockedProof struct {
 }
 
 // secretOf derives a distinct test secret from n.
-func secretOf(n int) [32]byte { return crypto.Keccak256Hash([]byte("sluice test secret"), big.NewInt(int64(n)).Bytes()) }
+func secretOf(n int) [32]byte {
+	return crypto.Keccak256Hash([]byte("sluice test secret"), big.NewInt(int64(n)).Bytes())
+}
 
 func (e *evm) lockedProofDigest(id [32]byte, nonce uint64, transferred, locked *big.Int, root [32]byte) []byte {
 	return e.typedDigest("BalanceProof", apitypes.TypedDataMessage{

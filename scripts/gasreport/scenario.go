@@ -26,6 +26,10 @@ type Report struct {
 	UpdateProofFor   uint64 `json:"update_proof_for"`
 	Settle           uint64 `json:"settle"`
 	Claim            uint64 `json:"claim"`
+	RegisterSecret   uint64 `json:"register_secret"`
+	RegisterSecrets  uint64 `json:"register_secrets_4"` // registerSecrets of 4 new secrets
+	Unlock1          uint64 `json:"unlock_1"`
+	Unlock6          uint64 `json:"unlock_6"`
 }
 
 // SadPath is the gas of a unilateral exit: close, one challenge, settle.
@@ -228,6 +232,9 @@ func measure(ctx context.Context, c *chain, keys []*ecdsa.PrivateKey) (Report, e
 		return r, err
 	}
 	if _, err := gasOf(&r.Claim, "claim", deployer, recv, nil, reject.PackForward(sluice.PackClaim(common.Address{}))); err != nil {
+		return r, err
+	}
+	if err := measureLocks(ctx, c, channels, dom, a, b, &r); err != nil {
 		return r, err
 	}
 	return r, nil
