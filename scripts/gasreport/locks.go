@@ -20,7 +20,9 @@ const registerSecretsBatch = 4
 // locks whose secrets are all registered, sent by the receiver (the steady-state claim).
 func measureLocks(ctx context.Context, c *chain, channels common.Address, dom domain, a, b *ecdsa.PrivateKey, r *Report) error {
 	addrA, addrB := crypto.PubkeyToAddress(a.PublicKey), crypto.PubkeyToAddress(b.PublicKey)
-	secret := func(n int) [32]byte { return crypto.Keccak256Hash([]byte("gas report secret"), big.NewInt(int64(n)).Bytes()) }
+	secret := func(n int) [32]byte {
+		return crypto.Keccak256Hash([]byte("gas report secret"), big.NewInt(int64(n)).Bytes())
+	}
 	call := func(step string, key *ecdsa.PrivateKey, value *big.Int, data []byte) (uint64, error) {
 		rec, err := c.send(ctx, step, key, &channels, value, data)
 		if err != nil {
