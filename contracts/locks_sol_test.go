@@ -291,3 +291,16 @@ func TestLocksRootViewMatchesGo(t *testing.T) {
 		}
 	}
 }
+
+// TestLockBoundsMatchChannel: the state machine refuses exactly what the contract refuses.
+func TestLockBoundsMatchChannel(t *testing.T) {
+	e := newEVM(t)
+	maxLocks, err := e.sc.UnpackMAXLOCKS(e.call(e.channels, e.sc.PackMAXLOCKS()))
+	if err != nil || maxLocks.Cmp(big.NewInt(channel.MaxLocks)) != 0 {
+		t.Fatalf("MAX_LOCKS = %v (%v), channel.MaxLocks = %d", maxLocks, err, channel.MaxLocks)
+	}
+	maxLocked, err := e.sc.UnpackMAXLOCKED(e.call(e.channels, e.sc.PackMAXLOCKED()))
+	if err != nil || maxLocked.Cmp(channel.MaxLocked()) != 0 {
+		t.Fatalf("MAX_LOCKED = %v (%v), channel.MaxLocked = %s", maxLocked, err, channel.MaxLocked())
+	}
+}
