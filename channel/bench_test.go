@@ -40,7 +40,7 @@ func BenchmarkGethTypedDataAndHash(b *testing.B) {
 		Types:       typedDataTypes,
 		PrimaryType: "BalanceProof",
 		Domain:      apitypes.TypedDataDomain{Name: DomainName, Version: DomainVersion, ChainId: math.NewHexOrDecimal256(31337), VerifyingContract: common.Address{1}.Hex()},
-		Message:     apitypes.TypedDataMessage{"channelId": make([]byte, 32), "nonce": big.NewInt(7), "transferred": big.NewInt(1000)},
+		Message:     apitypes.TypedDataMessage{"channelId": make([]byte, 32), "nonce": big.NewInt(7), "transferred": big.NewInt(1000), "locked": new(big.Int), "locksRoot": make([]byte, 32)},
 	}
 	b.ReportAllocs()
 	for b.Loop() {

@@ -101,3 +101,39 @@ func TestSignedProofUnmarshalRejectsMalformed(t *testing.T) {
 		})
 	}
 }
+
+// A proof with pending locks keeps Locked and LocksRoot in the long form; decoding a
+// lock-free proof into a SignedProof that held locks clears them.
+func TestSignedProofBinaryCarriesLocks(t *testing.T) {
+	p := SignedProof{BalanceProof: BalanceProof{Channel: ID{1}, Nonce: 9, Transferred: big.NewInt(500),
+		Locked: big.NewInt(250), LocksRoot: [32]byte{0xde, 31: 0xad}}, Sig: Signature{64: 27}}
+	b, err := p.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) != LockedSignedProofSize {
+		t.Fatalf("encoded length %d, want %d", len(b), LockedSignedProofSize)
+	}
+	var q SignedProof
+	if err := q.UnmarshalBinary(b); err != nil {
+		t.Fatal(err)
+	}
+	if q.Locked == nil || q.Locked.Cmp(p.Locked) != 0 || q.LocksRoot != p.LocksRoot || q.Transferred.Cmp(p.Transferred) != 0 {
+		t.Fatalf("round trip changed the locks: %+v", q.BalanceProof)
+	}
+	direct := SignedProof{BalanceProof: BalanceProof{Channel: ID{1}, Nonce: 10, Transferred: big.NewInt(750)}, Sig: Signature{64: 27}}
+	short, err := direct.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.UnmarshalBinary(short); err != nil {
+		t.Fatal(err)
+	}
+	if q.Locked.Sign() != 0 || q.LocksRoot != ([32]byte{}) {
+		t.Fatalf("decoding a lock-free proof kept locks: %+v", q.BalanceProof)
+	}
+	// The long form with nothing locked is not canonical.
+	if err := q.UnmarshalBinary(append(short, make([]byte, 48)...)); !errors.Is(err, ErrMalformed) {
+		t.Fatalf("long form without locks: %v, want ErrMalformed", err)
+	}
+}

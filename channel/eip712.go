@@ -14,7 +14,7 @@ const (
 	DomainVersion = "1"
 
 	domainType       = "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
-	balanceProofType = "BalanceProof(bytes32 channelId,uint64 nonce,uint256 transferred)"
+	balanceProofType = "BalanceProof(bytes32 channelId,uint64 nonce,uint256 transferred,uint256 locked,bytes32 locksRoot)"
 	settlementType   = "Settlement(bytes32 channelId,uint256 balanceA,uint256 balanceB)"
 	withdrawalType   = "Withdrawal(bytes32 channelId,address participant,uint256 totalWithdrawn,uint64 expiry)"
 	// endorsementType is the receiver's consent to a third party submitting exactly this
@@ -67,7 +67,7 @@ func (d Domain) Separator() (common.Hash, error) {
 type Hasher struct {
 	sep common.Hash
 	k   crypto.KeccakState
-	buf [5 * 32]byte
+	buf [6 * 32]byte
 	out common.Hash
 	rs  recoverScratch
 }
@@ -86,26 +86,39 @@ func (h *Hasher) Separator() common.Hash { return h.sep }
 
 // BalanceProofDigest is the digest the payer signs for p.
 func (h *Hasher) BalanceProofDigest(p BalanceProof) (common.Hash, error) {
-	b := h.buf[:4*32]
+	b, err := h.encodeBalanceProof(p)
+	if err != nil {
+		return common.Hash{}, fmt.Errorf("balance proof %w", err)
+	}
+	return h.finish(b), nil
+}
+
+// encodeBalanceProof writes the EIP-712 encoding of p into h.buf. A nil Locked encodes as 0
+// without allocating, so the direct payment path costs what it did before locks.
+func (h *Hasher) encodeBalanceProof(p BalanceProof) ([]byte, error) {
+	b := h.buf[:6*32]
 	copy(b[0:], balanceProofTypeHash[:])
 	copy(b[32:], p.Channel[:])
 	putUint64(b[64:96], p.Nonce)
 	if err := putUint256(b[96:128], p.Transferred); err != nil {
-		return common.Hash{}, fmt.Errorf("balance proof transferred: %w", err)
+		return nil, fmt.Errorf("transferred: %w", err)
 	}
-	return h.finish(b), nil
+	if p.Locked == nil {
+		clear(b[128:160])
+	} else if err := putUint256(b[128:160], p.Locked); err != nil {
+		return nil, fmt.Errorf("locked: %w", err)
+	}
+	copy(b[160:192], p.LocksRoot[:])
+	return b, nil
 }
 
 // EndorsementDigest is the digest a proof's receiver signs to let anyone (a watchtower)
 // submit p on chain on its behalf: ProofEndorsement{proof: p}, where EIP-712 encodes the
 // nested proof as its struct hash.
 func (h *Hasher) EndorsementDigest(p BalanceProof) (common.Hash, error) {
-	b := h.buf[:4*32]
-	copy(b[0:], balanceProofTypeHash[:])
-	copy(b[32:], p.Channel[:])
-	putUint64(b[64:96], p.Nonce)
-	if err := putUint256(b[96:128], p.Transferred); err != nil {
-		return common.Hash{}, fmt.Errorf("endorsed proof transferred: %w", err)
+	b, err := h.encodeBalanceProof(p)
+	if err != nil {
+		return common.Hash{}, fmt.Errorf("endorsed proof %w", err)
 	}
 	h.k.Reset()
 	h.k.Write(b)

@@ -23,6 +23,8 @@ var typedDataTypes = apitypes.Types{
 		{Name: "channelId", Type: "bytes32"},
 		{Name: "nonce", Type: "uint64"},
 		{Name: "transferred", Type: "uint256"},
+		{Name: "locked", Type: "uint256"},
+		{Name: "locksRoot", Type: "bytes32"},
 	},
 	"Settlement": {
 		{Name: "channelId", Type: "bytes32"},
@@ -86,9 +88,25 @@ func TestDigestsEqualGoEthereumTypedData(t *testing.T) {
 				}
 				want := gethDigest(t, d, "BalanceProof", apitypes.TypedDataMessage{
 					"channelId": id[:], "nonce": new(big.Int).SetUint64(nonce), "transferred": amt,
+					"locked": new(big.Int), "locksRoot": make([]byte, 32),
 				})
 				if got != want {
 					t.Errorf("BalanceProof %x/%d/%s: got %x, geth %x", id[:2], nonce, amt, got, want)
+				}
+				// The same proof with pending locks: locked and locksRoot are signed.
+				locked := amounts[(i+2)%len(amounts)]
+				root := crypto.Keccak256Hash(id[:], []byte{byte(i)})
+				lbp := BalanceProof{Channel: id, Nonce: nonce, Transferred: amt, Locked: locked, LocksRoot: root}
+				got, err = h.BalanceProofDigest(lbp)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want = gethDigest(t, d, "BalanceProof", apitypes.TypedDataMessage{
+					"channelId": id[:], "nonce": new(big.Int).SetUint64(nonce), "transferred": amt,
+					"locked": locked, "locksRoot": root[:],
+				})
+				if got != want {
+					t.Errorf("locked BalanceProof %x/%d/%s/%s: got %x, geth %x", id[:2], nonce, amt, locked, got, want)
 				}
 				other := amounts[(i+1)%len(amounts)]
 				st := Settlement{Channel: id, BalanceA: amt, BalanceB: other}
@@ -143,7 +161,7 @@ func TestTypeHashesAreKeccakOfTypeStrings(t *testing.T) {
 		got  common.Hash
 	}{
 		{"domain", "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)", domainTypeHash},
-		{"balance proof", "BalanceProof(bytes32 channelId,uint64 nonce,uint256 transferred)", balanceProofTypeHash},
+		{"balance proof", "BalanceProof(bytes32 channelId,uint64 nonce,uint256 transferred,uint256 locked,bytes32 locksRoot)", balanceProofTypeHash},
 		{"settlement", "Settlement(bytes32 channelId,uint256 balanceA,uint256 balanceB)", settlementTypeHash},
 		{"withdrawal", "Withdrawal(bytes32 channelId,address participant,uint256 totalWithdrawn,uint64 expiry)", withdrawalTypeHash},
 	} {

@@ -19,6 +19,10 @@ func FuzzSignedProofUnmarshal(f *testing.F) {
 	f.Add(valid[:SignedProofSize-1])
 	f.Add(bytes.Repeat([]byte{0xff}, SignedProofSize))
 	f.Add([]byte{})
+	locked := append(append([]byte{}, valid...), make([]byte, 48)...)
+	locked[SignedProofSize+15], locked[SignedProofSize+16] = 7, 1
+	f.Add(locked)
+	f.Add(append(append([]byte{}, valid...), make([]byte, 48)...))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var p SignedProof
 		if err := p.UnmarshalBinary(data); err != nil {
@@ -27,8 +31,11 @@ func FuzzSignedProofUnmarshal(f *testing.F) {
 			}
 			return
 		}
-		if len(data) != SignedProofSize {
+		if len(data) != SignedProofSize && len(data) != LockedSignedProofSize {
 			t.Fatalf("accepted %d bytes", len(data))
+		}
+		if p.Locked != nil && (p.Locked.Sign() < 0 || p.Locked.Cmp(maxAmount) > 0) {
+			t.Fatalf("decoded locked %s out of uint128", p.Locked)
 		}
 		if p.Transferred.Sign() < 0 || p.Transferred.Cmp(maxAmount) > 0 {
 			t.Fatalf("decoded transferred %s out of uint128", p.Transferred)

@@ -11,6 +11,14 @@ import (
 // direction fits in a block (ADR 0019).
 const MaxLocks = 64
 
+// maxLocked is the contract's MAX_LOCKED, 2^96-1: the most one direction may hold in pending
+// locks. settle stores the held-back amount in 96 bits, so close and updateProof refuse a
+// proof above it, and a receiver must never accept a lock it could not put on chain (ADR 0019).
+var maxLocked = new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 96), big.NewInt(1))
+
+// MaxLocked returns a fresh copy of 2^96-1.
+func MaxLocked() *big.Int { return new(big.Int).Set(maxLocked) }
+
 // lockEncodedSize is the length of one lock in the locksRoot preimage:
 // abi.encode(uint256 amount, uint64 expiration, bytes32 secretHash).
 const lockEncodedSize = 3 * 32

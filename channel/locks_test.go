@@ -145,6 +145,8 @@ func TestLockRulesRefuseBadAdds(t *testing.T) {
 		{"nil amount", lp.payer, Lock{Expiration: 2_000}, ErrInvalidAmount},
 		{"above uint128", lp.payer, Lock{Amount: new(big.Int).Lsh(big.NewInt(1), 128), Expiration: 2_000}, ErrAmountTooLarge},
 		{"lock number MaxLocks+1", full.payer, lockN(200, 1, 2_000), ErrTooManyLocks},
+		// The contract refuses a proof locking more than MAX_LOCKED = 2^96-1, whatever the deposit.
+		{"locked above the contract's 2^96-1", lp.payer, Lock{Amount: new(big.Int).Lsh(big.NewInt(1), 96), Expiration: 2_000, SecretHash: [32]byte{9}}, ErrAmountTooLarge},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := tc.s.Clone()

@@ -94,6 +94,9 @@ func (s *State) stepLocks(payer Party, u LockUpdate, now uint64) (lockStep, erro
 		if err := checkAmount("locked", locked); err != nil {
 			return lockStep{}, fmt.Errorf("channel %s: add lock: %w", s.params.ID, err)
 		}
+		if locked.Cmp(maxLocked) > 0 {
+			return lockStep{}, fmt.Errorf("channel %s: add lock: %s locked exceeds the contract's 2^96-1: %w", s.params.ID, locked, ErrAmountTooLarge)
+		}
 		if !s.covers(payer, st.transferred, locked) {
 			return lockStep{}, fmt.Errorf("channel %s: party %s locks %s with %s spendable: %w",
 				s.params.ID, payer, l.Amount, s.Spendable(payer), ErrOverdraft)

@@ -94,9 +94,10 @@ const MaxMemoSize = 256
 // eth_signTypedData_v4 returns and the contract accepts.
 type Signature [65]byte
 
-// BalanceProof is the EIP-712 struct BalanceProof(bytes32 channelId,uint64 nonce,uint256 transferred),
+// BalanceProof is the EIP-712 struct
+// BalanceProof(bytes32 channelId,uint64 nonce,uint256 transferred,uint256 locked,bytes32 locksRoot),
 // signed by the payer. Transferred is cumulative; Nonce rises by exactly one per payment
-// in that direction.
+// in that direction. A direct (lock-free) payment has Locked nil or 0 and a zero LocksRoot.
 type BalanceProof struct {
 	Channel     ID
 	Nonce       uint64

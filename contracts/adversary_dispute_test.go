@@ -43,12 +43,12 @@ func (s *advSequence) defend(lastSecond bool) {
 	e := s.c.e
 	var ok bool
 	if !s.hSigns() || s.r.IntN(2) == 0 {
-		_, ok = s.do("defend(H updateProof)", s.H, nil, e.sc.PackUpdateProof(s.id, p.nonce, p.transferred, p.sig))
+		_, ok = s.do("defend(H updateProof)", s.H, nil, e.sc.PackUpdateProof(s.id, p.nonce, p.transferred, new(big.Int), [32]byte{}, p.sig))
 	} else {
 		end := s.c.endorsement(s.H.Key, s.id, p)
 		s.endorsed = append(s.endorsed, advEndorsed{p: p, sig: end})
 		_, ok = s.do("defend(T updateProofFor with H's endorsement)", s.T, nil,
-			e.sc.PackUpdateProofFor(s.id, p.nonce, p.transferred, p.sig, end))
+			e.sc.PackUpdateProofFor(s.id, p.nonce, p.transferred, new(big.Int), [32]byte{}, p.sig, end))
 	}
 	if ok {
 		s.defended = true
@@ -65,12 +65,12 @@ func (s *advSequence) bogusClose() {
 	case 0:
 		p := s.junkProof()
 		s.mSigned = append(s.mSigned, p)
-		from, data = s.M, e.sc.PackClose(s.id, p.nonce, p.transferred, p.sig)
+		from, data = s.M, e.sc.PackClose(s.id, p.nonce, p.transferred, new(big.Int), [32]byte{}, p.sig)
 	case 1:
-		from, data = s.M, e.sc.PackClose(s.id, 0, new(big.Int), s.c.proof(s.H.Key, s.id, 0, new(big.Int)).sig)
+		from, data = s.M, e.sc.PackClose(s.id, 0, new(big.Int), new(big.Int), [32]byte{}, s.c.proof(s.H.Key, s.id, 0, new(big.Int)).sig)
 	default:
 		p := s.v.received
-		from, data = s.T, e.sc.PackClose(s.id, p.nonce, p.transferred, p.sig)
+		from, data = s.T, e.sc.PackClose(s.id, p.nonce, p.transferred, new(big.Int), [32]byte{}, p.sig)
 	}
 	rec, ok := s.do("bogus close", from, nil, data)
 	if ok {
@@ -159,7 +159,7 @@ func (s *advSequence) closingStep() {
 	case n < 85:
 		s.deposit()
 	case n < 90:
-		s.do("close again", actors[s.r.IntN(2)], nil, e.sc.PackClose(s.id, 0, new(big.Int), nil))
+		s.do("close again", actors[s.r.IntN(2)], nil, e.sc.PackClose(s.id, 0, new(big.Int), new(big.Int), [32]byte{}, nil))
 	default:
 		// Time passes, leaving H room to defend.
 		if left := int64(s.deadline) - int64(s.now()); left > 80 {
@@ -226,7 +226,7 @@ func (s *advSequence) lateMoves() {
 		case 3:
 			s.deposit()
 		case 4:
-			s.do("close after settlement", s.M, nil, e.sc.PackClose(s.id, 0, new(big.Int), nil))
+			s.do("close after settlement", s.M, nil, e.sc.PackClose(s.id, 0, new(big.Int), new(big.Int), [32]byte{}, nil))
 		}
 	}
 }

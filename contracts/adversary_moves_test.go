@@ -268,9 +268,9 @@ func (s *advSequence) update(action string, from devchain.Account, p advProof, e
 	e := s.c.e
 	var data []byte
 	if endorsement == nil {
-		data = e.sc.PackUpdateProof(s.id, p.nonce, p.transferred, p.sig)
+		data = e.sc.PackUpdateProof(s.id, p.nonce, p.transferred, new(big.Int), [32]byte{}, p.sig)
 	} else {
-		data = e.sc.PackUpdateProofFor(s.id, p.nonce, p.transferred, p.sig, endorsement)
+		data = e.sc.PackUpdateProofFor(s.id, p.nonce, p.transferred, new(big.Int), [32]byte{}, p.sig, endorsement)
 	}
 	_, ok := s.do(action, from, nil, data)
 	if ok && !p.byH && from.Address != s.H.Address && !s.endorsedByH(p.proof, endorsement) {

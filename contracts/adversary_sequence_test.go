@@ -278,7 +278,7 @@ func (s *advSequence) close() {
 	ok := false
 	if s.r.IntN(2) == 0 {
 		p := s.v.received
-		rec, ok = s.do("close(H, best proof)", s.H, nil, e.sc.PackClose(s.id, p.nonce, p.transferred, p.sig))
+		rec, ok = s.do("close(H, best proof)", s.H, nil, e.sc.PackClose(s.id, p.nonce, p.transferred, new(big.Int), [32]byte{}, p.sig))
 		if ok && p.nonce > 0 {
 			s.defended = true
 		}
@@ -287,7 +287,7 @@ func (s *advSequence) close() {
 		if len(s.hSigned) > 0 && s.r.IntN(4) != 0 {
 			p = s.hSigned[s.r.IntN(len(s.hSigned))]
 		}
-		rec, ok = s.do("close(M, any proof of H)", s.M, nil, e.sc.PackClose(s.id, p.nonce, p.transferred, p.sig))
+		rec, ok = s.do("close(M, any proof of H)", s.M, nil, e.sc.PackClose(s.id, p.nonce, p.transferred, new(big.Int), [32]byte{}, p.sig))
 	}
 	if !ok {
 		s.violate("a participant's close with a proof its partner signed reverted")

@@ -65,10 +65,10 @@ func TestLifecycleOnAnvil(t *testing.T) {
 
 			// a cheats: closes with b's proof but hopes its own stale one counts. b's
 			// watcher answers with a's latest proof.
-			e.mustSend(a, e.channels, nil, e.sc.PackClose(id, lastFromB.nonce, lastFromB.transferred, lastFromB.sig))
+			e.mustSend(a, e.channels, nil, e.sc.PackClose(id, lastFromB.nonce, lastFromB.transferred, new(big.Int), [32]byte{}, lastFromB.sig))
 			// watcher, with b's endorsement of each proof.
 			updateFor := func(p proof) []byte {
-				return e.sc.PackUpdateProofFor(id, p.nonce, p.transferred, p.sig, e.endorse(b.Key, id, p))
+				return e.sc.PackUpdateProofFor(id, p.nonce, p.transferred, new(big.Int), [32]byte{}, p.sig, e.endorse(b.Key, id, p))
 			}
 			e.mustSend(watcher, e.channels, nil, updateFor(staleFromA))
 			e.mustSend(watcher, e.channels, nil, updateFor(lastFromA))

@@ -45,17 +45,17 @@ func TestTimeBoundaries(t *testing.T) {
 		e := newEVM(t)
 		a, b := e.accounts[1], e.accounts[2]
 		id := e.openETH(a, b.Address, eth(4), 60)
-		rec := e.mustSend(a, e.channels, nil, e.sc.PackClose(id, 0, new(big.Int), nil))
+		rec := e.mustSend(a, e.channels, nil, e.sc.PackClose(id, 0, new(big.Int), new(big.Int), [32]byte{}, nil))
 		deadline := findEvent(t, rec, e.sc.UnpackChannelClosedEvent).SettleAfter
 
 		e.setNextBlockTime(deadline)
 		p := e.signProof(a.Key, id, 2, eth(1))
-		if rec := e.sendSigned(b.Key, &e.channels, nil, e.sc.PackUpdateProof(id, p.nonce, p.transferred, p.sig), 300_000); rec.Status != 1 {
+		if rec := e.sendSigned(b.Key, &e.channels, nil, e.sc.PackUpdateProof(id, p.nonce, p.transferred, new(big.Int), [32]byte{}, p.sig), 300_000); rec.Status != 1 {
 			t.Fatal("updateProof mined at settleAfter failed")
 		}
 		e.setNextBlockTime(deadline + 1)
 		late := e.signProof(a.Key, id, 3, eth(2))
-		if rec := e.sendSigned(b.Key, &e.channels, nil, e.sc.PackUpdateProof(id, late.nonce, late.transferred, late.sig), 300_000); rec.Status != 0 {
+		if rec := e.sendSigned(b.Key, &e.channels, nil, e.sc.PackUpdateProof(id, late.nonce, late.transferred, new(big.Int), [32]byte{}, late.sig), 300_000); rec.Status != 0 {
 			t.Fatal("updateProof mined after settleAfter succeeded")
 		}
 		if rec := e.sendSigned(b.Key, &e.channels, nil, e.sc.PackSettle(id), 300_000); rec.Status != 1 {
@@ -69,7 +69,7 @@ func TestTimeBoundaries(t *testing.T) {
 		e := newEVM(t)
 		a, b := e.accounts[1], e.accounts[2]
 		id := e.openETH(a, b.Address, eth(4), 60)
-		rec := e.mustSend(a, e.channels, nil, e.sc.PackClose(id, 0, new(big.Int), nil))
+		rec := e.mustSend(a, e.channels, nil, e.sc.PackClose(id, 0, new(big.Int), new(big.Int), [32]byte{}, nil))
 		deadline := findEvent(t, rec, e.sc.UnpackChannelClosedEvent).SettleAfter
 		e.setNextBlockTime(deadline)
 		if rec := e.sendSigned(b.Key, &e.channels, nil, e.sc.PackSettle(id), 300_000); rec.Status != 0 {

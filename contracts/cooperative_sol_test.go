@@ -38,7 +38,7 @@ func TestCloseCooperativePaysBothAndSettles(t *testing.T) {
 	// A settled channel cannot be paid twice, nor reused.
 	e.expectRevert(relayer, e.channels, nil, e.sc.PackCloseCooperative(id, balanceA, balanceB, sigA, sigB), errID(t, "ChannelNotOpen"))
 	e.expectRevert(a, e.channels, eth(1), e.sc.PackDeposit(id, a.Address, eth(1)), errID(t, "ChannelNotOpen"))
-	e.expectRevert(a, e.channels, nil, e.sc.PackClose(id, 0, new(big.Int), nil), errID(t, "ChannelNotOpen"))
+	e.expectRevert(a, e.channels, nil, e.sc.PackClose(id, 0, new(big.Int), new(big.Int), [32]byte{}, nil), errID(t, "ChannelNotOpen"))
 	e.expectRevert(a, e.channels, nil, e.sc.PackSettle(id), errID(t, "ChannelNotClosing"))
 }
 
@@ -63,7 +63,7 @@ func TestCloseCooperativeRejectsInvalidRequests(t *testing.T) {
 	a, b, stranger := e.accounts[1], e.accounts[2], e.accounts[3]
 	id := e.openETH(a, b.Address, eth(5), 60)
 	closing := e.openETH(a, b.Address, eth(5), 60)
-	e.mustSend(a, e.channels, nil, e.sc.PackClose(closing, 0, new(big.Int), nil))
+	e.mustSend(a, e.channels, nil, e.sc.PackClose(closing, 0, new(big.Int), new(big.Int), [32]byte{}, nil))
 
 	good := func(id [32]byte, balA, balB *big.Int) (sigA, sigB []byte) {
 		return e.signSettlement(id, balA, balB, a.Key, b.Key)

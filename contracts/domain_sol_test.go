@@ -33,7 +33,7 @@ func TestDomainFollowsChainIDAfterFork(t *testing.T) {
 		t.Fatalf("domainSeparator() after fork = %x (%v), want %x for chain %d", got, err, want, forkID)
 	}
 
-	e.expectRevert(a, e.channels, nil, e.sc.PackClose(id, oldChainProof.nonce, oldChainProof.transferred, oldChainProof.sig), errID(t, "WrongSigner"))
+	e.expectRevert(a, e.channels, nil, e.sc.PackClose(id, oldChainProof.nonce, oldChainProof.transferred, new(big.Int), [32]byte{}, oldChainProof.sig), errID(t, "WrongSigner"))
 	newChainProof := e.signProof(b.Key, id, 3, eth(1))
-	e.mustSend(a, e.channels, nil, e.sc.PackClose(id, newChainProof.nonce, newChainProof.transferred, newChainProof.sig))
+	e.mustSend(a, e.channels, nil, e.sc.PackClose(id, newChainProof.nonce, newChainProof.transferred, new(big.Int), [32]byte{}, newChainProof.sig))
 }

@@ -67,6 +67,9 @@ var (
 	ErrReentrancy              = &RevertError{Name: "Reentrancy"}
 	ErrNothingToClaim          = &RevertError{Name: "NothingToClaim"}
 	ErrEthTransferFailed       = &RevertError{Name: "EthTransferFailed"}
+	ErrInvalidLocks            = &RevertError{Name: "InvalidLocks"}
+	ErrTooManyLocks            = &RevertError{Name: "TooManyLocks"}
+	ErrNothingToUnlock         = &RevertError{Name: "NothingToUnlock"}
 )
 
 // ErrTxFailed reports a transaction that was mined with status 0. It is returned

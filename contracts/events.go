@@ -177,6 +177,7 @@ func newEventDecoder(b *bindings.SluiceChannels) *eventDecoder {
 		}
 		return Credited{meta(l), e.Account, e.Token, e.Amount}, nil
 	})
+	addLockEvents(add, b)
 	return d
 }
 

@@ -29,6 +29,8 @@ var typedDataTypes = apitypes.Types{
 		{Name: "channelId", Type: "bytes32"},
 		{Name: "nonce", Type: "uint64"},
 		{Name: "transferred", Type: "uint256"},
+		{Name: "locked", Type: "uint256"},
+		{Name: "locksRoot", Type: "bytes32"},
 	},
 	"ProofEndorsement": {
 		{Name: "proof", Type: "BalanceProof"},
@@ -68,13 +70,15 @@ func (e *evm) typedDigest(primary string, msg apitypes.TypedDataMessage) []byte 
 func (e *evm) proofDigest(id [32]byte, nonce uint64, transferred *big.Int) []byte {
 	return e.typedDigest("BalanceProof", apitypes.TypedDataMessage{
 		"channelId": id[:], "nonce": new(big.Int).SetUint64(nonce), "transferred": transferred,
+		"locked": new(big.Int), "locksRoot": make([]byte, 32),
 	})
 }
 
 // endorsementDigest is the receiver's consent to updateProofFor of one proof (a nested struct).
 func (e *evm) endorsementDigest(id [32]byte, nonce uint64, transferred *big.Int) []byte {
 	return e.typedDigest("ProofEndorsement", apitypes.TypedDataMessage{
-		"proof": map[string]any{"channelId": id[:], "nonce": new(big.Int).SetUint64(nonce), "transferred": transferred},
+		"proof": map[string]any{"channelId": id[:], "nonce": new(big.Int).SetUint64(nonce), "transferred": transferred,
+			"locked": new(big.Int), "locksRoot": make([]byte, 32)},
 	})
 }
 

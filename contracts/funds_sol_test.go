@@ -61,7 +61,7 @@ func TestDepositRejectsInvalidRequests(t *testing.T) {
 	a, b, stranger := e.accounts[1], e.accounts[2], e.accounts[3]
 	open := e.openETH(a, b.Address, eth(1), 60)
 	closing := e.openETH(a, b.Address, eth(1), 60)
-	e.mustSend(a, e.channels, nil, e.sc.PackClose(closing, 0, new(big.Int), nil))
+	e.mustSend(a, e.channels, nil, e.sc.PackClose(closing, 0, new(big.Int), new(big.Int), [32]byte{}, nil))
 	nearMax := new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 128), big.NewInt(5))
 	token := e.deployToken([]devchain.Account{a}, new(big.Int).Lsh(big.NewInt(1), 129))
 	full := e.openToken(a, b.Address, token, nearMax, 60)
@@ -168,7 +168,7 @@ func TestWithdrawRejectsInvalidRequests(t *testing.T) {
 	t.Run("closing channel", func(t *testing.T) {
 		e := e.with(t)
 		r := signed(closing, a.Address, eth(1), expiry)
-		e.mustSend(b, e.channels, nil, e.sc.PackClose(closing, 0, new(big.Int), nil))
+		e.mustSend(b, e.channels, nil, e.sc.PackClose(closing, 0, new(big.Int), new(big.Int), [32]byte{}, nil))
 		e.expectRevert(a, e.channels, nil, e.sc.PackWithdraw(r.id, r.participant, r.total, r.expiry, r.sigA, r.sigB), errID(t, "ChannelNotOpen"))
 	})
 	t.Run("valid request still succeeds", func(t *testing.T) {

@@ -139,7 +139,7 @@ func TestRandomChannelOperationsMatchModel(t *testing.T) {
 			if r.IntN(2) == 0 {
 				p = m.older[1-s]
 			}
-			rec := e.mustSend(m.party[s], e.channels, nil, e.sc.PackClose(m.id, p.nonce, p.transferred, p.sig))
+			rec := e.mustSend(m.party[s], e.channels, nil, e.sc.PackClose(m.id, p.nonce, p.transferred, new(big.Int), [32]byte{}, p.sig))
 			m.deadline = findEvent(t, rec, e.sc.UnpackChannelClosedEvent).SettleAfter
 			m.onChain[1-s] = p
 			m.status = 2
@@ -149,9 +149,9 @@ func TestRandomChannelOperationsMatchModel(t *testing.T) {
 			// next block's time is not known to the second, so the edge is left alone.
 			now := e.now()
 			p := m.latest[s]
-			from, update := m.party[1-s], e.sc.PackUpdateProof(m.id, p.nonce, p.transferred, p.sig)
+			from, update := m.party[1-s], e.sc.PackUpdateProof(m.id, p.nonce, p.transferred, new(big.Int), [32]byte{}, p.sig)
 			if r.IntN(2) == 0 && p.nonce > 0 {
-				from, update = watcher, e.sc.PackUpdateProofFor(m.id, p.nonce, p.transferred, p.sig, e.endorse(m.party[1-s].Key, m.id, p))
+				from, update = watcher, e.sc.PackUpdateProofFor(m.id, p.nonce, p.transferred, new(big.Int), [32]byte{}, p.sig, e.endorse(m.party[1-s].Key, m.id, p))
 			}
 			switch {
 			case now >= m.deadline && p.nonce > 0:

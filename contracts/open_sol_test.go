@@ -33,16 +33,16 @@ func TestHashViewsEqualTypedDataDigests(t *testing.T) {
 		want     []byte
 	}{
 		{"balance proof", func() ([32]byte, error) {
-			return e.sc.UnpackHashBalanceProof(e.call(e.channels, e.sc.PackHashBalanceProof(id, 7, big.NewInt(12345))))
+			return e.sc.UnpackHashBalanceProof(e.call(e.channels, e.sc.PackHashBalanceProof(id, 7, big.NewInt(12345), new(big.Int), [32]byte{})))
 		}, e.proofDigest(id, 7, big.NewInt(12345))},
 		{"balance proof at max values", func() ([32]byte, error) {
-			return e.sc.UnpackHashBalanceProof(e.call(e.channels, e.sc.PackHashBalanceProof(id, ^uint64(0), maxU256)))
+			return e.sc.UnpackHashBalanceProof(e.call(e.channels, e.sc.PackHashBalanceProof(id, ^uint64(0), maxU256, new(big.Int), [32]byte{})))
 		}, e.proofDigest(id, ^uint64(0), maxU256)},
 		{"endorsement", func() ([32]byte, error) {
-			return e.sc.UnpackHashEndorsement(e.call(e.channels, e.sc.PackHashEndorsement(id, 7, big.NewInt(12345))))
+			return e.sc.UnpackHashEndorsement(e.call(e.channels, e.sc.PackHashEndorsement(id, 7, big.NewInt(12345), new(big.Int), [32]byte{})))
 		}, e.endorsementDigest(id, 7, big.NewInt(12345))},
 		{"endorsement at max values", func() ([32]byte, error) {
-			return e.sc.UnpackHashEndorsement(e.call(e.channels, e.sc.PackHashEndorsement(id, ^uint64(0), maxU256)))
+			return e.sc.UnpackHashEndorsement(e.call(e.channels, e.sc.PackHashEndorsement(id, ^uint64(0), maxU256, new(big.Int), [32]byte{})))
 		}, e.endorsementDigest(id, ^uint64(0), maxU256)},
 		{"settlement", func() ([32]byte, error) {
 			return e.sc.UnpackHashSettlement(e.call(e.channels, e.sc.PackHashSettlement(id, eth(3), maxU128)))

@@ -55,7 +55,7 @@ func TestGasBurningReceiverCannotBlockPartnerPayout(t *testing.T) {
 	receiver := e.deploy(owner, &testbindings.GasBurningReceiverMetaData, gasBurner.PackConstructor(e.channels))
 	id := e.forwardOpen(owner, receiver, b.Address, eth(3))
 	e.mustSend(b, e.channels, eth(2), e.sc.PackDeposit(id, b.Address, eth(2)))
-	e.mustSend(owner, receiver, nil, gasBurner.PackForward(e.sc.PackClose(id, 0, new(big.Int), nil)))
+	e.mustSend(owner, receiver, nil, gasBurner.PackForward(e.sc.PackClose(id, 0, new(big.Int), new(big.Int), [32]byte{}, nil)))
 	e.advance(61 * time.Second)
 
 	// A generous limit: the burner must not be able to eat it.

@@ -32,7 +32,7 @@ func TestRejectingReceiverCannotBlockPartnerPayout(t *testing.T) {
 	id := e.forwardOpen(owner, receiver, b.Address, eth(3))
 	e.mustSend(b, e.channels, eth(2), e.sc.PackDeposit(id, b.Address, eth(2)))
 	p := e.signProof(b.Key, id, 7, eth(1))
-	e.mustSend(owner, receiver, nil, rejecting.PackForward(e.sc.PackClose(id, p.nonce, p.transferred, p.sig)))
+	e.mustSend(owner, receiver, nil, rejecting.PackForward(e.sc.PackClose(id, p.nonce, p.transferred, new(big.Int), [32]byte{}, p.sig)))
 	e.advance(61 * time.Second)
 
 	beforeB := e.balance(b.Address)
@@ -86,7 +86,7 @@ func TestReentrantReceiverCannotReenter(t *testing.T) {
 			receiver := e.deploy(owner, &testbindings.ReentrantReceiverMetaData, reentrant.PackConstructor(e.channels))
 			id := e.forwardOpen(owner, receiver, b.Address, eth(3))
 			other := e.prepareWithdrawal(e.accounts[6], e.accounts[7])
-			e.mustSend(owner, receiver, nil, reentrant.PackForward(e.sc.PackClose(id, 0, new(big.Int), nil)))
+			e.mustSend(owner, receiver, nil, reentrant.PackForward(e.sc.PackClose(id, 0, new(big.Int), new(big.Int), [32]byte{}, nil)))
 			e.mustSend(owner, receiver, nil, reentrant.PackArm(tc.reentry(e, id, other)))
 			e.advance(61 * time.Second)
 

@@ -16,7 +16,7 @@ func TestCloseRecordsPartnerProofAndStartsChallenge(t *testing.T) {
 	id := e.openETH(a, b.Address, eth(5), 600)
 	p := e.signProof(b.Key, id, 4, eth(1)) // b has paid a 1 ETH over 4 payments
 
-	rec := e.mustSend(a, e.channels, nil, e.sc.PackClose(id, p.nonce, p.transferred, p.sig))
+	rec := e.mustSend(a, e.channels, nil, e.sc.PackClose(id, p.nonce, p.transferred, new(big.Int), [32]byte{}, p.sig))
 	ev := findEvent(t, rec, e.sc.UnpackChannelClosedEvent)
 	block, err := e.client.HeaderByNumber(e.ctx, rec.BlockNumber)
 	if err != nil {
@@ -38,7 +38,7 @@ func TestCloseWithoutProofRecordsNothing(t *testing.T) {
 	e := newEVM(t)
 	a, b := e.accounts[1], e.accounts[2]
 	id := e.openETH(a, b.Address, eth(5), 600)
-	rec := e.mustSend(b, e.channels, nil, e.sc.PackClose(id, 0, new(big.Int), nil))
+	rec := e.mustSend(b, e.channels, nil, e.sc.PackClose(id, 0, new(big.Int), new(big.Int), [32]byte{}, nil))
 	ev := findEvent(t, rec, e.sc.UnpackChannelClosedEvent)
 	if ev.Closer != b.Address || ev.Nonce != 0 || ev.Transferred.Sign() != 0 {
 		t.Fatalf("ChannelClosed = %+v", ev)
@@ -53,7 +53,7 @@ func TestCloseRejectsInvalidRequests(t *testing.T) {
 	a, b, stranger := e.accounts[1], e.accounts[2], e.accounts[3]
 	id := e.openETH(a, b.Address, eth(5), 600)
 	closing := e.openETH(a, b.Address, eth(5), 600)
-	e.mustSend(b, e.channels, nil, e.sc.PackClose(closing, 0, new(big.Int), nil))
+	e.mustSend(b, e.channels, nil, e.sc.PackClose(closing, 0, new(big.Int), new(big.Int), [32]byte{}, nil))
 	fromB := e.signProof(b.Key, id, 3, eth(1))
 	fromA := e.signProof(a.Key, id, 3, eth(1))
 	tooLarge := new(big.Int).Lsh(big.NewInt(1), 128)
@@ -80,7 +80,7 @@ func TestCloseRejectsInvalidRequests(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			e.with(t).expectRevert(tc.from, e.channels, nil, e.sc.PackClose(tc.id, tc.nonce, tc.amount, tc.sig), errID(t, tc.want))
+			e.with(t).expectRevert(tc.from, e.channels, nil, e.sc.PackClose(tc.id, tc.nonce, tc.amount, new(big.Int), [32]byte{}, tc.sig), errID(t, tc.want))
 		})
 	}
 }
@@ -93,7 +93,7 @@ func TestUpdateProofByReceiverOrItsEndorsedAgentRaisesPayersRecord(t *testing.T)
 	// b closes with an old proof of a's payments; a submits b's payments to it, b's
 	// watchtower (with b's endorsement) and then b itself submit newer proofs of a's.
 	old := e.signProof(a.Key, id, 2, eth(1))
-	e.mustSend(b, e.channels, nil, e.sc.PackClose(id, old.nonce, old.transferred, old.sig))
+	e.mustSend(b, e.channels, nil, e.sc.PackClose(id, old.nonce, old.transferred, new(big.Int), [32]byte{}, old.sig))
 
 	fromB := e.signProof(b.Key, id, 9, eth(3))
 	newerA := e.signProof(a.Key, id, 3, eth(2))
@@ -105,10 +105,10 @@ func TestUpdateProofByReceiverOrItsEndorsedAgentRaisesPayersRecord(t *testing.T)
 		p      proof
 		call   []byte
 	}{
-		{"a submits b's payments to it", a, b, fromB, e.sc.PackUpdateProof(id, fromB.nonce, fromB.transferred, fromB.sig)},
+		{"a submits b's payments to it", a, b, fromB, e.sc.PackUpdateProof(id, fromB.nonce, fromB.transferred, new(big.Int), [32]byte{}, fromB.sig)},
 		{"b's watchtower submits a's newer proof", watchtower, a, newerA,
-			e.sc.PackUpdateProofFor(id, newerA.nonce, newerA.transferred, newerA.sig, e.endorse(b.Key, id, newerA))},
-		{"b submits a's latest proof", b, a, latestA, e.sc.PackUpdateProof(id, latestA.nonce, latestA.transferred, latestA.sig)},
+			e.sc.PackUpdateProofFor(id, newerA.nonce, newerA.transferred, new(big.Int), [32]byte{}, newerA.sig, e.endorse(b.Key, id, newerA))},
+		{"b submits a's latest proof", b, a, latestA, e.sc.PackUpdateProof(id, latestA.nonce, latestA.transferred, new(big.Int), [32]byte{}, latestA.sig)},
 	}
 	for _, s := range steps {
 		rec := e.mustSend(s.from, e.channels, nil, s.call)
@@ -134,7 +134,7 @@ func TestPayerCannotEraseItsPaymentsWithAForgedHigherNonceProof(t *testing.T) {
 	a, b, accomplice := e.accounts[1], e.accounts[2], e.accounts[3]
 	id := e.openETH(a, b.Address, eth(5), 600)
 	honest := e.signProof(a.Key, id, 100, eth(3)) // a paid b 3 ETH over 100 payments
-	e.mustSend(a, e.channels, nil, e.sc.PackClose(id, 0, new(big.Int), nil))
+	e.mustSend(a, e.channels, nil, e.sc.PackClose(id, 0, new(big.Int), new(big.Int), [32]byte{}, nil))
 
 	forged := e.signProof(a.Key, id, ^uint64(0), new(big.Int))
 	attempts := []struct {
@@ -143,16 +143,16 @@ func TestPayerCannotEraseItsPaymentsWithAForgedHigherNonceProof(t *testing.T) {
 		call []byte
 		want string
 	}{
-		{"payer submits its own proof", a, e.sc.PackUpdateProof(id, forged.nonce, forged.transferred, forged.sig), "WrongSigner"},
-		{"accomplice submits it", accomplice, e.sc.PackUpdateProof(id, forged.nonce, forged.transferred, forged.sig), "NotParticipant"},
+		{"payer submits its own proof", a, e.sc.PackUpdateProof(id, forged.nonce, forged.transferred, new(big.Int), [32]byte{}, forged.sig), "WrongSigner"},
+		{"accomplice submits it", accomplice, e.sc.PackUpdateProof(id, forged.nonce, forged.transferred, new(big.Int), [32]byte{}, forged.sig), "NotParticipant"},
 		{"payer endorses its own proof", accomplice,
-			e.sc.PackUpdateProofFor(id, forged.nonce, forged.transferred, forged.sig, e.endorse(a.Key, id, forged)), "WrongSigner"},
+			e.sc.PackUpdateProofFor(id, forged.nonce, forged.transferred, new(big.Int), [32]byte{}, forged.sig, e.endorse(a.Key, id, forged)), "WrongSigner"},
 		{"endorsement by a stranger", accomplice,
-			e.sc.PackUpdateProofFor(id, forged.nonce, forged.transferred, forged.sig, e.endorse(accomplice.Key, id, forged)), "WrongSigner"},
+			e.sc.PackUpdateProofFor(id, forged.nonce, forged.transferred, new(big.Int), [32]byte{}, forged.sig, e.endorse(accomplice.Key, id, forged)), "WrongSigner"},
 		{"receiver's endorsement of another proof", accomplice,
-			e.sc.PackUpdateProofFor(id, forged.nonce, forged.transferred, forged.sig, e.endorse(b.Key, id, honest)), "WrongSigner"},
+			e.sc.PackUpdateProofFor(id, forged.nonce, forged.transferred, new(big.Int), [32]byte{}, forged.sig, e.endorse(b.Key, id, honest)), "WrongSigner"},
 		{"receiver's signature as a balance proof, not an endorsement", accomplice,
-			e.sc.PackUpdateProofFor(id, forged.nonce, forged.transferred, forged.sig, e.signProof(b.Key, id, forged.nonce, forged.transferred).sig), "WrongSigner"},
+			e.sc.PackUpdateProofFor(id, forged.nonce, forged.transferred, new(big.Int), [32]byte{}, forged.sig, e.signProof(b.Key, id, forged.nonce, forged.transferred).sig), "WrongSigner"},
 	}
 	for _, at := range attempts {
 		t.Run(at.name, func(t *testing.T) {
@@ -162,7 +162,7 @@ func TestPayerCannotEraseItsPaymentsWithAForgedHigherNonceProof(t *testing.T) {
 	if v := e.view(id); v.NonceA != 0 || v.TransferredA.Sign() != 0 {
 		t.Fatalf("a forged proof reached the chain: %+v", v)
 	}
-	e.mustSend(b, e.channels, nil, e.sc.PackUpdateProof(id, honest.nonce, honest.transferred, honest.sig))
+	e.mustSend(b, e.channels, nil, e.sc.PackUpdateProof(id, honest.nonce, honest.transferred, new(big.Int), [32]byte{}, honest.sig))
 	e.advance(601 * time.Second)
 	beforeA, beforeB := e.balance(a.Address), e.balance(b.Address)
 	e.mustSend(accomplice, e.channels, nil, e.sc.PackSettle(id))
@@ -176,7 +176,7 @@ func TestUpdateProofRejectsInvalidRequests(t *testing.T) {
 	id := e.openETH(a, b.Address, eth(5), 600)
 	open := e.openETH(a, b.Address, eth(5), 600)
 	recorded := e.signProof(a.Key, id, 5, eth(1))
-	e.mustSend(b, e.channels, nil, e.sc.PackClose(id, recorded.nonce, recorded.transferred, recorded.sig))
+	e.mustSend(b, e.channels, nil, e.sc.PackClose(id, recorded.nonce, recorded.transferred, new(big.Int), [32]byte{}, recorded.sig))
 	older := e.signProof(a.Key, id, 4, eth(2))
 	fromStranger := e.signProof(stranger.Key, id, 6, eth(2))
 	newer := e.signProof(a.Key, id, 6, eth(2))
@@ -204,11 +204,11 @@ func TestUpdateProofRejectsInvalidRequests(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			e.with(t).expectRevert(tc.from, e.channels, nil, e.sc.PackUpdateProof(tc.id, tc.p.nonce, tc.p.transferred, tc.p.sig), errID(t, tc.want))
+			e.with(t).expectRevert(tc.from, e.channels, nil, e.sc.PackUpdateProof(tc.id, tc.p.nonce, tc.p.transferred, new(big.Int), [32]byte{}, tc.p.sig), errID(t, tc.want))
 		})
 	}
 	endorsed := func(p proof, endorsement []byte) []byte {
-		return e.sc.PackUpdateProofFor(id, p.nonce, p.transferred, p.sig, endorsement)
+		return e.sc.PackUpdateProofFor(id, p.nonce, p.transferred, new(big.Int), [32]byte{}, p.sig, endorsement)
 	}
 	forCases := []struct {
 		name string
@@ -230,7 +230,7 @@ func TestUpdateProofRejectsInvalidRequests(t *testing.T) {
 	t.Run("after settleAfter", func(t *testing.T) {
 		e := e.with(t)
 		e.advance(601 * time.Second)
-		e.expectRevert(b, e.channels, nil, e.sc.PackUpdateProof(id, newer.nonce, newer.transferred, newer.sig), errID(t, "ChallengePeriodOver"))
+		e.expectRevert(b, e.channels, nil, e.sc.PackUpdateProof(id, newer.nonce, newer.transferred, new(big.Int), [32]byte{}, newer.sig), errID(t, "ChallengePeriodOver"))
 		e.expectRevert(stranger, e.channels, nil, endorsed(newer, e.endorse(b.Key, id, newer)), errID(t, "ChallengePeriodOver"))
 	})
 }
@@ -240,7 +240,7 @@ func TestSettleRejectsInvalidRequests(t *testing.T) {
 	a, b, stranger := e.accounts[1], e.accounts[2], e.accounts[3]
 	id := e.openETH(a, b.Address, eth(5), 600)
 	open := e.openETH(a, b.Address, eth(5), 600)
-	e.mustSend(a, e.channels, nil, e.sc.PackClose(id, 0, new(big.Int), nil))
+	e.mustSend(a, e.channels, nil, e.sc.PackClose(id, 0, new(big.Int), new(big.Int), [32]byte{}, nil))
 
 	e.expectRevert(stranger, e.channels, nil, e.sc.PackSettle(id), errID(t, "ChallengePeriodNotOver"))
 	e.expectRevert(stranger, e.channels, nil, e.sc.PackSettle(open), errID(t, "ChannelNotClosing"))
@@ -286,10 +286,10 @@ func TestSettlePaysClampedBalances(t *testing.T) {
 			if tc.transferB != nil {
 				closeProof = e.signProof(b.Key, id, 1, tc.transferB)
 			}
-			e.mustSend(a, e.channels, nil, e.sc.PackClose(id, closeProof.nonce, closeProof.transferred, closeProof.sig))
+			e.mustSend(a, e.channels, nil, e.sc.PackClose(id, closeProof.nonce, closeProof.transferred, new(big.Int), [32]byte{}, closeProof.sig))
 			if tc.transferA != nil {
 				p := e.signProof(a.Key, id, 1, tc.transferA)
-				e.mustSend(b, e.channels, nil, e.sc.PackUpdateProof(id, p.nonce, p.transferred, p.sig))
+				e.mustSend(b, e.channels, nil, e.sc.PackUpdateProof(id, p.nonce, p.transferred, new(big.Int), [32]byte{}, p.sig))
 			}
 			e.advance(61 * time.Second)
 
@@ -316,7 +316,7 @@ func TestSettlePaysTokensAndEmptiesEscrow(t *testing.T) {
 	e.approve(b, token, eth(5))
 	e.mustSend(b, e.channels, nil, e.sc.PackDeposit(id, b.Address, eth(5)))
 	p := e.signProof(a.Key, id, 12, eth(4))
-	e.mustSend(b, e.channels, nil, e.sc.PackClose(id, p.nonce, p.transferred, p.sig))
+	e.mustSend(b, e.channels, nil, e.sc.PackClose(id, p.nonce, p.transferred, new(big.Int), [32]byte{}, p.sig))
 	e.advance(61 * time.Second)
 	e.mustSend(a, e.channels, nil, e.sc.PackSettle(id))
 	wantBig(t, "a's tokens", e.tokenBalance(token, a.Address), eth(96))

@@ -115,7 +115,7 @@ func (c *Client) Domain() channel.Domain {
 // HashBalanceProof asks the contract for the EIP-712 digest of p (the off-chain
 // hashing in package channel is tested against it).
 func (c *Client) HashBalanceProof(ctx context.Context, p channel.BalanceProof) (common.Hash, error) {
-	data, err := c.channels.TryPackHashBalanceProof(p.Channel, p.Nonce, p.Transferred)
+	data, err := c.channels.TryPackHashBalanceProof(p.Channel, p.Nonce, p.Transferred, lockedOf(p), p.LocksRoot)
 	if err != nil {
 		return common.Hash{}, fmt.Errorf("hash balance proof of %s: %w", p.Channel, err)
 	}
@@ -125,7 +125,7 @@ func (c *Client) HashBalanceProof(ctx context.Context, p channel.BalanceProof) (
 // HashEndorsement asks the contract for the EIP-712 digest of the receiver's endorsement of p (the off-chain
 // hashing in package channel is tested against it).
 func (c *Client) HashEndorsement(ctx context.Context, p channel.BalanceProof) (common.Hash, error) {
-	data, err := c.channels.TryPackHashEndorsement(p.Channel, p.Nonce, p.Transferred)
+	data, err := c.channels.TryPackHashEndorsement(p.Channel, p.Nonce, p.Transferred, lockedOf(p), p.LocksRoot)
 	if err != nil {
 		return common.Hash{}, fmt.Errorf("hash endorsement of %s: %w", p.Channel, err)
 	}

@@ -122,17 +122,18 @@ func (c *Client) CloseCooperative(ctx context.Context, s channel.Settlement, sig
 // Close starts the challenge period of channel id, submitting the best proof the
 // client holds that its partner signed, or none (nil: nonce 0, empty signature).
 func (c *Client) Close(ctx context.Context, id channel.ID, partnerProof *channel.SignedProof) (*types.Receipt, error) {
-	nonce, transferred, sig := uint64(0), new(big.Int), []byte{}
+	nonce, transferred, locked, root, sig := uint64(0), new(big.Int), new(big.Int), [32]byte{}, []byte{}
 	if partnerProof != nil {
 		if partnerProof.Channel != id {
 			return nil, fmt.Errorf("close %s: proof is for channel %s", id, partnerProof.Channel)
 		}
-		if err := checkAmounts(partnerProof.Transferred); err != nil {
+		if err := checkAmounts(partnerProof.Transferred, lockedOf(partnerProof.BalanceProof)); err != nil {
 			return nil, fmt.Errorf("close %s: %w", id, err)
 		}
 		nonce, transferred, sig = partnerProof.Nonce, partnerProof.Transferred, partnerProof.Sig[:]
+		locked, root = lockedOf(partnerProof.BalanceProof), partnerProof.LocksRoot
 	}
-	data, err := c.channels.TryPackClose(id, nonce, transferred, sig)
+	data, err := c.channels.TryPackClose(id, nonce, transferred, locked, root, sig)
 	if err != nil {
 		return nil, fmt.Errorf("close %s: %w", id, err)
 	}
@@ -147,10 +148,10 @@ func (c *Client) Close(ctx context.Context, id channel.ID, partnerProof *channel
 // payments to the client: the contract accepts a proof only from the party it pays (its
 // receiver), so p must be signed by the client's partner.
 func (c *Client) UpdateProof(ctx context.Context, p channel.SignedProof) (*types.Receipt, error) {
-	if err := checkAmounts(p.Transferred); err != nil {
+	if err := checkAmounts(p.Transferred, lockedOf(p.BalanceProof)); err != nil {
 		return nil, fmt.Errorf("update proof of %s: %w", p.Channel, err)
 	}
-	data, err := c.channels.TryPackUpdateProof(p.Channel, p.Nonce, p.Transferred, p.Sig[:])
+	data, err := c.channels.TryPackUpdateProof(p.Channel, p.Nonce, p.Transferred, lockedOf(p.BalanceProof), p.LocksRoot, p.Sig[:])
 	if err != nil {
 		return nil, fmt.Errorf("update proof of %s: %w", p.Channel, err)
 	}
@@ -165,10 +166,10 @@ func (c *Client) UpdateProof(ctx context.Context, p channel.SignedProof) (*types
 // is the receiver's signature over EndorsementDigest(p). The client's own account pays gas
 // and need not be a participant.
 func (c *Client) UpdateProofFor(ctx context.Context, p channel.SignedProof, endorsement channel.Signature) (*types.Receipt, error) {
-	if err := checkAmounts(p.Transferred); err != nil {
+	if err := checkAmounts(p.Transferred, lockedOf(p.BalanceProof)); err != nil {
 		return nil, fmt.Errorf("update proof of %s for its receiver: %w", p.Channel, err)
 	}
-	data, err := c.channels.TryPackUpdateProofFor(p.Channel, p.Nonce, p.Transferred, p.Sig[:], endorsement[:])
+	data, err := c.channels.TryPackUpdateProofFor(p.Channel, p.Nonce, p.Transferred, lockedOf(p.BalanceProof), p.LocksRoot, p.Sig[:], endorsement[:])
 	if err != nil {
 		return nil, fmt.Errorf("update proof of %s for its receiver: %w", p.Channel, err)
 	}

@@ -194,10 +194,10 @@ func (cc *contractChain) pack(call ChainCall) ([]byte, *big.Int, error) {
 		if call.Proof.Nonce == 0 {
 			sig = []byte{}
 		}
-		d, err := cc.abi.TryPackClose(call.Channel, call.Proof.Nonce, nz(call.Proof.Transferred), sig)
+		d, err := cc.abi.TryPackClose(call.Channel, call.Proof.Nonce, nz(call.Proof.Transferred), nz(call.Proof.Locked), call.Proof.LocksRoot, sig)
 		return d, zero, err
 	case CallUpdateProof:
-		d, err := cc.abi.TryPackUpdateProof(call.Channel, call.Proof.Nonce, nz(call.Proof.Transferred), call.Proof.Sig[:])
+		d, err := cc.abi.TryPackUpdateProof(call.Channel, call.Proof.Nonce, nz(call.Proof.Transferred), nz(call.Proof.Locked), call.Proof.LocksRoot, call.Proof.Sig[:])
 		return d, zero, err
 	case CallSettle:
 		d, err := cc.abi.TryPackSettle(call.Channel)

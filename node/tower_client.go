@@ -277,7 +277,7 @@ func (tl *towerLink) registration(lc *liveChannel) (*wire.Register, bool, error)
 	}
 	return &wire.Register{
 		Channel: lc.id, Nonce: best.Nonce, Transferred: best.Transferred,
-		Sig: best.Sig, Endorsement: endorsement,
+		Sig: best.Sig, Endorsement: endorsement, Locked: best.Locked, LocksRoot: best.LocksRoot,
 	}, true, nil
 }
 

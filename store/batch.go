@@ -28,12 +28,9 @@ type Batch struct {
 // proofWrite is a PutProof waiting for the batch to be sealed.
 type proofWrite struct {
 	key [34]byte
-	val [proofRecordLen]byte
+	val [lockedProofRecordLen]byte
+	n   int // length of the record in val
 }
-
-// proofWriteSize is a proof write's encoded size in a leveldb batch: kind, two one-byte
-// length prefixes, key and value.
-const proofWriteSize = 3 + 34 + proofRecordLen
 
 // NewBatch returns an empty batch. The zero Batch is ready to use as well.
 func NewBatch() *Batch { return new(Batch) }
@@ -43,7 +40,14 @@ func NewBatch() *Batch { return new(Batch) }
 func (b *Batch) Len() int { return b.lb.Len() + len(b.proofs) }
 
 // Size is the encoded size in bytes, the measure the group committer bounds.
-func (b *Batch) Size() int { return len(b.lb.Dump()) + len(b.proofs)*proofWriteSize }
+// A waiting proof counts as its write will: kind, two one-byte length prefixes, key and value.
+func (b *Batch) Size() int {
+	n := len(b.lb.Dump())
+	for i := range b.proofs {
+		n += 3 + len(b.proofs[i].key) + b.proofs[i].n
+	}
+	return n
+}
 
 // Err reports the first failed Put, if any.
 func (b *Batch) Err() error { return b.err }
@@ -61,7 +65,7 @@ func (b *Batch) Reset() {
 // writes to one key stay in the order they were made.
 func (b *Batch) seal() {
 	for i := range b.proofs {
-		b.lb.Put(b.proofs[i].key[:], b.proofs[i].val[:])
+		b.lb.Put(b.proofs[i].key[:], b.proofs[i].val[:b.proofs[i].n])
 	}
 	b.proofs = b.proofs[:0]
 	clear(b.proofAt)
@@ -69,7 +73,7 @@ func (b *Batch) seal() {
 
 func (b *Batch) putProofWrite(w *proofWrite) {
 	if i, ok := b.findProof(&w.key); ok {
-		b.proofs[i].val = w.val
+		b.proofs[i].val, b.proofs[i].n = w.val, w.n
 		return
 	}
 	b.proofs = append(b.proofs, *w)
@@ -160,7 +164,7 @@ func (b *Batch) PutProof(signer channel.Party, p *channel.SignedProof) error {
 	w.key[0] = prefixProof
 	copy(w.key[1:33], p.Channel[:])
 	w.key[33] = byte(signer)
-	encodeProof(&w.val, p)
+	w.n = encodeProof(&w.val, p)
 	b.putProofWrite(&w)
 	return nil
 }

@@ -63,9 +63,12 @@ func TestProofRecordIsFixedSizeAndRoundTrips(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := channel.SignedProof{BalanceProof: channel.BalanceProof{Channel: testChannelID(1), Nonce: tc.nonce, Transferred: tc.transferred}, Sig: testSig(9)}
-			var buf [proofRecordLen]byte
-			encodeProof(&buf, &p)
-			got, err := decodeProof(p.Channel, buf[:])
+			var buf [lockedProofRecordLen]byte
+			n := encodeProof(&buf, &p)
+			if n != proofRecordLen {
+				t.Fatalf("lock-free proof record is %d bytes, want %d", n, proofRecordLen)
+			}
+			got, err := decodeProof(p.Channel, buf[:n])
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -214,5 +217,27 @@ func TestNewOpIDIsDeterministicAndDistinguishesInputs(t *testing.T) {
 		if other == a {
 			t.Fatal("different decisions share an id")
 		}
+	}
+}
+
+// A proof with pending locks keeps Locked and LocksRoot through the store; a lock-free one
+// keeps the short record written before locks existed.
+func TestLockedProofRecordRoundTrip(t *testing.T) {
+	p := channel.SignedProof{BalanceProof: channel.BalanceProof{Channel: testChannelID(2), Nonce: 5,
+		Transferred: big.NewInt(700), Locked: big.NewInt(300), LocksRoot: [32]byte{1, 2, 3}}, Sig: testSig(4)}
+	var buf [lockedProofRecordLen]byte
+	n := encodeProof(&buf, &p)
+	if n != lockedProofRecordLen {
+		t.Fatalf("locked proof record is %d bytes, want %d", n, lockedProofRecordLen)
+	}
+	got, err := decodeProof(p.Channel, buf[:n])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Locked == nil || got.Locked.Cmp(p.Locked) != 0 || got.LocksRoot != p.LocksRoot || got.Transferred.Cmp(p.Transferred) != 0 || got.Sig != p.Sig {
+		t.Fatalf("got %+v, want %+v", got, p)
+	}
+	if _, err := decodeProof(p.Channel, buf[:n-1]); err == nil {
+		t.Fatal("a truncated locked record decoded")
 	}
 }

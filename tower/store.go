@@ -36,11 +36,18 @@ type record struct {
 	Sig         channel.Signature
 	Endorsement channel.Signature
 	PayerIsA    bool
+	// The proof's pending locks; optional so records stored before locks still decode.
+	Locked    *big.Int `rlp:"optional"`
+	LocksRoot [32]byte `rlp:"optional"`
 }
 
 func (r *record) proof(id channel.ID) channel.SignedProof {
+	var locked *big.Int
+	if r.Locked != nil && r.Locked.Sign() != 0 {
+		locked = new(big.Int).Set(r.Locked)
+	}
 	return channel.SignedProof{
-		BalanceProof: channel.BalanceProof{Channel: id, Nonce: r.Nonce, Transferred: new(big.Int).Set(r.Transferred)},
+		BalanceProof: channel.BalanceProof{Channel: id, Nonce: r.Nonce, Transferred: new(big.Int).Set(r.Transferred), Locked: locked, LocksRoot: r.LocksRoot},
 		Sig:          r.Sig,
 	}
 }

@@ -47,6 +47,9 @@ func (t *Tower) verifyAndStore(ctx context.Context, from common.Address, r *wire
 	if r.Transferred.Cmp(channel.MaxAmount()) > 0 {
 		return refuse(wire.CodeInvalid, "transferred %s exceeds uint128", r.Transferred)
 	}
+	if r.Locked != nil && r.Locked.Cmp(channel.MaxAmount()) > 0 {
+		return refuse(wire.CodeInvalid, "locked %s exceeds uint128", r.Locked)
+	}
 	proof := r.Proof()
 	h, err := channel.NewHasher(t.domain)
 	if err != nil {
@@ -83,7 +86,7 @@ func (t *Tower) verifyAndStore(ctx context.Context, from common.Address, r *wire
 		t.log.Error("tower store read failed", "channel", r.Channel, "err", err)
 		return refuse(wire.CodeUnavailable, "store unavailable")
 	}
-	rec := record{Nonce: r.Nonce, Transferred: r.Transferred, Sig: r.Sig, Endorsement: r.Endorsement}
+	rec := record{Nonce: r.Nonce, Transferred: r.Transferred, Sig: r.Sig, Endorsement: r.Endorsement, Locked: r.Locked, LocksRoot: r.LocksRoot}
 	closing := false
 	var settleAfter uint64
 	if len(known) > 0 {

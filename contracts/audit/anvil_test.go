@@ -68,7 +68,7 @@ func TestAuditVerifiesSignatureOfCallMadeThroughAnotherContract(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	closeCall := bindings.NewSluiceChannels().PackClose(id, bp.Nonce, bp.Transferred, sig[:])
+	closeCall := bindings.NewSluiceChannels().PackClose(id, bp.Nonce, bp.Transferred, new(big.Int), [32]byte{}, sig[:])
 	sendFrom(t, ctx, eth, chainID, owner.Key, &receiver, rr.PackForward(closeCall), nil)
 
 	rep, err := audit.Run(ctx, audit.Config{RPC: raw, Contract: contract})

@@ -180,6 +180,9 @@ func scan(ctx context.Context, cfg Config, events *contracts.Client, l *ledger, 
 		if err := l.timing.flush(ctx); err != nil {
 			return err
 		}
+		if err := l.flushLocks(ctx); err != nil {
+			return err
+		}
 		report(cfg, Progress{Stage: "scan", Block: end, From: cfg.FromBlock, To: to, Events: l.events, Channels: len(l.order)})
 		if len(evs) < cfg.MaxWindowEvents/4 {
 			window = min(window*2, maxWindowBlocks)

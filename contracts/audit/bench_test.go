@@ -123,7 +123,7 @@ func populate(tb testing.TB, ctx context.Context, chain *devchain.Chain, n int) 
 			p.queue(c.a, p.calls.PackCloseCooperative(c.id, st.BalanceA, st.BalanceB, p.sign(c.a, d), p.sign(c.b, d)), nil, 200_000)
 		case 1:
 			// B paid A nothing, so A closes without a proof; B later submits A's proof.
-			p.queue(c.a, p.calls.PackClose(c.id, 0, new(big.Int), nil), nil, 200_000)
+			p.queue(c.a, p.calls.PackClose(c.id, 0, new(big.Int), new(big.Int), [32]byte{}, nil), nil, 200_000)
 		case 2:
 			p.queue(c.b, p.calls.PackDeposit(c.id, p.accounts[c.b].Address, big.NewInt(500)), big.NewInt(500), 200_000)
 		}
@@ -134,7 +134,7 @@ func populate(tb testing.TB, ctx context.Context, chain *devchain.Chain, n int) 
 		case 1:
 			bp := channel.BalanceProof{Channel: c.id, Nonce: 7, Transferred: big.NewInt(300)}
 			d, _ := p.domain.BalanceProofDigest(bp)
-			p.queue(c.b, p.calls.PackUpdateProof(c.id, bp.Nonce, bp.Transferred, p.sign(c.a, d)), nil, 200_000)
+			p.queue(c.b, p.calls.PackUpdateProof(c.id, bp.Nonce, bp.Transferred, new(big.Int), [32]byte{}, p.sign(c.a, d)), nil, 200_000)
 		case 2:
 			w := channel.Withdrawal{Channel: c.id, Participant: p.accounts[c.a].Address, TotalWithdrawn: big.NewInt(100), Expiry: 1 << 40}
 			d, _ := p.domain.WithdrawalDigest(w)

@@ -54,6 +54,8 @@ type decodedCall struct {
 	id          channel.ID
 	nonce       uint64
 	amount      *big.Int
+	locked      *big.Int // close, updateProof: the proof's pending locks
+	locksRoot   [32]byte
 	balA, balB  *big.Int
 	participant common.Address
 	expiry      uint64
@@ -96,6 +98,9 @@ func decodeCall(a *abi.ABI, kind callKind, input []byte) (decodedCall, error) {
 		case *common.Address:
 			v, good := args[i].(common.Address)
 			*p, ok = v, ok && good
+		case *[32]byte:
+			v, good := args[i].([32]byte)
+			*p, ok = v, ok && good
 		case *[]byte:
 			v, good := args[i].([]byte)
 			d.sigs, ok = append(d.sigs, v), ok && good
@@ -103,13 +108,15 @@ func decodeCall(a *abi.ABI, kind callKind, input []byte) (decodedCall, error) {
 	}
 	var sig []byte
 	switch kind {
-	case callClose, callUpdateProof: // (id, nonce, transferred, sig[, receiverSig])
+	case callClose, callUpdateProof: // (id, nonce, transferred, locked, locksRoot, sig[, receiverSig])
 		take(0, &d.id)
 		take(1, &d.nonce)
 		take(2, &d.amount)
-		take(3, &sig)
+		take(3, &d.locked)
+		take(4, &d.locksRoot)
+		take(5, &sig)
 		if endorsed {
-			take(4, &sig)
+			take(6, &sig)
 		}
 	case callCloseCooperative: // (id, balanceA, balanceB, sigA, sigB)
 		take(0, &d.id)
@@ -165,18 +172,23 @@ func (j *sigJob) expectedSigners(d decodedCall) []common.Address {
 func (j *sigJob) digest(h *channel.Hasher, d decodedCall, i int) (common.Hash, error) {
 	switch j.kind {
 	case callUpdateProof:
-		p := channel.BalanceProof{Channel: d.id, Nonce: d.nonce, Transferred: d.amount}
+		p := d.proof()
 		if i == 1 {
 			return h.EndorsementDigest(p)
 		}
 		return h.BalanceProofDigest(p)
 	case callClose:
-		return h.BalanceProofDigest(channel.BalanceProof{Channel: d.id, Nonce: d.nonce, Transferred: d.amount})
+		return h.BalanceProofDigest(d.proof())
 	case callCloseCooperative:
 		return h.SettlementDigest(channel.Settlement{Channel: d.id, BalanceA: d.balA, BalanceB: d.balB})
 	default:
 		return h.WithdrawalDigest(channel.Withdrawal{Channel: d.id, Participant: d.participant, TotalWithdrawn: d.amount, Expiry: d.expiry})
 	}
+}
+
+// proof is the balance proof a close or updateProof call carried.
+func (d decodedCall) proof() channel.BalanceProof {
+	return channel.BalanceProof{Channel: d.id, Nonce: d.nonce, Transferred: d.amount, Locked: d.locked, LocksRoot: d.locksRoot}
 }
 
 // what names the signed payload for messages.

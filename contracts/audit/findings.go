@@ -32,6 +32,7 @@ const (
 	CodeUnderpaid          Code = "underpaid"            // the node got less than its proofs entitle it to
 	CodeBadProofFileEntry  Code = "bad-proof-file-entry" // a proof in the node's file fails verification
 	CodeNoConsent          Code = "no-receiver-consent"  // a proof recorded without its receiver sending it or endorsing it
+	CodeBadUnlock          Code = "bad-unlock"           // a hold-back or unlock payout the locks, secrets and balances do not explain
 )
 
 // Warnings: something could not be checked, or needs attention but is not (yet) wrong.

@@ -28,6 +28,9 @@ type rebuilt struct {
 	withdrawn   [2]*big.Int
 	nonce       [2]uint64   // best proof on chain, per signer
 	transferred [2]*big.Int // paid by that signer to its partner
+	// The pending locks of that signer's best proof, from verified calldata (nil: none seen).
+	proofLocked [2]*big.Int
+	proofRoot   [2][32]byte
 
 	settleAfter uint64
 	closer      channel.Party
@@ -107,6 +110,9 @@ type ledger struct {
 	timing *timingChecker
 	found  *findings
 	events int
+
+	locks   lockState   // secret registry and hold-backs (issue 17)
+	unlocks []unlockJob // unlock payouts to verify against their calldata
 }
 
 func newLedger(fullScan bool, seed seedFunc, sigs *sigVerifier, timing *timingChecker, found *findings) *ledger {
@@ -151,6 +157,16 @@ func (l *ledger) apply(ev contracts.Event) {
 	case contracts.ChannelSettled:
 		if r := l.channel(e.ID, m); r != nil {
 			l.settledEvent(r, e)
+		}
+	case contracts.SecretRegistered:
+		l.secretRegistered(e)
+	case contracts.LocksHeld:
+		if r := l.channel(e.ID, m); r != nil {
+			l.locksHeld(r, e)
+		}
+	case contracts.Unlocked:
+		if r := l.channel(e.ID, m); r != nil {
+			l.unlocked(r, e)
 		}
 	case contracts.Credited:
 		l.credited(e)

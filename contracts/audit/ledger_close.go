@@ -80,6 +80,14 @@ func (l *ledger) settledEvent(r *rebuilt, e contracts.ChannelSettled) {
 		l.timing.add(timingCheck{rule: settleAfterDeadline, ch: r, ref: r.settled, settleAfter: r.settleAfter})
 	}
 	balA, balB := channel.ComputeSettlement(r.deposit[0], r.deposit[1], r.withdrawn[0], r.withdrawn[1], r.transferred[0], r.transferred[1])
+	// Pending locks are held back from their sender's balance, at most all of it.
+	held := l.heldIn(r, e.TxHash, [2]*big.Int{balA, balB})
+	for p, bal := range []*big.Int{balA, balB} {
+		if held[p].Cmp(bal) > 0 {
+			l.found.fail(where.finding(CodeBadUnlock, "held %s of party %s's locks, its balance is %s", held[p], channel.Party(p), bal))
+		}
+	}
+	balA, balB = new(big.Int).Sub(balA, held[0]), new(big.Int).Sub(balB, held[1])
 	if balA.Cmp(e.BalanceA) != 0 || balB.Cmp(e.BalanceB) != 0 {
 		l.found.fail(where.finding(CodeSettlementMismatch,
 			"paid A %s B %s, the formula gives A %s B %s (deposits %s/%s, withdrawn %s/%s, transferred A %s nonce %d, B %s nonce %d)",

@@ -37,6 +37,8 @@ type nodeExportProof struct {
 	Channel     common.Hash   `json:"channel"`
 	Nonce       uint64        `json:"nonce"`
 	Transferred Amount        `json:"transferred"`
+	Locked      *Amount       `json:"locked"`    // absent for a lock-free proof
+	LocksRoot   common.Hash   `json:"locksRoot"` // zero for a lock-free proof
 	Signature   hexutil.Bytes `json:"signature"`
 }
 
@@ -94,5 +96,14 @@ func (p *nodeExportProof) exported() *ExportedProof {
 	if p == nil {
 		return nil
 	}
-	return &ExportedProof{Nonce: p.Nonce, Transferred: NewAmount(&p.Transferred.Int), Sig: p.Signature}
+	out := &ExportedProof{Nonce: p.Nonce, Transferred: NewAmount(&p.Transferred.Int), Sig: p.Signature}
+	if p.Locked != nil && p.Locked.Sign() != 0 || p.LocksRoot != (common.Hash{}) {
+		var locked Amount
+		if p.Locked != nil {
+			locked = NewAmount(&p.Locked.Int)
+		}
+		root := p.LocksRoot
+		out.Locked, out.LocksRoot = &locked, &root
+	}
+	return out
 }

@@ -50,9 +50,12 @@ type ProofFileChannel struct {
 
 // ExportedProof is a signed BalanceProof of the channel it is listed under.
 type ExportedProof struct {
-	Nonce       uint64        `json:"nonce"`
-	Transferred Amount        `json:"transferred"`
-	Sig         hexutil.Bytes `json:"sig"` // 65 bytes r || s || v, v in {27, 28}
+	Nonce       uint64 `json:"nonce"`
+	Transferred Amount `json:"transferred"`
+	// Locked and LocksRoot are the proof's pending hashlocks; absent for a lock-free proof.
+	Locked    *Amount       `json:"locked,omitempty"`
+	LocksRoot *common.Hash  `json:"locksRoot,omitempty"`
+	Sig       hexutil.Bytes `json:"sig"` // 65 bytes r || s || v, v in {27, 28}
 }
 
 // Amount is a token amount in JSON: written as a decimal string (JavaScript loses
@@ -160,6 +163,12 @@ func (f *ProofFile) validate() error {
 // signed turns an exported proof into the channel type.
 func (p *ExportedProof) signed(id channel.ID) channel.SignedProof {
 	sp := channel.SignedProof{BalanceProof: channel.BalanceProof{Channel: id, Nonce: p.Nonce, Transferred: new(big.Int).Set(&p.Transferred.Int)}}
+	if p.Locked != nil {
+		sp.Locked = new(big.Int).Set(&p.Locked.Int)
+	}
+	if p.LocksRoot != nil {
+		sp.LocksRoot = *p.LocksRoot
+	}
 	copy(sp.Sig[:], p.Sig)
 	return sp
 }

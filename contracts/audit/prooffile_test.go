@@ -2,10 +2,13 @@ package audit
 
 import (
 	"fmt"
+	"math/big"
 	"strings"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/sluicepay/sluice/channel"
 )
 
 const (
@@ -88,5 +91,28 @@ func TestReadProofFileTakesTheNewestProofFromANodeExport(t *testing.T) {
 	}
 	if c.Sent == nil || c.Sent.Nonce != 1 {
 		t.Errorf("sent %+v, want B's own nonce 1", c.Sent)
+	}
+}
+
+// A node export's proof with pending locks keeps locked and locksRoot, so its signature
+// (over the whole BalanceProof) verifies; a lock-free one has neither.
+func TestNodeExportCarriesLocks(t *testing.T) {
+	root := "0x" + strings.Repeat("ab", 32)
+	locked := fmt.Sprintf(`{"channel":%q,"nonce":4,"transferred":"40","locked":"25","locksRoot":%q,"signature":%q}`, idHex, root, sig65)
+	direct := fmt.Sprintf(`{"channel":%q,"nonce":1,"transferred":"1","signature":%q}`, idHex, sig65)
+	text := fmt.Sprintf(`{"format":"sluice-proofs/1","node":%q,"chainId":31337,
+	  "contract":"0x00000000000000000000000000000000000000c0",
+	  "channels":[{"id":%q,"participants":[%q,%q],"us":"B","token":"0x0000000000000000000000000000000000000000",
+	    "latestProofs":[%s,%s]}],"payments":[]}`, nodeHex, idHex, partnerHex, nodeHex, locked, direct)
+	f, err := ReadProofFile(strings.NewReader(text))
+	if err != nil {
+		t.Fatalf("ReadProofFile: %v", err)
+	}
+	got := f.Channels[0].Received.signed(channel.ID{})
+	if got.Locked == nil || got.Locked.Cmp(big.NewInt(25)) != 0 || common.Hash(got.LocksRoot).Hex() != root {
+		t.Fatalf("received proof lost its locks: %+v", got.BalanceProof)
+	}
+	if sent := f.Channels[0].Sent.signed(channel.ID{}); sent.Locked != nil || sent.LocksRoot != ([32]byte{}) {
+		t.Fatalf("lock-free proof gained locks: %+v", sent.BalanceProof)
 	}
 }

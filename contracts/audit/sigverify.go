@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/big"
 
 	"github.com/ethereum/go-ethereum/common"
 
@@ -130,6 +131,12 @@ func (v *sigVerifier) checkConsent(j *sigJob, d decodedCall, sender common.Addre
 func (v *sigVerifier) check(j *sigJob, d decodedCall, where at) {
 	if j.kind == callWithdraw && v.timing != nil {
 		v.timing.add(timingCheck{rule: withdrawBeforeExpiry, ch: j.ch, ref: j.ref, settleAfter: d.expiry})
+	}
+	if (j.kind == callClose || j.kind == callUpdateProof) && d.locked != nil {
+		// The proof's locks, for the hold-back check at settle (the events do not carry them).
+		if p, ok := j.ch.partyOf(j.signer); ok {
+			j.ch.proofLocked[p], j.ch.proofRoot[p] = new(big.Int).Set(d.locked), d.locksRoot
+		}
 	}
 	want := j.expectedSigners(d)
 	if len(d.sigs) != len(want) {

@@ -105,29 +105,29 @@ func TestSignatureVerificationAgainstCalldata(t *testing.T) {
 		warn     []Code
 	}{
 		{"close carrying the partner's proof", closeJob, f.contract, closer,
-			f.calls.PackClose(chanID, 3, big.NewInt(30), f.proofSig(t, f.a, 3, 30)), false, 1, nil, nil},
+			f.calls.PackClose(chanID, 3, big.NewInt(30), new(big.Int), [32]byte{}, f.proofSig(t, f.a, 3, 30)), false, 1, nil, nil},
 		{"close carrying a proof signed by the closer itself", closeJob, f.contract, closer,
-			f.calls.PackClose(chanID, 3, big.NewInt(30), f.proofSig(t, f.b, 3, 30)), false, 0, []Code{CodeBadSignature}, nil},
+			f.calls.PackClose(chanID, 3, big.NewInt(30), new(big.Int), [32]byte{}, f.proofSig(t, f.b, 3, 30)), false, 0, []Code{CodeBadSignature}, nil},
 		{"close whose calldata carries another nonce than the event", closeJob, f.contract, closer,
-			f.calls.PackClose(chanID, 4, big.NewInt(30), f.proofSig(t, f.a, 4, 30)), false, 0, []Code{CodeCalldataMismatch}, nil},
+			f.calls.PackClose(chanID, 4, big.NewInt(30), new(big.Int), [32]byte{}, f.proofSig(t, f.a, 4, 30)), false, 0, []Code{CodeCalldataMismatch}, nil},
 		{"close sent by someone other than the event's closer", closeJob, f.contract, stranger,
-			f.calls.PackClose(chanID, 3, big.NewInt(30), f.proofSig(t, f.a, 3, 30)), false, 1, []Code{CodeCalldataMismatch}, nil},
+			f.calls.PackClose(chanID, 3, big.NewInt(30), new(big.Int), [32]byte{}, f.proofSig(t, f.a, 3, 30)), false, 1, []Code{CodeCalldataMismatch}, nil},
 		{"close with a malleable high-s signature", closeJob, f.contract, closer,
-			f.calls.PackClose(chanID, 3, big.NewInt(30), highS(f.proofSig(t, f.a, 3, 30))), false, 0, []Code{CodeBadSignature}, nil},
+			f.calls.PackClose(chanID, 3, big.NewInt(30), new(big.Int), [32]byte{}, highS(f.proofSig(t, f.a, 3, 30))), false, 0, []Code{CodeBadSignature}, nil},
 		{"close with a truncated signature", closeJob, f.contract, closer,
-			f.calls.PackClose(chanID, 3, big.NewInt(30), f.proofSig(t, f.a, 3, 30)[:64]), false, 0, []Code{CodeBadSignature}, nil},
+			f.calls.PackClose(chanID, 3, big.NewInt(30), new(big.Int), [32]byte{}, f.proofSig(t, f.a, 3, 30)[:64]), false, 0, []Code{CodeBadSignature}, nil},
 		{"updateProof signed by the credited signer, sent by the receiver", updateJob, f.contract, f.a.Address(),
-			f.calls.PackUpdateProof(chanID, 2, big.NewInt(5), f.proofSig(t, f.b, 2, 5)), false, 1, nil, nil},
+			f.calls.PackUpdateProof(chanID, 2, big.NewInt(5), new(big.Int), [32]byte{}, f.proofSig(t, f.b, 2, 5)), false, 1, nil, nil},
 		{"updateProof sent by someone other than the receiver", updateJob, f.contract, stranger,
-			f.calls.PackUpdateProof(chanID, 2, big.NewInt(5), f.proofSig(t, f.b, 2, 5)), false, 1, []Code{CodeNoConsent}, nil},
+			f.calls.PackUpdateProof(chanID, 2, big.NewInt(5), new(big.Int), [32]byte{}, f.proofSig(t, f.b, 2, 5)), false, 1, []Code{CodeNoConsent}, nil},
 		{"updateProof sent by the payer itself", updateJob, f.contract, f.b.Address(),
-			f.calls.PackUpdateProof(chanID, 2, big.NewInt(5), f.proofSig(t, f.b, 2, 5)), false, 1, []Code{CodeNoConsent}, nil},
+			f.calls.PackUpdateProof(chanID, 2, big.NewInt(5), new(big.Int), [32]byte{}, f.proofSig(t, f.b, 2, 5)), false, 1, []Code{CodeNoConsent}, nil},
 		{"updateProofFor with the receiver's endorsement", updateJob, f.contract, stranger,
-			f.calls.PackUpdateProofFor(chanID, 2, big.NewInt(5), f.proofSig(t, f.b, 2, 5), f.sign(t, f.a, endorseDigest, nil)), false, 2, nil, nil},
+			f.calls.PackUpdateProofFor(chanID, 2, big.NewInt(5), new(big.Int), [32]byte{}, f.proofSig(t, f.b, 2, 5), f.sign(t, f.a, endorseDigest, nil)), false, 2, nil, nil},
 		{"updateProofFor endorsed by the payer", updateJob, f.contract, stranger,
-			f.calls.PackUpdateProofFor(chanID, 2, big.NewInt(5), f.proofSig(t, f.b, 2, 5), f.sign(t, f.b, endorseDigest, nil)), false, 1, []Code{CodeBadSignature}, nil},
+			f.calls.PackUpdateProofFor(chanID, 2, big.NewInt(5), new(big.Int), [32]byte{}, f.proofSig(t, f.b, 2, 5), f.sign(t, f.b, endorseDigest, nil)), false, 1, []Code{CodeBadSignature}, nil},
 		{"updateProofFor whose endorsement is a balance-proof signature", updateJob, f.contract, stranger,
-			f.calls.PackUpdateProofFor(chanID, 2, big.NewInt(5), f.proofSig(t, f.b, 2, 5), f.proofSig(t, f.a, 2, 5)), false, 1, []Code{CodeBadSignature}, nil},
+			f.calls.PackUpdateProofFor(chanID, 2, big.NewInt(5), new(big.Int), [32]byte{}, f.proofSig(t, f.b, 2, 5), f.proofSig(t, f.a, 2, 5)), false, 1, []Code{CodeBadSignature}, nil},
 		{"a transaction calling another function", updateJob, f.contract, stranger,
 			f.calls.PackSettle(chanID), false, 0, []Code{CodeCalldataMismatch}, nil},
 		{"cooperative close signed by both", coopJob, f.contract, stranger,
@@ -200,7 +200,7 @@ func TestFlushReadsDenseBlocksWhole(t *testing.T) {
 	var jobs []sigJob
 	for n := uint64(1); n <= denseBlock; n++ {
 		h := common.Hash{byte(n)}
-		block = append(block, fakeBlockTx{Hash: h, To: &f.contract, Input: f.calls.PackUpdateProof(chanID, n, big.NewInt(int64(n)), f.proofSig(t, f.b, n, int64(n)))})
+		block = append(block, fakeBlockTx{Hash: h, To: &f.contract, Input: f.calls.PackUpdateProof(chanID, n, big.NewInt(int64(n)), new(big.Int), [32]byte{}, f.proofSig(t, f.b, n, int64(n)))})
 		jobs = append(jobs, sigJob{kind: callUpdateProof, ch: f.ch, ref: eventRef{block: 7, tx: h}, signer: f.b.Address(), nonce: n, amount: big.NewInt(int64(n))})
 	}
 	v, found := fakeVerifier(t, f, &fakeEth{blocks: map[uint64][]fakeBlockTx{7: block}})
@@ -235,7 +235,7 @@ func fakeVerifier(t *testing.T, f *sigFixture, eth *fakeEth) (*sigVerifier, *fin
 func TestFlushWarnsWhenTheNodeDoesNotServeATransaction(t *testing.T) {
 	f := newSigFixture(t)
 	served, unknown := common.Hash{1}, common.Hash{2}
-	input := f.calls.PackUpdateProof(chanID, 2, big.NewInt(5), f.proofSig(t, f.b, 2, 5))
+	input := f.calls.PackUpdateProof(chanID, 2, big.NewInt(5), new(big.Int), [32]byte{}, f.proofSig(t, f.b, 2, 5))
 	v, found := fakeVerifier(t, f, &fakeEth{txs: map[common.Hash]*txCall{served: {To: &f.contract, Input: input}}})
 	for _, tx := range []common.Hash{served, unknown} {
 		v.add(sigJob{kind: callUpdateProof, ch: f.ch, ref: eventRef{block: 5, tx: tx}, signer: f.b.Address(), nonce: 2, amount: big.NewInt(5)})

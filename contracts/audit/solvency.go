@@ -47,6 +47,9 @@ func checkSolvency(ctx context.Context, chain *chainReader, l *ledger, block uin
 			h.Channels++
 		}
 	}
+	for t, held := range l.heldByToken() {
+		get(t).Locked.Add(get(t).Locked, held)
+	}
 	keys := make([]creditKey, 0, len(l.credits))
 	for k, v := range l.credits {
 		get(k.token).Credits.Add(get(k.token).Credits, v)

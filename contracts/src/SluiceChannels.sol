@@ -32,10 +32,12 @@ contract SluiceChannels {
         uint256 transferredB;
     }
 
-    // Packed into 7 slots. Slots 0, 1 and 3 are all an ETH open writes; the proof slots are
-    // written only when a proof reaches the chain. Everything but the status is cleared at
-    // settlement for the refund. challengePeriod fits uint32 (max 30 days) and settleAfter
-    // fits uint48 (unix seconds until the year 8 million).
+    // Packed into 10 slots. Slots 0, 1 and 3 are all an ETH open writes; the proof slots are
+    // written only when a proof reaches the chain, and the lock slots (7 to 9) only when a
+    // proof with pending locks does: locksA/locksB, in the proof slots a lock-free proof
+    // writes anyway, say whether they hold anything, so the direct path never touches them.
+    // Everything but the status is cleared at settlement for the refund. challengePeriod fits
+    // uint32 (max 30 days) and settleAfter fits uint48 (unix seconds until the year 8 million).
     struct Channel {
         address a;
         Status status;
@@ -49,23 +51,54 @@ contract SluiceChannels {
         uint128 withdrawnB;
         uint128 transferredA;
         uint64 nonceA;
+        bool locksA;
         uint128 transferredB;
         uint64 nonceB;
+        bool locksB;
+        uint128 lockedA;
+        uint128 lockedB;
+        bytes32 locksRootA;
+        bytes32 locksRootB;
+    }
+
+    /// @notice A hashlocked amount: the payer owes it to the receiver only if the receiver's
+    /// secret, the preimage of secretHash, was registered here by expiration (chain seconds,
+    /// inclusive).
+    struct Lock {
+        uint256 amount;
+        uint64 expiration;
+        bytes32 secretHash;
+    }
+
+    // What settle holds back for one direction's pending locks until unlock (two slots for
+    // ETH, three for ERC-20). commitment = keccak256(abi.encode(locksRoot, locked, isToken)),
+    // so one slot binds the lock list, its sum and the payout kind.
+    struct PendingUnlock {
+        bytes32 commitment;
+        address receiver;
+        uint96 held;
+        address token;
     }
 
     uint64 public constant MIN_CHALLENGE_PERIOD = 1;
     uint64 public constant MAX_CHALLENGE_PERIOD = 30 days;
+    /// @notice Most pending locks per direction an unlock accepts; set by unlock's gas
+    /// (docs/adr/0019-hashlocks.md).
+    uint256 public constant MAX_LOCKS = 64;
+    /// @notice Most a proof may hold in pending locks (locked): what settle holds back is
+    /// stored in 96 bits beside the receiver.
+    uint256 public constant MAX_LOCKED = type(uint96).max;
 
     bytes32 private constant DOMAIN_TYPEHASH =
         keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
     bytes32 private constant NAME_HASH = keccak256("Sluice");
     bytes32 private constant VERSION_HASH = keccak256("1");
     bytes32 private constant BALANCE_PROOF_TYPEHASH =
-        keccak256("BalanceProof(bytes32 channelId,uint64 nonce,uint256 transferred)");
+        keccak256("BalanceProof(bytes32 channelId,uint64 nonce,uint256 transferred,uint256 locked,bytes32 locksRoot)");
     // The receiver's consent to an updateProofFor of exactly this proof. A type of its own: a
     // receiver's signature over a BalanceProof would be a proof of the receiver's payments.
     bytes32 private constant ENDORSEMENT_TYPEHASH = keccak256(
-        "ProofEndorsement(BalanceProof proof)BalanceProof(bytes32 channelId,uint64 nonce,uint256 transferred)"
+        "ProofEndorsement(BalanceProof proof)BalanceProof(bytes32 channelId,uint64 nonce,uint256 transferred,uint256 locked,bytes32 locksRoot)"
     );
     bytes32 private constant SETTLEMENT_TYPEHASH =
         keccak256("Settlement(bytes32 channelId,uint256 balanceA,uint256 balanceB)");
@@ -83,13 +116,17 @@ contract SluiceChannels {
     uint256 private immutable cachedChainId;
     bytes32 private immutable cachedDomainSeparator;
 
-    bool private transient locked;
+    bool private transient entered;
 
     // Starts at 1 so that no open pays for a zero-to-nonzero counter write.
     uint256 private openCounter = 1;
 
     mapping(bytes32 => Channel) private channels;
     mapping(address => mapping(address => uint256)) private credits;
+    // keccak256(secret) => block.timestamp of its first registration.
+    mapping(bytes32 => uint256) private secretTimes;
+    // keccak256(abi.encode(id, sender)) => the sender's locks held back at settlement.
+    mapping(bytes32 => PendingUnlock) private pendingUnlocks;
 
     event ChannelOpened(
         bytes32 indexed id, address indexed a, address indexed b, address token, uint256 deposit, uint64 challengePeriod
@@ -103,6 +140,16 @@ contract SluiceChannels {
     event ChannelSettled(bytes32 indexed id, uint256 balanceA, uint256 balanceB, bool cooperative);
     event Claimed(address indexed account, address indexed token, uint256 amount);
     event Credited(address indexed account, address indexed token, uint256 amount);
+    event SecretRegistered(bytes32 indexed secretHash, bytes32 secret);
+    /// @notice At settlement: sender's pending locks (locked in total under locksRoot) owed
+    /// to receiver; held is what the escrow keeps back for them (locked, or less if the
+    /// sender's balance could not cover it).
+    event LocksHeld(
+        bytes32 indexed id, address indexed sender, address receiver, bytes32 locksRoot, uint256 locked, uint256 held
+    );
+    /// @notice The split of an unlock: toReceiver (the receiver of LocksHeld) for the locks
+    /// whose secret was registered by their expiration, toSender for the rest.
+    event Unlocked(bytes32 indexed id, address indexed sender, uint256 toReceiver, uint256 toSender);
 
     error NotParticipant();
     error InvalidPartner();
@@ -125,12 +172,15 @@ contract SluiceChannels {
     error Reentrancy();
     error NothingToClaim();
     error EthTransferFailed();
+    error InvalidLocks();
+    error TooManyLocks();
+    error NothingToUnlock();
 
     modifier nonReentrant() {
-        if (locked) revert Reentrancy();
-        locked = true;
+        if (entered) revert Reentrancy();
+        entered = true;
         _;
-        locked = false;
+        entered = false;
     }
 
     constructor() {
@@ -249,24 +299,43 @@ contract SluiceChannels {
     }
 
     /// @notice Starts the challenge period. The caller submits the best proof signed by its
-    /// partner, or nonce 0 with an empty signature when it holds none.
-    function close(bytes32 id, uint64 nonce, uint256 transferred, bytes calldata sig) external nonReentrant {
+    /// partner, or nonce 0 with an empty signature when it holds none. locked and locksRoot
+    /// are the partner's pending locks to the caller (0 and bytes32(0) when none).
+    function close(
+        bytes32 id,
+        uint64 nonce,
+        uint256 transferred,
+        uint256 locked,
+        bytes32 locksRoot,
+        bytes calldata sig
+    ) external nonReentrant {
         Channel storage c = channels[id];
         _requireOpen(c);
         bool callerIsA = _side(c, msg.sender);
         if (nonce == 0) {
             if (sig.length != 0) revert InvalidSignature();
-            if (transferred != 0) revert InvalidAmount();
+            if (transferred != 0 || locked != 0 || locksRoot != 0) revert InvalidAmount();
         } else {
             if (transferred > type(uint128).max) revert AmountTooLarge();
+            _checkLocks(locked, locksRoot);
             address partner = callerIsA ? c.b : c.a;
-            _requireSigner(_hashBalanceProof(id, nonce, transferred), sig, partner);
+            _requireSigner(_hashBalanceProof(id, nonce, transferred, locked, locksRoot), sig, partner);
             if (callerIsA) {
                 c.transferredB = uint128(transferred);
                 c.nonceB = nonce;
+                if (locksRoot != 0) {
+                    c.locksB = true;
+                    c.lockedB = uint128(locked);
+                    c.locksRootB = locksRoot;
+                }
             } else {
                 c.transferredA = uint128(transferred);
                 c.nonceA = nonce;
+                if (locksRoot != 0) {
+                    c.locksA = true;
+                    c.lockedA = uint128(locked);
+                    c.locksRootA = locksRoot;
+                }
             }
         }
         uint64 settleAfter = uint64(block.timestamp) + c.challengePeriod;
@@ -280,13 +349,20 @@ contract SluiceChannels {
     /// (its receiver): here the receiver sends the transaction. A payer can therefore never
     /// replace the receiver's best proof with one of its own making (a fresh high nonce and a
     /// low amount), which the earlier "anyone, any signer" rule allowed.
-    function updateProof(bytes32 id, uint64 nonce, uint256 transferred, bytes calldata sig) external nonReentrant {
+    function updateProof(
+        bytes32 id,
+        uint64 nonce,
+        uint256 transferred,
+        uint256 locked,
+        bytes32 locksRoot,
+        bytes calldata sig
+    ) external nonReentrant {
         Channel storage c = channels[id];
         _requireDisputable(c);
         bool receiverIsA = _side(c, msg.sender);
         address payer = receiverIsA ? c.b : c.a;
-        _requireSigner(_typedDigest(_balanceProofStructHash(id, nonce, transferred)), sig, payer);
-        _recordProof(c, id, payer, !receiverIsA, nonce, transferred);
+        _requireSigner(_hashBalanceProof(id, nonce, transferred, locked, locksRoot), sig, payer);
+        _recordProof(c, id, payer, !receiverIsA, nonce, transferred, locked, locksRoot);
     }
 
     /// @notice updateProof on the receiver's behalf (a watchtower, any relayer): the call
@@ -295,18 +371,20 @@ contract SluiceChannels {
         bytes32 id,
         uint64 nonce,
         uint256 transferred,
+        uint256 locked,
+        bytes32 locksRoot,
         bytes calldata sig,
         bytes calldata receiverSig
     ) external nonReentrant {
         Channel storage c = channels[id];
         _requireDisputable(c);
-        bytes32 proofHash = _balanceProofStructHash(id, nonce, transferred);
+        bytes32 proofHash = _balanceProofStructHash(id, nonce, transferred, locked, locksRoot);
         address payer = _recover(_typedDigest(proofHash), sig);
         bool payerIsA;
         if (payer == c.a) payerIsA = true;
         else if (payer != c.b) revert WrongSigner();
         _requireSigner(_hashEndorsement(proofHash), receiverSig, payerIsA ? c.b : c.a);
-        _recordProof(c, id, payer, payerIsA, nonce, transferred);
+        _recordProof(c, id, payer, payerIsA, nonce, transferred, locked, locksRoot);
     }
 
     /// @notice Pays out a closing channel once its challenge period is over; anyone may call.
@@ -328,6 +406,9 @@ contract SluiceChannels {
         address a = c.a;
         address b = c.b;
         address token = c.token;
+        // Each side's pending locks are held back from its own balance until unlock.
+        if (c.locksA) balanceA -= _holdLocks(id, a, b, token, c.lockedA, c.locksRootA, balanceA);
+        if (c.locksB) balanceB -= _holdLocks(id, b, a, token, c.lockedB, c.locksRootB, balanceB);
         _clear(c, true);
         emit ChannelSettled(id, balanceA, balanceB, false);
         _payout(token, a, balanceA);
@@ -347,6 +428,80 @@ contract SluiceChannels {
         } else if (!_sendToken(token, msg.sender, amount)) {
             revert TokenTransferFailed();
         }
+    }
+
+    /// @notice Registers secret so that locks on keccak256(secret) count as revealed from now
+    /// on. The first registration wins; a repeat returns false and changes nothing.
+    function registerSecret(bytes32 secret) external returns (bool) {
+        return _registerSecret(secret);
+    }
+
+    /// @notice registerSecret for each secret; true if every one was new.
+    function registerSecrets(bytes32[] calldata secrets) external returns (bool all) {
+        all = true;
+        for (uint256 i; i < secrets.length; ++i) {
+            if (!_registerSecret(secrets[i])) all = false;
+        }
+    }
+
+    /// @notice After settlement, pays out sender's locks held back by settle; anyone may
+    /// call. locks must be exactly the list of sender's last proof on chain, in creation
+    /// order: it must hash to its locksRoot and sum to its locked. A lock goes to the receiver
+    /// if its secret was registered at a block timestamp <= its expiration, else back to
+    /// sender. Each direction unlocks once.
+    function unlock(bytes32 id, address sender, Lock[] calldata locks) external nonReentrant {
+        bytes32 key = _unlockKey(id, sender);
+        PendingUnlock storage p = pendingUnlocks[key];
+        bytes32 commitment = p.commitment;
+        if (commitment == 0) revert NothingToUnlock();
+        uint256 n = locks.length;
+        if (n > MAX_LOCKS) revert TooManyLocks();
+
+        // Reads each lock's three words straight from calldata: the root check below binds
+        // them to the signed list, so ABI range checks would add gas and no safety.
+        uint256 sum;
+        uint256 revealed;
+        bool overflow;
+        assembly ("memory-safe") {
+            mstore(0x20, secretTimes.slot)
+            let end := add(locks.offset, mul(n, 0x60))
+            for { let ptr := locks.offset } lt(ptr, end) { ptr := add(ptr, 0x60) } {
+                let amount := calldataload(ptr)
+                let total := add(sum, amount)
+                overflow := or(overflow, lt(total, sum))
+                sum := total
+                mstore(0, calldataload(add(ptr, 0x40)))
+                let registeredAt := sload(keccak256(0, 0x40))
+                // revealed <= sum, so it cannot overflow unless sum did.
+                if and(iszero(iszero(registeredAt)), iszero(gt(registeredAt, calldataload(add(ptr, 0x20))))) {
+                    revealed := add(revealed, amount)
+                }
+            }
+        }
+        if (overflow) revert InvalidLocks();
+        bytes32 root = _locksRoot(locks);
+        bool isToken;
+        if (keccak256(abi.encode(root, sum, false)) != commitment) {
+            if (keccak256(abi.encode(root, sum, true)) != commitment) revert InvalidLocks();
+            isToken = true;
+        }
+        address receiver = p.receiver;
+        uint256 held = p.held;
+        address token;
+        if (isToken) {
+            token = p.token;
+            p.token = address(0);
+        }
+        p.commitment = 0;
+        p.receiver = address(0);
+        p.held = 0;
+
+        // held < sum only when the sender's proof promised more than it had.
+        uint256 toReceiver = revealed < held ? revealed : held;
+        uint256 toSender = held - toReceiver;
+        emit Unlocked(id, sender, toReceiver, toSender);
+        _payout(token, receiver, toReceiver);
+        _payout(token, sender, toSender);
     }
 
     // ----------------------------------------------------------------- views
@@ -377,12 +532,39 @@ contract SluiceChannels {
         return _domainSeparator();
     }
 
-    function hashBalanceProof(bytes32 id, uint64 nonce, uint256 transferred) external view returns (bytes32) {
-        return _hashBalanceProof(id, nonce, transferred);
+    function hashBalanceProof(bytes32 id, uint64 nonce, uint256 transferred, uint256 locked, bytes32 locksRoot)
+        external
+        view
+        returns (bytes32)
+    {
+        return _hashBalanceProof(id, nonce, transferred, locked, locksRoot);
     }
 
-    function hashEndorsement(bytes32 id, uint64 nonce, uint256 transferred) external view returns (bytes32) {
-        return _hashEndorsement(_balanceProofStructHash(id, nonce, transferred));
+    function hashEndorsement(bytes32 id, uint64 nonce, uint256 transferred, uint256 locked, bytes32 locksRoot)
+        external
+        view
+        returns (bytes32)
+    {
+        return _hashEndorsement(_balanceProofStructHash(id, nonce, transferred, locked, locksRoot));
+    }
+
+    /// @notice The locksRoot of locks: bytes32(0) for none, else keccak256 over each lock's
+    /// 96-byte abi.encode(amount, expiration, secretHash) in order.
+    function hashLocksRoot(Lock[] calldata locks) external pure returns (bytes32) {
+        return _locksRoot(locks);
+    }
+
+    /// @notice Block timestamp at which keccak256(secret) = secretHash was first registered,
+    /// 0 if never.
+    function secretRegisteredAt(bytes32 secretHash) external view returns (uint256) {
+        return secretTimes[secretHash];
+    }
+
+    /// @notice What settle held back for sender's locks and not yet unlocked: receiver and
+    /// held are zero when nothing is pending (never settled with locks, or unlocked).
+    function pendingUnlock(bytes32 id, address sender) external view returns (address receiver, uint256 held) {
+        PendingUnlock storage p = pendingUnlocks[_unlockKey(id, sender)];
+        return (p.receiver, p.held);
     }
 
     function hashSettlement(bytes32 id, uint256 balanceA, uint256 balanceB) external view returns (bytes32) {
@@ -420,20 +602,91 @@ contract SluiceChannels {
 
     /// @dev Stores the payer's proof if it is newer (by nonce) than the one on chain. Callers
     /// have checked the payer's signature and the receiver's consent.
-    function _recordProof(Channel storage c, bytes32 id, address payer, bool payerIsA, uint64 nonce, uint256 transferred)
-        private
-    {
+    function _recordProof(
+        Channel storage c,
+        bytes32 id,
+        address payer,
+        bool payerIsA,
+        uint64 nonce,
+        uint256 transferred,
+        uint256 locked,
+        bytes32 locksRoot
+    ) private {
         if (transferred > type(uint128).max) revert AmountTooLarge();
+        _checkLocks(locked, locksRoot);
+        bool hasLocks = locksRoot != 0;
         if (payerIsA) {
             if (nonce <= c.nonceA) revert StaleNonce();
+            // The lock slots are written only if the new proof has locks or the old one had.
+            if (hasLocks || c.locksA) {
+                c.lockedA = uint128(locked);
+                c.locksRootA = locksRoot;
+            }
             c.transferredA = uint128(transferred);
             c.nonceA = nonce;
+            c.locksA = hasLocks;
         } else {
             if (nonce <= c.nonceB) revert StaleNonce();
+            if (hasLocks || c.locksB) {
+                c.lockedB = uint128(locked);
+                c.locksRootB = locksRoot;
+            }
             c.transferredB = uint128(transferred);
             c.nonceB = nonce;
+            c.locksB = hasLocks;
         }
         emit ProofUpdated(id, payer, nonce, transferred);
+    }
+
+    /// @dev A proof's locks: locked fits the held-back field, and no root means nothing locked.
+    function _checkLocks(uint256 locked, bytes32 locksRoot) private pure {
+        if (locked > MAX_LOCKED) revert AmountTooLarge();
+        if (locksRoot == 0 && locked != 0) revert InvalidLocks();
+    }
+
+    /// @dev Records sender's pending locks at settlement and returns what is held back from
+    /// the sender's balance for them: locked, or all the balance if it is less.
+    function _holdLocks(
+        bytes32 id,
+        address sender,
+        address receiver,
+        address token,
+        uint256 locked,
+        bytes32 locksRoot,
+        uint256 balance
+    ) private returns (uint256 held) {
+        held = locked < balance ? locked : balance;
+        PendingUnlock storage p = pendingUnlocks[_unlockKey(id, sender)];
+        bool isToken = token != address(0);
+        p.commitment = keccak256(abi.encode(locksRoot, locked, isToken));
+        p.receiver = receiver;
+        p.held = uint96(held);
+        if (isToken) p.token = token;
+        emit LocksHeld(id, sender, receiver, locksRoot, locked, held);
+    }
+
+    function _unlockKey(bytes32 id, address sender) private pure returns (bytes32) {
+        return keccak256(abi.encode(id, sender));
+    }
+
+    /// @dev Lock is three static words, so a calldata Lock[] is the concatenation the root
+    /// hashes: one copy and one keccak.
+    function _locksRoot(Lock[] calldata locks) private pure returns (bytes32 root) {
+        if (locks.length == 0) return 0;
+        assembly ("memory-safe") {
+            let size := mul(locks.length, 0x60)
+            let ptr := mload(0x40)
+            calldatacopy(ptr, locks.offset, size)
+            root := keccak256(ptr, size)
+        }
+    }
+
+    function _registerSecret(bytes32 secret) private returns (bool) {
+        bytes32 secretHash = keccak256(abi.encode(secret));
+        if (secretTimes[secretHash] != 0) return false;
+        secretTimes[secretHash] = block.timestamp;
+        emit SecretRegistered(secretHash, secret);
+        return true;
     }
 
     /// @dev Returns true for a, false for b, and reverts for anyone else.
@@ -461,6 +714,14 @@ contract SluiceChannels {
             c.nonceA = 0;
             c.transferredB = 0;
             c.nonceB = 0;
+            if (c.locksA || c.locksB) {
+                c.locksA = false;
+                c.locksB = false;
+                c.lockedA = 0;
+                c.lockedB = 0;
+                c.locksRootA = 0;
+                c.locksRootB = 0;
+            }
         }
     }
 
@@ -558,12 +819,20 @@ contract SluiceChannels {
         return keccak256(abi.encodePacked("\x19\x01", _domainSeparator(), structHash));
     }
 
-    function _balanceProofStructHash(bytes32 id, uint64 nonce, uint256 transferred) private pure returns (bytes32) {
-        return keccak256(abi.encode(BALANCE_PROOF_TYPEHASH, id, nonce, transferred));
+    function _balanceProofStructHash(bytes32 id, uint64 nonce, uint256 transferred, uint256 locked, bytes32 locksRoot)
+        private
+        pure
+        returns (bytes32)
+    {
+        return keccak256(abi.encode(BALANCE_PROOF_TYPEHASH, id, nonce, transferred, locked, locksRoot));
     }
 
-    function _hashBalanceProof(bytes32 id, uint64 nonce, uint256 transferred) private view returns (bytes32) {
-        return _typedDigest(_balanceProofStructHash(id, nonce, transferred));
+    function _hashBalanceProof(bytes32 id, uint64 nonce, uint256 transferred, uint256 locked, bytes32 locksRoot)
+        private
+        view
+        returns (bytes32)
+    {
+        return _typedDigest(_balanceProofStructHash(id, nonce, transferred, locked, locksRoot));
     }
 
     /// @dev EIP-712 encodes a nested struct member as its struct hash.

@@ -38,12 +38,15 @@ type Domain struct {
 }
 
 // Proof is a signed balance proof: the payer's signature over
-// BalanceProof(bytes32 channelId,uint64 nonce,uint256 transferred).
+// BalanceProof(bytes32 channelId,uint64 nonce,uint256 transferred,uint256 locked,bytes32 locksRoot).
+// Locked and LocksRoot are absent for a direct (lock-free) proof, where both are 0.
 type Proof struct {
-	Channel     ChannelID `json:"channel"`
-	Nonce       uint64    `json:"nonce"`
-	Transferred Amount    `json:"transferred"`
-	Signature   Signature `json:"signature"`
+	Channel     ChannelID    `json:"channel"`
+	Nonce       uint64       `json:"nonce"`
+	Transferred Amount       `json:"transferred"`
+	Locked      *Amount      `json:"locked,omitempty"`
+	LocksRoot   *common.Hash `json:"locksRoot,omitempty"`
+	Signature   Signature    `json:"signature"`
 }
 
 // Channel is one channel from this node's point of view (sluice_channel, sluice_channels).
@@ -148,12 +151,17 @@ func domainJSON(d channel.Domain) Domain {
 }
 
 func proofJSON(p channel.SignedProof) Proof {
-	return Proof{
+	out := Proof{
 		Channel:     ChannelID(p.Channel),
 		Nonce:       p.Nonce,
 		Transferred: NewAmount(p.Transferred),
 		Signature:   Signature(p.Sig),
 	}
+	if (p.Locked != nil && p.Locked.Sign() != 0) || p.LocksRoot != ([32]byte{}) {
+		locked, root := NewAmount(p.Locked), common.Hash(p.LocksRoot)
+		out.Locked, out.LocksRoot = &locked, &root
+	}
+	return out
 }
 
 func pairJSON(v [2]*big.Int) [2]Amount { return [2]Amount{NewAmount(v[0]), NewAmount(v[1])} }

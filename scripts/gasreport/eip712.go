@@ -18,10 +18,10 @@ type domain struct {
 
 var (
 	domainTypeHash       = crypto.Keccak256([]byte("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"))
-	balanceProofTypeHash = crypto.Keccak256([]byte("BalanceProof(bytes32 channelId,uint64 nonce,uint256 transferred)"))
+	balanceProofTypeHash = crypto.Keccak256([]byte("BalanceProof(bytes32 channelId,uint64 nonce,uint256 transferred,uint256 locked,bytes32 locksRoot)"))
 	settlementTypeHash   = crypto.Keccak256([]byte("Settlement(bytes32 channelId,uint256 balanceA,uint256 balanceB)"))
 	withdrawalTypeHash   = crypto.Keccak256([]byte("Withdrawal(bytes32 channelId,address participant,uint256 totalWithdrawn,uint64 expiry)"))
-	endorsementTypeHash  = crypto.Keccak256([]byte("ProofEndorsement(BalanceProof proof)BalanceProof(bytes32 channelId,uint64 nonce,uint256 transferred)"))
+	endorsementTypeHash  = crypto.Keccak256([]byte("ProofEndorsement(BalanceProof proof)BalanceProof(bytes32 channelId,uint64 nonce,uint256 transferred,uint256 locked,bytes32 locksRoot)"))
 )
 
 func word(b []byte) []byte { return common.LeftPadBytes(b, 32) }
@@ -32,14 +32,24 @@ func (d domain) digest(structHash []byte) []byte {
 	return crypto.Keccak256([]byte{0x19, 0x01}, sep, structHash)
 }
 
+// balanceProof is the digest of a lock-free proof (locked 0, locksRoot 0).
 func (d domain) balanceProof(id [32]byte, nonce uint64, transferred *big.Int) []byte {
-	return d.digest(crypto.Keccak256(balanceProofTypeHash, id[:], word(new(big.Int).SetUint64(nonce).Bytes()), word(transferred.Bytes())))
+	return d.lockedProof(id, nonce, transferred, new(big.Int), [32]byte{})
 }
 
-// endorsement is the receiver's consent to updateProofFor of one proof.
+func proofStructHash(id [32]byte, nonce uint64, transferred, locked *big.Int, root [32]byte) []byte {
+	return crypto.Keccak256(balanceProofTypeHash, id[:], word(new(big.Int).SetUint64(nonce).Bytes()), word(transferred.Bytes()),
+		word(locked.Bytes()), root[:])
+}
+
+// lockedProof is the digest of a proof with pending locks.
+func (d domain) lockedProof(id [32]byte, nonce uint64, transferred, locked *big.Int, root [32]byte) []byte {
+	return d.digest(proofStructHash(id, nonce, transferred, locked, root))
+}
+
+// endorsement is the receiver's consent to updateProofFor of one lock-free proof.
 func (d domain) endorsement(id [32]byte, nonce uint64, transferred *big.Int) []byte {
-	proof := crypto.Keccak256(balanceProofTypeHash, id[:], word(new(big.Int).SetUint64(nonce).Bytes()), word(transferred.Bytes()))
-	return d.digest(crypto.Keccak256(endorsementTypeHash, proof))
+	return d.digest(crypto.Keccak256(endorsementTypeHash, proofStructHash(id, nonce, transferred, new(big.Int), [32]byte{})))
 }
 
 func (d domain) settlement(id [32]byte, balanceA, balanceB *big.Int) []byte {

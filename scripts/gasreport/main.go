@@ -86,6 +86,10 @@ const (
 	// raidenUpdateNonClosing is Raiden's updateNonClosingBalanceProof, which like
 	// updateProofFor carries the receiver's signature besides the payer's.
 	raidenUpdateNonClosing = 90_516
+	// Raiden's SecretRegistry.registerSecret and TokenNetwork.unlock (issue 17).
+	raidenRegisterSecret = 46_181
+	raidenUnlock1        = 38_619
+	raidenUnlock6        = 53_246
 )
 
 func printTable(w io.Writer, r Report) error {
@@ -105,6 +109,10 @@ func printTable(w io.Writer, r Report) error {
 		{"settle", r.Settle, ""},
 		{"close + updateProof + settle", r.SadPath(), fmt.Sprintf("go-nitro sad path %d", nitroSadPath)},
 		{"claim (via forwarder)", r.Claim, ""},
+		{"registerSecret", r.RegisterSecret, fmt.Sprintf("Raiden registerSecret %d", raidenRegisterSecret)},
+		{fmt.Sprintf("registerSecrets (%d)", registerSecretsBatch), r.RegisterSecrets, fmt.Sprintf("%d x Raiden registerSecret %d", registerSecretsBatch, registerSecretsBatch*raidenRegisterSecret)},
+		{"unlock (1 lock)", r.Unlock1, fmt.Sprintf("Raiden unlock 1 lock %d", raidenUnlock1)},
+		{"unlock (6 locks)", r.Unlock6, fmt.Sprintf("Raiden unlock 6 locks %d", raidenUnlock6)},
 	}
 	if _, err := fmt.Fprintf(w, "%-30s %10s   %s\n", "operation", "gas", "anchor to beat"); err != nil {
 		return err

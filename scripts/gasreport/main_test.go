@@ -66,6 +66,10 @@ func TestGasBeatsPublishedAnchors(t *testing.T) {
 		{"close + updateProof + settle vs go-nitro sad path", onAnvil.SadPath(), nitroSadPath},
 		{"updateProof vs Raiden updateNonClosingBalanceProof", onAnvil.UpdateProof, raidenUpdateNonClosing},
 		{"updateProofFor vs Raiden updateNonClosingBalanceProof", onAnvil.UpdateProofFor, raidenUpdateNonClosing},
+		{"registerSecret vs Raiden registerSecret", onAnvil.RegisterSecret, raidenRegisterSecret},
+		{"registerSecrets(4) vs 4 x Raiden registerSecret", onAnvil.RegisterSecrets, registerSecretsBatch * raidenRegisterSecret},
+		{"unlock of 1 lock vs Raiden unlock", onAnvil.Unlock1, raidenUnlock1},
+		{"unlock of 6 locks vs Raiden unlock", onAnvil.Unlock6, raidenUnlock6},
 	}
 	for _, l := range limits {
 		if l.gas == 0 || l.gas >= l.anchor {
@@ -80,7 +84,7 @@ func TestPrintTableShowsEveryOperationAndAnchor(t *testing.T) {
 	if err := printTable(&out, r); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"open (ETH deposit)", "closeCooperative", "close + updateProof + settle", "21", "146956", "111514", "195172", "90516", "updateProofFor", "claim"} {
+	for _, want := range []string{"open (ETH deposit)", "closeCooperative", "close + updateProof + settle", "21", "146956", "111514", "195172", "90516", "updateProofFor", "claim", "registerSecret", "46181", "38619", "53246"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("table lacks %q:\n%s", want, out.String())
 		}
@@ -92,7 +96,7 @@ func TestJSONFieldNamesAreStable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"open_eth":0,"open_erc20":0,"deposit":0,"withdraw":0,"close_cooperative":0,"close":0,"update_proof":0,"update_proof_for":0,"settle":0,"claim":0}`
+	want := `{"open_eth":0,"open_erc20":0,"deposit":0,"withdraw":0,"close_cooperative":0,"close":0,"update_proof":0,"update_proof_for":0,"settle":0,"claim":0,"register_secret":0,"register_secrets_4":0,"unlock_1":0,"unlock_6":0}`
 	if string(b) != want {
 		t.Fatalf("JSON = %s, want %s", b, want)
 	}

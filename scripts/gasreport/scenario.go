@@ -26,6 +26,10 @@ type Report struct {
 	UpdateProofFor   uint64 `json:"update_proof_for"`
 	Settle           uint64 `json:"settle"`
 	Claim            uint64 `json:"claim"`
+	RegisterSecret   uint64 `json:"register_secret"`
+	RegisterSecrets  uint64 `json:"register_secrets_4"` // registerSecrets of 4 new secrets
+	Unlock1          uint64 `json:"unlock_1"`
+	Unlock6          uint64 `json:"unlock_6"`
 }
 
 // SadPath is the gas of a unilateral exit: close, one challenge, settle.
@@ -162,7 +166,7 @@ func measure(ctx context.Context, c *chain, keys []*ecdsa.PrivateKey) (Report, e
 	if err != nil {
 		return r, err
 	}
-	if _, err := call("close for watchtower", a, channels, nil, sluice.PackClose(towered, 0, new(big.Int), nil)); err != nil {
+	if _, err := call("close for watchtower", a, channels, nil, sluice.PackClose(towered, 0, new(big.Int), new(big.Int), [32]byte{}, nil)); err != nil {
 		return r, err
 	}
 	toB, err := signDigest(a, dom.balanceProof(towered, 75, eth(350)))
@@ -173,7 +177,7 @@ func measure(ctx context.Context, c *chain, keys []*ecdsa.PrivateKey) (Report, e
 	if err != nil {
 		return r, err
 	}
-	if _, err := gasOf(&r.UpdateProofFor, "update proof for receiver", deployer, channels, nil, sluice.PackUpdateProofFor(towered, 75, eth(350), toB, endorsed)); err != nil {
+	if _, err := gasOf(&r.UpdateProofFor, "update proof for receiver", deployer, channels, nil, sluice.PackUpdateProofFor(towered, 75, eth(350), new(big.Int), [32]byte{}, toB, endorsed)); err != nil {
 		return r, err
 	}
 
@@ -183,14 +187,14 @@ func measure(ctx context.Context, c *chain, keys []*ecdsa.PrivateKey) (Report, e
 	if err != nil {
 		return r, err
 	}
-	if _, err := gasOf(&r.Close, "close", a, channels, nil, sluice.PackClose(id, 40, eth(200), fromB)); err != nil {
+	if _, err := gasOf(&r.Close, "close", a, channels, nil, sluice.PackClose(id, 40, eth(200), new(big.Int), [32]byte{}, fromB)); err != nil {
 		return r, err
 	}
 	fromA, err := signDigest(a, dom.balanceProof(id, 75, eth(350)))
 	if err != nil {
 		return r, err
 	}
-	if _, err := gasOf(&r.UpdateProof, "update proof", b, channels, nil, sluice.PackUpdateProof(id, 75, eth(350), fromA)); err != nil {
+	if _, err := gasOf(&r.UpdateProof, "update proof", b, channels, nil, sluice.PackUpdateProof(id, 75, eth(350), new(big.Int), [32]byte{}, fromA)); err != nil {
 		return r, err
 	}
 	if err := c.advance(ctx, 3601); err != nil {
@@ -215,7 +219,7 @@ func measure(ctx context.Context, c *chain, keys []*ecdsa.PrivateKey) (Report, e
 	if err != nil {
 		return r, err
 	}
-	if _, err := call("receiver closes", deployer, recv, nil, reject.PackForward(sluice.PackClose(credited, 0, new(big.Int), nil))); err != nil {
+	if _, err := call("receiver closes", deployer, recv, nil, reject.PackForward(sluice.PackClose(credited, 0, new(big.Int), new(big.Int), [32]byte{}, nil))); err != nil {
 		return r, err
 	}
 	if err := c.advance(ctx, 2); err != nil {
@@ -228,6 +232,9 @@ func measure(ctx context.Context, c *chain, keys []*ecdsa.PrivateKey) (Report, e
 		return r, err
 	}
 	if _, err := gasOf(&r.Claim, "claim", deployer, recv, nil, reject.PackForward(sluice.PackClaim(common.Address{}))); err != nil {
+		return r, err
+	}
+	if err := measureLocks(ctx, c, channels, dom, a, b, &r); err != nil {
 		return r, err
 	}
 	return r, nil

@@ -56,6 +56,9 @@ func validate(m Message) error {
 		if m.Transferred == nil || m.Transferred.Sign() < 0 || m.Transferred.BitLen() > 256 {
 			return fmt.Errorf("encode Register: transferred %v", m.Transferred)
 		}
+		if m.Locked != nil && (m.Locked.Sign() < 0 || m.Locked.BitLen() > 256) {
+			return fmt.Errorf("encode Register: locked %v", m.Locked)
+		}
 	case *Receipt:
 		if len(m.Reason) > MaxReasonSize {
 			return fmt.Errorf("encode Receipt: reason of %d bytes exceeds %d", len(m.Reason), MaxReasonSize)

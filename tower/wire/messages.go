@@ -59,12 +59,16 @@ type Register struct {
 	Transferred *big.Int
 	Sig         channel.Signature // the payer's
 	Endorsement channel.Signature // the receiver's, over EndorsementDigest(proof)
+	// The proof's pending locks (issue 17); optional on the wire, so a lock-free
+	// registration encodes exactly as before.
+	Locked    *big.Int `rlp:"optional"`
+	LocksRoot [32]byte `rlp:"optional"`
 }
 
 // Proof returns the signed balance proof the registration carries.
 func (r *Register) Proof() channel.SignedProof {
 	return channel.SignedProof{
-		BalanceProof: channel.BalanceProof{Channel: r.Channel, Nonce: r.Nonce, Transferred: r.Transferred},
+		BalanceProof: channel.BalanceProof{Channel: r.Channel, Nonce: r.Nonce, Transferred: r.Transferred, Locked: r.Locked, LocksRoot: r.LocksRoot},
 		Sig:          r.Sig,
 	}
 }
