@@ -42,6 +42,9 @@ func (n *Node) pollChain(ctx context.Context) error {
 		return fmt.Errorf("read chain head: %w", err)
 	}
 	n.head.Store(head)
+	if n.med.advance(headTime) {
+		n.med.wake() // chain time moved: locks may have expired
+	}
 	n.checkReorg(ctx)
 	conf := n.confirmations.Load()
 	if head < conf {
