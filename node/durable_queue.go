@@ -14,11 +14,11 @@ import (
 type afterKind uint8
 
 const (
-	afterSendPay afterKind = iota + 1 // send our Pay to the peer
-	afterSendAck                      // acknowledge the peer's proof
-	afterSignal                       // close a channel (non-payment writes that want ordering)
-	afterSendLock                     // send our lock proof (msg) to the peer (mediated.go)
-	afterRun                          // run then (a write that must precede an action)
+	afterSendPay  afterKind = iota + 1 // send our Pay to the peer
+	afterSendAck                       // acknowledge the peer's proof
+	afterSignal                        // close a channel (non-payment writes that want ordering)
+	afterSendLock                      // send our lock proof (msg) to the peer (mediated.go)
+	afterRun                           // run then (a write that must precede an action)
 )
 
 // afterCommit is a side effect that must not happen before its write is on disk. They are

@@ -128,7 +128,10 @@ func TestLockedPaymentOneHop(t *testing.T) {
 	// expires by chain time and the payer gets its money back.
 	inv = invoice(t, b, 100)
 	done := make(chan error, 1)
-	go func() { _, err := routedPay(t, a, []common.Address{b.signer.Address()}, 99, inv.SecretHash); done <- err }()
+	go func() {
+		_, err := routedPay(t, a, []common.Address{b.signer.Address()}, 99, inv.SecretHash)
+		done <- err
+	}()
 	waitFor(t, "payee holds the underpaying lock", func() bool {
 		lc := b.channel(id)
 		lc.mu.Lock()
