@@ -62,6 +62,7 @@ type sentKey struct {
 type lockResolution struct {
 	unlocked bool
 	nonce    uint64
+	at       time.Time
 }
 
 // lockMsg is a lock proof of ours the peer has not acknowledged: resent before Sync on
@@ -325,14 +326,14 @@ func (n *Node) sendLockUpdate(lc *liveChannel, u channel.LockUpdate, now uint64,
 	if err := n.durable.enqueue(fill, afterCommit{kind: afterSendLock, ch: lc, nonce: proof.Nonce, msg: msg}); err != nil {
 		return 0, fmt.Errorf("channel %s: %w", lc.id, err)
 	}
-	lc.lockMsgs = append(lc.lockMsgs, lockMsg{nonce: proof.Nonce, msg: msg})
+	lc.lockMsgs = append(unackedLockMsgs(lc), lockMsg{nonce: proof.Nonce, msg: msg})
 	if u.Change != channel.LockAdd {
 		h := u.SecretHash
 		if u.Change == channel.LockUnlock {
 			h = channel.SecretHash(u.Secret)
 		}
 		n.med.mu.Lock()
-		n.med.resolved[sentKey{lc.id, h}] = lockResolution{unlocked: u.Change == channel.LockUnlock, nonce: proof.Nonce}
+		n.med.resolved[sentKey{lc.id, h}] = lockResolution{unlocked: u.Change == channel.LockUnlock, nonce: proof.Nonce, at: time.Now()}
 		n.med.mu.Unlock()
 	}
 	return proof.Nonce, nil
@@ -364,14 +365,8 @@ func (n *Node) sendLockMsg(a *afterCommit, err error) {
 // calls it before Sync so the peer sees every lock update before any later proof.
 func (n *Node) resendLockMsgs(lc *liveChannel) {
 	lc.mu.Lock()
-	keep := lc.lockMsgs[:0]
-	for _, m := range lc.lockMsgs {
-		if m.nonce > lc.acked {
-			keep = append(keep, m)
-		}
-	}
-	lc.lockMsgs = keep
-	msgs := append([]lockMsg(nil), keep...)
+	lc.lockMsgs = unackedLockMsgs(lc)
+	msgs := append([]lockMsg(nil), lc.lockMsgs...)
 	lc.mu.Unlock()
 	for _, m := range msgs {
 		if err := n.transport.Send(n.ctx, lc.peer, m.msg); err != nil {
@@ -421,6 +416,35 @@ func (m *mediation) advance(t uint64) bool {
 		}
 		if m.now.CompareAndSwap(cur, t) {
 			return true
+		}
+	}
+}
+
+// unackedLockMsgs drops the lock messages the peer acknowledged. Callers hold lc.mu.
+func unackedLockMsgs(lc *liveChannel) []lockMsg {
+	keep := lc.lockMsgs[:0]
+	for _, m := range lc.lockMsgs {
+		if m.nonce > lc.acked {
+			keep = append(keep, m)
+		}
+	}
+	clear(lc.lockMsgs[len(keep):])
+	return keep
+}
+
+// forget drops rate-limit and resolution entries older than keepFor: by then the lock
+// they describe is long resolved or expired.
+func (m *mediation) forget(keepFor time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for k, at := range m.sent {
+		if time.Since(at) > keepFor {
+			delete(m.sent, k)
+		}
+	}
+	for k, r := range m.resolved {
+		if time.Since(r.at) > keepFor {
+			delete(m.resolved, k)
 		}
 	}
 }

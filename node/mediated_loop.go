@@ -20,12 +20,15 @@ const mediationTick = 250 * time.Millisecond
 func (n *Node) runMediation(ctx context.Context) {
 	t := time.NewTicker(mediationTick)
 	defer t.Stop()
-	for {
+	for tick := 0; ; tick++ {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		case <-n.med.kick:
+		}
+		if tick%1000 == 0 {
+			n.med.forget(time.Hour)
 		}
 		now := n.med.now.Load()
 		if now == 0 {
