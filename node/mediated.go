@@ -3,6 +3,8 @@ package node
 import (
 	"context"
 	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math/big"
@@ -308,12 +310,28 @@ func (n *Node) sendLockUpdate(lc *liveChannel, u channel.LockUpdate, now uint64,
 		}
 		lc.payments++
 	}
+	frame, err := p2p.NewEncoder().AppendFrame(nil, msg)
+	if err != nil {
+		return 0, fmt.Errorf("channel %s: encode lock proof %d: %w", lc.id, proof.Nonce, err)
+	}
+	_, k := binary.Uvarint(frame)
+	var dropped []uint64
+	lc.lockMsgs = unackedLockMsgs(lc, &dropped)
 	fill := func(b *store.Batch) error {
 		if err := b.PutProof(lc.us, &proof); err != nil {
 			return err
 		}
 		if err := b.PutLocks(lc.id, lc.us, proof.Nonce, locks); err != nil {
 			return err
+		}
+		// The message itself, so a restarted node can still deliver it (loadLockMsgs).
+		if err := b.PutMeta(lockMsgNamespace, lockMsgKey(lc.id, proof.Nonce), frame[k:]); err != nil {
+			return err
+		}
+		for _, nonce := range dropped {
+			if err := b.DeleteMeta(lockMsgNamespace, lockMsgKey(lc.id, nonce)); err != nil {
+				return err
+			}
 		}
 		if u.Change == channel.LockUnlock {
 			b.PutSecret(u.Secret)
@@ -326,7 +344,7 @@ func (n *Node) sendLockUpdate(lc *liveChannel, u channel.LockUpdate, now uint64,
 	if err := n.durable.enqueue(fill, afterCommit{kind: afterSendLock, ch: lc, nonce: proof.Nonce, msg: msg}); err != nil {
 		return 0, fmt.Errorf("channel %s: %w", lc.id, err)
 	}
-	lc.lockMsgs = append(unackedLockMsgs(lc), lockMsg{nonce: proof.Nonce, msg: msg})
+	lc.lockMsgs = append(lc.lockMsgs, lockMsg{nonce: proof.Nonce, msg: msg})
 	if u.Change != channel.LockAdd {
 		h := u.SecretHash
 		if u.Change == channel.LockUnlock {
@@ -365,8 +383,12 @@ func (n *Node) sendLockMsg(a *afterCommit, err error) {
 // calls it before Sync so the peer sees every lock update before any later proof.
 func (n *Node) resendLockMsgs(lc *liveChannel) {
 	lc.mu.Lock()
-	lc.lockMsgs = unackedLockMsgs(lc)
-	msgs := append([]lockMsg(nil), lc.lockMsgs...)
+	var msgs []lockMsg
+	for _, m := range lc.lockMsgs {
+		if m.nonce > lc.acked {
+			msgs = append(msgs, m)
+		}
+	}
 	lc.mu.Unlock()
 	for _, m := range msgs {
 		if err := n.transport.Send(n.ctx, lc.peer, m.msg); err != nil {
@@ -420,12 +442,16 @@ func (m *mediation) advance(t uint64) bool {
 	}
 }
 
-// unackedLockMsgs drops the lock messages the peer acknowledged. Callers hold lc.mu.
-func unackedLockMsgs(lc *liveChannel) []lockMsg {
+// unackedLockMsgs drops the lock messages the peer acknowledged, appending their nonces
+// to *dropped when it is not nil (the caller deletes their stored copies). Callers hold
+// lc.mu.
+func unackedLockMsgs(lc *liveChannel, dropped *[]uint64) []lockMsg {
 	keep := lc.lockMsgs[:0]
 	for _, m := range lc.lockMsgs {
 		if m.nonce > lc.acked {
 			keep = append(keep, m)
+		} else if dropped != nil {
+			*dropped = append(*dropped, m.nonce)
 		}
 	}
 	clear(lc.lockMsgs[len(keep):])
@@ -447,4 +473,58 @@ func (m *mediation) forget(keepFor time.Duration) {
 			delete(m.resolved, k)
 		}
 	}
+}
+
+// lockMsgNamespace keeps our lock messages until a later lock message finds them
+// acknowledged; key: channel id (hex) + nonce (20 digits).
+const lockMsgNamespace = "lockmsg"
+
+func lockMsgKey(id channel.ID, nonce uint64) string {
+	return fmt.Sprintf("%x%020d", id[:], nonce)
+}
+
+// metaLister is the store's ListMeta; *store.Store has it.
+type metaLister interface {
+	ListMeta(namespace string) ([]store.MetaEntry, error)
+}
+
+// loadLockMsgs gives each loaded channel the lock messages it stored and the peer may not
+// have acknowledged; PeerConnected re-sends them before Sync. A message the peer has
+// already is answered with an Ack (a repeat).
+func (n *Node) loadLockMsgs() error {
+	ml, ok := n.store.(metaLister)
+	if !ok {
+		return nil
+	}
+	entries, err := ml.ListMeta(lockMsgNamespace)
+	if err != nil {
+		return fmt.Errorf("load lock messages: %w", err)
+	}
+	for _, e := range entries {
+		var id channel.ID
+		var nonce uint64
+		if len(e.Key) != 84 {
+			continue
+		}
+		if _, err := hex.Decode(id[:], []byte(e.Key[:64])); err != nil {
+			continue
+		}
+		if _, err := fmt.Sscanf(e.Key[64:], "%d", &nonce); err != nil {
+			continue
+		}
+		lc := n.channel(id)
+		if lc == nil {
+			continue
+		}
+		msg, err := p2p.DecodeMessage(e.Value)
+		if err != nil {
+			n.log.Warn("ignoring a stored lock message that does not decode", "channel", id, "nonce", nonce, "err", err)
+			continue
+		}
+		// Acknowledged ones too: the next lock message deletes their stored copies.
+		lc.mu.Lock()
+		lc.lockMsgs = append(lc.lockMsgs, lockMsg{nonce: nonce, msg: msg})
+		lc.mu.Unlock()
+	}
+	return nil
 }

@@ -89,3 +89,32 @@ func TestLockedPaymentHubDoesNotForwardAnUnsafeLock(t *testing.T) {
 	x.ah.eventually(t, "payer-hub channel after expiry", x.a, x.h)
 	x.hc.eventually(t, "hub-payee channel", x.h, x.c)
 }
+
+// A LockedTransfer lost on the wire, then its payer crashes: the restarted payer still
+// delivers it (stored with the proof) before Sync, and the payment completes.
+func TestLockedTransferLostThenPayerRestartsIsStillDelivered(t *testing.T) {
+	tn := newTestNet(t)
+	lossy := &lossyTransport{lose: p2p.TypeLockedTransfer}
+	lossy.on.Store(true)
+	aDir := t.TempDir()
+	a := tn.startNode(1, nodeOpts{dir: aDir, wrap: func(tr Transport) Transport { lossy.Transport = tr; return lossy }})
+	b := tn.startNode(2, nodeOpts{})
+	id := openChannel(t, a, b, big.NewInt(1000), nil, time.Hour)
+	m := newModel(id, a, b, 1000)
+
+	inv := invoice(t, b, 60)
+	go routedPay(t, a, []common.Address{b.signer.Address()}, 60, inv.SecretHash) //nolint:errcheck // ends with the close
+	waitFor(t, "the payer signed and stored its lock", func() bool {
+		lc := a.channel(id)
+		lc.mu.Lock()
+		defer lc.mu.Unlock()
+		return len(lc.st.Locks(lc.us)) == 1
+	})
+	time.Sleep(200 * time.Millisecond) // the (lost) send happens after the durable write
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	a2 := tn.startNode(1, nodeOpts{dir: aDir, staticPeers: []string{addrOf(t, b)}})
+	m.pay(a.signer.Address(), b.signer.Address(), 60)
+	m.eventually(t, "after the restarted payer delivered its lock", a2, b)
+}

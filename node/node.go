@@ -136,6 +136,9 @@ func assemble(c Config, st Storage, chain Chain, mkTransport func(p2p.Handler) (
 	if err := n.loadChannels(); err != nil {
 		return nil, err
 	}
+	if err := n.loadLockMsgs(); err != nil {
+		return nil, err
+	}
 	n.reviewChannelPolicy()
 	if cur, found, err := st.GetCursor(); err != nil {
 		return nil, fmt.Errorf("load chain cursor: %w", err)
