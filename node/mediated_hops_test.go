@@ -173,3 +173,26 @@ func TestLockedPaymentHubRestartsMidPayment(t *testing.T) {
 	x.ah.eventually(t, "payer-hub channel after restart", x.a, h2)
 	x.hc.eventually(t, "hub-payee channel after restart", h2, x.c)
 }
+
+// Three hops: payer -> hub1 -> hub2 -> payee; every channel checked on both ends.
+func TestLockedPaymentThreeHops(t *testing.T) {
+	tn := newTestNet(t)
+	a := tn.startNode(1, nodeOpts{})
+	h1 := tn.startNode(2, nodeOpts{})
+	h2 := tn.startNode(3, nodeOpts{})
+	c := tn.startNode(4, nodeOpts{})
+	m1 := newModel(openChannel(t, a, h1, big.NewInt(500), nil, time.Hour), a, h1, 500)
+	m2 := newModel(openChannel(t, h1, h2, big.NewInt(500), nil, time.Hour), h1, h2, 500)
+	m3 := newModel(openChannel(t, h2, c, big.NewInt(500), nil, time.Hour), h2, c, 500)
+	inv := invoice(t, c, 123)
+	route := []common.Address{h1.signer.Address(), h2.signer.Address(), c.signer.Address()}
+	if _, err := routedPay(t, a, route, 123, inv.SecretHash); err != nil {
+		t.Fatalf("3-hop payment: %v", err)
+	}
+	m1.pay(a.signer.Address(), h1.signer.Address(), 123)
+	m2.pay(h1.signer.Address(), h2.signer.Address(), 123)
+	m3.pay(h2.signer.Address(), c.signer.Address(), 123)
+	m1.eventually(t, "payer-hub1", a, h1)
+	m2.eventually(t, "hub1-hub2", h1, h2)
+	m3.eventually(t, "hub2-payee", h2, c)
+}
