@@ -90,6 +90,10 @@ func TestLockedPaymentPayeeNeverReveals(t *testing.T) {
 	if spendable.Int64() != 850 {
 		t.Errorf("payer can spend %s while 150 is locked, want 850", spendable)
 	}
+	// A direct payment while a lock is pending keeps the lock (the Pay does not carry it;
+	// the payee checks the payer's proof against its own copy).
+	mustPay(t, x.a, x.idAH, 5)
+	x.ah.pay(x.payer, x.hub, 5)
 	select {
 	case err := <-done:
 		t.Fatalf("payment ended before its locks expired: %v", err)
