@@ -42,6 +42,10 @@ type Config struct {
 	StartBlock uint64
 	// PollInterval is how often the watcher asks for a new head.
 	PollInterval time.Duration
+	// RevealMargin is the seconds of chain time each hop of a mediated transfer keeps
+	// between its incoming and outgoing lock expirations (mediate.DefaultRevealMargin
+	// when 0; ADR 0025).
+	RevealMargin uint64
 	// TxReplaceAfter is how long a transaction of ours may stay unmined before the node
 	// replaces it with the same nonce and a higher fee (default 30 s).
 	TxReplaceAfter time.Duration

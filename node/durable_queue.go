@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/sluicepay/sluice/p2p"
 	"github.com/sluicepay/sluice/store"
 )
 
@@ -13,9 +14,11 @@ import (
 type afterKind uint8
 
 const (
-	afterSendPay afterKind = iota + 1 // send our Pay to the peer
-	afterSendAck                      // acknowledge the peer's proof
-	afterSignal                       // close a channel (non-payment writes that want ordering)
+	afterSendPay  afterKind = iota + 1 // send our Pay to the peer
+	afterSendAck                       // acknowledge the peer's proof
+	afterSignal                        // close a channel (non-payment writes that want ordering)
+	afterSendLock                      // send our lock proof (msg) to the peer (mediated.go)
+	afterRun                           // run then (a write that must precede an action)
 )
 
 // afterCommit is a side effect that must not happen before its write is on disk. They are
@@ -28,6 +31,11 @@ type afterCommit struct {
 	done  chan error
 	// incoming is published to subscribers once durable; nil when nobody listens.
 	incoming *PaymentView
+	// msg is the lock message of afterSendLock.
+	msg p2p.Message
+	// then runs on its own goroutine once the write is durable (after the group's Acks);
+	// mediated transfers only, never the direct payment path.
+	then func()
 }
 
 // durableQueue is the node's write path for ordered, durable side effects. Writers fill

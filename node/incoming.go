@@ -23,6 +23,8 @@ func (n *Node) PeerConnected(peer common.Address) {
 	n.chans.Range(func(_, v any) bool {
 		lc := v.(*liveChannel)
 		if lc.peer == peer {
+			// Lock proofs first: Sync carries only direct payments (mediated.go).
+			n.resendLockMsgs(lc)
 			n.sendSync(lc)
 		}
 		return true
@@ -67,6 +69,14 @@ func (n *Node) handleInOrder(from common.Address, in *inboundMsg) {
 		n.onWithdrawRequest(from, m)
 	case *p2p.WithdrawAccept:
 		n.onWithdrawAccept(from, m)
+	case *p2p.LockedTransfer:
+		n.onLockedTransfer(from, m)
+	case *p2p.Unlock:
+		n.onUnlock(from, m)
+	case *p2p.LockExpired:
+		n.onLockExpired(from, m)
+	case *p2p.SecretReveal:
+		n.onSecretReveal(from, m)
 	default:
 		n.log.Debug("ignored message", "peer", from, "type", in.msg.Type())
 	}
@@ -125,6 +135,7 @@ func (n *Node) acceptProof(lc *liveChannel, proof channel.SignedProof, id store.
 	}
 	them := lc.us.Other()
 	lc.mu.Lock()
+	fillLocks(lc, &proof)
 	var (
 		outcome channel.Outcome
 		err     error
@@ -186,6 +197,21 @@ func (n *Node) acceptProof(lc *liveChannel, proof channel.SignedProof, id store.
 	}
 	n.towerProofReceived(lc)
 	n.metrics.observePayment(Incoming, amount, 0)
+}
+
+// fillLocks gives a direct payment's proof the payer's pending locks as we hold them:
+// Pay and Sync do not carry Locked and LocksRoot, and a direct payment must leave them
+// unchanged. Once proofs sign them (ADR 0019), a payer that signed other values fails
+// the signature check. Callers hold lc.mu.
+func fillLocks(lc *liveChannel, p *channel.SignedProof) {
+	if p.Locked != nil || p.LocksRoot != ([32]byte{}) {
+		return
+	}
+	them := lc.us.Other()
+	if locked := lc.st.Locked(them); locked.Sign() > 0 {
+		latest, _ := lc.st.Latest(them)
+		p.Locked, p.LocksRoot = locked, latest.LocksRoot
+	}
 }
 
 // derivedPaymentID names a payment the payer gave no id (a proof learnt through Sync).

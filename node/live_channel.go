@@ -77,6 +77,8 @@ type liveChannel struct {
 	// outOfPolicy names why the channel is outside the node's channel policy (nil: it is
 	// within it); payments on it are refused (channel_policy.go).
 	outOfPolicy atomic.Pointer[string]
+	// lockMsgs are our lock proofs the peer may not have acknowledged (mediated.go).
+	lockMsgs []lockMsg
 }
 
 func newLiveChannel(st *channel.State, us channel.Party, window int) *liveChannel {
@@ -117,10 +119,24 @@ func (lc *liveChannel) record() *store.ChannelRecord {
 }
 
 // restoreChannel rebuilds a live channel from its stored record and latest proofs.
-func restoreChannel(r store.ChannelRecord, proofs [2]channel.SignedProof, window int) (*liveChannel, error) {
+// locks are each direction's pending lock set as stored with the proof that last changed
+// it; a proof record that does not carry Locked and LocksRoot gets them from its set.
+func restoreChannel(r store.ChannelRecord, proofs [2]channel.SignedProof, locks [2][]channel.Lock, window int) (*liveChannel, error) {
 	sn := channel.Snapshot{Params: r.Params, Status: r.Status}
 	for i := range 2 {
-		sn.Sides[i] = channel.Side{Deposit: r.Deposit[i], Withdrawn: r.Withdrawn[i], Sent: proofs[i]}
+		p := proofs[i]
+		if len(locks[i]) > 0 && p.Locked == nil && p.LocksRoot == ([32]byte{}) {
+			sum := new(big.Int)
+			for _, l := range locks[i] {
+				sum.Add(sum, l.Amount)
+			}
+			root, err := channel.LocksRoot(locks[i])
+			if err != nil {
+				return nil, err
+			}
+			p.Locked, p.LocksRoot = sum, root
+		}
+		sn.Sides[i] = channel.Side{Deposit: r.Deposit[i], Withdrawn: r.Withdrawn[i], Sent: p, Locks: locks[i]}
 	}
 	for _, w := range r.Withdrawals {
 		sn.Pending = append(sn.Pending, w.Withdrawal)

@@ -47,6 +47,8 @@ type Node struct {
 	tower *towerLink
 	// dormant remembers unsolicited channels the node does not track (channel_admission.go).
 	dormant *dormantSet
+	// med is the mediated-transfer state (mediated.go).
+	med *mediation
 	// watcher state: the follower reads the chain (chain/follow); synced is the last
 	// block up to which every event was applied (the persisted cursor).
 	follower *follow.Follower[ChainEvent]
@@ -141,10 +143,14 @@ func assemble(c Config, st Storage, chain Chain, mkTransport func(p2p.Handler) (
 	n.ops = newOpRunner(n)
 	n.opens = newOpenNegotiation()
 	n.dormant = newDormantSet(c.Metrics)
+	n.med = newMediation(c)
 	if n.cfg.Open, err = c.Open.resolve(n.domain.ChainID, c.DefaultChallengePeriod); err != nil {
 		return nil, err
 	}
 	if err := n.loadChannels(); err != nil {
+		return nil, err
+	}
+	if err := n.loadLockMsgs(); err != nil {
 		return nil, err
 	}
 	n.reviewChannelPolicy()
@@ -224,7 +230,11 @@ func (n *Node) loadChannels() error {
 					latest[i] = channel.SignedProof{BalanceProof: channel.BalanceProof{Channel: r.Params.ID, Transferred: new(big.Int)}}
 				}
 			}
-			lc, err := restoreChannel(r, latest, n.cfg.PipelineWindow)
+			locks, err := n.loadLocks(r.Params.ID)
+			if err != nil {
+				return fmt.Errorf("load channel %s: %w", r.Params.ID, err)
+			}
+			lc, err := restoreChannel(r, latest, locks, n.cfg.PipelineWindow)
 			if err != nil {
 				return fmt.Errorf("load channel %s: %w", r.Params.ID, err)
 			}
@@ -263,6 +273,7 @@ func (n *Node) Start(ctx context.Context) error {
 	n.goTrackedLocked(func() { n.durable.run(n.ctx) })
 	n.startVerifier(n.ctx)
 	n.goTrackedLocked(func() { n.runWatcher(n.ctx) })
+	n.goTrackedLocked(func() { n.runMediation(n.ctx) })
 	n.goTrackedLocked(func() { n.ops.resume(n.ctx) })
 	return nil
 }
@@ -337,6 +348,8 @@ func (n *Node) performAfterCommit(seq uint64, after []afterCommit, err error) {
 			n.sendPay(a, err)
 		case afterSignal:
 			a.done <- err
+		case afterSendLock:
+			n.sendLockMsg(a, err)
 		case afterSendAck:
 			if a.incoming != nil && err == nil {
 				n.subs.publishPayment(*a.incoming)
@@ -354,6 +367,11 @@ func (n *Node) performAfterCommit(seq uint64, after []afterCommit, err error) {
 		a.ch.ackStamp = seq
 		if serr := n.transport.Send(n.ctx, a.ch.peer, &p2p.Ack{Channel: a.ch.id, Nonce: a.nonce}); serr != nil {
 			n.log.Debug("ack not sent", "channel", a.ch.id, "nonce", a.nonce, "err", serr)
+		}
+	}
+	for i := range after {
+		if then := after[i].then; then != nil && err == nil {
+			n.goTracked(then)
 		}
 	}
 	if err != nil && !errors.Is(err, errQueueClosed) {

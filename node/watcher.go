@@ -43,6 +43,9 @@ func (n *Node) pollChain(ctx context.Context) error {
 	if !h.RPCOK {
 		return err
 	}
+	if n.med.advance(h.HeadTime) {
+		n.med.wake() // chain time moved: locks may have expired
+	}
 	n.reconcileReorged(ctx)
 	// Every poll, even one that could not apply events: a defense outstanding is retried
 	// until it is mined or the challenge period is over.

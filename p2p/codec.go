@@ -113,6 +113,14 @@ func decodeInto(m Message, r *bodyReader) {
 		m.decodeBody(r)
 	case *Ping:
 		m.decodeBody(r)
+	case *LockedTransfer:
+		m.decodeBody(r)
+	case *SecretReveal:
+		m.decodeBody(r)
+	case *Unlock:
+		m.decodeBody(r)
+	case *LockExpired:
+		m.decodeBody(r)
 	case *OpenPropose:
 		m.decodeBody(r)
 	case *OpenAccept:

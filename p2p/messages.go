@@ -48,6 +48,10 @@ var typeNames = [...]string{
 	TypeWithdrawAccept:  "WithdrawAccept",
 	TypeSync:            "Sync",
 	TypePing:            "Ping",
+	TypeLockedTransfer:  "LockedTransfer",
+	TypeSecretReveal:    "SecretReveal",
+	TypeUnlock:          "Unlock",
+	TypeLockExpired:     "LockExpired",
 	TypeOpenPropose:     "OpenPropose",
 	TypeOpenAccept:      "OpenAccept",
 	TypeOpenDecline:     "OpenDecline",
@@ -220,6 +224,14 @@ func newMessage(t Type) Message {
 		return new(Sync)
 	case TypePing:
 		return new(Ping)
+	case TypeLockedTransfer:
+		return new(LockedTransfer)
+	case TypeSecretReveal:
+		return new(SecretReveal)
+	case TypeUnlock:
+		return new(Unlock)
+	case TypeLockExpired:
+		return new(LockExpired)
 	case TypeOpenPropose:
 		return new(OpenPropose)
 	case TypeOpenAccept:

@@ -1,0 +1,211 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"math/big"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/p2p"
+	"github.com/sluicepay/sluice/store"
+)
+
+// Incoming mediated-transfer messages. A lock proof is checked against our copy of the
+// payer's locks at our chain time, made durable with the new lock set, and only then
+// acknowledged; what follows (forwarding, revealing) runs after the Ack.
+
+func (n *Node) onLockedTransfer(from common.Address, m *p2p.LockedTransfer) {
+	n.acceptLockUpdate(from, m.Proof, channel.AddLock(m.Lock), nil, func(lc *liveChannel) {
+		n.afterLockedTransfer(lc, m)
+	})
+}
+
+func (n *Node) onUnlock(from common.Address, m *p2p.Unlock) {
+	n.acceptLockUpdate(from, m.Proof, channel.Unlock(m.Secret), &m.Secret, func(*liveChannel) {
+		n.med.wake()
+	})
+}
+
+func (n *Node) onLockExpired(from common.Address, m *p2p.LockExpired) {
+	n.acceptLockUpdate(from, m.Proof, channel.ExpireLock(m.SecretHash), nil, nil)
+}
+
+// acceptLockUpdate validates and applies a lock proof from the partner; then runs after
+// the proof is durable and acknowledged (also for an exact repeat, so an action lost in
+// a crash is retried; every action is idempotent).
+func (n *Node) acceptLockUpdate(from common.Address, proof channel.SignedProof, u channel.LockUpdate, secret *[32]byte, then func(*liveChannel)) {
+	lc := n.peerChannel(from, proof.Channel)
+	if lc == nil {
+		n.refuse(from, proof.Channel, proof.Nonce, channel.ErrUnknownChannel, true)
+		return
+	}
+	if err := lc.policyRefusal(); err != nil {
+		n.reject(lc.peer, lc.id, proof.Nonce, err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(n.ctx, 5*time.Second)
+	now, err := n.chainNow(ctx)
+	cancel()
+	if err != nil {
+		n.refuse(from, lc.id, proof.Nonce, err, false)
+		return
+	}
+	them := lc.us.Other()
+	var run func()
+	if then != nil {
+		run = func() { then(lc) }
+	}
+	lc.mu.Lock()
+	o, err := lc.st.ValidateLockUpdate(them, u, proof, now)
+	if errors.Is(err, channel.ErrLockNotExpired) {
+		// The payer may have seen a newer head than our watcher: read the chain once.
+		lc.mu.Unlock()
+		if fresh, ferr := n.freshChainNow(); ferr == nil && fresh > now {
+			now = fresh
+		}
+		lc.mu.Lock()
+		o, err = lc.st.ValidateLockUpdate(them, u, proof, now)
+	}
+	if err != nil {
+		lc.mu.Unlock()
+		n.reject(lc.peer, lc.id, proof.Nonce, err)
+		return
+	}
+	if o == channel.OutcomeRepeat {
+		qerr := n.durable.enqueue(nil, afterCommit{kind: afterSendAck, ch: lc, nonce: proof.Nonce, then: run})
+		lc.mu.Unlock()
+		if qerr != nil {
+			n.log.Debug("ack not queued", "channel", lc.id, "err", qerr)
+		}
+		return
+	}
+	if err := lc.st.CommitLockUpdate(them, u, proof, now); err != nil {
+		lc.mu.Unlock()
+		n.reject(lc.peer, lc.id, proof.Nonce, err)
+		return
+	}
+	locks := lc.st.Locks(them)
+	var rec *store.PaymentRecord
+	if u.Change == channel.LockUnlock {
+		amount := new(big.Int).Sub(proof.Transferred, lc.received)
+		lc.received.Set(proof.Transferred)
+		lc.payments++
+		rec = &store.PaymentRecord{
+			ID: derivedPaymentID(lc.id, proof.Nonce), Channel: lc.id, Direction: store.Incoming, Nonce: proof.Nonce,
+			Amount: amount, Transferred: proof.Transferred, Time: time.Now(), Sig: proof.Sig,
+		}
+	}
+	fill := func(b *store.Batch) error {
+		if err := b.PutProof(them, &proof); err != nil {
+			return err
+		}
+		if err := b.PutLocks(lc.id, them, proof.Nonce, locks); err != nil {
+			return err
+		}
+		if secret != nil {
+			b.PutSecret(*secret)
+		}
+		if rec != nil {
+			return b.PutPayment(rec)
+		}
+		return nil
+	}
+	qerr := n.durable.enqueue(fill, afterCommit{kind: afterSendAck, ch: lc, nonce: proof.Nonce, then: run})
+	lc.mu.Unlock()
+	if qerr != nil {
+		n.log.Warn("incoming lock proof not stored", "channel", lc.id, "nonce", proof.Nonce, "err", qerr)
+		return
+	}
+	n.towerProofReceived(lc)
+}
+
+// afterLockedTransfer runs once an incoming lock is durable: the target's payer gets the
+// secret through the mediation loop; a mediator forwards.
+func (n *Node) afterLockedTransfer(in *liveChannel, m *p2p.LockedTransfer) {
+	if len(m.Hops) == 0 {
+		if m.Target != n.signer.Address() {
+			n.log.Warn("locked transfer for another target with no hop left; it will expire", "channel", in.id, "target", m.Target)
+		}
+		n.med.wake() // the target reveals from the loop (TargetReveals)
+		return
+	}
+	n.forward(in, m)
+}
+
+// forward sends the lock on to the next hop if the incoming lock is safe; otherwise the
+// incoming lock is left to expire (its payer removes it).
+func (n *Node) forward(in *liveChannel, m *p2p.LockedTransfer) {
+	next := n.openChannelWith(m.Hops[0])
+	if next == nil || next == in {
+		n.log.Info("cannot forward: no open channel with the next hop", "next", m.Hops[0], "channel", in.id)
+		return
+	}
+	next.mu.Lock()
+	_, already := next.st.PendingLock(next.us, m.Lock.SecretHash)
+	next.mu.Unlock()
+	n.med.mu.Lock()
+	_, resolved := n.med.resolved[sentKey{next.id, m.Lock.SecretHash}]
+	n.med.mu.Unlock()
+	if already || resolved {
+		return // forwarded before (a repeat of the incoming lock)
+	}
+	ctx, cancel := context.WithTimeout(n.ctx, 5*time.Second)
+	now, err := n.chainNow(ctx)
+	cancel()
+	if err != nil {
+		n.log.Warn("cannot forward", "channel", in.id, "err", err)
+		return
+	}
+	out, hop, rest, err := n.med.cfg.Forward(m.Lock, m.Amount, m.Hops, now)
+	if err != nil {
+		n.log.Info("not forwarding an unsafe lock", "channel", in.id, "err", err)
+		return
+	}
+	if hop != next.peer {
+		return
+	}
+	msg := &p2p.LockedTransfer{Lock: out, PaymentID: m.PaymentID, Target: m.Target, Amount: m.Amount, Hops: rest}
+	if _, err := n.sendLockUpdate(next, channel.AddLock(out), now, msg, nil); err != nil {
+		n.log.Info("forward refused", "from", in.id, "to", next.id, "err", err)
+		return
+	}
+	n.log.Info("forwarded locked transfer", "from", in.id, "to", next.id, "amount", out.Amount, "expiration", out.Expiration)
+}
+
+// onSecretReveal learns a secret from the partner we owe a lock to: it is stored before
+// anything acts on it, then the mediation loop unlocks and reveals upstream.
+func (n *Node) onSecretReveal(from common.Address, m *p2p.SecretReveal) {
+	h := channel.SecretHash(m.Secret)
+	owed := false
+	n.chans.Range(func(_, v any) bool {
+		lc := v.(*liveChannel)
+		if lc.peer != from {
+			return true
+		}
+		lc.mu.Lock()
+		_, owed = lc.st.PendingLock(lc.us, h)
+		lc.mu.Unlock()
+		return !owed
+	})
+	if !owed {
+		return // a stale or unsolicited reveal: nothing to do
+	}
+	if _, known := n.secret(h); known {
+		n.med.wake()
+		return
+	}
+	secret := m.Secret
+	err := n.durable.enqueue(func(b *store.Batch) error { b.PutSecret(secret); return nil },
+		afterCommit{kind: afterRun, then: func() {
+			n.med.mu.Lock()
+			n.med.secrets[h] = secret
+			n.med.mu.Unlock()
+			n.med.wake()
+		}})
+	if err != nil {
+		n.log.Debug("secret not stored", "err", err)
+	}
+}

@@ -1,0 +1,98 @@
+package node
+
+import (
+	"context"
+	"time"
+
+	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/mediate"
+	"github.com/sluicepay/sluice/p2p"
+	"github.com/sluicepay/sluice/store"
+)
+
+// mediationTick bounds how long a pending lock waits for the loop when nothing wakes it.
+const mediationTick = 250 * time.Millisecond
+
+// runMediation drives every pending lock of every channel to its end: unlock what we owe
+// once we know the secret, expire what we owe once chain time passed its expiration
+// unpaid, reveal a known secret to the payer of a lock that pays us. It is woken by new
+// heads, learnt secrets and incoming locks, and ticks otherwise.
+func (n *Node) runMediation(ctx context.Context) {
+	t := time.NewTicker(mediationTick)
+	defer t.Stop()
+	for tick := 0; ; tick++ {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-n.med.kick:
+		}
+		if tick%1000 == 0 {
+			n.med.forget(time.Hour)
+		}
+		now := n.med.now.Load()
+		if now == 0 {
+			continue
+		}
+		n.chans.Range(func(_, v any) bool {
+			n.mediateChannel(v.(*liveChannel), now)
+			return ctx.Err() == nil
+		})
+	}
+}
+
+func (n *Node) mediateChannel(lc *liveChannel, now uint64) {
+	lc.mu.Lock()
+	open := lc.st.Status() == channel.StatusOpen
+	out := lc.st.Locks(lc.us)
+	in := lc.st.Locks(lc.us.Other())
+	lc.mu.Unlock()
+	if !open {
+		return // a closing channel's locks are decided on chain
+	}
+	for _, l := range out {
+		secret, known := n.secret(l.SecretHash)
+		switch mediate.Outgoing(l, known, now) {
+		case mediate.SendUnlock:
+			rec := &store.PaymentRecord{Amount: l.Amount, Time: time.Now()}
+			if _, err := n.sendLockUpdate(lc, channel.Unlock(secret), now, &p2p.Unlock{Secret: secret}, rec); err != nil {
+				n.log.Info("unlock not sent", "channel", lc.id, "err", err)
+			} else {
+				n.log.Info("unlocked", "channel", lc.id, "amount", l.Amount)
+			}
+		case mediate.SendExpire:
+			if _, err := n.sendLockUpdate(lc, channel.ExpireLock(l.SecretHash), now, &p2p.LockExpired{SecretHash: l.SecretHash}, nil); err != nil {
+				n.log.Info("lock expiry not sent", "channel", lc.id, "err", err)
+			} else {
+				n.log.Info("lock expired", "channel", lc.id, "amount", l.Amount, "expiration", l.Expiration)
+			}
+		}
+	}
+	for _, l := range in {
+		secret, known := n.secret(l.SecretHash)
+		if !known {
+			continue
+		}
+		if asked, mine := n.invoiceAmount(l.SecretHash); mine {
+			if err := n.med.cfg.TargetReveals(l, asked, now); err != nil {
+				continue // underpaid or too late: the payer will expire it
+			}
+		} else if mediate.Incoming(l, known, now) != mediate.SendReveal {
+			continue
+		}
+		key := sentKey{lc.id, l.SecretHash}
+		n.med.mu.Lock()
+		last, sent := n.med.sent[key]
+		due := !sent || time.Since(last) >= resendAfter
+		if due {
+			n.med.sent[key] = time.Now()
+		}
+		n.med.mu.Unlock()
+		if !due {
+			continue
+		}
+		if err := n.transport.Send(n.ctx, lc.peer, &p2p.SecretReveal{Secret: secret}); err != nil {
+			n.log.Debug("secret reveal not sent", "channel", lc.id, "err", err)
+		}
+	}
+}

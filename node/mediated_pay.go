@@ -1,0 +1,173 @@
+package node
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"math/big"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/mediate"
+	"github.com/sluicepay/sluice/p2p"
+	"github.com/sluicepay/sluice/store"
+)
+
+// invoiceNamespace holds the amount each invoice asks, by secret hash (hex), so a target
+// restarted before payment still checks the incoming lock against it.
+const invoiceNamespace = "invoice"
+
+// Invoice is what a payer needs to pay this node through a route.
+type Invoice struct {
+	SecretHash [32]byte
+	Amount     *big.Int
+}
+
+// NewInvoice creates a secret for a payment of amount to this node and stores it (and
+// the amount asked) durably before returning its hash. The node releases the secret
+// only to a payer whose lock pays at least amount with a reveal margin left.
+func (n *Node) NewInvoice(ctx context.Context, amount *big.Int) (Invoice, error) {
+	if amount == nil || amount.Sign() <= 0 {
+		return Invoice{}, fmt.Errorf("invoice for %v: %w", amount, channel.ErrInvalidAmount)
+	}
+	var secret [32]byte
+	if _, err := rand.Read(secret[:]); err != nil {
+		return Invoice{}, fmt.Errorf("invoice: %w", err)
+	}
+	h := channel.SecretHash(secret)
+	done := make(chan error, 1)
+	fill := func(b *store.Batch) error {
+		b.PutSecret(secret)
+		return b.PutMeta(invoiceNamespace, common.Bytes2Hex(h[:]), amount.Bytes())
+	}
+	if err := n.durable.enqueue(fill, afterCommit{kind: afterSignal, done: done}); err != nil {
+		return Invoice{}, fmt.Errorf("invoice: %w", err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			return Invoice{}, fmt.Errorf("invoice: store secret: %w", err)
+		}
+	case <-ctx.Done():
+		return Invoice{}, ctx.Err()
+	}
+	n.med.mu.Lock()
+	n.med.secrets[h] = secret
+	n.med.mu.Unlock()
+	return Invoice{SecretHash: h, Amount: new(big.Int).Set(amount)}, nil
+}
+
+// invoiceAmount is what this node's invoice on hash asks; ok is false for a hash this
+// node did not invoice (it is then at most a mediator for it).
+func (n *Node) invoiceAmount(hash [32]byte) (*big.Int, bool) {
+	raw, ok, err := n.store.GetMeta(invoiceNamespace, common.Bytes2Hex(hash[:]))
+	if err != nil || !ok {
+		return nil, false
+	}
+	return new(big.Int).SetBytes(raw), true
+}
+
+// RoutedPayRequest pays Amount to the last of Hops (the target) through the others.
+// SecretHash is the target's invoice. PaymentID names the payment on every hop.
+type RoutedPayRequest struct {
+	Hops       []common.Address
+	Amount     *big.Int
+	SecretHash [32]byte
+	PaymentID  [16]byte
+}
+
+// RoutedPayment is a finished routed payment as the initiator saw it.
+type RoutedPayment struct {
+	Channel    channel.ID // the first hop's channel
+	Lock       channel.Lock
+	Unlocked   bool   // the target released the secret and the first hop was paid
+	UnlockedAt uint64 // nonce of the unlock (or expiry) proof
+}
+
+// PayRouted locks req.Amount to the first hop and waits until the lock is unlocked (the
+// target released the secret) or expired (ErrRouteFailed; the amount is back). The
+// sluice_pay `to: address` API will call it with a route from package routing.
+func (n *Node) PayRouted(ctx context.Context, req RoutedPayRequest) (RoutedPayment, error) {
+	if err := n.usable(); err != nil {
+		return RoutedPayment{}, err
+	}
+	if req.Amount == nil || req.Amount.Sign() <= 0 {
+		return RoutedPayment{}, fmt.Errorf("routed pay %v: %w", req.Amount, channel.ErrInvalidAmount)
+	}
+	if err := mediate.CheckRoute(n.signer.Address(), req.Hops); err != nil {
+		return RoutedPayment{}, err
+	}
+	lc := n.openChannelWith(req.Hops[0])
+	if lc == nil {
+		return RoutedPayment{}, fmt.Errorf("routed pay: no open channel with %s: %w", req.Hops[0], channel.ErrUnknownChannel)
+	}
+	if err := n.waitPeer(ctx, lc.peer); err != nil {
+		return RoutedPayment{}, fmt.Errorf("routed pay via %s: %w; nothing was signed", lc.peer, err)
+	}
+	now, err := n.chainNow(ctx)
+	if err != nil {
+		return RoutedPayment{}, err
+	}
+	lock := channel.Lock{Amount: new(big.Int).Set(req.Amount), Expiration: n.med.cfg.InitiatorExpiration(now, len(req.Hops)), SecretHash: req.SecretHash}
+	target := req.Hops[len(req.Hops)-1]
+	msg := &p2p.LockedTransfer{Lock: lock, PaymentID: req.PaymentID, Target: target, Amount: req.Amount, Hops: append([]common.Address(nil), req.Hops[1:]...)}
+	if _, err := n.sendLockUpdate(lc, channel.AddLock(lock), now, msg, nil); err != nil {
+		return RoutedPayment{}, fmt.Errorf("routed pay: %w", err)
+	}
+	n.log.Info("routed payment locked", "channel", lc.id, "amount", req.Amount, "hops", len(req.Hops), "expiration", lock.Expiration)
+	return n.awaitRouted(ctx, lc, lock)
+}
+
+// awaitRouted waits until our lock on the first hop is resolved and the peer acknowledged
+// the proof that resolved it.
+func (n *Node) awaitRouted(ctx context.Context, lc *liveChannel, lock channel.Lock) (RoutedPayment, error) {
+	key := sentKey{lc.id, lock.SecretHash}
+	t := time.NewTicker(20 * time.Millisecond)
+	defer t.Stop()
+	for {
+		n.med.mu.Lock()
+		r, done := n.med.resolved[key]
+		n.med.mu.Unlock()
+		if done {
+			lc.mu.Lock()
+			acked := lc.acked >= r.nonce
+			lc.mu.Unlock()
+			if acked {
+				out := RoutedPayment{Channel: lc.id, Lock: lock, Unlocked: r.unlocked, UnlockedAt: r.nonce}
+				if !r.unlocked {
+					return out, fmt.Errorf("routed pay on channel %s: lock %x: %w", lc.id, lock.SecretHash, ErrRouteFailed)
+				}
+				return out, nil
+			}
+		}
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return RoutedPayment{}, fmt.Errorf("routed pay on channel %s: lock %x pending: %w", lc.id, lock.SecretHash, ctx.Err())
+		case <-n.ctx.Done():
+			return RoutedPayment{}, ErrClosed
+		}
+	}
+}
+
+// openChannelWith returns an open channel with peer, if there is one.
+func (n *Node) openChannelWith(peer common.Address) *liveChannel {
+	var found *liveChannel
+	n.chans.Range(func(_, v any) bool {
+		lc := v.(*liveChannel)
+		if lc.peer != peer {
+			return true
+		}
+		lc.mu.Lock()
+		open := lc.st.Status() == channel.StatusOpen
+		lc.mu.Unlock()
+		if open {
+			found = lc
+			return false
+		}
+		return true
+	})
+	return found
+}

@@ -1,0 +1,206 @@
+package node
+
+import (
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/p2p"
+	"github.com/sluicepay/sluice/store"
+)
+
+// lockMsg is a lock proof of ours the peer has not acknowledged: resent before Sync on
+// reconnect, because Sync carries direct payments only (a lock update needs its message).
+type lockMsg struct {
+	nonce uint64
+	msg   p2p.Message
+}
+
+// sendLockUpdate signs our next lock proof (u at chain time now), makes it and the new
+// lock set durable (with the secret of an unlock, and a payment record for rec), and
+// sends msg with the proof filled in once it is on disk. It returns the proof's nonce.
+func (n *Node) sendLockUpdate(lc *liveChannel, u channel.LockUpdate, now uint64, msg p2p.Message, rec *store.PaymentRecord) (uint64, error) {
+	if err := lc.policyRefusal(); err != nil {
+		return 0, err
+	}
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	if lc.desync != nil {
+		n.goTracked(func() { n.sendSync(lc) })
+		return 0, fmt.Errorf("channel %s: waiting for the peer to resync after: %w", lc.id, lc.desync)
+	}
+	proof, err := lc.st.PrepareLockUpdate(lc.us, u, now, n.signer)
+	if err != nil {
+		return 0, err
+	}
+	if err := lc.st.CommitLockUpdate(lc.us, u, proof, now); err != nil {
+		return 0, fmt.Errorf("channel %s: commit lock proof %d: %w", lc.id, proof.Nonce, err)
+	}
+	setLockProof(msg, proof)
+	locks := lc.st.Locks(lc.us)
+	if rec != nil {
+		rec.Channel, rec.Direction, rec.Nonce, rec.Transferred, rec.Sig = lc.id, store.Outgoing, proof.Nonce, proof.Transferred, proof.Sig
+		if rec.ID == (store.PaymentID{}) {
+			rec.ID = derivedPaymentID(lc.id, proof.Nonce)
+		}
+		lc.payments++
+	}
+	frame, err := p2p.NewEncoder().AppendFrame(nil, msg)
+	if err != nil {
+		return 0, fmt.Errorf("channel %s: encode lock proof %d: %w", lc.id, proof.Nonce, err)
+	}
+	_, k := binary.Uvarint(frame)
+	var dropped []uint64
+	lc.lockMsgs = unackedLockMsgs(lc, &dropped)
+	fill := func(b *store.Batch) error {
+		if err := b.PutProof(lc.us, &proof); err != nil {
+			return err
+		}
+		if err := b.PutLocks(lc.id, lc.us, proof.Nonce, locks); err != nil {
+			return err
+		}
+		// The message itself, so a restarted node can still deliver it (loadLockMsgs).
+		if err := b.PutMeta(lockMsgNamespace, lockMsgKey(lc.id, proof.Nonce), frame[k:]); err != nil {
+			return err
+		}
+		for _, nonce := range dropped {
+			if err := b.DeleteMeta(lockMsgNamespace, lockMsgKey(lc.id, nonce)); err != nil {
+				return err
+			}
+		}
+		if u.Change == channel.LockUnlock {
+			b.PutSecret(u.Secret)
+		}
+		if rec != nil {
+			return b.PutPayment(rec)
+		}
+		return nil
+	}
+	if err := n.durable.enqueue(fill, afterCommit{kind: afterSendLock, ch: lc, nonce: proof.Nonce, msg: msg}); err != nil {
+		return 0, fmt.Errorf("channel %s: %w", lc.id, err)
+	}
+	lc.lockMsgs = append(lc.lockMsgs, lockMsg{nonce: proof.Nonce, msg: msg})
+	if u.Change != channel.LockAdd {
+		h := u.SecretHash
+		if u.Change == channel.LockUnlock {
+			h = channel.SecretHash(u.Secret)
+		}
+		n.med.mu.Lock()
+		n.med.resolved[sentKey{lc.id, h}] = lockResolution{unlocked: u.Change == channel.LockUnlock, nonce: proof.Nonce, at: time.Now()}
+		n.med.mu.Unlock()
+	}
+	return proof.Nonce, nil
+}
+
+func setLockProof(msg p2p.Message, p channel.SignedProof) {
+	switch m := msg.(type) {
+	case *p2p.LockedTransfer:
+		m.Proof = p
+	case *p2p.Unlock:
+		m.Proof = p
+	case *p2p.LockExpired:
+		m.Proof = p
+	}
+}
+
+// sendLockMsg runs on the durable queue's goroutine once a lock proof is on disk.
+func (n *Node) sendLockMsg(a *afterCommit, err error) {
+	if err != nil {
+		n.log.Error("lock proof not stored", "channel", a.ch.id, "nonce", a.nonce, "err", err)
+		return
+	}
+	if serr := n.transport.Send(n.ctx, a.ch.peer, a.msg); serr != nil {
+		n.log.Debug("lock proof queued for resend", "channel", a.ch.id, "nonce", a.nonce, "err", serr)
+	}
+}
+
+// resendLockMsgs re-sends our unacknowledged lock proofs, oldest first; PeerConnected
+// calls it before Sync so the peer sees every lock update before any later proof.
+func (n *Node) resendLockMsgs(lc *liveChannel) {
+	lc.mu.Lock()
+	var msgs []lockMsg
+	for _, m := range lc.lockMsgs {
+		if m.nonce > lc.acked {
+			msgs = append(msgs, m)
+		}
+	}
+	lc.mu.Unlock()
+	for _, m := range msgs {
+		if err := n.transport.Send(n.ctx, lc.peer, m.msg); err != nil {
+			n.log.Debug("lock proof not resent", "channel", lc.id, "nonce", m.nonce, "err", err)
+			return
+		}
+	}
+}
+
+// unackedLockMsgs drops the lock messages the peer acknowledged, appending their nonces
+// to *dropped when it is not nil (the caller deletes their stored copies). Callers hold
+// lc.mu.
+func unackedLockMsgs(lc *liveChannel, dropped *[]uint64) []lockMsg {
+	keep := lc.lockMsgs[:0]
+	for _, m := range lc.lockMsgs {
+		if m.nonce > lc.acked {
+			keep = append(keep, m)
+		} else if dropped != nil {
+			*dropped = append(*dropped, m.nonce)
+		}
+	}
+	clear(lc.lockMsgs[len(keep):])
+	return keep
+}
+
+// lockMsgNamespace keeps our lock messages until a later lock message finds them
+// acknowledged; key: channel id (hex) + nonce (20 digits).
+const lockMsgNamespace = "lockmsg"
+
+func lockMsgKey(id channel.ID, nonce uint64) string {
+	return fmt.Sprintf("%x%020d", id[:], nonce)
+}
+
+// metaLister is the store's ListMeta; *store.Store has it.
+type metaLister interface {
+	ListMeta(namespace string) ([]store.MetaEntry, error)
+}
+
+// loadLockMsgs gives each loaded channel the lock messages it stored and the peer may not
+// have acknowledged; PeerConnected re-sends them before Sync. A message the peer has
+// already is answered with an Ack (a repeat).
+func (n *Node) loadLockMsgs() error {
+	ml, ok := n.store.(metaLister)
+	if !ok {
+		return nil
+	}
+	entries, err := ml.ListMeta(lockMsgNamespace)
+	if err != nil {
+		return fmt.Errorf("load lock messages: %w", err)
+	}
+	for _, e := range entries {
+		var id channel.ID
+		var nonce uint64
+		if len(e.Key) != 84 {
+			continue
+		}
+		if _, err := hex.Decode(id[:], []byte(e.Key[:64])); err != nil {
+			continue
+		}
+		if _, err := fmt.Sscanf(e.Key[64:], "%d", &nonce); err != nil {
+			continue
+		}
+		lc := n.channel(id)
+		if lc == nil {
+			continue
+		}
+		msg, err := p2p.DecodeMessage(e.Value)
+		if err != nil {
+			n.log.Warn("ignoring a stored lock message that does not decode", "channel", id, "nonce", nonce, "err", err)
+			continue
+		}
+		// Acknowledged ones too: the next lock message deletes their stored copies.
+		lc.mu.Lock()
+		lc.lockMsgs = append(lc.lockMsgs, lockMsg{nonce: nonce, msg: msg})
+		lc.mu.Unlock()
+	}
+	return nil
+}
