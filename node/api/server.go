@@ -129,7 +129,7 @@ func (s *Server) routes() http.Handler {
 			ws.ServeHTTP(w, r)
 			return
 		}
-		s.rpc.ServeHTTP(w, r)
+		serveHTTPRPC(s.rpc, w, r)
 	})))
 	if s.cfg.Metrics != nil {
 		metrics := promhttp.HandlerFor(s.cfg.Metrics, promhttp.HandlerOpts{})
