@@ -49,6 +49,17 @@ func ether(wei *big.Int) string {
 
 func (e *InsufficientFundsError) Unwrap() error { return ErrInsufficientFunds }
 
+// chainUnavailableError says first what happened and what to do, then the transport's
+// words on one line (a proxy's 503 body may end in a newline). errors.Is matches
+// ErrChainUnavailable and the cause.
+type chainUnavailableError struct{ err error }
+
+func (e *chainUnavailableError) Error() string {
+	return fmt.Sprintf("%v: nothing was submitted; retry when the chain is back (%s)", ErrChainUnavailable, strings.Join(strings.Fields(e.err.Error()), " "))
+}
+
+func (e *chainUnavailableError) Unwrap() []error { return []error{ErrChainUnavailable, e.err} }
+
 // gasBound is more gas than any call of ours uses (an ERC-20 open: 144,138).
 const gasBound = 200_000
 
@@ -76,7 +87,7 @@ func (n *Node) explainChainFailure(ctx context.Context, call ChainCall, err erro
 		return err
 	}
 	if chainUnreachable(err) {
-		return fmt.Errorf("%w: %w; retry when the chain is back", ErrChainUnavailable, err)
+		return &chainUnavailableError{err: err}
 	}
 	// The balance is read for every failed ETH call: how a chain words a lack of funds
 	// (or whether its gas estimate reverts instead) differs between geth and Anvil.
