@@ -55,7 +55,8 @@ func (e *InsufficientFundsError) Unwrap() error { return ErrInsufficientFunds }
 type chainUnavailableError struct{ err error }
 
 func (e *chainUnavailableError) Error() string {
-	return fmt.Sprintf("%v: nothing was submitted; retry when the chain is back (%s)", ErrChainUnavailable, strings.Join(strings.Fields(e.err.Error()), " "))
+	cause := strings.TrimSuffix(strings.Join(strings.Fields(e.err.Error()), " "), " (nothing was submitted)")
+	return fmt.Sprintf("%v: nothing was submitted; retry when the chain is back (%s)", ErrChainUnavailable, cause)
 }
 
 func (e *chainUnavailableError) Unwrap() []error { return []error{ErrChainUnavailable, e.err} }
