@@ -33,6 +33,15 @@ var (
 	// ErrChannelOutOfPolicy refuses payments on a channel whose terms (challenge period,
 	// token, deposit) the payee's node does not accept; the channel can still be closed.
 	ErrChannelOutOfPolicy = errors.New("channel outside the payee's channel policy")
+	// Hashlock rejections (issue 17, locks.go).
+	ErrTooManyLocks   = errors.New("too many pending locks")
+	ErrDuplicateLock  = errors.New("a pending lock already has this secret hash")
+	ErrUnknownLock    = errors.New("no pending lock has this secret hash")
+	ErrLockExpired    = errors.New("lock expiration not in the future")
+	ErrLockNotExpired = errors.New("lock not expired yet")
+	ErrLocksMismatch  = errors.New("proof disagrees with the pending locks")
+	ErrLocksPending   = errors.New("locks still pending")
+	ErrBadLockUpdate  = errors.New("unknown lock update kind")
 	// ErrRejected stands for a wire code this build does not know.
 	ErrRejected = errors.New("rejected by peer")
 )
@@ -66,6 +75,14 @@ const (
 	CodeStatusRegression   uint16 = 24
 	CodeChainRegression    uint16 = 25
 	CodeChannelOutOfPolicy uint16 = 26
+	CodeTooManyLocks       uint16 = 27
+	CodeDuplicateLock      uint16 = 28
+	CodeUnknownLock        uint16 = 29
+	CodeLockExpired        uint16 = 30
+	CodeLockNotExpired     uint16 = 31
+	CodeLocksMismatch      uint16 = 32
+	CodeLocksPending       uint16 = 33
+	CodeBadLockUpdate      uint16 = 34
 	// CodeRejected is what Code returns for an error it cannot classify from a peer's
 	// point of view; ErrorForCode returns ErrRejected for any unknown code.
 	CodeRejected uint16 = 0xFFFF
@@ -102,6 +119,14 @@ var codeTable = [...]struct {
 	{CodeStatusRegression, ErrStatusRegression},
 	{CodeChainRegression, ErrChainRegression},
 	{CodeChannelOutOfPolicy, ErrChannelOutOfPolicy},
+	{CodeTooManyLocks, ErrTooManyLocks},
+	{CodeDuplicateLock, ErrDuplicateLock},
+	{CodeUnknownLock, ErrUnknownLock},
+	{CodeLockExpired, ErrLockExpired},
+	{CodeLockNotExpired, ErrLockNotExpired},
+	{CodeLocksMismatch, ErrLocksMismatch},
+	{CodeLocksPending, ErrLocksPending},
+	{CodeBadLockUpdate, ErrBadLockUpdate},
 	{CodeRejected, ErrRejected},
 }
 

@@ -36,7 +36,9 @@ func TestErrorCodesAreStable(t *testing.T) {
 		{ErrRateLimited, 15}, {ErrRiskDeclined, 16}, {ErrInternal, 17}, {ErrMalformed, 18},
 		{ErrNotParticipant, 19}, {ErrInvalidParams, 20}, {ErrWithdrawalExpired, 21},
 		{ErrWithdrawalNotAbove, 22}, {ErrBalanceMismatch, 23}, {ErrStatusRegression, 24},
-		{ErrChainRegression, 25}, {ErrChannelOutOfPolicy, 26}, {ErrRejected, 0xFFFF},
+		{ErrChainRegression, 25}, {ErrChannelOutOfPolicy, 26}, {ErrTooManyLocks, 27},
+		{ErrDuplicateLock, 28}, {ErrUnknownLock, 29}, {ErrLockExpired, 30}, {ErrLockNotExpired, 31},
+		{ErrLocksMismatch, 32}, {ErrLocksPending, 33}, {ErrBadLockUpdate, 34}, {ErrRejected, 0xFFFF},
 	} {
 		if got := Code(tc.err); got != tc.code {
 			t.Errorf("Code(%v) = %d, want %d", tc.err, got, tc.code)
@@ -54,7 +56,7 @@ func TestCodeOfNilAndForeignErrors(t *testing.T) {
 	if c := Code(errors.New("disk on fire")); c != CodeInternal {
 		t.Errorf("Code(foreign) = %d, want CodeInternal", c)
 	}
-	for _, code := range []uint16{27, 1000, 0xFFFE} {
+	for _, code := range []uint16{35, 1000, 0xFFFE} {
 		if err := ErrorForCode(code); !errors.Is(err, ErrRejected) {
 			t.Errorf("ErrorForCode(%d) = %v, want ErrRejected", code, err)
 		}

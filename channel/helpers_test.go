@@ -114,6 +114,9 @@ func stateDiff(a, b *State) string {
 		if x.Sent.Nonce != y.Sent.Nonce || x.Sent.Transferred.Cmp(y.Sent.Transferred) != 0 || x.Sent.Sig != y.Sent.Sig || x.Sent.Channel != y.Sent.Channel {
 			return "latest proof of " + Party(p).String()
 		}
+		if !sameAmount(x.Sent.Locked, y.Sent.Locked) || x.Sent.LocksRoot != y.Sent.LocksRoot || !sameLocks(x.Locks, y.Locks) {
+			return "pending locks of " + Party(p).String()
+		}
 	}
 	if len(sa.Pending) != len(sb.Pending) {
 		return "pending withdrawals"

@@ -55,14 +55,16 @@ func (s *State) PreparePayment(payer Party, amount *big.Int, signer Signer) (Sig
 	// before: 2^128-1 after earlier payments used to be "too large" (invalid params)
 	// while the payee calls the same proof an overdraft (issue 21, finding 2).
 	transferred := newAmount().Add(last.Transferred, amount)
-	if !s.covers(payer, transferred) {
+	if !s.covers(payer, transferred, last.Locked) {
 		return SignedProof{}, fmt.Errorf("channel %s: party %s pays %s with %s spendable: %w",
 			s.params.ID, payer, amount, s.Spendable(payer), ErrOverdraft)
 	}
 	if transferred.Cmp(maxAmount) > 0 {
 		return SignedProof{}, fmt.Errorf("channel %s: cumulative transferred %s: %w", s.params.ID, transferred, ErrAmountTooLarge)
 	}
-	proof := SignedProof{BalanceProof: BalanceProof{Channel: s.params.ID, Nonce: last.Nonce + 1, Transferred: transferred}}
+	// Pending locks ride along unchanged; without any, Locked stays nil (no allocation).
+	proof := SignedProof{BalanceProof: BalanceProof{Channel: s.params.ID, Nonce: last.Nonce + 1, Transferred: transferred,
+		Locked: copyLocked(last.Locked), LocksRoot: last.LocksRoot}}
 	digest, err := s.hasher.BalanceProofDigest(proof.BalanceProof)
 	if err != nil {
 		return SignedProof{}, fmt.Errorf("channel %s: %w", s.params.ID, err)
@@ -96,7 +98,7 @@ func (s *State) ApplyIncoming(payer Party, p SignedProof) (Outcome, error) {
 	if err != nil || o == OutcomeRepeat {
 		return o, err
 	}
-	s.commit(payer, p)
+	s.commit(payer, &p)
 	return OutcomeNew, nil
 }
 
@@ -105,38 +107,72 @@ func (s *State) ApplyIncoming(payer Party, p SignedProof) (Outcome, error) {
 // signature (cheap, and the State may have moved since validation); a repeat of the
 // latest proof is a no-op. Nonces only need to rise here, so a synced proof commits too.
 func (s *State) CommitProof(payer Party, p SignedProof) error {
-	o, err := s.check(payer, p, true)
+	o, err := s.check(payer, &p, true)
 	if err != nil || o == OutcomeRepeat {
 		return err
 	}
-	s.commit(payer, p)
+	s.commit(payer, &p)
 	return nil
 }
 
 func (s *State) validate(payer Party, p SignedProof, allowGap bool) (Outcome, error) {
-	o, err := s.check(payer, p, allowGap)
+	o, err := s.check(payer, &p, allowGap)
 	if err != nil || o == OutcomeRepeat {
 		return o, err
 	}
-	digest, err := s.hasher.BalanceProofDigest(p.BalanceProof)
-	if err != nil {
-		return 0, fmt.Errorf("channel %s: %w", s.params.ID, err)
-	}
-	signer, err := s.hasher.Recover(digest, p.Sig)
-	if err != nil {
-		return 0, fmt.Errorf("channel %s: proof %d: %w", s.params.ID, p.Nonce, err)
-	}
-	if signer != s.params.Participants[payer] {
-		// A proof signed for another chain or contract lands here too: its digest differs,
-		// so it recovers to an unrelated address.
-		return 0, fmt.Errorf("channel %s: proof %d recovers to %s, want party %s %s (other key or other domain): %w",
-			s.params.ID, p.Nonce, signer, payer, s.params.Participants[payer], ErrWrongSigner)
+	if err := s.verifySignature(payer, &p); err != nil {
+		return 0, err
 	}
 	return OutcomeNew, nil
 }
 
-// check is every rule but the signature.
-func (s *State) check(payer Party, p SignedProof, allowGap bool) (Outcome, error) {
+// verifySignature checks that payer signed p for this channel's domain.
+func (s *State) verifySignature(payer Party, p *SignedProof) error {
+	digest, err := s.hasher.BalanceProofDigest(p.BalanceProof)
+	if err != nil {
+		return fmt.Errorf("channel %s: %w", s.params.ID, err)
+	}
+	signer, err := s.hasher.Recover(digest, p.Sig)
+	if err != nil {
+		return fmt.Errorf("channel %s: proof %d: %w", s.params.ID, p.Nonce, err)
+	}
+	if signer != s.params.Participants[payer] {
+		// A proof signed for another chain or contract lands here too: its digest differs,
+		// so it recovers to an unrelated address.
+		return fmt.Errorf("channel %s: proof %d recovers to %s, want party %s %s (other key or other domain): %w",
+			s.params.ID, p.Nonce, signer, payer, s.params.Participants[payer], ErrWrongSigner)
+	}
+	return nil
+}
+
+// check is every rule of a direct payment but the signature.
+func (s *State) check(payer Party, p *SignedProof, allowGap bool) (Outcome, error) {
+	o, err := s.checkHeader(payer, p, allowGap)
+	if err != nil || o == OutcomeRepeat {
+		return o, err
+	}
+	last := &s.sides[payer].Sent
+	// A direct payment leaves the pending locks alone. Over a sync gap the same root
+	// means the same lock set, so the payee still knows every lock it commits to.
+	if !sameAmount(p.Locked, last.Locked) || p.LocksRoot != last.LocksRoot {
+		return 0, fmt.Errorf("channel %s: proof %d locked %v root %x, pending locked %v root %x: %w",
+			s.params.ID, p.Nonce, p.Locked, p.LocksRoot, last.Locked, last.LocksRoot, ErrLocksMismatch)
+	}
+	if p.Transferred.Cmp(last.Transferred) <= 0 {
+		return 0, fmt.Errorf("channel %s: proof %d transferred %s, latest %s: %w",
+			s.params.ID, p.Nonce, p.Transferred, last.Transferred, ErrNotIncreasing)
+	}
+	if !s.covers(payer, p.Transferred, last.Locked) {
+		return 0, fmt.Errorf("channel %s: proof %d transferred %s overdraws party %s: %w",
+			s.params.ID, p.Nonce, p.Transferred, payer, ErrOverdraft)
+	}
+	return OutcomeNew, nil
+}
+
+// checkHeader is what every incoming proof must pass, direct or lock-aware: party,
+// channel, amount bounds, an open channel and a fresh nonce; an exact repeat of the
+// latest proof is OutcomeRepeat.
+func (s *State) checkHeader(payer Party, p *SignedProof, allowGap bool) (Outcome, error) {
 	if err := checkParty(payer); err != nil {
 		return 0, err
 	}
@@ -146,8 +182,14 @@ func (s *State) check(payer Party, p SignedProof, allowGap bool) (Outcome, error
 	if err := checkAmount("proof transferred", p.Transferred); err != nil {
 		return 0, fmt.Errorf("channel %s: %w", s.params.ID, err)
 	}
+	if p.Locked != nil {
+		if err := checkAmount("proof locked", p.Locked); err != nil {
+			return 0, fmt.Errorf("channel %s: %w", s.params.ID, err)
+		}
+	}
 	last := &s.sides[payer].Sent
-	if p.Nonce == last.Nonce && last.Nonce > 0 && p.Sig == last.Sig && p.Transferred.Cmp(last.Transferred) == 0 {
+	if p.Nonce == last.Nonce && last.Nonce > 0 && p.Sig == last.Sig && p.Transferred.Cmp(last.Transferred) == 0 &&
+		sameAmount(p.Locked, last.Locked) && p.LocksRoot == last.LocksRoot {
 		return OutcomeRepeat, nil
 	}
 	if err := s.usable(); err != nil {
@@ -159,19 +201,11 @@ func (s *State) check(payer Party, p SignedProof, allowGap bool) (Outcome, error
 	case !allowGap && p.Nonce != last.Nonce+1:
 		return 0, fmt.Errorf("channel %s: proof nonce %d, want %d: %w", s.params.ID, p.Nonce, last.Nonce+1, ErrNonceGap)
 	}
-	if p.Transferred.Cmp(last.Transferred) <= 0 {
-		return 0, fmt.Errorf("channel %s: proof %d transferred %s, latest %s: %w",
-			s.params.ID, p.Nonce, p.Transferred, last.Transferred, ErrNotIncreasing)
-	}
-	if !s.covers(payer, p.Transferred) {
-		return 0, fmt.Errorf("channel %s: proof %d transferred %s overdraws party %s: %w",
-			s.params.ID, p.Nonce, p.Transferred, payer, ErrOverdraft)
-	}
 	return OutcomeNew, nil
 }
 
 // commit copies p into state-owned storage so the caller's big.Int can be reused.
-func (s *State) commit(payer Party, p SignedProof) {
+func (s *State) commit(payer Party, p *SignedProof) {
 	last := &s.sides[payer].Sent
 	last.Nonce = p.Nonce
 	last.Transferred.Set(p.Transferred)

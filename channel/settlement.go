@@ -51,6 +51,9 @@ func (s *State) ProposeSettlement() (Settlement, error) {
 	if s.status != StatusOpen {
 		return Settlement{}, fmt.Errorf("channel %s is %s: %w", s.params.ID, s.status, ErrChannelNotOpen)
 	}
+	if err := s.noPendingLocks(); err != nil {
+		return Settlement{}, err
+	}
 	st := Settlement{Channel: s.params.ID, BalanceA: s.Balance(PartyA), BalanceB: s.Balance(PartyB)}
 	if st.BalanceA.Sign() < 0 || st.BalanceB.Sign() < 0 {
 		return Settlement{}, fmt.Errorf("channel %s: negative balance A %s B %s: %w", s.params.ID, st.BalanceA, st.BalanceB, ErrOverdraft)
@@ -66,6 +69,9 @@ func (s *State) ValidateSettlement(st Settlement) error {
 	}
 	if st.Channel != s.params.ID {
 		return fmt.Errorf("settlement for channel %s, want %s: %w", st.Channel, s.params.ID, ErrWrongChannel)
+	}
+	if err := s.noPendingLocks(); err != nil {
+		return err
 	}
 	if err := checkAmount("settlement balance A", st.BalanceA); err != nil {
 		return fmt.Errorf("channel %s: %w", s.params.ID, err)

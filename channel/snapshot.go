@@ -55,7 +55,15 @@ func Restore(sn Snapshot) (*State, error) {
 		if sent.Channel != sn.Params.ID {
 			return nil, fmt.Errorf("restore channel %s party %s: proof for %s: %w", sn.Params.ID, p, sent.Channel, ErrWrongChannel)
 		}
-		s.sides[p] = copySide(Side{Deposit: in.Deposit, Withdrawn: in.Withdrawn, Sent: sent})
+		if sent.Locked != nil {
+			if err := checkAmount("locked", sent.Locked); err != nil {
+				return nil, fmt.Errorf("restore channel %s party %s: %w", sn.Params.ID, p, err)
+			}
+		}
+		if err := checkLockSet(in.Locks, sent.Locked, sent.LocksRoot); err != nil {
+			return nil, fmt.Errorf("restore channel %s party %s: %w", sn.Params.ID, p, err)
+		}
+		s.sides[p] = copySide(Side{Deposit: in.Deposit, Withdrawn: in.Withdrawn, Sent: sent, Locks: in.Locks})
 	}
 	for _, w := range sn.Pending {
 		if w.Channel != sn.Params.ID {

@@ -13,8 +13,12 @@ type Side struct {
 	Deposit   *big.Int
 	Withdrawn *big.Int
 	// Sent is the latest proof signed by this participant. Nonce 0 means none yet; its
-	// Transferred is then zero.
+	// Transferred is then zero. Its Locked and LocksRoot commit to Locks (nil and zero
+	// when there is none).
 	Sent SignedProof
+	// Locks are the hashlocked amounts this participant has promised and not yet unlocked
+	// or expired, in creation order (see locks.go).
+	Locks []Lock
 }
 
 // State is the off-chain view of one channel, shared by both ends: each node keeps one
@@ -82,6 +86,8 @@ func copySide(s Side) Side {
 	s.Deposit = copyInt(s.Deposit)
 	s.Withdrawn = copyInt(s.Withdrawn)
 	s.Sent.Transferred = copyInt(s.Sent.Transferred)
+	s.Sent.Locked = copyLocked(s.Sent.Locked)
+	s.Locks = copyLocks(s.Locks)
 	return s
 }
 
@@ -142,6 +148,7 @@ func (s *State) Nonce(p Party) uint64 { return s.sides[p&1].Sent.Nonce }
 func (s *State) Latest(p Party) (proof SignedProof, ok bool) {
 	sent := s.sides[p&1].Sent
 	sent.Transferred = copyInt(sent.Transferred)
+	sent.Locked = copyLocked(sent.Locked)
 	return sent, sent.Nonce > 0
 }
 
@@ -158,6 +165,7 @@ func (s *State) PartyOf(addr common.Address) (Party, error) {
 
 // Balance is what p owns off-chain right now: deposit - withdrawn - sent + received.
 // It can only be negative if the chain executed something this State never agreed to.
+// Amounts p has locked are still in it (undecided); Spendable leaves them out.
 func (s *State) Balance(p Party) *big.Int {
 	me, other := &s.sides[p&1], &s.sides[(p&1)^1]
 	b := new(big.Int).Sub(me.Deposit, me.Withdrawn)
@@ -172,10 +180,15 @@ func (s *State) Reserved(p Party) *big.Int {
 	return new(big.Int).Sub(floor, s.sides[p&1].Withdrawn)
 }
 
-// Spendable is Balance minus Reserved: what p may still pay.
+// Spendable is Balance minus Reserved minus Locked: what p may still pay or lock,
+// deposit - withdrawn - transferred - locked + received less pending withdrawals.
 func (s *State) Spendable(p Party) *big.Int {
 	b := s.Balance(p)
-	return b.Sub(b, s.Reserved(p))
+	b.Sub(b, s.Reserved(p))
+	if l := s.sides[p&1].Sent.Locked; l != nil {
+		b.Sub(b, l)
+	}
+	return b
 }
 
 // Total is the money the contract holds for the channel: deposits minus withdrawals.
@@ -198,13 +211,17 @@ func (s *State) withdrawalFloor(p Party) *big.Int {
 	return floor
 }
 
-// covers reports whether p can have paid sent in total and still afford every pending
-// withdrawal: deposit + received >= max(withdrawn, pending) + sent. It uses scratch
-// space, so it allocates nothing once warmed up.
-func (s *State) covers(p Party, sent *big.Int) bool {
+// covers reports whether p can have paid sent in total, have locked more, and still
+// afford every pending withdrawal: deposit + received >= max(withdrawn, pending) + sent +
+// locked (locked may be nil for none). Amounts locked towards p are not received: they
+// count only once unlocked. It uses scratch space, so it allocates nothing once warmed up.
+func (s *State) covers(p Party, sent, locked *big.Int) bool {
 	me, other := &s.sides[p&1], &s.sides[(p&1)^1]
 	have := s.scratch[0].Add(me.Deposit, other.Sent.Transferred)
 	need := s.scratch[1].Add(s.withdrawalFloor(p), sent)
+	if locked != nil {
+		need.Add(need, locked)
+	}
 	return have.Cmp(need) >= 0
 }
 

@@ -101,6 +101,10 @@ type BalanceProof struct {
 	Channel     ID
 	Nonce       uint64
 	Transferred *big.Int
+	// Locked is the sum of the pending hashlocked amounts in this direction (nil or 0 when none).
+	Locked *big.Int
+	// LocksRoot commits to the pending locks in creation order (zero when none); see LocksRoot.
+	LocksRoot [32]byte
 }
 
 // SignedProof is a BalanceProof with its payer's signature.

@@ -47,6 +47,9 @@ func (s *State) ValidateWithdrawal(w Withdrawal, now uint64) error {
 	}
 	have := new(big.Int).Add(side.Deposit, s.sides[p.Other()].Sent.Transferred)
 	need := new(big.Int).Add(floor, side.Sent.Transferred)
+	if side.Sent.Locked != nil {
+		need.Add(need, side.Sent.Locked) // locked amounts may still go to the partner
+	}
 	if have.Cmp(need) < 0 {
 		return fmt.Errorf("channel %s: withdrawal total %s overdraws party %s: %w", s.params.ID, w.TotalWithdrawn, p, ErrOverdraft)
 	}

@@ -41,6 +41,9 @@ func (n *Node) defendClose(ctx context.Context, lc *liveChannel, chainTime uint6
 		return
 	}
 	if onChain.Status != channel.StatusClosing || onChain.Nonce[them] >= best.Nonce {
+		lc.mu.Lock()
+		lc.defended = true
+		lc.mu.Unlock()
 		n.markDefended(lc)
 		return
 	}

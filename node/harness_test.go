@@ -41,6 +41,7 @@ type nodeOpts struct {
 	dir         string
 	staticPeers []string
 	wrap        func(Transport) Transport
+	peerLimits  p2p.Limits
 }
 
 // startNode runs a node for devchain account i. A node is closed at test end unless the
@@ -77,6 +78,7 @@ func (tn *testNet) config(key *ecdsa.PrivateKey, dir string, static []string) Co
 
 func (tn *testNet) buildNode(key *ecdsa.PrivateKey, o nodeOpts) (*Node, error) {
 	cfg := tn.config(key, o.dir, o.staticPeers)
+	cfg.PeerLimits = o.peerLimits
 	if o.wrap == nil {
 		return New(context.Background(), cfg)
 	}

@@ -162,6 +162,7 @@ func (n *Node) acceptProof(lc *liveChannel, proof channel.SignedProof, id store.
 	amount := new(big.Int).Sub(proof.Transferred, lc.received)
 	lc.received.Set(proof.Transferred)
 	lc.payments++
+	lc.lastProof = time.Now()
 	if id == (store.PaymentID{}) {
 		id = derivedPaymentID(lc.id, proof.Nonce)
 	}

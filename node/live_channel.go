@@ -4,6 +4,7 @@ import (
 	"math/big"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 
@@ -57,6 +58,12 @@ type liveChannel struct {
 	undefended bool
 	// defenseLost is set once the challenge period ended with our best proof off chain.
 	defenseLost bool
+	// defended is set once the watcher saw the partner's best proof (nonce > 0) on chain
+	// during a close.
+	defended bool
+	// lastProof is when the latest proof of either side was signed or accepted here
+	// (zero: none since the node started).
+	lastProof time.Time
 	// closeWaiter receives the partner's CloseAccept while we wait for it.
 	closeWaiter chan *closeAnswer
 	// withdrawWaiter receives the partner's WithdrawAccept while we wait for it.
@@ -159,5 +166,25 @@ func (lc *liveChannel) view() ChannelView {
 		v.Reserved[i] = lc.st.Reserved(p)
 		v.Sent[i] = sn.Sides[i].Sent
 	}
+	v.LastProofAt = lc.lastProof
+	v.Defense = lc.defenseState(sn.Status)
 	return v
+}
+
+// defenseState names where the watcher's defense of a close stands (ChannelView.Defense).
+// Callers hold mu.
+func (lc *liveChannel) defenseState(st channel.Status) string {
+	switch {
+	case st != channel.StatusClosing:
+		return ""
+	case lc.defenseLost:
+		return DefenseLost
+	case lc.defending:
+		return DefenseSubmitting
+	case lc.undefended:
+		return DefenseOutstanding
+	case lc.defended:
+		return DefenseOnChain
+	}
+	return ""
 }

@@ -159,6 +159,7 @@ func (n *Node) startPayment(lc *liveChannel, id store.PaymentID, explicit bool, 
 	lc.pending = append(lc.pending, p)
 	lc.inflight[id] = p
 	lc.payments++
+	lc.lastProof = time.Now()
 	return p, false, nil
 }
 

@@ -91,7 +91,21 @@ type ChannelView struct {
 	// OutOfPolicy says why the channel is outside this node's channel policy (payments to
 	// us on it are refused); empty when it is within it.
 	OutOfPolicy string
+	// LastProofAt is when the latest proof of either side was signed or accepted by this
+	// node since it started (zero: none).
+	LastProofAt time.Time
+	// Defense is, while closing, where the watcher's defense stands: one of the Defense*
+	// constants, or empty when there is nothing of the partner's to put on chain.
+	Defense string
 }
+
+// Where the watcher's defense of a close stands (ChannelView.Defense).
+const (
+	DefenseOutstanding = "outstanding" // the partner's best proof is not on chain yet
+	DefenseSubmitting  = "submitting"  // an updateProof carrying it is being driven
+	DefenseOnChain     = "on_chain"    // it (or a later one) is on chain: defended
+	DefenseLost        = "lost"        // the challenge period ended before it got there
+)
 
 // Direction of a payment relative to this node.
 type Direction uint8

@@ -101,7 +101,7 @@ func TestQuietPeersStayConnectedThroughPings(t *testing.T) {
 
 func TestSessionsPerIPAreBounded(t *testing.T) {
 	victim := startNode(t, func(c *Config) {
-		c.limitLoopback = true
+		c.Limits.LimitLoopback = true
 		c.Limits.MaxSessionsPerIP = 3
 	})
 	var held []network.Stream

@@ -55,10 +55,6 @@ type Config struct {
 	MaxPeers int
 
 	Limits Limits
-
-	// limitLoopback applies the per-IP and per-subnet session bounds to loopback
-	// peers too; tests set it, since every test peer is on 127.0.0.1.
-	limitLoopback bool
 }
 
 // Limits are the per-peer abuse thresholds. Past any of them the peer is
@@ -84,6 +80,10 @@ type Limits struct {
 	// and buffers.
 	MaxSessionsPerIP     int
 	MaxSessionsPerSubnet int
+	// LimitLoopback applies the per-IP and per-subnet session bounds to loopback
+	// peers too: for a node whose peers all arrive through a local proxy, and for
+	// measurements on one machine, where every peer is on 127.0.0.1.
+	LimitLoopback bool
 	// MaxMalformed malformed frames within MalformedWindow get a peer banned
 	// (defaults 16 per minute). An oversized frame also ends the session at once.
 	MaxMalformed    int

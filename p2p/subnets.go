@@ -41,7 +41,7 @@ func subnetOf(remote ma.Multiaddr, limitLoopback bool) (ip, subnet string) {
 // acquireSlot takes a session slot for a stream from remote, or says which bound it
 // would break.
 func (t *Transport) acquireSlot(remote ma.Multiaddr) (slot, RefusalReason, error) {
-	ip, subnet := subnetOf(remote, t.cfg.limitLoopback)
+	ip, subnet := subnetOf(remote, t.cfg.Limits.LimitLoopback)
 	if ip == "" {
 		return slot{}, "", nil
 	}

@@ -139,12 +139,13 @@ func (b *Batch) PutChannel(r *ChannelRecord) error {
 	return nil
 }
 
-// DeleteChannel forgets a channel's record and proofs; its payment log stays for audit.
+// DeleteChannel forgets a channel's record, proofs and pending locks; its payment log stays for audit.
 func (b *Batch) DeleteChannel(id channel.ID) {
 	b.seal() // a proof put earlier in this batch must land before its delete
 	b.lb.Delete(channelKey(id))
 	b.lb.Delete(proofKey(id, channel.PartyA))
 	b.lb.Delete(proofKey(id, channel.PartyB))
+	b.deleteLocks(id)
 }
 
 // PutProof stores p as the latest proof signed by signer, replacing the previous one.

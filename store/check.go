@@ -13,6 +13,8 @@ import (
 // CheckReport counts the records of each kind and lists those that do not decode.
 type CheckReport struct {
 	Channels, Proofs, Payments, IndexEntries, Peers, Ops, Meta int
+	// LockSets counts directions with pending locks; Secrets the known hashlock secrets.
+	LockSets, Secrets int
 	// PendingOps counts the operations not yet mined (what a restart resumes); Ops counts
 	// every recorded one, finished ones included.
 	PendingOps int
@@ -108,6 +110,8 @@ func checkRecord(snap *leveldb.Snapshot, rep *CheckReport, key, val []byte) erro
 		}
 	case prefixMeta:
 		rep.Meta++
+	case prefixLocks, prefixSecret:
+		err = checkLockRecord(rep, key, val)
 	default:
 		err = fmt.Errorf("unknown key prefix %#x", key[0])
 	}

@@ -59,6 +59,10 @@ func TestMain(m *testing.M) {
 		runCrashChild(dir)
 		os.Exit(0)
 	}
+	if dir := os.Getenv(envLockCrashDir); dir != "" {
+		runLockCrashChild(dir)
+		os.Exit(0)
+	}
 	os.Exit(m.Run())
 }
 

@@ -36,6 +36,10 @@
 //	                                         tx hash, signed tx, updated, and when
 //	                                         non-empty count(1) + replaced tx hashes(32 each)
 //	'm' len(ns)(1) ns key                 -> opaque metadata value of namespace ns
+//	'l' channel id(32) payer(1)           -> pending hashlocks of that direction: nonce(8)
+//	                                         count(1) + locks (amount 16, expiration 8,
+//	                                         secret hash 32), written with their proof
+//	'h' secret hash(32)                   -> secret(32), a known hashlock secret
 //
 // A payment costs three keys (proof, payment, index), about 300 bytes. A changed layout
 // bumps SchemaVersion and adds a migration from the previous version; Open runs the

@@ -33,6 +33,7 @@ type fakeBackend struct {
 	paySubs    map[int]chan<- node.PaymentView
 	eventSubs  map[int]chan<- node.ChannelEvent
 	nextSub    int
+	channels   []node.ChannelView // Channels answers these when set
 }
 
 func newFakeBackend() *fakeBackend {
@@ -156,6 +157,11 @@ func (f *fakeBackend) Channels(ctx context.Context, filter node.ChannelFilter) (
 	if err := f.failure(); err != nil {
 		return nil, err
 	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.channels != nil {
+		return f.channels, nil
+	}
 	return []node.ChannelView{testChannelView(testChannel)}, nil
 }
 
@@ -256,3 +262,7 @@ func (f *fakeBackend) emitEvent(e node.ChannelEvent) {
 		ch <- e
 	}
 }
+
+// statsSubscribers is the payment subscription the running server itself holds to feed
+// sluice_paymentStats; Stop detaches it like every other.
+const statsSubscribers = 1

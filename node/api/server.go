@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/sluicepay/sluice/dashboard"
 	"github.com/sluicepay/sluice/node/risk"
 )
 
@@ -57,6 +58,8 @@ type Server struct {
 	rpc     *rpc.Server
 	auth    bearerAuth
 	risk    *riskLayer // nil without Config.Risk
+	backend Backend    // the node, behind the risk decorator when there is one
+	stats   *paymentStats
 	handler http.Handler
 	log     *slog.Logger
 
@@ -110,6 +113,11 @@ func NewServer(b Backend, cfg Config) (*Server, error) {
 	if err := s.rpc.RegisterName("sluice", &subscriptions{b: b, quit: s.quit, wg: &s.subs}); err != nil {
 		return nil, fmt.Errorf("api: register sluice subscriptions: %w", err)
 	}
+	s.backend, s.stats = b, newPaymentStats(time.Now())
+	ops := &operatorService{b: b, timeout: cfg.RequestTimeout, stats: s.stats, metrics: cfg.Metrics, risk: s.risk}
+	if err := s.rpc.RegisterName("sluice", ops); err != nil {
+		return nil, fmt.Errorf("api: register operator methods: %w", err)
+	}
 	s.handler = s.routes()
 	return s, nil
 }
@@ -120,7 +128,7 @@ func (s *Server) Handler() http.Handler { return s.handler }
 func (s *Server) routes() http.Handler {
 	ws := s.rpc.WebsocketHandler(s.cfg.AllowedOrigins)
 	mux := http.NewServeMux()
-	mux.Handle("/", s.protect(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	api := s.protect(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/" {
 			http.NotFound(w, r)
 			return
@@ -130,7 +138,13 @@ func (s *Server) routes() http.Handler {
 			return
 		}
 		serveHTTPRPC(s.rpc, w, r)
-	})))
+	}))
+	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w, r, _ = browserWebSocket(w, r)
+		api.ServeHTTP(w, r)
+	}))
+	mux.Handle(dashboard.Prefix, dashboard.Handler())
+	mux.Handle(strings.TrimSuffix(dashboard.Prefix, "/"), http.RedirectHandler(dashboard.Prefix, http.StatusMovedPermanently))
 	if s.cfg.Metrics != nil {
 		metrics := promhttp.HandlerFor(s.cfg.Metrics, promhttp.HandlerOpts{})
 		if !s.cfg.MetricsPublic {
@@ -215,6 +229,7 @@ func (s *Server) Start(ctx context.Context) error {
 		ErrorLog:       slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
 	}
 	s.served = make(chan struct{})
+	s.runPaymentStats()
 	go func(srv *http.Server, done chan struct{}) {
 		defer close(done)
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -170,7 +170,7 @@ func TestStopClosesListenerAndSubscriptionsAndIsIdempotent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "subscriber attached", func() bool { return b.subscribers() == 1 })
+	waitFor(t, "subscriber attached", func() bool { return b.subscribers() == statsSubscribers+1 })
 
 	stopCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()

@@ -37,7 +37,7 @@ func TestStopLeavesNoGoroutinesBehind(t *testing.T) {
 	if _, err := ws.SubscribeChannelEvents(ctx, make(chan ChannelEvent, 1), nil); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "subscriber attached", func() bool { return b.subscribers() == 1 })
+	waitFor(t, "subscriber attached", func() bool { return b.subscribers() == statsSubscribers+1 })
 
 	stopCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()

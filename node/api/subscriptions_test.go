@@ -39,7 +39,7 @@ func TestPaymentSubscriptionDeliversPaymentsOfTheChosenChannel(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer subOne.Unsubscribe()
-	waitFor(t, "both subscribers attached", func() bool { return srv.backend.subscribers() == 2 })
+	waitFor(t, "both subscribers attached", func() bool { return srv.backend.subscribers() == statsSubscribers+2 })
 
 	srv.backend.emitPayment(testPaymentView(testChannel, 5))
 	srv.backend.emitPayment(testPaymentView(other, 6))
@@ -69,7 +69,7 @@ func TestChannelEventSubscriptionDeliversEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer sub.Unsubscribe()
-	waitFor(t, "subscriber attached", func() bool { return srv.backend.subscribers() == 1 })
+	waitFor(t, "subscriber attached", func() bool { return srv.backend.subscribers() == statsSubscribers+1 })
 	srv.backend.emitEvent(node.ChannelEvent{Channel: testChannel, Kind: "closed", Status: channel.StatusClosing, Block: 9})
 	e := receive(t, events)
 	if e.Kind != "closed" || e.Status != "closing" || e.Block != 9 || e.Channel != ChannelID(testChannel) {
@@ -84,9 +84,9 @@ func TestUnsubscribeDetachesFromTheNode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "subscriber attached", func() bool { return srv.backend.subscribers() == 1 })
+	waitFor(t, "subscriber attached", func() bool { return srv.backend.subscribers() == statsSubscribers+1 })
 	sub.Unsubscribe()
-	waitFor(t, "subscriber detached", func() bool { return srv.backend.subscribers() == 0 })
+	waitFor(t, "subscriber detached", func() bool { return srv.backend.subscribers() == statsSubscribers+0 })
 }
 
 func TestClosingTheConnectionDetachesSubscriptions(t *testing.T) {
@@ -98,9 +98,9 @@ func TestClosingTheConnectionDetachesSubscriptions(t *testing.T) {
 	if _, err := c.SubscribePayments(context.Background(), make(chan Payment), nil); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "subscriber attached", func() bool { return srv.backend.subscribers() == 1 })
+	waitFor(t, "subscriber attached", func() bool { return srv.backend.subscribers() == statsSubscribers+1 })
 	c.Close()
-	waitFor(t, "subscriber detached", func() bool { return srv.backend.subscribers() == 0 })
+	waitFor(t, "subscriber detached", func() bool { return srv.backend.subscribers() == statsSubscribers+0 })
 }
 
 func TestSubscribeOverHTTPExplainsWebSocketIsNeeded(t *testing.T) {

@@ -65,6 +65,12 @@ type Channel struct {
 	// OutOfPolicy says why the channel is outside the node's channel policy: payments to
 	// the node on it are refused, closing it works. Absent when it is within the policy.
 	OutOfPolicy string `json:"outOfPolicy,omitempty"`
+	// LastProofAt is when this node last signed or accepted a proof on the channel since
+	// it started; absent when it has not.
+	LastProofAt *time.Time `json:"lastProofAt,omitempty"`
+	// Defense is, while closing, where the watcher's defense stands: outstanding,
+	// submitting, on_chain or lost; absent when there is nothing to defend.
+	Defense string `json:"defense,omitempty"`
 }
 
 // Payment is one recorded payment with the proof that carried it.
@@ -165,6 +171,11 @@ func channelJSON(v node.ChannelView) Channel {
 		SettlementSigned: v.SettlementSigned,
 		Payments:         v.Payments,
 		OutOfPolicy:      v.OutOfPolicy,
+		Defense:          v.Defense,
+	}
+	if !v.LastProofAt.IsZero() {
+		t := v.LastProofAt.UTC()
+		out.LastProofAt = &t
 	}
 	for i, p := range v.Sent {
 		if p.Nonce == 0 {
