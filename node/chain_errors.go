@@ -13,6 +13,8 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/rpc"
+
+	"github.com/sluicepay/sluice/contracts"
 )
 
 var (
@@ -89,6 +91,9 @@ func (n *Node) explainChainFailure(ctx context.Context, call ChainCall, err erro
 	}
 	if chainUnreachable(err) {
 		return &chainUnavailableError{err: err}
+	}
+	if rev, ok := errors.AsType[*contracts.RevertError](err); ok && rev.Name != "" {
+		return err // the contract's verdict (also after mining): not a lack of funds
 	}
 	// The balance is read for every failed ETH call: how a chain words a lack of funds
 	// (or whether its gas estimate reverts instead) differs between geth and Anvil.

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -142,7 +143,7 @@ func TestE2EFirstHourErrorsSayWhatHappened(t *testing.T) {
 	}
 }
 
-func itoa(n int) string { return big.NewInt(int64(n)).String() }
+func itoa(n int) string { return strconv.Itoa(n) }
 
 // setConfigKey sets one key of a datadir's config.json, as an operator editing it would.
 func setConfigKey(t *testing.T, dir, key, value string) {
