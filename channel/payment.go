@@ -48,13 +48,19 @@ func (s *State) PreparePayment(payer Party, amount *big.Int, signer Signer) (Sig
 	if last.Nonce == math.MaxUint64 {
 		return SignedProof{}, fmt.Errorf("channel %s: party %s: %w", s.params.ID, payer, ErrNonceExhausted)
 	}
-	transferred := newAmount().Add(last.Transferred, amount)
-	if transferred.Cmp(maxAmount) > 0 {
-		return SignedProof{}, fmt.Errorf("channel %s: cumulative transferred %s: %w", s.params.ID, transferred, ErrAmountTooLarge)
+	if amount.Cmp(maxAmount) > 0 {
+		return SignedProof{}, fmt.Errorf("channel %s: payment amount %s: %w", s.params.ID, amount, ErrAmountTooLarge)
 	}
+	// A valid amount the balance cannot cover is an overdraft, whatever the payer paid
+	// before: 2^128-1 after earlier payments used to be "too large" (invalid params)
+	// while the payee calls the same proof an overdraft (issue 21, finding 2).
+	transferred := newAmount().Add(last.Transferred, amount)
 	if !s.covers(payer, transferred, last.Locked) {
 		return SignedProof{}, fmt.Errorf("channel %s: party %s pays %s with %s spendable: %w",
 			s.params.ID, payer, amount, s.Spendable(payer), ErrOverdraft)
+	}
+	if transferred.Cmp(maxAmount) > 0 {
+		return SignedProof{}, fmt.Errorf("channel %s: cumulative transferred %s: %w", s.params.ID, transferred, ErrAmountTooLarge)
 	}
 	// Pending locks ride along unchanged; without any, Locked stays nil (no allocation).
 	proof := SignedProof{BalanceProof: BalanceProof{Channel: s.params.ID, Nonce: last.Nonce + 1, Transferred: transferred,

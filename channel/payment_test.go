@@ -81,6 +81,13 @@ func TestPreparePaymentRejects(t *testing.T) {
 			}
 			return s
 		}, PartyA, new(big.Int).Add(MaxAmount(), big.NewInt(1)), f.signers[PartyA], ErrAmountTooLarge},
+		// Issue 21, finding 2: the largest valid amount after an earlier payment is an
+		// overdraft, as the payee classifies the proof, not an invalid (too large) amount.
+		{"2^128-1 after an earlier payment", func(t *testing.T) *State {
+			s := f.state(t, 100, 50)
+			f.pay(t, s, PartyA, 10)
+			return s
+		}, PartyA, MaxAmount(), f.signers[PartyA], ErrOverdraft},
 		{"channel closing", func(t *testing.T) *State {
 			s := f.state(t, 100, 50)
 			mustStatus(t, s, StatusClosing)

@@ -54,7 +54,7 @@ func (n *Node) closeUnilateral(ctx context.Context, lc *liveChannel) (CloseResul
 	best.Channel = lc.id
 	rcpt, err := n.ops.submit(ctx, ChainCall{Kind: CallClose, Channel: lc.id, Proof: best}, opIdentity{})
 	if err != nil {
-		return CloseResult{}, fmt.Errorf("close channel %s: %w", lc.id, err)
+		return CloseResult{}, WrapChannelError(lc.id, err, "close channel %s", lc.id)
 	}
 	res := CloseResult{TxResult: rcpt.TxResult}
 	for _, ev := range rcpt.Events {
@@ -82,7 +82,7 @@ func (n *Node) closeCooperative(ctx context.Context, lc *liveChannel) (CloseResu
 	}
 	if err != nil {
 		lc.mu.Unlock()
-		return CloseResult{}, fmt.Errorf("close channel %s: %w", lc.id, err)
+		return CloseResult{}, WrapChannelError(lc.id, err, "close channel %s", lc.id)
 	}
 	rec := &store.SettlementRecord{Settlement: st}
 	rec.Sigs[lc.us] = sig
@@ -128,7 +128,7 @@ func (n *Node) closeCooperative(ctx context.Context, lc *liveChannel) (CloseResu
 	}
 	rcpt, err := n.ops.submit(ctx, ChainCall{Kind: CallCloseCooperative, Channel: lc.id, Settlement: st, Sigs: rec.Sigs}, opIdentity{})
 	if err != nil {
-		return CloseResult{}, fmt.Errorf("close channel %s: %w", lc.id, err)
+		return CloseResult{}, WrapChannelError(lc.id, err, "close channel %s", lc.id)
 	}
 	res := CloseResult{TxResult: rcpt.TxResult, Cooperative: true, Balances: [2]*big.Int{st.BalanceA, st.BalanceB}}
 	return res, n.waitApplied(ctx, rcpt.Block)
@@ -225,7 +225,7 @@ func (n *Node) Withdraw(ctx context.Context, id channel.ID, amount *big.Int) (Tx
 	}
 	if err != nil {
 		lc.mu.Unlock()
-		return TxResult{}, fmt.Errorf("withdraw from channel %s: %w", id, err)
+		return TxResult{}, WrapChannelError(id, err, "withdraw from channel %s", id)
 	}
 	rec := store.WithdrawalRecord{Withdrawal: w}
 	rec.Sigs[lc.us] = sig

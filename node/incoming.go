@@ -20,15 +20,20 @@ func (n *Node) PeerConnected(peer common.Address) {
 	n.openInbound(peer)
 	n.metrics.peers.Inc()
 	n.log.Info("peer connected", "peer", peer)
+	partner := false
 	n.chans.Range(func(_, v any) bool {
 		lc := v.(*liveChannel)
 		if lc.peer == peer {
 			// Lock proofs first: Sync carries only direct payments (mediated.go).
 			n.resendLockMsgs(lc)
 			n.sendSync(lc)
+			partner = true
 		}
 		return true
 	})
+	if partner {
+		n.keepPartner(peer)
+	}
 }
 
 // PeerDisconnected only counts: pending payments stay pending, Sync finishes them.

@@ -58,11 +58,11 @@ func (n *Node) OpenChannel(ctx context.Context, req OpenRequest) (ChannelView, e
 	release := n.opens.watchPartner(partner)
 	defer release()
 	if err := n.ops.approve(ctx, call); err != nil {
-		return ChannelView{}, err
+		return ChannelView{}, n.explainChainFailure(ctx, call, err)
 	}
 	rcpt, err := n.ops.submit(ctx, call, how)
 	if err != nil {
-		return ChannelView{}, fmt.Errorf("open channel with %s: %w", partner, err)
+		return ChannelView{}, fmt.Errorf("open channel with %s: %w", partner, n.explainChainFailure(ctx, call, err))
 	}
 	var id channel.ID
 	for _, ev := range rcpt.Events {
@@ -74,7 +74,7 @@ func (n *Node) OpenChannel(ctx context.Context, req OpenRequest) (ChannelView, e
 		return ChannelView{}, fmt.Errorf("open channel with %s: transaction %s emitted no ChannelOpened", partner, rcpt.TxHash)
 	}
 	if err := n.waitSynced(ctx, rcpt.Block); err != nil {
-		return ChannelView{}, fmt.Errorf("open channel %s: %w", id, err)
+		return ChannelView{}, WrapChannelError(id, err, "open channel %s", id)
 	}
 	if known {
 		// A retry of an open submitted earlier: the partner's confirmation may have come
@@ -163,15 +163,15 @@ func (n *Node) DepositWithKey(ctx context.Context, id channel.ID, amount *big.In
 	token := lc.st.Params().Token
 	lc.mu.Unlock()
 	if err != nil {
-		return TxResult{}, fmt.Errorf("deposit to channel %s: %w", id, err)
+		return TxResult{}, WrapChannelError(id, err, "deposit to channel %s", id)
 	}
 	call := ChainCall{Kind: CallDeposit, Channel: id, Participant: n.signer.Address(), Token: token, Amount: amount}
 	if err := n.ops.approve(ctx, call); err != nil {
-		return TxResult{}, err
+		return TxResult{}, n.explainChainFailure(ctx, call, err)
 	}
 	rcpt, err := n.ops.submit(ctx, call, opIdentity{salted: true, key: key})
 	if err != nil {
-		return TxResult{}, err
+		return TxResult{}, n.explainChainFailure(ctx, call, err)
 	}
 	return rcpt.TxResult, n.waitSynced(ctx, rcpt.Block)
 }

@@ -201,7 +201,7 @@ func (r *opRunner) start(ctx context.Context, id store.OpID, call ChainCall, raw
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	fail := func(err error) error {
-		return fmt.Errorf("%s channel %s: %w (nothing was submitted)", call.Kind, call.Channel, err)
+		return fmt.Errorf("%s channel %s: %w (nothing was submitted)", call.Kind, logChannel(call.Channel), err)
 	}
 	const nonceAttempts = 3
 	for attempt := 1; ; attempt++ {

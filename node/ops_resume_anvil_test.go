@@ -6,6 +6,7 @@ import (
 	"errors"
 	"math/big"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -99,6 +100,13 @@ func TestOpenRefusedForLackOfFundsNeverExecutesAfterRestart(t *testing.T) {
 	if err == nil || errors.Is(err, ErrTxPending) {
 		t.Fatalf("open of more than the balance: %v, want a failure", err)
 	}
+	// Issue 21, finding 2: the failure says what the account holds and needs, and is
+	// not an internal error.
+	var funds *InsufficientFundsError
+	if !errors.As(err, &funds) || funds.Value.Cmp(eth(20_000)) != 0 || funds.Have.Cmp(eth(10_000)) > 0 ||
+		!strings.Contains(err.Error(), "needs 20000.") {
+		t.Fatalf("open of more than the balance: %v, want an InsufficientFundsError for 20000 ETH", err)
+	}
 	if err := a.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -130,11 +138,11 @@ func TestOpenAndDepositFailedWhileTheChainWasDownNeverExecute(t *testing.T) {
 
 	proxy.down.Store(true)
 	open := OpenRequest{Peer: addrOf(t, b), Deposit: eth(5), ChallengePeriod: 2 * time.Hour}
-	if _, err := a.OpenChannel(ctx, open); err == nil || errors.Is(err, ErrTxPending) {
-		t.Fatalf("open with the chain down: %v, want a failure", err)
+	if _, err := a.OpenChannel(ctx, open); err == nil || errors.Is(err, ErrTxPending) || !errors.Is(err, ErrChainUnavailable) {
+		t.Fatalf("open with the chain down: %v, want ErrChainUnavailable", err)
 	}
-	if _, err := a.Deposit(ctx, id, eth(1)); err == nil || errors.Is(err, ErrTxPending) {
-		t.Fatalf("deposit with the chain down: %v, want a failure", err)
+	if _, err := a.Deposit(ctx, id, eth(1)); err == nil || errors.Is(err, ErrTxPending) || !errors.Is(err, ErrChainUnavailable) {
+		t.Fatalf("deposit with the chain down: %v, want ErrChainUnavailable", err)
 	}
 	proxy.down.Store(false)
 	if _, err := a.OpenChannel(ctx, open); err != nil {

@@ -126,7 +126,7 @@ func (n *Node) startPayment(lc *liveChannel, id store.PaymentID, explicit bool, 
 	}
 	proof, err := lc.st.PreparePayment(lc.us, req.Amount, n.signer)
 	if err != nil {
-		return nil, false, fmt.Errorf("pay on channel %s: %w", lc.id, err)
+		return nil, false, WrapChannelError(lc.id, err, "pay on channel %s", lc.id)
 	}
 	now := time.Now()
 	p = &outgoingPayment{id: id, amount: new(big.Int).Set(req.Amount), proof: proof, memo: []byte(req.Memo), client: req.Client, start: now, done: make(chan struct{})}
@@ -148,7 +148,7 @@ func (n *Node) startPayment(lc *liveChannel, id store.PaymentID, explicit bool, 
 		return b.PutPayment(&rec)
 	}
 	if err := n.durable.enqueue(fill, afterCommit{kind: afterSendPay, ch: lc, nonce: proof.Nonce, pay: p}); err != nil {
-		return nil, false, fmt.Errorf("pay on channel %s: %w", lc.id, err)
+		return nil, false, WrapChannelError(lc.id, err, "pay on channel %s", lc.id)
 	}
 	if storeAcked {
 		lc.ackedStored = acked

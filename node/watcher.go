@@ -273,6 +273,7 @@ func (n *Node) learnChannel(ev *ChainEvent) error {
 	}
 	lc := newLiveChannel(st, us, n.cfg.PipelineWindow)
 	n.chans.Store(lc.id, lc)
+	n.keepPartner(lc.peer)
 	n.metrics.channels.WithLabelValues(channel.StatusOpen.String()).Inc()
 	switch {
 	case us == channel.PartyA:

@@ -22,6 +22,7 @@ type keeper struct {
 	id      peer.ID
 	dialing chan struct{}
 	kick    chan struct{} // a new address arrived: retry now
+	partner partnerFlag   // a channel partner: backoff capped low (KeepPartner)
 }
 
 // Connect dials info, runs the handshake and keeps the peer connected from then on
@@ -141,7 +142,7 @@ func (t *Transport) keepConnected(k *keeper) {
 			case <-t.ctx.Done():
 				return
 			}
-			if time.Since(up) >= stableSession {
+			if time.Since(up) >= stableSession || k.partner.on.Load() {
 				backoff = t.cfg.DialBackoffMin
 			}
 		} else if err := t.dial(t.ctx, k); err == nil {
@@ -161,7 +162,7 @@ func (t *Transport) keepConnected(k *keeper) {
 			timer.Stop()
 			return
 		}
-		backoff = min(2*backoff, t.cfg.DialBackoffMax)
+		backoff = min(2*backoff, t.backoffCap(k))
 	}
 }
 

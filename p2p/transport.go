@@ -107,6 +107,9 @@ func New(cfg Config) (*Transport, error) {
 			break
 		}
 	}
+	if err := checkListenAddrs(c.ListenAddrs); err != nil {
+		return nil, err
+	}
 	rm, err := ResourceManager(c)
 	if err != nil {
 		return nil, err

@@ -12,6 +12,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/urfave/cli/v2"
 
+	"github.com/sluicepay/sluice/node"
 	"github.com/sluicepay/sluice/node/api"
 )
 
@@ -116,8 +117,11 @@ func runChannelOpen(c *cli.Context) error {
 		args.Token = &addr
 	}
 	if d := c.Duration(flagChallengePeriod); d != 0 {
-		if d < time.Second || d%time.Second != 0 {
-			return usageErrorf("--%s %s must be a whole number of seconds, at least 1s", flagChallengePeriod, d)
+		// The contract's bounds are checked here, like the whole seconds, so 745h and
+		// 500ms are the same kind of mistake: a usage error (exit 2) naming the range.
+		if d < node.ContractMinChallengePeriod || d > node.ContractMaxChallengePeriod || d%time.Second != 0 {
+			return usageErrorf("--%s %s must be a whole number of seconds from %s to %s (the contract's bounds; e.g. 1h, 24h)",
+				flagChallengePeriod, d, node.ContractMinChallengePeriod, node.ContractMaxChallengePeriod)
 		}
 		args.ChallengePeriod = uint64(d / time.Second)
 	}

@@ -145,6 +145,10 @@ func TestBadArgumentsExitWithUsageCodeAndClearMessage(t *testing.T) {
 		{"open without amount", []string{"channel", "open", "/ip4/127.0.0.1/tcp/1/p2p/x"}, "takes 2 argument(s)"},
 		{"open bad token", []string{"channel", "open", "--token", "usdc", "peer", "5"}, "token address"},
 		{"open fractional challenge", []string{"channel", "open", "--challenge-period", "1500ms", "peer", "5"}, "whole number of seconds"},
+		// Issue 21, finding 2: 745h was a runtime failure (exit 1) while 500ms was a usage
+		// error; both are outside the contract's bounds and get the same code and hint.
+		{"open challenge above the contract's maximum", []string{"channel", "open", "--challenge-period", "745h", "peer", "5"}, "from 1s to 720h0m0s"},
+		{"open challenge below a second", []string{"channel", "open", "--challenge-period", "500ms", "peer", "5"}, "from 1s to 720h0m0s"},
 		{"list bad status", []string{"channel", "list", "--status", "weird"}, "status"},
 		{"payments bad limit", []string{"payments", "--limit", "0"}, "out of range"},
 		{"export without out", []string{"payments", "export"}, "--out FILE is required"},

@@ -38,7 +38,13 @@ func (c *Client) RPC() *rpc.Client { return c.rpc }
 
 func (c *Client) call(ctx context.Context, result any, method string, args ...any) error {
 	if err := c.rpc.CallContext(ctx, result, "sluice_"+method, args...); err != nil {
-		return fmt.Errorf("%s: %w", method, clientError(err))
+		err = clientError(err)
+		if _, ok := err.(*Error); ok {
+			// The node's message names the operation already ("pay on channel 0x..:
+			// ..."); prefixing the method made the chain repeat itself (issue 21).
+			return err
+		}
+		return fmt.Errorf("%s: %w", method, err)
 	}
 	return nil
 }

@@ -35,6 +35,12 @@ const (
 	// CodeIdempotencyKeyReused: the idempotency key belongs to an operation with other parameters.
 	CodeIdempotencyKeyReused = -32024
 	CodeOutOfPolicy          = -32025 // the peer refuses payments on this channel: outside its channel policy
+	// CodeInsufficientFunds: the node's account cannot pay the transaction's value and
+	// gas; the message says how much it holds and needs. Nothing was submitted.
+	CodeInsufficientFunds = -32026
+	// CodeChainUnavailable: the chain's RPC endpoint did not answer; nothing was
+	// submitted, the request can be repeated once it is back.
+	CodeChainUnavailable = -32027
 )
 
 // Error is a JSON-RPC error with a stable code, a human message and a stable machine
@@ -97,6 +103,8 @@ var classes = []errorClass{
 	{channel.ErrMalformed, CodeRejectedByPeer, "rejected_by_peer"},
 	{channel.ErrRejected, CodeRejectedByPeer, "rejected_by_peer"},
 	{node.ErrTxPending, CodeTxPending, "tx_pending"},
+	{node.ErrInsufficientFunds, CodeInsufficientFunds, "insufficient_funds"},
+	{node.ErrChainUnavailable, CodeChainUnavailable, "chain_unavailable"},
 	{node.ErrPeerUnreachable, CodePeerUnreachable, "peer_unreachable"},
 	{node.ErrPaymentIDReused, CodePaymentIDReused, "payment_id_reused"},
 	{node.ErrClosed, CodeNodeUnavailable, "node_unavailable"},

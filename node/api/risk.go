@@ -131,7 +131,7 @@ func (r *riskBackend) counterparty(ctx context.Context, id channel.ID) (common.A
 	}
 	view, err := r.Backend.Channel(ctx, id)
 	if err != nil {
-		return common.Address{}, fmt.Errorf("pay on channel %s: %w", id, err)
+		return common.Address{}, node.WrapChannelError(id, err, "pay on channel %s", id)
 	}
 	partner := view.Participants[view.Us.Other()]
 	r.counterparties.Store(id, partner)

@@ -80,7 +80,7 @@ func (c *Client) PayWithStepUp(ctx context.Context, args PayArgs, sign DeviceSig
 	}
 	ch, ok := StepUpChallengeOf(err)
 	if !ok {
-		return out, fmt.Errorf("pay: %w", clientError(err))
+		return out, clientError(err)
 	}
 	sig, err := sign(ch.Digest)
 	if err != nil {

@@ -137,7 +137,7 @@ func (s *Server) routes() http.Handler {
 			ws.ServeHTTP(w, r)
 			return
 		}
-		s.rpc.ServeHTTP(w, r)
+		serveHTTPRPC(s.rpc, w, r)
 	}))
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w, r, _ = browserWebSocket(w, r)
