@@ -181,6 +181,7 @@ func (lc *liveChannel) view() ChannelView {
 		v.Balance[i] = lc.st.Balance(p)
 		v.Reserved[i] = lc.st.Reserved(p)
 		v.Sent[i] = sn.Sides[i].Sent
+		v.Locks[i] = sn.Sides[i].Locks
 	}
 	v.LastProofAt = lc.lastProof
 	v.Defense = lc.defenseState(sn.Status)

@@ -77,19 +77,22 @@ type ChannelFilter struct {
 
 // ChannelView is a snapshot of one channel from this node's point of view.
 type ChannelView struct {
-	ID               channel.ID
-	Domain           channel.Domain
-	Participants     [2]common.Address
-	Us               channel.Party
-	Token            common.Address
-	ChallengePeriod  uint64
-	Status           channel.Status
-	SettleAfter      uint64 // unix seconds, once closing
-	Deposit          [2]*big.Int
-	Withdrawn        [2]*big.Int
-	Balance          [2]*big.Int            // off-chain balances now
-	Sent             [2]channel.SignedProof // latest proof signed by each party (nonce 0 = none)
-	Reserved         [2]*big.Int            // pending signed withdrawals
+	ID              channel.ID
+	Domain          channel.Domain
+	Participants    [2]common.Address
+	Us              channel.Party
+	Token           common.Address
+	ChallengePeriod uint64
+	Status          channel.Status
+	SettleAfter     uint64 // unix seconds, once closing
+	Deposit         [2]*big.Int
+	Withdrawn       [2]*big.Int
+	Balance         [2]*big.Int            // off-chain balances now
+	Sent            [2]channel.SignedProof // latest proof signed by each party (nonce 0 = none)
+	// Locks are the pending hashlocks each party's latest proof commits to (its LocksRoot),
+	// in creation order: the list unlock takes on chain.
+	Locks            [2][]channel.Lock
+	Reserved         [2]*big.Int // pending signed withdrawals
 	SettlementSigned bool
 	Payments         uint64 // payments recorded by this node on the channel
 	// OutOfPolicy says why the channel is outside this node's channel policy (payments to

@@ -34,12 +34,13 @@ type nodeExportChan struct {
 }
 
 type nodeExportProof struct {
-	Channel     common.Hash   `json:"channel"`
-	Nonce       uint64        `json:"nonce"`
-	Transferred Amount        `json:"transferred"`
-	Locked      *Amount       `json:"locked"`    // absent for a lock-free proof
-	LocksRoot   common.Hash   `json:"locksRoot"` // zero for a lock-free proof
-	Signature   hexutil.Bytes `json:"signature"`
+	Channel     common.Hash    `json:"channel"`
+	Nonce       uint64         `json:"nonce"`
+	Transferred Amount         `json:"transferred"`
+	Locked      *Amount        `json:"locked"`    // absent for a lock-free proof
+	LocksRoot   common.Hash    `json:"locksRoot"` // zero for a lock-free proof
+	Locks       []ExportedLock `json:"locks"`     // the pending locks LocksRoot commits to
+	Signature   hexutil.Bytes  `json:"signature"`
 }
 
 type nodeExportPayed struct {
@@ -104,6 +105,7 @@ func (p *nodeExportProof) exported() *ExportedProof {
 		}
 		root := p.LocksRoot
 		out.Locked, out.LocksRoot = &locked, &root
+		out.Locks = p.Locks
 	}
 	return out
 }

@@ -53,9 +53,19 @@ type ExportedProof struct {
 	Nonce       uint64 `json:"nonce"`
 	Transferred Amount `json:"transferred"`
 	// Locked and LocksRoot are the proof's pending hashlocks; absent for a lock-free proof.
-	Locked    *Amount       `json:"locked,omitempty"`
-	LocksRoot *common.Hash  `json:"locksRoot,omitempty"`
-	Sig       hexutil.Bytes `json:"sig"` // 65 bytes r || s || v, v in {27, 28}
+	Locked    *Amount      `json:"locked,omitempty"`
+	LocksRoot *common.Hash `json:"locksRoot,omitempty"`
+	// Locks, when given, are the pending locks LocksRoot commits to, in creation order;
+	// the auditor checks the commitment itself (checkLocks).
+	Locks []ExportedLock `json:"locks,omitempty"`
+	Sig   hexutil.Bytes  `json:"sig"` // 65 bytes r || s || v, v in {27, 28}
+}
+
+// ExportedLock is one pending hashlock: Lock(uint256 amount,uint64 expiration,bytes32 secretHash).
+type ExportedLock struct {
+	Amount     Amount      `json:"amount"`
+	Expiration uint64      `json:"expiration"`
+	SecretHash common.Hash `json:"secretHash"`
 }
 
 // Amount is a token amount in JSON: written as a decimal string (JavaScript loses
@@ -155,6 +165,9 @@ func (f *ProofFile) validate() error {
 			if p != nil && len(p.Sig) != len(channel.Signature{}) {
 				return fmt.Errorf("proof file: channel %s: signature of %d bytes, want 65", c.ID, len(p.Sig))
 			}
+			if err := p.checkLocks(); err != nil {
+				return fmt.Errorf("proof file: channel %s: nonce %d: %w", c.ID, p.Nonce, err)
+			}
 		}
 	}
 	return nil
@@ -171,4 +184,30 @@ func (p *ExportedProof) signed(id channel.ID) channel.SignedProof {
 	}
 	copy(sp.Sig[:], p.Sig)
 	return sp
+}
+
+// checkLocks verifies that a proof's lock list is the one its locksRoot and locked commit
+// to: the root recomputed from the list, and the amounts summed. A proof without a list
+// is not checked (older exports carry none).
+func (p *ExportedProof) checkLocks() error {
+	if p == nil || len(p.Locks) == 0 {
+		return nil
+	}
+	locks := make([]channel.Lock, len(p.Locks))
+	sum := new(big.Int)
+	for i, l := range p.Locks {
+		locks[i] = channel.Lock{Amount: new(big.Int).Set(&l.Amount.Int), Expiration: l.Expiration, SecretHash: l.SecretHash}
+		sum.Add(sum, &l.Amount.Int)
+	}
+	root, err := channel.LocksRoot(locks)
+	if err != nil {
+		return fmt.Errorf("locks: %w", err)
+	}
+	if p.LocksRoot == nil || common.Hash(root) != *p.LocksRoot {
+		return fmt.Errorf("%d locks hash to %s, not the proof's locksRoot", len(locks), common.Hash(root))
+	}
+	if p.Locked == nil || sum.Cmp(&p.Locked.Int) != 0 {
+		return fmt.Errorf("locks sum to %s, not the proof's locked amount", sum)
+	}
+	return nil
 }

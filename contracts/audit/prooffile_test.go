@@ -116,3 +116,48 @@ func TestNodeExportCarriesLocks(t *testing.T) {
 		t.Fatalf("lock-free proof gained locks: %+v", sent.BalanceProof)
 	}
 }
+
+// A node export's lock list is checked against the proof's own commitment: the list that
+// hashes to locksRoot and sums to locked is kept; any other list makes the file invalid,
+// so an auditor never works from locks the signed proof does not commit to.
+func TestNodeExportLockListMustMatchTheProof(t *testing.T) {
+	locks := []channel.Lock{
+		{Amount: big.NewInt(10), Expiration: 1_900_000_000, SecretHash: channel.SecretHash([32]byte{1})},
+		{Amount: big.NewInt(15), Expiration: 1_900_000_600, SecretHash: channel.SecretHash([32]byte{2})},
+	}
+	root, err := channel.LocksRoot(locks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list := func(ls []channel.Lock) string {
+		var parts []string
+		for _, l := range ls {
+			parts = append(parts, fmt.Sprintf(`{"amount":"%s","expiration":%d,"secretHash":%q}`, l.Amount, l.Expiration, common.Hash(l.SecretHash).Hex()))
+		}
+		return "[" + strings.Join(parts, ",") + "]"
+	}
+	file := func(locked string, ls string) string {
+		proof := fmt.Sprintf(`{"channel":%q,"nonce":4,"transferred":"40","locked":%q,"locksRoot":%q,"locks":%s,"signature":%q}`, idHex, locked, common.Hash(root).Hex(), ls, sig65)
+		return fmt.Sprintf(`{"format":"sluice-proofs/1","node":%q,"chainId":31337,
+		  "contract":"0x00000000000000000000000000000000000000c0",
+		  "channels":[{"id":%q,"participants":[%q,%q],"us":"B","token":"0x0000000000000000000000000000000000000000",
+		    "latestProofs":[%s,null]}],"payments":[]}`, nodeHex, idHex, partnerHex, nodeHex, proof)
+	}
+	f, err := ReadProofFile(strings.NewReader(file("25", list(locks))))
+	if err != nil {
+		t.Fatalf("matching lock list: %v", err)
+	}
+	if got := f.Channels[0].Received.Locks; len(got) != 2 || got[1].Amount.Cmp(big.NewInt(15)) != 0 {
+		t.Fatalf("lock list not kept: %+v", got)
+	}
+	reordered := []channel.Lock{locks[1], locks[0]}
+	for name, text := range map[string]string{
+		"reordered":   file("25", list(reordered)),
+		"one missing": file("25", list(locks[:1])),
+		"wrong sum":   file("26", list(locks)),
+	} {
+		if _, err := ReadProofFile(strings.NewReader(text)); err == nil {
+			t.Errorf("%s lock list accepted", name)
+		}
+	}
+}

@@ -46,7 +46,17 @@ type Proof struct {
 	Transferred Amount       `json:"transferred"`
 	Locked      *Amount      `json:"locked,omitempty"`
 	LocksRoot   *common.Hash `json:"locksRoot,omitempty"`
-	Signature   Signature    `json:"signature"`
+	// Locks are the pending hashlocks LocksRoot commits to, in creation order (the list
+	// the contract's unlock takes); given with a channel's latest proofs, absent elsewhere.
+	Locks     []Lock    `json:"locks,omitempty"`
+	Signature Signature `json:"signature"`
+}
+
+// Lock is one pending hashlock: Lock(uint256 amount,uint64 expiration,bytes32 secretHash).
+type Lock struct {
+	Amount     Amount      `json:"amount"`
+	Expiration uint64      `json:"expiration"` // unix seconds of chain time, inclusive
+	SecretHash common.Hash `json:"secretHash"`
 }
 
 // Channel is one channel from this node's point of view (sluice_channel, sluice_channels).
@@ -195,6 +205,9 @@ func channelJSON(v node.ChannelView) Channel {
 			continue
 		}
 		pj := proofJSON(p)
+		for _, l := range v.Locks[i] {
+			pj.Locks = append(pj.Locks, Lock{Amount: NewAmount(l.Amount), Expiration: l.Expiration, SecretHash: l.SecretHash})
+		}
 		out.LatestProofs[i] = &pj
 	}
 	return out
