@@ -4,9 +4,9 @@ import (
 	"fmt"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/syndtr/goleveldb/leveldb"
 
 	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/store/kv"
 )
 
 // Batch collects typed writes that commit atomically: all of them reach disk or none do.
@@ -18,7 +18,7 @@ import (
 // until it is sealed for its commit, so a group of payments on one channel costs one proof
 // record instead of one per payment. The result on disk is the same as writing them all.
 type Batch struct {
-	lb      leveldb.Batch
+	lb      kv.Batch
 	err     error
 	scratch []byte
 	proofs  []proofWrite     // unsealed, at most one per key
@@ -31,7 +31,7 @@ type proofWrite struct {
 	val [proofRecordLen]byte
 }
 
-// proofWriteSize is a proof write's encoded size in a leveldb batch: kind, two one-byte
+// proofWriteSize is a proof write's encoded size in a kv batch: kind, two one-byte
 // length prefixes, key and value.
 const proofWriteSize = 3 + 34 + proofRecordLen
 
@@ -43,7 +43,7 @@ func NewBatch() *Batch { return new(Batch) }
 func (b *Batch) Len() int { return b.lb.Len() + len(b.proofs) }
 
 // Size is the encoded size in bytes, the measure the group committer bounds.
-func (b *Batch) Size() int { return len(b.lb.Dump()) + len(b.proofs)*proofWriteSize }
+func (b *Batch) Size() int { return b.lb.Size() + len(b.proofs)*proofWriteSize }
 
 // Err reports the first failed Put, if any.
 func (b *Batch) Err() error { return b.err }
@@ -56,7 +56,7 @@ func (b *Batch) Reset() {
 	clear(b.proofAt)
 }
 
-// seal writes the waiting proofs into the leveldb batch. The committer calls it before
+// seal writes the waiting proofs into the kv batch. The committer calls it before
 // reading the batch, and every write that could touch a proof key calls it first, so
 // writes to one key stay in the order they were made.
 func (b *Batch) seal() {
@@ -114,9 +114,7 @@ func (b *Batch) Append(o *Batch) error {
 	// o's waiting proofs are later than anything o wrote to their keys, and b's are
 	// earlier than all of o: seal b's, then o's proofs wait in b.
 	b.seal()
-	if err := o.lb.Replay(&b.lb); err != nil {
-		return err
-	}
+	b.lb.Append(&o.lb)
 	for i := range o.proofs {
 		b.putProofWrite(&o.proofs[i])
 	}

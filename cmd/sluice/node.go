@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/urfave/cli/v2"
 
+	"github.com/sluicepay/sluice/cluster"
 	"github.com/sluicepay/sluice/node"
 	"github.com/sluicepay/sluice/node/api"
 )
@@ -61,6 +62,7 @@ func nodeCommand() *cli.Command {
 			&cli.Uint64Flag{Name: flagMaxFeeGwei, Usage: "highest fee cap (gwei per gas) a replacement may offer; 0: no ceiling", EnvVars: envVar(flagMaxFeeGwei)},
 			&cli.StringFlag{Name: flagTower, Usage: "watchtower multiaddr (ending in /p2p/<id>) to register received proofs with, so it defends the node's channels while it is offline", EnvVars: envVar(flagTower)},
 			passwordFileFlag(),
+			storeFlag(),
 		}, channelPolicyFlags()...),
 		Action: runNode,
 	}
@@ -120,8 +122,14 @@ func runNode(c *cli.Context) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	ctx := c.Context
+	st, lost, release, err := clusteredStore(ctx, c, key, log)
+	if err != nil {
+		return err
+	}
+	defer release()
 	n, err := node.New(ctx, node.Config{
 		DataDir:                dir,
+		Store:                  st,
 		Key:                    key,
 		ListenAddrs:            c.StringSlice(flagListen),
 		StaticPeers:            c.StringSlice(flagPeer),
@@ -193,7 +201,13 @@ func runNode(c *cli.Context) error {
 		log.Warn("node info unavailable", "err", err)
 	}
 
-	<-ctx.Done()
+	select {
+	case <-ctx.Done():
+	case <-lost:
+		// The fence already refuses this process's writes; stopping hands the peers to
+		// the new active and tells a supervisor to restart this one as a standby.
+		return cluster.ErrLeadershipLost
+	}
 	// A second Ctrl-C during a slow shutdown should kill the process the usual way.
 	signal.Reset(os.Interrupt, syscall.SIGTERM)
 	log.Info("shutting down", "timeout", shutdownTimeout)
