@@ -117,8 +117,8 @@ func TestPartitionedActiveStopsAndStandbyTakesOver(t *testing.T) {
 	defer a.Close()
 
 	type won struct {
-		l  *Leadership
-		at time.Time
+		l   *Leadership
+		at  time.Time
 		err error
 	}
 	bWon := make(chan won, 1)
