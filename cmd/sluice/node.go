@@ -63,6 +63,7 @@ func nodeCommand() *cli.Command {
 			&cli.StringFlag{Name: flagTower, Usage: "watchtower multiaddr (ending in /p2p/<id>) to register received proofs with, so it defends the node's channels while it is offline", EnvVars: envVar(flagTower)},
 			passwordFileFlag(),
 			storeFlag(),
+			etcdMaxTxnOpsFlag(),
 		}, channelPolicyFlags()...),
 		Action: runNode,
 	}
@@ -130,6 +131,7 @@ func runNode(c *cli.Context) error {
 	n, err := node.New(ctx, node.Config{
 		DataDir:                dir,
 		Store:                  st,
+		CommitMaxBatch:         clusteredMaxBatch(c),
 		Key:                    key,
 		ListenAddrs:            c.StringSlice(flagListen),
 		StaticPeers:            c.StringSlice(flagPeer),
