@@ -7,7 +7,9 @@ import (
 
 // Batch is an ordered list of puts and deletes that a Backend applies atomically. It is
 // one append-only buffer (kind, key length, key, value length, value per record), so
-// filling it allocates nothing once it has grown, and merging batches is a copy.
+// filling it allocates nothing once it has grown, and merging batches is a copy. The
+// record layout is goleveldb's batch format on purpose: the leveldb backend hands the
+// bytes to leveldb without encoding them again.
 type Batch struct {
 	data []byte
 	n    int
@@ -44,6 +46,9 @@ func (b *Batch) Len() int { return b.n }
 
 // Size is the encoded size in bytes.
 func (b *Batch) Size() int { return len(b.data) }
+
+// Data is the encoded records; it aliases the batch.
+func (b *Batch) Data() []byte { return b.data }
 
 // Reset empties the batch, keeping its buffer.
 func (b *Batch) Reset() {
