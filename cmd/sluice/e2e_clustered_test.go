@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"math/big"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,10 +20,10 @@ import (
 
 // startClustered runs `sluice node --store etcd://...` for n without waiting for its API:
 // a standby opens none until it is elected. The returned channel delivers the API URL.
-func (n *e2eNode) startClustered(t *testing.T, store string, peers ...string) *e2eProcess {
+func (n *e2eNode) startClustered(t *testing.T, store string, apiPort int, peers ...string) *e2eProcess {
 	t.Helper()
 	args := []string{"--datadir", n.dir, "--log-format", "json", "--log-level", "debug", "node",
-		"--listen", fmt.Sprintf("/ip4/127.0.0.1/tcp/%d", n.p2pPort), "--api-addr", "127.0.0.1:0",
+		"--listen", fmt.Sprintf("/ip4/127.0.0.1/tcp/%d", n.p2pPort), "--api-addr", fmt.Sprintf("127.0.0.1:%d", apiPort),
 		"--store", store, "--etcd-max-txn-ops", "128"}
 	for _, p := range peers {
 		args = append(args, "--peer", p)
@@ -51,10 +53,14 @@ func (n *e2eNode) awaitAPI(t *testing.T, p *e2eProcess, within time.Duration) {
 }
 
 // failoverPayer pays with its own payment ids and retries a failed payment, with the
-// same id, on whichever hub process is active, so each id is paid exactly once.
+// same id, through api.DialFirst over every hub process's API URL, so it reaches
+// whichever is active and each id is paid exactly once.
 type failoverPayer struct {
+	urls    []string
+	token   string
 	mu      sync.Mutex
-	clients []*api.Client // the active hub's client is replaced on failover
+	cl      *api.Client
+	redials int
 	acked   map[api.PaymentID]*big.Int
 	ackedAt map[api.PaymentID]time.Time
 	retries int
@@ -66,7 +72,25 @@ type failoverPayer struct {
 func (f *failoverPayer) client() *api.Client {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return f.clients[len(f.clients)-1]
+	if f.cl == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if cl, err := api.DialFirst(ctx, f.urls, f.token); err == nil {
+			f.cl = cl
+			f.redials++
+		}
+	}
+	return f.cl
+}
+
+// failed drops cl so the next call dials again, unless another worker did already.
+func (f *failoverPayer) failed(cl *api.Client) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.cl == cl && cl != nil {
+		cl.Close()
+		f.cl = nil
+	}
 }
 
 func (f *failoverPayer) start(id api.ChannelID, workers int) {
@@ -77,9 +101,13 @@ func (f *failoverPayer) start(id api.ChannelID, workers int) {
 				_, _ = rand.Read(pid[:])
 				amount := big.NewInt(1_000_000_000 + f.n.Add(1))
 				for attempt := 0; ; attempt++ {
-					ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-					_, err := f.client().Pay(ctx, api.PayArgs{Channel: &id, Amount: api.NewAmount(amount), PaymentID: &pid})
-					cancel()
+					cl := f.client()
+					err := errNoActive
+					if cl != nil {
+						ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+						_, err = cl.Pay(ctx, api.PayArgs{Channel: &id, Amount: api.NewAmount(amount), PaymentID: &pid})
+						cancel()
+					}
 					if err == nil {
 						f.mu.Lock()
 						f.acked[pid] = amount
@@ -89,6 +117,9 @@ func (f *failoverPayer) start(id api.ChannelID, workers int) {
 						}
 						f.mu.Unlock()
 						break
+					}
+					if isConnError(err) {
+						f.failed(cl)
 					}
 					if attempt > 300 {
 						return // the test fails on the count below
@@ -119,9 +150,14 @@ func TestE2EClusteredHubFailsOverUnderLoad(t *testing.T) {
 	bob := newE2ENode(t, chain, "bob", 6)
 	bob.start(t)
 	hubA, hubB := newE2ENode(t, chain, "hubA", 5), newE2ENode(t, chain, "hubB", 5) // same key
-	pA := hubA.startClustered(t, store, bob.p2pAddr(t))
+	apiA, apiB := freeTCPPort(t), freeTCPPort(t)
+	pA := hubA.startClustered(t, store, apiA, bob.p2pAddr(t))
 	hubA.awaitAPI(t, pA, 60*time.Second)
-	pB := hubB.startClustered(t, store, bob.p2pAddr(t))
+	// Like the key, the API token is the hub's: every process of it takes the same one.
+	if err := os.WriteFile(api.TokenPath(hubB.dir), []byte(hubA.token(t)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	pB := hubB.startClustered(t, store, apiB, bob.p2pAddr(t))
 	select {
 	case <-pB.apiURL:
 		t.Fatal("the standby opened its API while the active runs")
@@ -129,7 +165,10 @@ func TestE2EClusteredHubFailsOverUnderLoad(t *testing.T) {
 	}
 
 	id := openChannelCLI(t, hubA, bob, ether(1), time.Hour)
-	f := &failoverPayer{clients: []*api.Client{hubA.client(t)}, acked: map[api.PaymentID]*big.Int{}, ackedAt: map[api.PaymentID]time.Time{}}
+	f := &failoverPayer{
+		urls:  []string{fmt.Sprintf("http://127.0.0.1:%d", apiA), fmt.Sprintf("http://127.0.0.1:%d", apiB)},
+		token: hubA.token(t), acked: map[api.PaymentID]*big.Int{}, ackedAt: map[api.PaymentID]time.Time{},
+	}
 	f.start(id, 8)
 	t.Cleanup(func() { f.stopped.Store(true); f.wg.Wait() })
 	waitUntil(t, 60*time.Second, "200 acknowledged payments before the kill", func() bool {
@@ -149,9 +188,7 @@ func TestE2EClusteredHubFailsOverUnderLoad(t *testing.T) {
 	hubB.awaitAPI(t, pB, 10*time.Second)
 	takeover := time.Since(killed)
 	t.Logf("standby's API up %s after the kill", takeover.Round(time.Millisecond))
-	cl := hubB.client(t)
 	f.mu.Lock()
-	f.clients = append(f.clients, cl)
 	n0 := len(f.acked)
 	f.mu.Unlock()
 	waitUntil(t, 60*time.Second, "200 more acknowledged payments after the failover", func() bool {
@@ -183,7 +220,10 @@ func TestE2EClusteredHubFailsOverUnderLoad(t *testing.T) {
 	if sent.Cmp(total) != 0 {
 		t.Fatalf("new active's ledger sent %s; the payer was acknowledged %s (a retry paid twice or a payment was lost)", sent, total)
 	}
-	t.Logf("%d payments acknowledged before the kill, %d in all, %d acknowledged on a retry", len(beforeKill), len(f.acked), f.retries)
+	t.Logf("%d payments acknowledged before the kill, %d in all, %d acknowledged on a retry; the payer dialled %d times", len(beforeKill), len(f.acked), f.retries, f.redials)
+	if f.redials < 2 {
+		t.Fatalf("the payer dialled %d times: it never failed over to the second API URL", f.redials)
+	}
 
 	var closed api.CloseResult
 	hubB.cliJSON(t, &closed, "channel", "close", id.String())
@@ -195,6 +235,17 @@ func TestE2EClusteredHubFailsOverUnderLoad(t *testing.T) {
 	if v := chain.view(t, channel.ID(id)); v.Status != channel.StatusSettled {
 		t.Fatalf("on-chain status %d, want settled", v.Status)
 	}
+}
+
+var errNoActive = errors.New("no hub API answered")
+
+// isConnError tells a dead endpoint from a refusal by a live node.
+func isConnError(err error) bool {
+	if err == nil {
+		return false
+	}
+	var rpcErr *api.Error
+	return errors.Is(err, errNoActive) || !errors.As(err, &rpcErr)
 }
 
 func trimScheme(urls []string) []string {
