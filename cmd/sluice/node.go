@@ -125,6 +125,9 @@ func runNode(c *cli.Context) error {
 	ctx := c.Context
 	st, lost, release, err := clusteredStore(ctx, c, key, log)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil // a standby stopped while it waited: a clean exit
+		}
 		return err
 	}
 	defer release()
