@@ -13,11 +13,15 @@ import (
 
 	"github.com/sluicepay/sluice/chain/follow"
 	"github.com/sluicepay/sluice/p2p"
+	"github.com/sluicepay/sluice/store"
 )
 
 // Config assembles a node. Exactly one of ChainURL and ChainBackend names the chain.
 type Config struct {
 	DataDir string
+	// Store, if set, is the node's state instead of the leveldb store under DataDir (the
+	// clustered mode's fenced etcd store). The node closes it.
+	Store *store.Store
 	// Key is the node's secp256k1 identity: its Ethereum address on chain and its libp2p
 	// identity on the wire. It is never logged.
 	Key *ecdsa.PrivateKey

@@ -76,12 +76,16 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 		return nil, err
 	}
 	c := cfg.withDefaults()
-	st, err := store.Open(filepath.Join(c.DataDir, "db"), store.Options{
-		Commit: store.CommitConfig{MaxGroupEntries: 4 * c.CommitMaxBatch, MaxDelay: c.CommitMaxDelay},
-		Logger: c.Logger,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("new node: %w", err)
+	st := c.Store
+	if st == nil {
+		var err error
+		st, err = store.Open(filepath.Join(c.DataDir, "db"), store.Options{
+			Commit: store.CommitConfig{MaxGroupEntries: 4 * c.CommitMaxBatch, MaxDelay: c.CommitMaxDelay},
+			Logger: c.Logger,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("new node: %w", err)
+		}
 	}
 	chain, err := dialChain(ctx, c)
 	if err != nil {

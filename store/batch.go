@@ -4,9 +4,9 @@ import (
 	"fmt"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/syndtr/goleveldb/leveldb"
 
 	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/store/kv"
 )
 
 // Batch collects typed writes that commit atomically: all of them reach disk or none do.
@@ -18,7 +18,7 @@ import (
 // until it is sealed for its commit, so a group of payments on one channel costs one proof
 // record instead of one per payment. The result on disk is the same as writing them all.
 type Batch struct {
-	lb      leveldb.Batch
+	lb      kv.Batch
 	err     error
 	scratch []byte
 	proofs  []proofWrite     // unsealed, at most one per key
@@ -42,7 +42,7 @@ func (b *Batch) Len() int { return b.lb.Len() + len(b.proofs) }
 // Size is the encoded size in bytes, the measure the group committer bounds.
 // A waiting proof counts as its write will: kind, two one-byte length prefixes, key and value.
 func (b *Batch) Size() int {
-	n := len(b.lb.Dump())
+	n := b.lb.Size()
 	for i := range b.proofs {
 		n += 3 + len(b.proofs[i].key) + b.proofs[i].n
 	}
@@ -60,7 +60,7 @@ func (b *Batch) Reset() {
 	clear(b.proofAt)
 }
 
-// seal writes the waiting proofs into the leveldb batch. The committer calls it before
+// seal writes the waiting proofs into the kv batch. The committer calls it before
 // reading the batch, and every write that could touch a proof key calls it first, so
 // writes to one key stay in the order they were made.
 func (b *Batch) seal() {
@@ -118,9 +118,7 @@ func (b *Batch) Append(o *Batch) error {
 	// o's waiting proofs are later than anything o wrote to their keys, and b's are
 	// earlier than all of o: seal b's, then o's proofs wait in b.
 	b.seal()
-	if err := o.lb.Replay(&b.lb); err != nil {
-		return err
-	}
+	b.lb.Append(&o.lb)
 	for i := range o.proofs {
 		b.putProofWrite(&o.proofs[i])
 	}

@@ -5,9 +5,9 @@ import (
 	"fmt"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/syndtr/goleveldb/leveldb"
 
 	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/store/kv"
 )
 
 // CheckReport counts the records of each kind and lists those that do not decode.
@@ -37,35 +37,29 @@ func (r *CheckReport) bad(key []byte, err error) {
 }
 
 // Check reads and decodes every record, so an operator learns what is damaged before
-// trusting the store (and after Recover). It reads a consistent snapshot.
+// trusting the store (and after Recover). On leveldb it reads a consistent snapshot; on
+// etcd records written during the check may or may not be counted.
 func (s *Store) Check() (CheckReport, error) {
-	rep, err := checkDB(s.db)
+	rep, err := checkDB(s.kv)
 	if err != nil {
 		return rep, fmt.Errorf("check store %s: %w", s.path, s.translateReadError(err))
 	}
 	return rep, nil
 }
 
-func checkDB(db *leveldb.DB) (CheckReport, error) {
+func checkDB(db kv.Backend) (CheckReport, error) {
 	var rep CheckReport
-	snap, err := db.GetSnapshot()
-	if err != nil {
-		return rep, err
-	}
-	defer snap.Release()
-	it := snap.NewIterator(nil, nil)
-	defer it.Release()
-	for it.Next() {
-		key, val := it.Key(), it.Value()
-		if err := checkRecord(snap, &rep, key, val); err != nil {
+	err := db.Scan(kv.Range{}, func(key, val []byte) error {
+		if err := checkRecord(db, &rep, key, val); err != nil {
 			rep.bad(key, err)
 		}
-	}
-	return rep, it.Error()
+		return nil
+	})
+	return rep, err
 }
 
 // checkRecord decodes one record according to its key prefix.
-func checkRecord(snap *leveldb.Snapshot, rep *CheckReport, key, val []byte) error {
+func checkRecord(snap kv.Backend, rep *CheckReport, key, val []byte) error {
 	if len(key) == 0 {
 		return fmt.Errorf("empty key")
 	}
@@ -118,14 +112,17 @@ func checkRecord(snap *leveldb.Snapshot, rep *CheckReport, key, val []byte) erro
 	return err
 }
 
-func checkIndexEntry(snap *leveldb.Snapshot, rep *CheckReport, key []byte) error {
+func checkIndexEntry(snap kv.Backend, rep *CheckReport, key []byte) error {
 	if len(key) != paymentIndexKeyLen {
 		return fmt.Errorf("payment index key of %d bytes", len(key))
 	}
 	id := PaymentID(key[41:])
-	raw, err := snap.Get(paymentKey(id), nil)
+	raw, found, err := snap.Get(paymentKey(id))
 	if err != nil {
 		return fmt.Errorf("indexed payment %s: %w", id, err)
+	}
+	if !found {
+		return fmt.Errorf("indexed payment %s: not found", id)
 	}
 	rec, err := decodePayment(id, raw)
 	if err != nil {

@@ -9,7 +9,8 @@ import (
 	"time"
 
 	"github.com/syndtr/goleveldb/leveldb"
-	"github.com/syndtr/goleveldb/leveldb/opt"
+
+	"github.com/sluicepay/sluice/store/kv"
 )
 
 // CommitConfig bounds the groups a GroupCommitter forms. Zero fields take the defaults.
@@ -50,14 +51,10 @@ func (c CommitConfig) withDefaults() (CommitConfig, error) {
 // CommitStats are cumulative counters since the store was opened.
 type CommitStats struct {
 	Commits uint64 // Commit calls acknowledged as durable
-	Syncs   uint64 // merged writes, each one fsync
+	Syncs   uint64 // durable backend commits: leveldb fsyncs, etcd Raft proposals
 	Entries uint64 // key writes made durable
 	Bytes   uint64 // encoded bytes made durable
 }
-
-// groupWrite syncs every group; leveldb's own write merging is off because the committer
-// is its only writer.
-var groupWrite = &opt.WriteOptions{Sync: true, NoWriteMerge: true}
 
 // Request states; a waiter and the committer race to move a request out of queued.
 const (
@@ -67,7 +64,7 @@ const (
 )
 
 type commitRequest struct {
-	batch *leveldb.Batch
+	batch *kv.Batch
 	// size and entries are taken when the request is queued: once a waiter gives up it may
 	// reuse its batch, so the committer must not read the batch before it owns the request.
 	size    int
@@ -77,13 +74,14 @@ type commitRequest struct {
 }
 
 // GroupCommitter turns concurrent commits into few fsyncs. One goroutine owns the write
-// path: it takes every request queued so far (within the bounds), writes them as one
-// synced leveldb write and then answers each of them. While that fsync runs, new requests
+// path: it takes every request queued so far (within the bounds), hands them to the
+// backend as one group (one synced leveldb write, or as few etcd transactions as etcd's
+// request limits allow) and then answers each of them. While that fsync runs, new requests
 // queue up and form the next group, so a lone writer pays exactly one fsync and no wait,
 // and many writers share one. Batches are applied in the order they were queued, so a
 // goroutine that queues its writes in order (Submit) sees them applied in that order.
 type GroupCommitter struct {
-	db   *leveldb.DB
+	db   kv.Backend
 	path string // named in write errors
 	cfg  CommitConfig
 
@@ -95,15 +93,15 @@ type GroupCommitter struct {
 	quit    chan struct{}
 	stopped chan struct{}
 
-	// failure is sticky: after a failed write or fsync the state on disk is unknown (an
-	// fsync error may have dropped dirty pages), so nothing more is acknowledged until
-	// the store is reopened and the journal replayed.
+	// failure is sticky when the backend says so: after a failed leveldb write or fsync
+	// the state on disk is unknown (an fsync error may have dropped dirty pages), so
+	// nothing more is acknowledged until the store is reopened and the journal replayed.
 	failure atomic.Pointer[error]
 
 	commits, syncs, entries, bytes atomic.Uint64
 }
 
-func newGroupCommitter(db *leveldb.DB, path string, cfg CommitConfig) *GroupCommitter {
+func newGroupCommitter(db kv.Backend, path string, cfg CommitConfig) *GroupCommitter {
 	g := &GroupCommitter{
 		db:      db,
 		path:    path,
@@ -163,7 +161,7 @@ func (g *GroupCommitter) enqueue(b *Batch) (*commitRequest, error) {
 		return nil, err
 	}
 	b.seal()
-	r := &commitRequest{batch: &b.lb, size: b.Size(), entries: b.lb.Len(), done: make(chan error, 1)}
+	r := &commitRequest{batch: &b.lb, size: b.lb.Size(), entries: b.lb.Len(), done: make(chan error, 1)}
 	g.mu.Lock()
 	if g.closed {
 		g.mu.Unlock()
@@ -222,7 +220,7 @@ func (g *GroupCommitter) close() {
 func (g *GroupCommitter) run() {
 	defer close(g.stopped)
 	var (
-		merged leveldb.Batch
+		merged []*kv.Batch
 		group  []*commitRequest
 		carry  []*commitRequest
 	)
@@ -315,30 +313,35 @@ func (g *GroupCommitter) linger(group, carry *[]*commitRequest) bool {
 	return true
 }
 
-func (g *GroupCommitter) write(merged *leveldb.Batch, group []*commitRequest) {
+func (g *GroupCommitter) write(merged *[]*kv.Batch, group []*commitRequest) {
 	if err := g.failed(); err != nil {
 		g.fail(group, err)
 		return
 	}
-	batch := group[0].batch
-	if len(group) > 1 {
-		merged.Reset()
-		for _, r := range group {
-			_ = r.batch.Replay(merged) // Replay into a Batch cannot fail
-		}
-		batch = merged
+	batches := (*merged)[:0]
+	var entries, bytes int
+	for _, r := range group {
+		batches = append(batches, r.batch)
+		entries += r.entries
+		bytes += r.size
 	}
-	err := g.db.Write(batch, groupWrite)
+	*merged = batches
+	syncs, err := g.db.Write(batches)
+	clear(batches)
 	if err != nil {
 		err = translateWriteError(err)
-		g.failure.CompareAndSwap(nil, &err)
-		g.fail(group, fmt.Errorf("store %s: %w: %w", g.path, ErrFailed, err))
+		if g.db.Sticky(err) {
+			g.failure.CompareAndSwap(nil, &err)
+			g.fail(group, fmt.Errorf("store %s: %w: %w", g.path, ErrFailed, err))
+		} else {
+			g.fail(group, fmt.Errorf("store %s: write not acknowledged: %w", g.path, err))
+		}
 		return
 	}
-	g.syncs.Add(1)
+	g.syncs.Add(uint64(syncs))
 	g.commits.Add(uint64(len(group)))
-	g.entries.Add(uint64(batch.Len()))
-	g.bytes.Add(uint64(len(batch.Dump())))
+	g.entries.Add(uint64(entries))
+	g.bytes.Add(uint64(bytes))
 	for _, r := range group {
 		r.done <- nil
 	}

@@ -1,9 +1,12 @@
 // Package store is the node's crash-safe persistence: channels, the latest balance proofs,
 // the payment log, the peer address book, the chain cursor, pending on-chain operations and
-// small metadata for other subsystems, in one goleveldb directory.
+// small metadata for other subsystems, in one goleveldb directory (Open) or, in the
+// clustered mode, in an etcd cluster (OpenBackend with a store/kv/etcdkv backend).
 //
-// It imports channel for the shared types and nothing else of this module: it knows no
-// p2p, chain client or node. The node maps its in-memory state to the record types here.
+// It imports channel for the shared types and its own store/kv backends, nothing else of
+// this module: it knows no p2p, chain client or node. The node maps its in-memory state to
+// the record types here. Records are encoded into a kv.Batch; the backend below (kv.Backend)
+// only sees ordered keys and values.
 //
 // # Durability
 //
@@ -15,7 +18,10 @@
 // in order (a payer pipelining proofs). A failed write or fsync fails
 // every writer of its group and makes the store refuse further commits (ErrFailed): after
 // an fsync error the kernel may have dropped the dirty pages, so only a reopen, which
-// replays the journal, tells what is on disk.
+// replays the journal, tells what is on disk. On etcd a group is the fewest transactions
+// etcd's limits allow; a write that timed out without a majority fails its group but not
+// the store (the next commit succeeds once the majority is back), and a fenced write
+// (leadership lost) fails it for good.
 //
 // # Key schema, version 1
 //

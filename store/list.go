@@ -4,15 +4,13 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/syndtr/goleveldb/leveldb/iterator"
-	"github.com/syndtr/goleveldb/leveldb/opt"
-	"github.com/syndtr/goleveldb/leveldb/util"
-
 	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/store/kv"
 )
 
 // Page sizes for the paginated listings.
@@ -41,7 +39,7 @@ type ChannelPage struct {
 
 // ListChannels returns up to limit channels after cursor ("" starts at the beginning).
 func (s *Store) ListChannels(cursor string, limit int) (ChannelPage, error) {
-	rng := util.BytesPrefix([]byte{prefixChannel})
+	rng := kv.PrefixRange([]byte{prefixChannel})
 	if cursor != "" {
 		last, err := parseChannelCursor(cursor)
 		if err != nil {
@@ -49,24 +47,28 @@ func (s *Store) ListChannels(cursor string, limit int) (ChannelPage, error) {
 		}
 		rng.Start = append(channelKey(last), 0)
 	}
-	it := s.db.NewIterator(rng, nil)
-	defer it.Release()
 	var page ChannelPage
 	n := pageSize(limit)
-	for it.Next() {
+	var bad error
+	err := s.kv.Scan(rng, func(_, val []byte) error {
 		if len(page.Channels) == n {
 			last := page.Channels[n-1].Params.ID
 			page.Next = hex.EncodeToString(last[:])
-			break
+			return kv.ErrStop
 		}
-		rec, err := decodeChannel(it.Value())
+		rec, err := decodeChannel(val)
 		if err != nil {
-			return ChannelPage{}, s.corrupt(err)
+			bad = err
+			return kv.ErrStop
 		}
 		page.Channels = append(page.Channels, rec)
-	}
-	if err := it.Error(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return ChannelPage{}, fmt.Errorf("list channels: %w", s.translateReadError(err))
+	}
+	if bad != nil {
+		return ChannelPage{}, s.corrupt(bad)
 	}
 	return page, nil
 }
@@ -95,26 +97,25 @@ type PaymentPage struct {
 	Next     string
 }
 
-// ListPayments pages through a channel's payment log in time order.
 // CountPayments counts the payments recorded on channel ch by walking its index keys (no
 // values are read): about a second per million payments on this project's machines, paid
 // once per channel when a node starts.
 func (s *Store) CountPayments(ch channel.ID) (uint64, error) {
-	it := s.db.NewIterator(util.BytesPrefix(paymentIndexPrefix(ch)), &opt.ReadOptions{DontFillCache: true})
-	defer it.Release()
 	var n uint64
-	for it.Next() {
+	err := s.kv.Scan(kv.PrefixRange(paymentIndexPrefix(ch)), func(_, _ []byte) error {
 		n++
-	}
-	if err := it.Error(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return 0, fmt.Errorf("count payments of channel %s: %w", ch, s.translateReadError(err))
 	}
 	return n, nil
 }
 
+// ListPayments pages through a channel's payment log in time order.
 func (s *Store) ListPayments(ch channel.ID, q PaymentQuery) (PaymentPage, error) {
 	prefix := paymentIndexPrefix(ch)
-	rng := util.BytesPrefix(prefix)
+	rng := kv.PrefixRange(prefix)
 	if !q.Since.IsZero() {
 		rng.Start = binary.BigEndian.AppendUint64(bytes.Clone(prefix), timeKey(q.Since))
 	}
@@ -135,44 +136,48 @@ func (s *Store) ListPayments(ch channel.ID, q PaymentQuery) (PaymentPage, error)
 			rng.Start = next
 		}
 	}
-	snap, err := s.db.GetSnapshot()
-	if err != nil {
-		return PaymentPage{}, fmt.Errorf("list payments of channel %s: %w", ch, s.translateReadError(err))
-	}
-	defer snap.Release()
-	it := snap.NewIterator(rng, nil)
-	defer it.Release()
-
+	rng.Reverse = q.NewestFirst
+	// Payments are never deleted and a record is written with its index entry in one
+	// batch, so an index entry always finds its record without a snapshot.
 	var page PaymentPage
 	n := pageSize(q.Limit)
-	step := iterStep(it, q.NewestFirst)
-	for step() {
+	var bad error
+	err := s.kv.Scan(rng, func(key, _ []byte) error {
 		if len(page.Payments) == n {
 			page.Next = hex.EncodeToString(lastIndexSuffix(page.Payments[n-1]))
-			break
+			return kv.ErrStop
 		}
-		key := it.Key()
 		if len(key) != paymentIndexKeyLen {
-			return PaymentPage{}, s.corrupt(fmt.Errorf("payment index key of %d bytes", len(key)))
+			bad = s.corrupt(fmt.Errorf("payment index key of %d bytes", len(key)))
+			return kv.ErrStop
 		}
 		var id PaymentID
 		copy(id[:], key[1+32+8:])
-		raw, err := snap.Get(paymentKey(id), nil)
+		raw, found, err := s.kv.Get(paymentKey(id))
+		if err == nil && !found {
+			err = errors.New("not found")
+		}
 		if err != nil {
-			return PaymentPage{}, fmt.Errorf("list payments of channel %s: payment %s is indexed but unreadable: %w", ch, id, s.translateReadError(err))
+			bad = fmt.Errorf("list payments of channel %s: payment %s is indexed but unreadable: %w", ch, id, s.translateReadError(err))
+			return kv.ErrStop
 		}
 		rec, err := decodePayment(id, raw)
 		if err != nil {
-			return PaymentPage{}, s.corrupt(err)
+			bad = s.corrupt(err)
+			return kv.ErrStop
 		}
 		// A payment id written again with another time leaves its old index entry behind.
 		if rec.Channel != ch || timeKey(rec.Time) != binary.BigEndian.Uint64(key[33:41]) {
-			continue
+			return nil
 		}
 		page.Payments = append(page.Payments, rec)
-	}
-	if err := it.Error(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return PaymentPage{}, fmt.Errorf("list payments of channel %s: %w", ch, s.translateReadError(err))
+	}
+	if bad != nil {
+		return PaymentPage{}, bad
 	}
 	return page, nil
 }
@@ -188,21 +193,6 @@ func timeKey(t time.Time) uint64 {
 func lastIndexSuffix(r PaymentRecord) []byte {
 	b := binary.BigEndian.AppendUint64(nil, timeKey(r.Time))
 	return append(b, r.ID[:]...)
-}
-
-// iterStep walks forward with Next, or backward starting from Last.
-func iterStep(it iterator.Iterator, backward bool) func() bool {
-	if !backward {
-		return it.Next
-	}
-	started := false
-	return func() bool {
-		if !started {
-			started = true
-			return it.Last()
-		}
-		return it.Prev()
-	}
 }
 
 // ListPeers returns the whole address book in address order.
@@ -271,15 +261,19 @@ func (s *Store) ListMeta(namespace string) ([]MetaEntry, error) {
 
 // scan calls fn for every key under prefix; decode failures become CorruptErrors.
 func (s *Store) scan(prefix []byte, fn func(key, val []byte) error) error {
-	it := s.db.NewIterator(util.BytesPrefix(prefix), nil)
-	defer it.Release()
-	for it.Next() {
-		if err := fn(it.Key(), it.Value()); err != nil {
-			return s.corrupt(err)
+	var bad error
+	err := s.kv.Scan(kv.PrefixRange(prefix), func(key, val []byte) error {
+		if err := fn(key, val); err != nil {
+			bad = err
+			return kv.ErrStop
 		}
-	}
-	if err := it.Error(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return s.translateReadError(err)
+	}
+	if bad != nil {
+		return s.corrupt(bad)
 	}
 	return nil
 }

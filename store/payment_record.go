@@ -113,7 +113,11 @@ func decodePayment(id PaymentID, b []byte) (PaymentRecord, error) {
 	d.fixed(r.Sig[:])
 	r.Memo = d.str(MaxMemoLen)
 	if len(d.b) > 0 && d.err == nil {
-		r.Client = d.str(MaxClientLen)
+		// Written only when set: a present but empty client is not a record this
+		// encoder makes (one trailing zero byte would otherwise pass for it).
+		if r.Client = d.str(MaxClientLen); r.Client == "" && d.err == nil {
+			return r, fmt.Errorf("payment %s: empty client field", id)
+		}
 	}
 	if err := d.finish("payment " + id.String()); err != nil {
 		return r, err

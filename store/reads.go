@@ -1,25 +1,20 @@
 package store
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/syndtr/goleveldb/leveldb"
 
 	"github.com/sluicepay/sluice/channel"
 )
 
 // get reads one key; a missing key is (nil, false, nil). Callers name the record in errors.
 func (s *Store) get(key []byte) ([]byte, bool, error) {
-	v, err := s.db.Get(key, nil)
-	if errors.Is(err, leveldb.ErrNotFound) {
-		return nil, false, nil
-	}
+	v, found, err := s.kv.Get(key)
 	if err != nil {
 		return nil, false, s.translateReadError(err)
 	}
-	return v, true, nil
+	return v, found, nil
 }
 
 // GetChannel returns a channel's record; found is false if the channel is unknown.

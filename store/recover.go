@@ -10,6 +10,8 @@ import (
 
 	"github.com/syndtr/goleveldb/leveldb"
 	"github.com/syndtr/goleveldb/leveldb/storage"
+
+	"github.com/sluicepay/sluice/store/kv/leveldbkv"
 )
 
 // RecoverReport says what Recover did, so an operator can judge what was lost.
@@ -63,7 +65,7 @@ func Recover(path string) (RecoverReport, error) {
 	if err := it.Error(); err != nil {
 		return rep, fmt.Errorf("recover store %s: read back: %w", path, err)
 	}
-	if rep.Check, err = checkDB(db); err != nil {
+	if rep.Check, err = checkDB(leveldbkv.New(db)); err != nil {
 		return rep, fmt.Errorf("recover store %s: check records: %w", path, err)
 	}
 	if raw, err := db.Get(schemaKey, nil); err == nil && len(raw) == 4 {

@@ -6,8 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 
-	"github.com/syndtr/goleveldb/leveldb"
-	"github.com/syndtr/goleveldb/leveldb/opt"
+	"github.com/sluicepay/sluice/store/kv"
 )
 
 // SchemaVersion is the key layout this binary reads and writes (documented in doc.go).
@@ -16,7 +15,7 @@ const SchemaVersion uint32 = 1
 // migration upgrades a database from version n to n+1. It reads db and puts its changes
 // into out; Open writes out together with the new version in one synced write, so a crash
 // mid-upgrade leaves the database at n or at n+1, never in between.
-type migration func(db *leveldb.DB, out *leveldb.Batch) error
+type migration func(db kv.Backend, out *kv.Batch) error
 
 type schema struct {
 	version uint32
@@ -32,16 +31,14 @@ func currentSchema() schema {
 
 func encodeVersion(v uint32) []byte { return binary.BigEndian.AppendUint32(nil, v) }
 
-var syncWrite = &opt.WriteOptions{Sync: true}
-
 // checkSchema stamps a new database, refuses a newer one and migrates an older one.
-func checkSchema(db *leveldb.DB, path string, sc schema, log *slog.Logger) error {
-	raw, err := db.Get(schemaKey, nil)
-	if errors.Is(err, leveldb.ErrNotFound) {
-		return stampNew(db, path, sc.version)
-	}
+func checkSchema(db kv.Backend, path string, sc schema, log *slog.Logger) error {
+	raw, found, err := db.Get(schemaKey)
 	if err != nil {
 		return translateOpenError(path, err)
+	}
+	if !found {
+		return stampNew(db, path, sc.version)
 	}
 	if len(raw) != 4 {
 		return &CorruptError{Path: path, Err: fmt.Errorf("schema version key holds %d bytes, want 4", len(raw))}
@@ -59,12 +56,12 @@ func checkSchema(db *leveldb.DB, path string, sc schema, log *slog.Logger) error
 		if !ok {
 			return fmt.Errorf("open store %s: no migration from schema version %d to %d", path, v, v+1)
 		}
-		var out leveldb.Batch
+		var out kv.Batch
 		if err := m(db, &out); err != nil {
 			return fmt.Errorf("open store %s: migrate schema %d to %d: %w", path, v, v+1, err)
 		}
 		out.Put(schemaKey, encodeVersion(v+1))
-		if err := db.Write(&out, syncWrite); err != nil {
+		if _, err := db.Write([]*kv.Batch{&out}); err != nil {
 			return fmt.Errorf("open store %s: write schema %d migration: %w", path, v+1, err)
 		}
 		log.Info("store: migrated schema", "path", path, "from", v, "to", v+1)
@@ -74,17 +71,21 @@ func checkSchema(db *leveldb.DB, path string, sc schema, log *slog.Logger) error
 
 // stampNew writes the version into an empty database. A non-empty database without a
 // version key was not written by sluice; adopting it could misread every record.
-func stampNew(db *leveldb.DB, path string, version uint32) error {
-	it := db.NewIterator(nil, nil)
-	nonEmpty := it.First()
-	it.Release()
-	if err := it.Error(); err != nil {
+func stampNew(db kv.Backend, path string, version uint32) error {
+	nonEmpty := false
+	err := db.Scan(kv.Range{}, func(_, _ []byte) error {
+		nonEmpty = true
+		return kv.ErrStop
+	})
+	if err != nil {
 		return translateOpenError(path, err)
 	}
 	if nonEmpty {
-		return fmt.Errorf("open store %s: the directory holds a leveldb database without a sluice schema version; refusing to use it", path)
+		return fmt.Errorf("open store %s: the database holds keys without a sluice schema version; refusing to use it", path)
 	}
-	if err := db.Put(schemaKey, encodeVersion(version), syncWrite); err != nil {
+	var b kv.Batch
+	b.Put(schemaKey, encodeVersion(version))
+	if _, err := db.Write([]*kv.Batch{&b}); err != nil {
 		return fmt.Errorf("open store %s: write schema version: %w", path, err)
 	}
 	return nil

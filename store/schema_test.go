@@ -3,11 +3,14 @@ package store
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/syndtr/goleveldb/leveldb"
+
+	"github.com/sluicepay/sluice/store/kv"
 )
 
 func schemaVersionOnDisk(t *testing.T, path string) uint32 {
@@ -53,9 +56,9 @@ func TestOpenRunsMigrationsInOrderExactlyOnce(t *testing.T) {
 
 	var ran []string
 	step := func(name string) migration {
-		return func(db *leveldb.DB, out *leveldb.Batch) error {
-			if _, err := db.Get(paymentKey(testPaymentID(1)), nil); err != nil {
-				return err
+		return func(db kv.Backend, out *kv.Batch) error {
+			if _, found, err := db.Get(paymentKey(testPaymentID(1))); err != nil || !found {
+				return fmt.Errorf("payment 1: found %v, err %v", found, err)
 			}
 			ran = append(ran, name)
 			k, _ := metaKey("migrations", name)
@@ -91,7 +94,7 @@ func TestFailedMigrationLeavesVersionUnchanged(t *testing.T) {
 	s, dir := openTemp(t, Options{})
 	s.Close()
 	boom := errors.New("boom")
-	v2 := schema{version: 2, migrations: map[uint32]migration{1: func(*leveldb.DB, *leveldb.Batch) error { return boom }}}
+	v2 := schema{version: 2, migrations: map[uint32]migration{1: func(kv.Backend, *kv.Batch) error { return boom }}}
 	if _, err := Open(dir, Options{schema: v2}); !errors.Is(err, boom) || !strings.Contains(err.Error(), "migrate schema 1 to 2") {
 		t.Fatalf("err %v, want the migration's error named", err)
 	}

@@ -12,6 +12,9 @@ import (
 	"github.com/syndtr/goleveldb/leveldb/filter"
 	"github.com/syndtr/goleveldb/leveldb/opt"
 	"github.com/syndtr/goleveldb/leveldb/storage"
+
+	"github.com/sluicepay/sluice/store/kv"
+	"github.com/sluicepay/sluice/store/kv/leveldbkv"
 )
 
 // Options configure Open. The zero value is a sensible default.
@@ -27,12 +30,13 @@ type Options struct {
 	wrapStorage func(storage.Storage) storage.Storage
 }
 
-// Store is the node's persistent state in one leveldb directory. Reads go straight to
-// leveldb; every write goes through the group committer and is durable when Commit returns.
+// Store is the node's persistent state in a kv.Backend: one leveldb directory by default
+// (Open), or an etcd cluster (OpenBackend). Reads go straight to the backend; every write
+// goes through the group committer and is durable when Commit returns.
 type Store struct {
-	path      string
-	db        *leveldb.DB
-	stor      *loggingStorage
+	path      string // the directory, or the backend's name in errors
+	kv        kv.Backend
+	stor      *loggingStorage // leveldb only
 	committer *GroupCommitter
 	closeOnce sync.Once
 	closeErr  error
@@ -74,17 +78,38 @@ func Open(path string, o Options) (*Store, error) {
 		o.Logger.Warn("store: journal records dropped while opening; they were never acknowledged if the node crashed mid-write, otherwise run recovery",
 			"path", path, "dropped", n, "recover", RecoverCommand)
 	}
-	if err := checkSchema(db, path, o.schema, o.Logger); err != nil {
+	backend := leveldbkv.New(db)
+	if err := checkSchema(backend, path, o.schema, o.Logger); err != nil {
 		db.Close()
 		stor.Close()
 		return nil, err
 	}
 	return &Store{
 		path:      path,
-		db:        db,
+		kv:        backend,
 		stor:      stor,
-		committer: newGroupCommitter(db, path, cfg),
+		committer: newGroupCommitter(backend, path, cfg),
 	}, nil
+}
+
+// OpenBackend opens the store on an already open backend (an etcd cluster); name stands
+// for it in errors. It checks the schema version and runs migrations like Open, and Close
+// closes the backend.
+func OpenBackend(b kv.Backend, name string, o Options) (*Store, error) {
+	cfg, err := o.Commit.withDefaults()
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", name, err)
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.schema.version == 0 {
+		o.schema = currentSchema()
+	}
+	if err := checkSchema(b, name, o.schema, o.Logger); err != nil {
+		return nil, err
+	}
+	return &Store{path: name, kv: b, committer: newGroupCommitter(b, name, cfg)}, nil
 }
 
 func leveldbOptions(o Options) *opt.Options {
@@ -99,7 +124,7 @@ func leveldbOptions(o Options) *opt.Options {
 	}
 }
 
-// Path is the directory the store lives in.
+// Path is the directory the store lives in, or the backend's name.
 func (s *Store) Path() string { return s.path }
 
 // Commit makes b durable; see GroupCommitter.Commit.
@@ -118,8 +143,11 @@ func (s *Store) Stats() CommitStats { return s.committer.Stats() }
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		s.committer.close()
-		if err := s.db.Close(); err != nil {
+		if err := s.kv.Close(); err != nil {
 			s.closeErr = fmt.Errorf("close store %s: %w", s.path, err)
+		}
+		if s.stor == nil {
+			return
 		}
 		if err := s.stor.Close(); err != nil && s.closeErr == nil {
 			s.closeErr = fmt.Errorf("close store %s: %w", s.path, err)

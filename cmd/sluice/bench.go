@@ -54,6 +54,7 @@ func benchCommand() *cli.Command {
 			&cli.StringFlag{Name: flagBenchCPUProfile, Usage: "write a pprof CPU profile of the payment phase to this file"},
 			&cli.StringFlag{Name: flagBenchMemProfile, Usage: "write a pprof heap profile to this file after the payments, while the nodes still run (inuse_space: what they hold; alloc_space: what the run allocated)"},
 			&cli.BoolFlag{Name: flagBenchRisk, Usage: "judge every payment by the risk engine first, as the API does (measures the policy's cost)", EnvVars: env(flagBenchRisk)},
+			&cli.StringFlag{Name: flagBenchStore, Usage: "leveldb, or etcd: run the same bench on leveldb and then on a local 3-member etcd cluster and print both and the ratio", Value: "leveldb", EnvVars: env(flagBenchStore)},
 			&cli.BoolFlag{Name: flagBenchProcesses, Usage: "run the receiving nodes in a second process of this binary (the figures of this process are then the hub's)", EnvVars: env(flagBenchProcesses)},
 		},
 		Action: runBench,
@@ -126,6 +127,22 @@ func runBench(c *cli.Context) error {
 	}
 	if path := c.String(flagBenchMemProfile); path != "" {
 		opts.AfterPayments = func() error { return writeHeapProfile(path) }
+	}
+	switch c.String(flagBenchStore) {
+	case "leveldb":
+	case "etcd":
+		if opts.PeerCommand != nil {
+			return usageErrorf("--%s etcd runs every node in this process; drop --%s", flagBenchStore, flagBenchProcesses)
+		}
+		res, err := runEtcdBench(c.Context, opts)
+		stopCPU()
+		prog.finish()
+		if err != nil {
+			return err
+		}
+		return output(c, res, func(w io.Writer) error { return printEtcdBench(w, res) })
+	default:
+		return usageErrorf("--%s %q: leveldb or etcd", flagBenchStore, c.String(flagBenchStore))
 	}
 	res, err := benchrun.Run(c.Context, opts)
 	stopCPU()

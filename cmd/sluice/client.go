@@ -25,6 +25,10 @@ func dialNode(c *cli.Context) (*api.Client, error) {
 		return nil, fmt.Errorf("%w (run 'sluice init' first, or pass --%s)", err, flagAPITokenFile)
 	}
 	url := apiURL(c)
+	if urls := api.SplitURLs(url); len(urls) > 1 {
+		// The clustered mode: every process of the hub, of which only the active answers.
+		return api.DialFirst(c.Context, urls, token)
+	}
 	client, err := api.Dial(c.Context, url, token)
 	if err != nil {
 		return nil, explainDialError(url, err)

@@ -44,7 +44,7 @@ func defaultDataDir() string {
 func globalFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: flagDataDir, Usage: "data directory (keys, database, api.token, config.json)", Value: defaultDataDir(), EnvVars: envVar(flagDataDir)},
-		&cli.StringFlag{Name: flagAPI, Usage: "node API URL for client commands (http:// or ws://)", Value: "http://" + api.DefaultAddr, EnvVars: envVar(flagAPI)},
+		&cli.StringFlag{Name: flagAPI, Usage: "node API URL for client commands (http:// or ws://); several, comma-separated, reach whichever answers (the active process of a clustered hub)", Value: "http://" + api.DefaultAddr, EnvVars: envVar(flagAPI)},
 		&cli.StringFlag{Name: flagAPITokenFile, Usage: "API bearer token file (default <datadir>/api.token)", EnvVars: envVar(flagAPITokenFile)},
 		jsonFlag(),
 		&cli.StringFlag{Name: flagLogFormat, Usage: "log format: text or json", Value: "text", EnvVars: envVar(flagLogFormat)},

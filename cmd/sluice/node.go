@@ -19,6 +19,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/sluicepay/sluice/chain/follow"
+	"github.com/sluicepay/sluice/cluster"
 	"github.com/sluicepay/sluice/node"
 	"github.com/sluicepay/sluice/node/api"
 )
@@ -63,6 +64,8 @@ func nodeCommand() *cli.Command {
 			&cli.Uint64Flag{Name: flagMaxFeeGwei, Usage: "highest fee cap (gwei per gas) a replacement may offer; 0: no ceiling", EnvVars: envVar(flagMaxFeeGwei)},
 			&cli.StringFlag{Name: flagTower, Usage: "watchtower multiaddr (ending in /p2p/<id>) to register received proofs with, so it defends the node's channels while it is offline", EnvVars: envVar(flagTower)},
 			passwordFileFlag(),
+			storeFlag(),
+			etcdMaxTxnOpsFlag(),
 		}, channelPolicyFlags()...),
 		Action: runNode,
 	}
@@ -125,8 +128,18 @@ func runNode(c *cli.Context) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	ctx := c.Context
+	st, lost, release, err := clusteredStore(ctx, c, key, log)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil // a standby stopped while it waited: a clean exit
+		}
+		return err
+	}
+	defer release()
 	n, err := node.New(ctx, node.Config{
 		DataDir:                dir,
+		Store:                  st,
+		CommitMaxBatch:         clusteredMaxBatch(c),
 		Key:                    key,
 		ListenAddrs:            c.StringSlice(flagListen),
 		StaticPeers:            c.StringSlice(flagPeer),
@@ -199,7 +212,13 @@ func runNode(c *cli.Context) error {
 		log.Warn("node info unavailable", "err", err)
 	}
 
-	<-ctx.Done()
+	select {
+	case <-ctx.Done():
+	case <-lost:
+		// The fence already refuses this process's writes; stopping hands the peers to
+		// the new active and tells a supervisor to restart this one as a standby.
+		return cluster.ErrLeadershipLost
+	}
 	// A second Ctrl-C during a slow shutdown should kill the process the usual way.
 	signal.Reset(os.Interrupt, syscall.SIGTERM)
 	log.Info("shutting down", "timeout", shutdownTimeout)

@@ -85,6 +85,7 @@ func startMember(ctx context.Context, spec nodeSpec, backend node.ChainBackend, 
 		PollInterval:   poll,
 		PipelineWindow: spec.Window,
 		CommitMaxDelay: spec.CommitDelay,
+		CommitMaxBatch: o.CommitMaxBatch,
 		Logger:         o.Logger.With("node", name),
 		Metrics:        reg,
 	}
@@ -92,6 +93,13 @@ func startMember(ctx context.Context, spec nodeSpec, backend node.ChainBackend, 
 		cfg.ChainBackend = backend
 	} else {
 		cfg.ChainURL = spec.ChainURL
+	}
+	if o.OpenStore != nil {
+		st, err := o.OpenStore(ctx, name)
+		if err != nil {
+			return nil, fmt.Errorf("bench: store of node %s: %w", name, err)
+		}
+		cfg.Store = st
 	}
 	n, err := node.New(ctx, cfg)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/sluicepay/sluice/channel"
 	"github.com/sluicepay/sluice/contracts/devchain"
+	"github.com/sluicepay/sluice/store"
 )
 
 // Options configure a bench run. Zero values take the defaults below.
@@ -38,6 +39,13 @@ type Options struct {
 	// AfterPayments, when set, is called once the payments are done and measured, while
 	// the nodes still run: a heap profile taken there shows what they hold.
 	AfterPayments func() error
+	// OpenStore, when set, opens each node's state (named "hub", "peer0", ...) instead of
+	// a leveldb directory: `sluice bench --store etcd` hands every node a fenced etcd
+	// store. Not with PeerCommand.
+	OpenStore func(ctx context.Context, name string) (*store.Store, error)
+	// CommitMaxBatch caps the writes of one node group (node default when 0); a store on
+	// etcd needs a group to fit one transaction.
+	CommitMaxBatch int
 }
 
 // Phase is a progress report.
@@ -74,6 +82,9 @@ func (o *Options) withDefaults() (Options, error) {
 		out.Logger = slog.New(slog.DiscardHandler)
 	}
 	var errs []error
+	if out.OpenStore != nil && out.PeerCommand != nil {
+		errs = append(errs, errors.New("a store other than leveldb needs the payees in this process"))
+	}
 	if out.Payments < 1 {
 		errs = append(errs, fmt.Errorf("payments %d: at least 1", out.Payments))
 	}
