@@ -21,7 +21,7 @@ type testServer struct {
 }
 
 // startServer runs a real server on a free loopback port and stops it when the test ends.
-func startServer(t *testing.T, mutate func(*Config)) testServer {
+func startServer(t testing.TB, mutate func(*Config)) testServer {
 	t.Helper()
 	b := newFakeBackend()
 	cfg := Config{Addr: "127.0.0.1:0", Token: testToken}
@@ -63,7 +63,7 @@ type rpcReply struct {
 }
 
 // rawCall posts one JSON-RPC request with the given params JSON and authorization.
-func rawCall(t *testing.T, url, auth, method, params string) (int, rpcReply) {
+func rawCall(t testing.TB, url, auth, method, params string) (int, rpcReply) {
 	t.Helper()
 	body := `{"jsonrpc":"2.0","id":1,"method":"` + method + `","params":` + params + `}`
 	req, err := http.NewRequest(http.MethodPost, url, bytes.NewBufferString(body))
@@ -90,7 +90,7 @@ func rawCall(t *testing.T, url, auth, method, params string) (int, rpcReply) {
 	return resp.StatusCode, reply
 }
 
-func call(t *testing.T, srv testServer, method, params string) rpcReply {
+func call(t testing.TB, srv testServer, method, params string) rpcReply {
 	t.Helper()
 	_, reply := rawCall(t, srv.URL(), "Bearer "+testToken, method, params)
 	return reply

@@ -33,7 +33,7 @@ func hubChannels(n int) []node.ChannelView {
 	return out
 }
 
-func channelPage(t *testing.T, srv testServer, args string) ChannelPage {
+func channelPage(t testing.TB, srv testServer, args string) ChannelPage {
 	t.Helper()
 	reply := call(t, srv, "sluice_channelPage", "["+args+"]")
 	if reply.Error != nil {
@@ -102,18 +102,25 @@ func TestChannelPageRefusesBadArguments(t *testing.T) {
 	}
 }
 
-// A hub's 10,000 channels must come back as one page fast enough for the page to render
-// within a second of the data arriving.
-func TestChannelPageOfTenThousandChannelsIsFast(t *testing.T) {
+// A hub's 10,000 channels come back as one sorted, filtered page. How fast is measured by
+// BenchmarkChannelPageOfTenThousandChannels, not here.
+func TestChannelPageOfTenThousandChannels(t *testing.T) {
 	srv := startServer(t, nil)
 	srv.backend.channels = hubChannels(10_000)
-	start := time.Now()
 	page := channelPage(t, srv, `{"sort":"ours","desc":true,"limit":50,"query":"0x"}`)
-	if took := time.Since(start); took > time.Second {
-		t.Fatalf("a page of 10,000 channels took %v", took)
-	}
 	if page.Total != 10_000 || len(page.Channels) != 50 {
 		t.Fatalf("total %d, page %d", page.Total, len(page.Channels))
+	}
+}
+
+// BenchmarkChannelPageOfTenThousandChannels is one sluice_channelPage call over HTTP on a
+// hub of 10,000 channels (sort by our balance, filter, page of 50); the dashboard must
+// render within a second of the data arriving.
+func BenchmarkChannelPageOfTenThousandChannels(b *testing.B) {
+	srv := startServer(b, nil)
+	srv.backend.channels = hubChannels(10_000)
+	for b.Loop() {
+		channelPage(b, srv, `{"sort":"ours","desc":true,"limit":50,"query":"0x"}`)
 	}
 }
 
