@@ -8,6 +8,7 @@ import (
 
 	"github.com/sluicepay/sluice/channel"
 	"github.com/sluicepay/sluice/node"
+	"github.com/sluicepay/sluice/routing"
 )
 
 // Stable JSON-RPC error codes. They are part of the API: never renumber, only append.
@@ -35,6 +36,9 @@ const (
 	// CodeIdempotencyKeyReused: the idempotency key belongs to an operation with other parameters.
 	CodeIdempotencyKeyReused = -32024
 	CodeOutOfPolicy          = -32025 // the peer refuses payments on this channel: outside its channel policy
+	// -32026 and -32027 are taken (insufficient_funds, chain_unavailable).
+	CodeNoRoute    = -32028 // no route in the channel graph can carry the amount to the payee
+	CodeFeeTooHigh = -32029 // the cheapest route costs more than the payer's maxFee
 )
 
 // Error is a JSON-RPC error with a stable code, a human message and a stable machine
@@ -96,6 +100,9 @@ var classes = []errorClass{
 	{channel.ErrWrongChannel, CodeRejectedByPeer, "rejected_by_peer"},
 	{channel.ErrMalformed, CodeRejectedByPeer, "rejected_by_peer"},
 	{channel.ErrRejected, CodeRejectedByPeer, "rejected_by_peer"},
+	{routing.ErrNoRoute, CodeNoRoute, "no_route"},
+	{routing.ErrFeeTooHigh, CodeFeeTooHigh, "fee_too_high"},
+	{routing.ErrInvalidRequest, CodeInvalidParams, "invalid_params"},
 	{node.ErrTxPending, CodeTxPending, "tx_pending"},
 	{node.ErrPeerUnreachable, CodePeerUnreachable, "peer_unreachable"},
 	{node.ErrPaymentIDReused, CodePaymentIDReused, "payment_id_reused"},
