@@ -63,7 +63,7 @@ func nodeCommand() *cli.Command {
 			&cli.Uint64Flag{Name: flagMaxFeeGwei, Usage: "highest fee cap (gwei per gas) a replacement may offer; 0: no ceiling", EnvVars: envVar(flagMaxFeeGwei)},
 			&cli.StringFlag{Name: flagTower, Usage: "watchtower multiaddr (ending in /p2p/<id>) to register received proofs with, so it defends the node's channels while it is offline", EnvVars: envVar(flagTower)},
 			passwordFileFlag(),
-		}, channelPolicyFlags()...),
+		}, append(channelPolicyFlags(), routingFlags()...)...),
 		Action: runNode,
 	}
 }
@@ -112,6 +112,10 @@ func runNode(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	routingCfg, err := routingConfig(c)
+	if err != nil {
+		return err
+	}
 	dir := dataDir(c)
 	key, err := loadKey(c, dir)
 	if err != nil {
@@ -139,6 +143,7 @@ func runNode(c *cli.Context) error {
 		MaxFeeCap:              maxFee,
 		Tower:                  strings.TrimSpace(c.String(flagTower)),
 		Open:                   policy,
+		Routing:                routingCfg,
 		Logger:                 log,
 		Metrics:                reg,
 	})
