@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -12,6 +14,10 @@ func TestRouteAndFeeFlagsBadInputIsUsageError(t *testing.T) {
 	dir := t.TempDir()
 	payee := "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"
 	node := []string{"--datadir", dir, "node", "--rpc", "http://127.0.0.1:1", "--contract", anvilAddr0}
+	cfg := filepath.Join(t.TempDir(), "config.json")
+	if err := os.WriteFile(cfg, []byte(`{"fee-base": "12", "fee-ppm": 1000001}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name    string
 		env     []string
@@ -33,6 +39,7 @@ func TestRouteAndFeeFlagsBadInputIsUsageError(t *testing.T) {
 		{"node negative fee base", nil, append(node, "--fee-base", "-5"), "--fee-base"},
 		{"node fractional fee base", nil, append(node, "--fee-base", "0.5"), "--fee-base"},
 		{"node fee ppm from env", []string{"SLUICE_FEE_PPM=2000000"}, node, "--fee-ppm"},
+		{"node fee ppm from config.json", nil, append([]string{"--config", cfg}, node...), "--fee-ppm 1000001"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
