@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -48,9 +49,11 @@ type routingState struct {
 	graph     *routing.Graph
 	validator *gossip.Validator
 
-	mu     sync.Mutex
+	// ann is read on every durable group commit (routingTouched), so without a lock.
+	ann atomic.Pointer[gossip.Announcer]
+
+	mu     sync.Mutex // guards svc, cancel
 	svc    *gossip.Service
-	ann    *gossip.Announcer
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 }
@@ -107,7 +110,7 @@ func (n *Node) startRouting() error {
 			svc.Close()
 			return err
 		}
-		rs.ann = ann
+		rs.ann.Store(ann)
 		rs.wg.Add(1)
 		go func() { defer rs.wg.Done(); ann.Run(ctx) }()
 	}
@@ -139,7 +142,8 @@ func (n *Node) stopRouting() {
 	rs := n.routing
 	rs.mu.Lock()
 	cancel, svc := rs.cancel, rs.svc
-	rs.cancel, rs.svc, rs.ann = nil, nil, nil
+	rs.cancel, rs.svc = nil, nil
+	rs.ann.Store(nil)
 	rs.mu.Unlock()
 	if cancel == nil {
 		return
@@ -152,11 +156,7 @@ func (n *Node) stopRouting() {
 // routingTouched asks the announcer for a pass (coalesced: it never blocks) after a
 // payment or a chain event changed what a channel can carry.
 func (n *Node) routingTouched() {
-	rs := n.routing
-	rs.mu.Lock()
-	ann := rs.ann
-	rs.mu.Unlock()
-	if ann != nil {
+	if ann := n.routing.ann.Load(); ann != nil {
 		ann.Trigger()
 	}
 }
