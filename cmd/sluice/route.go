@@ -60,7 +60,8 @@ func routeArgs(c *cli.Context) (api.QuoteRouteArgs, error) {
 		if err != nil {
 			return args, usageErrorf("--%s: %v", flagMaxFee, err)
 		}
-		args.MaxFee = api.NewAmount(v)
+		fee := api.NewAmount(v)
+		args.MaxFee = &fee
 	}
 	if s := strings.TrimSpace(c.String(flagToken)); s != "" && !strings.EqualFold(s, "eth") {
 		if !common.IsHexAddress(s) {

@@ -1,10 +1,21 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/node"
+	"github.com/sluicepay/sluice/node/api"
+	"github.com/sluicepay/sluice/routing"
 )
 
 // TestRouteAndFeeFlagsBadInputIsUsageError: `sluice route` and the fee flags of `sluice
@@ -52,5 +63,52 @@ func TestRouteAndFeeFlagsBadInputIsUsageError(t *testing.T) {
 				t.Fatalf("sluice %v: stderr %q does not mention %q", tt.args, res.stderr, tt.wantMsg)
 			}
 		})
+	}
+}
+
+var stubMerchant = common.HexToAddress("0x000000000000000000000000000000000000c0de")
+
+// QuoteRoute makes the stub a route quoter: stubUs -> stubPartner (a hub charging 10 wei)
+// -> stubMerchant; anyone else is unreachable.
+func (s *stubBackend) QuoteRoute(_ context.Context, req node.RouteRequest) (routing.Route, error) {
+	if req.To != stubMerchant {
+		return routing.Route{}, fmt.Errorf("quote route to %s: %w", req.To, routing.ErrNoRoute)
+	}
+	fee := big.NewInt(10)
+	if req.MaxFee != nil && req.MaxFee.Cmp(fee) < 0 {
+		return routing.Route{}, fmt.Errorf("quote route to %s: %w", req.To, &routing.FeeTooHighError{Fee: fee, MaxFee: req.MaxFee})
+	}
+	total := new(big.Int).Add(req.Amount, fee)
+	return routing.Route{
+		Hops: []routing.Hop{
+			{Channel: stubChannel, From: stubUs, To: stubPartner, Amount: total, Fee: new(big.Int)},
+			{Channel: channel.ID{0x43}, From: stubPartner, To: stubMerchant, Amount: req.Amount, Fee: fee},
+		},
+		Amount: req.Amount, Fee: fee, Total: total,
+	}, nil
+}
+
+func TestRouteQuotesThroughTheAPI(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	srv, _ := startStubAPI(t, dir)
+	env := cliEnv(t, "SLUICE_DATADIR="+dir, "SLUICE_API="+srv.URL())
+
+	res := runCLI(t, env, "route", "--to", stubMerchant.Hex(), "1000")
+	if res.code != 0 || !strings.Contains(res.stdout, "2 hop(s)") || !strings.Contains(res.stdout, "payee receives 1000, fee 10, you lock 1010") {
+		t.Fatalf("route: %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	res = runCLI(t, env, "route", "--json", "--to", stubMerchant.Hex(), "--max-fee", "10", "1000")
+	var q api.RouteQuote
+	if res.code != 0 || json.Unmarshal([]byte(res.stdout), &q) != nil || len(q.Hops) != 2 || q.Total.String() != "1010" {
+		t.Fatalf("route --json: %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	res = runCLI(t, env, "route", "--to", stubMerchant.Hex(), "--max-fee", "9", "1000")
+	if res.code != exitFailure || !strings.Contains(res.stderr, "above maxFee") {
+		t.Fatalf("route above --max-fee: %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	res = runCLI(t, env, "route", "--to", stubPartner.Hex()[:2]+"00000000000000000000000000000000000000ff", "1000")
+	if res.code != exitFailure || !strings.Contains(res.stderr, "no route") {
+		t.Fatalf("route to a stranger: %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 }

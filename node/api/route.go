@@ -21,7 +21,7 @@ type QuoteRouteArgs struct {
 	To     *common.Address `json:"to"`
 	Amount Amount          `json:"amount"`           // what the payee must receive
 	Token  *common.Address `json:"token,omitempty"`  // absent or 0x0 = ETH
-	MaxFee Amount          `json:"maxFee,omitempty"` // absent = no bound
+	MaxFee *Amount         `json:"maxFee,omitempty"` // absent = no bound (a pointer: a zero Amount would marshal as "0")
 }
 
 // RouteHop is one channel of a quoted route: To receives Amount over Channel, and From
@@ -61,7 +61,10 @@ func (s *routeService) QuoteRoute(ctx context.Context, args QuoteRouteArgs) (Rou
 	if err != nil {
 		return RouteQuote{}, err
 	}
-	req := node.RouteRequest{To: *args.To, Amount: amount, MaxFee: args.MaxFee.Big()}
+	req := node.RouteRequest{To: *args.To, Amount: amount}
+	if args.MaxFee != nil {
+		req.MaxFee = args.MaxFee.Big()
+	}
 	if args.Token != nil {
 		req.Token = *args.Token
 	}
