@@ -14,6 +14,8 @@ import (
 
 	"github.com/sluicepay/sluice/store"
 	"github.com/sluicepay/sluice/store/kv/etcdkv"
+
+	_ "github.com/sluicepay/sluice/internal/protoreg" // pubsub and etcd both register "rpc.proto"
 )
 
 // DefaultLeaseTTL is how long a dead active holds the leadership: the failover time is

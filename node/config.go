@@ -82,6 +82,9 @@ type Config struct {
 
 	// Open is the channel policy: for channels peers propose, and every channel we learn of.
 	Open OpenPolicy
+	// Routing is the node's fee policy and whether it announces its channels
+	// (docs/routing.md); the zero value announces them and forwards for free.
+	Routing RoutingConfig
 	// PeerLimits bound what one peer may cost the node (docs/abuse.md). Zero fields take
 	// the transport's defaults, except MessageRate: the signature recoveries per second
 	// this machine measured at start (CPU time of 20 ms of recoveries, times the cores),
@@ -188,6 +191,9 @@ func (c *Config) validate() error {
 	}
 	if c.Open.MaxChallengePeriod > 0 && c.Open.MinChallengePeriod > c.Open.MaxChallengePeriod {
 		errs = append(errs, fmt.Errorf("config: Open.MinChallengePeriod %s exceeds Open.MaxChallengePeriod %s", c.Open.MinChallengePeriod, c.Open.MaxChallengePeriod))
+	}
+	if err := c.Routing.Fees.Validate(); err != nil {
+		errs = append(errs, fmt.Errorf("config: Routing.Fees: %w", err))
 	}
 	if c.PipelineWindow > 1<<16 {
 		errs = append(errs, fmt.Errorf("config: PipelineWindow %d exceeds %d", c.PipelineWindow, 1<<16))

@@ -45,6 +45,7 @@ type nodeOpts struct {
 	peerLimits  p2p.Limits
 	wrapChain   func(Chain) Chain
 	logs        *logBuffer
+	routing     RoutingConfig
 }
 
 // startNode runs a node for devchain account i. A node is closed at test end unless the
@@ -82,6 +83,7 @@ func (tn *testNet) config(key *ecdsa.PrivateKey, dir string, static []string) Co
 func (tn *testNet) buildNode(key *ecdsa.PrivateKey, o nodeOpts) (*Node, error) {
 	cfg := tn.config(key, o.dir, o.staticPeers)
 	cfg.PeerLimits = o.peerLimits
+	cfg.Routing = o.routing
 	if o.logs != nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(o.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}

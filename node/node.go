@@ -45,6 +45,8 @@ type Node struct {
 	opens *openNegotiation
 	// tower keeps a watchtower up to date; nil without Config.Tower (tower_client.go).
 	tower *towerLink
+	// routing is the channel graph, its gossip and the announcer (routing.go).
+	routing *routingState
 	// dormant remembers unsolicited channels the node does not track (channel_admission.go).
 	dormant *dormantSet
 	// med is the mediated-transfer state (mediated.go).
@@ -155,6 +157,9 @@ func assemble(c Config, st Storage, chain Chain, mkTransport func(p2p.Handler) (
 		return nil, err
 	}
 	if err := n.loadLockMsgs(); err != nil {
+		return nil, err
+	}
+	if err := n.initRouting(); err != nil {
 		return nil, err
 	}
 	n.reviewChannelPolicy()
@@ -273,6 +278,9 @@ func (n *Node) Start(ctx context.Context) error {
 	if err := n.startTowerLink(); err != nil {
 		return fmt.Errorf("start node: %w", err)
 	}
+	if err := n.startRouting(); err != nil {
+		return fmt.Errorf("start node: routing: %w", err)
+	}
 	n.started = true
 	n.goTrackedLocked(func() { n.durable.run(n.ctx) })
 	n.startVerifier(n.ctx)
@@ -292,6 +300,8 @@ func (n *Node) Close() error {
 	n.closed = true
 	n.mu.Unlock()
 	n.cancel()
+	// Routing gossip runs on the transport's host: it stops before the host does.
+	n.stopRouting()
 	// The transport first: no handler call may arrive once the queue is gone.
 	terr := n.transport.Close()
 	n.wg.Wait()
@@ -380,6 +390,9 @@ func (n *Node) performAfterCommit(seq uint64, after []afterCommit, err error) {
 	}
 	if err != nil && !errors.Is(err, errQueueClosed) {
 		n.log.Error("durable write failed; nothing more will be acknowledged", "err", err)
+	}
+	if err == nil && len(after) > 0 {
+		n.routingTouched() // a payment moved a balance: the announcer looks (coalesced)
 	}
 }
 

@@ -228,6 +228,7 @@ func (n *Node) applyEvent(ctx context.Context, ev *ChainEvent) error {
 		n.failPending(lc, 0, fmt.Errorf("channel %s is %s: %w", lc.id, after, channel.ErrChannelNotOpen))
 	}
 	n.subs.publishEvent(ChannelEvent{Channel: lc.id, Kind: ev.Kind.String(), Status: after, Block: ev.Block, TxHash: ev.TxHash, Time: time.Now()})
+	n.routingChannelEvent(lc.id, after)
 	switch ev.Kind {
 	case EventOpened:
 		// Sent once the opener's deposit is applied and stored: the opener's OpenChannel

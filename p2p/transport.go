@@ -137,6 +137,9 @@ func (t *Transport) Address() common.Address { return t.self }
 // ID is this node's libp2p peer ID.
 func (t *Transport) ID() peer.ID { return t.host.ID() }
 
+// Host is the libp2p host, so other protocols (routing gossip) share its connections.
+func (t *Transport) Host() host.Host { return t.host }
+
 // Addrs returns the full multiaddrs (with /p2p/<id>) other nodes can dial.
 func (t *Transport) Addrs() []ma.Multiaddr {
 	addrs, err := peer.AddrInfoToP2pAddrs(&peer.AddrInfo{ID: t.host.ID(), Addrs: t.host.Addrs()})

@@ -351,8 +351,10 @@ func (w *walkthrough) background(args []string, ready string) {
 	idx := len(w.outputs)
 	w.outputs = append(w.outputs, "")
 	w.mu.Unlock()
+	exited := make(chan struct{}) // closed once Wait has returned; ProcessState is Wait's to write
 	go func() {
 		_ = cmd.Wait()
+		close(exited)
 		pw.Close()
 	}()
 	go func() {
@@ -367,8 +369,10 @@ func (w *walkthrough) background(args []string, ready string) {
 	waitUntil(w.t, 60*time.Second, fmt.Sprintf("%v to be ready (%q in its output)", args, ready), func() bool {
 		w.mu.Lock()
 		defer w.mu.Unlock()
-		if cmd.ProcessState != nil {
+		select {
+		case <-exited:
 			w.t.Fatalf("%v exited: %s", args, w.outputs[idx])
+		default:
 		}
 		return strings.Contains(w.outputs[idx], ready)
 	})

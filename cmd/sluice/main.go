@@ -41,6 +41,7 @@ func newApp() *cli.App {
 		infoCommand(),
 		channelCommand(),
 		payCommand(),
+		routeCommand(),
 		paymentsCommand(),
 		riskCommand(),
 		auditCommand(),

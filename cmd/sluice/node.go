@@ -66,7 +66,7 @@ func nodeCommand() *cli.Command {
 			passwordFileFlag(),
 			storeFlag(),
 			etcdMaxTxnOpsFlag(),
-		}, channelPolicyFlags()...),
+		}, append(channelPolicyFlags(), routingFlags()...)...),
 		Action: runNode,
 	}
 }
@@ -115,6 +115,10 @@ func runNode(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	routingCfg, err := routingConfig(c)
+	if err != nil {
+		return err
+	}
 	dir := dataDir(c)
 	key, err := loadKey(c, dir)
 	if err != nil {
@@ -152,6 +156,7 @@ func runNode(c *cli.Context) error {
 		MaxFeeCap:              maxFee,
 		Tower:                  strings.TrimSpace(c.String(flagTower)),
 		Open:                   policy,
+		Routing:                routingCfg,
 		Logger:                 log,
 		Metrics:                reg,
 	})

@@ -8,6 +8,7 @@ import (
 
 	"github.com/sluicepay/sluice/channel"
 	"github.com/sluicepay/sluice/node"
+	"github.com/sluicepay/sluice/routing"
 )
 
 // Stable JSON-RPC error codes. They are part of the API: never renumber, only append.
@@ -41,6 +42,8 @@ const (
 	// CodeChainUnavailable: the chain's RPC endpoint did not answer; nothing was
 	// submitted, the request can be repeated once it is back.
 	CodeChainUnavailable = -32027
+	CodeNoRoute          = -32028 // no route in the channel graph can carry the amount to the payee
+	CodeFeeTooHigh       = -32029 // the cheapest route costs more than the payer's maxFee
 )
 
 // Error is a JSON-RPC error with a stable code, a human message and a stable machine
@@ -102,6 +105,9 @@ var classes = []errorClass{
 	{channel.ErrWrongChannel, CodeRejectedByPeer, "rejected_by_peer"},
 	{channel.ErrMalformed, CodeRejectedByPeer, "rejected_by_peer"},
 	{channel.ErrRejected, CodeRejectedByPeer, "rejected_by_peer"},
+	{routing.ErrNoRoute, CodeNoRoute, "no_route"},
+	{routing.ErrFeeTooHigh, CodeFeeTooHigh, "fee_too_high"},
+	{routing.ErrInvalidRequest, CodeInvalidParams, "invalid_params"},
 	{node.ErrTxPending, CodeTxPending, "tx_pending"},
 	{node.ErrInsufficientFunds, CodeInsufficientFunds, "insufficient_funds"},
 	{node.ErrChainUnavailable, CodeChainUnavailable, "chain_unavailable"},

@@ -103,12 +103,18 @@ func NewServer(b Backend, cfg Config) (*Server, error) {
 	s.rpc.SetHTTPBodyLimit(cfg.MaxRequestBytes)
 	s.rpc.SetWebsocketReadLimit(int64(cfg.MaxRequestBytes))
 	s.rpc.SetBatchLimits(batchItemLimit, batchResponseLimit)
+	quoter, _ := b.(RouteQuoter) // the node itself: a quote signs nothing, the risk layer has no say
 	b, err := s.installRisk(b)
 	if err != nil {
 		return nil, fmt.Errorf("api: register risk methods: %w", err)
 	}
 	if err := s.rpc.RegisterName("sluice", &service{b: b, timeout: cfg.RequestTimeout}); err != nil {
 		return nil, fmt.Errorf("api: register sluice methods: %w", err)
+	}
+	if quoter != nil {
+		if err := s.rpc.RegisterName("sluice", &routeService{q: quoter, timeout: cfg.RequestTimeout}); err != nil {
+			return nil, fmt.Errorf("api: register route methods: %w", err)
+		}
 	}
 	if err := s.rpc.RegisterName("sluice", &subscriptions{b: b, quit: s.quit, wg: &s.subs}); err != nil {
 		return nil, fmt.Errorf("api: register sluice subscriptions: %w", err)

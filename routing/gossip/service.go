@@ -16,6 +16,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/sluicepay/sluice/channel"
+
+	_ "github.com/sluicepay/sluice/internal/protoreg" // pubsub and etcd both register "rpc.proto"
 )
 
 // DefaultPenaltyThreshold is how many rejected announcements a peer may relay before it

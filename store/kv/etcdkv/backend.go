@@ -11,6 +11,8 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/sluicepay/sluice/store/kv"
+
+	_ "github.com/sluicepay/sluice/internal/protoreg" // pubsub and etcd both register "rpc.proto"
 )
 
 // Defaults match an etcd server started with its own defaults (--max-txn-ops 128,
