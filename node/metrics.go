@@ -23,12 +23,13 @@ var commitLatencyBuckets = prometheus.ExponentialBucketsRange(50e-6, 1, 25)
 // metrics are registered on the Config's registry, never a global one, so several nodes
 // can live in one process (demo, bench, tests).
 type metrics struct {
-	payments *prometheus.CounterVec // by direction
-	amounts  *prometheus.CounterVec // by direction, in base units (float: prometheus has no big ints)
-	latency  prometheus.Histogram   // outgoing request to Ack
-	channels *prometheus.GaugeVec   // by status
-	peers    prometheus.Gauge
-	chainLag prometheus.Gauge // head minus last processed block
+	payments       *prometheus.CounterVec // by direction
+	amounts        *prometheus.CounterVec // by direction, in base units (float: prometheus has no big ints)
+	latency        prometheus.Histogram   // outgoing request to Ack
+	channels       *prometheus.GaugeVec   // by status
+	peers          prometheus.Gauge
+	chainLag       prometheus.Gauge // head minus last processed block
+	accountBalance prometheus.Gauge // the node account's native balance, wei
 	// rpcUp is 1 while the chain RPC answers; rpcErrors counts polls it failed;
 	// reorgs the reorganisations seen; depositRollbacks the deposits a reorg took back.
 	rpcUp            prometheus.Gauge
@@ -73,6 +74,10 @@ func newMetrics(reg *prometheus.Registry, syncs, commits func() float64) (*metri
 		}, []string{"status"}),
 		peers: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "sluice_peers", Help: "Live peer sessions.",
+		}),
+		accountBalance: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "sluice_account_balance_wei",
+			Help: "The node account's native balance (what pays the gas of defenses, closes and settles), read every 15 s.",
 		}),
 		chainLag: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "sluice_chain_lag_blocks", Help: "Chain head minus the last block the watcher processed.",
@@ -119,7 +124,7 @@ func newMetrics(reg *prometheus.Registry, syncs, commits func() float64) (*metri
 			Name: "sluice_tx_replaced_total", Help: "Transactions replaced with a higher fee because they were not mined in time.",
 		}),
 	}
-	for _, c := range []prometheus.Collector{m.payments, m.amounts, m.latency, m.channels, m.peers, m.chainLag, m.rpcUp, m.rpcErrors, m.reorgs, m.depositRollbacks, m.rejects, m.peerRejects, m.fsyncs, m.committed, m.commitLatency, m.undefended, m.defenseAttempts, m.txResigned, m.txReplaced} {
+	for _, c := range []prometheus.Collector{m.payments, m.amounts, m.latency, m.channels, m.peers, m.chainLag, m.accountBalance, m.rpcUp, m.rpcErrors, m.reorgs, m.depositRollbacks, m.rejects, m.peerRejects, m.fsyncs, m.committed, m.commitLatency, m.undefended, m.defenseAttempts, m.txResigned, m.txReplaced} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

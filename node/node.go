@@ -49,6 +49,8 @@ type Node struct {
 	routing *routingState
 	// dormant remembers unsolicited channels the node does not track (channel_admission.go).
 	dormant *dormantSet
+	// balance is the node account's last read native balance (account_balance.go).
+	balance accountBalance
 	// med is the mediated-transfer state (mediated.go).
 	med *mediation
 	// watcher state: the follower reads the chain (chain/follow); synced is the last

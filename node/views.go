@@ -44,6 +44,9 @@ type NodeInfo struct {
 	ChainHead   uint64         `json:"chainHead"`
 	SyncedBlock uint64         `json:"syncedBlock"`
 	Chain       ChainHealth    `json:"chain"`
+	// Balance is the node account's native balance as last read (every 15 s), nil
+	// before the first read: what pays the gas of every defense, close and settle.
+	Balance *big.Int `json:"balance,omitempty"`
 }
 
 // OpenRequest asks the node to open a channel with a peer and lock our deposit in it.

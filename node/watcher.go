@@ -47,6 +47,7 @@ func (n *Node) pollChain(ctx context.Context) error {
 		n.med.wake() // chain time moved: locks may have expired
 	}
 	n.reconcileReorged(ctx)
+	n.refreshBalance(ctx)
 	// Every poll, even one that could not apply events: a defense outstanding is retried
 	// until it is mined or the challenge period is over.
 	n.defendDue(ctx, h.HeadTime)

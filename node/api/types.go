@@ -24,6 +24,9 @@ type NodeInfo struct {
 	// Chain is the chain connection's health: head, processed and confirmed blocks,
 	// rpcOK, lastError, since, and the on-chain operations waiting.
 	Chain node.ChainHealth `json:"chain"`
+	// Balance is the node account's native balance in wei as last read (every 15 s),
+	// absent before the first read; the dashboard's low-gas alert reads it.
+	Balance *Amount `json:"balance,omitempty"`
 }
 
 // Domain is the EIP-712 domain every signature of a channel binds to, in the shape
@@ -143,11 +146,16 @@ func nodeInfoJSON(v node.NodeInfo) NodeInfo {
 	if addrs == nil {
 		addrs = []string{}
 	}
-	return NodeInfo{
+	out := NodeInfo{
 		Address: v.Address, PeerID: v.PeerID, ListenAddrs: addrs, ChainID: v.ChainID,
 		Contract: v.Contract, Version: v.Version, Peers: v.Peers,
 		ChainHead: v.ChainHead, SyncedBlock: v.SyncedBlock, Chain: v.Chain,
 	}
+	if v.Balance != nil {
+		b := NewAmount(v.Balance)
+		out.Balance = &b
+	}
+	return out
 }
 
 func domainJSON(d channel.Domain) Domain {
