@@ -66,7 +66,7 @@ export function renderLiquidity(s) {
   let inChannels = 0n;
   for (const l of page.liquidity || []) if (l.token === "0x0000000000000000000000000000000000000000") inChannels += BigInt(l.ours);
   fillKV($("#liquidity-list"), [
-    ["on-chain balance", onChain !== undefined ? amount(onChain) : "not reported by this node's API"],
+    ["on-chain balance", onChain !== undefined ? amount(onChain) : "not read yet (the watcher reads it every 15 s)"],
     ["ours in ETH channels", amount(inChannels.toString())],
   ]);
   fillBody($("#liquidity-table"), (page.liquidity || []).map((l) =>
