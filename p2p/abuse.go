@@ -20,6 +20,7 @@ type banList struct {
 	banned    map[peer.ID]time.Time // until
 	malformed map[peer.ID][]time.Time
 	refused   map[peer.ID][]time.Time
+	accepts   acceptLimiter
 }
 
 // sweepAbove is the number of peers a record may hold before entries that can no
@@ -99,7 +100,11 @@ func (b *banList) InterceptPeerDial(id peer.ID) bool { return !b.isBanned(id) }
 
 func (b *banList) InterceptAddrDial(peer.ID, ma.Multiaddr) bool { return true }
 
-func (b *banList) InterceptAccept(network.ConnMultiaddrs) bool { return true }
+// InterceptAccept refuses a connection, before any handshake, from an IP that opens
+// new connections faster than its NewConnRate (acceptlimit.go).
+func (b *banList) InterceptAccept(c network.ConnMultiaddrs) bool {
+	return b.accepts.allow(c.RemoteMultiaddr(), b.now())
+}
 
 func (b *banList) InterceptSecured(_ network.Direction, id peer.ID, _ network.ConnMultiaddrs) bool {
 	return !b.isBanned(id)

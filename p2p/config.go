@@ -80,6 +80,14 @@ type Limits struct {
 	// and buffers.
 	MaxSessionsPerIP     int
 	MaxSessionsPerSubnet int
+	// NewConnRate and NewConnBurst bound how fast one remote IP may open new
+	// connections (defaults 2 per second, burst 16; loopback exempt unless
+	// LimitLoopback). Past them a connection is refused before its handshake, which is
+	// the costly part: identities are free, so without it one host cycling through
+	// fresh identities (each banned in turn) makes the node run a Noise handshake for
+	// every one of them.
+	NewConnRate  float64
+	NewConnBurst int
 	// LimitLoopback applies the per-IP and per-subnet session bounds to loopback
 	// peers too: for a node whose peers all arrive through a local proxy, and for
 	// measurements on one machine, where every peer is on 127.0.0.1.
@@ -133,6 +141,8 @@ func (c *Config) withDefaults() (Config, error) {
 	setDefault(&l.RefusedWindow, 10*time.Second)
 	setDefault(&l.MaxSessionsPerIP, 8)
 	setDefault(&l.MaxSessionsPerSubnet, 32)
+	setDefault(&l.NewConnRate, 2)
+	setDefault(&l.NewConnBurst, 16)
 	setDefault(&l.MaxMalformed, 16)
 	setDefault(&l.MalformedWindow, time.Minute)
 	setDefault(&l.BanDuration, 10*time.Minute)

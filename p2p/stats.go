@@ -19,6 +19,9 @@ const (
 	RefusedHandshake RefusalReason = "handshake"
 	RefusedIP        RefusalReason = "per_ip"
 	RefusedSubnet    RefusalReason = "per_subnet"
+	// RefusedConnRate counts inbound connections refused before their handshake because
+	// their IP opened new connections faster than Limits.NewConnRate.
+	RefusedConnRate RefusalReason = "conn_rate"
 )
 
 // Stats is a snapshot of the transport's abuse counters, for metrics. Counters only
@@ -37,7 +40,7 @@ type Stats struct {
 
 type counters struct {
 	bans                          [3]atomic.Uint64 // BanRate, BanMalformed, BanRefused
-	refused                       [4]atomic.Uint64 // RefusedBanned .. RefusedSubnet
+	refused                       [5]atomic.Uint64 // RefusedBanned .. RefusedConnRate
 	malformed, penalties, dropped atomic.Uint64
 	idleTimeouts, frameTimeouts   atomic.Uint64
 	handshaking, active           atomic.Int64
@@ -45,7 +48,7 @@ type counters struct {
 
 var (
 	banReasons     = [...]BanReason{BanRate, BanMalformed, BanRefused}
-	refusalReasons = [...]RefusalReason{RefusedBanned, RefusedHandshake, RefusedIP, RefusedSubnet}
+	refusalReasons = [...]RefusalReason{RefusedBanned, RefusedHandshake, RefusedIP, RefusedSubnet, RefusedConnRate}
 )
 
 func (c *counters) ban(r BanReason) {

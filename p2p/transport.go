@@ -85,6 +85,7 @@ func New(cfg Config) (*Transport, error) {
 		slots:    sessionSlots{perIP: map[string]int{}, perSubnet: map[string]int{}},
 		logs:     newLogLimiter(time.Second, 4096),
 	}
+	t.bans.accepts.init(c.Limits, func() { t.stats.refuse(RefusedConnRate) })
 	opts := []libp2p.Option{
 		libp2p.Identity(sk),
 		libp2p.ListenAddrStrings(c.ListenAddrs...),
