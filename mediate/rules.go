@@ -8,6 +8,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/routing"
 )
 
 // DefaultRevealMargin is the default reveal margin in seconds of chain time: the time a
@@ -28,12 +29,18 @@ var (
 	ErrBadRoute = errors.New("invalid route")
 	// ErrUnderpaid: the incoming lock pays less than the payment asks.
 	ErrUnderpaid = errors.New("incoming lock pays less than asked")
+	// ErrFeeUnpaid: the incoming lock does not leave this mediator its fee on top of
+	// what the payment must deliver.
+	ErrFeeUnpaid = errors.New("incoming lock does not pay the forwarding fee")
 )
 
 // Config are the rules' parameters.
 type Config struct {
 	// RevealMargin in seconds (DefaultRevealMargin when 0).
 	RevealMargin uint64
+	// Fees is what this node charges to forward (routing's fee function, the one it
+	// announces): it keeps Fees.Fee(out) of the incoming lock and forwards out.
+	Fees routing.FeePolicy
 }
 
 func (c Config) margin() uint64 {
@@ -68,8 +75,12 @@ func CheckRoute(self common.Address, hops []common.Address) error {
 
 // Forward is what a mediator sends on: the outgoing lock and the hops after its
 // receiver, for an incoming lock received at chain time now with rest the hops after
-// this node (rest[0] is the next node). The outgoing lock pays amount (the target's
-// amount; fees are the route's concern) and expires a margin before the incoming one;
+// this node (rest[0] is the next node). The outgoing lock pays out, the most the incoming
+// lock carries after this node's fee (out + Fees.Fee(out) <= in, routing.Forwardable):
+// for a payer that priced the route with routing.Route that is exactly the target's
+// amount plus the fees of the hops downstream. Forwarding is refused (ErrFeeUnpaid) when
+// out would be less than amount, the target's amount: the fee was not paid. The outgoing
+// lock expires a margin before the incoming one;
 // forwarding is refused unless the next node would still have a margin left too, so the
 // mediator's incoming lock always outlives what it owes by a margin.
 func (c Config) Forward(in channel.Lock, amount *big.Int, rest []common.Address, now uint64) (out channel.Lock, next common.Address, after []common.Address, err error) {
@@ -79,11 +90,15 @@ func (c Config) Forward(in channel.Lock, amount *big.Int, rest []common.Address,
 	if amount == nil || amount.Sign() <= 0 || in.Amount == nil || in.Amount.Cmp(amount) < 0 {
 		return channel.Lock{}, common.Address{}, nil, fmt.Errorf("forward %v for an incoming lock of %v: %w", amount, in.Amount, ErrUnderpaid)
 	}
+	fwd, ok := c.Fees.Forwardable(in.Amount)
+	if !ok || fwd.Cmp(amount) < 0 {
+		return channel.Lock{}, common.Address{}, nil, fmt.Errorf("incoming lock of %v, fee %s, target amount %v: %w", in.Amount, c.Fees, amount, ErrFeeUnpaid)
+	}
 	m := c.margin()
 	if in.Expiration < now+2*m {
 		return channel.Lock{}, common.Address{}, nil, fmt.Errorf("incoming lock expires at %d, chain time %d, margin %d: %w", in.Expiration, now, m, ErrUnsafeExpiration)
 	}
-	out = channel.Lock{Amount: new(big.Int).Set(amount), Expiration: in.Expiration - m, SecretHash: in.SecretHash}
+	out = channel.Lock{Amount: fwd, Expiration: in.Expiration - m, SecretHash: in.SecretHash}
 	return out, rest[0], append([]common.Address(nil), rest[1:]...), nil
 }
 

@@ -60,7 +60,7 @@ const resendAfter = 2 * time.Second
 
 func newMediation(c Config) *mediation {
 	return &mediation{
-		cfg:      mediate.Config{RevealMargin: c.RevealMargin},
+		cfg:      mediate.Config{RevealMargin: c.RevealMargin, Fees: c.Routing.Fees},
 		kick:     make(chan struct{}, 1),
 		secrets:  map[[32]byte][32]byte{},
 		sent:     map[sentKey]time.Time{},

@@ -75,3 +75,32 @@ func (f FeePolicy) addFee(out, amount, scratch *big.Int) {
 func (f FeePolicy) String() string {
 	return fmt.Sprintf("%s wei + %d ppm", flat(f), f.PPM)
 }
+
+// Forwardable is the most a node charging f can forward out of an incoming amount in:
+// the largest x with x + Fee(x) <= in; ok is false when in does not even cover the fee
+// of forwarding 1 wei. x + Fee(x) rises strictly with x, so when a payer priced the hop
+// with Fee (in = out + Fee(out), as Route does) Forwardable(in) is exactly out.
+func (f FeePolicy) Forwardable(in *big.Int) (x *big.Int, ok bool) {
+	if in == nil || in.Sign() <= 0 {
+		return new(big.Int), false
+	}
+	// x0 = floor((in - flat) * 1e6 / (1e6 + ppm)) is within a wei or two of the answer
+	// (the proportional part rounds up); step down from just above it.
+	x = new(big.Int).Sub(in, flat(f))
+	if x.Sign() <= 0 {
+		return new(big.Int), false
+	}
+	x.Mul(x, ppmDenominator)
+	x.Quo(x, big.NewInt(PPMDenominator+int64(f.PPM)))
+	x.Add(x, big.NewInt(2))
+	sum, scratch, one := new(big.Int), new(big.Int), big.NewInt(1)
+	for x.Sign() > 0 {
+		f.addFee(sum, x, scratch)
+		sum.Add(sum, x)
+		if sum.Cmp(in) <= 0 {
+			return x, true
+		}
+		x.Sub(x, one)
+	}
+	return x, false
+}
