@@ -70,10 +70,13 @@ func (n *Node) invoiceAmount(hash [32]byte) (*big.Int, bool) {
 }
 
 // RoutedPayRequest pays Amount to the last of Hops (the target) through the others.
-// SecretHash is the target's invoice. PaymentID names the payment on every hop.
+// SecretHash is the target's invoice. PaymentID names the payment on every hop. Total is
+// what the first lock carries, Amount plus every hub's fee (routing.Route's Total); nil
+// is Amount (a route of free hubs).
 type RoutedPayRequest struct {
 	Hops       []common.Address
 	Amount     *big.Int
+	Total      *big.Int
 	SecretHash [32]byte
 	PaymentID  [16]byte
 }
@@ -96,6 +99,13 @@ func (n *Node) PayRouted(ctx context.Context, req RoutedPayRequest) (RoutedPayme
 	if req.Amount == nil || req.Amount.Sign() <= 0 {
 		return RoutedPayment{}, fmt.Errorf("routed pay %v: %w", req.Amount, channel.ErrInvalidAmount)
 	}
+	total := req.Amount
+	if req.Total != nil {
+		if req.Total.Cmp(req.Amount) < 0 || req.Total.Cmp(channel.MaxAmount()) > 0 {
+			return RoutedPayment{}, fmt.Errorf("routed pay: total %v for amount %v: %w", req.Total, req.Amount, channel.ErrInvalidAmount)
+		}
+		total = req.Total
+	}
 	if err := mediate.CheckRoute(n.signer.Address(), req.Hops); err != nil {
 		return RoutedPayment{}, err
 	}
@@ -110,13 +120,13 @@ func (n *Node) PayRouted(ctx context.Context, req RoutedPayRequest) (RoutedPayme
 	if err != nil {
 		return RoutedPayment{}, err
 	}
-	lock := channel.Lock{Amount: new(big.Int).Set(req.Amount), Expiration: n.med.cfg.InitiatorExpiration(now, len(req.Hops)), SecretHash: req.SecretHash}
+	lock := channel.Lock{Amount: new(big.Int).Set(total), Expiration: n.med.cfg.InitiatorExpiration(now, len(req.Hops)), SecretHash: req.SecretHash}
 	target := req.Hops[len(req.Hops)-1]
 	msg := &p2p.LockedTransfer{Lock: lock, PaymentID: req.PaymentID, Target: target, Amount: req.Amount, Hops: append([]common.Address(nil), req.Hops[1:]...)}
 	if _, err := n.sendLockUpdate(lc, channel.AddLock(lock), now, msg, nil); err != nil {
 		return RoutedPayment{}, fmt.Errorf("routed pay: %w", err)
 	}
-	n.log.Info("routed payment locked", "channel", lc.id, "amount", req.Amount, "hops", len(req.Hops), "expiration", lock.Expiration)
+	n.log.Info("routed payment locked", "channel", lc.id, "amount", req.Amount, "total", total, "hops", len(req.Hops), "expiration", lock.Expiration)
 	return n.awaitRouted(ctx, lc, lock)
 }
 

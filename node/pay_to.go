@@ -1,0 +1,51 @@
+package node
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/routing"
+)
+
+// PayToRequest pays Amount to To over the cheapest route (a direct channel partner is a
+// 1-hop route) for at most MaxFee in fees (nil: no bound). SecretHash is To's invoice
+// (Node.NewInvoice on the payee; there is no wire message to fetch it yet, so the caller
+// brings it). PaymentID names the payment on every hop.
+type PayToRequest struct {
+	To         common.Address
+	Amount     *big.Int
+	MaxFee     *big.Int
+	SecretHash [32]byte
+	PaymentID  [16]byte
+}
+
+// PayToResult is a finished routed payment: the route it took (with every hop's fee)
+// and the first hop's resolved lock.
+type PayToResult struct {
+	Route   routing.Route
+	Payment RoutedPayment
+}
+
+// PayTo quotes the route and, only if one exists within MaxFee, locks Amount plus the
+// fees on the first hop (PayRouted). Before anything is locked it fails with
+// routing.ErrNoRoute or routing.ErrFeeTooHigh; after, as PayRouted does.
+func (n *Node) PayTo(ctx context.Context, req PayToRequest) (PayToResult, error) {
+	var zero [32]byte
+	if req.SecretHash == zero {
+		return PayToResult{}, fmt.Errorf("pay %s: no invoice secret hash: %w", req.To, channel.ErrInvalidParams)
+	}
+	r, err := n.QuoteRoute(ctx, RouteRequest{To: req.To, Amount: req.Amount, MaxFee: req.MaxFee})
+	if err != nil {
+		return PayToResult{}, fmt.Errorf("pay %s: %w; nothing was locked", req.To, err)
+	}
+	hops := make([]common.Address, len(r.Hops))
+	for i, h := range r.Hops {
+		hops[i] = h.To
+	}
+	p, err := n.PayRouted(ctx, RoutedPayRequest{Hops: hops, Amount: req.Amount, Total: r.Total, SecretHash: req.SecretHash, PaymentID: req.PaymentID})
+	return PayToResult{Route: r, Payment: p}, err
+}
