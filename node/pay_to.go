@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"math/big"
 
@@ -26,8 +27,9 @@ type PayToRequest struct {
 // PayToResult is a finished routed payment: the route it took (with every hop's fee)
 // and the first hop's resolved lock.
 type PayToResult struct {
-	Route   routing.Route
-	Payment RoutedPayment
+	PaymentID [16]byte
+	Route     routing.Route
+	Payment   RoutedPayment
 }
 
 // PayTo quotes the route and, only if one exists within MaxFee, locks Amount plus the
@@ -38,6 +40,11 @@ func (n *Node) PayTo(ctx context.Context, req PayToRequest) (PayToResult, error)
 	if req.SecretHash == zero {
 		return PayToResult{}, fmt.Errorf("pay %s: no invoice secret hash: %w", req.To, channel.ErrInvalidParams)
 	}
+	if req.PaymentID == ([16]byte{}) {
+		if _, err := rand.Read(req.PaymentID[:]); err != nil {
+			return PayToResult{}, fmt.Errorf("pay %s: %w", req.To, err)
+		}
+	}
 	r, err := n.QuoteRoute(ctx, RouteRequest{To: req.To, Amount: req.Amount, MaxFee: req.MaxFee})
 	if err != nil {
 		return PayToResult{}, fmt.Errorf("pay %s: %w; nothing was locked", req.To, err)
@@ -47,5 +54,5 @@ func (n *Node) PayTo(ctx context.Context, req PayToRequest) (PayToResult, error)
 		hops[i] = h.To
 	}
 	p, err := n.PayRouted(ctx, RoutedPayRequest{Hops: hops, Amount: req.Amount, Total: r.Total, SecretHash: req.SecretHash, PaymentID: req.PaymentID})
-	return PayToResult{Route: r, Payment: p}, err
+	return PayToResult{PaymentID: req.PaymentID, Route: r, Payment: p}, err
 }

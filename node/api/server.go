@@ -104,12 +104,19 @@ func NewServer(b Backend, cfg Config) (*Server, error) {
 	s.rpc.SetWebsocketReadLimit(int64(cfg.MaxRequestBytes))
 	s.rpc.SetBatchLimits(batchItemLimit, batchResponseLimit)
 	quoter, _ := b.(RouteQuoter) // the node itself: a quote signs nothing, the risk layer has no say
+	routed, _ := b.(RoutedPayer) // the node itself: the risk layer does not judge routed payments yet
 	b, err := s.installRisk(b)
 	if err != nil {
 		return nil, fmt.Errorf("api: register risk methods: %w", err)
 	}
-	if err := s.rpc.RegisterName("sluice", &service{b: b, timeout: cfg.RequestTimeout}); err != nil {
+	svc := &service{b: b, routed: routed, timeout: cfg.RequestTimeout}
+	if err := s.rpc.RegisterName("sluice", svc); err != nil {
 		return nil, fmt.Errorf("api: register sluice methods: %w", err)
+	}
+	if routed != nil {
+		if err := s.rpc.RegisterName("sluice", &invoiceService{svc}); err != nil {
+			return nil, fmt.Errorf("api: register invoice methods: %w", err)
+		}
 	}
 	if quoter != nil {
 		if err := s.rpc.RegisterName("sluice", &routeService{q: quoter, timeout: cfg.RequestTimeout}); err != nil {

@@ -25,6 +25,8 @@ const (
 // package exposes each exported method as sluice_<lowerCamelName>.
 type service struct {
 	b Backend
+	// routed pays by address (sluice_pay with `to`); nil when the backend cannot.
+	routed RoutedPayer
 	// timeout bounds every call. HTTP calls are also bounded by the server's write
 	// timeout; WebSocket calls have only this.
 	timeout time.Duration
@@ -63,6 +65,11 @@ type PayArgs struct {
 	Amount    Amount     `json:"amount"`
 	PaymentID *PaymentID `json:"paymentId,omitempty"` // idempotency key; absent = the node picks one; all zeros is refused
 	Memo      string     `json:"memo,omitempty"`
+	// To pays this address over a route instead of a channel (a partner is a 1-hop
+	// route); MaxFee bounds the hubs' fees; SecretHash is the payee's sluice_invoice.
+	To         *common.Address `json:"to,omitempty"`
+	MaxFee     *Amount         `json:"maxFee,omitempty"`
+	SecretHash *common.Hash    `json:"secretHash,omitempty"`
 }
 
 // ChannelsArgs filter sluice_channels; every field is optional.
@@ -163,8 +170,11 @@ func (s *service) Withdraw(ctx context.Context, id ChannelID, amount Amount) (Tx
 func (s *service) Pay(ctx context.Context, args PayArgs) (Payment, error) {
 	ctx, cancel := s.bound(ctx)
 	defer cancel()
+	if args.To != nil {
+		return s.payTo(ctx, args)
+	}
 	if args.Channel == nil {
-		return Payment{}, invalidParams("channel is required")
+		return Payment{}, invalidParams("channel is required (or to, an address to pay over a route)")
 	}
 	amount, err := requirePositive("amount", args.Amount)
 	if err != nil {

@@ -108,6 +108,10 @@ type Payment struct {
 	// Repeat is set by sluice_pay when the payment id was already used by an earlier call:
 	// nothing new was signed, and the payment that call made is acknowledged by the peer.
 	Repeat bool `json:"repeat,omitempty"`
+	// Fee and Route are set by sluice_pay with `to`: what the hubs kept in total and the
+	// route taken (Channel is then its first hop, Amount what the payee received).
+	Fee   *Amount     `json:"fee,omitempty"`
+	Route *RouteQuote `json:"route,omitempty"`
 }
 
 // PaymentPage is the result of sluice_payments; pass Next back as cursor for more.

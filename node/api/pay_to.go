@@ -1,0 +1,91 @@
+package api
+
+import (
+	"context"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/sluicepay/sluice/node"
+)
+
+// RoutedPayer is what sluice_pay with `to` and sluice_invoice need from a node (*node.Node
+// has it). Like RouteQuoter it is apart from Backend, so test doubles need not have it.
+type RoutedPayer interface {
+	PayTo(ctx context.Context, req node.PayToRequest) (node.PayToResult, error)
+	NewInvoice(ctx context.Context, amount *big.Int) (node.Invoice, error)
+}
+
+// InvoiceArgs are the parameters of sluice_invoice.
+type InvoiceArgs struct {
+	Amount Amount `json:"amount"`
+}
+
+// InvoiceResult is the payee's invoice: the payer passes SecretHash to sluice_pay.
+type InvoiceResult struct {
+	SecretHash common.Hash `json:"secretHash"`
+	Amount     Amount      `json:"amount"`
+}
+
+// invoiceService holds sluice_invoice; registered when the backend is a RoutedPayer.
+type invoiceService struct {
+	s *service
+}
+
+// Invoice creates a secret for a routed payment of amount to this node and returns its
+// hash; the node reveals the secret only to a lock that pays at least amount.
+func (s *invoiceService) Invoice(ctx context.Context, args InvoiceArgs) (InvoiceResult, error) {
+	ctx, cancel := s.s.bound(ctx)
+	defer cancel()
+	amount, err := requirePositive("amount", args.Amount)
+	if err != nil {
+		return InvoiceResult{}, err
+	}
+	inv, err := s.s.routed.NewInvoice(ctx, amount)
+	if err != nil {
+		return InvoiceResult{}, toRPCError(err)
+	}
+	return InvoiceResult{SecretHash: inv.SecretHash, Amount: NewAmount(inv.Amount)}, nil
+}
+
+// payTo is sluice_pay with `to`: quote, refuse above maxFee, lock amount + fees on the
+// first hop and wait until the payee released the secret (or the lock expired).
+func (s *service) payTo(ctx context.Context, args PayArgs) (Payment, error) {
+	if s.routed == nil {
+		return Payment{}, invalidParams("this node does not pay by address; give a channel")
+	}
+	if args.Channel != nil {
+		return Payment{}, invalidParams("give either channel or to, not both")
+	}
+	if args.Memo != "" {
+		return Payment{}, invalidParams("memo is not carried on routed payments yet")
+	}
+	if args.SecretHash == nil || *args.SecretHash == (common.Hash{}) {
+		return Payment{}, invalidParams("secretHash is required with to: the payee's sluice_invoice gives it")
+	}
+	amount, err := requirePositive("amount", args.Amount)
+	if err != nil {
+		return Payment{}, err
+	}
+	req := node.PayToRequest{To: *args.To, Amount: amount, SecretHash: *args.SecretHash}
+	if args.MaxFee != nil {
+		req.MaxFee = args.MaxFee.Big()
+	}
+	if args.PaymentID != nil {
+		if args.PaymentID.IsZero() {
+			return Payment{}, invalidParams("paymentId %s (all zeros) is not usable", args.PaymentID)
+		}
+		req.PaymentID = *args.PaymentID
+	}
+	res, err := s.routed.PayTo(ctx, req)
+	if err != nil {
+		return Payment{}, toRPCError(err)
+	}
+	r := res.Route
+	q := &RouteQuote{Amount: NewAmount(r.Amount), Fee: NewAmount(r.Fee), Total: NewAmount(r.Total), Hops: make([]RouteHop, len(r.Hops))}
+	for i, h := range r.Hops {
+		q.Hops[i] = RouteHop{Channel: ChannelID(h.Channel), From: h.From, To: h.To, Amount: NewAmount(h.Amount), Fee: NewAmount(h.Fee)}
+	}
+	fee := NewAmount(r.Fee)
+	return Payment{PaymentID: res.PaymentID, Channel: ChannelID(res.Payment.Channel), Direction: "sent", Amount: NewAmount(amount), Fee: &fee, Route: q}, nil
+}

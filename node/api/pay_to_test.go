@@ -1,0 +1,92 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"math/big"
+	"testing"
+
+	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/node"
+)
+
+// routedBackend pays by address over the quoting backend's real graph (what the node's
+// PayTo does before it locks: the quote with maxFee), and records what reached it.
+type routedBackend struct {
+	*quotingBackend
+	paid []node.PayToRequest
+}
+
+func (r *routedBackend) PayTo(ctx context.Context, req node.PayToRequest) (node.PayToResult, error) {
+	route, err := r.QuoteRoute(ctx, node.RouteRequest{To: req.To, Amount: req.Amount, MaxFee: req.MaxFee})
+	if err != nil {
+		return node.PayToResult{}, err
+	}
+	r.paid = append(r.paid, req)
+	return node.PayToResult{PaymentID: [16]byte{7}, Route: route, Payment: node.RoutedPayment{Channel: route.Hops[0].Channel, Unlocked: true}}, nil
+}
+
+func (r *routedBackend) NewInvoice(_ context.Context, amount *big.Int) (node.Invoice, error) {
+	return node.Invoice{SecretHash: [32]byte{0xaa}, Amount: amount}, nil
+}
+
+func TestPayToAddressRoutesWithFee(t *testing.T) {
+	_, qb := startQuoteServer(t)
+	b := &routedBackend{quotingBackend: qb}
+	srv, err := NewServer(b, Config{Addr: "127.0.0.1:0", Token: testToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Stop(context.Background()) })
+	url := srv.URL()
+
+	_, rep := rawCall(t, url, "Bearer "+testToken, "sluice_invoice", `[{"amount":"1000001"}]`)
+	if rep.Error != nil {
+		t.Fatalf("invoice: %+v", rep.Error)
+	}
+	var inv InvoiceResult
+	if err := json.Unmarshal(rep.Result, &inv); err != nil || inv.SecretHash[0] != 0xaa || inv.Amount.Big().Int64() != 1_000_001 {
+		t.Fatalf("invoice %s %v", rep.Result, err)
+	}
+	hash := inv.SecretHash.Hex()
+	_, rep = rawCall(t, url, "Bearer "+testToken, "sluice_pay", `[{"to":"`+quotePayee.Hex()+`","amount":"1000001","maxFee":"3501","secretHash":"`+hash+`"}]`)
+	if rep.Error != nil {
+		t.Fatalf("pay to: %+v", rep.Error)
+	}
+	var p Payment
+	if err := json.Unmarshal(rep.Result, &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.Fee == nil || p.Fee.Big().Int64() != 3501 || p.Route == nil || len(p.Route.Hops) != 2 || p.Channel != ChannelID(channel.ID{1}) || p.Amount.Big().Int64() != 1_000_001 || p.PaymentID != (PaymentID{7}) {
+		t.Fatalf("routed payment %s", rep.Result)
+	}
+	if len(b.paid) != 1 || b.paid[0].SecretHash != [32]byte{0xaa} || b.paid[0].MaxFee.Int64() != 3501 || b.paid[0].To != quotePayee {
+		t.Fatalf("reached the node as %+v", b.paid)
+	}
+	for _, c := range []struct {
+		name, params string
+		code         int
+		kind         string
+	}{
+		{"fee above maxFee", `[{"to":"` + quotePayee.Hex() + `","amount":"1000001","maxFee":"3500","secretHash":"` + hash + `"}]`, CodeFeeTooHigh, "fee_too_high"},
+		{"unknown payee", `[{"to":"0x00000000000000000000000000000000000b0b0b","amount":"1","secretHash":"` + hash + `"}]`, CodeNoRoute, "no_route"},
+		{"no secret hash", `[{"to":"` + quotePayee.Hex() + `","amount":"1"}]`, CodeInvalidParams, "invalid_params"},
+		{"channel and to", `[{"channel":"0x` + common32() + `","to":"` + quotePayee.Hex() + `","amount":"1","secretHash":"` + hash + `"}]`, CodeInvalidParams, "invalid_params"},
+		{"memo", `[{"to":"` + quotePayee.Hex() + `","amount":"1","memo":"x","secretHash":"` + hash + `"}]`, CodeInvalidParams, "invalid_params"},
+	} {
+		_, rep := rawCall(t, url, "Bearer "+testToken, "sluice_pay", c.params)
+		if rep.Error == nil || rep.Error.Code != c.code || rep.Error.Data["kind"] != c.kind {
+			t.Errorf("%s: %+v; want %d %s", c.name, rep.Error, c.code, c.kind)
+		}
+	}
+	if len(b.paid) != 1 {
+		t.Fatalf("refused calls reached PayTo: %+v", b.paid)
+	}
+}
+
+func common32() string {
+	return "0101010101010101010101010101010101010101010101010101010101010101"
+}
