@@ -41,6 +41,7 @@ func newApp() *cli.App {
 		infoCommand(),
 		channelCommand(),
 		payCommand(),
+		invoiceCommand(),
 		routeCommand(),
 		paymentsCommand(),
 		riskCommand(),

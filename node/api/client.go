@@ -164,3 +164,10 @@ func (c *Client) SubscribeChannelEvents(ctx context.Context, ch chan<- ChannelEv
 	}
 	return sub, nil
 }
+
+// Invoice asks this node for an invoice of amount (sluice_invoice): the payer passes its
+// secret hash to Pay with To.
+func (c *Client) Invoice(ctx context.Context, args InvoiceArgs) (InvoiceResult, error) {
+	var out InvoiceResult
+	return out, c.call(ctx, &out, "invoice", args)
+}
