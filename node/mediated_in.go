@@ -172,7 +172,7 @@ func (n *Node) forward(in *liveChannel, m *p2p.LockedTransfer) {
 		n.log.Info("forward refused", "from", in.id, "to", next.id, "err", err)
 		return
 	}
-	n.log.Info("forwarded locked transfer", "from", in.id, "to", next.id, "amount", out.Amount, "expiration", out.Expiration)
+	n.log.Info("forwarded locked transfer", "from", in.id, "to", next.id, "amount", out.Amount, "fee", new(big.Int).Sub(m.Lock.Amount, out.Amount), "expiration", out.Expiration)
 }
 
 // onSecretReveal learns a secret from the partner we owe a lock to: it is stored before
