@@ -44,6 +44,9 @@ const (
 	CodeChainUnavailable = -32027
 	CodeNoRoute          = -32028 // no route in the channel graph can carry the amount to the payee
 	CodeFeeTooHigh       = -32029 // the cheapest route costs more than the payer's maxFee
+	// CodeRouteExpired: a routed payment's lock expired before the payee released the
+	// secret; it was removed and the amount is back (-32032 is taken by cluster work).
+	CodeRouteExpired = -32033
 )
 
 // Error is a JSON-RPC error with a stable code, a human message and a stable machine
@@ -107,6 +110,7 @@ var classes = []errorClass{
 	{channel.ErrRejected, CodeRejectedByPeer, "rejected_by_peer"},
 	{routing.ErrNoRoute, CodeNoRoute, "no_route"},
 	{routing.ErrFeeTooHigh, CodeFeeTooHigh, "fee_too_high"},
+	{node.ErrRouteFailed, CodeRouteExpired, "route_expired"},
 	{routing.ErrInvalidRequest, CodeInvalidParams, "invalid_params"},
 	{node.ErrTxPending, CodeTxPending, "tx_pending"},
 	{node.ErrInsufficientFunds, CodeInsufficientFunds, "insufficient_funds"},

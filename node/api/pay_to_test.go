@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"math/big"
 	"testing"
 
@@ -18,6 +19,9 @@ type routedBackend struct {
 }
 
 func (r *routedBackend) PayTo(ctx context.Context, req node.PayToRequest) (node.PayToResult, error) {
+	if req.Amount.Int64() == 13 {
+		return node.PayToResult{}, fmt.Errorf("routed pay: lock expired: %w", node.ErrRouteFailed)
+	}
 	route, err := r.QuoteRoute(ctx, node.RouteRequest{To: req.To, Amount: req.Amount, MaxFee: req.MaxFee})
 	if err != nil {
 		return node.PayToResult{}, err
@@ -75,6 +79,7 @@ func TestPayToAddressRoutesWithFee(t *testing.T) {
 		{"unknown payee", `[{"to":"0x00000000000000000000000000000000000b0b0b","amount":"1","secretHash":"` + hash + `"}]`, CodeNoRoute, "no_route"},
 		{"no secret hash", `[{"to":"` + quotePayee.Hex() + `","amount":"1"}]`, CodeInvalidParams, "invalid_params"},
 		{"channel and to", `[{"channel":"0x` + common32() + `","to":"` + quotePayee.Hex() + `","amount":"1","secretHash":"` + hash + `"}]`, CodeInvalidParams, "invalid_params"},
+		{"expired", `[{"to":"` + quotePayee.Hex() + `","amount":"13","secretHash":"` + hash + `"}]`, CodeRouteExpired, "route_expired"},
 		{"memo", `[{"to":"` + quotePayee.Hex() + `","amount":"1","memo":"x","secretHash":"` + hash + `"}]`, CodeInvalidParams, "invalid_params"},
 	} {
 		_, rep := rawCall(t, url, "Bearer "+testToken, "sluice_pay", c.params)
