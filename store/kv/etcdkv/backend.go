@@ -32,7 +32,8 @@ var (
 	ErrFenced = errors.New("etcd: leadership lost; this node may no longer write (fenced)")
 	// ErrUnavailable means no majority of the cluster answered in time. Not sticky: the
 	// write was not acknowledged, and the next one succeeds once the majority is back.
-	ErrUnavailable = errors.New("etcd cluster unavailable: no majority answered in time; nothing was acknowledged")
+	// It wraps kv.ErrUnavailable, which the API maps to store_unavailable.
+	ErrUnavailable = fmt.Errorf("etcd cluster unavailable: no majority answered in time; nothing was acknowledged (%w)", kv.ErrUnavailable)
 	// ErrBatchTooLarge means one batch needs more operations or bytes than a single etcd
 	// transaction may carry, so it cannot be written atomically.
 	ErrBatchTooLarge = errors.New("etcd: batch exceeds one transaction's limits")
