@@ -103,6 +103,9 @@ func (b *Backend) Get(key []byte) ([]byte, bool, error) {
 	defer cancel()
 	resp, err := b.cli.Get(ctx, b.key(key))
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, false, fmt.Errorf("etcd get: %w (%s): %w", ErrUnavailable, b.cfg.Timeout, err)
+		}
 		return nil, false, fmt.Errorf("etcd get: %w", err)
 	}
 	if len(resp.Kvs) == 0 {
@@ -132,8 +135,12 @@ func (b *Backend) Scan(r kv.Range, fn func(key, value []byte) error) error {
 		}
 		ctx, cancel := b.ctx()
 		resp, err := b.cli.Get(ctx, start, opts...)
+		timedOut := ctx.Err() != nil
 		cancel()
 		if err != nil {
+			if timedOut {
+				return fmt.Errorf("etcd scan: %w (%s): %w", ErrUnavailable, b.cfg.Timeout, err)
+			}
 			return fmt.Errorf("etcd scan: %w", err)
 		}
 		if rev == 0 {
