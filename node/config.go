@@ -28,6 +28,9 @@ type Config struct {
 
 	ListenAddrs []string // multiaddrs, e.g. /ip4/127.0.0.1/tcp/0
 	StaticPeers []string // multiaddrs ending in /p2p/<id>, dialled at Start and kept connected
+	// AnnounceAddrs are told to peers besides ListenAddrs (p2p.Config.AnnounceAddrs): a
+	// clustered hub lists every member's listen address so peers redial the new active.
+	AnnounceAddrs []string
 
 	ChainURL     string       // JSON-RPC URL of the chain
 	ChainBackend ChainBackend // an injected in-process backend (the devchain's client)

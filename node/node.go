@@ -99,7 +99,7 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 	n, err := assemble(c, st, chain, func(h p2p.Handler) (Transport, error) {
 		d := chain.Domain()
 		t, err := p2p.New(p2p.Config{
-			Key: c.Key, ListenAddrs: c.ListenAddrs, ChainID: d.ChainID, Contract: d.Contract,
+			Key: c.Key, ListenAddrs: c.ListenAddrs, AnnounceAddrs: c.AnnounceAddrs, ChainID: d.ChainID, Contract: d.Contract,
 			Handler: h, Logger: c.Logger, StaticPeers: c.StaticPeers,
 			AddressBook: storeAddressBook{st},
 			Limits:      peerLimits(c.PeerLimits, measureVerifyRate),

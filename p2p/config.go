@@ -17,6 +17,11 @@ type Config struct {
 	// ListenAddrs are multiaddrs to listen on. TCP is always supported; an address
 	// containing /quic-v1 also enables QUIC. Default: /ip4/127.0.0.1/tcp/0.
 	ListenAddrs []string
+	// AnnounceAddrs are extra multiaddrs (without /p2p/) this node tells its peers it is
+	// reachable at, besides its listen addresses: a clustered hub lists every member's
+	// listen address, so a wallet that only dialled the active learns the standbys' and
+	// redials them itself when the active goes (issue 20).
+	AnnounceAddrs []string
 	// ChainID and Contract must match the peer's Hello exactly.
 	ChainID  *big.Int
 	Contract common.Address

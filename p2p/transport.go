@@ -111,6 +111,13 @@ func New(cfg Config) (*Transport, error) {
 	if err := checkListenAddrs(c.ListenAddrs); err != nil {
 		return nil, err
 	}
+	announce, err := announceOption(c.AnnounceAddrs)
+	if err != nil {
+		return nil, err
+	}
+	if announce != nil {
+		opts = append(opts, announce)
+	}
 	rm, err := ResourceManager(c)
 	if err != nil {
 		return nil, err

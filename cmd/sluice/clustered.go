@@ -19,6 +19,7 @@ import (
 const (
 	flagStore        = "store"
 	flagEtcdMaxTxnOp = "etcd-max-txn-ops"
+	flagAnnounce     = "announce"
 )
 
 // writesPerPayment is what one payment adds to a merged node batch at most: its record,
@@ -28,6 +29,11 @@ const writesPerPayment = 3
 func etcdMaxTxnOpsFlag() cli.Flag {
 	return &cli.IntFlag{Name: flagEtcdMaxTxnOp, EnvVars: envVar(flagEtcdMaxTxnOp), Value: etcdkv.DefaultMaxTxnOps,
 		Usage: "the etcd cluster's --max-txn-ops; the node keeps each group of writes within it (raise both, e.g. to 3072, for throughput)"}
+}
+
+func announceFlag() cli.Flag {
+	return &cli.StringSliceFlag{Name: flagAnnounce, EnvVars: envVar(flagAnnounce),
+		Usage: "multiaddr (without /p2p/) to tell peers besides --listen (repeatable); in the clustered mode give every member's listen address, so a wallet that dialled the active redials the new one after a failover"}
 }
 
 func storeFlag() cli.Flag {

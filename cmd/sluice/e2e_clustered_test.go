@@ -20,13 +20,17 @@ import (
 
 // startClustered runs `sluice node --store etcd://...` for n without waiting for its API:
 // a standby opens none until it is elected. The returned channel delivers the API URL.
-func (n *e2eNode) startClustered(t *testing.T, store string, apiPort int, peers ...string) *e2eProcess {
+// announce lists every cluster member's listen address (--announce).
+func (n *e2eNode) startClustered(t *testing.T, store string, apiPort int, announce []string, peers ...string) *e2eProcess {
 	t.Helper()
 	args := []string{"--datadir", n.dir, "--log-format", "json", "--log-level", "debug", "node",
 		"--listen", fmt.Sprintf("/ip4/127.0.0.1/tcp/%d", n.p2pPort), "--api-addr", fmt.Sprintf("127.0.0.1:%d", apiPort),
 		"--store", store, "--etcd-max-txn-ops", "128"}
 	for _, p := range peers {
 		args = append(args, "--peer", p)
+	}
+	for _, a := range announce {
+		args = append(args, "--announce", a)
 	}
 	p, err := startE2EProcess(n.env, &n.mu, &n.logs, args...)
 	if err != nil {
@@ -151,13 +155,16 @@ func TestE2EClusteredHubFailsOverUnderLoad(t *testing.T) {
 	bob.start(t)
 	hubA, hubB := newE2ENode(t, chain, "hubA", 5), newE2ENode(t, chain, "hubB", 5) // same key
 	apiA, apiB := freeTCPPort(t), freeTCPPort(t)
-	pA := hubA.startClustered(t, store, apiA, bob.p2pAddr(t))
+	announce := []string{fmt.Sprintf("/ip4/127.0.0.1/tcp/%d", hubA.p2pPort), fmt.Sprintf("/ip4/127.0.0.1/tcp/%d", hubB.p2pPort)}
+	pA := hubA.startClustered(t, store, apiA, announce, bob.p2pAddr(t))
 	hubA.awaitAPI(t, pA, 60*time.Second)
 	// Like the key, the API token is the hub's: every process of it takes the same one.
 	if err := os.WriteFile(api.TokenPath(hubB.dir), []byte(hubA.token(t)+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	pB := hubB.startClustered(t, store, apiB, bob.p2pAddr(t))
+	// No --peer: bob learnt hubB's address from hubA's announcement (and hubB reads bob's
+	// from the address book in etcd); either side's dial brings the session back.
+	pB := hubB.startClustered(t, store, apiB, announce)
 	select {
 	case <-pB.apiURL:
 		t.Fatal("the standby opened its API while the active runs")

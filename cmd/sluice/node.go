@@ -66,6 +66,7 @@ func nodeCommand() *cli.Command {
 			passwordFileFlag(),
 			storeFlag(),
 			etcdMaxTxnOpsFlag(),
+			announceFlag(),
 		}, append(channelPolicyFlags(), routingFlags()...)...),
 		Action: runNode,
 	}
@@ -147,6 +148,7 @@ func runNode(c *cli.Context) error {
 		Key:                    key,
 		ListenAddrs:            c.StringSlice(flagListen),
 		StaticPeers:            c.StringSlice(flagPeer),
+		AnnounceAddrs:          c.StringSlice(flagAnnounce),
 		ChainURL:               rpcURL,
 		Contract:               contract,
 		Confirmations:          confirmationsFlag(c),

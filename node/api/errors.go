@@ -9,6 +9,7 @@ import (
 	"github.com/sluicepay/sluice/channel"
 	"github.com/sluicepay/sluice/node"
 	"github.com/sluicepay/sluice/routing"
+	"github.com/sluicepay/sluice/store/kv"
 )
 
 // Stable JSON-RPC error codes. They are part of the API: never renumber, only append.
@@ -44,8 +45,12 @@ const (
 	CodeChainUnavailable = -32027
 	CodeNoRoute          = -32028 // no route in the channel graph can carry the amount to the payee
 	CodeFeeTooHigh       = -32029 // the cheapest route costs more than the payer's maxFee
+	// CodeStoreUnavailable: the clustered store's majority did not commit in time;
+	// nothing was acknowledged, repeat with the same paymentId once it is back.
+	// (-32030 and -32031 are in risk.go.)
+	CodeStoreUnavailable = -32032
 	// CodeRouteExpired: a routed payment's lock expired before the payee released the
-	// secret; it was removed and the amount is back (-32032 is taken by cluster work).
+	// secret; it was removed and the amount is back.
 	CodeRouteExpired = -32033
 )
 
@@ -118,6 +123,8 @@ var classes = []errorClass{
 	{node.ErrPeerUnreachable, CodePeerUnreachable, "peer_unreachable"},
 	{node.ErrPaymentIDReused, CodePaymentIDReused, "payment_id_reused"},
 	{node.ErrClosed, CodeNodeUnavailable, "node_unavailable"},
+	// Before DeadlineExceeded, which the etcd write's error also wraps.
+	{kv.ErrUnavailable, CodeStoreUnavailable, "store_unavailable"},
 	{node.ErrMemoTooLong, CodeInvalidParams, "invalid_params"},
 	{node.ErrIdempotencyKeyReused, CodeIdempotencyKeyReused, "idempotency_key_reused"},
 	{node.ErrInvalidIdempotencyKey, CodeInvalidParams, "invalid_params"},

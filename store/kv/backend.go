@@ -51,3 +51,9 @@ func PrefixEnd(prefix []byte) []byte {
 
 // ErrStop ends a Scan early; Scan then returns nil.
 var ErrStop = errors.New("stop scan")
+
+// ErrUnavailable is what a replicated backend's write error wraps when its cluster
+// could not commit in time (no majority): the write was not acknowledged and is not
+// sticky, so the same operation can be repeated once the cluster is back. The API
+// reports it as store_unavailable without depending on the backend's client.
+var ErrUnavailable = errors.New("store backend unavailable")

@@ -32,7 +32,8 @@ var (
 	ErrFenced = errors.New("etcd: leadership lost; this node may no longer write (fenced)")
 	// ErrUnavailable means no majority of the cluster answered in time. Not sticky: the
 	// write was not acknowledged, and the next one succeeds once the majority is back.
-	ErrUnavailable = errors.New("etcd cluster unavailable: no majority answered in time; nothing was acknowledged")
+	// It wraps kv.ErrUnavailable, which the API maps to store_unavailable.
+	ErrUnavailable = fmt.Errorf("etcd cluster unavailable: no majority answered in time; nothing was acknowledged (%w)", kv.ErrUnavailable)
 	// ErrBatchTooLarge means one batch needs more operations or bytes than a single etcd
 	// transaction may carry, so it cannot be written atomically.
 	ErrBatchTooLarge = errors.New("etcd: batch exceeds one transaction's limits")
@@ -102,6 +103,9 @@ func (b *Backend) Get(key []byte) ([]byte, bool, error) {
 	defer cancel()
 	resp, err := b.cli.Get(ctx, b.key(key))
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil, false, fmt.Errorf("etcd get: %w (%s): %w", ErrUnavailable, b.cfg.Timeout, err)
+		}
 		return nil, false, fmt.Errorf("etcd get: %w", err)
 	}
 	if len(resp.Kvs) == 0 {
@@ -131,8 +135,12 @@ func (b *Backend) Scan(r kv.Range, fn func(key, value []byte) error) error {
 		}
 		ctx, cancel := b.ctx()
 		resp, err := b.cli.Get(ctx, start, opts...)
+		timedOut := ctx.Err() != nil
 		cancel()
 		if err != nil {
+			if timedOut {
+				return fmt.Errorf("etcd scan: %w (%s): %w", ErrUnavailable, b.cfg.Timeout, err)
+			}
 			return fmt.Errorf("etcd scan: %w", err)
 		}
 		if rev == 0 {
