@@ -14,35 +14,17 @@ import (
 
 // runPayTo is `sluice pay --to ADDRESS --secret-hash HASH AMOUNT [--max-fee FEE]`.
 func runPayTo(c *cli.Context) error {
-	if err := exactArgs(c, "AMOUNT"); err != nil {
-		return err
-	}
-	amount, err := positiveAmountArg(c, 0, "AMOUNT")
+	// The payee, amount and fee bound are read exactly as `sluice route` reads them.
+	q, err := routeArgs(c)
 	if err != nil {
 		return err
 	}
-	to := c.String(flagTo)
-	if !common.IsHexAddress(to) {
-		return usageErrorf("--%s %q is not a 0x address", flagTo, to)
-	}
-	addr := common.HexToAddress(to)
 	hs := c.String(flagSecret)
 	if len(strings.TrimPrefix(hs, "0x")) != 64 || !strings.HasPrefix(hs, "0x") {
 		return usageErrorf("--%s is required with --%s: the payee's invoice, 0x + 64 hex digits (sluice invoice AMOUNT on the payee's node)", flagSecret, flagTo)
 	}
 	hash := common.HexToHash(hs)
-	args := api.PayArgs{To: &addr, Amount: amount, SecretHash: &hash, Memo: c.String(flagMemo)}
-	if s := c.String(flagMaxFee); s != "" {
-		v, err := api.ParseAmount(s)
-		if err != nil {
-			return usageErrorf("--%s: %v", flagMaxFee, err)
-		}
-		if v.Sign() < 0 {
-			return usageErrorf("--%s is negative", flagMaxFee)
-		}
-		a := api.NewAmount(v)
-		args.MaxFee = &a
-	}
+	args := api.PayArgs{To: q.To, Amount: q.Amount, SecretHash: &hash, Memo: c.String(flagMemo), MaxFee: q.MaxFee}
 	if s := c.String(flagPaymentID); s != "" {
 		pid, err := api.ParsePaymentID(s)
 		if err != nil || pid.IsZero() {
@@ -68,7 +50,7 @@ func runPayTo(c *cli.Context) error {
 			if p.Route != nil {
 				hops = len(p.Route.Hops)
 			}
-			_, err := fmt.Fprintf(w, "paid %s to %s over %d hop(s), fee %s, first channel %s\npayment id %s\n", p.Amount, addr, hops, fee, p.Channel, p.PaymentID)
+			_, err := fmt.Fprintf(w, "paid %s to %s over %d hop(s), fee %s, first channel %s\npayment id %s\n", p.Amount, q.To.Hex(), hops, fee, p.Channel, p.PaymentID)
 			return err
 		})
 	})
