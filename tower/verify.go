@@ -47,8 +47,13 @@ func (t *Tower) verifyAndStore(ctx context.Context, from common.Address, r *wire
 	if r.Transferred.Cmp(channel.MaxAmount()) > 0 {
 		return refuse(wire.CodeInvalid, "transferred %s exceeds uint128", r.Transferred)
 	}
-	if r.Locked != nil && r.Locked.Cmp(channel.MaxAmount()) > 0 {
-		return refuse(wire.CodeInvalid, "locked %s exceeds uint128", r.Locked)
+	// The contract's _checkLocks: the held-back field is 96 bits and no root means nothing
+	// locked. A proof it would revert on defends nothing, so it is refused here.
+	if r.Locked != nil && r.Locked.Cmp(channel.MaxLocked()) > 0 {
+		return refuse(wire.CodeInvalid, "locked %s exceeds 2^96-1", r.Locked)
+	}
+	if r.Locked != nil && r.Locked.Sign() != 0 && r.LocksRoot == ([32]byte{}) {
+		return refuse(wire.CodeInvalid, "locked %s with no locks root", r.Locked)
 	}
 	proof := r.Proof()
 	h, err := channel.NewHasher(t.domain)

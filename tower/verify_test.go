@@ -63,6 +63,11 @@ func TestRegisterVerifiesEverythingItIsSent(t *testing.T) {
 	huge.Transferred = new(big.Int).Lsh(big.NewInt(1), 128)
 	malformedSig := registration(t, d, id, 7, 700, a, b)
 	malformedSig.Sig[64] = 5
+	// The contract's _checkLocks reverts on both, so such a proof defends nothing.
+	lockedNoRoot := registration(t, d, id, 7, 700, a, b)
+	lockedNoRoot.Locked = big.NewInt(5)
+	lockedHuge := registration(t, d, id, 7, 700, a, b)
+	lockedHuge.Locked, lockedHuge.LocksRoot = new(big.Int).Lsh(big.NewInt(1), 96), [32]byte{1}
 
 	cases := []struct {
 		name string
@@ -81,6 +86,8 @@ func TestRegisterVerifiesEverythingItIsSent(t *testing.T) {
 		{"settled channel", b, registration(t, d, settled, 7, 700, a, b), wire.CodeNotDisputable},
 		{"nonce 0", b, registration(t, d, id, 0, 0, a, b), wire.CodeInvalid},
 		{"amount above uint128", b, huge, wire.CodeInvalid},
+		{"locked with no locks root", b, lockedNoRoot, wire.CodeInvalid},
+		{"locked above 2^96-1", b, lockedHuge, wire.CodeInvalid},
 	}
 	tw := newTestTower(t, chain, "")
 	for _, c := range cases {
