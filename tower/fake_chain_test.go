@@ -207,7 +207,12 @@ func (p party) sign(t testing.TB, digest common.Hash) channel.Signature {
 // registration builds a Register of payer's proof (nonce, amount) endorsed by endorser.
 func registration(t testing.TB, d channel.Domain, id channel.ID, nonce uint64, amount int64, payer, endorser party) *wire.Register {
 	t.Helper()
-	bp := channel.BalanceProof{Channel: id, Nonce: nonce, Transferred: big.NewInt(amount)}
+	return lockedRegistration(t, d, channel.BalanceProof{Channel: id, Nonce: nonce, Transferred: big.NewInt(amount)}, payer, endorser)
+}
+
+// lockedRegistration signs bp as it is, locked and locksRoot included.
+func lockedRegistration(t testing.TB, d channel.Domain, bp channel.BalanceProof, payer, endorser party) *wire.Register {
+	t.Helper()
 	pd, err := d.BalanceProofDigest(bp)
 	if err != nil {
 		t.Fatal(err)
@@ -216,7 +221,7 @@ func registration(t testing.TB, d channel.Domain, id channel.ID, nonce uint64, a
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &wire.Register{Channel: id, Nonce: nonce, Transferred: bp.Transferred, Sig: payer.sign(t, pd), Endorsement: endorser.sign(t, ed)}
+	return &wire.Register{Channel: bp.Channel, Nonce: bp.Nonce, Transferred: bp.Transferred, Locked: bp.Locked, LocksRoot: bp.LocksRoot, Sig: payer.sign(t, pd), Endorsement: endorser.sign(t, ed)}
 }
 
 func openView(a, b party) contracts.ChannelView {

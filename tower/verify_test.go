@@ -64,10 +64,8 @@ func TestRegisterVerifiesEverythingItIsSent(t *testing.T) {
 	malformedSig := registration(t, d, id, 7, 700, a, b)
 	malformedSig.Sig[64] = 5
 	// The contract's _checkLocks reverts on both, so such a proof defends nothing.
-	lockedNoRoot := registration(t, d, id, 7, 700, a, b)
-	lockedNoRoot.Locked = big.NewInt(5)
-	lockedHuge := registration(t, d, id, 7, 700, a, b)
-	lockedHuge.Locked, lockedHuge.LocksRoot = new(big.Int).Lsh(big.NewInt(1), 96), [32]byte{1}
+	lockedNoRoot := lockedRegistration(t, d, channel.BalanceProof{Channel: id, Nonce: 7, Transferred: big.NewInt(700), Locked: big.NewInt(5)}, a, b)
+	lockedHuge := lockedRegistration(t, d, channel.BalanceProof{Channel: id, Nonce: 7, Transferred: big.NewInt(700), Locked: new(big.Int).Lsh(big.NewInt(1), 96), LocksRoot: [32]byte{1}}, a, b)
 
 	cases := []struct {
 		name string
