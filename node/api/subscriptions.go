@@ -29,6 +29,12 @@ type paymentFilter interface {
 	PaymentFilter(ctx context.Context) (func(node.PaymentView) bool, error)
 }
 
+// channelEventFilter is a Backend that shows each caller only some channels' events (the
+// risk layer's scopes for client tokens); nil means everything.
+type channelEventFilter interface {
+	ChannelEventFilter(ctx context.Context) (func(node.ChannelEvent) bool, error)
+}
+
 // Payments streams every payment this node sends or receives, optionally for one channel:
 // sluice_subscribe ["payments"] or ["payments", "0x<channel id>"].
 func (s *subscriptions) Payments(ctx context.Context, only *ChannelID) (*rpc.Subscription, error) {
@@ -63,10 +69,19 @@ func (s *subscriptions) ChannelEvents(ctx context.Context, only *ChannelID) (*rp
 	if err != nil {
 		return nil, err
 	}
+	var visible func(node.ChannelEvent) bool
+	if f, ok := s.b.(channelEventFilter); ok {
+		if visible, err = f.ChannelEventFilter(ctx); err != nil {
+			return nil, err
+		}
+	}
 	ch := make(chan node.ChannelEvent, subscriptionBuffer)
 	unsubscribe := s.b.SubscribeChannelEvents(ch)
 	forward(s, sub, ch, unsubscribe, func(e node.ChannelEvent) error {
 		if only != nil && e.Channel != channel.ID(*only) {
+			return nil
+		}
+		if visible != nil && !visible(e) {
 			return nil
 		}
 		return notifier.Notify(sub.ID, channelEventJSON(e))

@@ -54,6 +54,10 @@ func (s *Scope) allowsPay(ch channel.ID, partner common.Address) bool {
 	return ok
 }
 
+// MayUse reports whether a client with this scope may pay on ch (whose partner is
+// partner), and so see that channel: an unrestricted scope uses every channel.
+func (s *Scope) MayUse(ch channel.ID, partner common.Address) bool { return s.allowsPay(ch, partner) }
+
 // MayRead reports whether the client named self, with this scope, may see a payment on
 // ch (whose partner is partner) made by madeBy ("" for an incoming payment or one made
 // outside the API).
