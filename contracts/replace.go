@@ -66,6 +66,21 @@ func (c *Client) LookupReceipt(ctx context.Context, hash common.Hash) (*types.Re
 	return rec, nil
 }
 
+// ReceiptKnown reports whether the chain node has a receipt for hash at all, even one in
+// a block its head does not show yet (which LookupReceipt answers as none). A node may
+// index a block's receipts before it advances eth_blockNumber; a caller that would act on
+// "no receipt" (sign the call again) asks this first.
+func (c *Client) ReceiptKnown(ctx context.Context, hash common.Hash) (bool, error) {
+	rec, err := c.backend.TransactionReceipt(ctx, hash)
+	if errors.Is(err, ethereum.NotFound) || (err == nil && rec == nil) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("receipt of %s: %w", hash, err)
+	}
+	return true, nil
+}
+
 // ReceiptError turns a mined receipt of tx into the error WaitTx reports: nil for
 // success, ErrTxFailed (with the decoded revert when a replay reproduces it) otherwise.
 func (c *Client) ReceiptError(ctx context.Context, tx *types.Transaction, rec *types.Receipt) error {

@@ -282,7 +282,23 @@ func (cc *contractChain) Track(ctx context.Context, stx SignedTx, replaced []com
 		}
 		return TxStatus{Mined: true, Receipt: res}, nil
 	}
-	return TxStatus{NonceTaken: confirmed > tx.Nonce()}, nil
+	if confirmed <= tx.Nonce() {
+		return TxStatus{}, nil
+	}
+	// Our nonce moved past tx's and no receipt is at or below the head. A receipt the chain
+	// node indexed before advancing its head (Anvil under load does) is ours being mined,
+	// not another transaction taking the nonce: signing the call again would execute it
+	// twice (a deposit counted twice). The next poll sees it mined.
+	for _, h := range append([]common.Hash{stx.Hash}, replaced...) {
+		known, err := cc.c.ReceiptKnown(ctx, h)
+		if err != nil {
+			return TxStatus{}, err
+		}
+		if known {
+			return TxStatus{}, nil
+		}
+	}
+	return TxStatus{NonceTaken: true}, nil
 }
 
 func (cc *contractChain) Resign(ctx context.Context, call ChainCall) (SignedTx, error) {
