@@ -25,6 +25,10 @@ type Config struct {
 	// RescanBlocks are re-read on every poll, so a close moved by a shallow reorg is
 	// still seen (default 12). Re-reading a close is harmless.
 	RescanBlocks uint64
+	// FinalityBlocks is how deep a block must be before the tower forgets a channel whose
+	// close the chain shows defended: a reorg shallower than this that removes the
+	// defense finds the proof still held and submits it again (default RescanBlocks).
+	FinalityBlocks uint64
 	// TopicFilterMax is the most channels for which the follower asks the chain by
 	// channel-id topic; above it, it asks for every ChannelClosed of the contract and looks
 	// them up locally (default 2,000; docs/adr/0017).
@@ -87,6 +91,9 @@ func (c Config) withDefaults() (Config, error) {
 	def(&c.IdleTimeout, 10*time.Minute)
 	if c.RescanBlocks == 0 {
 		c.RescanBlocks = 12
+	}
+	if c.FinalityBlocks == 0 {
+		c.FinalityBlocks = c.RescanBlocks
 	}
 	defInt(&c.TopicFilterMax, 2000)
 	defInt(&c.MaxChannels, 1_000_000)

@@ -231,3 +231,21 @@ func openView(a, b party) contracts.ChannelView {
 		TransferredA: new(big.Int), TransferredB: new(big.Int),
 	}
 }
+
+// mine advances the head by n empty blocks.
+func (f *fakeChain) mine(n uint64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.head.Number += n
+	f.head.Time += 12 * n
+}
+
+// reorgNonceA takes a recorded proof of a's payments off the chain, as a reorg that drops
+// the block of a defense does.
+func (f *fakeChain) reorgNonceA(id channel.ID, nonce uint64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	v := f.views[id]
+	v.NonceA = nonce
+	f.views[id] = v
+}

@@ -157,6 +157,9 @@ func (t *Tower) defendOne(ctx context.Context, id channel.ID, head contracts.Hea
 		if view.Status == channel.StatusSettled {
 			return t.done(id)
 		}
+		t.mu.Lock()
+		delete(t.defended, id)
+		t.mu.Unlock()
 		return t.store.unmarkClosing(id)
 	}
 	var needed []record
@@ -173,6 +176,11 @@ func (t *Tower) defendOne(ctx context.Context, id channel.ID, head contracts.Hea
 	}
 	switch {
 	case len(needed) == 0:
+		// Kept until the defense is final: a reorg that takes it away must find the
+		// proof still here (TestFollowerDefendsAgainAfterAReorgRemovesItsDefense).
+		if !t.defendedFinal(id, head.Number) {
+			return nil
+		}
 		return t.done(id)
 	case head.Time > view.SettleAfter:
 		for _, rec := range needed {
@@ -182,12 +190,28 @@ func (t *Tower) defendOne(ctx context.Context, id channel.ID, head contracts.Hea
 		}
 		return t.done(id)
 	}
+	t.mu.Lock()
+	delete(t.defended, id) // a reorg removed a defense seen before
+	t.mu.Unlock()
 	for _, rec := range needed {
 		t.log.Info("defending close with the receiver's newer proof", "channel", id, "ourNonce", rec.Nonce,
 			"payerIsA", rec.PayerIsA, "secondsLeft", view.SettleAfter-head.Time)
 	}
 	t.submit(id, needed)
 	return nil
+}
+
+// defendedFinal notes that the chain shows id's close defended at head, and reports
+// whether it has shown so for FinalityBlocks blocks. A restarted tower waits again.
+func (t *Tower) defendedFinal(id channel.ID, head uint64) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	first, ok := t.defended[id]
+	if !ok {
+		t.defended[id] = head
+		first = head
+	}
+	return head >= first+t.cfg.FinalityBlocks
 }
 
 // done forgets a channel whose close needs nothing more from the tower (after a close
@@ -201,6 +225,9 @@ func (t *Tower) done(id channel.ID) error {
 	if err != nil {
 		return err
 	}
+	t.mu.Lock()
+	delete(t.defended, id)
+	t.mu.Unlock()
 	if n > 0 {
 		t.metrics.proofs.Set(float64(t.guarded.Add(int64(-n))))
 	}

@@ -61,11 +61,42 @@ func TestFollowerDefendsAGuardedCloseThenForgetsIt(t *testing.T) {
 	}
 	waitUntil(t, "the defense to finish", func() bool { return !tw.inflight(id) })
 	pollOnce(t, tw)
+	if !guardsAny(t, tw, id) {
+		t.Fatal("a defense was forgotten before it was final (a reorg could still remove it)")
+	}
+	chain.mine(tw.cfg.FinalityBlocks)
+	pollOnce(t, tw)
 	if guardsAny(t, tw, id) || tw.Guarded() != 0 {
-		t.Fatal("a defended channel is still held")
+		t.Fatal("a defended channel is still held after its defense is final")
 	}
 	if got := counterValue(t, tw.metrics.defenses.WithLabelValues(defenseSucceeded)); got != 1 {
 		t.Fatalf("succeeded defenses %v, want 1", got)
+	}
+}
+
+// The tower forgot a channel as soon as the chain showed it defended; a reorg that then
+// dropped the defense's block left the receiver's proof nowhere, and the closer's stale
+// proof settled. The proof is now kept until the defense is FinalityBlocks deep.
+func TestFollowerDefendsAgainAfterAReorgRemovesItsDefense(t *testing.T) {
+	chain := newFakeChain()
+	tw := newTestTower(t, chain, "")
+	id, a, _ := guardedChannel(t, chain, tw, 9)
+	chain.closeChannel(id, a.addr, 3600)
+	pollOnce(t, tw)
+	waitUntil(t, "the defense", func() bool { return chain.updateCount() == 1 && !tw.inflight(id) })
+	pollOnce(t, tw)
+	chain.mine(tw.cfg.FinalityBlocks / 2)
+	chain.reorgNonceA(id, 0) // the defense's block is reorganised away
+	pollOnce(t, tw)
+	waitUntil(t, "the defense submitted again", func() bool { return chain.updateCount() == 2 && !tw.inflight(id) })
+	if got := nonceA(chain, id); got != 8 {
+		t.Fatalf("on chain nonce %d after the second defense, want 8", got)
+	}
+	pollOnce(t, tw) // sees it defended
+	chain.mine(tw.cfg.FinalityBlocks)
+	pollOnce(t, tw)
+	if guardsAny(t, tw, id) {
+		t.Fatal("still held after the second defense became final")
 	}
 }
 

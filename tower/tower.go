@@ -45,11 +45,14 @@ type Tower struct {
 
 	ctx       context.Context
 	cancel    context.CancelFunc
-	mu        sync.Mutex // guards closed, started, streams, defending
+	mu        sync.Mutex // guards closed, started, streams, defending, defended
 	closed    bool
 	started   bool
 	streams   map[network.Stream]struct{}
 	defending map[channel.ID]struct{}
+	// defended holds, per closing channel the chain shows defended, the head at which the
+	// tower first saw it so; the channel is forgotten FinalityBlocks later (defendOne).
+	defended map[channel.ID]uint64
 	wg        sync.WaitGroup
 }
 
@@ -72,6 +75,7 @@ func New(cfg Config) (*Tower, error) {
 		wake:      make(chan struct{}, 1),
 		streams:   map[network.Stream]struct{}{},
 		defending: map[channel.ID]struct{}{},
+		defended:  map[channel.ID]uint64{},
 		clients:   clients{byAddr: map[common.Address]*client{}, refusals: map[common.Address][]time.Time{}, banned: map[common.Address]time.Time{}},
 	}
 	t.ctx, t.cancel = context.WithCancel(context.Background())
