@@ -53,7 +53,7 @@ type Tower struct {
 	// defended holds, per closing channel the chain shows defended, the head at which the
 	// tower first saw it so; the channel is forgotten FinalityBlocks later (defendOne).
 	defended map[channel.ID]uint64
-	wg        sync.WaitGroup
+	wg       sync.WaitGroup
 }
 
 // New opens the store under cfg.DataDir and starts the host; Start begins serving.
