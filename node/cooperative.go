@@ -278,7 +278,12 @@ func (n *Node) onWithdrawRequest(from common.Address, m *p2p.WithdrawRequest) {
 		n.reject(from, m.Withdrawal.Channel, 0, channel.ErrUnknownChannel)
 		return
 	}
+	if !lc.answeringWithdraw.CompareAndSwap(false, true) {
+		n.reject(from, lc.id, 0, fmt.Errorf("a withdrawal request of this channel is still being answered: %w", channel.ErrRateLimited))
+		return
+	}
 	n.goTracked(func() {
+		defer lc.answeringWithdraw.Store(false)
 		_, now, err := n.chain.Head(n.ctx)
 		if err != nil {
 			n.reject(from, lc.id, 0, fmt.Errorf("chain time: %v: %w", err, channel.ErrInternal))

@@ -25,6 +25,11 @@ type liveChannel struct {
 	// slot before signing and the Ack (or a failure) gives it back.
 	slots chan struct{}
 
+	// answeringWithdraw is set while a partner's WithdrawRequest is being answered (a
+	// chain read and a signature, off the session goroutine): one at a time per channel,
+	// so a flood of requests costs one goroutine, not one each.
+	answeringWithdraw atomic.Bool
+
 	mu          sync.Mutex
 	st          *channel.State
 	settleAfter uint64
