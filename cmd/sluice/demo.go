@@ -118,6 +118,9 @@ func printDemo(w io.Writer, r *demo.Report) error {
 	if err := table(w, gas); err != nil {
 		return err
 	}
+	if err := printRouted(w, r.Routed); err != nil {
+		return err
+	}
 	passed := 0
 	for _, ch := range r.Checks {
 		if ch.OK {

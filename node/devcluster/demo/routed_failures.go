@@ -1,0 +1,181 @@
+package demo
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"math/big"
+	"time"
+
+	"github.com/sluicepay/sluice/node"
+	"github.com/sluicepay/sluice/node/devcluster"
+)
+
+// payOutcome is what a payment started in the background returned.
+type payOutcome struct {
+	res node.PayToResult
+	err error
+}
+
+// payAsync starts a routed payment and returns where its outcome will arrive.
+func (rr *routedRun) payAsync(ctx context.Context, payer, payee int, amount *big.Int, hash [32]byte) <-chan payOutcome {
+	out := make(chan payOutcome, 1)
+	go func() {
+		res, err := rr.pay(ctx, payer, payee, amount, nil, hash)
+		out <- payOutcome{res, err}
+	}()
+	return out
+}
+
+// pending says whether a background payment has not returned yet.
+func pending(ch <-chan payOutcome) (payOutcome, bool) {
+	select {
+	case o := <-ch:
+		return o, false
+	default:
+		return payOutcome{}, true
+	}
+}
+
+// await waits for a background payment's outcome.
+func await(ctx context.Context, ch <-chan payOutcome) payOutcome {
+	select {
+	case o := <-ch:
+		return o
+	case <-ctx.Done():
+		return payOutcome{err: ctx.Err()}
+	}
+}
+
+// view is viewer's view of the channel between the hub and spoke.
+func (rr *routedRun) view(ctx context.Context, viewer, spoke int) (node.ChannelView, error) {
+	n := rr.node(viewer)
+	if n == nil {
+		return node.ChannelView{}, fmt.Errorf("demo: %s's node is stopped", routedNames[viewer])
+	}
+	return n.Channel(ctx, rr.chans[spoke])
+}
+
+// waitLocks waits until viewer sees exactly want pending locks from party A (the wallet
+// on a wallet's channel, the hub on a merchant's).
+func (rr *routedRun) waitLocks(ctx context.Context, viewer, spoke, want int, what string) error {
+	wctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	return devcluster.WaitFor(wctx, what, func() (bool, error) {
+		v, err := rr.view(ctx, viewer, spoke)
+		return err == nil && len(v.Locks[0]) == want, nil
+	})
+}
+
+// hubOffline: the hub goes offline while it holds a payment's locks. Cafe's node is
+// unreachable for a moment, so the hub has taken carol's lock and signed its own to cafe
+// but cannot deliver it; then the hub stops. Cafe returns, the hub restarts from its
+// datadir, delivers its lock, learns the secret, unlocks to cafe, reveals to carol, and
+// carol's payment completes: nothing was lost while the hub was down.
+func (rr *routedRun) hubOffline(ctx context.Context) error {
+	amount := new(big.Int).Div(ether(1), big.NewInt(50)) // 0.02 ETH
+	hash, err := rr.invoice(ctx, rCafe, amount)
+	if err != nil {
+		return err
+	}
+	rr.stage("hub offline mid-payment: cafe's node is unreachable for a moment; carol pays cafe 0.02 ETH")
+	if err := rr.c.Stop(rCafe); err != nil {
+		return err
+	}
+	res := rr.payAsync(ctx, rCarol, rCafe, amount, hash)
+	if err := rr.waitLocks(ctx, rHub, rCarol, 1, "the hub holds carol's lock"); err != nil {
+		return err
+	}
+	if err := rr.waitLocks(ctx, rHub, rCafe, 1, "the hub signs its lock to cafe"); err != nil {
+		return err
+	}
+	rr.stage("the hub holds carol's lock and has signed its own to cafe; the hub goes OFFLINE (stopped, datadir kept)")
+	if err := rr.c.Stop(rHub); err != nil {
+		return err
+	}
+	_, waiting := pending(res)
+	rr.stage("cafe comes back; the hub restarts from its datadir")
+	if err := rr.c.Restart(ctx, rCafe); err != nil {
+		return err
+	}
+	if err := rr.c.Restart(ctx, rHub); err != nil {
+		return err
+	}
+	o := await(ctx, res)
+	ok := waiting && o.err == nil && o.res.Payment.Unlocked
+	outcome := fmt.Sprintf("carol's payment completed after the hub's restart (fee %v)", o.res.Route.Fee)
+	if ok {
+		rr.book(rCarol, rCafe, amount, o.res.Route.Fee)
+	} else {
+		outcome = fmt.Sprintf("pending while the hub was down: %v; outcome %v", waiting, o.err)
+	}
+	rr.stage("  %s", outcome)
+	rr.out.Cases = append(rr.out.Cases, CaseRow{Case: "hub offline holding the locks", Outcome: outcome, OK: ok})
+	rr.check("hub offline mid-payment: the payment completes after its restart", ok, "%s", outcome)
+	return nil
+}
+
+// neverReleased: a merchant that never releases the secret. Dave pays shop against a
+// secret hash shop's node holds no secret for (as a merchant that withholds it would):
+// shop holds the hub's lock and never reveals. Chain time then passes every expiration:
+// the hub expires its lock to shop, dave expires his to the hub, dave's payment fails
+// with ErrRouteFailed (route_expired over the API) and every balance is back to the wei.
+func (rr *routedRun) neverReleased(ctx context.Context) error {
+	amount := new(big.Int).Div(ether(3), big.NewInt(200)) // 0.015 ETH
+	var hash [32]byte
+	if _, err := rand.Read(hash[:]); err != nil {
+		return err
+	}
+	before, err := rr.balances(ctx, rDave, rShop)
+	if err != nil {
+		return err
+	}
+	rr.stage("merchant never releases: dave pays shop 0.015 ETH against a secret shop never reveals")
+	res := rr.payAsync(ctx, rDave, rShop, amount, hash)
+	if err := rr.waitLocks(ctx, rShop, rShop, 1, "shop holds the hub's lock"); err != nil {
+		return err
+	}
+	_, waiting := pending(res)
+	jump := time.Duration(3*routedRevealMargin+2) * time.Second
+	rr.stage("shop holds the hub's lock and keeps the secret; chain time jumps %s, past every lock's expiration", jump)
+	if err := rr.c.AdvanceTime(jump); err != nil {
+		return err
+	}
+	o := await(ctx, res)
+	for _, s := range []int{rDave, rShop} {
+		for _, v := range []int{rHub, s} {
+			if err := rr.waitLocks(ctx, v, s, 0, "the expired locks removed"); err != nil {
+				return err
+			}
+		}
+	}
+	after, err := rr.balances(ctx, rDave, rShop)
+	if err != nil {
+		return err
+	}
+	back := before == after
+	ok := waiting && errors.Is(o.err, node.ErrRouteFailed) && back
+	outcome := fmt.Sprintf("locks expired on both hops; dave's payment failed (%v); balances back exactly: %v", errors.Is(o.err, node.ErrRouteFailed), back)
+	rr.stage("  %s", outcome)
+	rr.out.Cases = append(rr.out.Cases, CaseRow{Case: "merchant never releases the secret", Outcome: outcome, OK: ok})
+	rr.check("merchant never releases: every lock expires and every balance is back", ok,
+		"pending before expiry %v; outcome %v; balances before %s, after %s", waiting, o.err, before, after)
+	return nil
+}
+
+// balances renders both nodes' views of the off-chain balances of the spokes' channels
+// with the hub, for an exact before/after comparison.
+func (rr *routedRun) balances(ctx context.Context, spokes ...int) (string, error) {
+	out := ""
+	for _, s := range spokes {
+		for _, v := range []int{rHub, s} {
+			cv, err := rr.view(ctx, v, s)
+			if err != nil {
+				return "", err
+			}
+			out += fmt.Sprintf("%s@%s:%v/%v ", routedNames[s], routedNames[v], cv.Balance[0], cv.Balance[1])
+		}
+	}
+	return out, nil
+}
