@@ -72,27 +72,38 @@ type routedRun struct {
 
 // routed plays the routed scene on a cluster of its own and adds its checks to the report.
 func (r *run) routed(ctx context.Context) error {
-	rr := &routedRun{cfg: r.cfg, rep: r.rep, out: &RoutedReport{}, start: r.start,
-		chans: map[int]channel.ID{}, paid: map[channel.ID]map[common.Address]*big.Int{}}
-	r.rep.Routed = rr.out
-	for i := range rr.spent {
-		rr.spent[i] = new(big.Int)
-	}
-	fee := routedFee()
-	rr.out.HubFee = fee.String()
-	rr.out.RevealMargin = routedRevealMargin
-	rr.stage("routed scene: starting a second embedded chain with a hub (fee %s, reveal margin %ds), 3 wallets (carol, dave, erin) and 2 merchants (shop, cafe)", fee, routedRevealMargin)
-	c, err := devcluster.New(ctx, devcluster.Options{Nodes: routedNodes, Logger: r.cfg.Logger, BaseDir: r.cfg.BaseDir, Configure: configureRouted})
+	rr := newRoutedRun(r.cfg, r.rep, r.start)
+	c, err := rr.startCluster(ctx)
 	if err != nil {
 		return err
 	}
 	defer c.Close()
-	rr.c = c
 	if err := rr.play(ctx); err != nil {
 		return err
 	}
 	rr.stage("routed scene: verifying every wei against the ledgers and the chain")
 	return rr.verify(ctx)
+}
+
+func newRoutedRun(cfg Config, rep *Report, start time.Time) *routedRun {
+	rr := &routedRun{cfg: cfg, rep: rep, out: &RoutedReport{}, start: start,
+		chans: map[int]channel.ID{}, paid: map[channel.ID]map[common.Address]*big.Int{}}
+	rep.Routed = rr.out
+	for i := range rr.spent {
+		rr.spent[i] = new(big.Int)
+	}
+	return rr
+}
+
+// startCluster starts the routed scene's chain and nodes; the caller closes it.
+func (rr *routedRun) startCluster(ctx context.Context) (*devcluster.Cluster, error) {
+	fee := routedFee()
+	rr.out.HubFee = fee.String()
+	rr.out.RevealMargin = routedRevealMargin
+	rr.stage("routed scene: starting a second embedded chain with a hub (fee %s, reveal margin %ds), 3 wallets (carol, dave, erin) and 2 merchants (shop, cafe)", fee, routedRevealMargin)
+	c, err := devcluster.New(ctx, devcluster.Options{Nodes: routedNodes, Logger: rr.cfg.Logger, BaseDir: rr.cfg.BaseDir, Configure: configureRouted})
+	rr.c = c
+	return c, err
 }
 
 // configureRouted gives the hub its fee policy, every node the short reveal margin, and
