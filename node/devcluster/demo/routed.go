@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/big"
 	"math/rand/v2"
+	"sync/atomic"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -68,6 +69,8 @@ type routedRun struct {
 	baseline uint64                // the block before the first channel operation
 	before   [routedNodes]*big.Int // ETH balances at baseline
 	claim    *claimOutcome         // the on-chain claim scene's result (nil: not played)
+	// withhold holds back each merchant's secret reveals while set (routed_gate.go).
+	withhold [routedNodes]atomic.Bool
 }
 
 // routed plays the routed scene on a cluster of its own and adds its checks to the report.
@@ -101,15 +104,16 @@ func (rr *routedRun) startCluster(ctx context.Context) (*devcluster.Cluster, err
 	rr.out.HubFee = fee.String()
 	rr.out.RevealMargin = routedRevealMargin
 	rr.stage("routed scene: starting a second embedded chain with a hub (fee %s, reveal margin %ds), 3 wallets (carol, dave, erin) and 2 merchants (shop, cafe)", fee, routedRevealMargin)
-	c, err := devcluster.New(ctx, devcluster.Options{Nodes: routedNodes, Logger: rr.cfg.Logger, BaseDir: rr.cfg.BaseDir, Configure: configureRouted})
+	c, err := devcluster.New(ctx, devcluster.Options{Nodes: routedNodes, Logger: rr.cfg.Logger, BaseDir: rr.cfg.BaseDir, Configure: rr.configure})
 	rr.c = c
 	return c, err
 }
 
-// configureRouted gives the hub its fee policy, every node the short reveal margin, and
-// keeps the wallets' channels out of gossip (they do not forward). Announcements are paced
-// fast so the wallets learn the hub's channels within the demo's seconds.
-func configureRouted(i int, c *node.Config) {
+// configure gives the hub its fee policy, every node the short reveal margin, and keeps
+// the wallets' channels out of gossip (they do not forward). Announcements are paced fast
+// so the wallets learn the hub's channels within the demo's seconds. The merchants'
+// transports pass through a gate that can hold back their secret reveals.
+func (rr *routedRun) configure(i int, c *node.Config) {
 	c.RevealMargin = routedRevealMargin
 	c.Routing = node.RoutingConfig{AnnounceInterval: 300 * time.Millisecond, AnnounceMinGap: time.Second, AnnounceRefresh: 2 * time.Second}
 	switch i {
@@ -117,6 +121,9 @@ func configureRouted(i int, c *node.Config) {
 		c.Routing.Fees = routedFee()
 	case rCarol, rDave, rErin:
 		c.Routing.NoAnnounce = true
+	case rShop, rCafe:
+		hold := &rr.withhold[i]
+		c.WrapTransport = func(t node.Transport) node.Transport { return revealGate{Transport: t, hold: hold} }
 	}
 }
 

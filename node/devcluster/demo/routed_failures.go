@@ -2,7 +2,6 @@ package demo
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"math/big"
@@ -68,37 +67,33 @@ func (rr *routedRun) waitLocks(ctx context.Context, viewer, spoke, want int, wha
 	})
 }
 
-// hubOffline: the hub goes offline while it holds a payment's locks. Cafe's node is
-// unreachable for a moment, so the hub has taken carol's lock and signed its own to cafe
-// but cannot deliver it; then the hub stops. Cafe returns, the hub restarts from its
-// datadir, delivers its lock, learns the secret, unlocks to cafe, reveals to carol, and
-// carol's payment completes: nothing was lost while the hub was down.
+// hubOffline: the hub goes offline while it holds a payment's locks. Carol pays cafe;
+// cafe takes the hub's lock but is slow to reveal (the demo holds its reveal back), so the
+// hub holds carol's lock and its own to cafe when it stops. The hub restarts from its
+// datadir, cafe's reveal (re-sent every 2 s) reaches it, the hub unlocks to cafe and
+// reveals to carol, and carol's payment completes: nothing was lost while it was down.
 func (rr *routedRun) hubOffline(ctx context.Context) error {
 	amount := new(big.Int).Div(ether(1), big.NewInt(50)) // 0.02 ETH
 	hash, err := rr.invoice(ctx, rCafe, amount)
 	if err != nil {
 		return err
 	}
-	rr.stage("hub offline mid-payment: cafe's node is unreachable for a moment; carol pays cafe 0.02 ETH")
-	if err := rr.c.Stop(rCafe); err != nil {
-		return err
-	}
+	rr.stage("hub offline mid-payment: carol pays cafe 0.02 ETH; cafe is slow to reveal the secret (the demo holds its reveal back)")
+	rr.withhold[rCafe].Store(true)
 	res := rr.payAsync(ctx, rCarol, rCafe, amount, hash)
 	if err := rr.waitLocks(ctx, rHub, rCarol, 1, "the hub holds carol's lock"); err != nil {
 		return err
 	}
-	if err := rr.waitLocks(ctx, rHub, rCafe, 1, "the hub signs its lock to cafe"); err != nil {
+	if err := rr.waitLocks(ctx, rCafe, rCafe, 1, "cafe holds the hub's lock"); err != nil {
 		return err
 	}
-	rr.stage("the hub holds carol's lock and has signed its own to cafe; the hub goes OFFLINE (stopped, datadir kept)")
+	rr.stage("the hub holds carol's lock, cafe holds the hub's; the hub goes OFFLINE (stopped, datadir kept)")
 	if err := rr.c.Stop(rHub); err != nil {
 		return err
 	}
 	_, waiting := pending(res)
-	rr.stage("cafe comes back; the hub restarts from its datadir")
-	if err := rr.c.Restart(ctx, rCafe); err != nil {
-		return err
-	}
+	rr.withhold[rCafe].Store(false)
+	rr.stage("the hub restarts from its datadir; cafe's reveal now gets through")
 	if err := rr.c.Restart(ctx, rHub); err != nil {
 		return err
 	}
@@ -116,22 +111,24 @@ func (rr *routedRun) hubOffline(ctx context.Context) error {
 	return nil
 }
 
-// neverReleased: a merchant that never releases the secret. Dave pays shop against a
-// secret hash shop's node holds no secret for (as a merchant that withholds it would):
-// shop holds the hub's lock and never reveals. Chain time then passes every expiration:
-// the hub expires its lock to shop, dave expires his to the hub, dave's payment fails
-// with ErrRouteFailed (route_expired over the API) and every balance is back to the wei.
+// neverReleased: a merchant that never releases the secret. Dave pays shop; shop's node
+// takes the hub's lock but its reveals are held back for good, and it registers nothing on
+// chain. Chain time then passes every expiration at once: the hub expires its lock to
+// shop, dave his to the hub, dave's payment fails with ErrRouteFailed (route_expired over
+// the API) and every balance is back to the wei.
 func (rr *routedRun) neverReleased(ctx context.Context) error {
 	amount := new(big.Int).Div(ether(3), big.NewInt(200)) // 0.015 ETH
-	var hash [32]byte
-	if _, err := rand.Read(hash[:]); err != nil {
+	hash, err := rr.invoice(ctx, rShop, amount)
+	if err != nil {
 		return err
 	}
 	before, err := rr.balances(ctx, rDave, rShop)
 	if err != nil {
 		return err
 	}
-	rr.stage("merchant never releases: dave pays shop 0.015 ETH against a secret shop never reveals")
+	rr.stage("merchant never releases: dave pays shop 0.015 ETH; shop keeps the secret (the demo holds back its reveals for good)")
+	rr.withhold[rShop].Store(true)
+	defer rr.withhold[rShop].Store(false)
 	res := rr.payAsync(ctx, rDave, rShop, amount, hash)
 	if err := rr.waitLocks(ctx, rShop, rShop, 1, "shop holds the hub's lock"); err != nil {
 		return err
