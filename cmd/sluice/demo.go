@@ -27,7 +27,9 @@ func demoCommand() *cli.Command {
 			"makes thousands of payments both ways; withdraws, tops up, closes cooperatively, and has\n" +
 			"the hub close unilaterally and try to erase its payments with a forged higher-nonce proof\n" +
 			"(and a stale one), which the contract refuses, while the wallet's watcher defends. Every\n" +
-			"payout is read from the chain and compared with the nodes' ledgers. Exits non-zero if\n" +
+			"payout is read from the chain and compared with the nodes' ledgers. Then a routed scene on\n" +
+			"a second chain: three wallets pay two merchants through a hub with a fee, the hub goes\n" +
+			"offline mid-payment, a merchant never releases the secret; every wei is checked. Exits non-zero if\n" +
 			"any check fails. Progress goes to stderr; the result table (or --json) to stdout.",
 		Flags: []cli.Flag{
 			&cli.IntFlag{Name: flagDemoPayments, Usage: "total payments over both channels and both directions", Value: demo.DefaultPayments, EnvVars: commandEnvVar("demo", flagDemoPayments)},
@@ -116,6 +118,9 @@ func printDemo(w io.Writer, r *demo.Report) error {
 	}
 	fmt.Fprintln(w, "\nGas per on-chain operation (mined receipts)")
 	if err := table(w, gas); err != nil {
+		return err
+	}
+	if err := printRouted(w, r.Routed); err != nil {
 		return err
 	}
 	passed := 0

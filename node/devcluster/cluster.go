@@ -39,6 +39,9 @@ type Options struct {
 	BaseDir string
 	// Logger receives the nodes' logs; nil discards them.
 	Logger *slog.Logger
+	// Configure, when set, adjusts node i's config before it starts (on Restart too): a
+	// fee policy, a reveal margin, faster routing announcements.
+	Configure func(i int, c *node.Config)
 }
 
 // Member is one node of the cluster with its identity.
@@ -134,7 +137,7 @@ func New(ctx context.Context, opts Options) (_ *Cluster, err error) {
 }
 
 func (c *Cluster) config(m *Member, static []string) node.Config {
-	return node.Config{
+	cfg := node.Config{
 		DataDir:        m.DataDir,
 		Key:            m.Key,
 		ListenAddrs:    []string{"/ip4/127.0.0.1/tcp/0"},
@@ -147,6 +150,10 @@ func (c *Cluster) config(m *Member, static []string) node.Config {
 		CommitMaxDelay: c.opts.CommitMaxDelay,
 		Logger:         c.opts.Logger.With("node", m.Index),
 	}
+	if c.opts.Configure != nil {
+		c.opts.Configure(m.Index, &cfg)
+	}
+	return cfg
 }
 
 func (c *Cluster) startMember(ctx context.Context, m *Member, static []string) error {

@@ -28,6 +28,7 @@ type Report struct {
 	Gas      []GasRow        `json:"gas"`
 	Audit    string          `json:"audit"` // what the independent auditor found
 	Checks   []Check         `json:"checks"`
+	Routed   *RoutedReport   `json:"routed,omitempty"` // the routed scene (routed.go)
 }
 
 // ChannelReport compares one channel's on-chain outcome with the nodes' ledgers.

@@ -3,7 +3,9 @@
 // ways, a withdrawal, a top-up, a cooperative close, and a unilateral close in which the
 // closer tries to erase its payments with a forged higher-nonce proof, the contract
 // refuses it and the victim's watcher defends; then every payout is checked against the
-// ledgers, reading the chain independently of the nodes.
+// ledgers, reading the chain independently of the nodes. The routed scene (routed*.go)
+// follows on a cluster of its own: wallets pay merchants through a hub with a fee, and
+// the failure cases of routed payments.
 package demo
 
 import (
@@ -98,6 +100,12 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	r.stage("verifying every payout against the ledgers, reading the chain directly")
 	if err := r.verify(ctx); err != nil {
+		return nil, err
+	}
+	if err := c.Close(); err != nil { // the routed scene runs on a cluster of its own
+		return nil, err
+	}
+	if err := r.routed(ctx); err != nil {
 		return nil, err
 	}
 	r.rep.Passed = len(r.rep.Failed()) == 0
