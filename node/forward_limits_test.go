@@ -163,3 +163,44 @@ func TestHubCountsLocksHeldToExpiryRefusesThenBansThePeer(t *testing.T) {
 		t.Fatalf("refusals for held locks: %v, want 1", got)
 	}
 }
+
+// TestPayerThatExpiresARevealedLockIsCounted: a payer that lets its lock expire although
+// the payee revealed the secret to it (it kept what it owed; modelled by a reveal that
+// never arrives) is counted against it on the payee, direction "in".
+func TestPayerThatExpiresARevealedLockIsCounted(t *testing.T) {
+	tn := newTestNet(t)
+	lossy := &lossyTransport{lose: p2p.TypeSecretReveal}
+	lossy.on.Store(true)
+	a := tn.startNode(1, nodeOpts{})
+	b := tn.startNode(2, nodeOpts{wrap: func(tr Transport) Transport { lossy.Transport = tr; return lossy }})
+	openChannel(t, a, b, big.NewInt(1000), nil, time.Hour)
+	inv := invoice(t, b, 40)
+	done := payAsync(t, a, []common.Address{b.signer.Address()}, 40, inv.SecretHash)
+	lc := b.openChannelWith(a.signer.Address())
+	waitFor(t, "the payee reveals", func() bool { return b.revealedTo(lc, inv.SecretHash) })
+	if err := tn.chain.AdjustTime(2*mediate.DefaultRevealMargin*time.Second + 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; !errors.Is(err, ErrRouteFailed) {
+		t.Fatalf("payment whose payer never unlocked: %v", err)
+	}
+	payer := a.signer.Address()
+	waitFor(t, "the payee counts the payer", func() bool { return b.fwd.grief.Count(payer, time.Now()) == 1 })
+	if got := counterValue(b.fwd.held.WithLabelValues(payer.Hex(), "in")); got != 1 {
+		t.Fatalf("held-to-expiry metric (in): %v", got)
+	}
+	// An expiry of a lock whose secret was never revealed is not an offence.
+	done = payAsync(t, a, []common.Address{b.signer.Address()}, 10, randomHash())
+	waitFor(t, "the payee holds the lock", func() bool { return holding(b, a) == 1 })
+	if err := tn.chain.AdjustTime(2*mediate.DefaultRevealMargin*time.Second + 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; !errors.Is(err, ErrRouteFailed) {
+		t.Fatalf("unrevealed payment: %v", err)
+	}
+	waitFor(t, "the payer's lock is gone", func() bool { return holding(b, a) == 0 })
+	time.Sleep(300 * time.Millisecond) // the follow-up of the expiry runs after its write
+	if n := b.fwd.grief.Count(payer, time.Now()); n != 1 {
+		t.Fatalf("payer counted %d times, want 1", n)
+	}
+}
