@@ -58,6 +58,7 @@ type HeldLock struct {
 
 // GriefVerdict is what one more held lock means for its peer.
 type GriefVerdict struct {
+	New     bool // the lock was not recorded before (a repeat changes nothing)
 	Count   int  // locks the peer held to expiry within the window, this one included
 	Refused bool // forwards to the peer are refused now
 	Ban     bool // the peer is over BanAbove: ban it
@@ -100,7 +101,9 @@ func (g *GriefTracker) Held(h HeldLock, now time.Time) GriefVerdict {
 		list = append(list, heldAt{hash: h.SecretHash, incoming: h.Incoming, at: now})
 		g.by[h.Peer] = list
 	}
-	return g.verdict(len(list))
+	v := g.verdict(len(list))
+	v.New = !dup
+	return v
 }
 
 // Check is the peer's standing at now without recording anything: an error wrapping

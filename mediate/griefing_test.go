@@ -18,7 +18,7 @@ func TestGriefTrackerRefusesThenBans(t *testing.T) {
 		}
 	}
 	// A repeat of the same lock is not a second offence.
-	if v := held(2, t0); v.Count != 2 {
+	if v := held(2, t0); v.Count != 2 || v.New {
 		t.Fatalf("repeat counted: %+v", v)
 	}
 	if err := g.Check(merchant, t0); err != nil {

@@ -145,6 +145,9 @@ func (n *Node) lockHeldToExpiry(lc *liveChannel, lock channel.Lock, incoming boo
 		dir = "in"
 	}
 	v := g.grief.Held(mediate.HeldLock{Peer: lc.peer, SecretHash: lock.SecretHash, Incoming: incoming}, g.now())
+	if !v.New {
+		return // a repeat of a counted lock (an expiry message handled again)
+	}
 	g.held.WithLabelValues(lc.peer.Hex(), dir).Inc()
 	n.log.Warn("peer held a lock to expiry", "peer", lc.peer, "channel", lc.id, "direction", dir, "amount", lock.Amount,
 		"held", v.Count, "refusing", v.Refused, "ban", v.Ban)
