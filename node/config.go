@@ -88,6 +88,9 @@ type Config struct {
 	// Routing is the node's fee policy and whether it announces its channels
 	// (docs/routing.md); the zero value announces them and forwards for free.
 	Routing RoutingConfig
+	// Forwarding bounds what the node forwards per partner and counts peers that hold
+	// locks to expiry (forward_limits.go, ADR 0029); the zero value sets no limit.
+	Forwarding ForwardingConfig
 	// PeerLimits bound what one peer may cost the node (docs/abuse.md). Zero fields take
 	// the transport's defaults, except MessageRate: the signature recoveries per second
 	// this machine measured at start (CPU time of 20 ms of recoveries, times the cores),

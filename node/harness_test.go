@@ -46,6 +46,7 @@ type nodeOpts struct {
 	wrapChain   func(Chain) Chain
 	logs        *logBuffer
 	routing     RoutingConfig
+	forwarding  ForwardingConfig
 }
 
 // startNode runs a node for devchain account i. A node is closed at test end unless the
@@ -84,6 +85,7 @@ func (tn *testNet) buildNode(key *ecdsa.PrivateKey, o nodeOpts) (*Node, error) {
 	cfg := tn.config(key, o.dir, o.staticPeers)
 	cfg.PeerLimits = o.peerLimits
 	cfg.Routing = o.routing
+	cfg.Forwarding = o.forwarding
 	if o.logs != nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(o.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}

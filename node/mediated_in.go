@@ -30,7 +30,7 @@ func (n *Node) onUnlock(from common.Address, m *p2p.Unlock) {
 }
 
 func (n *Node) onLockExpired(from common.Address, m *p2p.LockExpired) {
-	n.acceptLockUpdate(from, m.Proof, channel.ExpireLock(m.SecretHash), nil, nil)
+	n.acceptLockUpdate(from, m.Proof, channel.ExpireLock(m.SecretHash), nil, n.afterLockExpired(m.SecretHash))
 }
 
 // acceptLockUpdate validates and applies a lock proof from the partner; then runs after
@@ -167,8 +167,14 @@ func (n *Node) forward(in *liveChannel, m *p2p.LockedTransfer) {
 	if hop != next.peer {
 		return
 	}
+	undo, err := n.forwardAllowed(in, next, out)
+	if err != nil {
+		n.log.Info("not forwarding over a forwarding limit", "from", in.id, "to", next.id, "err", err)
+		return
+	}
 	msg := &p2p.LockedTransfer{Lock: out, PaymentID: m.PaymentID, Target: m.Target, Amount: m.Amount, Hops: rest}
 	if _, err := n.sendLockUpdate(next, channel.AddLock(out), now, msg, nil); err != nil {
+		undo()
 		n.log.Info("forward refused", "from", in.id, "to", next.id, "err", err)
 		return
 	}

@@ -65,6 +65,7 @@ func (n *Node) mediateChannel(lc *liveChannel, now uint64) {
 				n.log.Info("lock expiry not sent", "channel", lc.id, "err", err)
 			} else {
 				n.log.Info("lock expired", "channel", lc.id, "amount", l.Amount, "expiration", l.Expiration)
+				n.lockHeldToExpiry(lc, l, false)
 			}
 		}
 	}

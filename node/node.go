@@ -53,6 +53,8 @@ type Node struct {
 	balance accountBalance
 	// med is the mediated-transfer state (mediated.go).
 	med *mediation
+	// fwd is the forwarding limits and lock-griefing counts (forward_limits.go).
+	fwd *forwardGuard
 	// watcher state: the follower reads the chain (chain/follow); synced is the last
 	// block up to which every event was applied (the persisted cursor).
 	follower *follow.Follower[ChainEvent]
@@ -152,6 +154,9 @@ func assemble(c Config, st Storage, chain Chain, mkTransport func(p2p.Handler) (
 	n.opens = newOpenNegotiation()
 	n.dormant = newDormantSet(c.Metrics)
 	n.med = newMediation(c)
+	if n.fwd, err = newForwardGuard(c.Forwarding, c.Metrics); err != nil {
+		return nil, err
+	}
 	if n.cfg.Open, err = c.Open.resolve(n.domain.ChainID, c.DefaultChallengePeriod); err != nil {
 		return nil, err
 	}

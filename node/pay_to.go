@@ -22,6 +22,8 @@ type PayToRequest struct {
 	MaxFee     *big.Int
 	SecretHash [32]byte
 	PaymentID  [16]byte
+	// Admit, if set, judges the route before anything is locked on it (route_admission.go).
+	Admit RouteAdmission
 }
 
 // PayToResult is a finished routed payment: the route it took (with every hop's fee)
@@ -53,6 +55,11 @@ func (n *Node) PayTo(ctx context.Context, req PayToRequest) (PayToResult, error)
 	for i, h := range r.Hops {
 		hops[i] = h.To
 	}
+	settle, err := admitRoute(ctx, req.Admit, r)
+	if err != nil {
+		return PayToResult{}, fmt.Errorf("pay %s: %w; nothing was locked", req.To, err)
+	}
 	p, err := n.PayRouted(ctx, RoutedPayRequest{Hops: hops, Amount: req.Amount, Total: r.Total, SecretHash: req.SecretHash, PaymentID: req.PaymentID})
+	settle(err)
 	return PayToResult{PaymentID: req.PaymentID, Route: r, Payment: p}, err
 }

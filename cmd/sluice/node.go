@@ -67,7 +67,7 @@ func nodeCommand() *cli.Command {
 			storeFlag(),
 			etcdMaxTxnOpsFlag(),
 			announceFlag(),
-		}, append(channelPolicyFlags(), routingFlags()...)...),
+		}, append(append(channelPolicyFlags(), routingFlags()...), forwardFlags()...)...),
 		Action: runNode,
 	}
 }
@@ -120,6 +120,10 @@ func runNode(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	forwardingCfg, err := forwardingConfig(c)
+	if err != nil {
+		return err
+	}
 	dir := dataDir(c)
 	key, err := loadKey(c, dir)
 	if err != nil {
@@ -159,6 +163,7 @@ func runNode(c *cli.Context) error {
 		Tower:                  strings.TrimSpace(c.String(flagTower)),
 		Open:                   policy,
 		Routing:                routingCfg,
+		Forwarding:             forwardingCfg,
 		Logger:                 log,
 		Metrics:                reg,
 	})

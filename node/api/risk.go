@@ -28,6 +28,8 @@ type riskLayer struct {
 	engine   *risk.Engine
 	conns    wsClients
 	approved approvedIDs
+	// routed judges routed payments (risk_routed.go); nil when the node cannot route.
+	routed RoutedPayer
 }
 
 // riskBackend decorates a Backend: every Pay is judged by the engine first, and only an

@@ -20,6 +20,10 @@ func (s *Server) installRisk(b Backend) (Backend, error) {
 	s.risk = &riskLayer{engine: s.cfg.Risk}
 	wrapped := &riskBackend{Backend: b, layer: s.risk}
 	admin := &riskService{layer: s.risk, pay: &service{b: wrapped, timeout: s.cfg.RequestTimeout}}
+	if rp, ok := b.(RoutedPayer); ok {
+		s.risk.routed = &riskRoutedPayer{RoutedPayer: rp, layer: s.risk}
+		admin.pay.routed = s.risk.routed
+	}
 	if err := s.rpc.RegisterName("sluice", admin); err != nil {
 		return nil, err
 	}

@@ -104,10 +104,13 @@ func NewServer(b Backend, cfg Config) (*Server, error) {
 	s.rpc.SetWebsocketReadLimit(int64(cfg.MaxRequestBytes))
 	s.rpc.SetBatchLimits(batchItemLimit, batchResponseLimit)
 	quoter, _ := b.(RouteQuoter) // the node itself: a quote signs nothing, the risk layer has no say
-	routed, _ := b.(RoutedPayer) // the node itself: the risk layer does not judge routed payments yet
+	routed, _ := b.(RoutedPayer)
 	b, err := s.installRisk(b)
 	if err != nil {
 		return nil, fmt.Errorf("api: register risk methods: %w", err)
+	}
+	if s.risk != nil && routed != nil {
+		routed = s.risk.routed // judged by the risk engine like a direct payment
 	}
 	svc := &service{b: b, routed: routed, timeout: cfg.RequestTimeout}
 	if err := s.rpc.RegisterName("sluice", svc); err != nil {
