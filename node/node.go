@@ -53,6 +53,8 @@ type Node struct {
 	balance accountBalance
 	// med is the mediated-transfer state (mediated.go).
 	med *mediation
+	// claims resolves pending locks on chain (mediated_claim.go).
+	claims *lockClaims
 	// watcher state: the follower reads the chain (chain/follow); synced is the last
 	// block up to which every event was applied (the persisted cursor).
 	follower *follow.Follower[ChainEvent]
@@ -152,6 +154,7 @@ func assemble(c Config, st Storage, chain Chain, mkTransport func(p2p.Handler) (
 	n.opens = newOpenNegotiation()
 	n.dormant = newDormantSet(c.Metrics)
 	n.med = newMediation(c)
+	n.claims = newLockClaims()
 	if n.cfg.Open, err = c.Open.resolve(n.domain.ChainID, c.DefaultChallengePeriod); err != nil {
 		return nil, err
 	}
