@@ -268,3 +268,126 @@ func openStoreOps(t *testing.T, dir string) (int, error) {
 	}
 	return n, nil
 }
+
+// A channel closed with pending locks both ways: some of their secrets become known to
+// the receiver only after the close (registered on chain, no off-chain unlock can come),
+// the others are never revealed and expire. After settle and unlock every wei is where an
+// independent model says, and the escrow is empty.
+func TestClosedChannelLocksSettleAndUnlockToTheWei(t *testing.T) {
+	tn := newTestNet(t)
+	x := tn.startNode(1, nodeOpts{})
+	y := tn.startNode(2, nodeOpts{})
+	id := openChannel(t, x, y, big.NewInt(1000), big.NewInt(1000), time.Hour)
+	ax, ay := x.signer.Address(), y.signer.Address()
+	reader := chainReader(t, tn)
+	mustPay(t, x, id, 7)
+	mustPay(t, y, id, 3)
+
+	type testLock struct {
+		payer, payee *Node
+		amount       int64
+		revealed     bool // the payee learns the secret after the close
+		secret       [32]byte
+	}
+	locks := []*testLock{
+		{payer: x, payee: y, amount: 11, revealed: true},
+		{payer: x, payee: y, amount: 22},
+		{payer: x, payee: y, amount: 33, revealed: true},
+		{payer: y, payee: x, amount: 45, revealed: true},
+		{payer: y, payee: x, amount: 55},
+	}
+	for _, l := range locks {
+		rand.Read(l.secret[:])
+		go routedPay(t, l.payer, []common.Address{l.payee.signer.Address()}, l.amount, channel.SecretHash(l.secret)) //nolint:errcheck // resolved on chain
+		waitFor(t, "the lock pending on both ends", func() bool {
+			for _, n := range []*Node{x, y} {
+				lc := n.channel(id)
+				lc.mu.Lock()
+				k := len(lc.st.Locks(channel.PartyA)) + len(lc.st.Locks(channel.PartyB))
+				lc.mu.Unlock()
+				if k != countUpTo(locks, l) {
+					return false
+				}
+			}
+			return true
+		})
+	}
+	xlc := x.channel(id)
+	xlc.mu.Lock()
+	xLatest, _ := xlc.st.Latest(channel.PartyA)
+	xlc.mu.Unlock()
+
+	// X closes; Y defends with X's proof and its three locks.
+	if _, err := x.CloseChannel(context.Background(), id, true); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "both see the close", func() bool {
+		return channelStatus(x, id) == channel.StatusClosing && channelStatus(y, id) == channel.StatusClosing
+	})
+	for _, l := range locks {
+		if l.revealed {
+			learnSecret(t, l.payee, l.secret, big.NewInt(l.amount))
+		}
+	}
+	waitFor(t, "the defense and the registrations on chain", func() bool {
+		v, err := reader.Channel(context.Background(), id)
+		if err != nil || v.NonceA < xLatest.Nonce {
+			return false
+		}
+		for _, l := range locks {
+			at, err := reader.SecretRegisteredAt(context.Background(), channel.SecretHash(l.secret))
+			if err != nil || (at != 0) != l.revealed {
+				return false
+			}
+		}
+		return true
+	})
+	v, err := reader.Channel(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	advanceTo(t, tn, reader, v.SettleAfter+1)
+	waitFor(t, "both directions unlocked", func() bool {
+		for _, sender := range []common.Address{ax, ay} {
+			recv, _, err := reader.PendingUnlock(context.Background(), id, sender)
+			if err != nil || recv != (common.Address{}) || channelStatus(x, id) != channel.StatusSettled {
+				return false
+			}
+		}
+		return true
+	})
+
+	// The model: each side's balance by its proofs, less its own pending locks; each
+	// lock then goes to its payee if revealed, else back to its payer.
+	want := map[common.Address]int64{ax: 1000 - 7 + 3, ay: 1000 + 7 - 3}
+	for _, l := range locks {
+		want[l.payer.signer.Address()] -= l.amount
+		if l.revealed {
+			want[l.payee.signer.Address()] += l.amount
+		} else {
+			want[l.payer.signer.Address()] += l.amount
+		}
+	}
+	got := payouts(t, reader, id, ax, ay)
+	for addr, w := range want {
+		if got[addr].Int64() != w {
+			t.Errorf("%s paid %s on chain, model %d", addr, got[addr], w)
+		}
+	}
+	if e := escrowOf(t, tn); e.Sign() != 0 {
+		t.Errorf("escrow still holds %s wei", e)
+	}
+	if !hasClaim(x, id, ClaimSecretRegistered) || !hasClaim(y, id, ClaimSecretRegistered) {
+		t.Errorf("registrations not reported: x %+v y %+v", x.LockClaims(), y.LockClaims())
+	}
+}
+
+// countUpTo counts the locks of list up to and including l.
+func countUpTo[T comparable](list []T, l T) int {
+	for i, v := range list {
+		if v == l {
+			return i + 1
+		}
+	}
+	return len(list)
+}
