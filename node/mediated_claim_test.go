@@ -391,3 +391,57 @@ func countUpTo[T comparable](list []T, l T) int {
 	}
 	return len(list)
 }
+
+// A channel settled before its lock expires: neither end unlocks while the receiver can
+// still register the secret (unlock runs once per direction, and an early one would send
+// the lock back to its payer); the receiver learns the secret after settle, registers it
+// in time, and the unlock pays it.
+func TestSettledLockWaitsForItsSecretUntilExpiration(t *testing.T) {
+	tn := newTestNet(t)
+	x := tn.startNode(1, nodeOpts{})
+	y := tn.startNode(2, nodeOpts{})
+	id := openChannel(t, x, y, big.NewInt(1000), nil, 10*time.Second)
+	ax, ay := x.signer.Address(), y.signer.Address()
+	reader := chainReader(t, tn)
+	var secret [32]byte
+	rand.Read(secret[:])
+	go routedPay(t, x, []common.Address{ay}, 30, channel.SecretHash(secret)) //nolint:errcheck // resolved on chain
+	waitFor(t, "the payee holds the lock", func() bool {
+		lc := y.channel(id)
+		lc.mu.Lock()
+		defer lc.mu.Unlock()
+		return len(lc.st.Locks(channel.PartyA)) == 1
+	})
+	lc := y.channel(id)
+	lc.mu.Lock()
+	lock := lc.st.Locks(channel.PartyA)[0]
+	lc.mu.Unlock()
+	if _, err := y.CloseChannel(context.Background(), id, true); err != nil {
+		t.Fatal(err)
+	}
+	v, err := reader.Channel(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	advanceTo(t, tn, reader, v.SettleAfter+1)
+	waitFor(t, "settled", func() bool {
+		return channelStatus(x, id) == channel.StatusSettled && channelStatus(y, id) == channel.StatusSettled
+	})
+	time.Sleep(time.Second) // several mediation ticks on both nodes
+	if recv, held, err := reader.PendingUnlock(context.Background(), id, ax); err != nil || recv != ay || held.Int64() != 30 {
+		t.Fatalf("held lock before its expiration: receiver %s held %v (%v), want the payee and 30", recv, held, err)
+	}
+	head, _ := reader.Head(context.Background())
+	if head.Time >= lock.Expiration {
+		t.Fatalf("chain time %d already past the lock's expiration %d", head.Time, lock.Expiration)
+	}
+	learnSecret(t, y, secret, big.NewInt(30))
+	waitFor(t, "the payee claims the lock", func() bool { return hasClaim(y, id, ClaimLockClaimed) })
+	got := payouts(t, reader, id, ax, ay)
+	if got[ax].Int64() != 970 || got[ay].Int64() != 30 {
+		t.Fatalf("payouts %v, want payer 970 and payee 30", got)
+	}
+	if e := escrowOf(t, tn); e.Sign() != 0 {
+		t.Fatalf("escrow holds %s", e)
+	}
+}
