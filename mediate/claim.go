@@ -57,6 +57,9 @@ type ClaimInput struct {
 	Now uint64
 }
 
+// Margin is the reveal margin in effect (DefaultRevealMargin when unset).
+func (c Config) Margin() uint64 { return c.margin() }
+
 // ClaimDeadline is the chain time from which a lock that pays us, whose secret we know,
 // is claimed on chain if the payer has not unlocked it: its expiration less half the
 // reveal margin. The payer had the first half of the margin (at least; a mediator learns

@@ -107,6 +107,14 @@ func (n *Node) claimLocks(lc *liveChannel, now uint64) {
 
 // claimWork reports, from memory alone, whether the channel may need a claim step.
 func (n *Node) claimWork(lc *liveChannel, status channel.Status, locks [2][]channel.Lock, now uint64) bool {
+	open := status == channel.StatusOpen
+	for _, l := range locks[lc.us] {
+		if n.learnWindow(l, open, now) {
+			if _, known := n.secret(l.SecretHash); !known {
+				return true // look its secret up in the registry
+			}
+		}
+	}
 	if status == channel.StatusSettled {
 		c := n.claims
 		c.mu.Lock()
@@ -118,7 +126,6 @@ func (n *Node) claimWork(lc *liveChannel, status channel.Status, locks [2][]chan
 		}
 		return false
 	}
-	open := status == channel.StatusOpen
 	for _, l := range locks[lc.us.Other()] {
 		if open && now < n.med.cfg.ClaimDeadline(l) {
 			continue // the payer may still unlock: no store read needed
@@ -145,6 +152,7 @@ func (n *Node) claimInput(l channel.Lock, open bool, now uint64) mediate.ClaimIn
 func (n *Node) runClaim(lc *liveChannel, status channel.Status, locks [2][]channel.Lock, now uint64) bool {
 	ctx := n.ctx
 	them := lc.us.Other()
+	learnt := n.learnSecrets(ctx, lc, locks[lc.us], status == channel.StatusOpen, now)
 	// Fresh registration times for the locks that pay us: the cache only knows ours.
 	var toRegister, claimed [][32]byte
 	owed := new(big.Int)
@@ -185,9 +193,9 @@ func (n *Node) runClaim(lc *liveChannel, status channel.Status, locks [2][]chann
 		n.reportClaim(lc, LockClaim{Kind: ClaimClosed, SecretHashes: claimed, Amount: amount, TxHash: res.TxHash, Block: res.Block})
 	}
 	if status != channel.StatusSettled {
-		return true
+		return learnt
 	}
-	return n.unlockSettled(ctx, lc, locks, now)
+	return n.unlockSettled(ctx, lc, locks, now) && learnt
 }
 
 func secretOf(n *Node, h [32]byte) [32]byte {

@@ -19,6 +19,8 @@ type claimReader interface {
 	// PendingUnlock is what settle held back for sender's locks in channel id that no
 	// unlock has paid out yet; a zero receiver means nothing is held.
 	PendingUnlock(ctx context.Context, id channel.ID, sender common.Address) (receiver common.Address, held *big.Int, err error)
+	// RegisteredSecret is the secret registered for secretHash, if any.
+	RegisteredSecret(ctx context.Context, secretHash [32]byte) (secret [32]byte, found bool, err error)
 }
 
 func (cc *contractChain) SecretRegisteredAt(ctx context.Context, secretHash [32]byte) (uint64, error) {
@@ -31,6 +33,12 @@ func (cc *contractChain) PendingUnlock(ctx context.Context, id channel.ID, sende
 	ctx, cancel := cc.bound(ctx)
 	defer cancel()
 	return cc.c.PendingUnlock(ctx, id, sender)
+}
+
+func (cc *contractChain) RegisteredSecret(ctx context.Context, secretHash [32]byte) ([32]byte, bool, error) {
+	ctx, cancel := cc.bound(ctx)
+	defer cancel()
+	return cc.c.RegisteredSecret(ctx, secretHash)
 }
 
 // packClaim encodes the claim calls (registerSecrets, unlock); any other kind is unknown.

@@ -445,3 +445,52 @@ func TestSettledLockWaitsForItsSecretUntilExpiration(t *testing.T) {
 		t.Fatalf("escrow holds %s", e)
 	}
 }
+
+// The merchant does not reveal the secret to the hub but registers it on chain (to claim
+// its lock there). The hub must learn it from the registry in time to claim its own
+// incoming lock: here the wallet is online, so the hub unlocks to the merchant and the
+// wallet unlocks to the hub off-chain, and the routed payment completes.
+func TestHubLearnsASecretRegisteredOnChainInsteadOfRevealed(t *testing.T) {
+	tn := newTestNet(t)
+	a := tn.startNode(1, nodeOpts{})
+	h := tn.startNode(2, nodeOpts{})
+	b := tn.startNode(3, nodeOpts{})
+	idAH := openChannel(t, a, h, big.NewInt(1000), nil, time.Hour)
+	idHB := openChannel(t, h, b, big.NewInt(1000), nil, time.Hour)
+	hub, merchant := h.signer.Address(), b.signer.Address()
+	reader := chainReader(t, tn)
+	var secret [32]byte
+	rand.Read(secret[:])
+	done := make(chan error, 1)
+	go func() {
+		_, err := routedPay(t, a, []common.Address{hub, merchant}, 250, channel.SecretHash(secret))
+		done <- err
+	}()
+	waitFor(t, "the merchant holds the forwarded lock", func() bool {
+		lc := b.channel(idHB)
+		lc.mu.Lock()
+		defer lc.mu.Unlock()
+		return len(lc.st.Locks(lc.us.Other())) == 1
+	})
+	lc := h.channel(idHB)
+	lc.mu.Lock()
+	out := lc.st.Locks(lc.us)[0]
+	lc.mu.Unlock()
+	if _, err := reader.RegisterSecret(context.Background(), secret); err != nil {
+		t.Fatal(err)
+	}
+	advanceTo(t, tn, reader, h.med.cfg.ClaimDeadline(out))
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("routed payment with the secret only on chain: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the hub did not learn the secret from the chain")
+	}
+	ah, hb := newModel(idAH, a, h, 1000), newModel(idHB, h, b, 1000)
+	ah.pay(a.signer.Address(), hub, 250)
+	hb.pay(hub, merchant, 250)
+	ah.eventually(t, "wallet-hub channel", a, h)
+	hb.eventually(t, "hub-merchant channel", h, b)
+}
