@@ -72,10 +72,7 @@ func (c *lockClaims) registeredAt(h [32]byte) uint64 {
 func (n *Node) claimLocks(lc *liveChannel, now uint64) {
 	lc.mu.Lock()
 	status := lc.st.Status()
-	var locks [2][]channel.Lock
-	if len(lc.st.Locks(channel.PartyA))+len(lc.st.Locks(channel.PartyB)) > 0 {
-		locks = [2][]channel.Lock{lc.st.Locks(channel.PartyA), lc.st.Locks(channel.PartyB)}
-	}
+	locks := [2][]channel.Lock{lc.st.Locks(channel.PartyA), lc.st.Locks(channel.PartyB)}
 	lc.mu.Unlock()
 	if len(locks[0])+len(locks[1]) == 0 {
 		return
@@ -127,8 +124,11 @@ func (n *Node) claimWork(lc *liveChannel, status channel.Status, locks [2][]chan
 		return false
 	}
 	for _, l := range locks[lc.us.Other()] {
-		if open && now < n.med.cfg.ClaimDeadline(l) {
-			continue // the payer may still unlock: no store read needed
+		if (open && now < n.med.cfg.ClaimDeadline(l)) || now > l.Expiration && !open {
+			continue // the payer may still unlock, or it is decided: no store read needed
+		}
+		if !open && n.claims.registeredAt(l.SecretHash) != 0 {
+			continue // registered already
 		}
 		in := n.claimInput(l, open, now)
 		if n.med.cfg.Claim(l, in) != mediate.ClaimWait {
