@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"errors"
 	"math/big"
 	"sync/atomic"
 	"testing"
@@ -434,6 +435,22 @@ func TestSettledLockWaitsForItsSecretUntilExpiration(t *testing.T) {
 	head, _ := reader.Head(context.Background())
 	if head.Time >= lock.Expiration {
 		t.Fatalf("chain time %d already past the lock's expiration %d", head.Time, lock.Expiration)
+	}
+	// An unlock with another list than the one held fails before anything is submitted,
+	// naming the contract's error; nothing of it is stored.
+	forged := lock
+	forged.Amount = big.NewInt(29)
+	bad := ChainCall{Kind: CallUnlock, Channel: id, Participant: ax, Locks: []channel.Lock{forged}}
+	_, err = x.ops.submit(context.Background(), bad, opIdentity{})
+	if re, ok := errors.AsType[*contracts.RevertError](err); !ok || re.Name != "InvalidLocks" {
+		t.Fatalf("unlock with a forged list: %v, want the contract's InvalidLocks", err)
+	}
+	badID, _, err := x.ops.identify(bad, opIdentity{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, found, _ := x.store.GetOp(badID); found {
+		t.Fatal("a refused unlock left an op record")
 	}
 	learnSecret(t, y, secret, big.NewInt(30))
 	waitFor(t, "the payee claims the lock", func() bool { return hasClaim(y, id, ClaimLockClaimed) })
