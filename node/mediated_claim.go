@@ -286,18 +286,18 @@ func (n *Node) unlockDirection(ctx context.Context, lc *liveChannel, parties [2]
 	if !mediate.UnlockDue(locks, times, now) {
 		return false // a receiver can still register a secret
 	}
-	call := ChainCall{Kind: CallUnlock, Channel: lc.id, Participant: from, Locks: locks}
-	rcpt, err := n.ops.submit(ctx, call, opIdentity{})
+	rcpt, used, err := n.submitUnlock(ctx, lc, from, locks)
 	if err != nil {
-		if re, ok := errors.AsType[*contracts.RevertError](err); ok && re.Name == "InvalidLocks" {
-			// The chain holds another list of this sender's: the receiver put an older
-			// proof of ours on chain (ADR 0027, limits). The receiver can still unlock it.
+		if errors.Is(err, errNoMatchingList) {
+			// The chain holds a list of this sender's we cannot rebuild (ADR 0027,
+			// limits); the receiver, who holds it, can still unlock it.
 			n.log.Error("our lock list does not match the one held on chain; cannot unlock it", "channel", lc.id, "sender", from, "locks", len(locks))
-			return true // not retried: the estimate would revert every time
+			return true // not retried: every estimate would revert
 		}
 		n.log.Error("unlock after settle failed; retrying", "channel", lc.id, "sender", from, "err", err)
 		return false
 	}
+	locks, times = locks[:used], times[:used]
 	toRecv, toSender := mediate.UnlockSplit(locks, times, held)
 	kind := ClaimLocksUnlocked
 	if recv == n.signer.Address() && toRecv.Sign() > 0 {
@@ -305,4 +305,27 @@ func (n *Node) unlockDirection(ctx context.Context, lc *liveChannel, parties [2]
 	}
 	n.reportClaim(lc, LockClaim{Kind: kind, Sender: from, Receiver: recv, Amount: toRecv, Returned: toSender, TxHash: rcpt.TxHash, Block: rcpt.Block})
 	return true
+}
+
+// errNoMatchingList: neither our lock list nor any of its prefixes is the one held.
+var errNoMatchingList = errors.New("no lock list of ours matches the one held on chain")
+
+// submitUnlock unlocks sender's held locks with our list, or else with the longest of its
+// prefixes the contract accepts: when our last lock additions were not acknowledged at the
+// close, the receiver's latest proof of ours, the one on chain, commits to a prefix of our
+// list. A list the contract refuses fails at estimation (InvalidLocks) and leaves nothing
+// stored. It returns how many locks the accepted list has.
+func (n *Node) submitUnlock(ctx context.Context, lc *liveChannel, from common.Address, locks []channel.Lock) (Receipt, int, error) {
+	for k := len(locks); k >= 1; k-- {
+		call := ChainCall{Kind: CallUnlock, Channel: lc.id, Participant: from, Locks: locks[:k]}
+		rcpt, err := n.ops.submit(ctx, call, opIdentity{})
+		if re, ok := errors.AsType[*contracts.RevertError](err); ok && re.Name == "InvalidLocks" {
+			continue
+		}
+		if err == nil && k < len(locks) {
+			n.log.Warn("unlocked with an older lock list: our last lock updates never reached the chain", "channel", lc.id, "sender", from, "locks", k, "ours", len(locks))
+		}
+		return rcpt, k, err
+	}
+	return Receipt{}, 0, errNoMatchingList
 }

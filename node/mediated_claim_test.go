@@ -16,6 +16,7 @@ import (
 	"github.com/sluicepay/sluice/contracts"
 	"github.com/sluicepay/sluice/contracts/bindings"
 	"github.com/sluicepay/sluice/mediate"
+	"github.com/sluicepay/sluice/p2p"
 	"github.com/sluicepay/sluice/store"
 )
 
@@ -510,4 +511,71 @@ func TestHubLearnsASecretRegisteredOnChainInsteadOfRevealed(t *testing.T) {
 	hb.pay(hub, merchant, 250)
 	ah.eventually(t, "wallet-hub channel", a, h)
 	hb.eventually(t, "hub-merchant channel", h, b)
+}
+
+// dropLockedTransfers loses our LockedTransfer messages while drop is set.
+type dropLockedTransfers struct {
+	Transport
+	drop atomic.Bool
+}
+
+func (d *dropLockedTransfers) Send(ctx context.Context, to common.Address, msg p2p.Message) error {
+	if _, ok := msg.(*p2p.LockedTransfer); ok && d.drop.Load() {
+		return nil
+	}
+	return d.Transport.Send(ctx, to, msg)
+}
+
+// The partner closes with our proof from before our last lock (never delivered), then goes
+// offline for good. The held list on chain is a prefix of ours; we still get every held
+// wei back through unlock, alone.
+func TestUnlockWithTheListThePartnerPutOnChain(t *testing.T) {
+	tn := newTestNet(t)
+	lossy := &dropLockedTransfers{}
+	x := tn.startNode(1, nodeOpts{wrap: func(tr Transport) Transport { lossy.Transport = tr; return lossy }})
+	y := tn.startNode(2, nodeOpts{})
+	id := openChannel(t, x, y, big.NewInt(1000), nil, time.Hour)
+	ax, ay := x.signer.Address(), y.signer.Address()
+	reader := chainReader(t, tn)
+	for i, amount := range []int64{40, 60} {
+		lossy.drop.Store(i == 1)
+		var h [32]byte
+		rand.Read(h[:])
+		go routedPay(t, x, []common.Address{ay}, amount, h) //nolint:errcheck // resolved on chain
+		waitFor(t, "the payer holds its lock", func() bool {
+			lc := x.channel(id)
+			lc.mu.Lock()
+			defer lc.mu.Unlock()
+			return len(lc.st.Locks(channel.PartyA)) == i+1
+		})
+	}
+	waitFor(t, "the partner holds the first lock only", func() bool {
+		lc := y.channel(id)
+		lc.mu.Lock()
+		defer lc.mu.Unlock()
+		return len(lc.st.Locks(channel.PartyA)) == 1
+	})
+	if _, err := y.CloseChannel(context.Background(), id, true); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the payer sees the close", func() bool { return channelStatus(x, id) == channel.StatusClosing })
+	if err := y.Close(); err != nil {
+		t.Fatal(err)
+	}
+	v, err := reader.Channel(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	advanceTo(t, tn, reader, v.SettleAfter+1)
+	waitFor(t, "the held lock unlocked", func() bool {
+		recv, _, err := reader.PendingUnlock(context.Background(), id, ax)
+		return err == nil && recv == (common.Address{}) && channelStatus(x, id) == channel.StatusSettled
+	})
+	got := payouts(t, reader, id, ax, ay)
+	if got[ax].Int64() != 1000 || got[ay].Sign() != 0 {
+		t.Fatalf("payouts %v, want all 1000 back to the payer", got)
+	}
+	if e := escrowOf(t, tn); e.Sign() != 0 {
+		t.Fatalf("escrow holds %s", e)
+	}
 }
