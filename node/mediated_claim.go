@@ -181,6 +181,9 @@ func (n *Node) runClaim(lc *liveChannel, status channel.Status, locks [2][]chann
 		n.log.Warn("payer has not unlocked locks whose secrets we know; closing to claim them on chain", "channel", lc.id, "locks", len(claimed))
 		res, err := n.closeUnilateral(ctx, lc)
 		if err != nil {
+			if ctx.Err() != nil {
+				return false
+			}
 			n.log.Error("closing to claim locks failed; retrying", "channel", lc.id, "err", err)
 			return false
 		}
@@ -227,6 +230,9 @@ func (n *Node) registerSecrets(ctx context.Context, lc *liveChannel, secrets [][
 	call := ChainCall{Kind: CallRegisterSecrets, Channel: lc.id, Secrets: secrets}
 	rcpt, err := n.ops.submit(ctx, call, opIdentity{})
 	if err != nil {
+		if ctx.Err() != nil {
+			return false // shutting down: the op is resumed after the restart
+		}
 		n.log.Error("registering secrets on chain failed; retrying", "channel", lc.id, "secrets", len(secrets), "err", err)
 		return false
 	}
@@ -293,6 +299,9 @@ func (n *Node) unlockDirection(ctx context.Context, lc *liveChannel, parties [2]
 			// limits); the receiver, who holds it, can still unlock it.
 			n.log.Error("our lock list does not match the one held on chain; cannot unlock it", "channel", lc.id, "sender", from, "locks", len(locks))
 			return true // not retried: every estimate would revert
+		}
+		if ctx.Err() != nil {
+			return false
 		}
 		n.log.Error("unlock after settle failed; retrying", "channel", lc.id, "sender", from, "err", err)
 		return false
