@@ -133,22 +133,25 @@ func TestHubClaimsOnChainTheLockItsPayerNeverUnlocks(t *testing.T) {
 		if restart {
 			name = "restart between registration submitted and mined"
 		}
-		t.Run(name, func(t *testing.T) { hubClaimsOnChain(t, restart) })
+		t.Run(name, func(t *testing.T) { hubClaimsOnChain(t, newDevClaimNet(t), restart) })
 	}
 }
 
-func hubClaimsOnChain(t *testing.T, restart bool) {
-	tn := newTestNet(t)
+func hubClaimsOnChain(t *testing.T, cn claimNet, restart bool) {
 	hDir := t.TempDir()
 	held := &holdRegistrations{}
 	held.hold.Store(restart)
-	a := tn.startNode(1, nodeOpts{})
-	h := tn.startNode(2, nodeOpts{dir: hDir, wrapChain: func(c Chain) Chain { held.Chain = c; return held }})
-	b := tn.startNode(3, nodeOpts{})
+	a := cn.start(1, nodeOpts{})
+	hOpts := nodeOpts{dir: hDir}
+	if restart {
+		hOpts.wrapChain = func(c Chain) Chain { held.Chain = c; return held }
+	}
+	h := cn.start(2, hOpts)
+	b := cn.start(3, nodeOpts{})
 	idAH := openChannel(t, a, h, big.NewInt(1000), nil, time.Hour)
 	idHB := openChannel(t, h, b, big.NewInt(1000), nil, time.Hour)
 	hub, merchant := h.signer.Address(), b.signer.Address()
-	reader := chainReader(t, tn)
+	reader := cn.reader()
 
 	mustPay(t, a, idAH, 100) // a direct payment next to the lock
 	var secret [32]byte
@@ -185,12 +188,12 @@ func hubClaimsOnChain(t *testing.T, restart bool) {
 
 	// Before the claim deadline nothing happens on chain: A could still unlock.
 	deadline := h.med.cfg.ClaimDeadline(lock)
-	advanceTo(t, tn, reader, deadline-60)
+	cn.advanceTo(deadline - 60)
 	time.Sleep(500 * time.Millisecond)
 	if len(h.LockClaims()) != 0 || channelStatus(h, idAH) != channel.StatusOpen {
 		t.Fatalf("hub claimed before the deadline: %+v", h.LockClaims())
 	}
-	advanceTo(t, tn, reader, deadline)
+	cn.advanceTo(deadline)
 
 	if restart {
 		waitFor(t, "the registration submitted", func() bool { return held.held.Load() > 0 })
@@ -204,7 +207,7 @@ func hubClaimsOnChain(t *testing.T, restart bool) {
 		if at, _ := reader.SecretRegisteredAt(context.Background(), hash); at != 0 {
 			t.Fatal("the held registration was mined")
 		}
-		h = tn.startNode(2, nodeOpts{dir: hDir, staticPeers: []string{addrOf(t, b)}})
+		h = cn.start(2, nodeOpts{dir: hDir, staticPeers: []string{addrOf(t, b)}})
 	}
 	waitFor(t, "the hub closes to claim the lock", func() bool { return channelStatus(h, idAH) == channel.StatusClosing })
 	at, err := reader.SecretRegisteredAt(context.Background(), hash)
@@ -217,7 +220,7 @@ func hubClaimsOnChain(t *testing.T, restart bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	advanceTo(t, tn, reader, v.SettleAfter+1)
+	cn.advanceTo(v.SettleAfter + 1)
 	waitFor(t, "the hub claims the lock after settle", func() bool { return hasClaim(h, idAH, ClaimLockClaimed) })
 
 	got := payouts(t, reader, idAH, a.signer.Address(), hub)
@@ -229,7 +232,7 @@ func hubClaimsOnChain(t *testing.T, restart bool) {
 		t.Fatalf("escrow still holds %v for %s (%v)", held, recv, err)
 	}
 	// Only the open hub-merchant channel's deposit is left in the escrow.
-	if e := escrowOf(t, tn); e.Int64() != 1000 {
+	if e := cn.escrow(); e.Int64() != 1000 {
 		t.Fatalf("escrow holds %s wei, want 1000 (the open channel's deposit)", e)
 	}
 	if restart {
@@ -316,4 +319,67 @@ func TestHubLearnsASecretRegisteredOnChainInsteadOfRevealed(t *testing.T) {
 	hb.pay(hub, merchant, 250)
 	ah.eventually(t, "wallet-hub channel", a, h)
 	hb.eventually(t, "hub-merchant channel", h, b)
+}
+
+// claimNet is the chain and nodes the hub-claim scenario runs on: the embedded chain, or
+// a real Anvil over JSON-RPC.
+type claimNet interface {
+	start(i int, o nodeOpts) *Node
+	reader() *contracts.Client
+	advanceTo(at uint64) // chain time to at least at
+	escrow() *big.Int    // the contract's ETH balance
+}
+
+type devClaimNet struct {
+	t  *testing.T
+	tn *testNet
+	r  *contracts.Client
+}
+
+func newDevClaimNet(t *testing.T) *devClaimNet {
+	tn := newTestNet(t)
+	return &devClaimNet{t: t, tn: tn, r: chainReader(t, tn)}
+}
+
+func (d *devClaimNet) start(i int, o nodeOpts) *Node { return d.tn.startNode(i, o) }
+func (d *devClaimNet) reader() *contracts.Client     { return d.r }
+func (d *devClaimNet) advanceTo(at uint64)           { advanceTo(d.t, d.tn, d.r, at) }
+func (d *devClaimNet) escrow() *big.Int              { return escrowOf(d.t, d.tn) }
+
+type anvilClaimNet struct {
+	an *anvilNet
+	r  *contracts.Client
+}
+
+func (a *anvilClaimNet) start(i int, o nodeOpts) *Node {
+	if o.dir == "" {
+		o.dir = a.an.t.TempDir()
+	}
+	cfg := a.an.config(i, o.dir, "")
+	cfg.StaticPeers = o.staticPeers
+	return a.an.startWith(cfg)
+}
+func (a *anvilClaimNet) reader() *contracts.Client { return a.r }
+func (a *anvilClaimNet) advanceTo(at uint64) {
+	head, err := a.r.Head(context.Background())
+	if err != nil {
+		a.an.t.Fatal(err)
+	}
+	if head.Time < at {
+		a.an.call("evm_increaseTime", at-head.Time+1)
+		a.an.call("evm_mine")
+	}
+}
+func (a *anvilClaimNet) escrow() *big.Int {
+	b, err := a.an.eth.BalanceAt(context.Background(), a.an.contract, nil)
+	if err != nil {
+		a.an.t.Fatal(err)
+	}
+	return b
+}
+
+// The same scenario on the pinned Anvil (a real JSON-RPC chain, wall-clock block times).
+func TestHubClaimsOnChainOnAnvil(t *testing.T) {
+	an := newAnvilNet(t)
+	hubClaimsOnChain(t, &anvilClaimNet{an: an, r: an.client(9)}, false)
 }
