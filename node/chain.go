@@ -54,6 +54,7 @@ type Chain interface {
 	// (open and deposit of a token channel need it). It sends and waits for an approve
 	// only if the current allowance is short.
 	EnsureAllowance(ctx context.Context, token common.Address, amount *big.Int) error
+	claimReader
 	Close() error
 }
 
@@ -81,6 +82,9 @@ const (
 	CallClose            CallKind = "close"
 	CallUpdateProof      CallKind = "updateProof"
 	CallSettle           CallKind = "settle"
+	// Claims of locks on chain (mediated_claim_chain.go, ADR 0027).
+	CallRegisterSecrets CallKind = "registerSecrets"
+	CallUnlock          CallKind = "unlock"
 )
 
 // ChainCall is one contract write with its arguments; fields a kind does not use stay zero.
@@ -88,7 +92,7 @@ type ChainCall struct {
 	Kind            CallKind
 	Channel         channel.ID
 	Partner         common.Address // open
-	Participant     common.Address // deposit, withdraw
+	Participant     common.Address // deposit, withdraw; the locks' sender for unlock
 	Token           common.Address // open, deposit: address(0) sends Amount as ETH
 	Amount          *big.Int       // open, deposit (ETH value sent with it)
 	ChallengePeriod uint64         // open
@@ -96,6 +100,9 @@ type ChainCall struct {
 	Settlement      channel.Settlement
 	Proof           channel.SignedProof // close, updateProof
 	Sigs            [2]channel.Signature
+	// Claims (omitted when empty, so the ids of the other kinds' ops do not change).
+	Secrets [][32]byte     `json:",omitempty"` // registerSecrets
+	Locks   []channel.Lock `json:",omitempty"` // unlock: the sender's list, in creation order
 }
 
 // TxStatus is where a broadcast transaction stands (Chain.Track).

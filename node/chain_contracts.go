@@ -203,7 +203,7 @@ func (cc *contractChain) pack(call ChainCall) ([]byte, *big.Int, error) {
 		d, err := cc.abi.TryPackSettle(call.Channel)
 		return d, zero, err
 	}
-	return nil, nil, fmt.Errorf("unknown contract call %q", call.Kind)
+	return cc.packClaim(call)
 }
 
 // Prepare signs through the client's two-phase API: its local nonce sequence hands out

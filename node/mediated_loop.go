@@ -42,6 +42,7 @@ func (n *Node) runMediation(ctx context.Context) {
 }
 
 func (n *Node) mediateChannel(lc *liveChannel, now uint64) {
+	n.claimLocks(lc, now) // on-chain claims and unlocks (mediated_claim.go)
 	lc.mu.Lock()
 	open := lc.st.Status() == channel.StatusOpen
 	out := lc.st.Locks(lc.us)

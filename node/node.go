@@ -55,6 +55,8 @@ type Node struct {
 	med *mediation
 	// fwd is the forwarding limits and lock-griefing counts (forward_limits.go).
 	fwd *forwardGuard
+	// claims resolves pending locks on chain (mediated_claim.go).
+	claims *lockClaims
 	// watcher state: the follower reads the chain (chain/follow); synced is the last
 	// block up to which every event was applied (the persisted cursor).
 	follower *follow.Follower[ChainEvent]
@@ -157,6 +159,7 @@ func assemble(c Config, st Storage, chain Chain, mkTransport func(p2p.Handler) (
 	if n.fwd, err = newForwardGuard(c.Forwarding, c.Metrics); err != nil {
 		return nil, err
 	}
+	n.claims = newLockClaims()
 	if n.cfg.Open, err = c.Open.resolve(n.domain.ChainID, c.DefaultChallengePeriod); err != nil {
 		return nil, err
 	}

@@ -187,6 +187,9 @@ func (r *opRunner) replace(ctx context.Context, rec *store.OpRecord, call ChainC
 // goalMet reads the chain to decide whether what call was for has happened anyway. It
 // never trusts an error message: a revert is a success only when the state shows it.
 func (r *opRunner) goalMet(ctx context.Context, call ChainCall) bool {
+	if met, isClaim := r.claimGoalMet(ctx, call); isClaim {
+		return met
+	}
 	switch call.Kind {
 	case CallUpdateProof, CallSettle, CallCloseCooperative, CallClose, CallWithdraw:
 	default:

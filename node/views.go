@@ -179,7 +179,7 @@ type CloseResult struct {
 // ChannelEvent is a change in a channel's lifecycle, as seen on chain or negotiated.
 type ChannelEvent struct {
 	Channel channel.ID
-	Kind    string // opened, deposited, withdrawn, closed, proof_updated, settled, settlement_signed
+	Kind    string // opened, deposited, withdrawn, closed, proof_updated, settled, settlement_signed; claims: secret_registered, claim_closed, lock_claimed, locks_unlocked (LockClaim)
 	Status  channel.Status
 	Block   uint64
 	TxHash  common.Hash

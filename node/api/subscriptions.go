@@ -63,7 +63,8 @@ func (s *subscriptions) Payments(ctx context.Context, only *ChannelID) (*rpc.Sub
 }
 
 // ChannelEvents streams channel lifecycle changes (opened, deposited, withdrawn, closed,
-// proof_updated, settled, settlement_signed), optionally for one channel.
+// proof_updated, settled, settlement_signed; the lock claims of ADR 0027:
+// secret_registered, claim_closed, lock_claimed, locks_unlocked), optionally for one channel.
 func (s *subscriptions) ChannelEvents(ctx context.Context, only *ChannelID) (*rpc.Subscription, error) {
 	notifier, sub, err := newSubscription(ctx)
 	if err != nil {
