@@ -53,6 +53,9 @@ type Node struct {
 	balance accountBalance
 	// med is the mediated-transfer state (mediated.go).
 	med *mediation
+	// inv is the invoice exchange (invoice.go), made on first use.
+	inv     *invoiceExchange
+	invOnce sync.Once
 	// watcher state: the follower reads the chain (chain/follow); synced is the last
 	// block up to which every event was applied (the persisted cursor).
 	follower *follow.Follower[ChainEvent]
