@@ -61,7 +61,7 @@ type invoiceExchange struct {
 	relays  invoicing.Relays
 	relayed invoicing.Limiter // requests taken from each peer (mediators and targets)
 	created invoicing.Limiter // invoices created for each peer (targets)
-	issuing chan struct{}   // semaphore of invoices being written
+	issuing chan struct{}     // semaphore of invoices being written
 
 	mu      sync.Mutex
 	pending map[[16]byte]pendingInvoice

@@ -9,22 +9,33 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/urfave/cli/v2"
 
+	"github.com/sluicepay/sluice/channel"
 	"github.com/sluicepay/sluice/node/api"
 )
 
-// runPayTo is `sluice pay --to ADDRESS --secret-hash HASH AMOUNT [--max-fee FEE]`.
+// runPayTo is `sluice pay --to ADDRESS AMOUNT [--max-fee FEE] [--memo TEXT]
+// [--secret-hash HASH]`. Without --secret-hash the node asks the payee for a signed
+// invoice over the route (and carries --memo to it).
 func runPayTo(c *cli.Context) error {
 	// The payee, amount and fee bound are read exactly as `sluice route` reads them.
 	q, err := routeArgs(c)
 	if err != nil {
 		return err
 	}
-	hs := c.String(flagSecret)
-	if len(strings.TrimPrefix(hs, "0x")) != 64 || !strings.HasPrefix(hs, "0x") {
-		return usageErrorf("--%s is required with --%s: the payee's invoice, 0x + 64 hex digits (sluice invoice AMOUNT on the payee's node)", flagSecret, flagTo)
+	args := api.PayArgs{To: q.To, Amount: q.Amount, Memo: c.String(flagMemo), MaxFee: q.MaxFee}
+	if len(args.Memo) > channel.MaxMemoSize {
+		return usageErrorf("--%s is %d bytes; at most %d", flagMemo, len(args.Memo), channel.MaxMemoSize)
 	}
-	hash := common.HexToHash(hs)
-	args := api.PayArgs{To: q.To, Amount: q.Amount, SecretHash: &hash, Memo: c.String(flagMemo), MaxFee: q.MaxFee}
+	if hs := c.String(flagSecret); hs != "" {
+		if len(strings.TrimPrefix(hs, "0x")) != 64 || !strings.HasPrefix(hs, "0x") {
+			return usageErrorf("--%s: the payee's invoice, 0x + 64 hex digits (sluice invoice AMOUNT on the payee's node); omit it and the node asks the payee", flagSecret)
+		}
+		if args.Memo != "" {
+			return usageErrorf("--%s travels with the invoice the node asks the payee for: omit --%s to send one", flagMemo, flagSecret)
+		}
+		hash := common.HexToHash(hs)
+		args.SecretHash = &hash
+	}
 	if s := c.String(flagPaymentID); s != "" {
 		pid, err := api.ParsePaymentID(s)
 		if err != nil || pid.IsZero() {

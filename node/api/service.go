@@ -66,7 +66,9 @@ type PayArgs struct {
 	PaymentID *PaymentID `json:"paymentId,omitempty"` // idempotency key; absent = the node picks one; all zeros is refused
 	Memo      string     `json:"memo,omitempty"`
 	// To pays this address over a route instead of a channel (a partner is a 1-hop
-	// route); MaxFee bounds the hubs' fees; SecretHash is the payee's sluice_invoice.
+	// route); MaxFee bounds the hubs' fees. SecretHash is optional (the payee's own
+	// sluice_invoice): without it the node asks the payee for a signed invoice over the
+	// route, which carries Memo to the payee.
 	To         *common.Address `json:"to,omitempty"`
 	MaxFee     *Amount         `json:"maxFee,omitempty"`
 	SecretHash *common.Hash    `json:"secretHash,omitempty"`
