@@ -65,6 +65,8 @@ type invoiceExchange struct {
 
 	mu      sync.Mutex
 	pending map[[16]byte]pendingInvoice
+
+	log routedLog // the routed payment log's live records (invoice_log.go)
 }
 
 type pendingInvoice struct {
@@ -269,6 +271,3 @@ func (n *Node) onInvoiceReply(from common.Address, m *p2p.InvoiceReply) {
 		n.log.Debug("invoice reply not relayed", "to", up, "err", err)
 	}
 }
-
-// routedInvoiced is filled in by the routed payment log.
-func (n *Node) routedInvoiced(inv invoicing.Invoice, memo []byte) {}

@@ -90,6 +90,7 @@ func (n *Node) sendLockUpdate(lc *liveChannel, u channel.LockUpdate, now uint64,
 		n.med.mu.Lock()
 		n.med.resolved[sentKey{lc.id, h}] = lockResolution{unlocked: u.Change == channel.LockUnlock, nonce: proof.Nonce, at: time.Now()}
 		n.med.mu.Unlock()
+		n.routedLockChange(lc.id, u, true)
 	}
 	return proof.Nonce, nil
 }

@@ -57,6 +57,8 @@ func (n *Node) PayTo(ctx context.Context, req PayToRequest) (PayToResult, error)
 	for i, h := range r.Hops {
 		hops[i] = h.To
 	}
+	n.routedSendStarted(req, r)
 	p, err := n.PayRouted(ctx, RoutedPayRequest{Hops: hops, Amount: req.Amount, Total: r.Total, SecretHash: req.SecretHash, PaymentID: req.PaymentID})
+	n.routedSendEnded(req, p, err)
 	return PayToResult{PaymentID: req.PaymentID, Route: r, Payment: p}, err
 }

@@ -76,10 +76,10 @@ func (s LockState) Final() bool { return s == LockUnlocked || s == LockExpired |
 // RouteHop is one channel of a payer's route: who it pays, what it carries and the fee
 // the hop that forwards over it keeps.
 type RouteHop struct {
-	Channel channel.ID
-	To      common.Address
-	Amount  *big.Int
-	Fee     *big.Int
+	Channel  channel.ID
+	From, To common.Address
+	Amount   *big.Int
+	Fee      *big.Int
 }
 
 // MaxRouteHops bounds a stored route.
@@ -149,6 +149,7 @@ func encodeRouted(r *RoutedRecord) []byte {
 	e.u8(uint8(len(r.Hops)))
 	for _, h := range r.Hops {
 		e.fixed(h.Channel[:])
+		e.fixed(h.From[:])
 		e.fixed(h.To[:])
 		e.amount(h.Amount)
 		e.amount(h.Fee)
@@ -181,6 +182,7 @@ func decodeRouted(id PaymentID, b []byte) (RoutedRecord, error) {
 	for range n {
 		var h RouteHop
 		d.fixed(h.Channel[:])
+		d.fixed(h.From[:])
 		d.fixed(h.To[:])
 		h.Amount = d.amount()
 		h.Fee = d.amount()
