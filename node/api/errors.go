@@ -122,6 +122,7 @@ var classes = []errorClass{
 	{node.ErrRouteFailed, CodeRouteExpired, "route_expired"},
 	{node.ErrInvoiceRefused, CodeInvoiceFailed, "invoice_failed"},
 	{node.ErrInvoiceForged, CodeInvoiceFailed, "invoice_failed"},
+	{node.ErrUnknownPayment, CodeInvalidParams, "invalid_params"},
 	{routing.ErrInvalidRequest, CodeInvalidParams, "invalid_params"},
 	{node.ErrTxPending, CodeTxPending, "tx_pending"},
 	{node.ErrInsufficientFunds, CodeInsufficientFunds, "insufficient_funds"},

@@ -85,6 +85,8 @@ type PaymentsArgs struct {
 	Channel *ChannelID `json:"channel,omitempty"`
 	Cursor  string     `json:"cursor,omitempty"`
 	Limit   int        `json:"limit,omitempty"` // 0 = 100, at most 1000
+	// Routed lists the routed payment log instead (route, fees, lock state; admin only).
+	Routed bool `json:"routed,omitempty"`
 }
 
 // NodeInfo describes the node.
@@ -249,6 +251,9 @@ func (s *service) Payments(ctx context.Context, args *PaymentsArgs) (PaymentPage
 		}
 		q.Limit = args.Limit
 		q.Cursor = args.Cursor
+		if args.Routed {
+			return s.routedPayments(ctx, args)
+		}
 		if args.Channel != nil {
 			q.Channel = channel.ID(*args.Channel)
 		}
