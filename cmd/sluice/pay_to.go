@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/urfave/cli/v2"
@@ -88,6 +89,131 @@ func invoiceCommand() *cli.Command {
 				return output(c, inv, func(w io.Writer) error {
 					_, err := fmt.Fprintf(w, "invoice for %s\nsecret hash %s\n", inv.Amount, inv.SecretHash.Hex())
 					return err
+				})
+			})
+		},
+	}
+}
+
+const flagRouted = "routed"
+
+// runRoutedPayments is `sluice payments --routed`: the routed payment log.
+func runRoutedPayments(c *cli.Context, args api.PaymentsArgs) error {
+	if args.Channel != nil {
+		return usageErrorf("--%s lists every routed payment; it takes no --%s", flagRouted, flagChannel)
+	}
+	args.Routed = true
+	return callNode(c, func(cl *api.Client) error {
+		page, err := cl.Payments(c.Context, args)
+		if err != nil {
+			return err
+		}
+		return output(c, page, func(w io.Writer) error {
+			if len(page.Payments) == 0 {
+				_, err := fmt.Fprintln(w, "no routed payments")
+				return err
+			}
+			rows := [][]string{{"TIME", "ROLE", "STATE", "AMOUNT", "FEE", "PEER", "ROUTE", "PAYMENT ID", "MEMO"}}
+			for _, p := range page.Payments {
+				rows = append(rows, routedRow(p))
+			}
+			if err := table(w, rows); err != nil {
+				return err
+			}
+			if page.Next != "" {
+				_, err := fmt.Fprintf(w, "\nmore: sluice payments --%s --%s %s\n", flagRouted, flagCursor, page.Next)
+				return err
+			}
+			return nil
+		})
+	})
+}
+
+func routedRow(p api.Payment) []string {
+	role, state, peer := "", "", ""
+	if r := p.Routed; r != nil {
+		role, state = r.Role, r.State
+		if r.Peer != (common.Address{}) {
+			peer = shortHex(r.Peer.Hex())
+		}
+	}
+	fee := ""
+	if p.Fee != nil {
+		fee = p.Fee.String()
+	}
+	return []string{p.Time.Format(time.RFC3339), role, state, p.Amount.String(), fee, peer, routeSummary(p), p.PaymentID.String(), p.Memo}
+}
+
+// routeSummary is a payer's hops with each one's fee, or a mediator's in -> out channel.
+func routeSummary(p api.Payment) string {
+	if p.Route != nil {
+		parts := make([]string, len(p.Route.Hops))
+		for i, h := range p.Route.Hops {
+			parts[i] = fmt.Sprintf("%s (fee %s)", shortHex(h.To.Hex()), h.Fee)
+		}
+		return strings.Join(parts, " > ")
+	}
+	if r := p.Routed; r != nil {
+		var in, out string
+		if r.InChannel != nil {
+			in = shortHex(r.InChannel.String())
+		}
+		if r.OutChannel != nil {
+			out = shortHex(r.OutChannel.String())
+		}
+		switch {
+		case in != "" && out != "":
+			return "in " + in + " out " + out
+		case in != "":
+			return "in " + in
+		case out != "":
+			return "out " + out
+		}
+	}
+	return ""
+}
+
+// paymentShowCommand is `sluice payments show PAYMENT_ID`: one routed payment in full.
+func paymentShowCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "show",
+		Usage:     "show one routed payment: route, fee per hop, lock state (admin token)",
+		ArgsUsage: "PAYMENT_ID",
+		Action: func(c *cli.Context) error {
+			if err := exactArgs(c, "PAYMENT_ID"); err != nil {
+				return err
+			}
+			id, err := api.ParsePaymentID(c.Args().First())
+			if err != nil {
+				return usageErrorf("PAYMENT_ID: %v", err)
+			}
+			return callNode(c, func(cl *api.Client) error {
+				p, err := cl.Payment(c.Context, id)
+				if err != nil {
+					return err
+				}
+				return output(c, p, func(w io.Writer) error {
+					r := routedRow(p)
+					if _, err := fmt.Fprintf(w, "payment %s: %s, %s, amount %s, fee %s, peer %s\n", r[7], r[1], r[2], r[3], r[4], r[5]); err != nil {
+						return err
+					}
+					if p.Route != nil {
+						for i, h := range p.Route.Hops {
+							if _, err := fmt.Fprintf(w, "  hop %d: %s -> %s over %s carries %s, fee %s\n", i+1, h.From.Hex(), h.To.Hex(), h.Channel, h.Amount, h.Fee); err != nil {
+								return err
+							}
+						}
+					} else if s := routeSummary(p); s != "" {
+						if _, err := fmt.Fprintf(w, "  %s\n", s); err != nil {
+							return err
+						}
+					}
+					if p.Memo != "" {
+						if _, err := fmt.Fprintf(w, "  memo %q\n", p.Memo); err != nil {
+							return err
+						}
+					}
+					return nil
 				})
 			})
 		},

@@ -157,3 +157,9 @@ func (s *subscriptions) RoutedPayments(ctx context.Context) (*rpc.Subscription, 
 }
 
 var _ RoutedLog = (*node.Node)(nil)
+
+// Payment calls sluice_payment.
+func (c *Client) Payment(ctx context.Context, id PaymentID) (Payment, error) {
+	var out Payment
+	return out, c.call(ctx, &out, "payment", id)
+}
