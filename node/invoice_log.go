@@ -21,11 +21,17 @@ import (
 // took part in, as payer (route, fee per hop), mediator (in and out channel, fee earned)
 // or target (amount, memo), with its lock's state. A record is written when the node's
 // part begins and rewritten when the lock ends; every write is published to routed
-// subscriptions once durable. Records not final yet are kept in memory; after a restart
-// they are found through the meta index below.
+// subscriptions once durable. Records not final yet are kept in memory and listed in the
+// meta namespace below, from which the first use after a restart loads them, so the lock
+// hooks never read the store.
 
-// routedHashNamespace maps hex(secret hash) + role digit to a record id.
-const routedHashNamespace = "routedhash"
+// routedLiveNamespace lists the records not final yet: hex(secret hash) + role digit ->
+// record id; an entry is deleted in the write that makes its record final.
+const routedLiveNamespace = "routedlive"
+
+// staleInvoiceAge: a target's record still pending after this long (an invoice nobody
+// paid; payers refuse invoices after invoiceTTL) is closed as expired when loaded.
+const staleInvoiceAge = 24 * time.Hour
 
 // ErrUnknownPayment: no routed payment with this id.
 var ErrUnknownPayment = errors.New("unknown payment")
@@ -36,6 +42,7 @@ type routedKey struct {
 }
 
 type routedLog struct {
+	once sync.Once
 	mu   sync.Mutex
 	live map[routedKey]*store.RoutedRecord
 }
@@ -46,40 +53,59 @@ type routedStorage interface {
 	ListRouted(cursor string, limit int) (store.RoutedPage, error)
 }
 
-func (n *Node) routedLog() *routedLog { return &n.invoices().log }
+// routedLog returns the log with its live records loaded.
+func (n *Node) routedLog() *routedLog {
+	l := &n.invoices().log
+	l.once.Do(func() { n.loadRoutedLive(l) })
+	return l
+}
+
+// loadRoutedLive reads the records not final yet (written before a restart).
+func (n *Node) loadRoutedLive(l *routedLog) {
+	l.live = map[routedKey]*store.RoutedRecord{}
+	ml, ok := n.store.(metaLister)
+	rs, isRS := n.store.(routedStorage)
+	if !ok || !isRS {
+		return
+	}
+	entries, err := ml.ListMeta(routedLiveNamespace)
+	if err != nil {
+		n.log.Warn("routed payment log: live records not loaded", "err", err)
+		return
+	}
+	var stale []*store.RoutedRecord
+	for _, e := range entries {
+		if len(e.Value) != 16 {
+			continue
+		}
+		rec, found, err := rs.GetRouted(store.PaymentID(e.Value))
+		if err != nil || !found || rec.State.Final() {
+			continue
+		}
+		l.live[routedKey{rec.SecretHash, rec.Role}] = &rec
+		if rec.Role == store.RoleTarget && time.Since(rec.Created) > staleInvoiceAge {
+			stale = append(stale, &rec)
+		}
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, rec := range stale {
+		rec.State = store.LockExpired
+		n.saveRouted(l, rec)
+	}
+}
 
 func routedHashKey(k routedKey) string {
 	return common.Bytes2Hex(k.hash[:]) + string(rune('0'+k.role))
 }
 
-// findRouted returns the record of (hash, role), from memory or the store. Callers hold
-// l.mu.
-func (n *Node) findRouted(l *routedLog, k routedKey) *store.RoutedRecord {
-	if r, ok := l.live[k]; ok {
-		return r
-	}
-	rs, ok := n.store.(routedStorage)
-	if !ok {
-		return nil
-	}
-	raw, found, err := n.store.GetMeta(routedHashNamespace, routedHashKey(k))
-	if err != nil || !found || len(raw) != 16 {
-		return nil
-	}
-	rec, found, err := rs.GetRouted(store.PaymentID(raw))
-	if err != nil || !found {
-		return nil
-	}
-	return &rec
-}
+// findRouted returns the live (not final) record of (hash, role). Callers hold l.mu.
+func (n *Node) findRouted(l *routedLog, k routedKey) *store.RoutedRecord { return l.live[k] }
 
 // saveRouted writes rec (new or changed) through the durable queue and publishes it once
 // it is on disk. Callers hold l.mu.
-func (n *Node) saveRouted(l *routedLog, rec *store.RoutedRecord, isNew bool) {
+func (n *Node) saveRouted(l *routedLog, rec *store.RoutedRecord) {
 	k := routedKey{rec.SecretHash, rec.Role}
-	if l.live == nil {
-		l.live = map[routedKey]*store.RoutedRecord{}
-	}
 	if rec.State.Final() {
 		delete(l.live, k)
 	} else {
@@ -89,10 +115,14 @@ func (n *Node) saveRouted(l *routedLog, rec *store.RoutedRecord, isNew bool) {
 	snapshot := *rec
 	snapshot.Hops = append([]store.RouteHop(nil), rec.Hops...)
 	fill := func(b *store.Batch) error {
-		if isNew {
-			if err := b.PutMeta(routedHashNamespace, routedHashKey(k), snapshot.ID[:]); err != nil {
-				return err
-			}
+		var err error
+		if snapshot.State.Final() {
+			err = b.DeleteMeta(routedLiveNamespace, routedHashKey(k))
+		} else {
+			err = b.PutMeta(routedLiveNamespace, routedHashKey(k), snapshot.ID[:])
+		}
+		if err != nil {
+			return err
 		}
 		return b.PutRouted(&snapshot)
 	}
@@ -116,7 +146,7 @@ func (n *Node) setRoutedState(k routedKey, state store.LockState, edit func(*sto
 	if edit != nil {
 		edit(rec)
 	}
-	n.saveRouted(l, rec, false)
+	n.saveRouted(l, rec)
 	return true
 }
 
@@ -126,9 +156,9 @@ func (n *Node) routedSendStarted(req PayToRequest, r routing.Route) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	k := routedKey{req.SecretHash, store.RolePayer}
-	rec, isNew := n.findRouted(l, k), false
-	if rec == nil || rec.State.Final() {
-		rec, isNew = &store.RoutedRecord{ID: req.PaymentID, Role: store.RolePayer, SecretHash: req.SecretHash, Created: time.Now()}, true
+	rec := n.findRouted(l, k)
+	if rec == nil {
+		rec = &store.RoutedRecord{ID: req.PaymentID, Role: store.RolePayer, SecretHash: req.SecretHash, Created: time.Now()}
 	}
 	rec.PaymentID, rec.State, rec.Peer, rec.Memo = req.PaymentID, store.LockPending, req.To, req.Memo
 	rec.Amount, rec.Fee = new(big.Int).Set(req.Amount), new(big.Int).Set(r.Fee)
@@ -139,7 +169,7 @@ func (n *Node) routedSendStarted(req PayToRequest, r routing.Route) {
 	if len(r.Hops) > 0 {
 		rec.Out = r.Hops[0].Channel
 	}
-	n.saveRouted(l, rec, isNew)
+	n.saveRouted(l, rec)
 }
 
 // routedSendEnded records how a payer's attempt ended when PayRouted returned: an error
@@ -182,7 +212,7 @@ func (n *Node) routedInvoiced(inv invoicing.Invoice, memo []byte) {
 	defer l.mu.Unlock()
 	rec := &store.RoutedRecord{ID: derivedRoutedID("target", inv.SecretHash, channel.ID{}), Role: store.RoleTarget, State: store.LockPending,
 		SecretHash: inv.SecretHash, Peer: inv.Payer, Amount: new(big.Int).Set(inv.Amount), Fee: new(big.Int), Memo: string(memo), Created: time.Now()}
-	n.saveRouted(l, rec, true)
+	n.saveRouted(l, rec)
 }
 
 // routedForwarded records, on a mediator, a lock it forwarded from in to out.
@@ -191,12 +221,12 @@ func (n *Node) routedForwarded(in, out channel.ID, paymentID [16]byte, target co
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	k := routedKey{hash, store.RoleMediator}
-	if rec := n.findRouted(l, k); rec != nil && !rec.State.Final() {
+	if n.findRouted(l, k) != nil {
 		return // a repeat
 	}
 	rec := &store.RoutedRecord{ID: derivedRoutedID("mediator", hash, in), PaymentID: paymentID, Role: store.RoleMediator, State: store.LockPending,
 		SecretHash: hash, Peer: target, Amount: new(big.Int).Set(amount), Fee: new(big.Int).Sub(inLock, outLock), In: in, Out: out, Created: time.Now()}
-	n.saveRouted(l, rec, true)
+	n.saveRouted(l, rec)
 }
 
 // routedOutgoingResolved follows our lock on hash over channel ch being unlocked or
@@ -235,7 +265,7 @@ func (n *Node) routedIncomingResolved(ch channel.ID, hash [32]byte, unlocked boo
 	defer l.mu.Unlock()
 	rec := &store.RoutedRecord{ID: derivedRoutedID("target", hash, channel.ID{}), Role: store.RoleTarget, State: state,
 		SecretHash: hash, Amount: asked, Fee: new(big.Int), In: ch, Created: time.Now()}
-	n.saveRouted(l, rec, true)
+	n.saveRouted(l, rec)
 }
 
 // routedLockChange is the lock hooks' entry: u changed the locks paid by us (outgoing) or

@@ -114,3 +114,33 @@ func TestRoutedPaymentLogRecordsExpiry(t *testing.T) {
 		t.Fatalf("unknown id: %v", err)
 	}
 }
+
+// A hub restarted while its forwarding record is pending loads it again and records how
+// the lock ended.
+func TestRoutedPaymentLogSurvivesAHubRestart(t *testing.T) {
+	x := newInvoiceNet(t, nil)
+	var hash [32]byte
+	rand.Read(hash[:])
+	done := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		_, err := x.wallet.PayTo(ctx, PayToRequest{To: x.m, Amount: big.NewInt(5000), SecretHash: hash})
+		done <- err
+	}()
+	pending := onlyRouted(t, x.hub, store.RoleMediator, store.LockPending)
+	if err := x.hub.Close(); err != nil {
+		t.Fatal(err)
+	}
+	hub := x.tn.startNode(1, nodeOpts{dir: x.hubDir, routing: x.hubRouting, staticPeers: []string{addrOf(t, x.wallet), addrOf(t, x.merchant)}})
+	if err := x.tn.chain.AdjustTime(3*mediate.DefaultRevealMargin*time.Second + 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; !errors.Is(err, ErrRouteFailed) {
+		t.Fatalf("pay with a hash nobody reveals: %v", err)
+	}
+	got := onlyRouted(t, hub, store.RoleMediator, store.LockExpired)
+	if got.ID != pending.ID || got.In != x.ch1 || got.Out != x.ch2 || len(routedRecords(t, hub)) != 1 {
+		t.Fatalf("after the restart: %+v, %d records (before: %+v)", got, len(routedRecords(t, hub)), pending)
+	}
+}

@@ -28,6 +28,8 @@ type invoiceNet struct {
 	w, h, m               common.Address
 	ch1, ch2              channel.ID
 	m1, m2                *model
+	hubDir                string
+	hubRouting            RoutingConfig
 }
 
 const invoiceNetDeposit = 10_000_000
@@ -37,9 +39,9 @@ func newInvoiceNet(t *testing.T, hubWrap func(Transport) Transport) *invoiceNet 
 	fast := RoutingConfig{AnnounceInterval: 300 * time.Millisecond, AnnounceMinGap: time.Second, AnnounceRefresh: 2 * time.Second}
 	hubRouting := fast
 	hubRouting.Fees = routing.FeePolicy{Flat: big.NewInt(1000), PPM: 2500}
-	x := &invoiceNet{tn: tn}
+	x := &invoiceNet{tn: tn, hubDir: t.TempDir(), hubRouting: hubRouting}
 	x.wallet = tn.startNode(0, nodeOpts{routing: RoutingConfig{NoAnnounce: true}})
-	x.hub = tn.startNode(1, nodeOpts{routing: hubRouting, wrap: hubWrap})
+	x.hub = tn.startNode(1, nodeOpts{dir: x.hubDir, routing: hubRouting, wrap: hubWrap})
 	x.merchant = tn.startNode(2, nodeOpts{routing: fast})
 	x.w, x.h, x.m = x.wallet.signer.Address(), x.hub.signer.Address(), x.merchant.signer.Address()
 	x.ch1 = openChannel(t, x.wallet, x.hub, big.NewInt(invoiceNetDeposit), nil, time.Hour)
