@@ -73,10 +73,6 @@ func routedPaymentJSON(r store.RoutedRecord) Payment {
 
 // routedLogFor returns the routed log if the caller may read it.
 func (s *service) routedLogFor(ctx context.Context, method string) (RoutedLog, error) {
-	log, ok := s.routed.(RoutedLog)
-	if !ok {
-		return nil, invalidParams("this node keeps no routed payment log")
-	}
 	if f, ok := s.b.(paymentFilter); ok {
 		visible, err := f.PaymentFilter(ctx)
 		if err != nil {
@@ -85,6 +81,10 @@ func (s *service) routedLogFor(ctx context.Context, method string) (RoutedLog, e
 		if visible != nil {
 			return nil, &Error{Code: CodeForbidden, Kind: "forbidden", Message: method + ": the routed payment log is for the admin token only"}
 		}
+	}
+	log, ok := s.routed.(RoutedLog)
+	if !ok {
+		return nil, invalidParams("this node keeps no routed payment log")
 	}
 	return log, nil
 }

@@ -80,3 +80,17 @@ func TestRoutedPaymentLogThroughTheAPI(t *testing.T) {
 		t.Fatalf("routed with a channel: %+v", rep.Error)
 	}
 }
+
+// A risk client's token is refused the routed log (its records name no API client, so a
+// read scope cannot filter them); the admin token is not.
+func TestRoutedPaymentLogIsAdminOnlyUnderARiskEngine(t *testing.T) {
+	rs := startRiskServer(t)
+	for _, params := range []struct{ method, args string }{{"sluice_payments", `[{"routed":true}]`}, {"sluice_payment", `["0x07000000000000000000000000000000"]`}} {
+		if _, reply := rawCall(t, rs.srv.URL(), "Bearer "+walletToken, params.method, params.args); reply.Error == nil || reply.Error.Code != CodeForbidden {
+			t.Fatalf("%s with a client token: %+v, want forbidden", params.method, reply.Error)
+		}
+		if _, reply := rawCall(t, rs.srv.URL(), "Bearer "+testToken, params.method, params.args); reply.Error == nil || reply.Error.Code == CodeForbidden {
+			t.Fatalf("%s with the admin token: %+v, want past the scope check", params.method, reply.Error)
+		}
+	}
+}
