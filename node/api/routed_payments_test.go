@@ -32,7 +32,9 @@ func (r *routedLogBackend) RoutedPayment(_ context.Context, id [16]byte) (store.
 	return r.rec, nil
 }
 
-func (r *routedLogBackend) SubscribeRoutedPayments(chan<- store.RoutedRecord) func() { return func() {} }
+func (r *routedLogBackend) SubscribeRoutedPayments(chan<- store.RoutedRecord) func() {
+	return func() {}
+}
 
 func TestRoutedPaymentLogThroughTheAPI(t *testing.T) {
 	_, qb := startQuoteServer(t)
