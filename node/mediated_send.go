@@ -82,6 +82,7 @@ func (n *Node) sendLockUpdate(lc *liveChannel, u channel.LockUpdate, now uint64,
 		return 0, fmt.Errorf("channel %s: %w", lc.id, err)
 	}
 	lc.lockMsgs = append(lc.lockMsgs, lockMsg{nonce: proof.Nonce, msg: msg})
+	n.routedLockChange(lc.id, u, true)
 	if u.Change != channel.LockAdd {
 		h := u.SecretHash
 		if u.Change == channel.LockUnlock {
@@ -90,7 +91,6 @@ func (n *Node) sendLockUpdate(lc *liveChannel, u channel.LockUpdate, now uint64,
 		n.med.mu.Lock()
 		n.med.resolved[sentKey{lc.id, h}] = lockResolution{unlocked: u.Change == channel.LockUnlock, nonce: proof.Nonce, at: time.Now()}
 		n.med.mu.Unlock()
-		n.routedLockChange(lc.id, u, true)
 	}
 	return proof.Nonce, nil
 }
