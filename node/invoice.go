@@ -33,16 +33,17 @@ const (
 )
 
 // Defaults of the exchange. Each request costs a mediator a table entry and the target a
-// durable write and a signature, so both are limited per peer.
+// durable write and a signature, so both are limited per peer. A target's peer is usually
+// a hub asking on behalf of all its wallets, hence the generous rates.
 const (
 	invoiceTTL          = time.Hour        // how long an issued invoice says it is valid
 	invoiceWait         = 15 * time.Second // how long a payer waits for the reply
 	invoiceMaxPending   = 1024             // a payer's requests awaiting replies
 	invoiceMaxIssuing   = 64               // invoices being written at once on a target
-	invoiceRelayRate    = 50               // requests per second relayed per peer ...
-	invoiceRelayBurst   = 100              // ... with this burst
-	invoiceCreateRate   = 20               // invoices created per second per peer ...
-	invoiceCreateBurst  = 40               // ... with this burst
+	invoiceRelayRate    = 500              // requests per second taken from each peer ...
+	invoiceRelayBurst   = 1000             // ... with this burst
+	invoiceCreateRate   = 200              // invoices created per second for each peer ...
+	invoiceCreateBurst  = 400              // ... with this burst (a hub asks for all its wallets)
 	invoiceReqNamespace = "invoicereq"     // target: hash -> who asked, request id, memo
 )
 
