@@ -23,6 +23,8 @@
 //	tower_client.go            registering received proofs with a watchtower (Config.Tower)
 //	chain_contracts.go         the Chain port over package contracts
 //	queries.go, subscriptions.go, metrics.go   the views the API and CLI read
+//	invoice.go, invoice_fetch.go  invoices over the wire: relay, issue, fetch and check (ADR 0028)
+//	invoice_log.go             the routed payment log: route, fees, lock state per hop
 //
 // Design decisions are recorded in docs/adr/0006 (payment path), 0007 (chain operations) and
 // 0018 (the chain follower: confirmations, reorgs, deadlines, topic-filtered events).

@@ -119,6 +119,7 @@ func (n *Node) acceptLockUpdate(from common.Address, proof channel.SignedProof, 
 		n.log.Warn("incoming lock proof not stored", "channel", lc.id, "nonce", proof.Nonce, "err", qerr)
 		return
 	}
+	n.routedLockChange(lc.id, u, false)
 	n.towerProofReceived(lc)
 }
 
@@ -178,6 +179,7 @@ func (n *Node) forward(in *liveChannel, m *p2p.LockedTransfer) {
 		n.log.Info("forward refused", "from", in.id, "to", next.id, "err", err)
 		return
 	}
+	n.routedForwarded(in.id, next.id, m.PaymentID, m.Target, m.Amount, m.Lock.Amount, out.Amount, m.Lock.SecretHash)
 	n.log.Info("forwarded locked transfer", "from", in.id, "to", next.id, "amount", out.Amount, "fee", new(big.Int).Sub(m.Lock.Amount, out.Amount), "expiration", out.Expiration)
 }
 

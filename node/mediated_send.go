@@ -82,6 +82,7 @@ func (n *Node) sendLockUpdate(lc *liveChannel, u channel.LockUpdate, now uint64,
 		return 0, fmt.Errorf("channel %s: %w", lc.id, err)
 	}
 	lc.lockMsgs = append(lc.lockMsgs, lockMsg{nonce: proof.Nonce, msg: msg})
+	n.routedLockChange(lc.id, u, true)
 	if u.Change != channel.LockAdd {
 		h := u.SecretHash
 		if u.Change == channel.LockUnlock {

@@ -47,6 +47,9 @@ type Node struct {
 	tower *towerLink
 	// routing is the channel graph, its gossip and the announcer (routing.go).
 	routing *routingState
+	// inv is the invoice exchange (invoice.go), made on first use.
+	inv     *invoiceExchange
+	invOnce sync.Once
 	// dormant remembers unsolicited channels the node does not track (channel_admission.go).
 	dormant *dormantSet
 	// balance is the node account's last read native balance (account_balance.go).

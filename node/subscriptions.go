@@ -3,6 +3,8 @@ package node
 import (
 	"sync"
 	"sync/atomic"
+
+	"github.com/sluicepay/sluice/store"
 )
 
 // subscribers fan payments and channel events out to API subscriptions. Delivery never
@@ -16,10 +18,43 @@ type subscribers struct {
 	next     int
 	payments map[int]chan<- PaymentView
 	events   map[int]chan<- ChannelEvent
+	routed   map[int]chan<- store.RoutedRecord
 }
 
 func newSubscribers() *subscribers {
-	return &subscribers{payments: map[int]chan<- PaymentView{}, events: map[int]chan<- ChannelEvent{}}
+	return &subscribers{payments: map[int]chan<- PaymentView{}, events: map[int]chan<- ChannelEvent{}, routed: map[int]chan<- store.RoutedRecord{}}
+}
+
+// publishRouted delivers a routed payment record as written (new or with a new state).
+func (s *subscribers) publishRouted(r store.RoutedRecord) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, ch := range s.routed {
+		select {
+		case ch <- r:
+		default:
+		}
+	}
+}
+
+// SubscribeRoutedPayments delivers every routed payment record this node writes (a payer's
+// attempt, a mediator's forward, a target's invoice, and each of their lock state changes)
+// to ch until unsubscribed. Sends never block.
+func (n *Node) SubscribeRoutedPayments(ch chan<- store.RoutedRecord) (unsubscribe func()) {
+	s := n.subs
+	s.mu.Lock()
+	id := s.next
+	s.next++
+	s.routed[id] = ch
+	s.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.mu.Lock()
+			delete(s.routed, id)
+			s.mu.Unlock()
+		})
+	}
 }
 
 func (s *subscribers) publishPayment(v PaymentView) {

@@ -121,6 +121,10 @@ func decodeInto(m Message, r *bodyReader) {
 		m.decodeBody(r)
 	case *LockExpired:
 		m.decodeBody(r)
+	case *InvoiceRequest:
+		m.decodeBody(r)
+	case *InvoiceReply:
+		m.decodeBody(r)
 	case *OpenPropose:
 		m.decodeBody(r)
 	case *OpenAccept:

@@ -52,6 +52,8 @@ var typeNames = [...]string{
 	TypeSecretReveal:    "SecretReveal",
 	TypeUnlock:          "Unlock",
 	TypeLockExpired:     "LockExpired",
+	TypeInvoiceRequest:  "InvoiceRequest",
+	TypeInvoiceReply:    "InvoiceReply",
 	TypeOpenPropose:     "OpenPropose",
 	TypeOpenAccept:      "OpenAccept",
 	TypeOpenDecline:     "OpenDecline",
@@ -232,6 +234,10 @@ func newMessage(t Type) Message {
 		return new(Unlock)
 	case TypeLockExpired:
 		return new(LockExpired)
+	case TypeInvoiceRequest:
+		return new(InvoiceRequest)
+	case TypeInvoiceReply:
+		return new(InvoiceReply)
 	case TypeOpenPropose:
 		return new(OpenPropose)
 	case TypeOpenAccept:

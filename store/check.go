@@ -106,6 +106,8 @@ func checkRecord(snap kv.Backend, rep *CheckReport, key, val []byte) error {
 		rep.Meta++
 	case prefixLocks, prefixSecret:
 		err = checkLockRecord(rep, key, val)
+	case prefixRouted, prefixRoutedIndex:
+		err = checkRoutedRecord(key, val)
 	default:
 		err = fmt.Errorf("unknown key prefix %#x", key[0])
 	}

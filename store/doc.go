@@ -46,6 +46,10 @@
 //	                                         count(1) + locks (amount 16, expiration 8,
 //	                                         secret hash 32), written with their proof
 //	'h' secret hash(32)                   -> secret(32), a known hashlock secret
+//	'r' record id(16)                     -> RoutedRecord (version 1): payment id, role,
+//	                                         lock state, hash, peer, amount, fee, route,
+//	                                         in/out channel, memo, created, updated
+//	'j' created(8) record id(16)          -> empty; the routed payments' listing index
 //
 // A payment costs three keys (proof, payment, index), about 300 bytes. A changed layout
 // bumps SchemaVersion and adds a migration from the previous version; Open runs the

@@ -22,19 +22,20 @@ func payCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "pay",
 		Usage:     "pay over a channel (or --to an address over a route); returns once paid",
-		ArgsUsage: "CHANNEL_ID AMOUNT | --to ADDRESS --secret-hash HASH AMOUNT",
+		ArgsUsage: "CHANNEL_ID AMOUNT | --to ADDRESS AMOUNT",
 		Description: "AMOUNT is in the token's smallest unit (wei for ETH), decimal or 0x hex.\n" +
 			"Repeating a call with the same --payment-id never pays twice: it reports the earlier payment\n" +
 			"once the peer has acknowledged it (\"already paid\"), or fails with the same retry hint.\n" +
 			"With --to the payment is routed (a channel partner is a 1-hop route): the hubs' fees are\n" +
 			"quoted first and the payment is refused before anything is locked when they exceed --max-fee;\n" +
-			"--secret-hash is the payee's invoice (sluice invoice AMOUNT on the payee's node).",
+			"the node asks the payee for a signed invoice over the route first (--memo goes with it), or\n" +
+			"--secret-hash pays the payee's own invoice (sluice invoice AMOUNT on the payee's node).",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: flagPaymentID, Usage: "idempotency key, 0x + 32 hex digits (default: random)", EnvVars: commandEnvVar("pay", flagPaymentID)},
 			&cli.StringFlag{Name: flagMemo, Usage: "note for the payee, at most 256 bytes", EnvVars: commandEnvVar("pay", flagMemo)},
 			&cli.StringFlag{Name: flagTo, Usage: "pay this 0x address over a route instead of a channel", EnvVars: commandEnvVar("pay", flagTo)},
 			&cli.StringFlag{Name: flagMaxFee, Usage: "with --to: the most the hubs may keep in fees (default: no bound)", EnvVars: commandEnvVar("pay", flagMaxFee)},
-			&cli.StringFlag{Name: flagSecret, Usage: "with --to: the payee's invoice secret hash (0x + 64 hex digits)", EnvVars: commandEnvVar("pay", flagSecret)},
+			&cli.StringFlag{Name: flagSecret, Usage: "with --to, optional: the payee's own invoice secret hash (0x + 64 hex digits)", EnvVars: commandEnvVar("pay", flagSecret)},
 		},
 		Action: runPay,
 	}

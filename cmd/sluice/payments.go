@@ -31,6 +31,7 @@ func paymentsCommand() *cli.Command {
 			&cli.StringFlag{Name: flagChannel, Usage: "only payments on this channel id", EnvVars: commandEnvVar("payments", flagChannel)},
 			&cli.IntFlag{Name: flagLimit, Usage: "page size (1-1000)", Value: 100, EnvVars: commandEnvVar("payments", flagLimit)},
 			&cli.StringFlag{Name: flagCursor, Usage: "continue from the cursor a previous page printed", EnvVars: commandEnvVar("payments", flagCursor)},
+			&cli.BoolFlag{Name: flagRouted, Usage: "list routed payments: role, lock state, route with each hop's fee (admin token)", EnvVars: commandEnvVar("payments", flagRouted)},
 		},
 		Action: runPayments,
 		Subcommands: []*cli.Command{
@@ -44,6 +45,7 @@ func paymentsCommand() *cli.Command {
 				Action: runPaymentsExport,
 			},
 			paymentsWatchCommand(),
+			paymentShowCommand(),
 		},
 	}
 }
@@ -74,6 +76,9 @@ func runPayments(c *cli.Context) error {
 		return usageErrorf("--%s %d is out of range 1..1000", flagLimit, limit)
 	}
 	args := api.PaymentsArgs{Channel: only, Limit: limit, Cursor: c.String(flagCursor)}
+	if c.Bool(flagRouted) {
+		return runRoutedPayments(c, args)
+	}
 	return callNode(c, func(cl *api.Client) error {
 		page, err := cl.Payments(c.Context, args)
 		if err != nil {

@@ -52,6 +52,10 @@ const (
 	// CodeRouteExpired: a routed payment's lock expired before the payee released the
 	// secret; it was removed and the amount is back.
 	CodeRouteExpired = -32033
+	// CodeInvoiceFailed: sluice_pay with `to` and no secretHash could not get the payee's
+	// invoice over the route (refused, no reply, or a reply the payee did not sign);
+	// nothing was locked.
+	CodeInvoiceFailed = -32035
 )
 
 // Error is a JSON-RPC error with a stable code, a human message and a stable machine
@@ -116,6 +120,9 @@ var classes = []errorClass{
 	{routing.ErrNoRoute, CodeNoRoute, "no_route"},
 	{routing.ErrFeeTooHigh, CodeFeeTooHigh, "fee_too_high"},
 	{node.ErrRouteFailed, CodeRouteExpired, "route_expired"},
+	{node.ErrInvoiceRefused, CodeInvoiceFailed, "invoice_failed"},
+	{node.ErrInvoiceForged, CodeInvoiceFailed, "invoice_failed"},
+	{node.ErrUnknownPayment, CodeInvalidParams, "invalid_params"},
 	{routing.ErrInvalidRequest, CodeInvalidParams, "invalid_params"},
 	{node.ErrTxPending, CodeTxPending, "tx_pending"},
 	{node.ErrInsufficientFunds, CodeInsufficientFunds, "insufficient_funds"},

@@ -48,8 +48,10 @@ func (s *invoiceService) Invoice(ctx context.Context, args InvoiceArgs) (Invoice
 	return InvoiceResult{SecretHash: inv.SecretHash, Amount: NewAmount(inv.Amount)}, nil
 }
 
-// payTo is sluice_pay with `to`: quote, refuse above maxFee, lock amount + fees on the
-// first hop and wait until the payee released the secret (or the lock expired).
+// payTo is sluice_pay with `to`: quote, refuse above maxFee, fetch the payee's signed
+// invoice over the route unless secretHash is given (a merchant's own invoice), lock
+// amount + fees on the first hop and wait until the payee released the secret (or the
+// lock expired). A memo travels with the invoice request to the payee's record.
 func (s *service) payTo(ctx context.Context, args PayArgs) (Payment, error) {
 	if s.routed == nil {
 		return Payment{}, invalidParams("this node does not pay by address; give a channel")
@@ -57,17 +59,24 @@ func (s *service) payTo(ctx context.Context, args PayArgs) (Payment, error) {
 	if args.Channel != nil {
 		return Payment{}, invalidParams("give either channel or to, not both")
 	}
-	if args.Memo != "" {
-		return Payment{}, invalidParams("memo is not carried on routed payments yet")
+	hasHash := args.SecretHash != nil && *args.SecretHash != (common.Hash{})
+	if args.SecretHash != nil && !hasHash {
+		return Payment{}, invalidParams("secretHash is all zeros: omit it and the node asks the payee for an invoice")
 	}
-	if args.SecretHash == nil || *args.SecretHash == (common.Hash{}) {
-		return Payment{}, invalidParams("secretHash is required with to: the payee's sluice_invoice gives it")
+	if args.Memo != "" && hasHash {
+		return Payment{}, invalidParams("memo travels with the invoice the node asks the payee for: omit secretHash to send one")
+	}
+	if len(args.Memo) > maxMemoBytes {
+		return Payment{}, invalidParams("memo is %d bytes; at most %d", len(args.Memo), maxMemoBytes)
 	}
 	amount, err := requirePositive("amount", args.Amount)
 	if err != nil {
 		return Payment{}, err
 	}
-	req := node.PayToRequest{To: *args.To, Amount: amount, SecretHash: *args.SecretHash}
+	req := node.PayToRequest{To: *args.To, Amount: amount, Memo: args.Memo}
+	if hasHash {
+		req.SecretHash = *args.SecretHash
+	}
 	if args.MaxFee != nil {
 		req.MaxFee = args.MaxFee.Big()
 	}
@@ -87,5 +96,5 @@ func (s *service) payTo(ctx context.Context, args PayArgs) (Payment, error) {
 		q.Hops[i] = RouteHop{Channel: ChannelID(h.Channel), From: h.From, To: h.To, Amount: NewAmount(h.Amount), Fee: NewAmount(h.Fee)}
 	}
 	fee := NewAmount(r.Fee)
-	return Payment{PaymentID: res.PaymentID, Channel: ChannelID(res.Payment.Channel), Direction: "sent", Amount: NewAmount(amount), Fee: &fee, Route: q}, nil
+	return Payment{PaymentID: res.PaymentID, Channel: ChannelID(res.Payment.Channel), Direction: "sent", Amount: NewAmount(amount), Fee: &fee, Route: q, Memo: args.Memo}, nil
 }

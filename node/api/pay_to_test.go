@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"strings"
 	"testing"
 
 	"github.com/sluicepay/sluice/channel"
@@ -21,6 +22,12 @@ type routedBackend struct {
 func (r *routedBackend) PayTo(ctx context.Context, req node.PayToRequest) (node.PayToResult, error) {
 	if req.Amount.Int64() == 13 {
 		return node.PayToResult{}, fmt.Errorf("routed pay: lock expired: %w", node.ErrRouteFailed)
+	}
+	if req.Amount.Int64() == 14 {
+		return node.PayToResult{}, fmt.Errorf("pay: invoice: %w", node.ErrInvoiceForged)
+	}
+	if req.Amount.Int64() == 15 {
+		return node.PayToResult{}, fmt.Errorf("pay: invoice: %w", node.ErrInvoiceRefused)
 	}
 	route, err := r.QuoteRoute(ctx, node.RouteRequest{To: req.To, Amount: req.Amount, MaxFee: req.MaxFee})
 	if err != nil {
@@ -77,10 +84,13 @@ func TestPayToAddressRoutesWithFee(t *testing.T) {
 	}{
 		{"fee above maxFee", `[{"to":"` + quotePayee.Hex() + `","amount":"1000001","maxFee":"3500","secretHash":"` + hash + `"}]`, CodeFeeTooHigh, "fee_too_high"},
 		{"unknown payee", `[{"to":"0x00000000000000000000000000000000000b0b0b","amount":"1","secretHash":"` + hash + `"}]`, CodeNoRoute, "no_route"},
-		{"no secret hash", `[{"to":"` + quotePayee.Hex() + `","amount":"1"}]`, CodeInvalidParams, "invalid_params"},
+		{"zero secret hash", `[{"to":"` + quotePayee.Hex() + `","amount":"1","secretHash":"0x` + zero32() + `"}]`, CodeInvalidParams, "invalid_params"},
 		{"channel and to", `[{"channel":"0x` + common32() + `","to":"` + quotePayee.Hex() + `","amount":"1","secretHash":"` + hash + `"}]`, CodeInvalidParams, "invalid_params"},
 		{"expired", `[{"to":"` + quotePayee.Hex() + `","amount":"13","secretHash":"` + hash + `"}]`, CodeRouteExpired, "route_expired"},
-		{"memo", `[{"to":"` + quotePayee.Hex() + `","amount":"1","memo":"x","secretHash":"` + hash + `"}]`, CodeInvalidParams, "invalid_params"},
+		{"memo with own hash", `[{"to":"` + quotePayee.Hex() + `","amount":"1","memo":"x","secretHash":"` + hash + `"}]`, CodeInvalidParams, "invalid_params"},
+		{"memo too long", `[{"to":"` + quotePayee.Hex() + `","amount":"1","memo":"` + strings.Repeat("m", maxMemoBytes+1) + `"}]`, CodeInvalidParams, "invalid_params"},
+		{"forged invoice", `[{"to":"` + quotePayee.Hex() + `","amount":"14"}]`, CodeInvoiceFailed, "invoice_failed"},
+		{"invoice refused", `[{"to":"` + quotePayee.Hex() + `","amount":"15"}]`, CodeInvoiceFailed, "invoice_failed"},
 	} {
 		_, rep := rawCall(t, url, "Bearer "+testToken, "sluice_pay", c.params)
 		if rep.Error == nil || rep.Error.Code != c.code || rep.Error.Data["kind"] != c.kind {
@@ -90,7 +100,20 @@ func TestPayToAddressRoutesWithFee(t *testing.T) {
 	if len(b.paid) != 1 {
 		t.Fatalf("refused calls reached PayTo: %+v", b.paid)
 	}
+	// Without a secret hash the node fetches the invoice; the memo goes with the request.
+	_, rep = rawCall(t, url, "Bearer "+testToken, "sluice_pay", `[{"to":"`+quotePayee.Hex()+`","amount":"1000001","memo":"order 42"}]`)
+	if rep.Error != nil {
+		t.Fatalf("pay to without a hash: %+v", rep.Error)
+	}
+	if err := json.Unmarshal(rep.Result, &p); err != nil || p.Memo != "order 42" {
+		t.Fatalf("routed payment %s %v", rep.Result, err)
+	}
+	if len(b.paid) != 2 || b.paid[1].SecretHash != ([32]byte{}) || b.paid[1].Memo != "order 42" {
+		t.Fatalf("reached the node as %+v", b.paid[1:])
+	}
 }
+
+func zero32() string { return strings.Repeat("00", 32) }
 
 func common32() string {
 	return "0101010101010101010101010101010101010101010101010101010101010101"

@@ -66,7 +66,9 @@ type PayArgs struct {
 	PaymentID *PaymentID `json:"paymentId,omitempty"` // idempotency key; absent = the node picks one; all zeros is refused
 	Memo      string     `json:"memo,omitempty"`
 	// To pays this address over a route instead of a channel (a partner is a 1-hop
-	// route); MaxFee bounds the hubs' fees; SecretHash is the payee's sluice_invoice.
+	// route); MaxFee bounds the hubs' fees. SecretHash is optional (the payee's own
+	// sluice_invoice): without it the node asks the payee for a signed invoice over the
+	// route, which carries Memo to the payee.
 	To         *common.Address `json:"to,omitempty"`
 	MaxFee     *Amount         `json:"maxFee,omitempty"`
 	SecretHash *common.Hash    `json:"secretHash,omitempty"`
@@ -83,6 +85,8 @@ type PaymentsArgs struct {
 	Channel *ChannelID `json:"channel,omitempty"`
 	Cursor  string     `json:"cursor,omitempty"`
 	Limit   int        `json:"limit,omitempty"` // 0 = 100, at most 1000
+	// Routed lists the routed payment log instead (route, fees, lock state; admin only).
+	Routed bool `json:"routed,omitempty"`
 }
 
 // NodeInfo describes the node.
@@ -247,6 +251,9 @@ func (s *service) Payments(ctx context.Context, args *PaymentsArgs) (PaymentPage
 		}
 		q.Limit = args.Limit
 		q.Cursor = args.Cursor
+		if args.Routed {
+			return s.routedPayments(ctx, args)
+		}
 		if args.Channel != nil {
 			q.Channel = channel.ID(*args.Channel)
 		}

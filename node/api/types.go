@@ -112,6 +112,9 @@ type Payment struct {
 	// route taken (Channel is then its first hop, Amount what the payee received).
 	Fee   *Amount     `json:"fee,omitempty"`
 	Route *RouteQuote `json:"route,omitempty"`
+	// Routed is set on the routed payment log's entries (sluice_payments with routed,
+	// sluice_payment, the routedPayments subscription): role, lock state, channels.
+	Routed *RoutedInfo `json:"routed,omitempty"`
 }
 
 // PaymentPage is the result of sluice_payments; pass Next back as cursor for more.
