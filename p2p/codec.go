@@ -121,6 +121,8 @@ func decodeInto(m Message, r *bodyReader) {
 		m.decodeBody(r)
 	case *LockExpired:
 		m.decodeBody(r)
+	case *LockRefused:
+		m.decodeBody(r)
 	case *OpenPropose:
 		m.decodeBody(r)
 	case *OpenAccept:

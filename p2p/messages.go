@@ -52,6 +52,7 @@ var typeNames = [...]string{
 	TypeSecretReveal:    "SecretReveal",
 	TypeUnlock:          "Unlock",
 	TypeLockExpired:     "LockExpired",
+	TypeLockRefused:     "LockRefused",
 	TypeOpenPropose:     "OpenPropose",
 	TypeOpenAccept:      "OpenAccept",
 	TypeOpenDecline:     "OpenDecline",
@@ -232,6 +233,8 @@ func newMessage(t Type) Message {
 		return new(Unlock)
 	case TypeLockExpired:
 		return new(LockExpired)
+	case TypeLockRefused:
+		return new(LockRefused)
 	case TypeOpenPropose:
 		return new(OpenPropose)
 	case TypeOpenAccept:
