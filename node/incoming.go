@@ -82,6 +82,8 @@ func (n *Node) handleInOrder(from common.Address, in *inboundMsg) {
 		n.onLockExpired(from, m)
 	case *p2p.SecretReveal:
 		n.onSecretReveal(from, m)
+	case *p2p.LockRefused:
+		n.onLockRefused(from, m)
 	default:
 		n.log.Debug("ignored message", "peer", from, "type", in.msg.Type())
 	}

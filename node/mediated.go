@@ -43,6 +43,8 @@ type mediation struct {
 	sent    map[sentKey]time.Time // last reveal per lock, so a reveal is resent at most every resendAfter
 	// resolved records how our outgoing locks ended (by channel and hash) for PayRouted.
 	resolved map[sentKey]lockResolution
+	// ref is the refusal state (mediated_cancel.go).
+	ref *refusals
 }
 
 type sentKey struct {
@@ -65,6 +67,7 @@ func newMediation(c Config) *mediation {
 		secrets:  map[[32]byte][32]byte{},
 		sent:     map[sentKey]time.Time{},
 		resolved: map[sentKey]lockResolution{},
+		ref:      newRefusals(),
 	}
 }
 
@@ -169,4 +172,5 @@ func (m *mediation) forget(keepFor time.Duration) {
 			delete(m.resolved, k)
 		}
 	}
+	m.ref.forget(keepFor)
 }
