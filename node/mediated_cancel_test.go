@@ -1,0 +1,301 @@
+package node
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"math/big"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/mediate"
+	"github.com/sluicepay/sluice/p2p"
+	"github.com/sluicepay/sluice/routing"
+)
+
+// Fast failure (ADR 0026) between real nodes (embedded chain, libp2p, leveldb). No test
+// here moves chain time: every refused lock is gone long before a reveal margin.
+
+// staleEdge puts a channel side into n's graph as an outdated announcement would have it
+// (a sequence no real announcement beats).
+func staleEdge(t *testing.T, n *Node, id channel.ID, from, to common.Address, capacity int64, fee routing.FeePolicy) {
+	t.Helper()
+	e := routing.Edge{Channel: id, From: from, To: to, Capacity: big.NewInt(capacity), Fee: fee, Sequence: 1 << 62, Updated: time.Now()}
+	if err := n.RoutingGraph().Upsert(e); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestPayToRetriesAroundAHubWithoutCapacity: payer -> H1 -> payee is the cheapest route
+// by the payer's graph, but H1's channel to the payee holds less than the amount; H1
+// refuses, the payer's lock is cancelled, and the payment succeeds via payer -> H2 ->
+// payee on the second attempt, without chain time moving. Every channel ends exact on
+// both ends, with no lock left.
+func TestPayToRetriesAroundAHubWithoutCapacity(t *testing.T) {
+	tn := newTestNet(t)
+	quiet := RoutingConfig{NoAnnounce: true}
+	h2Fee := routing.FeePolicy{Flat: big.NewInt(10)}
+	payer := tn.startNode(0, nodeOpts{routing: quiet})
+	h1 := tn.startNode(1, nodeOpts{routing: quiet})
+	h2 := tn.startNode(2, nodeOpts{routing: RoutingConfig{NoAnnounce: true, Fees: h2Fee}})
+	payee := tn.startNode(3, nodeOpts{routing: quiet})
+	p, a1, a2, c := payer.signer.Address(), h1.signer.Address(), h2.signer.Address(), payee.signer.Address()
+	idP1 := openChannel(t, payer, h1, big.NewInt(1000), nil, time.Hour)
+	idP2 := openChannel(t, payer, h2, big.NewInt(1000), nil, time.Hour)
+	id1C := openChannel(t, h1, payee, big.NewInt(100), nil, time.Hour)
+	id2C := openChannel(t, h2, payee, big.NewInt(1000), nil, time.Hour)
+	mP1, mP2 := newModel(idP1, payer, h1, 1000), newModel(idP2, payer, h2, 1000)
+	m1C, m2C := newModel(id1C, h1, payee, 100), newModel(id2C, h2, payee, 1000)
+	staleEdge(t, payer, id1C, a1, c, 1000, routing.FeePolicy{})
+	staleEdge(t, payer, id2C, a2, c, 1000, h2Fee)
+
+	inv := invoice(t, payee, 300)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	start := time.Now()
+	res, err := payer.PayTo(ctx, PayToRequest{To: c, Amount: big.NewInt(300), MaxFee: big.NewInt(10), SecretHash: inv.SecretHash})
+	took := time.Since(start)
+	if err != nil || !res.Payment.Unlocked {
+		t.Fatalf("pay with a retry: %+v %v", res, err)
+	}
+	if res.Attempts != 2 || len(res.Route.Hops) != 2 || res.Route.Hops[0].To != a2 || res.Route.Fee.Int64() != 10 {
+		t.Fatalf("attempts %d, route %+v; want the second attempt via H2 for a fee of 10", res.Attempts, res.Route.Hops)
+	}
+	if took > 15*time.Second {
+		t.Fatalf("payment with one refused route took %s", took)
+	}
+	t.Logf("paid via H2 after H1 refused in %s", took)
+	mP2.pay(p, a2, 310)
+	m2C.pay(a2, c, 300)
+	mP1.eventually(t, "payer-H1: the refused lock is cancelled", payer, h1)
+	m1C.eventually(t, "H1-payee: nothing moved", h1, payee)
+	mP2.eventually(t, "payer-H2", payer, h2)
+	m2C.eventually(t, "H2-payee", h2, payee)
+}
+
+// TestMediatorWithoutChannelToNextHopRefuses: the hub has no channel with the node the
+// route names next; it refuses, the payer cancels at once and PayRouted says where.
+func TestMediatorWithoutChannelToNextHopRefuses(t *testing.T) {
+	x := newThreeNodes(t)
+	stranger := common.HexToAddress("0x00000000000000000000000000000000000b0b0b")
+	var hash [32]byte
+	rand.Read(hash[:])
+	start := time.Now()
+	_, err := routedPay(t, x.a, []common.Address{x.hub, stranger}, 40, hash)
+	var refused *RouteRefusedError
+	if !errors.As(err, &refused) || refused.Reason != mediate.ReasonNoChannel || refused.FailedNode != x.hub {
+		t.Fatalf("route over a missing channel: %v; want a no_channel refusal by the hub", err)
+	}
+	if !errors.Is(err, ErrRouteRefused) || !errors.Is(err, ErrRouteFailed) {
+		t.Fatalf("%v does not match ErrRouteRefused and ErrRouteFailed", err)
+	}
+	var nf *routing.NodeFailedError
+	if !errors.As(err, &nf) || nf.Node != x.hub {
+		t.Fatalf("%v names no failed node", err)
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Fatalf("refusal took %s", took)
+	}
+	x.ah.eventually(t, "payer-hub channel after the cancel", x.a, x.h)
+	// The refusal record went with the lock.
+	x.h.med.ref.mu.Lock()
+	left := len(x.h.med.ref.in)
+	x.h.med.ref.mu.Unlock()
+	if left != 0 {
+		t.Fatalf("hub keeps %d refusals after the cancel", left)
+	}
+	// The channel still carries a routed payment.
+	inv := invoice(t, x.c, 20)
+	if _, err := routedPay(t, x.a, x.route, 20, inv.SecretHash); err != nil {
+		t.Fatalf("routed payment after a refusal: %v", err)
+	}
+	x.ah.pay(x.payer, x.hub, 20)
+	x.hc.pay(x.hub, x.payee, 20)
+	x.ah.eventually(t, "payer-hub", x.a, x.h)
+	x.hc.eventually(t, "hub-payee", x.h, x.c)
+}
+
+// holdLock has the payer lock amount to the payee through the hub on a hash the payee
+// has an invoice for but no secret: every hop holds its lock until told otherwise.
+func (x *threeNodes) holdLock(t *testing.T, amount int64) ([32]byte, chan error) {
+	t.Helper()
+	var secret [32]byte
+	rand.Read(secret[:])
+	hash := channel.SecretHash(secret)
+	expectInvoice(t, x.c, hash, big.NewInt(amount))
+	done := make(chan error, 1)
+	go func() {
+		_, err := routedPay(t, x.a, x.route, amount, hash)
+		done <- err
+	}()
+	x.payeeHoldsLock(t)
+	return secret, done
+}
+
+func (x *threeNodes) pending(t *testing.T, n *Node, id channel.ID, payerOf *Node, hash [32]byte) bool {
+	t.Helper()
+	lc := n.channel(id)
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	p := lc.us
+	if payerOf != n {
+		p = lc.us.Other()
+	}
+	_, ok := lc.st.PendingLock(p, hash)
+	return ok
+}
+
+// TestCheatingCancelsAndRefusalsChangeNothing: the counterparty cheats.
+//   - The payer cancels (an early LockExpired, signed after marking its own copy refused)
+//     a lock the hub never refused: rejected, the hub's lock and nonce stay.
+//   - A LockRefused from a peer that is not the lock's receiver (the payer names the
+//     hub's channel to the payee), and one for a lock the hub does not have pending
+//     there: nothing is recorded, nothing cancelled.
+//   - A refusal that arrives once the hub knows the secret is ignored: the hub unlocks.
+func TestCheatingCancelsAndRefusalsChangeNothing(t *testing.T) {
+	x := newThreeNodes(t)
+	secret, done := x.holdLock(t, 70)
+	hash := channel.SecretHash(secret)
+
+	// 1. Early cancel of an unrefused lock.
+	lcA := x.a.channel(x.idAH)
+	lcA.mu.Lock()
+	cheat := lcA.st.Clone()
+	if err := cheat.MarkLockRefused(lcA.us, hash); err != nil {
+		lcA.mu.Unlock()
+		t.Fatal(err)
+	}
+	proof, err := cheat.PrepareLockUpdate(lcA.us, channel.CancelLock(hash), x.a.med.now.Load(), x.a.signer)
+	lcA.mu.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := counterValue(x.h.metrics.rejects.WithLabelValues(rejectLabel(channel.Code(channel.ErrLockNotExpired))))
+	if err := x.a.transport.Send(context.Background(), x.hub, &p2p.LockExpired{Proof: proof, SecretHash: hash}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the hub rejects the cancel of a lock it never refused", func() bool {
+		return counterValue(x.h.metrics.rejects.WithLabelValues(rejectLabel(channel.Code(channel.ErrLockNotExpired)))) > before
+	})
+	lcH := x.h.channel(x.idAH)
+	lcH.mu.Lock()
+	_, still := lcH.st.PendingLock(lcH.us.Other(), hash)
+	nonce := lcH.st.Nonce(lcH.us.Other())
+	lcH.mu.Unlock()
+	if !still || nonce != proof.Nonce-1 {
+		t.Fatalf("hub took an unsolicited cancel (pending %v, payer nonce %d, cancel nonce %d)", still, nonce, proof.Nonce)
+	}
+
+	// 2. Forged refusals: from the payer about the hub's channel to the payee, and from
+	// the payee about a hash the hub has no lock on.
+	var other [32]byte
+	rand.Read(other[:])
+	forged := []struct {
+		from *Node
+		msg  *p2p.LockRefused
+	}{
+		{x.a, &p2p.LockRefused{Channel: x.idHC, SecretHash: hash, Reason: uint16(mediate.ReasonCapacity)}},
+		{x.a, &p2p.LockRefused{Channel: x.idAH, SecretHash: hash, Reason: uint16(mediate.ReasonCapacity)}},
+		{x.c, &p2p.LockRefused{Channel: x.idHC, SecretHash: other, Reason: uint16(mediate.ReasonCapacity)}},
+	}
+	for _, f := range forged {
+		if err := f.from.transport.Send(context.Background(), x.hub, f.msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(700 * time.Millisecond) // several mediation ticks
+	x.h.med.ref.mu.Lock()
+	recorded := len(x.h.med.ref.out) + len(x.h.med.ref.in)
+	x.h.med.ref.mu.Unlock()
+	if recorded != 0 || !x.pending(t, x.h, x.idHC, x.h, hash) || !x.pending(t, x.h, x.idAH, x.a, hash) {
+		t.Fatalf("forged refusals changed the hub: %d refusals recorded, locks pending out %v in %v", recorded,
+			x.pending(t, x.h, x.idHC, x.h, hash), x.pending(t, x.h, x.idAH, x.a, hash))
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("payment ended on forged refusals: %v", err)
+	default:
+	}
+
+	// 3. The hub knows the secret (as if revealed on chain), then the payee refuses:
+	// the hub must unlock, not cancel.
+	x.h.med.mu.Lock()
+	x.h.med.secrets[hash] = secret
+	x.h.med.mu.Unlock()
+	x.h.onLockRefused(x.payee, &p2p.LockRefused{Channel: x.idHC, SecretHash: hash, Reason: uint16(mediate.ReasonUnderpaid)})
+	x.h.med.ref.mu.Lock()
+	_, taken := x.h.med.ref.out[sentKey{x.idHC, hash}]
+	x.h.med.ref.mu.Unlock()
+	if taken {
+		t.Fatal("the hub took a refusal of a lock whose secret it knows")
+	}
+	x.h.med.wake()
+	x.hc.pay(x.hub, x.payee, 70)
+	waitFor(t, "the hub unlocks its lock to the payee", func() bool { return !x.pending(t, x.h, x.idHC, x.h, hash) })
+	x.hc.eventually(t, "hub-payee: unlocked, not cancelled", x.h, x.c)
+}
+
+// TestRefusingMediatorRestartsBeforeTheCancel: the hub refuses (no capacity towards the
+// payee) but its LockRefused is lost, and it restarts. From disk it still refuses (it
+// never forwards that lock), re-sends the refusal, and accepts the payer's cancel.
+func TestRefusingMediatorRestartsBeforeTheCancel(t *testing.T) {
+	tn := newTestNet(t)
+	hDir := t.TempDir()
+	lossy := &lossyTransport{lose: p2p.TypeLockRefused}
+	lossy.on.Store(true)
+	a := tn.startNode(1, nodeOpts{})
+	h := tn.startNode(2, nodeOpts{dir: hDir, wrap: func(tr Transport) Transport { lossy.Transport = tr; return lossy }})
+	c := tn.startNode(3, nodeOpts{})
+	idAH := openChannel(t, a, h, big.NewInt(1000), nil, time.Hour)
+	idHC := openChannel(t, h, c, big.NewInt(50), nil, time.Hour)
+	mAH, mHC := newModel(idAH, a, h, 1000), newModel(idHC, h, c, 50)
+	inv := invoice(t, c, 80)
+	done := make(chan error, 1)
+	go func() {
+		_, err := routedPay(t, a, []common.Address{h.signer.Address(), c.signer.Address()}, 80, inv.SecretHash)
+		done <- err
+	}()
+	waitFor(t, "the hub's refusal is durable", func() bool {
+		h.med.ref.mu.Lock()
+		defer h.med.ref.mu.Unlock()
+		r, ok := h.med.ref.in[sentKey{idAH, inv.SecretHash}]
+		return ok && r.durable
+	})
+	if err := h.Close(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("payment ended before the hub came back: %v", err)
+	default:
+	}
+	h2 := tn.startNode(2, nodeOpts{dir: hDir, staticPeers: []string{addrOf(t, a), addrOf(t, c)}})
+	lc := h2.channel(idAH)
+	lc.mu.Lock()
+	marked := lc.st.LockRefused(lc.us.Other(), inv.SecretHash)
+	lc.mu.Unlock()
+	if !marked {
+		t.Fatal("the restarted hub lost its refusal")
+	}
+	select {
+	case err := <-done:
+		var refused *RouteRefusedError
+		if !errors.As(err, &refused) || refused.Reason != mediate.ReasonCapacity || refused.FailedChannel != idHC {
+			t.Fatalf("after the hub's restart: %v; want a capacity refusal naming %s", err, idHC)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the payer's lock was not cancelled after the hub restarted")
+	}
+	mAH.eventually(t, "payer-hub after the cancel", a, h2)
+	mHC.eventually(t, "hub-payee: nothing forwarded", h2, c)
+	lcc := c.channel(idHC)
+	lcc.mu.Lock()
+	n := lcc.st.Nonce(lcc.us.Other())
+	lcc.mu.Unlock()
+	if n != 0 {
+		t.Fatalf("the payee saw hub nonce %d: the refused lock was forwarded", n)
+	}
+}
