@@ -299,3 +299,93 @@ func TestRefusingMediatorRestartsBeforeTheCancel(t *testing.T) {
 		t.Fatalf("the payee saw hub nonce %d: the refused lock was forwarded", n)
 	}
 }
+
+// TestRefusalTravelsBackThroughTwoHubs: payer -> H1 -> H2 -> payee where H2 cannot carry
+// the lock to the payee. H2 refuses; H1 cancels its lock to H2 and, once H2 acknowledged
+// the cancel, refuses the payer's lock with H2's failure location; the payer's error
+// names H2's channel to the payee. Nobody's balance moves, no lock is left.
+func TestRefusalTravelsBackThroughTwoHubs(t *testing.T) {
+	tn := newTestNet(t)
+	a := tn.startNode(1, nodeOpts{})
+	h1 := tn.startNode(2, nodeOpts{})
+	h2 := tn.startNode(3, nodeOpts{})
+	c := tn.startNode(4, nodeOpts{})
+	m1 := newModel(openChannel(t, a, h1, big.NewInt(500), nil, time.Hour), a, h1, 500)
+	m2 := newModel(openChannel(t, h1, h2, big.NewInt(500), nil, time.Hour), h1, h2, 500)
+	id3 := openChannel(t, h2, c, big.NewInt(10), nil, time.Hour)
+	m3 := newModel(id3, h2, c, 10)
+	inv := invoice(t, c, 123)
+	route := []common.Address{h1.signer.Address(), h2.signer.Address(), c.signer.Address()}
+	start := time.Now()
+	_, err := routedPay(t, a, route, 123, inv.SecretHash)
+	var refused *RouteRefusedError
+	if !errors.As(err, &refused) || refused.Reason != mediate.ReasonCapacity || refused.FailedChannel != id3 || refused.FailedNode != h2.signer.Address() {
+		t.Fatalf("3-hop payment with no capacity at H2: %v; want H2's capacity refusal on %s", err, id3)
+	}
+	var cf *routing.ChannelFailedError
+	if !errors.As(err, &cf) || cf.Channel != id3 {
+		t.Fatalf("%v names no failed channel %s", err, id3)
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Fatalf("refusal over two hubs took %s", took)
+	}
+	m1.eventually(t, "payer-H1", a, h1)
+	m2.eventually(t, "H1-H2", h1, h2)
+	m3.eventually(t, "H2-payee", h2, c)
+}
+
+// TestMediatorRefusesUpstreamOnlyAfterItsCancelIsAcked: H2 refuses H1's lock, but H2's
+// Acks are lost, so H1 cannot know that H2 took its cancel: H1 must not refuse the
+// payer's lock meanwhile (its outgoing lock could still be held against it). Once H2's
+// Ack gets through, the refusal travels on.
+func TestMediatorRefusesUpstreamOnlyAfterItsCancelIsAcked(t *testing.T) {
+	tn := newTestNet(t)
+	lossy := &lossyTransport{lose: p2p.TypeAck}
+	a := tn.startNode(1, nodeOpts{})
+	h1 := tn.startNode(2, nodeOpts{})
+	h2 := tn.startNode(3, nodeOpts{wrap: func(tr Transport) Transport { lossy.Transport = tr; return lossy }})
+	c := tn.startNode(4, nodeOpts{})
+	idA1 := openChannel(t, a, h1, big.NewInt(500), nil, time.Hour)
+	id12 := openChannel(t, h1, h2, big.NewInt(500), nil, time.Hour)
+	openChannel(t, h2, c, big.NewInt(10), nil, time.Hour)
+	m1, m2 := newModel(idA1, a, h1, 500), newModel(id12, h1, h2, 500)
+	inv := invoice(t, c, 123)
+	lossy.on.Store(true)
+	done := make(chan error, 1)
+	go func() {
+		_, err := routedPay(t, a, []common.Address{h1.signer.Address(), h2.signer.Address(), c.signer.Address()}, 123, inv.SecretHash)
+		done <- err
+	}()
+	waitFor(t, "H1 cancelled its lock to H2", func() bool {
+		lc := h1.channel(id12)
+		lc.mu.Lock()
+		defer lc.mu.Unlock()
+		return lc.st.Nonce(lc.us) == 2 && len(lc.st.Locks(lc.us)) == 0
+	})
+	time.Sleep(time.Second) // several mediation ticks without H2's Ack
+	h1.med.ref.mu.Lock()
+	_, refusedUp := h1.med.ref.in[sentKey{idA1, inv.SecretHash}]
+	h1.med.ref.mu.Unlock()
+	if refusedUp {
+		t.Fatal("H1 refused upstream before H2 acknowledged its cancel")
+	}
+	select {
+	case err := <-done:
+		t.Fatalf("payment ended before H2 acknowledged the cancel: %v", err)
+	default:
+	}
+	// H2's Acks get through again; H1 re-sends its unacknowledged lock messages (as on a
+	// reconnect) and H2 acknowledges the repeat.
+	lossy.on.Store(false)
+	h1.resendLockMsgs(h1.channel(id12))
+	select {
+	case err := <-done:
+		if !errors.Is(err, ErrRouteRefused) {
+			t.Fatalf("after H2's ack: %v, want a refusal", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the refusal did not travel on after H2's Ack")
+	}
+	m1.eventually(t, "payer-H1", a, h1)
+	m2.eventually(t, "H1-H2", h1, h2)
+}
