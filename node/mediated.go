@@ -21,8 +21,9 @@ import (
 // from the channel state, the stored secrets and chain time by the mediation loop
 // (mediated_loop.go), so a restarted node resumes from what is on disk.
 
-// ErrRouteFailed: a routed payment's lock expired before the target released the secret;
-// the locked amount is back with the payer.
+// ErrRouteFailed: a routed payment's lock resolved unpaid: it expired before the target
+// released the secret, or a hop refused it and it was cancelled (*RouteRefusedError); the
+// locked amount is back with the payer.
 var ErrRouteFailed = errors.New("routed payment expired unpaid")
 
 // lockStorage is the part of the store the mediated transfers read; *store.Store has it.

@@ -76,7 +76,7 @@ func (n *Node) mediateChannel(lc *liveChannel, now uint64) {
 		}
 		if asked, mine := n.invoiceAmount(l.SecretHash); mine {
 			if err := n.med.cfg.TargetReveals(l, asked, now); err != nil {
-				continue // underpaid or too late: the payer will expire it
+				continue // underpaid or too late: refused (acceptAsTarget), the payer cancels it
 			}
 		} else if mediate.Incoming(l, known, now) != mediate.SendReveal {
 			continue

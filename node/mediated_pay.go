@@ -90,8 +90,9 @@ type RoutedPayment struct {
 }
 
 // PayRouted locks req.Amount to the first hop and waits until the lock is unlocked (the
-// target released the secret) or expired (ErrRouteFailed; the amount is back). The
-// sluice_pay `to: address` API will call it with a route from package routing.
+// target released the secret), refused and cancelled (*RouteRefusedError, which names
+// where the route broke) or expired (ErrRouteFailed; in both the amount is back). If ctx
+// ends first the error matches ErrLockPending. Node.PayTo calls it once per route tried.
 func (n *Node) PayRouted(ctx context.Context, req RoutedPayRequest) (RoutedPayment, error) {
 	if err := n.usable(); err != nil {
 		return RoutedPayment{}, err
