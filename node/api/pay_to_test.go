@@ -3,12 +3,15 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	"testing"
 
 	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/mediate"
 	"github.com/sluicepay/sluice/node"
+	"github.com/sluicepay/sluice/routing"
 )
 
 // routedBackend pays by address over the quoting backend's real graph (what the node's
@@ -19,15 +22,24 @@ type routedBackend struct {
 }
 
 func (r *routedBackend) PayTo(ctx context.Context, req node.PayToRequest) (node.PayToResult, error) {
-	if req.Amount.Int64() == 13 {
+	refused := &node.RouteRefusedError{Channel: channel.ID{1}, Reason: mediate.ReasonCapacity, FailedChannel: channel.ID{2},
+		Where: &routing.ChannelFailedError{Channel: channel.ID{2}, Err: errors.New("refused: capacity")}}
+	switch req.Amount.Int64() {
+	case 13:
 		return node.PayToResult{}, fmt.Errorf("routed pay: lock expired: %w", node.ErrRouteFailed)
+	case 14: // the last attempt refused (the shape routing.Graph.Retry returns)
+		return node.PayToResult{Attempts: 4}, fmt.Errorf("pay: route: 4 attempts failed: %w", refused)
+	case 15: // refused until no route was left
+		return node.PayToResult{Attempts: 1}, errors.Join(fmt.Errorf("route: after 1 attempts: %w", routing.ErrNoRoute), refused)
+	case 16: // the caller's deadline with a lock pending
+		return node.PayToResult{Attempts: 1}, fmt.Errorf("routed pay: %w: %w", node.ErrLockPending, context.DeadlineExceeded)
 	}
 	route, err := r.QuoteRoute(ctx, node.RouteRequest{To: req.To, Amount: req.Amount, MaxFee: req.MaxFee})
 	if err != nil {
 		return node.PayToResult{}, err
 	}
 	r.paid = append(r.paid, req)
-	return node.PayToResult{PaymentID: [16]byte{7}, Route: route, Payment: node.RoutedPayment{Channel: route.Hops[0].Channel, Unlocked: true}}, nil
+	return node.PayToResult{PaymentID: [16]byte{7}, Route: route, Payment: node.RoutedPayment{Channel: route.Hops[0].Channel, Unlocked: true}, Attempts: 2}, nil
 }
 
 func (r *routedBackend) NewInvoice(_ context.Context, amount *big.Int) (node.Invoice, error) {
@@ -64,7 +76,7 @@ func TestPayToAddressRoutesWithFee(t *testing.T) {
 	if err := json.Unmarshal(rep.Result, &p); err != nil {
 		t.Fatal(err)
 	}
-	if p.Fee == nil || p.Fee.Big().Int64() != 3501 || p.Route == nil || len(p.Route.Hops) != 2 || p.Channel != ChannelID(channel.ID{1}) || p.Amount.Big().Int64() != 1_000_001 || p.PaymentID != (PaymentID{7}) {
+	if p.Fee == nil || p.Fee.Big().Int64() != 3501 || p.Route == nil || len(p.Route.Hops) != 2 || p.Channel != ChannelID(channel.ID{1}) || p.Amount.Big().Int64() != 1_000_001 || p.PaymentID != (PaymentID{7}) || p.Attempts != 2 {
 		t.Fatalf("routed payment %s", rep.Result)
 	}
 	if len(b.paid) != 1 || b.paid[0].SecretHash != [32]byte{0xaa} || b.paid[0].MaxFee.Int64() != 3501 || b.paid[0].To != quotePayee {
@@ -80,6 +92,9 @@ func TestPayToAddressRoutesWithFee(t *testing.T) {
 		{"no secret hash", `[{"to":"` + quotePayee.Hex() + `","amount":"1"}]`, CodeInvalidParams, "invalid_params"},
 		{"channel and to", `[{"channel":"0x` + common32() + `","to":"` + quotePayee.Hex() + `","amount":"1","secretHash":"` + hash + `"}]`, CodeInvalidParams, "invalid_params"},
 		{"expired", `[{"to":"` + quotePayee.Hex() + `","amount":"13","secretHash":"` + hash + `"}]`, CodeRouteExpired, "route_expired"},
+		{"refused", `[{"to":"` + quotePayee.Hex() + `","amount":"14","secretHash":"` + hash + `"}]`, CodeRouteFailed, "route_failed"},
+		{"refused until no route", `[{"to":"` + quotePayee.Hex() + `","amount":"15","secretHash":"` + hash + `"}]`, CodeNoRoute, "no_route"},
+		{"deadline with a lock pending", `[{"to":"` + quotePayee.Hex() + `","amount":"16","secretHash":"` + hash + `"}]`, CodeTimeout, "timeout"},
 		{"memo", `[{"to":"` + quotePayee.Hex() + `","amount":"1","memo":"x","secretHash":"` + hash + `"}]`, CodeInvalidParams, "invalid_params"},
 	} {
 		_, rep := rawCall(t, url, "Bearer "+testToken, "sluice_pay", c.params)

@@ -112,6 +112,9 @@ type Payment struct {
 	// route taken (Channel is then its first hop, Amount what the payee received).
 	Fee   *Amount     `json:"fee,omitempty"`
 	Route *RouteQuote `json:"route,omitempty"`
+	// Attempts is how many routes sluice_pay with `to` tried (ADR 0026: a refused route
+	// is retried on another).
+	Attempts int `json:"attempts,omitempty"`
 }
 
 // PaymentPage is the result of sluice_payments; pass Next back as cursor for more.
