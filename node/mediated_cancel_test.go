@@ -389,3 +389,44 @@ func TestMediatorRefusesUpstreamOnlyAfterItsCancelIsAcked(t *testing.T) {
 	m1.eventually(t, "payer-H1", a, h1)
 	m2.eventually(t, "H1-H2", h1, h2)
 }
+
+// TestPayToRetriesThroughTheSameFirstHub: the retry goes over the same first channel with
+// the same secret hash (payer -> H1 -> payee refused for capacity, then payer -> H1 -> H3
+// -> payee): H1's refusal of the first lock must not stop it forwarding the second.
+func TestPayToRetriesThroughTheSameFirstHub(t *testing.T) {
+	tn := newTestNet(t)
+	quiet := RoutingConfig{NoAnnounce: true}
+	h3Fee := routing.FeePolicy{Flat: big.NewInt(5)}
+	payer := tn.startNode(0, nodeOpts{routing: quiet})
+	h1 := tn.startNode(1, nodeOpts{routing: quiet})
+	h3 := tn.startNode(2, nodeOpts{routing: RoutingConfig{NoAnnounce: true, Fees: h3Fee}})
+	payee := tn.startNode(3, nodeOpts{routing: quiet})
+	p, a1, a3, c := payer.signer.Address(), h1.signer.Address(), h3.signer.Address(), payee.signer.Address()
+	idP1 := openChannel(t, payer, h1, big.NewInt(1000), nil, time.Hour)
+	id1C := openChannel(t, h1, payee, big.NewInt(50), nil, time.Hour)
+	id13 := openChannel(t, h1, h3, big.NewInt(1000), nil, time.Hour)
+	id3C := openChannel(t, h3, payee, big.NewInt(1000), nil, time.Hour)
+	mP1, m1C := newModel(idP1, payer, h1, 1000), newModel(id1C, h1, payee, 50)
+	m13, m3C := newModel(id13, h1, h3, 1000), newModel(id3C, h3, payee, 1000)
+	staleEdge(t, payer, id1C, a1, c, 1000, routing.FeePolicy{})
+	staleEdge(t, payer, id13, a1, a3, 1000, routing.FeePolicy{})
+	staleEdge(t, payer, id3C, a3, c, 1000, h3Fee)
+
+	inv := invoice(t, payee, 300)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res, err := payer.PayTo(ctx, PayToRequest{To: c, Amount: big.NewInt(300), SecretHash: inv.SecretHash})
+	if err != nil || !res.Payment.Unlocked {
+		t.Fatalf("pay with a retry over the same first hub: %+v %v", res, err)
+	}
+	if res.Attempts != 2 || len(res.Route.Hops) != 3 || res.Route.Hops[0].Channel != idP1 {
+		t.Fatalf("attempts %d, route %+v; want the second attempt via H1 and H3", res.Attempts, res.Route.Hops)
+	}
+	mP1.pay(p, a1, 305)
+	m13.pay(a1, a3, 305)
+	m3C.pay(a3, c, 300)
+	mP1.eventually(t, "payer-H1", payer, h1)
+	m1C.eventually(t, "H1-payee: nothing moved", h1, payee)
+	m13.eventually(t, "H1-H3", h1, h3)
+	m3C.eventually(t, "H3-payee", h3, payee)
+}

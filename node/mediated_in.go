@@ -171,7 +171,11 @@ func (n *Node) forward(in *liveChannel, m *p2p.LockedTransfer) {
 	out, hop, rest, err := n.med.cfg.Forward(m.Lock, m.Amount, m.Hops, now)
 	if err != nil || hop != next.peer {
 		n.log.Info("not forwarding an unsafe lock", "channel", in.id, "err", err)
-		n.refuseLocked(in, hash, refusal{reason: mediate.RefusalReason(err), failedNode: self}, false)
+		reason := mediate.ReasonBadRoute
+		if err != nil {
+			reason = mediate.RefusalReason(err)
+		}
+		n.refuseLocked(in, hash, refusal{reason: reason, failedNode: self}, false)
 		return
 	}
 	if !n.transport.Connected(next.peer) {
