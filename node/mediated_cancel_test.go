@@ -430,3 +430,30 @@ func TestPayToRetriesThroughTheSameFirstHub(t *testing.T) {
 	m13.eventually(t, "H1-H3", h1, h3)
 	m3C.eventually(t, "H3-payee", h3, payee)
 }
+
+// TestPayToDeadlineWithALockPendingSaysSo: the payee holds the lock and stays silent; the
+// caller's deadline ends first. PayTo does not try another route (the lock may still be
+// paid) and its error says the lock is pending; the lock then resolves on its own.
+func TestPayToDeadlineWithALockPendingSaysSo(t *testing.T) {
+	x := newThreeNodes(t)
+	staleEdge(t, x.a, x.idHC, x.hub, x.payee, 1000, routing.FeePolicy{})
+	var secret [32]byte
+	rand.Read(secret[:])
+	hash := channel.SecretHash(secret)
+	expectInvoice(t, x.c, hash, big.NewInt(60))
+	ctx, cancel := context.WithTimeout(context.Background(), 1500*time.Millisecond)
+	defer cancel()
+	res, err := x.a.PayTo(ctx, PayToRequest{To: x.payee, Amount: big.NewInt(60), SecretHash: hash})
+	if !errors.Is(err, ErrLockPending) || !errors.Is(err, context.DeadlineExceeded) || res.Attempts != 1 {
+		t.Fatalf("deadline with the lock at the payee: attempts %d, %v; want one attempt, ErrLockPending", res.Attempts, err)
+	}
+	if !x.pending(t, x.a, x.idAH, x.a, hash) {
+		t.Fatal("the payer's lock is gone although nobody resolved it")
+	}
+	// The payee learns its secret after all: the payment completes without the caller.
+	learnSecret(t, x.c, secret, big.NewInt(60))
+	x.ah.pay(x.payer, x.hub, 60)
+	x.hc.pay(x.hub, x.payee, 60)
+	x.ah.eventually(t, "payer-hub after the late reveal", x.a, x.h)
+	x.hc.eventually(t, "hub-payee after the late reveal", x.h, x.c)
+}
