@@ -22,6 +22,7 @@ func TestLockedPaymentCheatingPayerCannotDropALockEarly(t *testing.T) {
 	x := newThreeNodes(t)
 	var hash [32]byte
 	rand.Read(hash[:])
+	expectInvoice(t, x.c, hash, big.NewInt(40)) // a payee that holds the lock silently
 	go routedPay(t, x.a, x.route, 40, hash) //nolint:errcheck // ends with the test
 	x.payeeHoldsLock(t)
 

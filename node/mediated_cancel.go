@@ -70,12 +70,10 @@ func parseRefusalKey(s string) (sentKey, bool) {
 	return k, true
 }
 
-// outRefusal is a refusal of one of our outgoing locks; passed once it went upstream
-// (or there was no incoming lock to refuse).
+// outRefusal is a refusal of one of our outgoing locks.
 type outRefusal struct {
 	refusal
-	at     time.Time
-	passed bool
+	at time.Time
 }
 
 // inRefusal is our refusal of an incoming lock; durable once its record is on disk
@@ -87,17 +85,20 @@ type inRefusal struct {
 
 // refusals is the node's refusal state; the durable truth is in the two namespaces.
 type refusals struct {
-	mu   sync.Mutex
-	in   map[sentKey]*inRefusal  // incoming locks we refused
-	out  map[sentKey]*outRefusal // outgoing locks our partner refused
-	sent map[sentKey]time.Time   // last LockRefused we sent per incoming lock
+	mu  sync.Mutex
+	in  map[sentKey]*inRefusal  // incoming locks we refused
+	out map[sentKey]*outRefusal // outgoing locks our partner refused, until passed upstream
+	// passed are refusals already passed upstream (or with nothing upstream), kept an hour
+	// for PayRouted's error; the loop never scans them.
+	passed map[sentKey]*outRefusal
+	sent   map[sentKey]time.Time // last LockRefused we sent per incoming lock
 
 	// decide serialises forwarding and refusing one secret hash, so a lock is never both.
 	decide [16]sync.Mutex
 }
 
 func newRefusals() *refusals {
-	return &refusals{in: map[sentKey]*inRefusal{}, out: map[sentKey]*outRefusal{}, sent: map[sentKey]time.Time{}}
+	return &refusals{in: map[sentKey]*inRefusal{}, out: map[sentKey]*outRefusal{}, passed: map[sentKey]*outRefusal{}, sent: map[sentKey]time.Time{}}
 }
 
 // lockDecision locks the forward-or-refuse decision for hash; call the result to unlock.

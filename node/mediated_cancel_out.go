@@ -69,8 +69,12 @@ func newRouteRefusedError(ch channel.ID, r refusal) *RouteRefusedError {
 
 // routeFailure is PayRouted's error for its first-hop lock that resolved unpaid.
 func (n *Node) routeFailure(lc *liveChannel, lock channel.Lock) error {
+	k := sentKey{lc.id, lock.SecretHash}
 	n.med.ref.mu.Lock()
-	o, refused := n.med.ref.out[sentKey{lc.id, lock.SecretHash}]
+	o, refused := n.med.ref.out[k]
+	if !refused {
+		o, refused = n.med.ref.passed[k]
+	}
 	var r refusal
 	if refused {
 		r = o.refusal
@@ -94,16 +98,16 @@ func (n *Node) onLockRefused(from common.Address, m *p2p.LockRefused) {
 		return
 	}
 	hash := m.SecretHash
-	if _, known := n.secret(hash); known {
-		n.log.Info("lock refusal ignored: the secret is known, the lock is unlocked", "channel", lc.id)
-		n.med.wake()
-		return
-	}
 	lc.mu.Lock()
 	_, pending := lc.st.PendingLock(lc.us, hash)
 	lc.mu.Unlock()
 	if !pending {
 		n.log.Debug("lock refusal for no pending lock of ours: ignored", "channel", lc.id)
+		return
+	}
+	if _, known := n.secret(hash); known {
+		n.log.Info("lock refusal ignored: the secret is known, the lock is unlocked", "channel", lc.id)
+		n.med.wake()
 		return
 	}
 	r := refusal{reason: mediate.Reason(m.Reason), failedChannel: m.FailedChannel, failedNode: m.FailedNode}
@@ -112,8 +116,8 @@ func (n *Node) onLockRefused(from common.Address, m *p2p.LockRefused) {
 	}
 	k := sentKey{lc.id, hash}
 	n.med.ref.mu.Lock()
-	o, seen := n.med.ref.out[k]
-	seen = seen && !o.passed // a passed one is an earlier lock's on the same hash
+	_, seen := n.med.ref.out[k]
+	delete(n.med.ref.passed, k) // an earlier lock's on the same hash
 	if !seen {
 		n.med.ref.out[k] = &outRefusal{refusal: r, at: time.Now()}
 	}
@@ -198,10 +202,11 @@ func (n *Node) passRefusals(lc *liveChannel, out []channel.Lock) {
 	}
 	ref.mu.Lock()
 	for k, o := range ref.out {
-		if k.ch != lc.id || o.passed || pendingHash(out, k.hash) {
+		if k.ch != lc.id || pendingHash(out, k.hash) {
 			continue
 		}
-		o.passed = true
+		delete(ref.out, k)
+		ref.passed[k] = o
 		ready = append(ready, todo{k.hash, o.refusal})
 	}
 	ref.mu.Unlock()
@@ -232,14 +237,14 @@ func pendingHash(locks []channel.Lock, h [32]byte) bool {
 	return false
 }
 
-// forgetRefusals drops passed outgoing refusals older than keepFor (PayRouted has read
+// forget drops passed outgoing refusals older than keepFor (PayRouted has read
 // them by then) and stale resend stamps.
 func (r *refusals) forget(keepFor time.Duration) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for k, o := range r.out {
-		if o.passed && time.Since(o.at) > keepFor {
-			delete(r.out, k)
+	for k, o := range r.passed {
+		if time.Since(o.at) > keepFor {
+			delete(r.passed, k)
 		}
 	}
 	for k, at := range r.sent {
@@ -257,10 +262,11 @@ func (n *Node) forgetResolution(id channel.ID, hash [32]byte) {
 	delete(n.med.resolved, k)
 	n.med.mu.Unlock()
 	n.med.ref.mu.Lock()
-	o, ok := n.med.ref.out[k]
+	_, ok := n.med.ref.out[k]
 	delete(n.med.ref.out, k)
+	delete(n.med.ref.passed, k)
 	n.med.ref.mu.Unlock()
-	if ok && !o.passed {
+	if ok {
 		if err := n.durable.enqueue(func(b *store.Batch) error { return b.DeleteMeta(refusedNamespace, refusalKey(k)) }, afterCommit{}); err != nil {
 			n.log.Debug("lock refusal record not deleted", "err", err)
 		}
