@@ -22,7 +22,8 @@ func TestLockedPaymentCheatingPayerCannotDropALockEarly(t *testing.T) {
 	x := newThreeNodes(t)
 	var hash [32]byte
 	rand.Read(hash[:])
-	expectInvoice(t, x.c, hash, big.NewInt(40)) // a payee that holds the lock silently
+	// A payee that holds the lock silently (with no invoice it would refuse it).
+	expectInvoice(t, x.c, hash, big.NewInt(40))
 	go routedPay(t, x.a, x.route, 40, hash) //nolint:errcheck // ends with the test
 	x.payeeHoldsLock(t)
 

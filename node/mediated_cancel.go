@@ -1,6 +1,7 @@
 package node
 
 import (
+	"context"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
@@ -280,7 +281,9 @@ func (n *Node) acceptAsTarget(in *liveChannel, m *p2p.LockedTransfer) {
 	case !mine:
 		r.reason = mediate.ReasonUnknownInvoice
 	default:
-		now, err := n.chainNow(n.ctx)
+		ctx, cancel := context.WithTimeout(n.ctx, 5*time.Second)
+		now, err := n.chainNow(ctx)
+		cancel()
 		if err != nil {
 			n.med.wake()
 			return
