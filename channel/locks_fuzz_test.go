@@ -46,7 +46,7 @@ func FuzzDecodeLocks(f *testing.F) {
 // FuzzLockUpdateUnmarshal: never panics, errors wrap ErrMalformed, accepted input
 // re-encodes to the same bytes.
 func FuzzLockUpdateUnmarshal(f *testing.F) {
-	for _, u := range []LockUpdate{AddLock(lockN(1, 5, 10)), Unlock(secretN(1)), ExpireLock([32]byte{7})} {
+	for _, u := range []LockUpdate{AddLock(lockN(1, 5, 10)), Unlock(secretN(1)), ExpireLock([32]byte{7}), CancelLock([32]byte{8})} {
 		b, err := u.MarshalBinary()
 		if err != nil {
 			f.Fatal(err)
@@ -55,6 +55,7 @@ func FuzzLockUpdateUnmarshal(f *testing.F) {
 	}
 	f.Add([]byte{})
 	f.Add([]byte{4, 1, 2})
+	f.Add([]byte{5, 1, 2})
 	f.Add(append([]byte{1}, make([]byte, LockSize)...)) // zero amount
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var u LockUpdate
