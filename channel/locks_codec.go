@@ -79,7 +79,7 @@ func decodeLock(l *Lock, b []byte) error {
 }
 
 // MarshalBinary encodes u: change(1), then the lock (add, LockSize bytes), the secret
-// (unlock, 32) or the secret hash (expire, 32).
+// (unlock, 32) or the secret hash (expire or cancel, 32).
 func (u LockUpdate) MarshalBinary() ([]byte, error) {
 	b := []byte{byte(u.Change)}
 	switch u.Change {
@@ -90,7 +90,7 @@ func (u LockUpdate) MarshalBinary() ([]byte, error) {
 		return appendLock(b, &u.Lock), nil
 	case LockUnlock:
 		return append(b, u.Secret[:]...), nil
-	case LockExpire:
+	case LockExpire, LockCancel:
 		return append(b, u.SecretHash[:]...), nil
 	}
 	return nil, fmt.Errorf("encode lock update %s: %w", u.Change, ErrBadLockUpdate)
@@ -113,7 +113,7 @@ func (u *LockUpdate) UnmarshalBinary(data []byte) error {
 		if err := decodeLock(&out.Lock, body); err != nil {
 			return fmt.Errorf("decode lock update: %w", err)
 		}
-	case LockUnlock, LockExpire:
+	case LockUnlock, LockExpire, LockCancel:
 		if len(body) != 32 {
 			return fmt.Errorf("decode lock update: %s of %d bytes, want 32: %w", out.Change, len(body), ErrMalformed)
 		}

@@ -46,7 +46,7 @@ func FuzzDecodeLocks(f *testing.F) {
 // FuzzLockUpdateUnmarshal: never panics, errors wrap ErrMalformed, accepted input
 // re-encodes to the same bytes.
 func FuzzLockUpdateUnmarshal(f *testing.F) {
-	for _, u := range []LockUpdate{AddLock(lockN(1, 5, 10)), Unlock(secretN(1)), ExpireLock([32]byte{7})} {
+	for _, u := range []LockUpdate{AddLock(lockN(1, 5, 10)), Unlock(secretN(1)), ExpireLock([32]byte{7}), CancelLock([32]byte{8})} {
 		b, err := u.MarshalBinary()
 		if err != nil {
 			f.Fatal(err)
@@ -55,6 +55,7 @@ func FuzzLockUpdateUnmarshal(f *testing.F) {
 	}
 	f.Add([]byte{})
 	f.Add([]byte{4, 1, 2})
+	f.Add([]byte{5, 1, 2})
 	f.Add(append([]byte{1}, make([]byte, LockSize)...)) // zero amount
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var u LockUpdate
@@ -90,11 +91,20 @@ func FuzzApplyLockUpdate(f *testing.F) {
 	f.Add(uint8(1), []byte{51}, uint64(2_000), uint8(3), uint64(1_000), uint64(3), []byte(nil), []byte{101}, true)
 	f.Add(uint8(2), []byte(nil), uint64(0), uint8(1), uint64(1_000), uint64(3), []byte{29}, []byte{20}, true)
 	f.Add(uint8(1), []byte{5}, uint64(1_000), uint8(1), uint64(1_000), uint64(3), []byte(nil), []byte{55}, true)
+	f.Add(uint8(4), []byte(nil), uint64(0), uint8(2), uint64(1_000), uint64(3), []byte(nil), []byte{30}, true)
+	f.Add(uint8(4), []byte(nil), uint64(0), uint8(1), uint64(1_000), uint64(3), []byte{30}, []byte{20}, true)
 
 	fx := newFixture(f)
 	lp := &lockPair{f: fx, payer: fx.state(f, 100, 10), receiver: fx.state(f, 100, 10), now: 1_000}
 	lp.step(f, AddLock(lockN(1, 30, 2_000)))
 	lp.step(f, AddLock(lockN(2, 20, 1_500)))
+	// Lock 2 is refused by its receiver (both ends know it): it may be cancelled early;
+	// lock 1 may not.
+	for _, st := range []*State{lp.payer, lp.receiver} {
+		if err := st.MarkLockRefused(PartyA, lockN(2, 20, 1_500).SecretHash); err != nil {
+			f.Fatal(err)
+		}
+	}
 
 	f.Fuzz(func(t *testing.T, change uint8, amount []byte, expiration uint64, secret uint8, now uint64,
 		nonce uint64, transferred, locked []byte, honestRoot bool) {
@@ -107,7 +117,7 @@ func FuzzApplyLockUpdate(f *testing.F) {
 			u.Lock = Lock{Amount: new(big.Int).SetBytes(amount), Expiration: expiration, SecretHash: SecretHash(secretN(secret))}
 		case LockUnlock:
 			u.Secret = secretN(secret)
-		case LockExpire:
+		case LockExpire, LockCancel:
 			u.SecretHash = SecretHash(secretN(secret))
 		}
 		bp := BalanceProof{Channel: fx.params.ID, Nonce: nonce, Transferred: new(big.Int).SetBytes(transferred), Locked: new(big.Int).SetBytes(locked)}

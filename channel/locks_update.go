@@ -18,6 +18,10 @@ const (
 	// LockExpire drops the lock on SecretHash after its expiration: its amount returns to
 	// the payer; transferred is unchanged.
 	LockExpire LockChange = 3
+	// LockCancel drops the lock on SecretHash before its expiration because its receiver
+	// refused it (MarkLockRefused): its amount returns to the payer; transferred is
+	// unchanged. On the wire it travels as a LockExpired message (ADR 0026).
+	LockCancel LockChange = 4
 )
 
 func (c LockChange) String() string {
@@ -28,6 +32,8 @@ func (c LockChange) String() string {
 		return "unlock"
 	case LockExpire:
 		return "expire"
+	case LockCancel:
+		return "cancel"
 	default:
 		return fmt.Sprintf("lock-change-%d", uint8(c))
 	}
@@ -39,7 +45,7 @@ type LockUpdate struct {
 	Change     LockChange
 	Lock       Lock     // LockAdd: the new lock
 	Secret     [32]byte // LockUnlock: the preimage; its hash names the lock
-	SecretHash [32]byte // LockExpire: the expired lock
+	SecretHash [32]byte // LockExpire, LockCancel: the lock removed
 }
 
 // AddLock, Unlock and ExpireLock build the three updates.
@@ -47,6 +53,11 @@ func AddLock(l Lock) LockUpdate         { return LockUpdate{Change: LockAdd, Loc
 func Unlock(secret [32]byte) LockUpdate { return LockUpdate{Change: LockUnlock, Secret: secret} }
 func ExpireLock(secretHash [32]byte) LockUpdate {
 	return LockUpdate{Change: LockExpire, SecretHash: secretHash}
+}
+
+// CancelLock builds the removal of a lock its receiver refused (LockCancel).
+func CancelLock(secretHash [32]byte) LockUpdate {
+	return LockUpdate{Change: LockCancel, SecretHash: secretHash}
 }
 
 // lockStep is the direction's state after an update: the new pending set (a fresh
@@ -127,6 +138,19 @@ func (s *State) stepLocks(payer Party, u LockUpdate, now uint64) (lockStep, erro
 		if now <= cur[i].Expiration {
 			return lockStep{}, fmt.Errorf("channel %s: expire lock %x at chain time %d, expires after %d: %w",
 				s.params.ID, u.SecretHash, now, cur[i].Expiration, ErrLockNotExpired)
+		}
+		locked.Sub(locked, cur[i].Amount)
+		st.locks = withoutLock(cur, i)
+	case LockCancel:
+		i := lockIndex(cur, u.SecretHash)
+		if i < 0 {
+			return lockStep{}, fmt.Errorf("channel %s: cancel %x: %w", s.params.ID, u.SecretHash, ErrUnknownLock)
+		}
+		// Only the receiver's refusal lets a lock go before its expiration; without it the
+		// receiver may still be owed the lock (it may have forwarded it).
+		if !s.LockRefused(payer, u.SecretHash) {
+			return lockStep{}, fmt.Errorf("channel %s: cancel lock %x its receiver did not refuse, expires after %d: %w",
+				s.params.ID, u.SecretHash, cur[i].Expiration, ErrLockNotExpired)
 		}
 		locked.Sub(locked, cur[i].Amount)
 		st.locks = withoutLock(cur, i)
@@ -244,4 +268,5 @@ func (s *State) commitLocks(payer Party, p SignedProof, st lockStep) {
 	side.Sent.Locked = st.locked
 	side.Sent.LocksRoot = st.root
 	side.Locks = st.locks
+	s.pruneRefusals(payer)
 }

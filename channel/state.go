@@ -33,6 +33,8 @@ type State struct {
 	sides      [2]Side
 	pending    []Withdrawal // signed but not yet executed: reservations against the withdrawer
 	settlement *Settlement  // the cooperative settlement this node signed, if any
+	// refused marks pending locks their receiver refused, per payer (lock_refusal.go).
+	refused [2]map[[32]byte]struct{}
 
 	// scratch keeps the balance checks on the payment path allocation-free.
 	scratch [2]big.Int
@@ -105,9 +107,10 @@ func copySettlement(st Settlement) Settlement {
 // Clone returns an independent deep copy, e.g. a snapshot to read outside the owner.
 func (s *State) Clone() *State {
 	c := &State{
-		params: copyParams(s.params),
-		hasher: &Hasher{sep: s.hasher.sep, k: newKeccak()},
-		status: s.status,
+		params:  copyParams(s.params),
+		hasher:  &Hasher{sep: s.hasher.sep, k: newKeccak()},
+		status:  s.status,
+		refused: copyRefusals(s.refused),
 	}
 	for i := range s.sides {
 		c.sides[i] = copySide(s.sides[i])

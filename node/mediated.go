@@ -21,8 +21,9 @@ import (
 // from the channel state, the stored secrets and chain time by the mediation loop
 // (mediated_loop.go), so a restarted node resumes from what is on disk.
 
-// ErrRouteFailed: a routed payment's lock expired before the target released the secret;
-// the locked amount is back with the payer.
+// ErrRouteFailed: a routed payment's lock resolved unpaid: it expired before the target
+// released the secret, or a hop refused it and it was cancelled (*RouteRefusedError); the
+// locked amount is back with the payer.
 var ErrRouteFailed = errors.New("routed payment expired unpaid")
 
 // lockStorage is the part of the store the mediated transfers read; *store.Store has it.
@@ -43,6 +44,8 @@ type mediation struct {
 	sent    map[sentKey]time.Time // last reveal per lock, so a reveal is resent at most every resendAfter
 	// resolved records how our outgoing locks ended (by channel and hash) for PayRouted.
 	resolved map[sentKey]lockResolution
+	// ref is the refusal state (mediated_cancel.go).
+	ref *refusals
 }
 
 type sentKey struct {
@@ -65,6 +68,7 @@ func newMediation(c Config) *mediation {
 		secrets:  map[[32]byte][32]byte{},
 		sent:     map[sentKey]time.Time{},
 		resolved: map[sentKey]lockResolution{},
+		ref:      newRefusals(),
 	}
 }
 
@@ -169,4 +173,5 @@ func (m *mediation) forget(keepFor time.Duration) {
 			delete(m.resolved, k)
 		}
 	}
+	m.ref.forget(keepFor)
 }

@@ -74,8 +74,9 @@ func TestLockedPaymentTwoHops(t *testing.T) {
 
 func TestLockedPaymentPayeeNeverReveals(t *testing.T) {
 	x := newThreeNodes(t)
-	var hash [32]byte // the payee knows no secret for it
+	var hash [32]byte // the payee knows no secret for it, only the invoice
 	rand.Read(hash[:])
+	expectInvoice(t, x.c, hash, big.NewInt(150))
 	done := make(chan error, 1)
 	go func() {
 		_, err := routedPay(t, x.a, x.route, 150, hash)
@@ -119,6 +120,22 @@ func TestLockedPaymentPayeeNeverReveals(t *testing.T) {
 	x.hc.eventually(t, "hub-payee channel", x.h, x.c)
 }
 
+// expectInvoice gives n an invoice for hash without its secret: n accepts a lock on it
+// but cannot release it (a payee that stays silent).
+func expectInvoice(t *testing.T, n *Node, hash [32]byte, amount *big.Int) {
+	t.Helper()
+	done := make(chan error, 1)
+	fill := func(b *store.Batch) error {
+		return b.PutMeta(invoiceNamespace, common.Bytes2Hex(hash[:]), amount.Bytes())
+	}
+	if err := n.durable.enqueue(fill, afterCommit{kind: afterSignal, done: done}); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
+
 // learnSecret gives n a secret and an invoice for it, as NewInvoice would have.
 func learnSecret(t *testing.T, n *Node, secret [32]byte, amount *big.Int) {
 	t.Helper()
@@ -141,6 +158,7 @@ func TestLockedPaymentHubRestartsMidPayment(t *testing.T) {
 	x := newThreeNodes(t)
 	var secret [32]byte
 	rand.Read(secret[:])
+	expectInvoice(t, x.c, channel.SecretHash(secret), big.NewInt(250))
 	done := make(chan error, 1)
 	go func() {
 		_, err := routedPay(t, x.a, x.route, 250, channel.SecretHash(secret))

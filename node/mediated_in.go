@@ -9,6 +9,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/mediate"
 	"github.com/sluicepay/sluice/p2p"
 	"github.com/sluicepay/sluice/store"
 )
@@ -30,7 +31,12 @@ func (n *Node) onUnlock(from common.Address, m *p2p.Unlock) {
 }
 
 func (n *Node) onLockExpired(from common.Address, m *p2p.LockExpired) {
-	n.acceptLockUpdate(from, m.Proof, channel.ExpireLock(m.SecretHash), nil, n.afterLockExpired(m.SecretHash))
+	u := n.removalOf(from, m)
+	var then func(*liveChannel)
+	if u.Change == channel.LockExpire {
+		then = n.afterLockExpired(m.SecretHash) // a cancel of a lock we refused is no griefing
+	}
+	n.acceptLockUpdate(from, m.Proof, u, nil, then)
 }
 
 // acceptLockUpdate validates and applies a lock proof from the partner; then runs after
@@ -105,6 +111,9 @@ func (n *Node) acceptLockUpdate(from common.Address, proof channel.SignedProof, 
 		if err := b.PutLocks(lc.id, them, proof.Nonce, locks); err != nil {
 			return err
 		}
+		if err := n.dropRefusal(b, lc.id, u); err != nil {
+			return err
+		}
 		if secret != nil {
 			b.PutSecret(*secret)
 		}
@@ -127,28 +136,32 @@ func (n *Node) acceptLockUpdate(from common.Address, proof channel.SignedProof, 
 // secret through the mediation loop; a mediator forwards.
 func (n *Node) afterLockedTransfer(in *liveChannel, m *p2p.LockedTransfer) {
 	if len(m.Hops) == 0 {
-		if m.Target != n.signer.Address() {
-			n.log.Warn("locked transfer for another target with no hop left; it will expire", "channel", in.id, "target", m.Target)
-		}
-		n.med.wake() // the target reveals from the loop (TargetReveals)
+		n.acceptAsTarget(in, m) // reveals from the loop (TargetReveals), or refuses
 		return
 	}
 	n.forward(in, m)
 }
 
-// forward sends the lock on to the next hop if the incoming lock is safe; otherwise the
-// incoming lock is left to expire (its payer removes it).
+// forward sends the lock on to the next hop if the incoming lock is safe; otherwise it
+// refuses the incoming lock (mediated_cancel.go) so its payer cancels it at once.
 func (n *Node) forward(in *liveChannel, m *p2p.LockedTransfer) {
+	hash := m.Lock.SecretHash
+	defer n.lockDecision(hash)()
+	if n.refusedIncoming(in, hash) {
+		return // refused before: never forwarded, also not for a repeat
+	}
+	self := n.signer.Address()
 	next := n.openChannelWith(m.Hops[0])
 	if next == nil || next == in {
 		n.log.Info("cannot forward: no open channel with the next hop", "next", m.Hops[0], "channel", in.id)
+		n.refuseLocked(in, hash, refusal{reason: mediate.ReasonNoChannel, failedNode: self}, false)
 		return
 	}
 	next.mu.Lock()
-	_, already := next.st.PendingLock(next.us, m.Lock.SecretHash)
+	_, already := next.st.PendingLock(next.us, hash)
 	next.mu.Unlock()
 	n.med.mu.Lock()
-	_, resolved := n.med.resolved[sentKey{next.id, m.Lock.SecretHash}]
+	_, resolved := n.med.resolved[sentKey{next.id, hash}]
 	n.med.mu.Unlock()
 	if already || resolved {
 		return // forwarded before (a repeat of the incoming lock)
@@ -158,25 +171,36 @@ func (n *Node) forward(in *liveChannel, m *p2p.LockedTransfer) {
 	cancel()
 	if err != nil {
 		n.log.Warn("cannot forward", "channel", in.id, "err", err)
+		n.refuseLocked(in, hash, refusal{reason: mediate.ReasonOther, failedNode: self}, false)
 		return
 	}
 	out, hop, rest, err := n.med.cfg.Forward(m.Lock, m.Amount, m.Hops, now)
-	if err != nil {
+	if err != nil || hop != next.peer {
 		n.log.Info("not forwarding an unsafe lock", "channel", in.id, "err", err)
+		reason := mediate.ReasonBadRoute
+		if err != nil {
+			reason = mediate.RefusalReason(err)
+		}
+		n.refuseLocked(in, hash, refusal{reason: reason, failedNode: self}, false)
 		return
 	}
-	if hop != next.peer {
+	if !n.transport.Connected(next.peer) {
+		n.log.Info("cannot forward: the next hop is not connected", "next", next.peer, "channel", in.id)
+		n.refuseLocked(in, hash, refusal{reason: mediate.ReasonPeerUnreachable, failedChannel: next.id, failedNode: self}, false)
 		return
 	}
 	undo, err := n.forwardAllowed(in, next, out)
 	if err != nil {
 		n.log.Info("not forwarding over a forwarding limit", "from", in.id, "to", next.id, "err", err)
+		// The route past this hop cannot carry it now: the payer retries another.
+		n.refuseLocked(in, hash, refusal{reason: mediate.ReasonCapacity, failedChannel: next.id, failedNode: self}, false)
 		return
 	}
 	msg := &p2p.LockedTransfer{Lock: out, PaymentID: m.PaymentID, Target: m.Target, Amount: m.Amount, Hops: rest}
 	if _, err := n.sendLockUpdate(next, channel.AddLock(out), now, msg, nil); err != nil {
 		undo()
 		n.log.Info("forward refused", "from", in.id, "to", next.id, "err", err)
+		n.refuseLocked(in, hash, refusal{reason: mediate.RefusalReason(err), failedChannel: next.id, failedNode: self}, false)
 		return
 	}
 	n.routedForwarded(in.id, next.id, m.PaymentID, m.Target, m.Amount, m.Lock.Amount, out.Amount, m.Lock.SecretHash)

@@ -51,6 +51,7 @@ func (n *Node) mediateChannel(lc *liveChannel, now uint64) {
 	if !open {
 		return // a closing channel's locks are decided on chain
 	}
+	n.mediateRefusals(lc, now)
 	for _, l := range out {
 		secret, known := n.secret(l.SecretHash)
 		switch mediate.Outgoing(l, known, now) {
@@ -72,12 +73,12 @@ func (n *Node) mediateChannel(lc *liveChannel, now uint64) {
 	}
 	for _, l := range in {
 		secret, known := n.secret(l.SecretHash)
-		if !known {
-			continue
+		if !known || n.lockRefusedByUs(lc.id, l.SecretHash) {
+			continue // no secret, or we gave the lock up: never reveal for it
 		}
 		if asked, mine := n.invoiceAmount(l.SecretHash); mine {
 			if err := n.med.cfg.TargetReveals(l, asked, now); err != nil {
-				continue // underpaid or too late: the payer will expire it
+				continue // underpaid or too late: refused (acceptAsTarget), the payer cancels it
 			}
 		} else if mediate.Incoming(l, known, now) != mediate.SendReveal {
 			continue

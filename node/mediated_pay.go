@@ -90,8 +90,9 @@ type RoutedPayment struct {
 }
 
 // PayRouted locks req.Amount to the first hop and waits until the lock is unlocked (the
-// target released the secret) or expired (ErrRouteFailed; the amount is back). The
-// sluice_pay `to: address` API will call it with a route from package routing.
+// target released the secret), refused and cancelled (*RouteRefusedError, which names
+// where the route broke) or expired (ErrRouteFailed; in both the amount is back). If ctx
+// ends first the error matches ErrLockPending. Node.PayTo calls it once per route tried.
 func (n *Node) PayRouted(ctx context.Context, req RoutedPayRequest) (RoutedPayment, error) {
 	if err := n.usable(); err != nil {
 		return RoutedPayment{}, err
@@ -123,6 +124,7 @@ func (n *Node) PayRouted(ctx context.Context, req RoutedPayRequest) (RoutedPayme
 	lock := channel.Lock{Amount: new(big.Int).Set(total), Expiration: n.med.cfg.InitiatorExpiration(now, len(req.Hops)), SecretHash: req.SecretHash}
 	target := req.Hops[len(req.Hops)-1]
 	msg := &p2p.LockedTransfer{Lock: lock, PaymentID: req.PaymentID, Target: target, Amount: req.Amount, Hops: append([]common.Address(nil), req.Hops[1:]...)}
+	n.forgetResolution(lc.id, lock.SecretHash) // an earlier attempt's lock on this hash
 	if _, err := n.sendLockUpdate(lc, channel.AddLock(lock), now, msg, nil); err != nil {
 		return RoutedPayment{}, fmt.Errorf("routed pay: %w", err)
 	}
@@ -147,7 +149,7 @@ func (n *Node) awaitRouted(ctx context.Context, lc *liveChannel, lock channel.Lo
 			if acked {
 				out := RoutedPayment{Channel: lc.id, Lock: lock, Unlocked: r.unlocked, UnlockedAt: r.nonce}
 				if !r.unlocked {
-					return out, fmt.Errorf("routed pay on channel %s: lock %x: %w", lc.id, lock.SecretHash, ErrRouteFailed)
+					return out, n.routeFailure(lc, lock)
 				}
 				return out, nil
 			}
@@ -155,7 +157,7 @@ func (n *Node) awaitRouted(ctx context.Context, lc *liveChannel, lock channel.Lo
 		select {
 		case <-t.C:
 		case <-ctx.Done():
-			return RoutedPayment{}, fmt.Errorf("routed pay on channel %s: lock %x pending: %w", lc.id, lock.SecretHash, ctx.Err())
+			return RoutedPayment{}, fmt.Errorf("routed pay on channel %s: lock %x: %w: %w", lc.id, lock.SecretHash, ErrLockPending, ctx.Err())
 		case <-n.ctx.Done():
 			return RoutedPayment{}, ErrClosed
 		}

@@ -124,25 +124,17 @@ func TestLockedPaymentOneHop(t *testing.T) {
 	m.pay(a.signer.Address(), b.signer.Address(), 5)
 	m.eventually(t, "after a direct and a second locked payment", a, b)
 
-	// An invoice asks for more than the lock pays: the payee keeps its secret, the lock
-	// expires by chain time and the payer gets its money back.
+	// An invoice asks for more than the lock pays: the payee keeps its secret and refuses
+	// the lock (ADR 0026); the payer cancels it at once and gets its money back.
 	inv = invoice(t, b, 100)
-	done := make(chan error, 1)
-	go func() {
-		_, err := routedPay(t, a, []common.Address{b.signer.Address()}, 99, inv.SecretHash)
-		done <- err
-	}()
-	waitFor(t, "payee holds the underpaying lock", func() bool {
-		lc := b.channel(id)
-		lc.mu.Lock()
-		defer lc.mu.Unlock()
-		return len(lc.st.Locks(lc.us.Other())) == 1
-	})
-	if err := tn.chain.AdjustTime(2*mediate.DefaultRevealMargin*time.Second + 5*time.Second); err != nil {
-		t.Fatal(err)
+	start := time.Now()
+	_, err = routedPay(t, a, []common.Address{b.signer.Address()}, 99, inv.SecretHash)
+	var refused *RouteRefusedError
+	if !errors.As(err, &refused) || !errors.Is(err, ErrRouteFailed) || refused.Reason != mediate.ReasonUnderpaid || refused.FailedNode != b.signer.Address() {
+		t.Fatalf("underpaying lock: %v, want a refusal for underpaid by the payee", err)
 	}
-	if err := <-done; !errors.Is(err, ErrRouteFailed) {
-		t.Fatalf("underpaying lock: %v, want ErrRouteFailed", err)
+	if took := time.Since(start); took > 10*time.Second {
+		t.Fatalf("refusal took %s", took)
 	}
-	m.eventually(t, "after the underpaying lock expired", a, b)
+	m.eventually(t, "after the underpaying lock was cancelled", a, b)
 }

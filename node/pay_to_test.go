@@ -84,36 +84,26 @@ func TestPayToThroughHubWithFee(t *testing.T) {
 	m1.pay(w, h, 500)
 	check("after the 1-hop payment")
 
-	// The payer pays the hub one wei less than its fee: the hub does not forward, the
-	// wallet's lock expires by chain time and every balance is back.
+	// The payer pays the hub one wei less than its fee: the hub does not forward but
+	// refuses (ADR 0026); the wallet cancels its lock at once and every balance is back.
 	inv := invoice(t, merchant, amount)
-	done := make(chan error, 1)
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		_, err := wallet.PayRouted(ctx, RoutedPayRequest{Hops: []common.Address{h, m}, Amount: big.NewInt(amount), Total: big.NewInt(amount + fee - 1), SecretHash: inv.SecretHash})
-		done <- err
-	}()
-	waitFor(t, "the hub holds the underpaying lock", func() bool {
-		lc := hub.channel(ch1)
-		lc.mu.Lock()
-		defer lc.mu.Unlock()
-		return len(lc.st.Locks(lc.us.Other())) == 1
-	})
-	time.Sleep(500 * time.Millisecond) // time to (wrongly) forward
-	if lc := merchant.channel(ch2); lc != nil {
-		lc.mu.Lock()
-		n := len(lc.st.Locks(lc.us.Other()))
-		lc.mu.Unlock()
-		if n != 0 {
-			t.Fatalf("the hub forwarded a lock that does not pay its fee")
-		}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err = wallet.PayRouted(ctx, RoutedPayRequest{Hops: []common.Address{h, m}, Amount: big.NewInt(amount), Total: big.NewInt(amount + fee - 1), SecretHash: inv.SecretHash})
+	var refused *RouteRefusedError
+	if !errors.As(err, &refused) || refused.Reason != mediate.ReasonFeeUnpaid || refused.FailedNode != h {
+		t.Fatalf("underpaid hub: %v, want a fee_unpaid refusal by the hub", err)
 	}
-	if err := tn.chain.AdjustTime(3*mediate.DefaultRevealMargin*time.Second + 5*time.Second); err != nil {
-		t.Fatal(err)
+	var nf *routing.NodeFailedError
+	if !errors.Is(err, ErrRouteFailed) || !errors.As(err, &nf) || nf.Node != h {
+		t.Fatalf("refusal %v does not name the hub for exclusion", err)
 	}
-	if err := <-done; !errors.Is(err, ErrRouteFailed) {
-		t.Fatalf("underpaid hub: %v, want ErrRouteFailed", err)
+	lc := merchant.channel(ch2)
+	lc.mu.Lock()
+	n := lc.st.Nonce(lc.us.Other())
+	lc.mu.Unlock()
+	if n != 2 { // the routed payment's lock and its unlock
+		t.Fatalf("the hub forwarded a lock that does not pay its fee (merchant saw hub nonce %d)", n)
 	}
-	check("after the underpaid lock expired")
+	check("after the underpaid lock was cancelled")
 }

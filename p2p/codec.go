@@ -125,6 +125,8 @@ func decodeInto(m Message, r *bodyReader) {
 		m.decodeBody(r)
 	case *InvoiceReply:
 		m.decodeBody(r)
+	case *LockRefused:
+		m.decodeBody(r)
 	case *OpenPropose:
 		m.decodeBody(r)
 	case *OpenAccept:

@@ -249,7 +249,7 @@ func TestEncodeRefusesMessagesOutsideWireLimits(t *testing.T) {
 func TestTypeNamesAreStable(t *testing.T) {
 	want := map[Type]string{1: "Hello", 2: "Goodbye", 3: "Pay", 4: "Ack", 5: "Reject", 6: "CloseRequest",
 		7: "CloseAccept", 8: "WithdrawRequest", 9: "WithdrawAccept", 10: "Sync", 11: "Ping", 12: "LockedTransfer", 13: "SecretReveal",
-		14: "Unlock", 15: "LockExpired", 16: "unknown(16)", 40: "reserved-open(40)"}
+		14: "Unlock", 15: "LockExpired", 16: "LockRefused", 19: "unknown(19)", 40: "reserved-open(40)"}
 	for typ, name := range want {
 		if typ.String() != name {
 			t.Errorf("Type(%d) = %q, want %q", typ, typ.String(), name)

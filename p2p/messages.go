@@ -54,6 +54,7 @@ var typeNames = [...]string{
 	TypeLockExpired:     "LockExpired",
 	TypeInvoiceRequest:  "InvoiceRequest",
 	TypeInvoiceReply:    "InvoiceReply",
+	TypeLockRefused:     "LockRefused",
 	TypeOpenPropose:     "OpenPropose",
 	TypeOpenAccept:      "OpenAccept",
 	TypeOpenDecline:     "OpenDecline",
@@ -238,6 +239,8 @@ func newMessage(t Type) Message {
 		return new(InvoiceRequest)
 	case TypeInvoiceReply:
 		return new(InvoiceReply)
+	case TypeLockRefused:
+		return new(LockRefused)
 	case TypeOpenPropose:
 		return new(OpenPropose)
 	case TypeOpenAccept:

@@ -62,7 +62,10 @@ func runPayTo(c *cli.Context) error {
 			if p.Route != nil {
 				hops = len(p.Route.Hops)
 			}
-			_, err := fmt.Fprintf(w, "paid %s to %s over %d hop(s), fee %s, first channel %s\npayment id %s\n", p.Amount, q.To.Hex(), hops, fee, p.Channel, p.PaymentID)
+			if _, err := fmt.Fprintf(w, "paid %s to %s over %d hop(s), fee %s, first channel %s\npayment id %s\n", p.Amount, q.To.Hex(), hops, fee, p.Channel, p.PaymentID); err != nil || p.Attempts < 2 {
+				return err
+			}
+			_, err := fmt.Fprintf(w, "on route %d: the earlier ones were refused and cancelled\n", p.Attempts)
 			return err
 		})
 	})

@@ -52,6 +52,9 @@ const (
 	// CodeRouteExpired: a routed payment's lock expired before the payee released the
 	// secret; it was removed and the amount is back.
 	CodeRouteExpired = -32033
+	// CodeRouteFailed: every route tried for a routed payment was refused by a hop or the
+	// payee (ADR 0026); each refused lock was cancelled and the amount is back.
+	CodeRouteFailed = -32034
 	// CodeInvoiceFailed: sluice_pay with `to` and no secretHash could not get the payee's
 	// invoice over the route (refused, no reply, or a reply the payee did not sign);
 	// nothing was locked.
@@ -119,6 +122,7 @@ var classes = []errorClass{
 	{channel.ErrRejected, CodeRejectedByPeer, "rejected_by_peer"},
 	{routing.ErrNoRoute, CodeNoRoute, "no_route"},
 	{routing.ErrFeeTooHigh, CodeFeeTooHigh, "fee_too_high"},
+	{node.ErrRouteRefused, CodeRouteFailed, "route_failed"},
 	{node.ErrRouteFailed, CodeRouteExpired, "route_expired"},
 	{node.ErrInvoiceRefused, CodeInvoiceFailed, "invoice_failed"},
 	{node.ErrInvoiceForged, CodeInvoiceFailed, "invoice_failed"},

@@ -3,13 +3,16 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	"strings"
 	"testing"
 
 	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/mediate"
 	"github.com/sluicepay/sluice/node"
+	"github.com/sluicepay/sluice/routing"
 )
 
 // routedBackend pays by address over the quoting backend's real graph (what the node's
@@ -20,13 +23,22 @@ type routedBackend struct {
 }
 
 func (r *routedBackend) PayTo(ctx context.Context, req node.PayToRequest) (node.PayToResult, error) {
-	if req.Amount.Int64() == 13 {
+	refused := &node.RouteRefusedError{Channel: channel.ID{1}, Reason: mediate.ReasonCapacity, FailedChannel: channel.ID{2},
+		Where: &routing.ChannelFailedError{Channel: channel.ID{2}, Err: errors.New("refused: capacity")}}
+	switch req.Amount.Int64() {
+	case 13:
 		return node.PayToResult{}, fmt.Errorf("routed pay: lock expired: %w", node.ErrRouteFailed)
+	case 14: // the last attempt refused (the shape routing.Graph.Retry returns)
+		return node.PayToResult{Attempts: 4}, fmt.Errorf("pay: route: 4 attempts failed: %w", refused)
+	case 15: // refused until no route was left
+		return node.PayToResult{Attempts: 1}, errors.Join(fmt.Errorf("route: after 1 attempts: %w", routing.ErrNoRoute), refused)
+	case 16: // the caller's deadline with a lock pending
+		return node.PayToResult{Attempts: 1}, fmt.Errorf("routed pay: %w: %w", node.ErrLockPending, context.DeadlineExceeded)
 	}
-	if req.Amount.Int64() == 14 {
+	if req.Amount.Int64() == 17 {
 		return node.PayToResult{}, fmt.Errorf("pay: invoice: %w", node.ErrInvoiceForged)
 	}
-	if req.Amount.Int64() == 15 {
+	if req.Amount.Int64() == 18 {
 		return node.PayToResult{}, fmt.Errorf("pay: invoice: %w", node.ErrInvoiceRefused)
 	}
 	route, err := r.QuoteRoute(ctx, node.RouteRequest{To: req.To, Amount: req.Amount, MaxFee: req.MaxFee})
@@ -34,7 +46,7 @@ func (r *routedBackend) PayTo(ctx context.Context, req node.PayToRequest) (node.
 		return node.PayToResult{}, err
 	}
 	r.paid = append(r.paid, req)
-	return node.PayToResult{PaymentID: [16]byte{7}, Route: route, Payment: node.RoutedPayment{Channel: route.Hops[0].Channel, Unlocked: true}}, nil
+	return node.PayToResult{PaymentID: [16]byte{7}, Route: route, Payment: node.RoutedPayment{Channel: route.Hops[0].Channel, Unlocked: true}, Attempts: 2}, nil
 }
 
 func (r *routedBackend) NewInvoice(_ context.Context, amount *big.Int) (node.Invoice, error) {
@@ -71,7 +83,7 @@ func TestPayToAddressRoutesWithFee(t *testing.T) {
 	if err := json.Unmarshal(rep.Result, &p); err != nil {
 		t.Fatal(err)
 	}
-	if p.Fee == nil || p.Fee.Big().Int64() != 3501 || p.Route == nil || len(p.Route.Hops) != 2 || p.Channel != ChannelID(channel.ID{1}) || p.Amount.Big().Int64() != 1_000_001 || p.PaymentID != (PaymentID{7}) {
+	if p.Fee == nil || p.Fee.Big().Int64() != 3501 || p.Route == nil || len(p.Route.Hops) != 2 || p.Channel != ChannelID(channel.ID{1}) || p.Amount.Big().Int64() != 1_000_001 || p.PaymentID != (PaymentID{7}) || p.Attempts != 2 {
 		t.Fatalf("routed payment %s", rep.Result)
 	}
 	if len(b.paid) != 1 || b.paid[0].SecretHash != [32]byte{0xaa} || b.paid[0].MaxFee.Int64() != 3501 || b.paid[0].To != quotePayee {
@@ -89,8 +101,11 @@ func TestPayToAddressRoutesWithFee(t *testing.T) {
 		{"expired", `[{"to":"` + quotePayee.Hex() + `","amount":"13","secretHash":"` + hash + `"}]`, CodeRouteExpired, "route_expired"},
 		{"memo with own hash", `[{"to":"` + quotePayee.Hex() + `","amount":"1","memo":"x","secretHash":"` + hash + `"}]`, CodeInvalidParams, "invalid_params"},
 		{"memo too long", `[{"to":"` + quotePayee.Hex() + `","amount":"1","memo":"` + strings.Repeat("m", maxMemoBytes+1) + `"}]`, CodeInvalidParams, "invalid_params"},
-		{"forged invoice", `[{"to":"` + quotePayee.Hex() + `","amount":"14"}]`, CodeInvoiceFailed, "invoice_failed"},
-		{"invoice refused", `[{"to":"` + quotePayee.Hex() + `","amount":"15"}]`, CodeInvoiceFailed, "invoice_failed"},
+		{"forged invoice", `[{"to":"` + quotePayee.Hex() + `","amount":"17"}]`, CodeInvoiceFailed, "invoice_failed"},
+		{"invoice refused", `[{"to":"` + quotePayee.Hex() + `","amount":"18"}]`, CodeInvoiceFailed, "invoice_failed"},
+		{"refused", `[{"to":"` + quotePayee.Hex() + `","amount":"14","secretHash":"` + hash + `"}]`, CodeRouteFailed, "route_failed"},
+		{"refused until no route", `[{"to":"` + quotePayee.Hex() + `","amount":"15","secretHash":"` + hash + `"}]`, CodeNoRoute, "no_route"},
+		{"deadline with a lock pending", `[{"to":"` + quotePayee.Hex() + `","amount":"16","secretHash":"` + hash + `"}]`, CodeTimeout, "timeout"},
 	} {
 		_, rep := rawCall(t, url, "Bearer "+testToken, "sluice_pay", c.params)
 		if rep.Error == nil || rep.Error.Code != c.code || rep.Error.Data["kind"] != c.kind {

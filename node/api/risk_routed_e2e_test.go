@@ -11,7 +11,6 @@ import (
 	"github.com/ethereum/go-ethereum/params"
 
 	"github.com/sluicepay/sluice/contracts/devchain"
-	"github.com/sluicepay/sluice/mediate"
 	"github.com/sluicepay/sluice/node"
 	"github.com/sluicepay/sluice/node/risk"
 )
@@ -80,28 +79,10 @@ func TestRoutedPaymentsOnRealNodesKeepTheClientsCap(t *testing.T) {
 		t.Fatalf("payer sent %d, want 600: the declined payment moved money", got)
 	}
 
-	// The payee asks 350 for a lock of 300: it keeps its secret and the lock expires.
-	done := make(chan error, 1)
-	go func() {
-		_, err := pay(300, 350)
-		done <- err
-	}()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		v, err := payer.Channel(ctx, cv.ID)
-		if err == nil && v.Sent[v.Us].Locked != nil && v.Sent[v.Us].Locked.Sign() > 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the lock was not made: %+v %v", v, err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if err := chain.AdjustTime(2*mediate.DefaultRevealMargin*time.Second + 5*time.Second); err != nil {
-		t.Fatal(err)
-	}
-	if err := <-done; apiKind(err) != "route_expired" {
-		t.Fatalf("underpaying routed payment: %v", err)
+	// The payee asks 350 for a lock of 300: it refuses the lock, which comes back
+	// cancelled (ADR 0026), and the route's charge is released.
+	if _, err := pay(300, 350); apiKind(err) != "route_failed" {
+		t.Fatalf("underpaying routed payment: %v, want route_failed", err)
 	}
 	// 600 paid + 400 = the cap: admitted only if the expired 300 was given back.
 	if _, err := pay(400, 400); err != nil {

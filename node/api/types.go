@@ -115,6 +115,9 @@ type Payment struct {
 	// Routed is set on the routed payment log's entries (sluice_payments with routed,
 	// sluice_payment, the routedPayments subscription): role, lock state, channels.
 	Routed *RoutedInfo `json:"routed,omitempty"`
+	// Attempts is how many routes sluice_pay with `to` tried (ADR 0026: a refused route
+	// is retried on another).
+	Attempts int `json:"attempts,omitempty"`
 }
 
 // PaymentPage is the result of sluice_payments; pass Next back as cursor for more.

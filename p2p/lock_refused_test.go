@@ -1,0 +1,68 @@
+package p2p
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
+)
+
+func sampleLockRefused() []*LockRefused {
+	return []*LockRefused{
+		{Channel: testID(3), SecretHash: [32]byte{9, 9}, Reason: 2, FailedChannel: testID(4), FailedNode: common.Address{0xaa}},
+		{Channel: testID(1), SecretHash: [32]byte{1}, Reason: 0xffff},
+		{},
+	}
+}
+
+func TestLockRefusedRoundTrip(t *testing.T) {
+	for i, m := range sampleLockRefused() {
+		frame := norm(m)
+		_, k := uvarintLen(frame)
+		got, err := DecodeMessage(frame[k:])
+		if err != nil {
+			t.Fatalf("%d: decode: %v", i, err)
+		}
+		r, ok := got.(*LockRefused)
+		if !ok || *r != *m {
+			t.Fatalf("%d: round trip got %+v want %+v", i, got, m)
+		}
+		if got.Type().String() != "LockRefused" || got.Type() != 16 {
+			t.Fatalf("type %v", got.Type())
+		}
+		// Every truncation is malformed, never a panic or a shorter message.
+		for cut := 1; cut < len(frame)-k; cut++ {
+			if _, err := DecodeMessage(frame[k : len(frame)-cut]); !errors.Is(err, ErrMalformed) {
+				t.Fatalf("%d: truncated by %d: %v", i, cut, err)
+			}
+		}
+	}
+}
+
+// FuzzDecodeLockRefused: any payload fails with ErrMalformed or decodes to a message
+// whose encoding is exactly the input.
+func FuzzDecodeLockRefused(f *testing.F) {
+	for _, m := range sampleLockRefused() {
+		frame := norm(m)
+		_, k := uvarintLen(frame)
+		f.Add(frame[k:])
+	}
+	f.Fuzz(func(t *testing.T, payload []byte) {
+		m, err := DecodeMessage(payload)
+		if err != nil {
+			if !errors.Is(err, ErrMalformed) {
+				t.Fatalf("error %v does not wrap ErrMalformed", err)
+			}
+			return
+		}
+		frame, err := NewEncoder().AppendFrame(nil, m)
+		if err != nil {
+			t.Fatalf("decoded %s does not re-encode: %v", m.Type(), err)
+		}
+		_, k := uvarintLen(frame)
+		if !bytes.Equal(frame[k:], payload) {
+			t.Fatalf("%s re-encodes differently:\n got %x\nwant %x", m.Type(), frame[k:], payload)
+		}
+	})
+}
