@@ -22,6 +22,7 @@ type gossipNode struct {
 	graph   *routing.Graph
 	svc     *Service
 	penalty chan peer.ID
+	syncs   chan error // outcomes of the automatic graph syncs
 	reg     *prometheus.Registry
 }
 
@@ -37,7 +38,7 @@ func startHost(t *testing.T, i int) host.Host {
 
 func startNode(t *testing.T, w *world, i int, edit func(*ValidatorConfig)) *gossipNode {
 	t.Helper()
-	n := &gossipNode{host: startHost(t, i), graph: routing.NewGraph(routing.Config{}), penalty: make(chan peer.ID, 4), reg: prometheus.NewRegistry()}
+	n := &gossipNode{host: startHost(t, i), graph: routing.NewGraph(routing.Config{}), penalty: make(chan peer.ID, 4), syncs: make(chan error, 16), reg: prometheus.NewRegistry()}
 	cfg := ValidatorConfig{Domain: w.domain, Chain: w.view, Graph: n.graph}
 	if edit != nil {
 		edit(&cfg)
@@ -47,7 +48,13 @@ func startNode(t *testing.T, w *world, i int, edit func(*ValidatorConfig)) *goss
 		t.Fatal(err)
 	}
 	n.svc, err = Start(context.Background(), Config{Host: n.host, Validator: v, Registerer: n.reg,
-		PenaltyThreshold: 2, OnPenalty: func(p peer.ID, _ error) { n.penalty <- p }})
+		PenaltyThreshold: 2, OnPenalty: func(p peer.ID, _ error) { n.penalty <- p },
+		OnSync: func(_ peer.ID, _ int, err error) {
+			select {
+			case n.syncs <- err:
+			default:
+			}
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}
