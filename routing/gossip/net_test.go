@@ -268,7 +268,9 @@ func TestGossipRateLimitsAFloodingAnnouncer(t *testing.T) {
 	}
 	eventually(t, "node 3 to get the three", func() bool { return nodes[3].svc.Stats().Total(ResultAccepted) == 3 })
 	time.Sleep(300 * time.Millisecond)
-	if st := nodes[3].svc.Stats(); st.Total(ResultAccepted)+st.Total(ResultIgnored) != 3 {
+	// Graph sync may bring node 3 the newest of the three again (not newer, ignored); one
+	// of the seven relayed would be newer and accepted.
+	if st := nodes[3].svc.Stats(); st.Total(ResultAccepted) != 3 || st.Total(ResultRejected) != 0 {
 		t.Fatalf("node 3 got more than node 1 let through: %v", st)
 	}
 }

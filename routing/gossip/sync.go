@@ -29,6 +29,11 @@ const (
 	syncServing      = 4                // answers we send at once
 	syncQueue        = 1024             // peers waiting for a sync; past it, a new peer is skipped
 	syncAttempts     = 3                // tries of one peer whose answer was interrupted
+	// syncFollowUp: a second sync this long after the first. Gossipsub sends a message
+	// only to peers whose subscription it has seen, and a peer grafted into the mesh later
+	// gets no IHAVE for it: what a peer announced between our connecting and its seeing
+	// our subscription would otherwise wait for its next refresh.
+	syncFollowUp = 2 * time.Second
 )
 
 // SyncProtocol is the libp2p protocol of graph sync for one chain and contract: a peer of
@@ -98,14 +103,27 @@ func (s *Service) enqueueSync(p peer.ID) {
 	}
 }
 
-// syncFrom syncs from p, again after a pause if the answer was interrupted.
+// syncFrom syncs from p (again after a pause if the answer was interrupted), then once
+// more after syncFollowUp.
 func (s *Service) syncFrom(ctx context.Context, p peer.ID) {
+	if !s.syncRetrying(ctx, p) {
+		return
+	}
+	select {
+	case <-ctx.Done():
+	case <-time.After(syncFollowUp):
+		s.syncRetrying(ctx, p)
+	}
+}
+
+// syncRetrying syncs from p, retrying an interrupted answer; false if p was refused.
+func (s *Service) syncRetrying(ctx context.Context, p peer.ID) bool {
 	for attempt := range syncAttempts {
 		if attempt > 0 {
 			pause := time.Duration(1<<(2*attempt))*time.Second/2 + rand.N(500*time.Millisecond)
 			select {
 			case <-ctx.Done():
-				return
+				return false
 			case <-time.After(pause):
 			}
 		}
@@ -117,18 +135,19 @@ func (s *Service) syncFrom(ctx context.Context, p peer.ID) {
 		case err == nil:
 			s.metrics.countSync(SyncOK)
 			s.cfg.Logger.Debug("graph sync", "peer", p, "admitted", n)
-			return
+			return true
 		case errors.Is(err, ErrSyncInterrupted) && ctx.Err() == nil:
 			s.metrics.countSync(SyncFailed)
 			s.cfg.Logger.Debug("graph sync interrupted", "peer", p, "attempt", attempt+1, "err", err)
 		case errors.Is(err, ErrSyncInterrupted):
-			return
+			return false
 		default:
 			s.metrics.countSync(SyncRefused)
 			s.cfg.Logger.Warn("graph sync answer refused", "peer", p, "err", err)
-			return
+			return false
 		}
 	}
+	return true
 }
 
 // SyncFrom asks p for its announcements now (the service does it on every new peer) and

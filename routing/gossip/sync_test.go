@@ -60,15 +60,16 @@ func TestGraphSyncLetsAFreshWalletRouteThroughTheHubWithinASecond(t *testing.T) 
 	if len(r.Hops) != 2 || r.Fee.Cmp(hubFees.Fee(req.Amount)) != 0 {
 		t.Fatalf("route %+v, want 2 hops and the hub's fee %s", r.Hops, hubFees.Fee(req.Amount))
 	}
-	if st := wallet.svc.Stats(); st[[2]string{"sync", SyncOK}] != 1 || st.Total(ResultRejected) != 0 {
+	if st := wallet.svc.Stats(); st[[2]string{"sync", SyncOK}] < 1 || st.Total(ResultRejected) != 0 {
 		t.Fatalf("wallet stats %v", st)
 	}
-	// Reconnecting does not sync again within SyncEvery.
+	// Reconnecting does not sync again within SyncEvery: the first sync and its
+	// follow-up are all.
 	wallet.host.Network().ClosePeer(hub.host.ID())
 	connect(t, wallet.host, hub.host)
-	time.Sleep(300 * time.Millisecond)
-	if st := wallet.svc.Stats(); st[[2]string{"sync", SyncOK}] != 1 {
-		t.Fatalf("synced again on reconnecting: %v", st)
+	time.Sleep(syncFollowUp + time.Second)
+	if st := wallet.svc.Stats(); st[[2]string{"sync", SyncOK}] != 2 {
+		t.Fatalf("syncs after reconnecting: %v", st)
 	}
 }
 
