@@ -1,0 +1,64 @@
+package node
+
+import (
+	"context"
+	"math/big"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/sluicepay/sluice/p2p"
+)
+
+// TestLockedTransferLostThenDirectPayConvergesWithoutReconnecting: the payer's lock proof
+// is lost on a live session, then it pays directly over the same channel. The payee
+// refuses the Pay (a nonce gap, and a proof that signs a lock it never saw); the payer's
+// Sync re-sends the lost lock proof first, so the payee catches up, accepts the Pay's
+// proof from the Sync, and both ends agree without a reconnect or a close. Pay and Sync
+// carry locked/locksRoot, so the payee checks the signature without guessing them.
+func TestLockedTransferLostThenDirectPayConvergesWithoutReconnecting(t *testing.T) {
+	tn := newTestNet(t)
+	lossy := &lossyTransport{lose: p2p.TypeLockedTransfer}
+	lossy.on.Store(true)
+	a := tn.startNode(1, nodeOpts{wrap: func(tr Transport) Transport { lossy.Transport = tr; return lossy }})
+	b := tn.startNode(2, nodeOpts{})
+	id := openChannel(t, a, b, big.NewInt(1000), nil, time.Hour)
+	m := newModel(id, a, b, 1000)
+
+	inv := invoice(t, b, 60)
+	routed := make(chan error, 1)
+	go func() {
+		_, err := routedPay(t, a, []common.Address{b.signer.Address()}, 60, inv.SecretHash)
+		routed <- err
+	}()
+	waitFor(t, "the payer signed and stored its lock", func() bool {
+		lc := a.channel(id)
+		lc.mu.Lock()
+		defer lc.mu.Unlock()
+		return len(lc.st.Locks(lc.us)) == 1
+	})
+	time.Sleep(200 * time.Millisecond) // the (lost) send happens after the durable write
+	lossy.on.Store(false)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	// Refused or not, the proof is signed and counts as paid; Sync delivers it.
+	_, payErr := a.Pay(ctx, PayRequest{Channel: id, Amount: big.NewInt(7)})
+	t.Logf("direct pay behind the lost lock: %v", payErr)
+	m.pay(a.signer.Address(), b.signer.Address(), 7)
+	select {
+	case err := <-routed:
+		if err != nil {
+			t.Fatalf("locked payment: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the locked payment did not complete after the Sync re-sent its lock proof")
+	}
+	m.pay(a.signer.Address(), b.signer.Address(), 60)
+	m.eventually(t, "after the lost lock proof and the direct payment", a, b)
+	// And the channel is usable again: the next direct payment is acknowledged.
+	mustPay(t, a, id, 3)
+	m.pay(a.signer.Address(), b.signer.Address(), 3)
+	m.eventually(t, "after one more direct payment", a, b)
+}
