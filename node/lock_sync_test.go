@@ -2,12 +2,14 @@ package node
 
 import (
 	"context"
+	"encoding/binary"
 	"math/big"
 	"testing"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/sluicepay/sluice/channel"
 	"github.com/sluicepay/sluice/p2p"
 )
 
@@ -47,6 +49,7 @@ func TestLockedTransferLostThenDirectPayConvergesWithoutReconnecting(t *testing.
 	_, payErr := a.Pay(ctx, PayRequest{Channel: id, Amount: big.NewInt(7)})
 	t.Logf("direct pay behind the lost lock: %v", payErr)
 	m.pay(a.signer.Address(), b.signer.Address(), 7)
+	payeeRecoversALockedProofFromTheFrameAlone(t, a, id)
 	select {
 	case err := <-routed:
 		if err != nil {
@@ -61,4 +64,38 @@ func TestLockedTransferLostThenDirectPayConvergesWithoutReconnecting(t *testing.
 	mustPay(t, a, id, 3)
 	m.pay(a.signer.Address(), b.signer.Address(), 3)
 	m.eventually(t, "after one more direct payment", a, b)
+}
+
+// payeeRecoversALockedProofFromTheFrameAlone: the payer's latest direct proof signs its
+// pending lock; sent in a Pay frame, the payee's signature workers recover the payer from
+// the decoded frame alone (no copy of the locks), as they do for a channel without locks.
+func payeeRecoversALockedProofFromTheFrameAlone(t *testing.T, a *Node, id channel.ID) {
+	t.Helper()
+	lc := a.channel(id)
+	lc.mu.Lock()
+	proof, _ := lc.st.Latest(lc.us)
+	lc.mu.Unlock()
+	if proof.Locked == nil || proof.Locked.Sign() == 0 {
+		t.Fatalf("the payer's latest proof has no lock pending: %+v", proof.BalanceProof)
+	}
+	frame, err := p2p.NewEncoder().AppendFrame(nil, &p2p.Pay{Proof: proof})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, k := binary.Uvarint(frame)
+	msg, err := p2p.DecodeMessage(frame[k:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := channel.NewHasher(a.domain)
+	if err != nil {
+		t.Fatal(err)
+	}
+	digest, err := h.BalanceProofDigest(msg.(*p2p.Pay).Proof.BalanceProof)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if signer, err := h.Recover(digest, proof.Sig); err != nil || signer != a.signer.Address() {
+		t.Fatalf("a Pay with a lock pending recovers to %s (%v), want the payer %s", signer, err, a.signer.Address())
+	}
 }
