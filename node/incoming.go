@@ -243,7 +243,12 @@ func (n *Node) onReject(lc *liveChannel, m *p2p.Reject) {
 	// converges (issue 22, finding 1).
 	n.metrics.peerRejects.WithLabelValues(rejectLabel(m.Code)).Inc()
 	n.log.Warn("peer refused a proof we signed and sent; it counts as spent", "channel", lc.id, "nonce", m.Nonce, "code", m.Code, "reason", m.Reason)
-	n.failPending(lc, m.Nonce, rerr)
+	if n.failPending(lc, m.Nonce, rerr) == 0 {
+		// Nothing of ours was waiting on it: a refusal of the proof our last Sync (or a
+		// re-sent lock proof) offered. Answering with another Sync would ping-pong with a
+		// peer that refuses it for good; the next payment attempt or reconnect offers it.
+		return
+	}
 	n.sendSync(lc)
 }
 

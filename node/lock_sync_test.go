@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"math/big"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -97,5 +98,54 @@ func payeeRecoversALockedProofFromTheFrameAlone(t *testing.T, a *Node, id channe
 	}
 	if signer, err := h.Recover(digest, proof.Sig); err != nil || signer != a.signer.Address() {
 		t.Fatalf("a Pay with a lock pending recovers to %s (%v), want the payer %s", signer, err, a.signer.Address())
+	}
+}
+
+// countingLossy loses one kind of message for good and counts the Syncs sent.
+type countingLossy struct {
+	Transport
+	lose  p2p.Type
+	syncs atomic.Int64
+}
+
+func (c *countingLossy) Send(ctx context.Context, to common.Address, m p2p.Message) error {
+	if m.Type() == p2p.TypeSync {
+		c.syncs.Add(1)
+	}
+	if m.Type() == c.lose {
+		return nil
+	}
+	return c.Transport.Send(ctx, to, m)
+}
+
+// TestSyncRefusedForGoodDoesNotPingPong: the payee can never accept the payer's latest
+// proof (it signs a lock whose message never arrives). Each refusal of a proof the Sync
+// offered must not be answered with another Sync, or the two would trade Rejects and Syncs
+// as fast as the wire allows; the payer offers again on its next payment attempt.
+func TestSyncRefusedForGoodDoesNotPingPong(t *testing.T) {
+	tn := newTestNet(t)
+	lossy := &countingLossy{lose: p2p.TypeLockedTransfer}
+	a := tn.startNode(1, nodeOpts{wrap: func(tr Transport) Transport { lossy.Transport = tr; return lossy }})
+	b := tn.startNode(2, nodeOpts{})
+	id := openChannel(t, a, b, big.NewInt(1000), nil, time.Hour)
+
+	inv := invoice(t, b, 60)
+	go routedPay(t, a, []common.Address{b.signer.Address()}, 60, inv.SecretHash) //nolint:errcheck // never completes
+	waitFor(t, "the payer signed and stored its lock", func() bool {
+		lc := a.channel(id)
+		lc.mu.Lock()
+		defer lc.mu.Unlock()
+		return len(lc.st.Locks(lc.us)) == 1
+	})
+	time.Sleep(200 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := a.Pay(ctx, PayRequest{Channel: id, Amount: big.NewInt(7)}); err == nil {
+		t.Fatal("the payee accepted a proof signing a lock it never saw")
+	}
+	before := lossy.syncs.Load()
+	time.Sleep(time.Second)
+	if n := lossy.syncs.Load() - before; n > 2 {
+		t.Fatalf("%d Syncs in a second after the refusal: the payer and payee ping-pong", n)
 	}
 }
