@@ -167,6 +167,8 @@ func (s *Service) SyncFrom(ctx context.Context, p peer.ID) (int, error) {
 		return 0, fmt.Errorf("graph sync with %s: %v: %w", p, err, ErrSyncInterrupted)
 	}
 	defer st.Reset() // after a complete answer, a no-op
+	// A server that never answers holds the read until the deadline; Close must not wait.
+	defer context.AfterFunc(ctx, func() { st.Reset() })()
 	if err := st.SetDeadline(time.Now().Add(syncTimeout)); err != nil {
 		return 0, fmt.Errorf("graph sync with %s: %v: %w", p, err, ErrSyncInterrupted)
 	}

@@ -177,3 +177,36 @@ func TestGraphSyncServerRateLimitsEachPeer(t *testing.T) {
 		t.Fatal("a busy server was blamed")
 	}
 }
+
+// A server that opens the answer and never sends it holds one sync worker until the
+// deadline, not the service: Close returns at once and the worker stops.
+func TestGraphSyncWithAStallingServerStopsOnClose(t *testing.T) {
+	w := newWorld(t)
+	victim := startNode(t, w, 3, nil)
+	staller := startHost(t, 5)
+	opened := make(chan struct{}, 1)
+	staller.SetStreamHandler(SyncProtocol(w.domain), func(st network.Stream) {
+		opened <- struct{}{}
+		buf := make([]byte, 1)
+		st.Read(buf) // never answers; ends when the client resets
+	})
+	connect(t, victim.host, staller)
+	select {
+	case <-opened:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the victim never asked")
+	}
+	start := time.Now()
+	victim.svc.Close()
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("Close took %s with a sync in flight", d)
+	}
+	select {
+	case err := <-victim.syncs:
+		if !errors.Is(err, ErrSyncInterrupted) {
+			t.Fatalf("the stalled sync ended with %v", err)
+		}
+	default:
+		t.Fatal("the stalled sync did not end with the service")
+	}
+}
