@@ -24,9 +24,7 @@ func (n *Node) PeerConnected(peer common.Address) {
 	n.chans.Range(func(_, v any) bool {
 		lc := v.(*liveChannel)
 		if lc.peer == peer {
-			// Lock proofs first: Sync carries only direct payments (mediated.go).
-			n.resendLockMsgs(lc)
-			n.sendSync(lc)
+			n.sendSync(lc) // our unacknowledged lock proofs first, then the Sync
 			partner = true
 		}
 		return true
@@ -210,10 +208,11 @@ func (n *Node) acceptProof(lc *liveChannel, proof channel.SignedProof, id store.
 	n.metrics.observePayment(Incoming, amount, 0)
 }
 
-// fillLocks gives a direct payment's proof the payer's pending locks as we hold them:
-// Pay and Sync do not carry Locked and LocksRoot, and a direct payment must leave them
-// unchanged. Once proofs sign them (ADR 0019), a payer that signed other values fails
-// the signature check. Callers hold lc.mu.
+// fillLocks gives a direct payment's proof that came without Locked and LocksRoot the
+// payer's pending locks as we hold them. Pay and Sync carry the two whenever they are
+// not zero (ADR 0031), so this only serves a payer of the version before, which left them
+// out (ADR 0025 decision 7); a direct payment must leave them unchanged, and a payer that
+// signed other values fails the signature check. Callers hold lc.mu.
 func fillLocks(lc *liveChannel, p *channel.SignedProof) {
 	if p.Locked != nil || p.LocksRoot != ([32]byte{}) {
 		return
@@ -250,11 +249,21 @@ func (n *Node) onReject(lc *liveChannel, m *p2p.Reject) {
 	// converges (issue 22, finding 1).
 	n.metrics.peerRejects.WithLabelValues(rejectLabel(m.Code)).Inc()
 	n.log.Warn("peer refused a proof we signed and sent; it counts as spent", "channel", lc.id, "nonce", m.Nonce, "code", m.Code, "reason", m.Reason)
-	n.failPending(lc, m.Nonce, rerr)
+	if n.failPending(lc, m.Nonce, rerr) == 0 {
+		// Nothing of ours was waiting on it: a refusal of the proof our last Sync (or a
+		// re-sent lock proof) offered. Answering with another Sync would ping-pong with a
+		// peer that refuses it for good; the next payment attempt or reconnect offers it.
+		return
+	}
 	n.sendSync(lc)
 }
 
+// sendSync re-sends our unacknowledged lock proofs (stored under lockMsgNamespace), oldest
+// first, then offers our view in a Sync: a lock update travels only in its own message,
+// so a peer that missed or refused one catches up before it checks the Sync's proofs,
+// which sign the locks it adds. Callers do not hold lc.mu.
 func (n *Node) sendSync(lc *liveChannel) {
+	n.resendLockMsgs(lc)
 	lc.mu.Lock()
 	sn := lc.st.Snapshot()
 	lc.mu.Unlock()

@@ -226,10 +226,10 @@ func (n *Node) onAck(lc *liveChannel, nonce uint64) {
 	}
 }
 
-// failPending fails pending payments from nonce on with err. Their proofs stay signed and
-// stored: a signature cannot be recalled, so the channel counts them as sent and waits for
-// a Sync to learn what the peer accepted.
-func (n *Node) failPending(lc *liveChannel, nonce uint64, err error) {
+// failPending fails pending payments from nonce on with err and returns how many. Their
+// proofs stay signed and stored: a signature cannot be recalled, so the channel counts
+// them as sent and waits for a Sync to learn what the peer accepted.
+func (n *Node) failPending(lc *liveChannel, nonce uint64, err error) int {
 	lc.mu.Lock()
 	i := 0
 	for ; i < len(lc.pending) && lc.pending[i].proof.Nonce < nonce; i++ {
@@ -248,6 +248,7 @@ func (n *Node) failPending(lc *liveChannel, nonce uint64, err error) {
 		close(p.done)
 		<-lc.slots
 	}
+	return len(failed)
 }
 
 // waitPeer gives the dialer up to PeerWait (within ctx) to bring the partner's session up:

@@ -90,6 +90,11 @@ func (n *Node) startRouting() error {
 				n.transport.Penalize(addr, "invalid routing announcements: "+err.Error())
 			}
 		},
+		// Graph sync on connect runs inside the service: every peer identified on this
+		// host is asked for its announcements once per SyncEvery.
+		OnSync: func(p peer.ID, admitted int, err error) {
+			n.log.Debug("routing graph sync", "peer", p, "admitted", admitted, "err", err)
+		},
 	})
 	if err != nil {
 		cancel()

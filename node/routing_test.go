@@ -21,8 +21,8 @@ func TestRoutingWalletQuotesTwoHopRouteThroughHub(t *testing.T) {
 	tn := newTestNet(t)
 	hubFees := routing.FeePolicy{Flat: big.NewInt(1000), PPM: 2500}
 	wallet := tn.startNode(0, nodeOpts{routing: RoutingConfig{NoAnnounce: true}})
-	// Announcements sent before a new peer's gossip subscription arrives reach it only at
-	// the next refresh (there is no sync-on-connect yet), so the announcers refresh often.
+	// Graph sync brings what was announced before a peer connected; the fast pacing keeps
+	// this test about gossip of changes.
 	fast := RoutingConfig{AnnounceInterval: 300 * time.Millisecond, AnnounceMinGap: time.Second, AnnounceRefresh: 2 * time.Second}
 	hubRouting := fast
 	hubRouting.Fees = hubFees
@@ -139,5 +139,50 @@ func TestRoutingCloseRemovesChannelFromGraph(t *testing.T) {
 	waitFor(t, "the closed channel leaves the graph", func() bool { _, ok := a.RoutingGraph().Edge(id, a.signer.Address()); return !ok })
 	if _, err := a.QuoteRoute(ctx, RouteRequest{To: b.signer.Address(), Amount: big.NewInt(1)}); !errors.Is(err, routing.ErrNoRoute) {
 		t.Fatalf("quote over a closed channel: %v; want no route", err)
+	}
+}
+
+// TestRoutingFreshWalletLearnsTheGraphOnConnect: the hub and merchant announce (default
+// pacing: the next refresh is 30 minutes away) before the wallet exists; gossipsub does not
+// replay, so the wallet learns the hub's channel to the merchant by graph sync when it
+// connects to open its channel, and quotes through the hub at once.
+func TestRoutingFreshWalletLearnsTheGraphOnConnect(t *testing.T) {
+	tn := newTestNet(t)
+	hubFees := routing.FeePolicy{Flat: big.NewInt(1000), PPM: 2500}
+	hub := tn.startNode(1, nodeOpts{routing: RoutingConfig{Fees: hubFees}})
+	merchant := tn.startNode(2, nodeOpts{})
+	hubAddr, merchantAddr := hub.signer.Address(), merchant.signer.Address()
+	ch2 := openChannel(t, hub, merchant, eth(10), nil, time.Hour)
+	defer func() {
+		if t.Failed() {
+			for _, n := range []*Node{hub, merchant} {
+				n.routing.mu.Lock()
+				if n.routing.svc != nil {
+					t.Logf("%s topic peers %v stats %+v", n.signer.Address(), n.routing.svc.TopicPeers(), n.routing.svc.Stats())
+				}
+				n.routing.mu.Unlock()
+			}
+		}
+	}()
+	waitFor(t, "the merchant hears the hub's announcement", func() bool { _, ok := merchant.RoutingGraph().Edge(ch2, hubAddr); return ok })
+
+	wallet := tn.startNode(0, nodeOpts{routing: RoutingConfig{NoAnnounce: true}})
+	openChannel(t, wallet, hub, eth(1), nil, time.Hour)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	start := time.Now()
+	amount := big.NewInt(1_000_000)
+	for {
+		r, err := wallet.QuoteRoute(ctx, RouteRequest{To: merchantAddr, Amount: amount})
+		if err == nil {
+			if len(r.Hops) != 2 || r.Hops[1].From != hubAddr || r.Fee.Cmp(hubFees.Fee(amount)) != 0 {
+				t.Fatalf("route %+v, want wallet -> hub -> merchant with the hub's fee", r.Hops)
+			}
+			break
+		}
+		if time.Since(start) > time.Second {
+			t.Fatalf("no route through the hub a second after the channel opened: %v", err)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }

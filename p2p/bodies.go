@@ -53,6 +53,8 @@ func (m *Ping) decodeBody(r *bodyReader) {
 
 func (m *Ping) validate() error { return nil }
 
+// Pay body: [channelId, nonce, transferred, sig, paymentId, memo], then locked and
+// locksRoot only while the payer has locks pending (locksTail).
 func (m *Pay) encodeBody(w *bodyWriter) {
 	l := w.list()
 	w.bytes(m.Proof.Channel[:])
@@ -61,6 +63,7 @@ func (m *Pay) encodeBody(w *bodyWriter) {
 	w.bytes(m.Proof.Sig[:])
 	w.bytes(m.PaymentID[:])
 	w.bytes(m.Memo)
+	encodeLocksTail(w, &m.Proof.BalanceProof)
 	w.listEnd(l)
 }
 
@@ -72,6 +75,7 @@ func (m *Pay) decodeBody(r *bodyReader) {
 	r.fixed("sig", m.Proof.Sig[:])
 	r.fixed("paymentId", m.PaymentID[:])
 	m.Memo = r.variable("memo", MaxMemoSize)
+	decodeLocksTail(r, &m.Proof.BalanceProof)
 	r.leave("body", outer)
 }
 
@@ -79,7 +83,35 @@ func (m *Pay) validate() error {
 	if len(m.Memo) > MaxMemoSize {
 		return fmt.Errorf("pay memo of %d bytes exceeds %d", len(m.Memo), MaxMemoSize)
 	}
-	return checkAmount("pay transferred", m.Proof.Transferred)
+	return errors.Join(checkAmount("pay transferred", m.Proof.Transferred), checkAmount("pay locked", m.Proof.Locked))
+}
+
+// A direct proof signed while the payer has locks pending signs their total and root
+// (ADR 0025, 0031): Pay and Sync carry the two as a tail of the proof, present only when
+// either is non-zero, so a channel without locks sends the same bytes as before and the
+// receiver recovers the signer without its own copy of the locks.
+func hasLocks(p *channel.BalanceProof) bool {
+	return (p.Locked != nil && p.Locked.Sign() != 0) || p.LocksRoot != [32]byte{}
+}
+
+func encodeLocksTail(w *bodyWriter, p *channel.BalanceProof) {
+	if hasLocks(p) {
+		w.amount(p.Locked)
+		w.bytes(p.LocksRoot[:])
+	}
+}
+
+// decodeLocksTail reads the tail if the list goes on; an all-zero tail is not canonical
+// (the sender must leave it out) and is refused.
+func decodeLocksTail(r *bodyReader, p *channel.BalanceProof) {
+	if r.err != nil || len(r.rest) == 0 {
+		return
+	}
+	p.Locked = r.amount("locked")
+	r.fixed("locksRoot", p.LocksRoot[:])
+	if r.err == nil && !hasLocks(p) {
+		r.fail("locked", errors.New("zero locks tail"))
+	}
 }
 
 func (m *Ack) encodeBody(w *bodyWriter) {
@@ -178,8 +210,9 @@ func (m *WithdrawAccept) validate() error {
 	return checkAmount("withdrawal totalWithdrawn", m.Withdrawal.TotalWithdrawn)
 }
 
-// Sync body: [channelId, [sentNonce, sentTransferred, sentSig],
-// [receivedNonce, receivedTransferred, receivedSig], [depositA, depositB, withdrawnA, withdrawnB]].
+// Sync body: [channelId, [sentNonce, sentTransferred, sentSig, (locked, locksRoot)],
+// [receivedNonce, receivedTransferred, receivedSig, (locked, locksRoot)],
+// [depositA, depositB, withdrawnA, withdrawnB]]; the locks tail as in Pay.
 func (m *Sync) encodeBody(w *bodyWriter) {
 	l := w.list()
 	w.bytes(m.Channel[:])
@@ -188,6 +221,7 @@ func (m *Sync) encodeBody(w *bodyWriter) {
 		w.uint64(p.Nonce)
 		w.amount(p.Transferred)
 		w.bytes(p.Sig[:])
+		encodeLocksTail(w, &p.BalanceProof)
 		w.listEnd(pl)
 	}
 	vl := w.list()
@@ -208,6 +242,7 @@ func (m *Sync) decodeBody(r *bodyReader) {
 		p.Nonce = r.uint64("proof.nonce")
 		p.Transferred = r.amount("proof.transferred")
 		r.fixed("proof.sig", p.Sig[:])
+		decodeLocksTail(r, &p.BalanceProof)
 		r.leave("proof", po)
 	}
 	vo := r.list("chainView")
@@ -223,6 +258,8 @@ func (m *Sync) validate() error {
 	return errors.Join(
 		checkAmount("sync sent transferred", m.Sent.Transferred),
 		checkAmount("sync received transferred", m.Received.Transferred),
+		checkAmount("sync sent locked", m.Sent.Locked),
+		checkAmount("sync received locked", m.Received.Locked),
 		checkAmount("sync depositA", m.Deposits[0]),
 		checkAmount("sync depositB", m.Deposits[1]),
 		checkAmount("sync withdrawnA", m.Withdrawn[0]),

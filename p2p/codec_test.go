@@ -69,6 +69,15 @@ func sampleMessages() map[string]Message {
 			Deposits:  [2]*big.Int{big.NewInt(1000), big.NewInt(2000)},
 			Withdrawn: [2]*big.Int{big.NewInt(0), big.NewInt(3)},
 		},
+		"pay with locks": &Pay{Proof: channel.SignedProof{BalanceProof: channel.BalanceProof{Channel: testID(7), Nonce: 3, Transferred: big.NewInt(30),
+			Locked: big.NewInt(500), LocksRoot: [32]byte{0xaa, 31: 0x01}}, Sig: testSig(8)}, PaymentID: [16]byte{9}},
+		"sync with locks": &Sync{
+			Channel:   testID(8),
+			Sent:      channel.SignedProof{BalanceProof: channel.BalanceProof{Channel: testID(8), Nonce: 41, Transferred: big.NewInt(410), Locked: maxUint256(), LocksRoot: [32]byte{1}}, Sig: testSig(9)},
+			Received:  channel.SignedProof{BalanceProof: channel.BalanceProof{Channel: testID(8), Nonce: 2, Transferred: big.NewInt(7), Locked: big.NewInt(0), LocksRoot: [32]byte{2}}, Sig: testSig(10)},
+			Deposits:  [2]*big.Int{big.NewInt(1000), big.NewInt(2000)},
+			Withdrawn: [2]*big.Int{big.NewInt(0), big.NewInt(0)},
+		},
 	}
 }
 

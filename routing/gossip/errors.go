@@ -57,3 +57,11 @@ func Reason(err error) (label string, ignore bool) {
 	}
 	return "other", false
 }
+
+// Graph sync failures of a whole answer (sync.go); announcement-level ones are above.
+var (
+	ErrSyncMalformed   = errors.New("malformed graph sync answer")
+	ErrSyncTooLarge    = errors.New("graph sync answer past its limits")
+	ErrSyncInterrupted = errors.New("graph sync interrupted")
+	ErrSyncRefused     = errors.New("graph sync answer refused")
+)

@@ -11,6 +11,14 @@ const (
 	AnnouncementsMetric = "sluice_routing_announcements_total"
 	PenaltiesMetric     = "sluice_routing_peer_penalties_total"
 	GraphChannelsMetric = "sluice_routing_graph_channels"
+	SyncsMetric         = "sluice_routing_syncs_total"
+)
+
+// Result labels of SyncsMetric.
+const (
+	SyncOK      = "ok"
+	SyncFailed  = "failed"  // interrupted by the transport; retried
+	SyncRefused = "refused" // the answer was refused and its server penalized
 )
 
 // Result labels of AnnouncementsMetric.
@@ -23,6 +31,7 @@ const (
 type metrics struct {
 	announcements *prometheus.CounterVec // by result, reason
 	penalties     prometheus.Counter
+	syncs         *prometheus.CounterVec // by result
 
 	mu     sync.Mutex
 	counts map[[2]string]int // the same counts, readable without a registry (tests, Stats)
@@ -36,6 +45,9 @@ func newMetrics(reg prometheus.Registerer, graphChannels func() float64) (*metri
 		penalties: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: PenaltiesMetric, Help: "Peers blacklisted from routing gossip for sending invalid announcements.",
 		}),
+		syncs: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: SyncsMetric, Help: "Graph syncs with newly connected peers, by result.",
+		}, []string{"result"}),
 		counts: make(map[[2]string]int),
 	}
 	if reg == nil {
@@ -44,7 +56,7 @@ func newMetrics(reg prometheus.Registerer, graphChannels func() float64) (*metri
 	graph := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: GraphChannelsMetric, Help: "Channels held in the routing graph.",
 	}, graphChannels)
-	for _, c := range []prometheus.Collector{m.announcements, m.penalties, graph} {
+	for _, c := range []prometheus.Collector{m.announcements, m.penalties, m.syncs, graph} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
@@ -59,7 +71,15 @@ func (m *metrics) count(result, reason string) {
 	m.mu.Unlock()
 }
 
-// Stats are the announcement counts by result and reason ("accepted" has reason "").
+func (m *metrics) countSync(result string) {
+	m.syncs.WithLabelValues(result).Inc()
+	m.mu.Lock()
+	m.counts[[2]string{"sync", result}]++
+	m.mu.Unlock()
+}
+
+// Stats are the announcement counts by result and reason ("accepted" has reason ""), and
+// the graph syncs under result "sync" by their result.
 type Stats map[[2]string]int
 
 // Total sums the counts of one result.

@@ -22,6 +22,7 @@ type gossipNode struct {
 	graph   *routing.Graph
 	svc     *Service
 	penalty chan peer.ID
+	syncs   chan error // outcomes of the automatic graph syncs
 	reg     *prometheus.Registry
 }
 
@@ -37,7 +38,7 @@ func startHost(t *testing.T, i int) host.Host {
 
 func startNode(t *testing.T, w *world, i int, edit func(*ValidatorConfig)) *gossipNode {
 	t.Helper()
-	n := &gossipNode{host: startHost(t, i), graph: routing.NewGraph(routing.Config{}), penalty: make(chan peer.ID, 4), reg: prometheus.NewRegistry()}
+	n := &gossipNode{host: startHost(t, i), graph: routing.NewGraph(routing.Config{}), penalty: make(chan peer.ID, 4), syncs: make(chan error, 16), reg: prometheus.NewRegistry()}
 	cfg := ValidatorConfig{Domain: w.domain, Chain: w.view, Graph: n.graph}
 	if edit != nil {
 		edit(&cfg)
@@ -47,7 +48,13 @@ func startNode(t *testing.T, w *world, i int, edit func(*ValidatorConfig)) *goss
 		t.Fatal(err)
 	}
 	n.svc, err = Start(context.Background(), Config{Host: n.host, Validator: v, Registerer: n.reg,
-		PenaltyThreshold: 2, OnPenalty: func(p peer.ID, _ error) { n.penalty <- p }})
+		PenaltyThreshold: 2, OnPenalty: func(p peer.ID, _ error) { n.penalty <- p },
+		OnSync: func(_ peer.ID, _ int, err error) {
+			select {
+			case n.syncs <- err:
+			default:
+			}
+		}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,7 +229,9 @@ func TestForgedAndNonParticipantAnnouncementsAreNotRelayedAndTheSenderIsPenalize
 	if err := nodes[1].svc.Publish(ctx, marker); err != nil {
 		t.Fatal(err)
 	}
-	eventually(t, "the marker at node 3", func() bool { _, ok := nodes[3].graph.Sequence(ch12, accountAddr(1)); return ok })
+	for i := range nodes { // node 1 sends to 0 and 2 on their own streams: either may be last
+		eventually(t, "the marker everywhere", func() bool { _, ok := nodes[i].graph.Sequence(ch12, accountAddr(1)); return ok })
+	}
 	for i := 0; i < 4; i++ {
 		if i != 1 && nodes[i].svc.Stats().Total(ResultRejected) != 0 {
 			t.Fatalf("node %d saw a forgery node 1 should have stopped: %v", i, nodes[i].svc.Stats())
@@ -261,7 +270,9 @@ func TestGossipRateLimitsAFloodingAnnouncer(t *testing.T) {
 	}
 	eventually(t, "node 3 to get the three", func() bool { return nodes[3].svc.Stats().Total(ResultAccepted) == 3 })
 	time.Sleep(300 * time.Millisecond)
-	if st := nodes[3].svc.Stats(); st.Total(ResultAccepted)+st.Total(ResultIgnored) != 3 {
+	// Graph sync may bring node 3 the newest of the three again (not newer, ignored); one
+	// of the seven relayed would be newer and accepted.
+	if st := nodes[3].svc.Stats(); st.Total(ResultAccepted) != 3 || st.Total(ResultRejected) != 0 {
 		t.Fatalf("node 3 got more than node 1 let through: %v", st)
 	}
 }

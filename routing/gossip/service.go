@@ -7,12 +7,14 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/ethereum/go-ethereum/crypto"
 	pubsub "github.com/libp2p/go-libp2p-pubsub"
 	pb "github.com/libp2p/go-libp2p-pubsub/pb"
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/core/protocol"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/sluicepay/sluice/channel"
@@ -37,6 +39,11 @@ type Config struct {
 	// OnPenalty, if set, is told when a peer is blacklisted, so the node can also count it
 	// against the peer's session (p2p misbehaviour) or ban it.
 	OnPenalty func(peer.ID, error)
+	// OnSync, if set, is told the outcome of every automatic graph sync with a new peer:
+	// how many announcements it admitted, and why the answer failed or was refused.
+	OnSync func(p peer.ID, admitted int, err error)
+	// SyncEvery: graph sync asks one peer at most once per this (default 5m).
+	SyncEvery time.Duration
 	Logger    *slog.Logger
 }
 
@@ -54,12 +61,20 @@ type Service struct {
 	sub     *pubsub.Subscription
 	metrics *metrics
 	self    peer.ID
+	proto   protocol.ID
 
 	mu      sync.Mutex
 	rejects map[peer.ID]int
 
+	// graph sync (sync.go)
+	syncJobs   chan peer.ID
+	syncLimit  *limiter[peer.ID]
+	serveLimit *limiter[peer.ID]
+	serving    chan struct{}
+
 	cancel context.CancelFunc
 	done   chan struct{}
+	wg     sync.WaitGroup
 	once   sync.Once
 }
 
@@ -81,8 +96,14 @@ func Start(ctx context.Context, cfg Config) (*Service, error) {
 	if err != nil {
 		return nil, fmt.Errorf("routing gossip metrics: %w", err)
 	}
+	if cfg.SyncEvery <= 0 {
+		cfg.SyncEvery = DefaultSyncEvery
+	}
 	ctx, cancel := context.WithCancel(ctx)
-	s := &Service{cfg: cfg, metrics: m, self: cfg.Host.ID(), rejects: make(map[peer.ID]int), cancel: cancel, done: make(chan struct{})}
+	s := &Service{cfg: cfg, metrics: m, self: cfg.Host.ID(), proto: SyncProtocol(cfg.Validator.cfg.Domain),
+		rejects: make(map[peer.ID]int), cancel: cancel, done: make(chan struct{}),
+		syncJobs: make(chan peer.ID, syncQueue), syncLimit: newLimiter[peer.ID](1, cfg.SyncEvery, 10_000),
+		serveLimit: newLimiter[peer.ID](2, cfg.SyncEvery, 10_000), serving: make(chan struct{}, syncServing)}
 	s.ps, err = pubsub.NewGossipSub(ctx, cfg.Host, pubsubOptions()...)
 	if err == nil {
 		err = s.ps.RegisterTopicValidator(Topic(cfg.Validator.cfg.Domain), pubsub.ValidatorEx(s.validate))
@@ -92,6 +113,9 @@ func Start(ctx context.Context, cfg Config) (*Service, error) {
 	}
 	if err == nil {
 		s.sub, err = s.topic.Subscribe()
+	}
+	if err == nil {
+		err = s.startSync(ctx)
 	}
 	if err != nil {
 		cancel()
@@ -139,20 +163,22 @@ func (s *Service) validate(ctx context.Context, from peer.ID, msg *pubsub.Messag
 	s.metrics.count(ResultRejected, reason)
 	s.cfg.Logger.Debug("routing announcement rejected", "from", from, "err", err)
 	if from != s.self {
-		s.penalize(from, err)
+		s.penalize(from, err, 1)
 	}
 	return pubsub.ValidationReject
 }
 
-func (s *Service) penalize(p peer.ID, err error) {
+// penalize adds weight strikes to p; the one that reaches the threshold blacklists it.
+func (s *Service) penalize(p peer.ID, err error, weight int) {
 	s.mu.Lock()
-	s.rejects[p]++
+	before := s.rejects[p]
+	s.rejects[p] += weight
 	n := s.rejects[p]
 	if len(s.rejects) > 10_000 { // bounded: a forgotten peer starts again from zero
 		clear(s.rejects)
 	}
 	s.mu.Unlock()
-	if n != s.cfg.PenaltyThreshold {
+	if before >= s.cfg.PenaltyThreshold || n < s.cfg.PenaltyThreshold {
 		return
 	}
 	s.metrics.penalties.Inc()
@@ -173,6 +199,9 @@ func (s *Service) Publish(ctx context.Context, a *Announcement) error {
 	if err := s.topic.Publish(ctx, data); err != nil {
 		return fmt.Errorf("publish announcement of %s: %w", a.Channel, err)
 	}
+	// Served to peers that connect later, even if our own graph holds a newer edge of
+	// this side (the node re-puts its own edges with exact capacity).
+	s.cfg.Validator.archive.put(a, data)
 	return nil
 }
 
@@ -191,14 +220,24 @@ func (s *Service) Rejects(p peer.ID) int {
 	return s.rejects[p]
 }
 
+// banned reports whether p has reached the penalty threshold: it is neither synced from
+// nor served.
+func (s *Service) banned(p peer.ID) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rejects[p] >= s.cfg.PenaltyThreshold
+}
+
 // TopicPeers lists the peers we know to be in the topic.
 func (s *Service) TopicPeers() []peer.ID { return s.topic.ListPeers() }
 
 // Close stops gossipsub's goroutines and the drain. The host stays up.
 func (s *Service) Close() error {
 	s.once.Do(func() {
-		s.cancel() // gossipsub's loops and the drain all end with this context
+		s.cfg.Host.RemoveStreamHandler(s.proto)
+		s.cancel() // gossipsub's loops, the drain and graph sync all end with this context
 		<-s.done
+		s.wg.Wait()
 	})
 	return nil
 }

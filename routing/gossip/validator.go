@@ -84,6 +84,7 @@ type Validator struct {
 	sides     *limiter[sideKey]
 	announcer *limiter[common.Address]
 	lookups   *limiter[peer.ID]
+	archive   *archive
 }
 
 // NewValidator checks the config and returns a validator.
@@ -101,6 +102,7 @@ func NewValidator(cfg ValidatorConfig) (*Validator, error) {
 		sides:     newLimiter[sideKey](cfg.SideBurst, cfg.SideEvery, 200_000),
 		announcer: newLimiter[common.Address](cfg.AnnouncerBurst, cfg.AnnouncerEvery, 100_000),
 		lookups:   newLimiter[peer.ID](cfg.LookupBurst, cfg.LookupEvery, 10_000),
+		archive:   newArchive(cfg.Graph, maxArchived),
 	}, nil
 }
 
@@ -112,34 +114,49 @@ func (v *Validator) Admit(ctx context.Context, from peer.ID, data []byte) (*Anno
 		return nil, err
 	}
 	now := v.cfg.Now()
+	if err := v.check(a, now); err != nil {
+		return a, err
+	}
+	return a, v.apply(ctx, from, a, data, now, true)
+}
+
+// check runs the checks that need nothing but the announcement: its fields and its
+// signature. An honest peer never relays or serves one that fails them.
+func (v *Validator) check(a *Announcement, now time.Time) error {
 	if err := v.checkFields(a, now); err != nil {
-		return a, err
+		return err
 	}
-	if err := a.VerifySignature(v.cfg.Domain); err != nil {
-		return a, err
-	}
+	return a.VerifySignature(v.cfg.Domain)
+}
+
+// apply runs the checks of a checked announcement that need state (sequence, rate limits,
+// the chain) and puts its edge into the graph, and its bytes into the archive sync serves.
+// limitLookups applies the per-peer chain lookup limit; a graph sync, bounded on its own,
+// does without it.
+func (v *Validator) apply(ctx context.Context, from peer.ID, a *Announcement, data []byte, now time.Time, limitLookups bool) error {
 	if seq, ok := v.cfg.Graph.Sequence(a.Channel, a.Announcer); ok && a.Sequence <= seq {
-		return a, fmt.Errorf("%s by %s: sequence %d, held %d: %w", a.Channel, a.Announcer, a.Sequence, seq, ErrNotNewer)
+		return fmt.Errorf("%s by %s: sequence %d, held %d: %w", a.Channel, a.Announcer, a.Sequence, seq, ErrNotNewer)
 	}
 	// Only after the signature: a forger must not spend an honest announcer's budget.
 	if !v.sides.allow(sideKey{a.Channel, a.Announcer}, now) || !v.announcer.allow(a.Announcer, now) {
-		return a, fmt.Errorf("%s by %s: %w", a.Channel, a.Announcer, ErrRateLimited)
+		return fmt.Errorf("%s by %s: %w", a.Channel, a.Announcer, ErrRateLimited)
 	}
-	info, err := v.channelInfo(ctx, from, a.Channel, now)
+	info, err := v.channelInfo(ctx, from, a.Channel, now, limitLookups)
 	if err != nil {
-		return a, err
+		return err
 	}
 	e, err := edgeFor(a, info)
 	if err != nil {
-		return a, err
+		return err
 	}
 	if err := v.cfg.Graph.Upsert(e); err != nil {
 		if errors.Is(err, routing.ErrNotNewer) {
-			return a, fmt.Errorf("%w: %w", ErrNotNewer, err)
+			return fmt.Errorf("%w: %w", ErrNotNewer, err)
 		}
-		return a, fmt.Errorf("%w: %w", errGraph, err)
+		return fmt.Errorf("%w: %w", errGraph, err)
 	}
-	return a, nil
+	v.archive.put(a, data)
+	return nil
 }
 
 // Forget drops the cached chain answer for id (call it when the channel closes).
@@ -174,11 +191,11 @@ func (v *Validator) checkFields(a *Announcement, now time.Time) error {
 	return nil
 }
 
-func (v *Validator) channelInfo(ctx context.Context, from peer.ID, id channel.ID, now time.Time) (ChannelInfo, error) {
+func (v *Validator) channelInfo(ctx context.Context, from peer.ID, id channel.ID, now time.Time, limitLookups bool) (ChannelInfo, error) {
 	if info, ok := v.chain.lookup(id, now); ok {
 		return info, nil
 	}
-	if !v.lookups.allow(from, now) {
+	if limitLookups && !v.lookups.allow(from, now) {
 		return ChannelInfo{}, fmt.Errorf("channel %s from %s: %w", id, from, ErrLookupRateLimited)
 	}
 	ctx, cancel := context.WithTimeout(ctx, v.cfg.LookupTimeout)
