@@ -43,6 +43,12 @@ type mediation struct {
 	sent    map[sentKey]time.Time // last reveal per lock, so a reveal is resent at most every resendAfter
 	// resolved records how our outgoing locks ended (by channel and hash) for PayRouted.
 	resolved map[sentKey]lockResolution
+	// waiters are closed when their lock's resolution is recorded (PayRouted waits on them).
+	waiters map[sentKey]chan struct{}
+	// dirty are the secret hashes whose locks changed since the loop last ran; all asks
+	// the loop for every lock of every channel (mediated_loop.go).
+	dirty map[[32]byte]struct{}
+	all   bool
 }
 
 type sentKey struct {
@@ -65,10 +71,29 @@ func newMediation(c Config) *mediation {
 		secrets:  map[[32]byte][32]byte{},
 		sent:     map[sentKey]time.Time{},
 		resolved: map[sentKey]lockResolution{},
+		waiters:  map[sentKey]chan struct{}{},
+		dirty:    map[[32]byte]struct{}{},
 	}
 }
 
+// wake asks the loop to look at every lock of every channel (chain time moved, or a
+// caller does not know which lock changed).
 func (m *mediation) wake() {
+	m.mu.Lock()
+	m.all = true
+	m.mu.Unlock()
+	m.kickLoop()
+}
+
+// wakeFor asks the loop to look at the locks on hash only: an incoming lock or a secret.
+func (m *mediation) wakeFor(hash [32]byte) {
+	m.mu.Lock()
+	m.dirty[hash] = struct{}{}
+	m.mu.Unlock()
+	m.kickLoop()
+}
+
+func (m *mediation) kickLoop() {
 	select {
 	case m.kick <- struct{}{}:
 	default:

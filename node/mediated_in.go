@@ -25,7 +25,7 @@ func (n *Node) onLockedTransfer(from common.Address, m *p2p.LockedTransfer) {
 
 func (n *Node) onUnlock(from common.Address, m *p2p.Unlock) {
 	n.acceptLockUpdate(from, m.Proof, channel.Unlock(m.Secret), &m.Secret, func(*liveChannel) {
-		n.med.wake()
+		n.med.wakeFor(channel.SecretHash(m.Secret))
 	})
 }
 
@@ -129,7 +129,7 @@ func (n *Node) afterLockedTransfer(in *liveChannel, m *p2p.LockedTransfer) {
 		if m.Target != n.signer.Address() {
 			n.log.Warn("locked transfer for another target with no hop left; it will expire", "channel", in.id, "target", m.Target)
 		}
-		n.med.wake() // the target reveals from the loop (TargetReveals)
+		n.med.wakeFor(m.Lock.SecretHash) // the target reveals from the loop (TargetReveals)
 		return
 	}
 	n.forward(in, m)
@@ -194,7 +194,7 @@ func (n *Node) onSecretReveal(from common.Address, m *p2p.SecretReveal) {
 		return // a stale or unsolicited reveal: nothing to do
 	}
 	if _, known := n.secret(h); known {
-		n.med.wake()
+		n.med.wakeFor(h)
 		return
 	}
 	secret := m.Secret
@@ -203,7 +203,7 @@ func (n *Node) onSecretReveal(from common.Address, m *p2p.SecretReveal) {
 			n.med.mu.Lock()
 			n.med.secrets[h] = secret
 			n.med.mu.Unlock()
-			n.med.wake()
+			n.med.wakeFor(h)
 		}})
 	if err != nil {
 		n.log.Debug("secret not stored", "err", err)

@@ -131,18 +131,24 @@ func (n *Node) PayRouted(ctx context.Context, req RoutedPayRequest) (RoutedPayme
 }
 
 // awaitRouted waits until our lock on the first hop is resolved and the peer acknowledged
-// the proof that resolved it.
+// the proof that resolved it. It sleeps on the lock's resolution (setResolved) and then on
+// the channel's Ack wake-up; the ticker only guards against a missed wake-up.
 func (n *Node) awaitRouted(ctx context.Context, lc *liveChannel, lock channel.Lock) (RoutedPayment, error) {
 	key := sentKey{lc.id, lock.SecretHash}
-	t := time.NewTicker(20 * time.Millisecond)
+	t := time.NewTicker(mediationTick)
 	defer t.Stop()
+	defer n.med.dropWaiter(key)
 	for {
-		n.med.mu.Lock()
-		r, done := n.med.resolved[key]
-		n.med.mu.Unlock()
+		r, done, wake := n.med.resolution(key)
 		if done {
 			lc.mu.Lock()
 			acked := lc.acked >= r.nonce
+			if !acked {
+				if lc.ackWake == nil {
+					lc.ackWake = make(chan struct{})
+				}
+				wake = lc.ackWake
+			}
 			lc.mu.Unlock()
 			if acked {
 				out := RoutedPayment{Channel: lc.id, Lock: lock, Unlocked: r.unlocked, UnlockedAt: r.nonce}
@@ -153,6 +159,7 @@ func (n *Node) awaitRouted(ctx context.Context, lc *liveChannel, lock channel.Lo
 			}
 		}
 		select {
+		case <-wake:
 		case <-t.C:
 		case <-ctx.Done():
 			return RoutedPayment{}, fmt.Errorf("routed pay on channel %s: lock %x pending: %w", lc.id, lock.SecretHash, ctx.Err())
@@ -160,6 +167,39 @@ func (n *Node) awaitRouted(ctx context.Context, lc *liveChannel, lock channel.Lo
 			return RoutedPayment{}, ErrClosed
 		}
 	}
+}
+
+// resolution is how our lock on key ended, if it did; otherwise a channel closed when it
+// does.
+func (m *mediation) resolution(key sentKey) (lockResolution, bool, <-chan struct{}) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if r, ok := m.resolved[key]; ok {
+		return r, true, nil
+	}
+	w, ok := m.waiters[key]
+	if !ok {
+		w = make(chan struct{})
+		m.waiters[key] = w
+	}
+	return lockResolution{}, false, w
+}
+
+// setResolved records how our lock on key ended and wakes its PayRouted.
+func (m *mediation) setResolved(key sentKey, r lockResolution) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.resolved[key] = r
+	if w, ok := m.waiters[key]; ok {
+		close(w)
+		delete(m.waiters, key)
+	}
+}
+
+func (m *mediation) dropWaiter(key sentKey) {
+	m.mu.Lock()
+	delete(m.waiters, key)
+	m.mu.Unlock()
 }
 
 // openChannelWith returns an open channel with peer, if there is one.
