@@ -71,16 +71,26 @@ func (n *Node) mediateChannel(lc *liveChannel, now uint64) { n.mediateLocks(lc, 
 func (n *Node) mediateLocks(lc *liveChannel, now uint64, only map[[32]byte]struct{}) {
 	lc.mu.Lock()
 	open := lc.st.Status() == channel.StatusOpen
-	out := lc.st.Locks(lc.us)
-	in := lc.st.Locks(lc.us.Other())
+	var out, in []channel.Lock
+	if only == nil {
+		out, in = lc.st.Locks(lc.us), lc.st.Locks(lc.us.Other())
+	} else {
+		// Only the woken hashes: a lookup each instead of copying every lock of every
+		// channel (a hub ranges over all its channels for each wake).
+		for h := range only {
+			if l, ok := lc.st.PendingLock(lc.us, h); ok {
+				out = append(out, l)
+			}
+			if l, ok := lc.st.PendingLock(lc.us.Other(), h); ok {
+				in = append(in, l)
+			}
+		}
+	}
 	lc.mu.Unlock()
 	if !open {
 		return // a closing channel's locks are decided on chain
 	}
 	for _, l := range out {
-		if !wanted(only, l.SecretHash) {
-			continue
-		}
 		secret, known := n.secret(l.SecretHash)
 		switch mediate.Outgoing(l, known, now) {
 		case mediate.SendUnlock:
@@ -99,9 +109,6 @@ func (n *Node) mediateLocks(lc *liveChannel, now uint64, only map[[32]byte]struc
 		}
 	}
 	for _, l := range in {
-		if !wanted(only, l.SecretHash) {
-			continue
-		}
 		secret, known := n.secret(l.SecretHash)
 		if !known {
 			continue
@@ -128,12 +135,4 @@ func (n *Node) mediateLocks(lc *liveChannel, now uint64, only map[[32]byte]struc
 			n.log.Debug("secret reveal not sent", "channel", lc.id, "err", err)
 		}
 	}
-}
-
-func wanted(only map[[32]byte]struct{}, h [32]byte) bool {
-	if only == nil {
-		return true
-	}
-	_, ok := only[h]
-	return ok
 }

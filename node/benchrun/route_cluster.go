@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -212,7 +213,7 @@ func (c *routeCluster) open(ctx context.Context, o RouteOptions) error {
 	}
 	for j, m := range c.merchants {
 		g.Go(func() error {
-			cv, err := c.hub.node.OpenChannel(gctx, node.OpenRequest{Peer: m.addr, Deposit: merchantDeposit, ChallengePeriod: time.Hour})
+			cv, err := openRetrying(gctx, c.hub.node, node.OpenRequest{Peer: m.addr, Deposit: merchantDeposit, ChallengePeriod: time.Hour})
 			if err != nil {
 				return fmt.Errorf("bench: open hub -> merchant %d: %w", j, err)
 			}
@@ -223,7 +224,7 @@ func (c *routeCluster) open(ctx context.Context, o RouteOptions) error {
 	}
 	for i, w := range c.wallets {
 		g.Go(func() error {
-			cv, err := w.node.OpenChannel(gctx, node.OpenRequest{Peer: c.hub.addr, Deposit: walletDeposit, ChallengePeriod: time.Hour})
+			cv, err := openRetrying(gctx, w.node, node.OpenRequest{Peer: c.hub.addr, Deposit: walletDeposit, ChallengePeriod: time.Hour})
 			if err != nil {
 				return fmt.Errorf("bench: open wallet %d -> hub: %w", i, err)
 			}
@@ -250,4 +251,23 @@ func (c *routeCluster) open(ctx context.Context, o RouteOptions) error {
 		}
 	}
 	return nil
+}
+
+// openRetrying opens a channel, again (up to three times in all) when the chain did not
+// answer in time and nothing was submitted: a thousand nodes starting at once keep the
+// embedded chain busy.
+func openRetrying(ctx context.Context, n *node.Node, req node.OpenRequest) (node.ChannelView, error) {
+	var err error
+	for range 3 {
+		var cv node.ChannelView
+		if cv, err = n.OpenChannel(ctx, req); err == nil {
+			return cv, nil
+		}
+		unanswered := errors.Is(err, context.DeadlineExceeded) || errors.Is(err, node.ErrChainUnavailable)
+		if !unanswered || !strings.Contains(err.Error(), "nothing was submitted") || ctx.Err() != nil {
+			return cv, err
+		}
+		time.Sleep(time.Second)
+	}
+	return node.ChannelView{}, err
 }
