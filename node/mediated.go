@@ -43,6 +43,9 @@ type mediation struct {
 	sent    map[sentKey]time.Time // last reveal per lock, so a reveal is resent at most every resendAfter
 	// resolved records how our outgoing locks ended (by channel and hash) for PayRouted.
 	resolved map[sentKey]lockResolution
+	// held are secrets revealed to us that only our own outgoing locks need (we are the
+	// initiator): not stored on their own, the unlock's batch stores them (mediated_pay.go).
+	held map[[32]byte][32]byte
 	// waiters are closed when their lock's resolution is recorded (PayRouted waits on them).
 	waiters map[sentKey]chan struct{}
 	// dirty are the secret hashes whose locks changed since the loop last ran; all asks
@@ -72,6 +75,7 @@ func newMediation(c Config) *mediation {
 		sent:     map[sentKey]time.Time{},
 		resolved: map[sentKey]lockResolution{},
 		waiters:  map[sentKey]chan struct{}{},
+		held:     map[[32]byte][32]byte{},
 		dirty:    map[[32]byte]struct{}{},
 	}
 }

@@ -176,7 +176,8 @@ func (n *Node) forward(in *liveChannel, m *p2p.LockedTransfer) {
 }
 
 // onSecretReveal learns a secret from the partner we owe a lock to: it is stored before
-// anything acts on it, then the mediation loop unlocks and reveals upstream.
+// anything acts on it, then the mediation loop unlocks and reveals upstream. An initiator
+// (nothing pays it on the hash) only holds it for its unlock, which stores it.
 func (n *Node) onSecretReveal(from common.Address, m *p2p.SecretReveal) {
 	h := channel.SecretHash(m.Secret)
 	owed := false
@@ -195,6 +196,9 @@ func (n *Node) onSecretReveal(from common.Address, m *p2p.SecretReveal) {
 	}
 	if _, known := n.secret(h); known {
 		n.med.wakeFor(h)
+		return
+	}
+	if n.holdSecret(h, m.Secret) {
 		return
 	}
 	secret := m.Secret

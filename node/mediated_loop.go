@@ -91,7 +91,7 @@ func (n *Node) mediateLocks(lc *liveChannel, now uint64, only map[[32]byte]struc
 		return // a closing channel's locks are decided on chain
 	}
 	for _, l := range out {
-		secret, known := n.secret(l.SecretHash)
+		secret, known := n.unlockSecret(l.SecretHash)
 		switch mediate.Outgoing(l, known, now) {
 		case mediate.SendUnlock:
 			rec := &store.PaymentRecord{Amount: l.Amount, Time: time.Now()}

@@ -190,10 +190,51 @@ func (m *mediation) setResolved(key sentKey, r lockResolution) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.resolved[key] = r
+	delete(m.held, key.hash)
 	if w, ok := m.waiters[key]; ok {
 		close(w)
 		delete(m.waiters, key)
 	}
+}
+
+// holdSecret keeps a revealed secret in memory only when nothing pays us on its hash (we
+// initiated the payment): the secret then serves only our unlock, whose batch stores it
+// before the unlock leaves the node, so storing it first would add a group write to every
+// routed payment's path. A crash before the unlock loses nothing: the partner, who is owed
+// the unlock, reveals again. A node that is paid on the hash stores the secret first
+// (onSecretReveal): it needs the secret to claim on chain. It reports whether it held it.
+func (n *Node) holdSecret(hash, secret [32]byte) bool {
+	paid := false
+	n.chans.Range(func(_, v any) bool {
+		lc := v.(*liveChannel)
+		lc.mu.Lock()
+		_, paid = lc.st.PendingLock(lc.us.Other(), hash)
+		lc.mu.Unlock()
+		return !paid
+	})
+	if paid {
+		return false
+	}
+	if _, invoiced := n.invoiceAmount(hash); invoiced {
+		return false
+	}
+	n.med.mu.Lock()
+	n.med.held[hash] = secret
+	n.med.mu.Unlock()
+	n.med.wakeFor(hash)
+	return true
+}
+
+// unlockSecret is the secret for unlocking our lock on hash: a stored one, or one held
+// for our own unlock.
+func (n *Node) unlockSecret(hash [32]byte) ([32]byte, bool) {
+	if s, ok := n.secret(hash); ok {
+		return s, true
+	}
+	n.med.mu.Lock()
+	defer n.med.mu.Unlock()
+	s, ok := n.med.held[hash]
+	return s, ok
 }
 
 func (m *mediation) dropWaiter(key sentKey) {
