@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/sluicepay/sluice/chain/follow"
+	"github.com/sluicepay/sluice/channel"
 	"github.com/sluicepay/sluice/p2p"
 	"github.com/sluicepay/sluice/store"
 )
@@ -102,6 +103,10 @@ type Config struct {
 	// WrapTransport, when set, wraps the node's p2p transport. It exists for end-to-end
 	// tests of hostile peers (a payee that rejects every proof); production leaves it nil.
 	WrapTransport func(Transport) Transport
+	// WrapSigner, when set, wraps the node's key signer (every signature the node makes
+	// goes through it). `sluice bench --route` counts signatures with it; production
+	// leaves it nil.
+	WrapSigner func(channel.Signer) channel.Signer
 }
 
 // OpenPolicy is the node's channel policy: the terms it accepts on a channel it takes

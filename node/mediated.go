@@ -46,6 +46,15 @@ type mediation struct {
 	resolved map[sentKey]lockResolution
 	// ref is the refusal state (mediated_cancel.go).
 	ref *refusals
+	// held are secrets revealed to us that only our own outgoing locks need (we are the
+	// initiator): not stored on their own, the unlock's batch stores them (mediated_pay.go).
+	held map[[32]byte][32]byte
+	// waiters are closed when their lock's resolution is recorded (PayRouted waits on them).
+	waiters map[sentKey]chan struct{}
+	// dirty are the secret hashes whose locks changed since the loop last ran; all asks
+	// the loop for every lock of every channel (mediated_loop.go).
+	dirty map[[32]byte]struct{}
+	all   bool
 }
 
 type sentKey struct {
@@ -69,10 +78,30 @@ func newMediation(c Config) *mediation {
 		sent:     map[sentKey]time.Time{},
 		resolved: map[sentKey]lockResolution{},
 		ref:      newRefusals(),
+		waiters:  map[sentKey]chan struct{}{},
+		held:     map[[32]byte][32]byte{},
+		dirty:    map[[32]byte]struct{}{},
 	}
 }
 
+// wake asks the loop to look at every lock of every channel (chain time moved, or a
+// caller does not know which lock changed).
 func (m *mediation) wake() {
+	m.mu.Lock()
+	m.all = true
+	m.mu.Unlock()
+	m.kickLoop()
+}
+
+// wakeFor asks the loop to look at the locks on hash only: an incoming lock or a secret.
+func (m *mediation) wakeFor(hash [32]byte) {
+	m.mu.Lock()
+	m.dirty[hash] = struct{}{}
+	m.mu.Unlock()
+	m.kickLoop()
+}
+
+func (m *mediation) kickLoop() {
 	select {
 	case m.kick <- struct{}{}:
 	default:

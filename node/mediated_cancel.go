@@ -289,7 +289,7 @@ func (n *Node) acceptAsTarget(in *liveChannel, m *p2p.LockedTransfer) {
 			return
 		}
 		if err := n.med.cfg.TargetReveals(m.Lock, asked, now); err == nil {
-			n.med.wake()
+			n.med.wakeFor(hash) // the loop reveals (the hot path: one hash, not every lock)
 			return
 		} else if r.reason = mediate.RefusalReason(err); r.reason == mediate.ReasonExpiry {
 			r.reason = mediate.ReasonTooLate

@@ -26,7 +26,7 @@ func (n *Node) onLockedTransfer(from common.Address, m *p2p.LockedTransfer) {
 
 func (n *Node) onUnlock(from common.Address, m *p2p.Unlock) {
 	n.acceptLockUpdate(from, m.Proof, channel.Unlock(m.Secret), &m.Secret, func(*liveChannel) {
-		n.med.wake()
+		n.med.wakeFor(channel.SecretHash(m.Secret))
 	})
 }
 
@@ -208,7 +208,8 @@ func (n *Node) forward(in *liveChannel, m *p2p.LockedTransfer) {
 }
 
 // onSecretReveal learns a secret from the partner we owe a lock to: it is stored before
-// anything acts on it, then the mediation loop unlocks and reveals upstream.
+// anything acts on it, then the mediation loop unlocks and reveals upstream. An initiator
+// (nothing pays it on the hash) only holds it for its unlock, which stores it.
 func (n *Node) onSecretReveal(from common.Address, m *p2p.SecretReveal) {
 	h := channel.SecretHash(m.Secret)
 	owed := false
@@ -226,7 +227,10 @@ func (n *Node) onSecretReveal(from common.Address, m *p2p.SecretReveal) {
 		return // a stale or unsolicited reveal: nothing to do
 	}
 	if _, known := n.secret(h); known {
-		n.med.wake()
+		n.med.wakeFor(h)
+		return
+	}
+	if n.holdSecret(h, m.Secret) {
 		return
 	}
 	secret := m.Secret
@@ -235,7 +239,7 @@ func (n *Node) onSecretReveal(from common.Address, m *p2p.SecretReveal) {
 			n.med.mu.Lock()
 			n.med.secrets[h] = secret
 			n.med.mu.Unlock()
-			n.med.wake()
+			n.med.wakeFor(h)
 		}})
 	if err != nil {
 		n.log.Debug("secret not stored", "err", err)

@@ -15,16 +15,19 @@ const mediationTick = 250 * time.Millisecond
 
 // runMediation drives every pending lock of every channel to its end: unlock what we owe
 // once we know the secret, expire what we owe once chain time passed its expiration
-// unpaid, reveal a known secret to the payer of a lock that pays us. It is woken by new
-// heads, learnt secrets and incoming locks, and ticks otherwise.
+// unpaid, reveal a known secret to the payer of a lock that pays us. A wake for one
+// secret hash (an incoming lock, a learnt secret) looks at the locks on that hash only;
+// new heads, wake() and the tick look at every lock of every channel.
 func (n *Node) runMediation(ctx context.Context) {
 	t := time.NewTicker(mediationTick)
 	defer t.Stop()
 	for tick := 0; ; tick++ {
+		all := false
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			all = true
 		case <-n.med.kick:
 		}
 		if tick%1000 == 0 {
@@ -32,28 +35,67 @@ func (n *Node) runMediation(ctx context.Context) {
 		}
 		now := n.med.now.Load()
 		if now == 0 {
+			continue // kept: the next wake or tick finds them
+		}
+		dirty, everything := n.med.takeDirty()
+		if all || everything {
+			dirty = nil
+		} else if len(dirty) == 0 {
 			continue
 		}
 		n.chans.Range(func(_, v any) bool {
-			n.mediateChannel(v.(*liveChannel), now)
+			n.mediateLocks(v.(*liveChannel), now, dirty)
 			return ctx.Err() == nil
 		})
 	}
 }
 
-func (n *Node) mediateChannel(lc *liveChannel, now uint64) {
-	n.claimLocks(lc, now) // on-chain claims and unlocks (mediated_claim.go)
+// takeDirty hands the loop the hashes woken since it last ran, and whether it must look
+// at every lock.
+func (m *mediation) takeDirty() (map[[32]byte]struct{}, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	all := m.all
+	m.all = false
+	if len(m.dirty) == 0 {
+		return nil, all
+	}
+	d := m.dirty
+	m.dirty = make(map[[32]byte]struct{}, len(d))
+	return d, all
+}
+
+func (n *Node) mediateChannel(lc *liveChannel, now uint64) { n.mediateLocks(lc, now, nil) }
+
+// mediateLocks decides the channel's pending locks on the hashes in only (nil: all).
+func (n *Node) mediateLocks(lc *liveChannel, now uint64, only map[[32]byte]struct{}) {
+	if only == nil {
+		n.claimLocks(lc, now) // on-chain claims and unlocks (mediated_claim.go): time-driven, so full passes
+	}
 	lc.mu.Lock()
 	open := lc.st.Status() == channel.StatusOpen
-	out := lc.st.Locks(lc.us)
-	in := lc.st.Locks(lc.us.Other())
+	var out, in []channel.Lock
+	if only == nil {
+		out, in = lc.st.Locks(lc.us), lc.st.Locks(lc.us.Other())
+	} else {
+		// Only the woken hashes: a lookup each instead of copying every lock of every
+		// channel (a hub ranges over all its channels for each wake).
+		for h := range only {
+			if l, ok := lc.st.PendingLock(lc.us, h); ok {
+				out = append(out, l)
+			}
+			if l, ok := lc.st.PendingLock(lc.us.Other(), h); ok {
+				in = append(in, l)
+			}
+		}
+	}
 	lc.mu.Unlock()
 	if !open {
 		return // a closing channel's locks are decided on chain
 	}
 	n.mediateRefusals(lc, now)
 	for _, l := range out {
-		secret, known := n.secret(l.SecretHash)
+		secret, known := n.unlockSecret(l.SecretHash)
 		switch mediate.Outgoing(l, known, now) {
 		case mediate.SendUnlock:
 			rec := &store.PaymentRecord{Amount: l.Amount, Time: time.Now()}

@@ -133,18 +133,24 @@ func (n *Node) PayRouted(ctx context.Context, req RoutedPayRequest) (RoutedPayme
 }
 
 // awaitRouted waits until our lock on the first hop is resolved and the peer acknowledged
-// the proof that resolved it.
+// the proof that resolved it. It sleeps on the lock's resolution (setResolved) and then on
+// the channel's Ack wake-up; the ticker only guards against a missed wake-up.
 func (n *Node) awaitRouted(ctx context.Context, lc *liveChannel, lock channel.Lock) (RoutedPayment, error) {
 	key := sentKey{lc.id, lock.SecretHash}
-	t := time.NewTicker(20 * time.Millisecond)
+	t := time.NewTicker(mediationTick)
 	defer t.Stop()
+	defer n.med.dropWaiter(key)
 	for {
-		n.med.mu.Lock()
-		r, done := n.med.resolved[key]
-		n.med.mu.Unlock()
+		r, done, wake := n.med.resolution(key)
 		if done {
 			lc.mu.Lock()
 			acked := lc.acked >= r.nonce
+			if !acked {
+				if lc.ackWake == nil {
+					lc.ackWake = make(chan struct{})
+				}
+				wake = lc.ackWake
+			}
 			lc.mu.Unlock()
 			if acked {
 				out := RoutedPayment{Channel: lc.id, Lock: lock, Unlocked: r.unlocked, UnlockedAt: r.nonce}
@@ -155,6 +161,7 @@ func (n *Node) awaitRouted(ctx context.Context, lc *liveChannel, lock channel.Lo
 			}
 		}
 		select {
+		case <-wake:
 		case <-t.C:
 		case <-ctx.Done():
 			return RoutedPayment{}, fmt.Errorf("routed pay on channel %s: lock %x: %w: %w", lc.id, lock.SecretHash, ErrLockPending, ctx.Err())
@@ -162,6 +169,80 @@ func (n *Node) awaitRouted(ctx context.Context, lc *liveChannel, lock channel.Lo
 			return RoutedPayment{}, ErrClosed
 		}
 	}
+}
+
+// resolution is how our lock on key ended, if it did; otherwise a channel closed when it
+// does.
+func (m *mediation) resolution(key sentKey) (lockResolution, bool, <-chan struct{}) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if r, ok := m.resolved[key]; ok {
+		return r, true, nil
+	}
+	w, ok := m.waiters[key]
+	if !ok {
+		w = make(chan struct{})
+		m.waiters[key] = w
+	}
+	return lockResolution{}, false, w
+}
+
+// setResolved records how our lock on key ended and wakes its PayRouted.
+func (m *mediation) setResolved(key sentKey, r lockResolution) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.resolved[key] = r
+	delete(m.held, key.hash)
+	if w, ok := m.waiters[key]; ok {
+		close(w)
+		delete(m.waiters, key)
+	}
+}
+
+// holdSecret keeps a revealed secret in memory only when nothing pays us on its hash (we
+// initiated the payment): the secret then serves only our unlock, whose batch stores it
+// before the unlock leaves the node, so storing it first would add a group write to every
+// routed payment's path. A crash before the unlock loses nothing: the partner, who is owed
+// the unlock, reveals again. A node that is paid on the hash stores the secret first
+// (onSecretReveal): it needs the secret to claim on chain. It reports whether it held it.
+func (n *Node) holdSecret(hash, secret [32]byte) bool {
+	paid := false
+	n.chans.Range(func(_, v any) bool {
+		lc := v.(*liveChannel)
+		lc.mu.Lock()
+		_, paid = lc.st.PendingLock(lc.us.Other(), hash)
+		lc.mu.Unlock()
+		return !paid
+	})
+	if paid {
+		return false
+	}
+	if _, invoiced := n.invoiceAmount(hash); invoiced {
+		return false
+	}
+	n.med.mu.Lock()
+	n.med.held[hash] = secret
+	n.med.mu.Unlock()
+	n.med.wakeFor(hash)
+	return true
+}
+
+// unlockSecret is the secret for unlocking our lock on hash: a stored one, or one held
+// for our own unlock.
+func (n *Node) unlockSecret(hash [32]byte) ([32]byte, bool) {
+	if s, ok := n.secret(hash); ok {
+		return s, true
+	}
+	n.med.mu.Lock()
+	defer n.med.mu.Unlock()
+	s, ok := n.med.held[hash]
+	return s, ok
+}
+
+func (m *mediation) dropWaiter(key sentKey) {
+	m.mu.Lock()
+	delete(m.waiters, key)
+	m.mu.Unlock()
 }
 
 // openChannelWith returns an open channel with peer, if there is one.

@@ -88,9 +88,7 @@ func (n *Node) sendLockUpdate(lc *liveChannel, u channel.LockUpdate, now uint64,
 		if u.Change == channel.LockUnlock {
 			h = channel.SecretHash(u.Secret)
 		}
-		n.med.mu.Lock()
-		n.med.resolved[sentKey{lc.id, h}] = lockResolution{unlocked: u.Change == channel.LockUnlock, nonce: proof.Nonce, at: time.Now()}
-		n.med.mu.Unlock()
+		n.med.setResolved(sentKey{lc.id, h}, lockResolution{unlocked: u.Change == channel.LockUnlock, nonce: proof.Nonce, at: time.Now()})
 	}
 	return proof.Nonce, nil
 }

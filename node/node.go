@@ -26,7 +26,7 @@ const Version = "0.1.0"
 type Node struct {
 	cfg       Config
 	log       *slog.Logger
-	signer    *channel.KeySigner
+	signer    channel.Signer
 	domain    channel.Domain
 	store     Storage
 	transport Transport
@@ -125,9 +125,13 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 
 // assemble wires a node from its parts; tests use it to wrap a real part.
 func assemble(c Config, st Storage, chain Chain, mkTransport func(p2p.Handler) (Transport, error)) (*Node, error) {
-	signer, err := channel.NewKeySigner(c.Key)
+	ks, err := channel.NewKeySigner(c.Key)
 	if err != nil {
 		return nil, err
+	}
+	var signer channel.Signer = ks
+	if c.WrapSigner != nil {
+		signer = c.WrapSigner(ks)
 	}
 	n := &Node{
 		cfg:    c,

@@ -42,7 +42,7 @@ func benchCommand() *cli.Command {
 			"counts when Pay returns: the payer stored its proof, the payee verified and stored it\n" +
 			"and acknowledged. Also measures ECDSA sign+recover pairs per second on all cores in the\n" +
 			"same run (the protocol's cost per payment) and prints the ratio. Progress on stderr.",
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.IntFlag{Name: flagBenchPayments, Usage: "payments to make", Value: benchrun.DefaultPayments, EnvVars: env(flagBenchPayments)},
 			&cli.IntFlag{Name: flagBenchConcurrency, Usage: "concurrent payers (each waits for its Ack)", Value: benchrun.DefaultConcurrency, EnvVars: env(flagBenchConcurrency)},
 			&cli.IntFlag{Name: flagBenchWindow, Usage: "pipelining window: unacknowledged proofs per channel (0 = node default)", EnvVars: env(flagBenchWindow)},
@@ -56,7 +56,7 @@ func benchCommand() *cli.Command {
 			&cli.BoolFlag{Name: flagBenchRisk, Usage: "judge every payment by the risk engine first, as the API does (measures the policy's cost)", EnvVars: env(flagBenchRisk)},
 			&cli.StringFlag{Name: flagBenchStore, Usage: "leveldb, or etcd: run the same bench on leveldb and then on a local 3-member etcd cluster and print both and the ratio", Value: "leveldb", EnvVars: env(flagBenchStore)},
 			&cli.BoolFlag{Name: flagBenchProcesses, Usage: "run the receiving nodes in a second process of this binary (the figures of this process are then the hub's)", EnvVars: env(flagBenchProcesses)},
-		},
+		}, benchRouteFlags(env)...),
 		Action: runBench,
 		Subcommands: []*cli.Command{{
 			Name:   "peer",
@@ -70,6 +70,14 @@ func benchCommand() *cli.Command {
 }
 
 func runBench(c *cli.Context) error {
+	if c.Bool(flagBenchRoute) {
+		return runRouteBench(c)
+	}
+	for _, f := range []string{flagBenchWallets, flagBenchMerchants, flagFeeBase, flagFeePPM} {
+		if c.IsSet(f) {
+			return usageErrorf("--%s needs --%s", f, flagBenchRoute)
+		}
+	}
 	if err := exactArgs(c); err != nil {
 		return err
 	}
