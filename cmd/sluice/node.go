@@ -120,6 +120,10 @@ func runNode(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	margin, err := revealMargin(c)
+	if err != nil {
+		return err
+	}
 	dir := dataDir(c)
 	key, err := loadKey(c, dir)
 	if err != nil {
@@ -159,6 +163,7 @@ func runNode(c *cli.Context) error {
 		Tower:                  strings.TrimSpace(c.String(flagTower)),
 		Open:                   policy,
 		Routing:                routingCfg,
+		RevealMargin:           margin,
 		Logger:                 log,
 		Metrics:                reg,
 	})
