@@ -39,6 +39,9 @@ type routedNet struct {
 	period time.Duration // challenge period of the channels the test opens
 	fees   map[*e2eNode]feeModel
 	chans  []*routedChan
+	// clients are API connections by node and API URL (a restarted node has a new one):
+	// the balance checks read through them, a CLI process per read would be too slow.
+	clients map[string]*api.Client
 }
 
 // routedChan is one channel and the model of its balances, by party (A opened it).
@@ -50,7 +53,7 @@ type routedChan struct {
 
 func newRoutedNet(t *testing.T, margin time.Duration) *routedNet {
 	t.Helper()
-	return &routedNet{chain: startE2EChain(t), margin: margin, period: time.Hour, fees: map[*e2eNode]feeModel{}}
+	return &routedNet{chain: startE2EChain(t), margin: margin, period: time.Hour, fees: map[*e2eNode]feeModel{}, clients: map[string]*api.Client{}}
 }
 
 // hub creates and starts a node that forwards for fee.
@@ -158,9 +161,10 @@ func (r *routedNet) checkBalances(t *testing.T, what string) {
 	t.Helper()
 	for _, c := range r.chans {
 		for _, n := range []*e2eNode{c.a, c.b} {
+			cl := r.client(t, n)
 			var last api.Channel
 			settled := func() bool {
-				last = n.channel(t, c.id)
+				last = r.channelOf(t, cl, n, c.id)
 				return last.Balance[0].Big().Cmp(c.bal[0]) == 0 && last.Balance[1].Big().Cmp(c.bal[1]) == 0 &&
 					lockedIn(last, 0).Sign() == 0 && lockedIn(last, 1).Sign() == 0
 			}
@@ -172,17 +176,60 @@ func (r *routedNet) checkBalances(t *testing.T, what string) {
 				}
 				time.Sleep(100 * time.Millisecond)
 			}
-			sent, received := checkLedger(t, n.name, n.payments(t, c.id))
+			sent, received := checkLedger(t, n.name, paymentsOf(t, cl, n, c.id))
 			us := 0
 			if n == c.b {
 				us = 1
 			}
-			deposit := c.a.channel(t, c.id).Deposit[us].Big()
+			deposit := last.Deposit[us].Big()
 			if got := new(big.Int).Sub(bigSum(deposit, received), sent); got.Cmp(c.bal[us]) != 0 {
 				t.Fatalf("%s: %s's payment log of %s-%s adds up to %s (deposit %s + received %s - sent %s), its balance is %s",
 					what, n.name, c.a.name, c.b.name, got, deposit, received, sent, c.bal[us])
 			}
 		}
+	}
+}
+
+// client is an API connection to n's current process.
+func (r *routedNet) client(t *testing.T, n *e2eNode) *api.Client {
+	t.Helper()
+	key := n.name + " " + n.api()
+	if cl, ok := r.clients[key]; ok {
+		return cl
+	}
+	cl := n.client(t)
+	r.clients[key] = cl
+	return cl
+}
+
+func (r *routedNet) channelOf(t *testing.T, cl *api.Client, n *e2eNode, id api.ChannelID) api.Channel {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	ch, err := cl.Channel(ctx, id)
+	if err != nil {
+		t.Fatalf("%s: channel %s: %v", n.name, id, err)
+	}
+	return ch
+}
+
+// paymentsOf reads n's whole payment log of a channel through the API.
+func paymentsOf(t *testing.T, cl *api.Client, n *e2eNode, id api.ChannelID) []api.Payment {
+	t.Helper()
+	var all []api.Payment
+	args := api.PaymentsArgs{Channel: &id, Limit: 1000}
+	for {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		page, err := cl.Payments(ctx, args)
+		cancel()
+		if err != nil {
+			t.Fatalf("%s: payments of %s: %v", n.name, id, err)
+		}
+		all = append(all, page.Payments...)
+		if page.Next == "" || len(page.Payments) == 0 {
+			return all
+		}
+		args.Cursor = page.Next
 	}
 }
 
@@ -195,9 +242,9 @@ func lockedIn(ch api.Channel, p int) *big.Int {
 }
 
 // pendingLocks is how many locks party p has pending in n's view of c.
-func pendingLocks(t *testing.T, n *e2eNode, c *routedChan, p int) int {
+func (r *routedNet) pendingLocks(t *testing.T, n *e2eNode, c *routedChan, p int) int {
 	t.Helper()
-	if pr := n.channel(t, c.id).LatestProofs[p]; pr != nil {
+	if pr := r.channelOf(t, r.client(t, n), n, c.id).LatestProofs[p]; pr != nil {
 		return len(pr.Locks)
 	}
 	return 0
@@ -342,5 +389,63 @@ func payInBackground(cl *api.Client, payee *e2eNode, hash *common.Hash, amount *
 		p, err := payAPI(cl, payee, hash, amount, nil, d)
 		out <- paid{p, err}
 	}()
+	return out
+}
+
+// line is wallet -> hub -> shop, the hub charging fee, with the route learnt.
+type line struct {
+	*routedNet
+	wallet, hub, shop *e2eNode
+	wh, hs            *routedChan
+	cl                *api.Client // the wallet's API
+	path              []*e2eNode
+}
+
+func newLine(t *testing.T, margin, period time.Duration, fee feeModel) *line {
+	t.Helper()
+	start := time.Now()
+	r := newRoutedNet(t, margin)
+	r.period = period
+	l := &line{routedNet: r}
+	l.hub = r.hub(t, "hub", 1, fee)
+	l.shop = r.wallet(t, "shop", 2)
+	l.wallet = r.wallet(t, "wallet", 3)
+	l.wh = r.open(t, l.wallet, l.hub, ether(1))
+	l.hs = r.open(t, l.hub, l.shop, ether(1))
+	l.cl = r.client(t, l.wallet)
+	l.path = []*e2eNode{l.wallet, l.hub, l.shop}
+	waitRoute(t, l.cl, l.path, big.NewInt(1))
+	t.Logf("wallet -> hub -> shop up in %s", time.Since(start).Round(time.Millisecond))
+	return l
+}
+
+// pay pays amount to the shop through the hub, requires success and moves the model.
+func (l *line) pay(t *testing.T, amount *big.Int) {
+	t.Helper()
+	m := l.model(l.path, amount)
+	p, err := payAPI(l.cl, l.shop, payeeInvoice(t, l.shop, amount), amount, m.sum, 30*time.Second)
+	if err != nil {
+		t.Fatalf("pay %s to the shop: %v", amount, err)
+	}
+	l.checkQuote(t, l.path, m, amount, p)
+	l.apply(t, l.path, m)
+}
+
+// nonces is every node's view of every channel's latest proof nonces.
+func (r *routedNet) nonces(t *testing.T) map[string][2]uint64 {
+	t.Helper()
+	out := map[string][2]uint64{}
+	for _, c := range r.chans {
+		for _, n := range []*e2eNode{c.a, c.b} {
+			ch := r.channelOf(t, r.client(t, n), n, c.id)
+			var v [2]uint64
+			for p := range 2 {
+				if ch.LatestProofs[p] != nil {
+					v[p] = ch.LatestProofs[p].Nonce
+				}
+			}
+			out[n.name+" "+c.id.String()] = v
+		}
+	}
 	return out
 }
