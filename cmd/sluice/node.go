@@ -124,6 +124,10 @@ func runNode(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	margin, err := revealMargin(c)
+	if err != nil {
+		return err
+	}
 	dir := dataDir(c)
 	key, err := loadKey(c, dir)
 	if err != nil {
@@ -164,6 +168,7 @@ func runNode(c *cli.Context) error {
 		Open:                   policy,
 		Routing:                routingCfg,
 		Forwarding:             forwardingCfg,
+		RevealMargin:           margin,
 		Logger:                 log,
 		Metrics:                reg,
 	})

@@ -51,6 +51,12 @@ func TestRouteAndFeeFlagsBadInputIsUsageError(t *testing.T) {
 		{"node fractional fee base", nil, append(node, "--fee-base", "0.5"), "--fee-base"},
 		{"node fee ppm from env", []string{"SLUICE_FEE_PPM=2000000"}, node, "--fee-ppm"},
 		{"node fee ppm from config.json", nil, append([]string{"--config", cfg}, node...), "--fee-ppm 1000001"},
+		{"node reveal margin zero", nil, append(node, "--reveal-margin", "0s"), "--reveal-margin 0s must be a whole number of seconds from 1s to 24h"},
+		{"node reveal margin fractional", nil, append(node, "--reveal-margin", "1500ms"), "--reveal-margin 1.5s"},
+		{"node reveal margin above a day", nil, append(node, "--reveal-margin", "25h"), "--reveal-margin 25h0m0s"},
+		{"node reveal margin negative", nil, append(node, "--reveal-margin", "-5s"), "--reveal-margin -5s"},
+		{"node reveal margin not a duration", nil, append(node, "--reveal-margin", "600"), "reveal-margin"},
+		{"node reveal margin from env", []string{"SLUICE_REVEAL_MARGIN=100ms"}, node, "--reveal-margin 100ms"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
