@@ -60,15 +60,18 @@ func payAsync(t *testing.T, n *Node, hops []common.Address, amount int64, hash [
 	return done
 }
 
-func randomHash() [32]byte {
+// silentHash is a hash payee has an invoice of amount for but no secret: it accepts the
+// lock (a payee without the invoice refuses it, ADR 0026) and never reveals.
+func silentHash(t *testing.T, payee *Node, amount int64) [32]byte {
 	var h [32]byte
 	rand.Read(h[:])
+	expectInvoice(t, payee, h, big.NewInt(amount))
 	return h
 }
 
 func TestHubRefusesForwardOverOutgoingPendingValue(t *testing.T) {
 	x := newHubNet(t, ForwardingConfig{Limits: mediate.ForwardLimits{Out: mediate.PartnerLimits{MaxPendingValue: big.NewInt(150)}}})
-	held := payAsync(t, x.a, x.route(x.g), 100, randomHash())
+	held := payAsync(t, x.a, x.route(x.g), 100, silentHash(t, x.g, 100))
 	waitFor(t, "the griefer holds the first lock", func() bool { return holding(x.g, x.h) == 1 })
 
 	// 100 more to the same partner would lock 200 with it: not forwarded.
@@ -107,7 +110,7 @@ func TestHubCountsLocksHeldToExpiryRefusesThenBansThePeer(t *testing.T) {
 	griefer := x.g.signer.Address()
 
 	// One lock held to expiry: counted, the peer is still served.
-	first := payAsync(t, x.a, x.route(x.g), 10, randomHash())
+	first := payAsync(t, x.a, x.route(x.g), 10, silentHash(t, x.g, 10))
 	waitFor(t, "the griefer holds a lock", func() bool { return holding(x.g, x.h) == 1 })
 	if err := x.tn.chain.AdjustTime(3*mediate.DefaultRevealMargin*time.Second + 5*time.Second); err != nil {
 		t.Fatal(err)
@@ -127,7 +130,7 @@ func TestHubCountsLocksHeldToExpiryRefusesThenBansThePeer(t *testing.T) {
 	// Three more at once (the slot-filling attack): past the refuse threshold, then the ban.
 	var many []chan error
 	for range 3 {
-		many = append(many, payAsync(t, x.a, x.route(x.g), 10, randomHash()))
+		many = append(many, payAsync(t, x.a, x.route(x.g), 10, silentHash(t, x.g, 10)))
 	}
 	waitFor(t, "the griefer holds three locks", func() bool { return holding(x.g, x.h) == 3 })
 	bansBefore := x.h.transport.Stats().Bans[p2p.BanRefused]
@@ -190,7 +193,7 @@ func TestPayerThatExpiresARevealedLockIsCounted(t *testing.T) {
 		t.Fatalf("held-to-expiry metric (in): %v", got)
 	}
 	// An expiry of a lock whose secret was never revealed is not an offence.
-	done = payAsync(t, a, []common.Address{b.signer.Address()}, 10, randomHash())
+	done = payAsync(t, a, []common.Address{b.signer.Address()}, 10, silentHash(t, b, 10))
 	waitFor(t, "the payee holds the lock", func() bool { return holding(b, a) == 1 })
 	if err := tn.chain.AdjustTime(2*mediate.DefaultRevealMargin*time.Second + 5*time.Second); err != nil {
 		t.Fatal(err)

@@ -86,7 +86,8 @@ func TestRoutedPaymentLogOnEveryHop(t *testing.T) {
 func TestRoutedPaymentLogRecordsExpiry(t *testing.T) {
 	x := newInvoiceNet(t, nil)
 	var hash [32]byte
-	rand.Read(hash[:]) // not the merchant's invoice: it never reveals
+	rand.Read(hash[:]) // an invoice the merchant has no secret for: it never reveals
+	expectInvoice(t, x.merchant, hash, big.NewInt(5000))
 	done := make(chan error, 1)
 	var id [16]byte
 	rand.Read(id[:])
@@ -121,6 +122,7 @@ func TestRoutedPaymentLogSurvivesAHubRestart(t *testing.T) {
 	x := newInvoiceNet(t, nil)
 	var hash [32]byte
 	rand.Read(hash[:])
+	expectInvoice(t, x.merchant, hash, big.NewInt(5000))
 	done := make(chan error, 1)
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)

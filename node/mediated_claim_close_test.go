@@ -48,6 +48,7 @@ func TestClosedChannelLocksSettleAndUnlockToTheWei(t *testing.T) {
 	}
 	for _, l := range locks {
 		rand.Read(l.secret[:])
+		expectInvoice(t, l.payee, channel.SecretHash(l.secret), big.NewInt(l.amount))
 		go routedPay(t, l.payer, []common.Address{l.payee.signer.Address()}, l.amount, channel.SecretHash(l.secret)) //nolint:errcheck // resolved on chain
 		waitFor(t, "the lock pending on both ends", func() bool {
 			for _, n := range []*Node{x, y} {
@@ -155,6 +156,7 @@ func TestSettledLockWaitsForItsSecretUntilExpiration(t *testing.T) {
 	reader := chainReader(t, tn)
 	var secret [32]byte
 	rand.Read(secret[:])
+	expectInvoice(t, y, channel.SecretHash(secret), big.NewInt(30))
 	go routedPay(t, x, []common.Address{ay}, 30, channel.SecretHash(secret)) //nolint:errcheck // resolved on chain
 	waitFor(t, "the payee holds the lock", func() bool {
 		lc := y.channel(id)
@@ -240,6 +242,7 @@ func TestUnlockWithTheListThePartnerPutOnChain(t *testing.T) {
 		lossy.drop.Store(i == 1)
 		var h [32]byte
 		rand.Read(h[:])
+		expectInvoice(t, y, h, big.NewInt(amount))
 		go routedPay(t, x, []common.Address{ay}, amount, h) //nolint:errcheck // resolved on chain
 		waitFor(t, "the payer holds its lock", func() bool {
 			lc := x.channel(id)

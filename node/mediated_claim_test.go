@@ -157,6 +157,7 @@ func hubClaimsOnChain(t *testing.T, cn claimNet, restart bool) {
 	var secret [32]byte
 	rand.Read(secret[:])
 	hash := channel.SecretHash(secret)
+	expectInvoice(t, b, hash, big.NewInt(250))
 	go routedPay(t, a, []common.Address{hub, merchant}, 250, hash) //nolint:errcheck // A goes silent
 	waitFor(t, "the merchant holds the forwarded lock", func() bool {
 		lc := b.channel(idHB)
@@ -287,6 +288,7 @@ func TestHubLearnsASecretRegisteredOnChainInsteadOfRevealed(t *testing.T) {
 	reader := chainReader(t, tn)
 	var secret [32]byte
 	rand.Read(secret[:])
+	expectInvoice(t, b, channel.SecretHash(secret), big.NewInt(250))
 	done := make(chan error, 1)
 	go func() {
 		_, err := routedPay(t, a, []common.Address{hub, merchant}, 250, channel.SecretHash(secret))

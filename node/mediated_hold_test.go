@@ -2,6 +2,7 @@ package node
 
 import (
 	"crypto/rand"
+	"math/big"
 	"testing"
 	"time"
 
@@ -16,6 +17,7 @@ func TestInitiatorHoldsRevealedSecretUntilItsUnlockStoresIt(t *testing.T) {
 	var secret [32]byte
 	rand.Read(secret[:])
 	h := channel.SecretHash(secret)
+	expectInvoice(t, x.c, h, big.NewInt(40))
 	done := make(chan error, 1)
 	go func() {
 		_, err := routedPay(t, x.a, x.route, 40, h)

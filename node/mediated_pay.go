@@ -160,6 +160,22 @@ func (n *Node) awaitRouted(ctx context.Context, lc *liveChannel, lock channel.Lo
 				return out, nil
 			}
 		}
+		{
+			// Not resolved, or resolved by a proof the partner never acknowledged: once the
+			// channel is closed no Ack will come.
+			st := channel.StatusOpen
+			lc.mu.Lock()
+			if lc.st != nil {
+				st = lc.st.Status()
+			}
+			lc.mu.Unlock()
+			if st != channel.StatusOpen {
+				// Nothing off chain resolves the lock any more: the receiver claims it if
+				// it registers the secret in time, else unlock returns it (ADR 0027).
+				return RoutedPayment{Channel: lc.id, Lock: lock}, fmt.Errorf("routed pay on channel %s: the channel is %s with lock %x pending; it resolves on chain: %w: %w",
+					lc.id, st, lock.SecretHash, ErrLockPending, channel.ErrChannelNotOpen)
+			}
+		}
 		select {
 		case <-wake:
 		case <-t.C:

@@ -72,6 +72,7 @@ func (n *Node) PayTo(ctx context.Context, req PayToRequest) (PayToResult, error)
 	if maxAttempts <= 0 {
 		maxAttempts = DefaultPayAttempts
 	}
+	var lastErr error // the last attempt's own error
 	attempt := func(ctx context.Context, r routing.Route) error {
 		res.Attempts++
 		res.Route = r
@@ -89,6 +90,7 @@ func (n *Node) PayTo(ctx context.Context, req PayToRequest) (PayToResult, error)
 		n.routedSendEnded(req, p, err)
 		settle(err)
 		res.Payment = p
+		lastErr = err
 		if err != nil {
 			n.log.Info("routed payment attempt failed", "to", req.To, "attempt", res.Attempts, "hops", len(hops), "err", err)
 			n.refreshOwnEdges(false)
@@ -98,6 +100,11 @@ func (n *Node) PayTo(ctx context.Context, req PayToRequest) (PayToResult, error)
 	n.refreshOwnEdges(false)
 	greq := routing.Request{From: n.signer.Address(), To: req.To, Amount: req.Amount, MaxFee: req.MaxFee}
 	if _, err := n.routing.graph.Retry(ctx, greq, maxAttempts, attempt); err != nil {
+		if errors.Is(err, routing.ErrNoRoute) && errors.Is(lastErr, ErrRouteFailed) && !errors.Is(lastErr, ErrRouteRefused) {
+			// The last route's lock expired unpaid and no other route is left: what the
+			// caller needs to hear is the expiry (route_expired), not "no route".
+			return res, fmt.Errorf("pay %s after %d attempts, no other route: %w", req.To, res.Attempts, lastErr)
+		}
 		return res, fmt.Errorf("pay %s after %d attempts: %w", req.To, res.Attempts, err)
 	}
 	return res, nil
