@@ -47,6 +47,19 @@ func Outgoing(l channel.Lock, secretKnown bool, now uint64) Action {
 	return Wait
 }
 
+// Outgoing decides for a lock this node pays, as the package's Outgoing does, except that
+// a secret learnt more than a reveal margin after the lock expired is not honoured: a
+// mediator's incoming lock on the same hash expires exactly one margin after its outgoing
+// one, so past that nothing pays it back and unlocking would pay downstream out of its own
+// pocket (a payee that reveals once everything upstream expired). A receiver that
+// registered the secret on chain in time claims with the proof it already holds anyway.
+func (c Config) Outgoing(l channel.Lock, secretKnown bool, now uint64) Action {
+	if secretKnown && now > l.Expiration+c.margin() {
+		return SendExpire
+	}
+	return Outgoing(l, secretKnown, now)
+}
+
 // Incoming decides for a lock that pays this node. With the secret known and the lock
 // still claimable (expiration inclusive) the payer is asked to unlock. The target's
 // first release of its own secret is TargetReveals' decision, not this one.

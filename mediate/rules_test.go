@@ -103,3 +103,26 @@ func TestLegActions(t *testing.T) {
 		}
 	}
 }
+
+// A secret learnt after the lock expired is honoured only while a mediator's incoming lock
+// (one margin later) can still pay it back; past that the lock is expired instead
+// (TestE2ERoutedLateRevealCostsTheHubNothing found the hub unlocking with nothing upstream).
+func TestLateSecretIsHonouredOnlyWithinAMarginOfExpiration(t *testing.T) {
+	c := Config{RevealMargin: 10}
+	l := channel.Lock{Amount: big.NewInt(1), Expiration: 100}
+	for _, tc := range []struct {
+		known  bool
+		now    uint64
+		action Action
+	}{
+		{true, 100, SendUnlock},
+		{true, 110, SendUnlock}, // the incoming lock expires at 110, inclusive
+		{true, 111, SendExpire},
+		{false, 111, SendExpire},
+		{false, 100, Wait},
+	} {
+		if got := c.Outgoing(l, tc.known, tc.now); got != tc.action {
+			t.Errorf("known %v at %d: %s, want %s", tc.known, tc.now, got, tc.action)
+		}
+	}
+}

@@ -96,7 +96,7 @@ func (n *Node) mediateLocks(lc *liveChannel, now uint64, only map[[32]byte]struc
 	n.mediateRefusals(lc, now)
 	for _, l := range out {
 		secret, known := n.unlockSecret(l.SecretHash)
-		switch mediate.Outgoing(l, known, now) {
+		switch n.med.cfg.Outgoing(l, known, now) {
 		case mediate.SendUnlock:
 			rec := &store.PaymentRecord{Amount: l.Amount, Time: time.Now()}
 			if _, err := n.sendLockUpdate(lc, channel.Unlock(secret), now, &p2p.Unlock{Secret: secret}, rec); err != nil {
