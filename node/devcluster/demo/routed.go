@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/big"
 	"math/rand/v2"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -63,6 +64,8 @@ type routedRun struct {
 	out   *RoutedReport
 	start time.Time
 	chans map[int]channel.ID // each wallet's and merchant's channel with the hub
+	// tally guards paid and spent: the wallets pay concurrently.
+	tally sync.Mutex
 	// paid is the demo's own tally: per channel, what each address paid over it.
 	paid     map[channel.ID]map[common.Address]*big.Int
 	spent    [routedNodes]*big.Int // wallets: amounts plus fees; merchants: received; hub: fees earned
@@ -230,6 +233,8 @@ func (rr *routedRun) invoice(ctx context.Context, payee int, amount *big.Int) ([
 // book records a finished routed payment: payer paid amount+fee to the hub, the hub paid
 // amount to the payee and kept fee.
 func (rr *routedRun) book(payer, payee int, amount, fee *big.Int) {
+	rr.tally.Lock()
+	defer rr.tally.Unlock()
 	total := new(big.Int).Add(amount, fee)
 	rr.add(rr.chans[payer], rr.address(payer), total)
 	rr.add(rr.chans[payee], rr.address(rHub), amount)
