@@ -1,7 +1,6 @@
 package p2p
 
 import (
-	"bytes"
 	"errors"
 	"testing"
 
@@ -48,21 +47,5 @@ func FuzzDecodeLockRefused(f *testing.F) {
 		_, k := uvarintLen(frame)
 		f.Add(frame[k:])
 	}
-	f.Fuzz(func(t *testing.T, payload []byte) {
-		m, err := DecodeMessage(payload)
-		if err != nil {
-			if !errors.Is(err, ErrMalformed) {
-				t.Fatalf("error %v does not wrap ErrMalformed", err)
-			}
-			return
-		}
-		frame, err := NewEncoder().AppendFrame(nil, m)
-		if err != nil {
-			t.Fatalf("decoded %s does not re-encode: %v", m.Type(), err)
-		}
-		_, k := uvarintLen(frame)
-		if !bytes.Equal(frame[k:], payload) {
-			t.Fatalf("%s re-encodes differently:\n got %x\nwant %x", m.Type(), frame[k:], payload)
-		}
-	})
+	fuzzCanonical(f)
 }
