@@ -60,6 +60,8 @@ type Node struct {
 	fwd *forwardGuard
 	// claims resolves pending locks on chain (mediated_claim.go).
 	claims *lockClaims
+	// payToInflight holds the payment ids of routed payments being made (pay_to_repeat.go).
+	payToInflight sync.Map
 	// watcher state: the follower reads the chain (chain/follow); synced is the last
 	// block up to which every event was applied (the persisted cursor).
 	follower *follow.Follower[ChainEvent]

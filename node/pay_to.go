@@ -42,6 +42,9 @@ type PayToResult struct {
 	Route     routing.Route
 	Payment   RoutedPayment
 	Attempts  int
+	// Repeat is set when PaymentID had already paid this payee this amount: the result
+	// is the original payment's, nothing new was paid (pay_to_repeat.go).
+	Repeat bool
 }
 
 // PayTo quotes the route and, only if one exists within MaxFee, locks Amount plus the
@@ -52,6 +55,14 @@ type PayToResult struct {
 // (routing.Graph.Retry), within ctx's deadline and MaxAttempts. If ctx ends while a lock
 // is pending the error matches ErrLockPending: that lock resolves later.
 func (n *Node) PayTo(ctx context.Context, req PayToRequest) (PayToResult, error) {
+	repeat, release, err := n.beginPayTo(req)
+	if err != nil {
+		return PayToResult{PaymentID: req.PaymentID}, err
+	}
+	if repeat != nil {
+		return *repeat, nil
+	}
+	defer release()
 	if err := n.invoiceForPayTo(ctx, &req); err != nil {
 		return PayToResult{}, err
 	}

@@ -140,6 +140,7 @@ var classes = []errorClass{
 	{node.ErrIdempotencyKeyReused, CodeIdempotencyKeyReused, "idempotency_key_reused"},
 	{node.ErrInvalidIdempotencyKey, CodeInvalidParams, "invalid_params"},
 	{context.DeadlineExceeded, CodeTimeout, "timeout"},
+	{node.ErrLockPending, CodeTimeout, "timeout"}, // a routed payment still pending (its repeat, or its deadline)
 }
 
 // contractErrors are the SluiceChannels custom errors (docs/contract.md), which the chain

@@ -96,5 +96,5 @@ func (s *service) payTo(ctx context.Context, args PayArgs) (Payment, error) {
 		q.Hops[i] = RouteHop{Channel: ChannelID(h.Channel), From: h.From, To: h.To, Amount: NewAmount(h.Amount), Fee: NewAmount(h.Fee)}
 	}
 	fee := NewAmount(r.Fee)
-	return Payment{PaymentID: res.PaymentID, Channel: ChannelID(res.Payment.Channel), Direction: "sent", Amount: NewAmount(amount), Fee: &fee, Route: q, Memo: args.Memo, Attempts: res.Attempts}, nil
+	return Payment{PaymentID: res.PaymentID, Channel: ChannelID(res.Payment.Channel), Direction: "sent", Amount: NewAmount(amount), Fee: &fee, Route: q, Memo: args.Memo, Attempts: res.Attempts, Repeat: res.Repeat}, nil
 }
