@@ -141,11 +141,21 @@ func (v *Validator) apply(ctx context.Context, from peer.ID, a *Announcement, da
 	if !v.sides.allow(sideKey{a.Channel, a.Announcer}, now) || !v.announcer.allow(a.Announcer, now) {
 		return fmt.Errorf("%s by %s: %w", a.Channel, a.Announcer, ErrRateLimited)
 	}
-	info, err := v.channelInfo(ctx, from, a.Channel, now, limitLookups)
+	info, cached, err := v.channelInfo(ctx, from, a.Channel, now, limitLookups)
 	if err != nil {
 		return err
 	}
 	e, err := edgeFor(a, info)
+	if cached && (errors.Is(err, ErrCapacityOverFunds) || errors.Is(err, ErrUnknownChannel)) {
+		// The cached answer may predate a deposit or the channel's open: an honest hub
+		// announcing its new capacity at once must not be refused (and penalised) on a
+		// stale view. Read the chain once more before refusing.
+		v.chain.forget(a.Channel)
+		if info, _, err = v.channelInfo(ctx, from, a.Channel, now, limitLookups); err != nil {
+			return err
+		}
+		e, err = edgeFor(a, info)
+	}
 	if err != nil {
 		return err
 	}
@@ -191,24 +201,25 @@ func (v *Validator) checkFields(a *Announcement, now time.Time) error {
 	return nil
 }
 
-func (v *Validator) channelInfo(ctx context.Context, from peer.ID, id channel.ID, now time.Time, limitLookups bool) (ChannelInfo, error) {
+// channelInfo is the chain's view of id, from the cache (cached true) or read now.
+func (v *Validator) channelInfo(ctx context.Context, from peer.ID, id channel.ID, now time.Time, limitLookups bool) (info ChannelInfo, cached bool, err error) {
 	if info, ok := v.chain.lookup(id, now); ok {
-		return info, nil
+		return info, true, nil
 	}
 	if limitLookups && !v.lookups.allow(from, now) {
-		return ChannelInfo{}, fmt.Errorf("channel %s from %s: %w", id, from, ErrLookupRateLimited)
+		return ChannelInfo{}, false, fmt.Errorf("channel %s from %s: %w", id, from, ErrLookupRateLimited)
 	}
 	ctx, cancel := context.WithTimeout(ctx, v.cfg.LookupTimeout)
 	defer cancel()
-	info, err := v.cfg.Chain.Channel(ctx, id)
+	info, err = v.cfg.Chain.Channel(ctx, id)
 	if errors.Is(err, ErrUnknownChannel) {
 		info, err = ChannelInfo{}, nil
 	}
 	if err != nil {
-		return ChannelInfo{}, fmt.Errorf("channel %s: %v: %w", id, err, ErrChainUnavailable)
+		return ChannelInfo{}, false, fmt.Errorf("channel %s: %v: %w", id, err, ErrChainUnavailable)
 	}
 	v.chain.store(id, info, now)
-	return info, nil
+	return info, false, nil
 }
 
 func edgeFor(a *Announcement, info ChannelInfo) (routing.Edge, error) {

@@ -190,3 +190,31 @@ func FuzzValidateAnnouncement(f *testing.F) {
 		}
 	})
 }
+
+// The validator cached a channel's funds for 30 s, so a hub that deposited and announced
+// its new capacity at once was refused (and its relayer penalised) on the stale view. A
+// refusal for capacity or an unknown channel now reads the chain once more first.
+func TestValidatorRereadsTheChainBeforeRefusingANewDeposit(t *testing.T) {
+	chain := newFakeChain()
+	v, g := newValidator(t, chain, nil)
+	if _, err := v.Admit(context.Background(), relayer, encode(t, signed(t, accountKey(0), chID(1), 5, nil))); err != nil {
+		t.Fatal(err)
+	}
+	chain.mu.Lock()
+	info := chain.chans[chID(1)]
+	info.Funds = big.NewInt(9_000_000) // a deposit since the validator cached 5,000,000
+	chain.chans[chID(1)] = info
+	chain.mu.Unlock()
+	bigger := signed(t, accountKey(0), chID(1), 6, func(a *Announcement) { a.Capacity = routing.Bucket(big.NewInt(6_000_000)) })
+	if _, err := v.Admit(context.Background(), relayer, encode(t, bigger)); err != nil {
+		t.Fatalf("announcement of capacity the chain now holds: %v", err)
+	}
+	if e, ok := g.Edge(chID(1), accountAddr(0)); !ok || e.Capacity.Cmp(bigger.Capacity) != 0 {
+		t.Fatalf("edge after the deposit: %+v", e)
+	}
+	// Capacity beyond even the fresh view is still refused.
+	tooBig := signed(t, accountKey(0), chID(1), 7, func(a *Announcement) { a.Capacity = routing.Bucket(big.NewInt(20_000_000)) })
+	if _, err := v.Admit(context.Background(), relayer, encode(t, tooBig)); !errors.Is(err, ErrCapacityOverFunds) {
+		t.Fatalf("capacity over the fresh funds: %v, want ErrCapacityOverFunds", err)
+	}
+}
