@@ -4,7 +4,11 @@ import (
 	"errors"
 	"math/big"
 	"testing"
+	"time"
 
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/sluicepay/sluice/channel"
 	"github.com/sluicepay/sluice/contracts/devchain"
 )
 
@@ -19,9 +23,32 @@ func TestBumpRaisesByAnEighthAtLeastOneWei(t *testing.T) {
 // TestReplaceTxKeepsTheNonceAndCallAndRaisesBothFees: the replacement must be accepted by a
 // pool as a replacement (same nonce, >= +10% on tip and fee cap) and carry the same call.
 func TestReplaceTxKeepsTheNonceAndCallAndRaisesBothFees(t *testing.T) {
-	w := newWorld(t, devchain.Options{}, Options{})
+	// Manual mining: with automine the original may be sealed before the replacement is
+	// broadcast, and the pool then refuses it as "nonce too low" (a CI flake), not as the
+	// replacement this test is about.
+	w := newWorld(t, devchain.Options{ManualMining: true}, Options{})
 	c := w.clients[1]
-	id := w.open(1, 2, ether(1), 60)
+	type opened struct {
+		id  channel.ID
+		err error
+	}
+	done := make(chan opened, 1)
+	go func() {
+		id, _, err := c.Open(w.ctx, w.addr(2), common.Address{}, ether(1), 60)
+		done <- opened{id, err}
+	}()
+	var id channel.ID
+	for id == (channel.ID{}) {
+		select {
+		case o := <-done:
+			if o.err != nil {
+				t.Fatal(o.err)
+			}
+			id = o.id
+		case <-time.After(20 * time.Millisecond):
+			w.chain.Commit()
+		}
+	}
 	data, err := c.channels.TryPackDeposit(id, c.Address(), big.NewInt(5))
 	if err != nil {
 		t.Fatal(err)
