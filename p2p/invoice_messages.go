@@ -54,11 +54,7 @@ func (m *InvoiceRequest) encodeBody(w *bodyWriter) {
 	w.bytes(m.Payer[:])
 	w.bytes(m.Target[:])
 	w.amount(m.Amount)
-	hops := w.list()
-	for i := range m.Hops {
-		w.bytes(m.Hops[i][:])
-	}
-	w.listEnd(hops)
+	w.hops(m.Hops)
 	w.bytes(m.Memo)
 	w.listEnd(l)
 }
@@ -69,17 +65,7 @@ func (m *InvoiceRequest) decodeBody(r *bodyReader) {
 	r.fixed("payer", m.Payer[:])
 	r.fixed("target", m.Target[:])
 	m.Amount = r.amount("amount")
-	hops := r.list("hops")
-	for r.err == nil && len(r.rest) > 0 {
-		if len(m.Hops) == MaxRouteHops {
-			r.fail("hops", fmt.Errorf("more than %d hops", MaxRouteHops))
-			break
-		}
-		var a common.Address
-		r.fixed("hop", a[:])
-		m.Hops = append(m.Hops, a)
-	}
-	r.leave("hops", hops)
+	m.Hops = r.hops()
 	m.Memo = r.variable("memo", MaxMemoSize)
 	r.leave("body", outer)
 }

@@ -63,6 +63,32 @@ func (*Unlock) Type() Type         { return TypeUnlock }
 func (*LockExpired) Type() Type    { return TypeLockExpired }
 
 // lockProof writes a lock-aware proof: [channelId, nonce, transferred, locked, locksRoot, sig].
+// hops writes a route's remaining nodes (LockedTransfer, InvoiceRequest) as a list of
+// addresses; hops reads it back, refusing more than MaxRouteHops.
+func (w *bodyWriter) hops(hops []common.Address) {
+	l := w.list()
+	for i := range hops {
+		w.bytes(hops[i][:])
+	}
+	w.listEnd(l)
+}
+
+func (r *bodyReader) hops() []common.Address {
+	var out []common.Address
+	l := r.list("hops")
+	for r.err == nil && len(r.rest) > 0 {
+		if len(out) == MaxRouteHops {
+			r.fail("hops", fmt.Errorf("more than %d hops", MaxRouteHops))
+			break
+		}
+		var a common.Address
+		r.fixed("hop", a[:])
+		out = append(out, a)
+	}
+	r.leave("hops", l)
+	return out
+}
+
 func (w *bodyWriter) lockProof(p *channel.SignedProof) {
 	l := w.list()
 	w.bytes(p.Channel[:])
@@ -104,11 +130,7 @@ func (m *LockedTransfer) encodeBody(w *bodyWriter) {
 	w.bytes(m.PaymentID[:])
 	w.bytes(m.Target[:])
 	w.amount(m.Amount)
-	hops := w.list()
-	for i := range m.Hops {
-		w.bytes(m.Hops[i][:])
-	}
-	w.listEnd(hops)
+	w.hops(m.Hops)
 	w.listEnd(l)
 }
 
@@ -121,17 +143,7 @@ func (m *LockedTransfer) decodeBody(r *bodyReader) {
 	r.fixed("paymentId", m.PaymentID[:])
 	r.fixed("target", m.Target[:])
 	m.Amount = r.amount("amount")
-	hops := r.list("hops")
-	for r.err == nil && len(r.rest) > 0 {
-		if len(m.Hops) == MaxRouteHops {
-			r.fail("hops", fmt.Errorf("more than %d hops", MaxRouteHops))
-			break
-		}
-		var a common.Address
-		r.fixed("hop", a[:])
-		m.Hops = append(m.Hops, a)
-	}
-	r.leave("hops", hops)
+	m.Hops = r.hops()
 	r.leave("body", outer)
 }
 
