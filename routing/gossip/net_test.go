@@ -260,20 +260,23 @@ func TestGossipRateLimitsAFloodingAnnouncer(t *testing.T) {
 		}
 		time.Sleep(30 * time.Millisecond) // pubsub validates in parallel: keep them in order
 	}
-	eventually(t, "node 1 to judge all ten", func() bool {
-		st := nodes[1].svc.Stats()
-		return st.Total(ResultAccepted)+st.Total(ResultIgnored) == 10
-	})
+	// Graph sync shares these counters: node 1's follow-up sync (2 s after connecting)
+	// can bring back from node 0 or 2 what node 1 relayed to them, judged "not newer".
+	// Only acceptances and rate limits are gossip's verdicts on the ten.
+	judged := func(st Stats) int { return st.Total(ResultAccepted) + st[[2]string{ResultIgnored, "rate_limited"}] }
+	eventually(t, "node 1 to judge all ten", func() bool { return judged(nodes[1].svc.Stats()) >= 10 })
 	st := nodes[1].svc.Stats()
 	if st.Total(ResultAccepted) != 3 || st[[2]string{ResultIgnored, "rate_limited"}] != 7 || st.Total(ResultRejected) != 0 {
 		t.Fatalf("node 1: %v", st)
 	}
-	eventually(t, "node 3 to get the three", func() bool { return nodes[3].svc.Stats().Total(ResultAccepted) == 3 })
+	// Node 3 holds what node 1 let through, the third; gossip or graph sync may bring it
+	// (sync can bring the third before gossip brings the first two, which are then not
+	// newer), but nothing newer: one of the seven relayed would be newer and accepted.
+	seq3 := func() uint64 { s, _ := nodes[3].graph.Sequence(ch01, accountAddr(0)); return s }
+	eventually(t, "node 3 to get the third", func() bool { return seq3() == 3 })
 	time.Sleep(300 * time.Millisecond)
-	// Graph sync may bring node 3 the newest of the three again (not newer, ignored); one
-	// of the seven relayed would be newer and accepted.
-	if st := nodes[3].svc.Stats(); st.Total(ResultAccepted) != 3 || st.Total(ResultRejected) != 0 {
-		t.Fatalf("node 3 got more than node 1 let through: %v", st)
+	if st := nodes[3].svc.Stats(); seq3() != 3 || st.Total(ResultAccepted) > 3 || st.Total(ResultRejected) != 0 {
+		t.Fatalf("node 3 got more than node 1 let through: sequence %d, %v", seq3(), st)
 	}
 }
 
