@@ -103,6 +103,7 @@ func printRouteBench(w io.Writer, r benchrun.RouteResult) error {
 		{"ecdsa limit", fmt.Sprintf("%.0f sign+recover pairs/s on all cores = %.0f routed payments/s at %.2f signatures each", r.ECDSALimit, r.RoutedLimit, r.SignaturesPerPayment)},
 		{"ratio", fmt.Sprintf("%.0f%% of the routed ECDSA limit", 100*r.Ratio)},
 		{"cpu", fmt.Sprintf("%.1f us per routed payment (this process: every node and the chain; GOMAXPROCS %d)", r.CPUMicrosPerPayment, r.GOMAXPROCS)},
+		{"fsyncs", fmt.Sprintf("%.3f per routed payment (wallets %d, hub %d, merchants %d); hub group write p50/p90/p99 %s", r.FsyncsPerPayment, r.WalletFsyncs, r.HubFsyncs, r.MerchantFsyncs, commitMillis(r.HubCommitMillis))},
 		{"memory", fmt.Sprintf("heap in use %s, RSS %s", mib(r.HeapInuseBytes), mib(r.RSSBytes))},
 	})
 }

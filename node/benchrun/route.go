@@ -122,6 +122,7 @@ func RunRoute(ctx context.Context, opts RouteOptions) (RouteResult, error) {
 		return RouteResult{}, err
 	}
 	signsBefore := c.signs.n.Load()
+	statsBefore := c.stats()
 	cpuBefore := cpuTime()
 	lat, elapsed, err := runRouteLoad(ctx, c, o)
 	if err != nil {
@@ -129,6 +130,7 @@ func RunRoute(ctx context.Context, opts RouteOptions) (RouteResult, error) {
 	}
 	signs := c.signs.n.Load() - signsBefore
 	cpu := cpuTime() - cpuBefore
+	statsAfter := c.stats()
 	// The hub's unlocks to the merchants may trail the payers' by a moment.
 	if err := c.settled(ctx); err != nil {
 		return RouteResult{}, err
@@ -141,6 +143,7 @@ func RunRoute(ctx context.Context, opts RouteOptions) (RouteResult, error) {
 	if err != nil {
 		return res, err
 	}
+	res.setFsyncs(statsBefore, statsAfter)
 	if o.AfterPayments != nil {
 		if err := o.AfterPayments(); err != nil {
 			return RouteResult{}, err

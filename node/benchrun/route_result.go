@@ -37,9 +37,17 @@ type RouteResult struct {
 	RoutedLimit         float64 `json:"ecdsa_limit_routed_payments_per_second"`
 	Ratio               float64 `json:"ratio"`
 	CPUMicrosPerPayment float64 `json:"cpu_us_per_payment"`
-	GOMAXPROCS          int     `json:"gomaxprocs"`
-	HeapInuseBytes      uint64  `json:"heap_inuse_bytes"`
-	RSSBytes            uint64  `json:"rss_bytes"`
+	// FsyncsPerPayment counts the group-commit fsyncs of every node during the payments;
+	// WalletFsyncs, HubFsyncs and MerchantFsyncs split them by role, and HubCommitMillis
+	// is the hub's durable queue group write (write+fsync) latency.
+	FsyncsPerPayment float64         `json:"fsyncs_per_payment"`
+	WalletFsyncs     uint64          `json:"wallet_fsyncs"`
+	HubFsyncs        uint64          `json:"hub_fsyncs"`
+	MerchantFsyncs   uint64          `json:"merchant_fsyncs"`
+	HubCommitMillis  CommitLatencies `json:"hub_commit_ms"`
+	GOMAXPROCS       int             `json:"gomaxprocs"`
+	HeapInuseBytes   uint64          `json:"heap_inuse_bytes"`
+	RSSBytes         uint64          `json:"rss_bytes"`
 }
 
 // ErrFeesDoNotAddUp: the balances moved by the run do not match its payments and fees.
@@ -72,6 +80,34 @@ func newRouteResult(o RouteOptions, lat []time.Duration, elapsed time.Duration, 
 			ErrFeesDoNotAddUp, earned, spent, received, wantFees, wantReceived)
 	}
 	return r, nil
+}
+
+// routeStats are the cluster's durability counters by role.
+type routeStats struct {
+	wallets, hub, merchants storeStats
+}
+
+func (c *routeCluster) stats() routeStats {
+	var s routeStats
+	s.hub = readStoreStats(c.hub.metrics)
+	for _, w := range c.wallets {
+		s.wallets.add(readStoreStats(w.metrics))
+	}
+	for _, m := range c.merchants {
+		s.merchants.add(readStoreStats(m.metrics))
+	}
+	return s
+}
+
+// setFsyncs fills r's durability figures from the counters before and after the payments.
+func (r *RouteResult) setFsyncs(before, after routeStats) {
+	r.WalletFsyncs = after.wallets.Fsyncs - before.wallets.Fsyncs
+	r.HubFsyncs = after.hub.Fsyncs - before.hub.Fsyncs
+	r.MerchantFsyncs = after.merchants.Fsyncs - before.merchants.Fsyncs
+	if r.Payments > 0 {
+		r.FsyncsPerPayment = float64(r.WalletFsyncs+r.HubFsyncs+r.MerchantFsyncs) / float64(r.Payments)
+	}
+	r.HubCommitMillis = after.hub.Commit.since(before.hub.Commit).millis()
 }
 
 // cpuTime is this process's user+system CPU time.

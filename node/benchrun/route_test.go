@@ -28,6 +28,10 @@ func TestRunRouteWalletsPayMerchants(t *testing.T) {
 	if r.SignaturesPerPayment < 4 || r.Ratio <= 0 {
 		t.Fatalf("signatures %v per payment, ratio %v", r.SignaturesPerPayment, r.Ratio)
 	}
+	// Every node stores what it signs or accepts: each role fsyncs.
+	if r.WalletFsyncs == 0 || r.HubFsyncs == 0 || r.MerchantFsyncs == 0 || r.FsyncsPerPayment <= 0 {
+		t.Fatalf("fsyncs: wallets %d, hub %d, merchants %d", r.WalletFsyncs, r.HubFsyncs, r.MerchantFsyncs)
+	}
 }
 
 // A hub that kept a wei more than its fee (or a payee paid short) fails the run.
