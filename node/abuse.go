@@ -52,19 +52,19 @@ func (n *Node) penalize(peer common.Address, err error) {
 	}
 }
 
-// worthVerifying is the cheap check that comes before a Pay's signature recovery: the
+// worthVerifying is the cheap check that comes before a proof's signature recovery: the
 // channel is known, the sender is its partner, and the nonce is one the applier may
 // still accept (above the last, within what can be queued ahead of it). Anything else
 // is refused by the applier without a recovery.
-func (n *Node) worthVerifying(from common.Address, pay *p2p.Pay) bool {
-	lc := n.peerChannel(from, pay.Proof.Channel)
+func (n *Node) worthVerifying(from common.Address, proof *channel.SignedProof) bool {
+	lc := n.peerChannel(from, proof.Channel)
 	if lc == nil || lc.policyRefusal() != nil {
 		return false // refused in order without a signature recovery
 	}
 	lc.mu.Lock()
 	last := lc.st.Nonce(lc.us.Other())
 	lc.mu.Unlock()
-	return pay.Proof.Nonce > last && pay.Proof.Nonce-last <= 2*inboundQueueLen
+	return proof.Nonce > last && proof.Nonce-last <= 2*inboundQueueLen
 }
 
 // Message-rate defaults, from what this machine can verify.

@@ -242,7 +242,7 @@ func TestPayIsVerifiedOnlyAfterTheCheapChecks(t *testing.T) {
 		{"nonce far ahead", from, pay(id, 1_000_000), false},
 	}
 	for _, c := range cases {
-		if got := b.worthVerifying(c.from, c.pay); got != c.want {
+		if got := b.worthVerifying(c.from, &c.pay.Proof); got != c.want {
 			t.Errorf("%s: worth verifying %v, want %v", c.name, got, c.want)
 		}
 	}

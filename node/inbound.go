@@ -14,9 +14,11 @@ import (
 // Signature recovery is the payee's dominant cost and would otherwise run on the peer's
 // single reader goroutine, so the payer's signing and the payee's checking would take
 // turns on the CPU. Instead every message from a peer enters that peer's ordered inbound
-// queue, Pay signatures are recovered meanwhile by a small worker pool, and one applier
-// goroutine per session handles the messages strictly in arrival order, skipping the
-// recovery it already has.
+// queue, the signatures of its proofs (Pay, LockedTransfer, Unlock, LockExpired) are
+// recovered meanwhile by a small worker pool, and one applier goroutine per session
+// handles the messages strictly in arrival order, skipping the recovery it already has
+// (ADR 0034: a hub's applier otherwise recovers every lock and unlock of its partner one
+// after another, under the channel's lock).
 
 // inboundQueueLen bounds messages read but not yet applied per peer; a full queue makes
 // the reader wait, which is the transport's backpressure.
@@ -24,7 +26,10 @@ const inboundQueueLen = 1024
 
 type inboundMsg struct {
 	msg p2p.Message
-	// For a Pay: signer is the recovered address, ready is closed once it is known.
+	// proof is the signed proof the message carries (nil for other messages); when a
+	// worker recovers it, signer is the recovered address and ready is closed once it is
+	// known.
+	proof  *channel.SignedProof
 	ready  chan struct{}
 	signer common.Address
 	sigErr error
@@ -42,7 +47,7 @@ type inbound struct {
 	lastUnknown channel.ID
 }
 
-// verifier recovers Pay signers on runtime.GOMAXPROCS workers.
+// verifier recovers proof signers on runtime.GOMAXPROCS workers.
 type verifier struct {
 	jobs chan *inboundMsg
 }
@@ -60,10 +65,9 @@ func (n *Node) startVerifier(ctx context.Context) {
 				case <-ctx.Done():
 					return
 				case m := <-n.verify.jobs:
-					pay := m.msg.(*p2p.Pay)
-					digest, err := h.BalanceProofDigest(pay.Proof.BalanceProof)
+					digest, err := h.BalanceProofDigest(m.proof.BalanceProof)
 					if err == nil {
-						m.signer, err = h.Recover(digest, pay.Proof.Sig)
+						m.signer, err = h.Recover(digest, m.proof.Sig)
 					}
 					m.sigErr = err
 					close(m.ready)
@@ -82,8 +86,8 @@ func (n *Node) enqueueInbound(from common.Address, msg p2p.Message) {
 		n.handleInOrder(from, &inboundMsg{msg: msg})
 		return
 	}
-	m := &inboundMsg{msg: msg, sess: in}
-	if pay, ok := msg.(*p2p.Pay); ok && n.worthVerifying(from, pay) {
+	m := &inboundMsg{msg: msg, sess: in, proof: signedProof(msg)}
+	if m.proof != nil && n.worthVerifying(from, m.proof) {
 		m.ready = make(chan struct{})
 		select {
 		case n.verify.jobs <- m:
@@ -141,6 +145,27 @@ func (n *Node) closeInbound(from common.Address) {
 	}
 	close(in.queue)
 	<-in.done
+}
+
+// signedProof is the proof a message carries for the applier to check, if any.
+func signedProof(msg p2p.Message) *channel.SignedProof {
+	switch m := msg.(type) {
+	case *p2p.Pay:
+		return &m.Proof
+	case *p2p.LockedTransfer:
+		return &m.Proof
+	case *p2p.Unlock:
+		return &m.Proof
+	case *p2p.LockExpired:
+		return &m.Proof
+	}
+	return nil
+}
+
+// recovered reports whether a worker recovered in's proof to peer: the applier then
+// checks every rule but the signature.
+func (in *inboundMsg) recovered(peer common.Address) bool {
+	return in != nil && in.ready != nil && in.sigErr == nil && in.signer == peer
 }
 
 type inboundState struct {

@@ -73,11 +73,11 @@ func (n *Node) handleInOrder(from common.Address, in *inboundMsg) {
 	case *p2p.WithdrawAccept:
 		n.onWithdrawAccept(from, m)
 	case *p2p.LockedTransfer:
-		n.onLockedTransfer(from, m)
+		n.onLockedTransfer(from, m, in)
 	case *p2p.Unlock:
-		n.onUnlock(from, m)
+		n.onUnlock(from, m, in)
 	case *p2p.LockExpired:
-		n.onLockExpired(from, m)
+		n.onLockExpired(from, m, in)
 	case *p2p.SecretReveal:
 		n.onSecretReveal(from, m)
 	case *p2p.InvoiceRequest:
@@ -131,7 +131,7 @@ func (n *Node) onPay(from common.Address, m *p2p.Pay, in *inboundMsg) {
 		return
 	}
 	// A signature the workers already recovered to the partner need not be checked again.
-	verified := in.ready != nil && in.sigErr == nil && in.signer == lc.peer
+	verified := in.recovered(lc.peer)
 	n.acceptProof(lc, m.Proof, store.PaymentID(m.PaymentID), m.Memo, false, verified)
 }
 

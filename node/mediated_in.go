@@ -18,31 +18,33 @@ import (
 // payer's locks at our chain time, made durable with the new lock set, and only then
 // acknowledged; what follows (forwarding, revealing) runs after the Ack.
 
-func (n *Node) onLockedTransfer(from common.Address, m *p2p.LockedTransfer) {
-	n.acceptLockUpdate(from, m.Proof, channel.AddLock(m.Lock), nil, func(lc *liveChannel) {
+func (n *Node) onLockedTransfer(from common.Address, m *p2p.LockedTransfer, in *inboundMsg) {
+	n.acceptLockUpdate(from, m.Proof, channel.AddLock(m.Lock), nil, in, func(lc *liveChannel) {
 		n.afterLockedTransfer(lc, m)
 	})
 }
 
-func (n *Node) onUnlock(from common.Address, m *p2p.Unlock) {
-	n.acceptLockUpdate(from, m.Proof, channel.Unlock(m.Secret), &m.Secret, func(*liveChannel) {
+func (n *Node) onUnlock(from common.Address, m *p2p.Unlock, in *inboundMsg) {
+	n.acceptLockUpdate(from, m.Proof, channel.Unlock(m.Secret), &m.Secret, in, func(*liveChannel) {
 		n.med.wakeFor(channel.SecretHash(m.Secret))
 	})
 }
 
-func (n *Node) onLockExpired(from common.Address, m *p2p.LockExpired) {
+func (n *Node) onLockExpired(from common.Address, m *p2p.LockExpired, in *inboundMsg) {
 	u := n.removalOf(from, m)
 	var then func(*liveChannel)
 	if u.Change == channel.LockExpire {
 		then = n.afterLockExpired(m.SecretHash) // a cancel of a lock we refused is no griefing
 	}
-	n.acceptLockUpdate(from, m.Proof, u, nil, then)
+	n.acceptLockUpdate(from, m.Proof, u, nil, in, then)
 }
 
 // acceptLockUpdate validates and applies a lock proof from the partner; then runs after
 // the proof is durable and acknowledged (also for an exact repeat, so an action lost in
-// a crash is retried; every action is idempotent).
-func (n *Node) acceptLockUpdate(from common.Address, proof channel.SignedProof, u channel.LockUpdate, secret *[32]byte, then func(*liveChannel)) {
+// a crash is retried; every action is idempotent). in is the message as the inbound
+// queue holds it: a signature its workers recovered to the partner is not recovered
+// again (nil: recover here).
+func (n *Node) acceptLockUpdate(from common.Address, proof channel.SignedProof, u channel.LockUpdate, secret *[32]byte, in *inboundMsg, then func(*liveChannel)) {
 	lc := n.peerChannel(from, proof.Channel)
 	if lc == nil {
 		n.refuse(from, proof.Channel, proof.Nonce, channel.ErrUnknownChannel, true)
@@ -52,20 +54,19 @@ func (n *Node) acceptLockUpdate(from common.Address, proof channel.SignedProof, 
 		n.reject(lc.peer, lc.id, proof.Nonce, err)
 		return
 	}
-	ctx, cancel := context.WithTimeout(n.ctx, 5*time.Second)
-	now, err := n.chainNow(ctx)
-	cancel()
+	now, err := n.lockTime()
 	if err != nil {
 		n.refuse(from, lc.id, proof.Nonce, err, false)
 		return
 	}
 	them := lc.us.Other()
+	recovered := in.recovered(lc.peer)
 	var run func()
 	if then != nil {
 		run = func() { then(lc) }
 	}
 	lc.mu.Lock()
-	o, err := lc.st.ValidateLockUpdate(them, u, proof, now)
+	o, err := applyLockUpdate(lc, u, proof, now, recovered)
 	if errors.Is(err, channel.ErrLockNotExpired) {
 		// The payer may have seen a newer head than our watcher: read the chain once.
 		lc.mu.Unlock()
@@ -73,7 +74,7 @@ func (n *Node) acceptLockUpdate(from common.Address, proof channel.SignedProof, 
 			now = fresh
 		}
 		lc.mu.Lock()
-		o, err = lc.st.ValidateLockUpdate(them, u, proof, now)
+		o, err = applyLockUpdate(lc, u, proof, now, recovered)
 	}
 	if err != nil {
 		lc.mu.Unlock()
@@ -86,11 +87,6 @@ func (n *Node) acceptLockUpdate(from common.Address, proof channel.SignedProof, 
 		if qerr != nil {
 			n.log.Debug("ack not queued", "channel", lc.id, "err", qerr)
 		}
-		return
-	}
-	if err := lc.st.CommitLockUpdate(them, u, proof, now); err != nil {
-		lc.mu.Unlock()
-		n.reject(lc.peer, lc.id, proof.Nonce, err)
 		return
 	}
 	locks := lc.st.Locks(them)
@@ -132,6 +128,30 @@ func (n *Node) acceptLockUpdate(from common.Address, proof channel.SignedProof, 
 	n.towerProofReceived(lc)
 }
 
+// applyLockUpdate checks the partner's lock proof and, if it is new, commits it, in one
+// pass over the pending locks (one locks root). A proof whose signature the inbound
+// workers recovered to the partner is checked by every rule but the signature; any
+// other (a repeat, a nonce out of order, no recovery) goes through the full check.
+// Nothing changes on an error. Callers hold lc.mu.
+func applyLockUpdate(lc *liveChannel, u channel.LockUpdate, proof channel.SignedProof, now uint64, recovered bool) (channel.Outcome, error) {
+	them := lc.us.Other()
+	if recovered && proof.Nonce == lc.st.Nonce(them)+1 {
+		return channel.OutcomeNew, lc.st.CommitLockUpdate(them, u, proof, now)
+	}
+	return lc.st.ApplyLockUpdate(them, u, proof, now)
+}
+
+// lockTime is chainNow without a context per message: the watcher's latest head, read
+// from the chain only before the first one.
+func (n *Node) lockTime() (uint64, error) {
+	if t := n.med.now.Load(); t != 0 {
+		return t, nil
+	}
+	ctx, cancel := context.WithTimeout(n.ctx, 5*time.Second)
+	defer cancel()
+	return n.chainNow(ctx)
+}
+
 // afterLockedTransfer runs once an incoming lock is durable: the target's payer gets the
 // secret through the mediation loop; a mediator forwards.
 func (n *Node) afterLockedTransfer(in *liveChannel, m *p2p.LockedTransfer) {
@@ -166,9 +186,7 @@ func (n *Node) forward(in *liveChannel, m *p2p.LockedTransfer) {
 	if already || resolved {
 		return // forwarded before (a repeat of the incoming lock)
 	}
-	ctx, cancel := context.WithTimeout(n.ctx, 5*time.Second)
-	now, err := n.chainNow(ctx)
-	cancel()
+	now, err := n.lockTime()
 	if err != nil {
 		n.log.Warn("cannot forward", "channel", in.id, "err", err)
 		n.refuseLocked(in, hash, refusal{reason: mediate.ReasonOther, failedNode: self}, false)
