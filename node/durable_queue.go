@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -36,7 +37,17 @@ type afterCommit struct {
 	// then runs on its own goroutine once the write is durable (after the group's Acks);
 	// mediated transfers only, never the direct payment path.
 	then func()
+	// dep is the group (enqueueSeq) of an earlier write this one must not outrun; 0 for
+	// none. Groups are written in order, so dep's group is written by the time this one
+	// is; depFailed tells perform that it or a group after it failed (ADR 0034: a
+	// mediator forwards a lock before the incoming lock's group is durable, and the
+	// forward leaves only if that group was written).
+	dep       uint64
+	depFailed bool
 }
+
+// errDependencyFailed: a write this one depends on (afterCommit.dep) was not stored.
+var errDependencyFailed = errors.New("an earlier write this one depends on was not stored")
 
 // durableQueue is the node's write path for ordered, durable side effects. Writers fill
 // the current group under their channel's lock (so one channel's writes are queued in
@@ -55,6 +66,11 @@ type durableQueue struct {
 	closed  bool
 	wake    chan struct{}
 	stopped chan struct{}
+
+	// next is the sequence number the current group gets; failed is the latest group
+	// whose write failed.
+	next   uint64
+	failed atomic.Uint64
 
 	groups, writes atomic.Uint64 // for metrics: writes per fsync
 	// observe, if set, is told how long each group took to become durable.
@@ -75,6 +91,7 @@ func newDurableQueue(commit func(context.Context, *store.Batch) error, perform f
 		spare:   new(durableGroup),
 		wake:    make(chan struct{}, 1),
 		stopped: make(chan struct{}),
+		next:    1,
 	}
 	q.full = sync.NewCond(&q.mu)
 	return q
@@ -83,29 +100,38 @@ func newDurableQueue(commit func(context.Context, *store.Batch) error, perform f
 // enqueue adds writes (fill) and a side effect to the current group. fill runs under the
 // queue's lock and must only Put into the batch. It reports errQueueClosed after stop.
 func (q *durableQueue) enqueue(fill func(*store.Batch) error, a afterCommit) error {
+	_, err := q.enqueueSeq(fill, a)
+	return err
+}
+
+// enqueueSeq is enqueue that also returns the sequence number of the group the write
+// went into: a later write that must not leave before this one is durable names it as
+// its afterCommit.dep.
+func (q *durableQueue) enqueueSeq(fill func(*store.Batch) error, a afterCommit) (uint64, error) {
 	q.mu.Lock()
 	for !q.closed && len(q.cur.after) >= q.maxOps {
 		q.full.Wait()
 	}
 	if q.closed {
 		q.mu.Unlock()
-		return errQueueClosed
+		return 0, errQueueClosed
 	}
 	if fill != nil {
 		if err := fill(&q.cur.batch); err != nil {
 			// A failed Put poisons the whole batch; rebuild it without this writer is not
 			// possible, so fail loudly: this is a bug in the caller's record, not input.
 			q.mu.Unlock()
-			return err
+			return 0, err
 		}
 	}
 	q.cur.after = append(q.cur.after, a)
+	seq := q.next
 	q.mu.Unlock()
 	select {
 	case q.wake <- struct{}{}:
 	default:
 	}
-	return nil
+	return seq, nil
 }
 
 // run commits groups until ctx ends, then fails whatever is still queued.
@@ -127,10 +153,11 @@ func (q *durableQueue) run(ctx context.Context) {
 				break
 			}
 			q.cur, q.spare = q.spare, nil
+			seq = q.next
+			q.next++
 			q.full.Broadcast()
 			q.mu.Unlock()
 
-			seq++
 			q.groups.Add(1)
 			q.writes.Add(uint64(len(g.after)))
 			err := g.batch.Err()
@@ -139,6 +166,15 @@ func (q *durableQueue) run(ctx context.Context) {
 				err = q.commit(ctx, &g.batch)
 				if q.observe != nil && err == nil {
 					q.observe(time.Since(start))
+				}
+			}
+			if err != nil {
+				q.failed.Store(seq)
+			} else if f := q.failed.Load(); f != 0 {
+				for i := range g.after {
+					if d := g.after[i].dep; d != 0 && d <= f {
+						g.after[i].depFailed = true
+					}
 				}
 			}
 			q.perform(seq, g.after, err)

@@ -19,15 +19,21 @@ import (
 // acknowledged; what follows (forwarding, revealing) runs after the Ack.
 
 func (n *Node) onLockedTransfer(from common.Address, m *p2p.LockedTransfer, in *inboundMsg) {
-	n.acceptLockUpdate(from, m.Proof, channel.AddLock(m.Lock), nil, in, func(lc *liveChannel) {
-		n.afterLockedTransfer(lc, m)
-	})
+	then := func(lc *liveChannel) { n.afterLockedTransfer(lc, m, 0) }
+	var pipelined func(*liveChannel, uint64)
+	if len(m.Hops) > 0 {
+		// A mediator forwards a new lock at once, without waiting for its write: the
+		// forward's own write queues behind it, and its LockedTransfer leaves only once
+		// both are durable (dep). A target acts only once the lock is durable.
+		pipelined = func(lc *liveChannel, dep uint64) { n.afterLockedTransfer(lc, m, dep) }
+	}
+	n.acceptLockUpdate(from, m.Proof, channel.AddLock(m.Lock), nil, in, then, pipelined)
 }
 
 func (n *Node) onUnlock(from common.Address, m *p2p.Unlock, in *inboundMsg) {
 	n.acceptLockUpdate(from, m.Proof, channel.Unlock(m.Secret), &m.Secret, in, func(*liveChannel) {
 		n.med.wakeFor(channel.SecretHash(m.Secret))
-	})
+	}, nil)
 }
 
 func (n *Node) onLockExpired(from common.Address, m *p2p.LockExpired, in *inboundMsg) {
@@ -36,15 +42,17 @@ func (n *Node) onLockExpired(from common.Address, m *p2p.LockExpired, in *inboun
 	if u.Change == channel.LockExpire {
 		then = n.afterLockExpired(m.SecretHash) // a cancel of a lock we refused is no griefing
 	}
-	n.acceptLockUpdate(from, m.Proof, u, nil, in, then)
+	n.acceptLockUpdate(from, m.Proof, u, nil, in, then, nil)
 }
 
 // acceptLockUpdate validates and applies a lock proof from the partner; then runs after
 // the proof is durable and acknowledged (also for an exact repeat, so an action lost in
-// a crash is retried; every action is idempotent). in is the message as the inbound
-// queue holds it: a signature its workers recovered to the partner is not recovered
-// again (nil: recover here).
-func (n *Node) acceptLockUpdate(from common.Address, proof channel.SignedProof, u channel.LockUpdate, secret *[32]byte, in *inboundMsg, then func(*liveChannel)) {
+// a crash is retried; every action is idempotent). For a new proof, pipelined (if not
+// nil) runs instead of then, at once, with the durable queue's group of the proof's
+// write: what it sends must wait for that group (afterCommit.dep). in is the message as
+// the inbound queue holds it: a signature its workers recovered to the partner is not
+// recovered again (nil: recover here).
+func (n *Node) acceptLockUpdate(from common.Address, proof channel.SignedProof, u channel.LockUpdate, secret *[32]byte, in *inboundMsg, then func(*liveChannel), pipelined func(*liveChannel, uint64)) {
 	lc := n.peerChannel(from, proof.Channel)
 	if lc == nil {
 		n.refuse(from, proof.Channel, proof.Nonce, channel.ErrUnknownChannel, true)
@@ -118,11 +126,17 @@ func (n *Node) acceptLockUpdate(from common.Address, proof channel.SignedProof, 
 		}
 		return nil
 	}
-	qerr := n.durable.enqueue(fill, afterCommit{kind: afterSendAck, ch: lc, nonce: proof.Nonce, then: run})
+	if pipelined != nil {
+		run = nil
+	}
+	seq, qerr := n.durable.enqueueSeq(fill, afterCommit{kind: afterSendAck, ch: lc, nonce: proof.Nonce, then: run})
 	lc.mu.Unlock()
 	if qerr != nil {
 		n.log.Warn("incoming lock proof not stored", "channel", lc.id, "nonce", proof.Nonce, "err", qerr)
 		return
+	}
+	if pipelined != nil {
+		n.goTracked(func() { pipelined(lc, seq) })
 	}
 	n.routedLockChange(lc.id, u, false)
 	n.towerProofReceived(lc)
@@ -152,19 +166,25 @@ func (n *Node) lockTime() (uint64, error) {
 	return n.chainNow(ctx)
 }
 
-// afterLockedTransfer runs once an incoming lock is durable: the target's payer gets the
-// secret through the mediation loop; a mediator forwards.
-func (n *Node) afterLockedTransfer(in *liveChannel, m *p2p.LockedTransfer) {
+// afterLockedTransfer runs once an incoming lock is durable, or for a mediator once its
+// write is queued in group dep: the target's payer gets the secret through the mediation
+// loop; a mediator forwards.
+func (n *Node) afterLockedTransfer(in *liveChannel, m *p2p.LockedTransfer, dep uint64) {
 	if len(m.Hops) == 0 {
 		n.acceptAsTarget(in, m) // reveals from the loop (TargetReveals), or refuses
 		return
 	}
-	n.forward(in, m)
+	n.forwardAfter(in, m, dep)
 }
 
 // forward sends the lock on to the next hop if the incoming lock is safe; otherwise it
 // refuses the incoming lock (mediated_cancel.go) so its payer cancels it at once.
-func (n *Node) forward(in *liveChannel, m *p2p.LockedTransfer) {
+func (n *Node) forward(in *liveChannel, m *p2p.LockedTransfer) { n.forwardAfter(in, m, 0) }
+
+// forwardAfter is forward for an incoming lock whose write is in durable queue group dep
+// (0: durable already): the outgoing LockedTransfer leaves only once that group is
+// written too.
+func (n *Node) forwardAfter(in *liveChannel, m *p2p.LockedTransfer, dep uint64) {
 	hash := m.Lock.SecretHash
 	defer n.lockDecision(hash)()
 	if n.refusedIncoming(in, hash) {
@@ -215,7 +235,7 @@ func (n *Node) forward(in *liveChannel, m *p2p.LockedTransfer) {
 		return
 	}
 	msg := &p2p.LockedTransfer{Lock: out, PaymentID: m.PaymentID, Target: m.Target, Amount: m.Amount, Hops: rest}
-	if _, err := n.sendLockUpdate(next, channel.AddLock(out), now, msg, nil); err != nil {
+	if _, err := n.sendLockUpdateAfter(next, channel.AddLock(out), now, msg, nil, dep); err != nil {
 		undo()
 		n.log.Info("forward refused", "from", in.id, "to", next.id, "err", err)
 		n.refuseLocked(in, hash, refusal{reason: mediate.RefusalReason(err), failedChannel: next.id, failedNode: self}, false)

@@ -22,6 +22,13 @@ type lockMsg struct {
 // lock set durable (with the secret of an unlock, and a payment record for rec), and
 // sends msg with the proof filled in once it is on disk. It returns the proof's nonce.
 func (n *Node) sendLockUpdate(lc *liveChannel, u channel.LockUpdate, now uint64, msg p2p.Message, rec *store.PaymentRecord) (uint64, error) {
+	return n.sendLockUpdateAfter(lc, u, now, msg, rec, 0)
+}
+
+// sendLockUpdateAfter is sendLockUpdate for a lock proof that must not leave the node
+// before the durable queue's group dep is written (0: no such group): a mediator's
+// forward of an incoming lock whose own write is still in flight (ADR 0034).
+func (n *Node) sendLockUpdateAfter(lc *liveChannel, u channel.LockUpdate, now uint64, msg p2p.Message, rec *store.PaymentRecord, dep uint64) (uint64, error) {
 	if err := lc.policyRefusal(); err != nil {
 		return 0, err
 	}
@@ -78,7 +85,7 @@ func (n *Node) sendLockUpdate(lc *liveChannel, u channel.LockUpdate, now uint64,
 		}
 		return nil
 	}
-	if err := n.durable.enqueue(fill, afterCommit{kind: afterSendLock, ch: lc, nonce: proof.Nonce, msg: msg}); err != nil {
+	if err := n.durable.enqueue(fill, afterCommit{kind: afterSendLock, ch: lc, nonce: proof.Nonce, msg: msg, dep: dep}); err != nil {
 		return 0, fmt.Errorf("channel %s: %w", lc.id, err)
 	}
 	lc.lockMsgs = append(lc.lockMsgs, lockMsg{nonce: proof.Nonce, msg: msg})
@@ -106,6 +113,9 @@ func setLockProof(msg p2p.Message, p channel.SignedProof) {
 
 // sendLockMsg runs on the durable queue's goroutine once a lock proof is on disk.
 func (n *Node) sendLockMsg(a *afterCommit, err error) {
+	if err == nil && a.depFailed {
+		err = errDependencyFailed
+	}
 	if err != nil {
 		n.log.Error("lock proof not stored", "channel", a.ch.id, "nonce", a.nonce, "err", err)
 		return
