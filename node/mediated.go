@@ -55,6 +55,10 @@ type mediation struct {
 	// the loop for every lock of every channel (mediated_loop.go).
 	dirty map[[32]byte]struct{}
 	all   bool
+	// open caches openChannelWith's answer per peer (common.Address -> *liveChannel),
+	// checked on every use, so a hub with many channels does not lock each of them for
+	// every lock it forwards.
+	open sync.Map
 }
 
 type sentKey struct {

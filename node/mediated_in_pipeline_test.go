@@ -3,12 +3,14 @@ package node
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"math/big"
 	"testing"
 
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/mediate"
 	"github.com/sluicepay/sluice/p2p"
 )
 
@@ -98,4 +100,29 @@ func TestLockProofSignedByAnotherKeyIsRefusedBeforeAnythingIsStored(t *testing.T
 		defer lcH.mu.Unlock()
 		return lcH.st.Nonce(lcH.us.Other()) == proof.Nonce
 	})
+}
+
+// The hub caches its open channel per next hop (openChannelWith); once that channel is
+// closing, the cache is not used: the next lock over it is refused for want of a channel.
+func TestHubDoesNotForwardOverACachedChannelOnceItCloses(t *testing.T) {
+	x := newThreeNodes(t)
+	inv := invoice(t, x.c, 30)
+	if res, err := routedPay(t, x.a, x.route, 30, inv.SecretHash); err != nil || !res.Unlocked {
+		t.Fatalf("first routed payment: %+v %v", res, err)
+	}
+	if lc := x.h.openChannelWith(x.payee); lc == nil || lc.id != x.idHC {
+		t.Fatalf("hub's open channel with the payee: %v", lc)
+	}
+	if _, err := x.h.CloseChannel(context.Background(), x.idHC, true); err != nil {
+		t.Fatal(err)
+	}
+	if lc := x.h.openChannelWith(x.payee); lc != nil {
+		t.Fatalf("hub still finds channel %s open with the payee after closing it", lc.id)
+	}
+	inv = invoice(t, x.c, 20)
+	_, err := routedPay(t, x.a, x.route, 20, inv.SecretHash)
+	var refused *RouteRefusedError
+	if !errors.As(err, &refused) || refused.Reason != mediate.ReasonNoChannel || refused.FailedNode != x.hub {
+		t.Fatalf("routed payment over the closed channel: %v; want a no_channel refusal by the hub", err)
+	}
 }

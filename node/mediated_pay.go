@@ -261,8 +261,19 @@ func (m *mediation) dropWaiter(key sentKey) {
 	m.mu.Unlock()
 }
 
-// openChannelWith returns an open channel with peer, if there is one.
+// openChannelWith returns an open channel with peer, if there is one. The channel found
+// last is cached per peer and used while it stays open.
 func (n *Node) openChannelWith(peer common.Address) *liveChannel {
+	if v, ok := n.med.open.Load(peer); ok {
+		lc := v.(*liveChannel)
+		lc.mu.Lock()
+		open := lc.st.Status() == channel.StatusOpen
+		lc.mu.Unlock()
+		if open {
+			return lc
+		}
+		n.med.open.CompareAndDelete(peer, lc)
+	}
 	var found *liveChannel
 	n.chans.Range(func(_, v any) bool {
 		lc := v.(*liveChannel)
@@ -278,5 +289,8 @@ func (n *Node) openChannelWith(peer common.Address) *liveChannel {
 		}
 		return true
 	})
+	if found != nil {
+		n.med.open.Store(peer, found)
+	}
 	return found
 }
