@@ -245,23 +245,35 @@ func (n *Node) forwardAfter(in *liveChannel, m *p2p.LockedTransfer, dep uint64) 
 	n.log.Info("forwarded locked transfer", "from", in.id, "to", next.id, "amount", out.Amount, "fee", new(big.Int).Sub(m.Lock.Amount, out.Amount), "expiration", out.Expiration)
 }
 
-// onSecretReveal learns a secret from the partner we owe a lock to: it is stored before
-// anything acts on it, then the mediation loop unlocks and reveals upstream. An initiator
-// (nothing pays it on the hash) only holds it for its unlock, which stores it.
+// onSecretReveal learns a secret from the partner we owe a lock to. An initiator (nothing
+// pays it on the hash) only holds it for its unlock, which stores it. A mediator whose
+// owed lock is open and unexpired also holds it for that unlock, which the loop sends at
+// once, and reveals it upstream at once (ADR 0034): the secret is durable with the unlock
+// before the node pays anything with it, and until then the partner, still owed the
+// lock, reveals again. Any other node (a target's payer never reveals to it; a lock
+// that expired or whose channel is closing) stores it before anything acts on it.
 func (n *Node) onSecretReveal(from common.Address, m *p2p.SecretReveal) {
 	h := channel.SecretHash(m.Secret)
-	owed := false
+	var (
+		owedIn   *liveChannel
+		owedLock channel.Lock
+		open     bool
+	)
 	n.chans.Range(func(_, v any) bool {
 		lc := v.(*liveChannel)
 		if lc.peer != from {
 			return true
 		}
 		lc.mu.Lock()
-		_, owed = lc.st.PendingLock(lc.us, h)
+		l, owed := lc.st.PendingLock(lc.us, h)
+		st := lc.st.Status()
 		lc.mu.Unlock()
+		if owed {
+			owedIn, owedLock, open = lc, l, st == channel.StatusOpen
+		}
 		return !owed
 	})
-	if !owed {
+	if owedIn == nil {
 		return // a stale or unsolicited reveal: nothing to do
 	}
 	if _, known := n.secret(h); known {
@@ -272,6 +284,14 @@ func (n *Node) onSecretReveal(from common.Address, m *p2p.SecretReveal) {
 		return
 	}
 	secret := m.Secret
+	if now := n.med.now.Load(); open && now != 0 && now <= owedLock.Expiration && n.med.cfg.Outgoing(owedLock, true, now) == mediate.SendUnlock {
+		n.med.mu.Lock()
+		n.med.held[h] = secret
+		n.med.mu.Unlock()
+		n.med.wakeFor(h) // the loop unlocks to the partner; that batch stores the secret
+		n.revealUpstream(h, secret, now)
+		return
+	}
 	err := n.durable.enqueue(func(b *store.Batch) error { b.PutSecret(secret); return nil },
 		afterCommit{kind: afterRun, then: func() {
 			n.med.mu.Lock()
@@ -282,4 +302,20 @@ func (n *Node) onSecretReveal(from common.Address, m *p2p.SecretReveal) {
 	if err != nil {
 		n.log.Debug("secret not stored", "err", err)
 	}
+}
+
+// revealUpstream reveals a secret held for our unlock to the payers of the locks that pay
+// us on its hash, as the mediation loop does for a stored one (revealTo).
+func (n *Node) revealUpstream(h, secret [32]byte, now uint64) {
+	n.chans.Range(func(_, v any) bool {
+		lc := v.(*liveChannel)
+		lc.mu.Lock()
+		l, paid := lc.st.PendingLock(lc.us.Other(), h)
+		open := lc.st.Status() == channel.StatusOpen
+		lc.mu.Unlock()
+		if paid && open {
+			n.revealTo(lc, l, secret, now)
+		}
+		return true
+	})
 }

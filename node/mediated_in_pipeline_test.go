@@ -6,7 +6,9 @@ import (
 	"errors"
 	"math/big"
 	"testing"
+	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/sluicepay/sluice/channel"
@@ -125,4 +127,58 @@ func TestHubDoesNotForwardOverACachedChannelOnceItCloses(t *testing.T) {
 	if !errors.As(err, &refused) || refused.Reason != mediate.ReasonNoChannel || refused.FailedNode != x.hub {
 		t.Fatalf("routed payment over the closed channel: %v; want a no_channel refusal by the hub", err)
 	}
+}
+
+// A hub that learns the secret from the payee reveals it to the payer at once and stores
+// it with its unlock to the payee (no write of its own, ADR 0034). Its unlock is lost on
+// the wire and the hub restarts: the secret and the unlock are on disk, the restarted hub
+// delivers the unlock, and every channel adds up.
+func TestHubStoresARevealedSecretWithItsUnlockAndDeliversItAfterARestart(t *testing.T) {
+	tn := newTestNet(t)
+	lossy := &lossyTransport{lose: p2p.TypeUnlock}
+	lossy.on.Store(true)
+	hDir := t.TempDir()
+	a := tn.startNode(1, nodeOpts{})
+	h := tn.startNode(2, nodeOpts{dir: hDir, wrap: func(tr Transport) Transport { lossy.Transport = tr; return lossy }})
+	c := tn.startNode(3, nodeOpts{})
+	idAH := openChannel(t, a, h, big.NewInt(1000), nil, time.Hour)
+	idHC := openChannel(t, h, c, big.NewInt(1000), nil, time.Hour)
+	ah, hc := newModel(idAH, a, h, 1000), newModel(idHC, h, c, 1000)
+	payer, hub, payee := a.signer.Address(), h.signer.Address(), c.signer.Address()
+
+	inv := invoice(t, c, 70)
+	if res, err := routedPay(t, a, []common.Address{hub, payee}, 70, inv.SecretHash); err != nil || !res.Unlocked {
+		t.Fatalf("routed payment: %+v %v", res, err)
+	}
+	ah.pay(payer, hub, 70)
+	ah.eventually(t, "payer-hub channel", a, h)
+	waitFor(t, "the hub's unlock to the payee is stored", func() bool {
+		s, ok, err := h.store.(lockStorage).GetSecret(inv.SecretHash)
+		if err != nil || !ok || channel.SecretHash(s) != inv.SecretHash {
+			return false
+		}
+		locks, found, err := h.store.(lockStorage).GetLocks(idHC, channel.PartyA)
+		return err == nil && (!found || len(locks.Locks) == 0)
+	})
+	h.med.mu.Lock()
+	held := len(h.med.held)
+	h.med.mu.Unlock()
+	if held != 0 {
+		t.Fatalf("hub still holds %d secrets after its unlock", held)
+	}
+	lcC := c.channel(idHC)
+	lcC.mu.Lock()
+	paidYet := len(lcC.st.Locks(lcC.us.Other())) == 0
+	lcC.mu.Unlock()
+	if paidYet {
+		t.Fatal("the payee saw the hub's unlock, which the test drops")
+	}
+
+	if err := h.Close(); err != nil {
+		t.Fatal(err)
+	}
+	h2 := tn.startNode(2, nodeOpts{dir: hDir, staticPeers: []string{addrOf(t, a), addrOf(t, c)}})
+	hc.pay(hub, payee, 70)
+	hc.eventually(t, "hub-payee channel after the restart", h2, c)
+	ah.eventually(t, "payer-hub channel after the restart", a, h2)
 }

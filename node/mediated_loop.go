@@ -114,30 +114,38 @@ func (n *Node) mediateLocks(lc *liveChannel, now uint64, only map[[32]byte]struc
 		}
 	}
 	for _, l := range in {
-		secret, known := n.secret(l.SecretHash)
-		if !known || n.lockRefusedByUs(lc.id, l.SecretHash) {
-			continue // no secret, or we gave the lock up: never reveal for it
+		if secret, known := n.secret(l.SecretHash); known {
+			n.revealTo(lc, l, secret, now)
 		}
-		if asked, mine := n.invoiceAmount(l.SecretHash); mine {
-			if err := n.med.cfg.TargetReveals(l, asked, now); err != nil {
-				continue // underpaid or too late: refused (acceptAsTarget), the payer cancels it
-			}
-		} else if mediate.Incoming(l, known, now) != mediate.SendReveal {
-			continue
+	}
+}
+
+// revealTo sends the secret of l, a lock that pays us in lc, to its payer if the rules
+// allow it (never for a lock we refused; a target only for a lock its invoice releases
+// the secret for; a mediator while the lock is claimable), at most every resendAfter.
+func (n *Node) revealTo(lc *liveChannel, l channel.Lock, secret [32]byte, now uint64) {
+	if n.lockRefusedByUs(lc.id, l.SecretHash) {
+		return // we gave the lock up: never reveal for it
+	}
+	if asked, mine := n.invoiceAmount(l.SecretHash); mine {
+		if err := n.med.cfg.TargetReveals(l, asked, now); err != nil {
+			return // underpaid or too late: refused (acceptAsTarget), the payer cancels it
 		}
-		key := sentKey{lc.id, l.SecretHash}
-		n.med.mu.Lock()
-		last, sent := n.med.sent[key]
-		due := !sent || time.Since(last) >= resendAfter
-		if due {
-			n.med.sent[key] = time.Now()
-		}
-		n.med.mu.Unlock()
-		if !due {
-			continue
-		}
-		if err := n.transport.Send(n.ctx, lc.peer, &p2p.SecretReveal{Secret: secret}); err != nil {
-			n.log.Debug("secret reveal not sent", "channel", lc.id, "err", err)
-		}
+	} else if mediate.Incoming(l, true, now) != mediate.SendReveal {
+		return
+	}
+	key := sentKey{lc.id, l.SecretHash}
+	n.med.mu.Lock()
+	last, sent := n.med.sent[key]
+	due := !sent || time.Since(last) >= resendAfter
+	if due {
+		n.med.sent[key] = time.Now()
+	}
+	n.med.mu.Unlock()
+	if !due {
+		return
+	}
+	if err := n.transport.Send(n.ctx, lc.peer, &p2p.SecretReveal{Secret: secret}); err != nil {
+		n.log.Debug("secret reveal not sent", "channel", lc.id, "err", err)
 	}
 }
