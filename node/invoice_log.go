@@ -160,7 +160,7 @@ func (n *Node) routedSendStarted(req PayToRequest, r routing.Route) {
 	if rec == nil {
 		rec = &store.RoutedRecord{ID: req.PaymentID, Role: store.RolePayer, SecretHash: req.SecretHash, Created: time.Now()}
 	}
-	rec.PaymentID, rec.State, rec.Peer, rec.Memo = req.PaymentID, store.LockPending, req.To, req.Memo
+	rec.PaymentID, rec.State, rec.Peer, rec.Memo, rec.Client = req.PaymentID, store.LockPending, req.To, req.Memo, req.Client
 	rec.Amount, rec.Fee = new(big.Int).Set(req.Amount), new(big.Int).Set(r.Fee)
 	rec.Hops = rec.Hops[:0]
 	for _, h := range r.Hops {
