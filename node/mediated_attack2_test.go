@@ -1,0 +1,140 @@
+package node
+
+import (
+	"context"
+	"crypto/rand"
+	"math/big"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/mediate"
+	"github.com/sluicepay/sluice/p2p"
+)
+
+// Adversarial tests of the mediated protocol (issue 18): a partner of an honest hub
+// cheats, and the hub's books are checked against what it is entitled to, computed by
+// the test from first principles (what it was paid, what it forwarded, its fee), to the
+// wei. Real nodes: embedded chain, libp2p on loopback, leveldb.
+
+// hubNonceTo is the nonce of the hub's latest proof as its partner on id sees it.
+func partnerSeesNonce(n *Node, id channel.ID) uint64 {
+	lc := n.channel(id)
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	return lc.st.Nonce(lc.us.Other())
+}
+
+// latestOwnProof is n's latest signed proof on id, exactly as it sent it.
+func latestOwnProof(t *testing.T, n *Node, id channel.ID) channel.SignedProof {
+	t.Helper()
+	lc := n.channel(id)
+	lc.mu.Lock()
+	p, ok := lc.st.Latest(lc.us)
+	lc.mu.Unlock()
+	if !ok {
+		t.Fatalf("%s has no proof on %s", n.signer.Address(), id)
+	}
+	return p
+}
+
+// TestAttack2RepeatedProofCannotSmuggleAForgedLock: the payer re-sends its latest proof
+// (an exact repeat, which the hub acknowledges without checking it again) in a
+// LockedTransfer whose lock the proof does not carry: 500 wei on the hash of an invoice
+// of its accomplice, the payee. The hub holds no lock of the payer on that hash, so it is
+// entitled to forward nothing: had it forwarded, the payee's reveal would make it pay
+// 500 out of its own deposit with nothing upstream to pay it back.
+func TestAttack2RepeatedProofCannotSmuggleAForgedLock(t *testing.T) {
+	x := newThreeNodes(t)
+	mustPay(t, x.a, x.idAH, 10) // the payer's latest proof: a direct payment
+	x.ah.pay(x.payer, x.hub, 10)
+	x.ah.eventually(t, "after the direct payment", x.a, x.h)
+
+	inv := invoice(t, x.c, 500) // the accomplice releases its secret to whoever pays 500
+	proof := latestOwnProof(t, x.a, x.idAH)
+	now, err := x.a.chainNow(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged := channel.Lock{Amount: big.NewInt(500), Expiration: now + 3*mediate.DefaultRevealMargin, SecretHash: inv.SecretHash}
+	msg := &p2p.LockedTransfer{Proof: proof, Lock: forged, Target: x.payee, Amount: big.NewInt(500), Hops: []common.Address{x.payee}}
+	if err := x.a.transport.Send(context.Background(), x.hub, msg); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond) // forwarding, reveal and unlock take a few ms when they happen
+
+	if n := partnerSeesNonce(x.c, x.idHC); n != 0 {
+		v, _ := x.c.Channel(context.Background(), x.idHC)
+		t.Fatalf("the hub forwarded a lock its payer never signed: the payee saw hub proof %d and balances %v (hub entitled to lose 0, it holds no incoming lock on %x)",
+			n, v.Balance, inv.SecretHash)
+	}
+	x.ah.check(t, "payer-hub: only the direct payment", x.a, x.h)
+	x.hc.check(t, "hub-payee: nothing forwarded", x.h, x.c)
+}
+
+// TestAttack2RepeatedLockedTransferIsForwardedOnce: the payer's genuine LockedTransfer
+// is forwarded to the payee; then the payer re-sends the same message (same proof, same
+// lock) naming another next hop, D, with which the hub also has a channel. The hops are
+// not signed, and a repeat is acknowledged and acted on again. One incoming lock covers
+// one outgoing lock: the hub must not lock to D too. (If it did, the payer, who chose the
+// hash, hands the secret to C and D, and the hub pays twice for one incoming lock.)
+func TestAttack2RepeatedLockedTransferIsForwardedOnce(t *testing.T) {
+	tn := newTestNet(t)
+	a := tn.startNode(1, nodeOpts{})
+	h := tn.startNode(2, nodeOpts{})
+	c := tn.startNode(3, nodeOpts{})
+	d := tn.startNode(4, nodeOpts{})
+	idAH := openChannel(t, a, h, big.NewInt(1000), nil, time.Hour)
+	idHC := openChannel(t, h, c, big.NewInt(1000), nil, time.Hour)
+	idHD := openChannel(t, h, d, big.NewInt(1000), nil, time.Hour)
+	hub, payee, other := h.signer.Address(), c.signer.Address(), d.signer.Address()
+	mAH, mHC, mHD := newModel(idAH, a, h, 1000), newModel(idHC, h, c, 1000), newModel(idHD, h, d, 1000)
+
+	var secret [32]byte
+	rand.Read(secret[:])
+	hash := channel.SecretHash(secret)
+	// Both accomplices accept a lock on the hash and hold it (no secret yet).
+	expectInvoice(t, c, hash, big.NewInt(300))
+	expectInvoice(t, d, hash, big.NewInt(300))
+	done := make(chan error, 1)
+	go func() {
+		_, err := routedPay(t, a, []common.Address{hub, payee}, 300, hash)
+		done <- err
+	}()
+	waitFor(t, "the payee holds the forwarded lock", func() bool { return partnerSeesNonce(c, idHC) == 1 })
+
+	lcA := a.channel(idAH)
+	lcA.mu.Lock()
+	lock, ok := lcA.st.PendingLock(lcA.us, hash)
+	lcA.mu.Unlock()
+	if !ok {
+		t.Fatal("the payer's lock is gone")
+	}
+	proof := latestOwnProof(t, a, idAH)
+	repeat := &p2p.LockedTransfer{Proof: proof, Lock: lock, Target: other, Amount: big.NewInt(300), Hops: []common.Address{other}}
+	if err := a.transport.Send(context.Background(), hub, repeat); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	if n := partnerSeesNonce(d, idHD); n != 0 {
+		t.Fatalf("the hub forwarded one incoming lock of 300 twice (to %s and, on a repeat naming other hops, to %s: D saw hub proof %d)", payee, other, n)
+	}
+
+	// The payment completes once: the payee learns its secret.
+	learnSecret(t, c, secret, big.NewInt(300))
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("routed payment: %v", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("the routed payment did not complete")
+	}
+	mAH.pay(a.signer.Address(), hub, 300)
+	mHC.pay(hub, payee, 300)
+	mAH.eventually(t, "payer-hub", a, h)
+	mHC.eventually(t, "hub-payee", h, c)
+	mHD.eventually(t, "hub-D: nothing", h, d)
+}
