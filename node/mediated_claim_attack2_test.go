@@ -1,0 +1,135 @@
+package node
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"math/big"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/mediate"
+)
+
+// On-chain attacks on the hub's claim path (ADR 0027): the payer or the payee uses the
+// chain against the hub. Payouts are read from the contract's events and compared with
+// the hub's entitlement, computed by the test.
+
+var errCloseHeld = errors.New("test: close not accepted by the chain node (held)")
+
+// holdCloses stands in for a chain node that refuses the hub's close for a while (an
+// RPC outage, an account out of gas money): while hold is set, preparing a close fails
+// and nothing is submitted. Everything else goes through.
+type holdCloses struct {
+	Chain
+	hold    atomic.Bool
+	refused atomic.Int32
+}
+
+func (h *holdCloses) Prepare(ctx context.Context, call ChainCall) (SignedTx, error) {
+	if h.hold.Load() && call.Kind == CallClose {
+		h.refused.Add(1)
+		return SignedTx{}, errCloseHeld
+	}
+	return h.Chain.Prepare(ctx, call)
+}
+
+// blindRegistry is a payer that does not look at (or pretends not to see) the secret
+// registry: it never learns a secret from the chain.
+type blindRegistry struct{ Chain }
+
+func (blindRegistry) SecretRegisteredAt(context.Context, [32]byte) (uint64, error) { return 0, nil }
+func (blindRegistry) RegisteredSecret(context.Context, [32]byte) ([32]byte, bool, error) {
+	return [32]byte{}, false, nil
+}
+
+// TestAttack2PayerCannotExpireALockWhoseSecretTheHubRegisteredInTime: wallet A -> hub H
+// -> merchant C. C releases the secret, H unlocks to C (pays 250) and reveals to A, which
+// is offline. At the claim deadline H registers the secret on chain, in time; its close
+// cannot get out before the lock expires (held here). ADR 0027 says the close has no
+// deadline: the registration alone makes the lock H's. A comes back after the expiration,
+// does not look at the registry, and sends LockExpired. The hub's entitlement on the
+// A-H channel is the 250 it forwarded and paid: it must keep the lock (not accept the
+// expiry) and get 250 on chain.
+func TestAttack2PayerCannotExpireALockWhoseSecretTheHubRegisteredInTime(t *testing.T) {
+	tn := newTestNet(t)
+	reader := chainReader(t, tn)
+	aDir := t.TempDir()
+	blind := func(c Chain) Chain { return blindRegistry{c} }
+	held := &holdCloses{}
+	held.hold.Store(true)
+	a := tn.startNode(1, nodeOpts{dir: aDir, wrapChain: blind})
+	h := tn.startNode(2, nodeOpts{wrapChain: func(c Chain) Chain { held.Chain = c; return held }})
+	c := tn.startNode(3, nodeOpts{})
+	idAH := openChannel(t, a, h, big.NewInt(1000), nil, time.Hour)
+	idHC := openChannel(t, h, c, big.NewInt(1000), nil, time.Hour)
+	wallet, hub, merchant := a.signer.Address(), h.signer.Address(), c.signer.Address()
+
+	var secret [32]byte
+	rand.Read(secret[:])
+	hash := channel.SecretHash(secret)
+	expectInvoice(t, c, hash, big.NewInt(250))
+	go routedPay(t, a, []common.Address{hub, merchant}, 250, hash) //nolint:errcheck // A goes offline
+	waitFor(t, "the merchant holds the forwarded lock", func() bool { return partnerSeesNonce(c, idHC) == 1 })
+	lcH := h.channel(idAH)
+	lcH.mu.Lock()
+	lock, ok := lcH.st.PendingLock(lcH.us.Other(), hash)
+	lcH.mu.Unlock()
+	if !ok {
+		t.Fatal("the hub holds no lock from the wallet")
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	learnSecret(t, c, secret, big.NewInt(250))
+	hc := newModel(idHC, h, c, 1000)
+	hc.pay(hub, merchant, 250)
+	hc.eventually(t, "the hub paid the merchant", h, c)
+
+	advanceTo(t, tn, reader, h.med.cfg.ClaimDeadline(lock))
+	waitFor(t, "the hub registers the secret", func() bool { return hasClaim(h, idAH, ClaimSecretRegistered) })
+	waitFor(t, "the hub tries to close", func() bool { return held.refused.Load() > 0 })
+	at, err := reader.SecretRegisteredAt(context.Background(), hash)
+	if err != nil || !mediate.RegisteredInTime(at, lock.Expiration) {
+		t.Fatalf("secret registered at %d (%v), lock expires at %d", at, err, lock.Expiration)
+	}
+
+	// Past the expiration the wallet comes back and expires its lock.
+	advanceTo(t, tn, reader, lock.Expiration+1)
+	a2 := tn.startNode(1, nodeOpts{dir: aDir, wrapChain: blind, staticPeers: []string{addrOf(t, h)}})
+	waitFor(t, "the wallet signs its expiry", func() bool {
+		lc := a2.channel(idAH)
+		lc.mu.Lock()
+		defer lc.mu.Unlock()
+		_, pending := lc.st.PendingLock(lc.us, hash)
+		return !pending
+	})
+	time.Sleep(time.Second) // the expiry reaches the hub and is decided
+	lcH.mu.Lock()
+	_, still := lcH.st.PendingLock(lcH.us.Other(), hash)
+	nonce := lcH.st.Nonce(lcH.us.Other())
+	lcH.mu.Unlock()
+	if !still {
+		t.Fatalf("the hub accepted the wallet's expiry (wallet nonce now %d) of a lock whose secret it registered at %d <= expiration %d, after paying the merchant 250: its claim on chain is gone (entitled to 250 on the wallet's channel)",
+			nonce, at, lock.Expiration)
+	}
+
+	// The close gets out; the challenge period passes; the hub is paid the lock.
+	held.hold.Store(false)
+	waitFor(t, "the hub closes to claim the lock", func() bool { return channelStatus(h, idAH) == channel.StatusClosing })
+	v, err := reader.Channel(context.Background(), idAH)
+	if err != nil {
+		t.Fatal(err)
+	}
+	advanceTo(t, tn, reader, v.SettleAfter+1)
+	waitFor(t, "the hub claims the lock after settle", func() bool { return hasClaim(h, idAH, ClaimLockClaimed) })
+	got := payouts(t, reader, idAH, wallet, hub)
+	if got[hub].Int64() != 250 || got[wallet].Int64() != 750 {
+		t.Fatalf("payouts: hub %s (entitled to 250: the lock it paid the merchant for), wallet %s (want 750)", got[hub], got[wallet])
+	}
+}
