@@ -133,3 +133,89 @@ func TestAttack2PayerCannotExpireALockWhoseSecretTheHubRegisteredInTime(t *testi
 		t.Fatalf("payouts: hub %s (entitled to 250: the lock it paid the merchant for), wallet %s (want 750)", got[hub], got[wallet])
 	}
 }
+
+// TestAttack2PayeeClosesAndRegistersTheSecretAtTheLastMoment: wallet A -> hub H ->
+// merchant C. C takes the hub's lock, does not reveal, closes the H-C channel on chain
+// with the hub's proof that carries the lock, and registers the secret as late as the
+// contract still counts it (just before the lock's expiration) or just too late. The hub
+// must learn the secret from the registry and get its own incoming lock paid (A is
+// honest: it unlocks once the hub reveals). Entitlements, computed here: in time, C is
+// paid 250 on chain and the hub 250 by A (the hub ends with its 1000); too late, the
+// lock returns to the hub on chain (C gets 0), and A, whose secret is public, pays 250.
+func TestAttack2PayeeClosesAndRegistersTheSecretAtTheLastMoment(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		late   bool
+		toPaye int64 // what the merchant gets on chain from the lock
+	}{{"in time", false, 250}, {"too late", true, 0}} {
+		t.Run(tc.name, func(t *testing.T) {
+			tn := newTestNet(t)
+			reader := chainReader(t, tn)
+			a := tn.startNode(1, nodeOpts{})
+			h := tn.startNode(2, nodeOpts{})
+			c := tn.startNode(3, nodeOpts{})
+			idAH := openChannel(t, a, h, big.NewInt(1000), nil, time.Hour)
+			idHC := openChannel(t, h, c, big.NewInt(1000), nil, time.Hour)
+			wallet, hub, merchant := a.signer.Address(), h.signer.Address(), c.signer.Address()
+			var secret [32]byte
+			rand.Read(secret[:])
+			hash := channel.SecretHash(secret)
+			expectInvoice(t, c, hash, big.NewInt(250))
+			done := make(chan error, 1)
+			go func() {
+				_, err := routedPay(t, a, []common.Address{hub, merchant}, 250, hash)
+				done <- err
+			}()
+			waitFor(t, "the merchant holds the forwarded lock", func() bool { return partnerSeesNonce(c, idHC) == 1 })
+			lcH := h.channel(idHC)
+			lcH.mu.Lock()
+			out, _ := lcH.st.PendingLock(lcH.us, hash)
+			lcH.mu.Unlock()
+
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			if _, err := c.CloseChannel(ctx, idHC, true); err != nil {
+				t.Fatalf("merchant's close: %v", err)
+			}
+			waitFor(t, "the hub sees the close", func() bool { return channelStatus(h, idHC) != channel.StatusOpen })
+
+			target := out.Expiration - 30
+			if tc.late {
+				target = out.Expiration + 5
+			}
+			advanceTo(t, tn, reader, target)
+			if _, err := reader.RegisterSecret(context.Background(), secret); err != nil {
+				t.Fatal(err)
+			}
+			at, err := reader.SecretRegisteredAt(context.Background(), hash)
+			if err != nil || mediate.RegisteredInTime(at, out.Expiration) == tc.late {
+				t.Fatalf("setup: registered at %d (%v), lock to the merchant expires at %d, late=%v", at, err, out.Expiration, tc.late)
+			}
+			select {
+			case err := <-done:
+				if err != nil {
+					t.Fatalf("the wallet's payment: %v (the hub did not get its incoming lock paid)", err)
+				}
+			case <-time.After(20 * time.Second):
+				t.Fatal("the hub did not claim its incoming lock from the wallet after the secret was registered")
+			}
+			ah := newModel(idAH, a, h, 1000)
+			ah.pay(wallet, hub, 250)
+			ah.eventually(t, "wallet-hub: the hub was paid its incoming lock", a, h)
+
+			v, err := reader.Channel(context.Background(), idHC)
+			if err != nil {
+				t.Fatal(err)
+			}
+			advanceTo(t, tn, reader, v.SettleAfter+1)
+			waitFor(t, "the held lock is unlocked on chain", func() bool {
+				recv, held, err := reader.PendingUnlock(context.Background(), idHC, hub)
+				return err == nil && recv == (common.Address{}) && held.Sign() == 0 && channelStatus(h, idHC) == channel.StatusSettled
+			})
+			got := payouts(t, reader, idHC, hub, merchant)
+			if got[merchant].Int64() != tc.toPaye || got[hub].Int64() != 1000-tc.toPaye {
+				t.Fatalf("H-C payouts: hub %s, merchant %s; want %d and %d", got[hub], got[merchant], 1000-tc.toPaye, tc.toPaye)
+			}
+		})
+	}
+}
