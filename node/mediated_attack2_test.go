@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"math/big"
+	"sync"
 	"testing"
 	"time"
 
@@ -137,4 +138,77 @@ func TestAttack2RepeatedLockedTransferIsForwardedOnce(t *testing.T) {
 	mAH.eventually(t, "payer-hub", a, h)
 	mHC.eventually(t, "hub-payee", h, c)
 	mHD.eventually(t, "hub-D: nothing", h, d)
+}
+
+// recordingTransport is the payer's real transport that remembers the last
+// LockedTransfer it sent and loses every message of type drop (the payer "never sends"
+// them: a cheating payer that keeps its unlock).
+type recordingTransport struct {
+	Transport
+	drop p2p.Type
+	mu   sync.Mutex
+	lt   *p2p.LockedTransfer
+}
+
+func (r *recordingTransport) Send(ctx context.Context, to common.Address, m p2p.Message) error {
+	if lt, ok := m.(*p2p.LockedTransfer); ok {
+		r.mu.Lock()
+		r.lt = lt
+		r.mu.Unlock()
+	}
+	if m.Type() == r.drop {
+		return nil
+	}
+	return r.Transport.Send(ctx, to, m)
+}
+
+func (r *recordingTransport) lastLockedTransfer() *p2p.LockedTransfer {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.lt
+}
+
+// TestAttack2RepeatAfterTheHubRestartsIsNotForwardedAgain: the payer's lock was forwarded,
+// the payee revealed and the hub unlocked to it (paid 200). The payer keeps its own
+// unlock. The hub restarts; the payer then re-sends its LockedTransfer (an exact repeat
+// of the proof the hub holds). The hub has already paid for that incoming lock once: it
+// is entitled to forward nothing more (had it forwarded again, the payee, who knows the
+// secret, is paid 200 a second time against one incoming lock of 200).
+func TestAttack2RepeatAfterTheHubRestartsIsNotForwardedAgain(t *testing.T) {
+	tn := newTestNet(t)
+	rec := &recordingTransport{drop: p2p.TypeUnlock}
+	a := tn.startNode(1, nodeOpts{wrap: func(tr Transport) Transport { rec.Transport = tr; return rec }})
+	hDir := t.TempDir()
+	h := tn.startNode(2, nodeOpts{dir: hDir})
+	c := tn.startNode(3, nodeOpts{})
+	idAH := openChannel(t, a, h, big.NewInt(1000), nil, time.Hour)
+	idHC := openChannel(t, h, c, big.NewInt(1000), nil, time.Hour)
+	hub, payee := h.signer.Address(), c.signer.Address()
+	inv := invoice(t, c, 200)
+	go routedPay(t, a, []common.Address{hub, payee}, 200, inv.SecretHash) //nolint:errcheck // the payer keeps its unlock
+	hc := newModel(idHC, h, c, 1000)
+	hc.pay(hub, payee, 200)
+	hc.eventually(t, "the hub unlocked to the payee", h, c)
+	if !(&threeNodes{}).pending(t, h, idAH, a, inv.SecretHash) {
+		t.Fatal("setup: the hub's incoming lock is gone")
+	}
+	lt := rec.lastLockedTransfer()
+	if lt == nil {
+		t.Fatal("setup: no LockedTransfer recorded")
+	}
+
+	if err := h.Close(); err != nil {
+		t.Fatal(err)
+	}
+	h2 := tn.startNode(2, nodeOpts{dir: hDir, staticPeers: []string{addrOf(t, a), addrOf(t, c)}})
+	waitFor(t, "the restarted hub reconnects", func() bool { return h2.transport.Connected(a.signer.Address()) && h2.transport.Connected(payee) })
+	if err := a.transport.Send(context.Background(), hub, lt); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	if n := partnerSeesNonce(c, idHC); n != 2 {
+		v, _ := c.Channel(context.Background(), idHC)
+		t.Fatalf("after the repeat the payee saw hub proof %d (want 2: one lock, one unlock) and balances %v: the hub forwarded an incoming lock of 200 it had already paid out", n, v.Balance)
+	}
+	hc.check(t, "hub-payee: paid once", h2, c)
 }
