@@ -212,3 +212,66 @@ func TestAttack2RepeatAfterTheHubRestartsIsNotForwardedAgain(t *testing.T) {
 	}
 	hc.check(t, "hub-payee: paid once", h2, c)
 }
+
+// TestAttack2PayeeThatNeverAcknowledgesIsPaidExactlyOnce: the payee takes the hub's lock,
+// reveals, takes the hub's unlock, and never acknowledges anything (and once sends an
+// Ack for a proof the hub never signed). The hub keeps re-sending what is unacknowledged;
+// a repeat must not pay twice, the hub must keep forwarding, and when the payee starts
+// acknowledging again every balance is what the test computes: the payer paid each
+// amount to the hub, the hub each amount to the payee, nothing more.
+func TestAttack2PayeeThatNeverAcknowledgesIsPaidExactlyOnce(t *testing.T) {
+	tn := newTestNet(t)
+	mute := &lossyTransport{lose: p2p.TypeAck}
+	mute.on.Store(true)
+	a := tn.startNode(1, nodeOpts{})
+	h := tn.startNode(2, nodeOpts{})
+	c := tn.startNode(3, nodeOpts{wrap: func(tr Transport) Transport { mute.Transport = tr; return mute }})
+	idAH := openChannel(t, a, h, big.NewInt(1000), nil, time.Hour)
+	idHC := openChannel(t, h, c, big.NewInt(1000), nil, time.Hour)
+	payer, hub, payee := a.signer.Address(), h.signer.Address(), c.signer.Address()
+	route := []common.Address{hub, payee}
+	ah, hc := newModel(idAH, a, h, 1000), newModel(idHC, h, c, 1000)
+
+	// A forged Ack far ahead of anything the hub signed.
+	if err := mute.Transport.Send(context.Background(), hub, &p2p.Ack{Channel: idHC, Nonce: 1 << 40}); err != nil {
+		t.Fatal(err)
+	}
+	for i, amount := range []int64{250, 100} {
+		inv := invoice(t, c, amount)
+		if _, err := routedPay(t, a, route, amount, inv.SecretHash); err != nil {
+			t.Fatalf("payment %d to a payee that never acknowledges: %v", i, err)
+		}
+		ah.pay(payer, hub, amount)
+		hc.pay(hub, payee, amount)
+		ah.eventually(t, "payer-hub", a, h)
+		hc.eventually(t, "hub-payee, unacknowledged", h, c)
+	}
+	lc := h.channel(idHC)
+	lc.mu.Lock()
+	acked, latest := lc.acked, lc.st.Nonce(lc.us)
+	lc.mu.Unlock()
+	if acked != 0 || latest != 4 {
+		t.Fatalf("hub counts acked %d of latest %d: the forged Ack or a missing one was taken as delivery", acked, latest)
+	}
+	// Re-sends of the unacknowledged proofs (as on every Sync or reconnect) change nothing.
+	h.resendLockMsgs(lc)
+	h.resendLockMsgs(lc)
+	time.Sleep(300 * time.Millisecond)
+	hc.check(t, "hub-payee after re-sends", h, c)
+
+	// The payee acknowledges again: a third payment, and the books still hold.
+	mute.on.Store(false)
+	inv := invoice(t, c, 50)
+	if _, err := routedPay(t, a, route, 50, inv.SecretHash); err != nil {
+		t.Fatalf("payment after the payee acknowledges again: %v", err)
+	}
+	ah.pay(payer, hub, 50)
+	hc.pay(hub, payee, 50)
+	ah.eventually(t, "payer-hub at the end", a, h)
+	hc.eventually(t, "hub-payee at the end", h, c)
+	waitFor(t, "the hub sees everything acknowledged", func() bool {
+		lc.mu.Lock()
+		defer lc.mu.Unlock()
+		return lc.acked == lc.st.Nonce(lc.us)
+	})
+}
