@@ -219,3 +219,61 @@ func TestAttack2PayeeClosesAndRegistersTheSecretAtTheLastMoment(t *testing.T) {
 		})
 	}
 }
+
+// TestAttack2PayerClosesOnChainRightAfterTheHubForwarded: wallet A locks 250 to the hub,
+// the hub forwards it to merchant C, and A at once closes A-H on chain (with nothing of
+// the hub's: the hub never paid A) hoping the lock dies with the channel. C then releases
+// the secret and the hub pays C 250 off-chain. The hub's entitlement on A-H is the 40 A
+// paid it directly plus the 250 lock: it must defend with A's latest proof (which carries
+// the lock), register the secret in time, and be paid 290 on chain; A gets 710.
+func TestAttack2PayerClosesOnChainRightAfterTheHubForwarded(t *testing.T) {
+	tn := newTestNet(t)
+	reader := chainReader(t, tn)
+	a := tn.startNode(1, nodeOpts{})
+	h := tn.startNode(2, nodeOpts{})
+	c := tn.startNode(3, nodeOpts{})
+	idAH := openChannel(t, a, h, big.NewInt(1000), nil, time.Hour)
+	idHC := openChannel(t, h, c, big.NewInt(1000), nil, time.Hour)
+	wallet, hub, merchant := a.signer.Address(), h.signer.Address(), c.signer.Address()
+	mustPay(t, a, idAH, 40)
+	var secret [32]byte
+	rand.Read(secret[:])
+	hash := channel.SecretHash(secret)
+	expectInvoice(t, c, hash, big.NewInt(250))
+	go routedPay(t, a, []common.Address{hub, merchant}, 250, hash) //nolint:errcheck // ends with A's close
+	waitFor(t, "the merchant holds the forwarded lock", func() bool { return partnerSeesNonce(c, idHC) == 1 })
+	lcH := h.channel(idAH)
+	lcH.mu.Lock()
+	lock, _ := lcH.st.PendingLock(lcH.us.Other(), hash)
+	lcH.mu.Unlock()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := a.CloseChannel(ctx, idAH, true); err != nil {
+		t.Fatalf("wallet's close: %v", err)
+	}
+	waitFor(t, "the hub sees the close", func() bool { return channelStatus(h, idAH) != channel.StatusOpen })
+
+	learnSecret(t, c, secret, big.NewInt(250))
+	hc := newModel(idHC, h, c, 1000)
+	hc.pay(hub, merchant, 250)
+	hc.eventually(t, "the hub paid the merchant", h, c)
+	waitFor(t, "the hub registers the secret", func() bool { return hasClaim(h, idAH, ClaimSecretRegistered) })
+	at, err := reader.SecretRegisteredAt(context.Background(), hash)
+	if err != nil || !mediate.RegisteredInTime(at, lock.Expiration) {
+		t.Fatalf("secret registered at %d (%v), lock expires at %d", at, err, lock.Expiration)
+	}
+	v, err := reader.Channel(context.Background(), idAH)
+	if err != nil {
+		t.Fatal(err)
+	}
+	advanceTo(t, tn, reader, v.SettleAfter+1)
+	waitFor(t, "the hub claims the lock after settle", func() bool { return hasClaim(h, idAH, ClaimLockClaimed) })
+	got := payouts(t, reader, idAH, wallet, hub)
+	if got[hub].Int64() != 290 || got[wallet].Int64() != 710 {
+		t.Fatalf("A-H payouts: hub %s (entitled to 40 paid + 250 locked), wallet %s (want 710)", got[hub], got[wallet])
+	}
+	if recv, held, err := reader.PendingUnlock(context.Background(), idAH, wallet); err != nil || recv != (common.Address{}) || held.Sign() != 0 {
+		t.Fatalf("escrow still holds %v for %s (%v)", held, recv, err)
+	}
+}
