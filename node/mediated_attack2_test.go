@@ -275,3 +275,36 @@ func TestAttack2PayeeThatNeverAcknowledgesIsPaidExactlyOnce(t *testing.T) {
 		return lc.acked == lc.st.Nonce(lc.us)
 	})
 }
+
+// TestAttack2HubDoesNotForwardALockExpiringFarBeyondAnyRoute: the payer locks 300 to the
+// hub with an expiration a year away (an honest initiator sets at most
+// margin x (MaxHops + 1) ahead, 90 minutes at the default margin), for its accomplice,
+// the payee, which holds the lock without revealing or refusing. Forwarded, the hub's
+// outgoing capacity would be frozen for a year, and the hold counted as griefing only at
+// expiry. The hub must refuse it (the payer cancels) and forward nothing.
+func TestAttack2HubDoesNotForwardALockExpiringFarBeyondAnyRoute(t *testing.T) {
+	x := newThreeNodes(t)
+	var hash [32]byte
+	rand.Read(hash[:])
+	expectInvoice(t, x.c, hash, big.NewInt(300)) // the accomplice: holds whatever comes
+	now, err := x.a.chainNow(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lock := channel.Lock{Amount: big.NewInt(300), Expiration: now + 365*24*3600, SecretHash: hash}
+	msg := &p2p.LockedTransfer{Lock: lock, Target: x.payee, Amount: big.NewInt(300), Hops: []common.Address{x.payee}}
+	if _, err := x.a.sendLockUpdate(x.a.channel(x.idAH), channel.AddLock(lock), now, msg, nil); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	if n := partnerSeesNonce(x.c, x.idHC); n != 0 {
+		lc := x.h.channel(x.idHC)
+		lc.mu.Lock()
+		out, _ := lc.st.PendingLock(lc.us, hash)
+		lc.mu.Unlock()
+		t.Fatalf("the hub forwarded a lock expiring %d s from now (its outgoing lock expires at +%d s): its capacity to the payee is frozen that long (longest honest route: %d s)",
+			lock.Expiration-now, out.Expiration-now, mediate.DefaultRevealMargin*(mediate.MaxHops+1))
+	}
+	x.ah.eventually(t, "payer-hub: the far lock refused and cancelled", x.a, x.h)
+	x.hc.check(t, "hub-payee: nothing forwarded", x.h, x.c)
+}
