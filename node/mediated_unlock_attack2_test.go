@@ -1,0 +1,124 @@
+package node
+
+import (
+	"context"
+	"crypto/rand"
+	"math/big"
+	"testing"
+	"time"
+
+	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/p2p"
+)
+
+// A payer that pays its lock short on unlock: every proof is signed with the payer's
+// real key, so only the hub's own copy of the locks stands between it and the loss.
+
+// TestAttack2CheatingUnlocksChangeNothingAtTheHub: two locks of the payer are pending at
+// the hub (70 and 30, held by the payee). The payer, knowing the 70's secret, sends
+//   - an Unlock whose proof moves transferred by 69 instead of 70;
+//   - an Unlock naming the 70's secret whose proof removes the 30 instead (and pays 70);
+//   - an honest unlock proof of the 70 carried with the 30's secret;
+//   - an Unlock ahead of its turn (nonce + 2, as if reordered before a lock).
+// Each is refused and changes nothing; then the payee releases both secrets and the hub
+// ends with exactly 100 from the payer, having paid exactly 100 to the payee.
+func TestAttack2CheatingUnlocksChangeNothingAtTheHub(t *testing.T) {
+	x := newThreeNodes(t)
+	var s1, s2 [32]byte
+	rand.Read(s1[:])
+	rand.Read(s2[:])
+	h1, h2 := channel.SecretHash(s1), channel.SecretHash(s2)
+	expectInvoice(t, x.c, h1, big.NewInt(70))
+	expectInvoice(t, x.c, h2, big.NewInt(30))
+	done := make(chan error, 2)
+	for _, p := range []struct {
+		amount int64
+		hash   [32]byte
+	}{{70, h1}, {30, h2}} {
+		go func() {
+			_, err := routedPay(t, x.a, x.route, p.amount, p.hash)
+			done <- err
+		}()
+	}
+	waitFor(t, "the payee holds both locks", func() bool { return partnerSeesNonce(x.c, x.idHC) == 2 })
+
+	lcA := x.a.channel(x.idAH)
+	lcA.mu.Lock()
+	cheat := lcA.st.Clone()
+	l1, _ := lcA.st.PendingLock(lcA.us, h1)
+	base := lcA.st.Nonce(lcA.us)
+	lcA.mu.Unlock()
+	now := x.a.med.now.Load()
+	honest, err := cheat.PrepareLockUpdate(lcA.us, channel.Unlock(s1), now, x.a.signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resign := func(bp channel.BalanceProof) channel.SignedProof {
+		d, err := x.a.chain.Domain().BalanceProofDigest(bp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sig, err := x.a.signer.SignDigest(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return channel.SignedProof{BalanceProof: bp, Sig: sig}
+	}
+	short := honest.BalanceProof
+	short.Transferred = new(big.Int).Sub(honest.Transferred, big.NewInt(1))
+	wrongLock := honest.BalanceProof
+	wrongLock.Locked = big.NewInt(70)
+	root, err := channel.LocksRoot([]channel.Lock{l1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrongLock.LocksRoot = root
+	ahead := honest.BalanceProof
+	ahead.Nonce = base + 2
+	msgs := []*p2p.Unlock{
+		{Proof: resign(short), Secret: s1},
+		{Proof: resign(wrongLock), Secret: s1},
+		{Proof: honest, Secret: s2},
+		{Proof: resign(ahead), Secret: s1},
+	}
+	before := counterValue(x.h.metrics.rejects.WithLabelValues(rejectLabel(channel.Code(channel.ErrLocksMismatch))))
+	for _, m := range msgs {
+		if err := x.a.transport.Send(context.Background(), x.hub, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "the hub refuses the mismatched unlocks", func() bool {
+		return counterValue(x.h.metrics.rejects.WithLabelValues(rejectLabel(channel.Code(channel.ErrLocksMismatch)))) >= before+3
+	})
+	time.Sleep(300 * time.Millisecond)
+	lcH := x.h.channel(x.idAH)
+	lcH.mu.Lock()
+	_, p1 := lcH.st.PendingLock(lcH.us.Other(), h1)
+	_, p2 := lcH.st.PendingLock(lcH.us.Other(), h2)
+	nonce := lcH.st.Nonce(lcH.us.Other())
+	lcH.mu.Unlock()
+	if !p1 || !p2 || nonce != base {
+		t.Fatalf("a cheating unlock moved the hub's copy: locks pending %v %v, payer nonce %d (want %d)", p1, p2, nonce, base)
+	}
+	if v, _ := x.h.Channel(context.Background(), x.idAH); v.Balance[1].Sign() != 0 {
+		t.Fatalf("the hub credits %s from cheating unlocks", v.Balance[1])
+	}
+
+	// Honest end: the payee releases both secrets; every hop unlocks.
+	learnSecret(t, x.c, s1, big.NewInt(70))
+	learnSecret(t, x.c, s2, big.NewInt(30))
+	for range 2 {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatalf("routed payment: %v", err)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatal("the routed payments did not complete")
+		}
+	}
+	x.ah.pay(x.payer, x.hub, 100)
+	x.hc.pay(x.hub, x.payee, 100)
+	x.ah.eventually(t, "payer-hub", x.a, x.h)
+	x.hc.eventually(t, "hub-payee", x.h, x.c)
+}
