@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
+
 	"github.com/sluicepay/sluice/channel"
 	"github.com/sluicepay/sluice/p2p"
 )
@@ -20,6 +22,7 @@ import (
 //   - an Unlock naming the 70's secret whose proof removes the 30 instead (and pays 70);
 //   - an honest unlock proof of the 70 carried with the 30's secret;
 //   - an Unlock ahead of its turn (nonce + 2, as if reordered before a lock).
+//
 // Each is refused and changes nothing; then the payee releases both secrets and the hub
 // ends with exactly 100 from the payer, having paid exactly 100 to the payee.
 func TestAttack2CheatingUnlocksChangeNothingAtTheHub(t *testing.T) {
@@ -121,4 +124,48 @@ func TestAttack2CheatingUnlocksChangeNothingAtTheHub(t *testing.T) {
 	x.hc.pay(x.hub, x.payee, 100)
 	x.ah.eventually(t, "payer-hub", x.a, x.h)
 	x.hc.eventually(t, "hub-payee", x.h, x.c)
+}
+
+// TestAttack2HubCollectsOnlyWhatItForwarded: the same invoice hash reaches the hub twice,
+// from two wallets (a merchant's invoice paid by two customers). The hub forwards the
+// first lock and the merchant is paid once. For the second wallet's lock the hub forwards
+// nothing, so it is entitled to nothing from it: the second wallet must end with its
+// whole deposit (its lock refused and cancelled, or expired), not pay the hub 100 for a
+// payment that never went further.
+func TestAttack2HubCollectsOnlyWhatItForwarded(t *testing.T) {
+	tn := newTestNet(t)
+	a1 := tn.startNode(1, nodeOpts{})
+	h := tn.startNode(2, nodeOpts{})
+	c := tn.startNode(3, nodeOpts{})
+	a2 := tn.startNode(4, nodeOpts{})
+	id1 := openChannel(t, a1, h, big.NewInt(1000), nil, time.Hour)
+	id2 := openChannel(t, a2, h, big.NewInt(1000), nil, time.Hour)
+	idHC := openChannel(t, h, c, big.NewInt(1000), nil, time.Hour)
+	hub, merchant := h.signer.Address(), c.signer.Address()
+	route := []common.Address{hub, merchant}
+	m1, m2, mc := newModel(id1, a1, h, 1000), newModel(id2, a2, h, 1000), newModel(idHC, h, c, 1000)
+
+	inv := invoice(t, c, 100)
+	if _, err := routedPay(t, a1, route, 100, inv.SecretHash); err != nil {
+		t.Fatalf("first customer: %v", err)
+	}
+	m1.pay(a1.signer.Address(), hub, 100)
+	mc.pay(hub, merchant, 100)
+	m1.eventually(t, "first customer-hub", a1, h)
+	mc.eventually(t, "hub-merchant", h, c)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Second)
+	defer cancel()
+	var pid [16]byte
+	rand.Read(pid[:])
+	res, err := a2.PayRouted(ctx, RoutedPayRequest{Hops: route, Amount: big.NewInt(100), SecretHash: inv.SecretHash, PaymentID: pid})
+	if n := partnerSeesNonce(c, idHC); n != 2 {
+		t.Fatalf("merchant saw hub proof %d after the second customer's lock, want 2 (nothing more forwarded)", n)
+	}
+	if err == nil && res.Unlocked {
+		v, _ := a2.Channel(context.Background(), id2)
+		t.Fatalf("the second customer's lock was unlocked to the hub (balances %v) though the hub forwarded nothing for it: the hub collected 100 it is not entitled to", v.Balance)
+	}
+	m2.eventually(t, "second customer-hub: its lock back", a2, h)
+	mc.check(t, "hub-merchant: paid once", h, c)
 }
