@@ -13,6 +13,7 @@ import (
 
 	"github.com/sluicepay/sluice/channel"
 	"github.com/sluicepay/sluice/mediate"
+	"github.com/sluicepay/sluice/p2p"
 )
 
 // On-chain attacks on the hub's claim path (ADR 0027): the payer or the payee uses the
@@ -275,5 +276,54 @@ func TestAttack2PayerClosesOnChainRightAfterTheHubForwarded(t *testing.T) {
 	}
 	if recv, held, err := reader.PendingUnlock(context.Background(), idAH, wallet); err != nil || recv != (common.Address{}) || held.Sign() != 0 {
 		t.Fatalf("escrow still holds %v for %s (%v)", held, recv, err)
+	}
+}
+
+// TestAttack2MerchantClaimsATightLockItsPayerNeverUnlocks: the payer locks 250 directly
+// to the merchant with the tightest expiration the merchant accepts (chain time + one
+// reveal margin), takes the secret and never sends its unlock. The merchant released the
+// secret, so its entitlement is the 250: it must register in time, close, and be paid
+// 250 on chain; the payer gets 750.
+func TestAttack2MerchantClaimsATightLockItsPayerNeverUnlocks(t *testing.T) {
+	tn := newTestNet(t)
+	reader := chainReader(t, tn)
+	keep := &lossyTransport{lose: p2p.TypeUnlock}
+	keep.on.Store(true)
+	a := tn.startNode(1, nodeOpts{wrap: func(tr Transport) Transport { keep.Transport = tr; return keep }})
+	c := tn.startNode(3, nodeOpts{})
+	id := openChannel(t, a, c, big.NewInt(1000), nil, time.Hour)
+	payer, merchant := a.signer.Address(), c.signer.Address()
+	inv := invoice(t, c, 250)
+	now, err := a.chainNow(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lock := channel.Lock{Amount: big.NewInt(250), Expiration: now + mediate.DefaultRevealMargin, SecretHash: inv.SecretHash}
+	msg := &p2p.LockedTransfer{Lock: lock, Target: merchant, Amount: big.NewInt(250)}
+	if _, err := a.sendLockUpdate(a.channel(id), channel.AddLock(lock), now, msg, nil); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the payer has the secret and unlocked (its unlock never leaves)", func() bool {
+		lc := a.channel(id)
+		lc.mu.Lock()
+		defer lc.mu.Unlock()
+		_, pending := lc.st.PendingLock(lc.us, inv.SecretHash)
+		return !pending
+	})
+	advanceTo(t, tn, reader, c.med.cfg.ClaimDeadline(lock))
+	waitFor(t, "the merchant closes to claim the lock", func() bool { return channelStatus(c, id) == channel.StatusClosing })
+	at, err := reader.SecretRegisteredAt(context.Background(), inv.SecretHash)
+	if err != nil || !mediate.RegisteredInTime(at, lock.Expiration) {
+		t.Fatalf("secret registered at %d (%v), lock expires at %d", at, err, lock.Expiration)
+	}
+	v, err := reader.Channel(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	advanceTo(t, tn, reader, v.SettleAfter+1)
+	waitFor(t, "the merchant claims the lock after settle", func() bool { return hasClaim(c, id, ClaimLockClaimed) })
+	got := payouts(t, reader, id, payer, merchant)
+	if got[merchant].Int64() != 250 || got[payer].Int64() != 750 {
+		t.Fatalf("payouts: merchant %s (entitled to the 250 it released the secret for), payer %s (want 750)", got[merchant], got[payer])
 	}
 }
