@@ -10,6 +10,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/mediate"
 	"github.com/sluicepay/sluice/p2p"
 )
 
@@ -168,4 +169,48 @@ func TestAttack2HubCollectsOnlyWhatItForwarded(t *testing.T) {
 	}
 	m2.eventually(t, "second customer-hub: its lock back", a2, h)
 	mc.check(t, "hub-merchant: paid once", h, c)
+}
+
+// TestAttack2LockOnAClosingChannelIsNotForwarded: the payer closes its channel with the
+// hub on chain, then sends a new LockedTransfer on it (signed on its copy from before the
+// close). Whatever the hub put on chain cannot carry that lock, so forwarding it would be
+// paying downstream with nothing upstream: the hub must refuse it and forward nothing.
+func TestAttack2LockOnAClosingChannelIsNotForwarded(t *testing.T) {
+	x := newThreeNodes(t)
+	mustPay(t, x.a, x.idAH, 30)
+	inv := invoice(t, x.c, 200) // the accomplice payee reveals to whoever pays 200
+	lcA := x.a.channel(x.idAH)
+	lcA.mu.Lock()
+	before := lcA.st.Clone()
+	lcA.mu.Unlock()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := x.a.CloseChannel(ctx, x.idAH, true); err != nil {
+		t.Fatalf("payer's close: %v", err)
+	}
+	waitFor(t, "the hub sees the close", func() bool { return channelStatus(x.h, x.idAH) != channel.StatusOpen })
+
+	now := x.a.med.now.Load()
+	lock := channel.Lock{Amount: big.NewInt(200), Expiration: now + 3*mediate.DefaultRevealMargin, SecretHash: inv.SecretHash}
+	proof, err := before.PrepareLockUpdate(lcA.us, channel.AddLock(lock), now, x.a.signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg := &p2p.LockedTransfer{Proof: proof, Lock: lock, Target: x.payee, Amount: big.NewInt(200), Hops: []common.Address{x.payee}}
+	if err := x.a.transport.Send(context.Background(), x.hub, msg); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	if n := partnerSeesNonce(x.c, x.idHC); n != 0 {
+		t.Fatalf("the hub forwarded a lock received on a closing channel (payee saw hub proof %d)", n)
+	}
+	lcH := x.h.channel(x.idAH)
+	lcH.mu.Lock()
+	_, took := lcH.st.PendingLock(lcH.us.Other(), inv.SecretHash)
+	lcH.mu.Unlock()
+	if took {
+		t.Fatal("the hub took a lock on a closing channel")
+	}
+	x.hc.check(t, "hub-payee: nothing forwarded", x.h, x.c)
 }
