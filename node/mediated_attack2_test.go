@@ -20,7 +20,7 @@ import (
 // the test from first principles (what it was paid, what it forwarded, its fee), to the
 // wei. Real nodes: embedded chain, libp2p on loopback, leveldb.
 
-// hubNonceTo is the nonce of the hub's latest proof as its partner on id sees it.
+// partnerSeesNonce is the nonce of the latest proof n holds from its partner on id.
 func partnerSeesNonce(n *Node, id channel.ID) uint64 {
 	lc := n.channel(id)
 	lc.mu.Lock()
