@@ -60,7 +60,7 @@ func RefusalReason(err error) Reason {
 	switch {
 	case errors.Is(err, ErrFeeUnpaid):
 		return ReasonFeeUnpaid
-	case errors.Is(err, ErrUnsafeExpiration):
+	case errors.Is(err, ErrUnsafeExpiration), errors.Is(err, ErrExpirationTooFar):
 		return ReasonExpiry
 	case errors.Is(err, ErrBadRoute):
 		return ReasonBadRoute

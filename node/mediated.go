@@ -49,6 +49,9 @@ type mediation struct {
 	// held are secrets revealed to us that only our own outgoing locks need (we are the
 	// initiator): not stored on their own, the unlock's batch stores them (mediated_pay.go).
 	held map[[32]byte][32]byte
+	// forwarded maps each incoming lock we forwarded (channel, hash) to the channel it
+	// went out on (mediated_forwarded.go); durable, loaded at start.
+	forwarded map[sentKey]channel.ID
 	// waiters are closed when their lock's resolution is recorded (PayRouted waits on them).
 	waiters map[sentKey]chan struct{}
 	// dirty are the secret hashes whose locks changed since the loop last ran; all asks
@@ -77,6 +80,7 @@ func newMediation(c Config) *mediation {
 		secrets:  map[[32]byte][32]byte{},
 		sent:     map[sentKey]time.Time{},
 		resolved: map[sentKey]lockResolution{},
+		forwarded: map[sentKey]channel.ID{},
 		ref:      newRefusals(),
 		waiters:  map[sentKey]chan struct{}{},
 		held:     map[[32]byte][32]byte{},

@@ -152,6 +152,20 @@ func (n *Node) refuseLocked(in *liveChannel, hash [32]byte, r refusal, target bo
 		n.log.Warn("not refusing a lock we forwarded", "channel", in.id)
 		return
 	}
+	n.markRefused(in, hash, r)
+}
+
+// refuseUnforwarded refuses in's lock on hash, one we forwarded nothing for, though the
+// hash has an outgoing lock or a known secret (those belong to another incoming lock).
+func (n *Node) refuseUnforwarded(in *liveChannel, hash [32]byte, r refusal) {
+	if n.refusedIncoming(in, hash) || n.forwardedFor(in.id, hash) {
+		return
+	}
+	n.markRefused(in, hash, r)
+}
+
+// markRefused durably refuses in's pending lock on hash and tells the payer.
+func (n *Node) markRefused(in *liveChannel, hash [32]byte, r refusal) {
 	them := in.us.Other()
 	in.mu.Lock()
 	_, pending := in.st.PendingLock(them, hash)

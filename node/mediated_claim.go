@@ -130,7 +130,7 @@ func (n *Node) claimWork(lc *liveChannel, status channel.Status, locks [2][]chan
 		if !open && n.claims.registeredAt(l.SecretHash) != 0 {
 			continue // registered already
 		}
-		in := n.claimInput(l, open, now)
+		in := n.claimInput(lc.id, l, open, now)
 		if n.med.cfg.Claim(l, in) != mediate.ClaimWait {
 			return true
 		}
@@ -138,11 +138,13 @@ func (n *Node) claimWork(lc *liveChannel, status channel.Status, locks [2][]chan
 	return false
 }
 
-// claimInput is what the node knows of a lock that pays it. A target claims only a lock
-// that pays its invoice in full (it releases the secret for no other).
-func (n *Node) claimInput(l channel.Lock, open bool, now uint64) mediate.ClaimInput {
+// claimInput is what the node knows of a lock that pays it in channel id. A target
+// claims only a lock that pays its invoice in full (it releases the secret for no
+// other), a mediator only the lock it forwarded for (mediated_forwarded.go).
+func (n *Node) claimInput(id channel.ID, l channel.Lock, open bool, now uint64) mediate.ClaimInput {
 	_, known := n.secret(l.SecretHash)
-	if asked, mine := n.invoiceAmount(l.SecretHash); known && mine && l.Amount.Cmp(asked) < 0 {
+	asked, mine := n.invoiceAmount(l.SecretHash)
+	if known && mine && l.Amount.Cmp(asked) < 0 || known && !mine && !n.forwardedFor(id, l.SecretHash) {
 		known = false
 	}
 	return mediate.ClaimInput{SecretKnown: known, RegisteredAt: n.claims.registeredAt(l.SecretHash), Open: open, Now: now}
@@ -162,7 +164,7 @@ func (n *Node) runClaim(lc *liveChannel, status channel.Status, locks [2][]chann
 			n.log.Warn("cannot read a secret's registration", "channel", lc.id, "err", err)
 			return false
 		}
-		switch n.med.cfg.Claim(l, n.claimInput(l, status == channel.StatusOpen, now)) {
+		switch n.med.cfg.Claim(l, n.claimInput(lc.id, l, status == channel.StatusOpen, now)) {
 		case mediate.ClaimRegister:
 			toRegister = append(toRegister, secretOf(n, l.SecretHash))
 			owed.Add(owed, l.Amount)

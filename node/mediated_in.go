@@ -64,6 +64,12 @@ func (n *Node) acceptLockUpdate(from common.Address, proof channel.SignedProof, 
 	if then != nil {
 		run = func() { then(lc) }
 	}
+	if u.Change == channel.LockExpire {
+		if err := n.expiryAllowed(lc, them, u.SecretHash); err != nil {
+			n.refuse(lc.peer, lc.id, proof.Nonce, err, false) // an honest payer may not have looked
+			return
+		}
+	}
 	lc.mu.Lock()
 	o, err := lc.st.ValidateLockUpdate(them, u, proof, now)
 	if errors.Is(err, channel.ErrLockNotExpired) {
@@ -81,6 +87,11 @@ func (n *Node) acceptLockUpdate(from common.Address, proof channel.SignedProof, 
 		return
 	}
 	if o == channel.OutcomeRepeat {
+		if u.Change == channel.LockAdd && !sameLock(lc.st, them, u.Lock) {
+			// The signed proof is a repeat but the message names another lock (its
+			// fields are not what the proof commits to): acknowledge, act on nothing.
+			run = nil
+		}
 		qerr := n.durable.enqueue(nil, afterCommit{kind: afterSendAck, ch: lc, nonce: proof.Nonce, then: run})
 		lc.mu.Unlock()
 		if qerr != nil {
@@ -112,6 +123,9 @@ func (n *Node) acceptLockUpdate(from common.Address, proof channel.SignedProof, 
 			return err
 		}
 		if err := n.dropRefusal(b, lc.id, u); err != nil {
+			return err
+		}
+		if err := n.dropForward(b, lc.id, u); err != nil {
 			return err
 		}
 		if secret != nil {
@@ -157,14 +171,15 @@ func (n *Node) forward(in *liveChannel, m *p2p.LockedTransfer) {
 		n.refuseLocked(in, hash, refusal{reason: mediate.ReasonNoChannel, failedNode: self}, false)
 		return
 	}
-	next.mu.Lock()
-	_, already := next.st.PendingLock(next.us, hash)
-	next.mu.Unlock()
-	n.med.mu.Lock()
-	_, resolved := n.med.resolved[sentKey{next.id, hash}]
-	n.med.mu.Unlock()
-	if already || resolved {
-		return // forwarded before (a repeat of the incoming lock)
+	if n.forwardedFor(in.id, hash) {
+		return // forwarded before: a repeat of this incoming lock, whatever hops it names
+	}
+	if _, known := n.secret(hash); known || n.forwardedLock(hash) {
+		// Another incoming lock on a hash we forward, or were paid, for already: nothing
+		// goes out for it, so it must not pay us; its payer gets it back at once.
+		n.log.Info("refusing a second lock on a hash already forwarded", "channel", in.id)
+		n.refuseUnforwarded(in, hash, refusal{reason: mediate.ReasonOther, failedNode: self})
+		return
 	}
 	ctx, cancel := context.WithTimeout(n.ctx, 5*time.Second)
 	now, err := n.chainNow(ctx)
@@ -197,7 +212,9 @@ func (n *Node) forward(in *liveChannel, m *p2p.LockedTransfer) {
 		return
 	}
 	msg := &p2p.LockedTransfer{Lock: out, PaymentID: m.PaymentID, Target: m.Target, Amount: m.Amount, Hops: rest}
-	if _, err := n.sendLockUpdate(next, channel.AddLock(out), now, msg, nil); err != nil {
+	record := n.noteForward(in.id, next.id, hash)
+	if _, err := n.sendLockUpdate(next, channel.AddLock(out), now, msg, nil, record); err != nil {
+		n.forgetForward(in.id, hash)
 		undo()
 		n.log.Info("forward refused", "from", in.id, "to", next.id, "err", err)
 		n.refuseLocked(in, hash, refusal{reason: mediate.RefusalReason(err), failedChannel: next.id, failedNode: self}, false)

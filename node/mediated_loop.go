@@ -122,8 +122,8 @@ func (n *Node) mediateLocks(lc *liveChannel, now uint64, only map[[32]byte]struc
 			if err := n.med.cfg.TargetReveals(l, asked, now); err != nil {
 				continue // underpaid or too late: refused (acceptAsTarget), the payer cancels it
 			}
-		} else if mediate.Incoming(l, known, now) != mediate.SendReveal {
-			continue
+		} else if !n.forwardedFor(lc.id, l.SecretHash) || mediate.Incoming(l, known, now) != mediate.SendReveal {
+			continue // a mediator is paid only for the lock it forwarded for
 		}
 		key := sentKey{lc.id, l.SecretHash}
 		n.med.mu.Lock()

@@ -21,7 +21,7 @@ type lockMsg struct {
 // sendLockUpdate signs our next lock proof (u at chain time now), makes it and the new
 // lock set durable (with the secret of an unlock, and a payment record for rec), and
 // sends msg with the proof filled in once it is on disk. It returns the proof's nonce.
-func (n *Node) sendLockUpdate(lc *liveChannel, u channel.LockUpdate, now uint64, msg p2p.Message, rec *store.PaymentRecord) (uint64, error) {
+func (n *Node) sendLockUpdate(lc *liveChannel, u channel.LockUpdate, now uint64, msg p2p.Message, rec *store.PaymentRecord, also ...func(*store.Batch) error) (uint64, error) {
 	if err := lc.policyRefusal(); err != nil {
 		return 0, err
 	}
@@ -72,6 +72,11 @@ func (n *Node) sendLockUpdate(lc *liveChannel, u channel.LockUpdate, now uint64,
 		}
 		if u.Change == channel.LockUnlock {
 			b.PutSecret(u.Secret)
+		}
+		for _, f := range also {
+			if err := f(b); err != nil {
+				return err
+			}
 		}
 		if rec != nil {
 			return b.PutPayment(rec)
