@@ -75,16 +75,16 @@ const resendAfter = 2 * time.Second
 
 func newMediation(c Config) *mediation {
 	return &mediation{
-		cfg:      mediate.Config{RevealMargin: c.RevealMargin, Fees: c.Routing.Fees},
-		kick:     make(chan struct{}, 1),
-		secrets:  map[[32]byte][32]byte{},
-		sent:     map[sentKey]time.Time{},
-		resolved: map[sentKey]lockResolution{},
+		cfg:       mediate.Config{RevealMargin: c.RevealMargin, Fees: c.Routing.Fees},
+		kick:      make(chan struct{}, 1),
+		secrets:   map[[32]byte][32]byte{},
+		sent:      map[sentKey]time.Time{},
+		resolved:  map[sentKey]lockResolution{},
 		forwarded: map[sentKey]channel.ID{},
-		ref:      newRefusals(),
-		waiters:  map[sentKey]chan struct{}{},
-		held:     map[[32]byte][32]byte{},
-		dirty:    map[[32]byte]struct{}{},
+		ref:       newRefusals(),
+		waiters:   map[sentKey]chan struct{}{},
+		held:      map[[32]byte][32]byte{},
+		dirty:     map[[32]byte]struct{}{},
 	}
 }
 
