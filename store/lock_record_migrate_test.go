@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"errors"
 	"math/big"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/sluicepay/sluice/channel"
@@ -104,5 +106,46 @@ func TestMigratedHeaderEqualsWrittenHeader(t *testing.T) {
 	h2, _, _ := s2.get(locksKey(testChannelID(1), channel.PartyA))
 	if !bytes.Equal(h1, h2) {
 		t.Fatalf("migrated header %x, written header %x", h1, h2)
+	}
+}
+
+// testdata/v1-lock-sets is a datadir written by the version 1 store itself (commit
+// 3f40245: Batch.PutLocks of [lock 3, lock 1, lock 2] at nonce 7 for payer A and [lock 9]
+// at nonce 2 for payer B of channel c401…, the proof at nonce 7 and secret 4). This binary
+// opens it, migrates it and reads the same sets.
+func TestOpenMigratesADatadirWrittenByVersion1(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "db")
+	if err := os.CopyFS(dir, os.DirFS("testdata/v1-lock-sets")); err != nil {
+		t.Fatal(err)
+	}
+	if v := schemaVersionOnDisk(t, dir); v != 1 {
+		t.Fatalf("fixture at version %d, want 1", v)
+	}
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ch := channel.ID{0xc4, 0x01}
+	setA := []channel.Lock{testLock(3), testLock(1), testLock(2)}
+	proof, ok, err := s.GetProof(ch, channel.PartyA)
+	if err != nil || !ok || proof.Nonce != 7 || proof.LocksRoot != mustLocksRoot(t, setA) {
+		t.Fatalf("proof %+v, %v, %v", proof, ok, err)
+	}
+	for _, c := range []struct {
+		payer channel.Party
+		nonce uint64
+		want  []channel.Lock
+	}{{channel.PartyA, 7, setA}, {channel.PartyB, 2, []channel.Lock{testLock(9)}}} {
+		got, ok, err := s.GetLocks(ch, c.payer)
+		if err != nil || !ok || got.Nonce != c.nonce || !sameLockList(got.Locks, c.want) {
+			t.Fatalf("payer %s: %+v, %v, %v", c.payer, got, ok, err)
+		}
+	}
+	if sec, ok, err := s.GetSecret(channel.SecretHash(testSecret(4))); err != nil || !ok || sec != testSecret(4) {
+		t.Fatalf("secret: %v %v", ok, err)
+	}
+	if rep, err := s.Check(); err != nil || rep.BadCount != 0 || rep.LockSets != 2 {
+		t.Fatalf("check: %+v, %v", rep, err)
 	}
 }
