@@ -104,7 +104,7 @@ func (n *Node) acceptLockUpdate(from common.Address, proof channel.SignedProof, 
 		n.reject(lc.peer, lc.id, proof.Nonce, err)
 		return
 	}
-	locks := lc.st.Locks(them)
+	locks := store.LockChange{Nonce: proof.Nonce, Root: proof.LocksRoot, Count: lc.st.LockCount(them), Update: u}
 	var rec *store.PaymentRecord
 	if u.Change == channel.LockUnlock {
 		amount := new(big.Int).Sub(proof.Transferred, lc.received)
@@ -119,7 +119,7 @@ func (n *Node) acceptLockUpdate(from common.Address, proof channel.SignedProof, 
 		if err := b.PutProof(them, &proof); err != nil {
 			return err
 		}
-		if err := b.PutLocks(lc.id, them, proof.Nonce, locks); err != nil {
+		if err := b.PutLockChange(lc.id, them, locks); err != nil {
 			return err
 		}
 		if err := n.dropRefusal(b, lc.id, u); err != nil {

@@ -39,7 +39,7 @@ func (n *Node) sendLockUpdate(lc *liveChannel, u channel.LockUpdate, now uint64,
 		return 0, fmt.Errorf("channel %s: commit lock proof %d: %w", lc.id, proof.Nonce, err)
 	}
 	setLockProof(msg, proof)
-	locks := lc.st.Locks(lc.us)
+	locks := store.LockChange{Nonce: proof.Nonce, Root: proof.LocksRoot, Count: lc.st.LockCount(lc.us), Update: u}
 	if rec != nil {
 		rec.Channel, rec.Direction, rec.Nonce, rec.Transferred, rec.Sig = lc.id, store.Outgoing, proof.Nonce, proof.Transferred, proof.Sig
 		if rec.ID == (store.PaymentID{}) {
@@ -58,7 +58,7 @@ func (n *Node) sendLockUpdate(lc *liveChannel, u channel.LockUpdate, now uint64,
 		if err := b.PutProof(lc.us, &proof); err != nil {
 			return err
 		}
-		if err := b.PutLocks(lc.id, lc.us, proof.Nonce, locks); err != nil {
+		if err := b.PutLockChange(lc.id, lc.us, locks); err != nil {
 			return err
 		}
 		// The message itself, so a restarted node can still deliver it (loadLockMsgs).
