@@ -130,7 +130,7 @@ func (n *Node) claimWork(lc *liveChannel, status channel.Status, locks [2][]chan
 		if !open && n.claims.registeredAt(l.SecretHash) != 0 {
 			continue // registered already
 		}
-		in := n.claimInput(l, open, now)
+		in := n.claimInput(lc.id, l, open, now)
 		if n.med.cfg.Claim(l, in) != mediate.ClaimWait {
 			return true
 		}
@@ -139,10 +139,11 @@ func (n *Node) claimWork(lc *liveChannel, status channel.Status, locks [2][]chan
 }
 
 // claimInput is what the node knows of a lock that pays it. A target claims only a lock
-// that pays its invoice in full (it releases the secret for no other).
-func (n *Node) claimInput(l channel.Lock, open bool, now uint64) mediate.ClaimInput {
+// that pays its invoice in full and may take it (ADR 0035; it releases the secret for no
+// other).
+func (n *Node) claimInput(ch channel.ID, l channel.Lock, open bool, now uint64) mediate.ClaimInput {
 	_, known := n.secret(l.SecretHash)
-	if asked, mine := n.invoiceAmount(l.SecretHash); known && mine && l.Amount.Cmp(asked) < 0 {
+	if asked, mine := n.invoiceAmount(l.SecretHash); known && mine && (l.Amount.Cmp(asked) < 0 || !n.targetMayClaim(ch, l)) {
 		known = false
 	}
 	return mediate.ClaimInput{SecretKnown: known, RegisteredAt: n.claims.registeredAt(l.SecretHash), Open: open, Now: now}
@@ -162,7 +163,7 @@ func (n *Node) runClaim(lc *liveChannel, status channel.Status, locks [2][]chann
 			n.log.Warn("cannot read a secret's registration", "channel", lc.id, "err", err)
 			return false
 		}
-		switch n.med.cfg.Claim(l, n.claimInput(l, status == channel.StatusOpen, now)) {
+		switch n.med.cfg.Claim(l, n.claimInput(lc.id, l, status == channel.StatusOpen, now)) {
 		case mediate.ClaimRegister:
 			toRegister = append(toRegister, secretOf(n, l.SecretHash))
 			owed.Add(owed, l.Amount)
