@@ -18,6 +18,21 @@ import (
 
 // Tests of the payee's invoice lifecycle (ADR 0035): caps, expiry, the sweep.
 
+// refusalDropper is a merchant's transport that never delivers its LockRefused: a lock
+// it refuses stays pending (as if its payer had not cancelled it yet).
+type refusalDropper struct {
+	hostPassing
+	dropped atomic.Int32
+}
+
+func (r *refusalDropper) Send(ctx context.Context, to common.Address, m p2p.Message) error {
+	if _, ok := m.(*p2p.LockRefused); ok {
+		r.dropped.Add(1)
+		return nil
+	}
+	return r.Transport.Send(ctx, to, m)
+}
+
 // revealHolder is a merchant's transport that holds back its SecretReveals while hold is
 // set (as if the hub were unreachable for them).
 type revealHolder struct {
@@ -315,5 +330,55 @@ func TestInvoiceIsTakenByOneLock(t *testing.T) {
 	inv = late
 	if _, err := take(channel.ID{3}, 100); !errors.Is(err, errInvoiceExpired) || invoiceRefusalReason(err) != mediate.ReasonInvoiceExpired {
 		t.Fatalf("a new lock after the expiry: %v", err)
+	}
+}
+
+// An expired invoice whose hash still guards a pending lock (one the payee refused and
+// the payer has not cancelled) keeps its secret through the sweep.
+func TestSweepKeepsAnExpiredInvoiceWithAPendingLock(t *testing.T) {
+	dropper := &refusalDropper{}
+	x := newInvoiceNetWith(t, invoiceNetOpts{merchant: nodeOpts{
+		invoices: InvoiceConfig{TTL: time.Second, SweepInterval: time.Hour},
+		wrap:     func(tr Transport) Transport { dropper.Transport = tr; return dropper },
+	}})
+	ctx := context.Background()
+	inv, err := x.merchant.NewInvoice(ctx, big.NewInt(5000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitPast(inv.Expiry)
+	go func() {
+		c, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		_, _ = x.wallet.PayTo(c, PayToRequest{To: x.m, Amount: big.NewInt(5000), SecretHash: inv.SecretHash})
+	}()
+	waitFor(t, "the merchant refuses the late lock", func() bool { return x.merchant.lockRefusedByUs(x.ch2, inv.SecretHash) })
+	if dropper.dropped.Load() == 0 {
+		waitFor(t, "the refusal is held back", func() bool { return dropper.dropped.Load() > 0 })
+	}
+	if n := x.merchant.sweepInvoices(ctx, time.Now()); n != 1 {
+		t.Fatalf("the sweep looked at %d invoices, want 1", n)
+	}
+	if !hasSecret(t, x.merchant, inv.SecretHash) {
+		t.Fatal("the secret of a hash guarding a pending lock was deleted")
+	}
+	if _, mine := x.merchant.invoiceAmount(inv.SecretHash); !mine {
+		t.Fatal("the invoice of a hash guarding a pending lock was deleted")
+	}
+}
+
+// The sweep goroutine ends with its context.
+func TestInvoiceSweepStops(t *testing.T) {
+	tn := newTestNet(t)
+	n := tn.startNode(0, nodeOpts{invoices: InvoiceConfig{SweepInterval: 10 * time.Millisecond}})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { n.runInvoiceSweep(ctx); close(done) }()
+	time.Sleep(50 * time.Millisecond)
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the invoice sweep did not stop with its context")
 	}
 }
