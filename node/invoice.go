@@ -186,7 +186,8 @@ func (n *Node) issueInvoiceFor(from common.Address, m *p2p.InvoiceRequest) {
 }
 
 // issueInvoice draws a secret and stores it with the amount asked (what the mediation
-// loop checks before revealing) and who asked with which memo (the payee's record of the
+// loop checks before revealing), its lifecycle record (counted against the caps for the
+// asking peer, ADR 0035) and who asked with which memo (the payee's record of the
 // payment), in one durable write; then signs the invoice.
 func (n *Node) issueInvoice(ctx context.Context, from common.Address, m *p2p.InvoiceRequest) (invoicing.Invoice, channel.Signature, error) {
 	var secret [32]byte
@@ -197,14 +198,14 @@ func (n *Node) issueInvoice(ctx context.Context, from common.Address, m *p2p.Inv
 	o := openInvoice{expiry: n.invoiceExpiry(), asker: from}
 	inv := invoicing.Invoice{RequestID: m.RequestID, Payer: m.Payer, SecretHash: h, Amount: new(big.Int).Set(m.Amount),
 		Expiry: o.expiry, MemoHash: invoicing.MemoHash(m.Memo)}
-	sig, err := inv.Sign(n.domain, n.signer)
-	if err != nil {
-		return inv, sig, err
-	}
 	asked := encodeInvoiceAsk(m.Payer, m.RequestID, inv.Expiry, m.Memo)
 	extra := func(b *store.Batch) error { return b.PutMeta(invoiceReqNamespace, hashKey(h), asked) }
 	if err := n.storeInvoice(ctx, secret, m.Amount, o, extra); err != nil {
-		return inv, sig, fmt.Errorf("store invoice: %w", err)
+		return inv, channel.Signature{}, fmt.Errorf("store invoice: %w", err) // past a cap: nothing signed
+	}
+	sig, err := inv.Sign(n.domain, n.signer)
+	if err != nil {
+		return inv, sig, err // stored unsigned: it expires unpaid and is swept
 	}
 	n.routedInvoiced(inv, m.Memo)
 	return inv, sig, nil

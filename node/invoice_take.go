@@ -15,7 +15,8 @@ import (
 // durably before the secret leaves; only that lock (its channel and expiration) is
 // revealed for or claimed on chain with the secret, also after the invoice's expiry.
 
-// invoiceTakerOf is the lock that took the invoice on hash, if one did.
+// invoiceTakerOf is the lock that took the invoice on hash, if one did (its record may
+// not be durable yet: see durableTakerOf).
 func (n *Node) invoiceTakerOf(hash [32]byte) (invoiceTaker, bool) {
 	b := n.book()
 	b.mu.Lock()
@@ -24,6 +25,12 @@ func (n *Node) invoiceTakerOf(hash [32]byte) (invoiceTaker, bool) {
 	if ok {
 		return t, true
 	}
+	return n.durableTakerOf(hash)
+}
+
+// durableTakerOf is the lock that took the invoice on hash as the store has it: the
+// secret is revealed for no lock before its record is durable.
+func (n *Node) durableTakerOf(hash [32]byte) (invoiceTaker, bool) {
 	raw, found, err := n.store.GetMeta(invoiceTakenNamespace, hashKey(hash))
 	if err != nil || !found {
 		return invoiceTaker{}, false
@@ -86,11 +93,17 @@ func (n *Node) targetReveals(lc *liveChannel, l channel.Lock, asked *big.Int, no
 	if err := n.med.cfg.TargetReveals(l, asked, now); err != nil {
 		return false // underpaid or too late: refused (acceptAsTarget), the payer cancels it
 	}
-	t, ok := n.invoiceTakerOf(l.SecretHash)
-	if ok {
+	if t, ok := n.durableTakerOf(l.SecretHash); ok {
 		return t == invoiceTaker{ch: lc.id, expiration: l.Expiration}
 	}
 	hash := l.SecretHash
+	b := n.book()
+	b.mu.Lock()
+	_, taking := b.taking[hash]
+	b.mu.Unlock()
+	if taking {
+		return false // its record is being written; the loop is woken once it is durable
+	}
 	n.goTracked(func() {
 		defer n.lockDecision(hash)()
 		_, err := n.takeInvoice(lc.id, l, func() { n.med.wakeFor(hash) })
