@@ -289,7 +289,7 @@ func (n *Node) acceptAsTarget(in *liveChannel, m *p2p.LockedTransfer) {
 			return
 		}
 		if err := n.med.cfg.TargetReveals(m.Lock, asked, now); err == nil {
-			refuse, reason := n.takeForReveal(in.id, m.Lock) // the loop reveals once taken (invoice_book.go)
+			refuse, reason := n.takeForReveal(in.id, m.Lock) // the loop reveals once taken (invoice_take.go)
 			if !refuse {
 				return
 			}

@@ -120,7 +120,7 @@ func (n *Node) mediateLocks(lc *liveChannel, now uint64, only map[[32]byte]struc
 		}
 		if asked, mine := n.invoiceAmount(l.SecretHash); mine {
 			if !n.targetReveals(lc, l, asked, now) {
-				continue // underpaid, too late, expired or another lock's: refused (invoice_book.go)
+				continue // underpaid, too late, expired or another lock's: refused (invoice_take.go)
 			}
 		} else if mediate.Incoming(l, known, now) != mediate.SendReveal {
 			continue
