@@ -30,7 +30,7 @@ import (
 const routedLiveNamespace = "routedlive"
 
 // staleInvoiceAge: a target's record still pending after this long (an invoice nobody
-// paid; payers refuse invoices after invoiceTTL) is closed as expired when loaded.
+// paid; payers refuse invoices after their expiry, and the sweep deletes it then: ADR 0035) is closed as expired when loaded.
 const staleInvoiceAge = 24 * time.Hour
 
 // ErrUnknownPayment: no routed payment with this id.

@@ -303,8 +303,11 @@ func (n *Node) acceptAsTarget(in *liveChannel, m *p2p.LockedTransfer) {
 			return
 		}
 		if err := n.med.cfg.TargetReveals(m.Lock, asked, now); err == nil {
-			n.med.wakeFor(hash) // the loop reveals (the hot path: one hash, not every lock)
-			return
+			refuse, reason := n.takeForReveal(in.id, m.Lock) // the loop reveals once taken (invoice_take.go)
+			if !refuse {
+				return
+			}
+			r.reason = reason
 		} else if r.reason = mediate.RefusalReason(err); r.reason == mediate.ReasonExpiry {
 			r.reason = mediate.ReasonTooLate
 		}

@@ -139,12 +139,13 @@ func (n *Node) claimWork(lc *liveChannel, status channel.Status, locks [2][]chan
 }
 
 // claimInput is what the node knows of a lock that pays it in channel id. A target
-// claims only a lock that pays its invoice in full (it releases the secret for no
-// other), a mediator only the lock it forwarded for (mediated_forwarded.go).
+// claims only a lock that pays its invoice in full and may take it (ADR 0035; it releases
+// the secret for no other), a mediator only the lock it forwarded for
+// (mediated_forwarded.go).
 func (n *Node) claimInput(id channel.ID, l channel.Lock, open bool, now uint64) mediate.ClaimInput {
 	_, known := n.secret(l.SecretHash)
 	asked, mine := n.invoiceAmount(l.SecretHash)
-	if known && mine && l.Amount.Cmp(asked) < 0 || known && !mine && !n.forwardedFor(id, l.SecretHash) {
+	if known && mine && (l.Amount.Cmp(asked) < 0 || !n.targetMayClaim(id, l)) || known && !mine && !n.forwardedFor(id, l.SecretHash) {
 		known = false
 	}
 	return mediate.ClaimInput{SecretKnown: known, RegisteredAt: n.claims.registeredAt(l.SecretHash), Open: open, Now: now}

@@ -119,8 +119,8 @@ func (n *Node) mediateLocks(lc *liveChannel, now uint64, only map[[32]byte]struc
 			continue // no secret, or we gave the lock up: never reveal for it
 		}
 		if asked, mine := n.invoiceAmount(l.SecretHash); mine {
-			if err := n.med.cfg.TargetReveals(l, asked, now); err != nil {
-				continue // underpaid or too late: refused (acceptAsTarget), the payer cancels it
+			if !n.targetReveals(lc, l, asked, now) {
+				continue // underpaid, too late, expired or another lock's: refused (invoice_take.go)
 			}
 		} else if !n.forwardedFor(lc.id, l.SecretHash) || mediate.Incoming(l, known, now) != mediate.SendReveal {
 			continue // a mediator is paid only for the lock it forwarded for

@@ -311,6 +311,7 @@ func (n *Node) Start(ctx context.Context) error {
 	n.startVerifier(n.ctx)
 	n.goTrackedLocked(func() { n.runWatcher(n.ctx) })
 	n.goTrackedLocked(func() { n.runMediation(n.ctx) })
+	n.goTrackedLocked(func() { n.runInvoiceSweep(n.ctx) }) // expired unpaid invoices (invoice_gc.go)
 	n.goTrackedLocked(func() { n.ops.resume(n.ctx) })
 	return nil
 }
