@@ -154,10 +154,14 @@ func (n *Node) awaitRouted(ctx context.Context, lc *liveChannel, lock channel.Lo
 			lc.mu.Unlock()
 			if acked {
 				out := RoutedPayment{Channel: lc.id, Lock: lock, Unlocked: r.unlocked, UnlockedAt: r.nonce}
-				if !r.unlocked {
+				if r.unlocked {
+					return out, nil
+				}
+				// A refusal is reported (and retried) only once the partner endorsed our
+				// cancel (ADR 0032); until then the ticker looks again.
+				if !n.refusalUnendorsed(key) {
 					return out, n.routeFailure(lc, lock)
 				}
-				return out, nil
 			}
 		}
 		{
