@@ -185,4 +185,3 @@ func TestEndorsedCancelDefeatsTheRefusersOlderProof(t *testing.T) {
 	// And the payer-hub channel is untouched: the payer's lock was cancelled.
 	ah.eventually(t, "payer-hub after all", x.a, x.h)
 }
-
