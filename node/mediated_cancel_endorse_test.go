@@ -378,3 +378,51 @@ func TestForgedEndorsementsChangeNothing(t *testing.T) {
 	}
 	newModel(x.idAH, x.a, x.h, 1000).eventually(t, "payer-hub: cancelled", x.a, x.h)
 }
+
+// TestEndorsedCancelGoesOnChainWhenTheHubCloses (ADR 0032): after a refused, cancelled
+// and endorsed lock the hub closes the channel itself. The chain then holds no proof of
+// the hub's, so the payee could submit the older one (updateProof) late in the challenge
+// period; the hub's watcher submits its endorsed cancel proof right after its close, and
+// the payee's updateProof with the older proof is refused (StaleNonce). The payee's
+// later updateProof calls with the cancel proof or newer ones would still count.
+func TestEndorsedCancelGoesOnChainWhenTheHubCloses(t *testing.T) {
+	x := newRefusedHub(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	secret, sent, err := x.refusedLock(t, ctx, 120)
+	if !errors.Is(err, ErrRouteRefused) {
+		t.Fatalf("refused payment: %v", err)
+	}
+	cancelNonce := sent.Proof.Nonce + 1
+	waitFor(t, "the hub holds the endorsement", func() bool { return x.h.med.ref.end.endorsedNonce(x.idHC) == cancelNonce })
+	if _, err := x.h.CloseChannel(ctx, x.idHC, true); err != nil {
+		t.Fatalf("hub's unilateral close: %v", err)
+	}
+	waitFor(t, "the hub's endorsed cancel proof on chain after its own close", func() bool {
+		v, err := x.reader.Channel(context.Background(), x.idHC)
+		return err == nil && v.Status == channel.StatusClosing && v.NonceA == cancelNonce
+	})
+	if err := x.c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	cheat := x.cheater(t)
+	if _, err := cheat.RegisterSecret(ctx, secret); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cheat.UpdateProof(ctx, sent.Proof); err == nil {
+		t.Fatal("the payee's updateProof with the older proof was accepted")
+	}
+	v, err := x.reader.Channel(ctx, x.idHC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	advanceTo(t, x.tn, x.reader, v.SettleAfter+1)
+	waitFor(t, "the hub settles", func() bool { return channelStatus(x.h, x.idHC) == channel.StatusSettled })
+	if _, err := cheat.Unlock(ctx, x.idHC, x.hub, []channel.Lock{sent.Lock}); err == nil {
+		t.Fatal("the payee unlocked the cancelled lock after settle")
+	}
+	got := payouts(t, x.reader, x.idHC, x.hub, x.payee)
+	if got[x.hub].Int64() != 1000 || got[x.payee].Sign() != 0 {
+		t.Fatalf("payouts: hub %s (want 1000), payee %s (want 0)", got[x.hub], got[x.payee])
+	}
+}
