@@ -73,13 +73,14 @@ type refusedHub struct {
 	filter            *endorseFilter
 	reader            *contracts.Client
 	payer, hub, payee common.Address
+	hDir              string
 }
 
 func newRefusedHub(t *testing.T) *refusedHub {
 	tn := newTestNet(t)
-	x := &refusedHub{tn: tn, tap: &lockTap{}, filter: &endorseFilter{}}
+	x := &refusedHub{tn: tn, tap: &lockTap{}, filter: &endorseFilter{}, hDir: t.TempDir()}
 	x.a = tn.startNode(1, nodeOpts{})
-	x.h = tn.startNode(2, nodeOpts{wrap: func(tr Transport) Transport { x.tap.Transport = tr; return x.tap }})
+	x.h = tn.startNode(2, nodeOpts{dir: x.hDir, wrap: func(tr Transport) Transport { x.tap.Transport = tr; return x.tap }})
 	x.c = tn.startNode(3, nodeOpts{wrap: func(tr Transport) Transport { x.filter.Transport = tr; return x.filter }})
 	x.idAH = openChannel(t, x.a, x.h, big.NewInt(1000), nil, time.Hour)
 	x.idHC = openChannel(t, x.h, x.c, big.NewInt(1000), nil, time.Hour)
@@ -426,5 +427,70 @@ func TestEndorsedCancelGoesOnChainWhenTheHubCloses(t *testing.T) {
 	got := payouts(t, x.reader, x.idHC, x.hub, x.payee)
 	if got[x.hub].Int64() != 1000 || got[x.payee].Sign() != 0 {
 		t.Fatalf("payouts: hub %s (want 1000), payee %s (want 0)", got[x.hub], got[x.payee])
+	}
+}
+
+// TestEndorsedCancelSurvivesARestart: the hub stops once it holds the payee's
+// endorsement; the payee closes with the older proof while the hub is down. The
+// restarted hub reloads the endorsement from its store and defends with it.
+func TestEndorsedCancelSurvivesARestart(t *testing.T) {
+	x := newRefusedHub(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	secret, sent, err := x.refusedLock(t, ctx, 75)
+	if !errors.Is(err, ErrRouteRefused) {
+		t.Fatalf("refused payment: %v", err)
+	}
+	cancelNonce := sent.Proof.Nonce + 1
+	if err := x.h.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	cheat := x.cheater(t)
+	if _, err := cheat.Close(ctx, x.idHC, &sent.Proof); err != nil {
+		t.Fatalf("cheater's close with the older proof: %v", err)
+	}
+	if _, err := cheat.RegisterSecret(ctx, secret); err != nil {
+		t.Fatal(err)
+	}
+	x.h = x.tn.startNode(2, nodeOpts{dir: x.hDir})
+	if got := x.h.med.ref.end.endorsedNonce(x.idHC); got != cancelNonce {
+		t.Fatalf("restarted hub's endorsed nonce %d, want %d", got, cancelNonce)
+	}
+	waitFor(t, "the restarted hub puts its endorsed cancel proof on chain", func() bool {
+		v, err := x.reader.Channel(context.Background(), x.idHC)
+		return err == nil && v.NonceA == cancelNonce
+	})
+}
+
+func TestEndorsedRecordRoundTrip(t *testing.T) {
+	p := channel.SignedProof{BalanceProof: channel.BalanceProof{Channel: channel.ID{1, 2}, Nonce: 1<<40 + 3, Transferred: big.NewInt(77),
+		Locked: big.NewInt(5), LocksRoot: [32]byte{9}}, Sig: channel.Signature{4, 64: 27}}
+	locks := []channel.Lock{{Amount: big.NewInt(2), Expiration: 99, SecretHash: [32]byte{1}}, {Amount: big.NewInt(3), Expiration: 100, SecretHash: [32]byte{2}}}
+	for _, in := range []endorsedProof{
+		{proof: p, sig: channel.Signature{7, 64: 28}, locks: locks, locksN: true},
+		{proof: p, sig: channel.Signature{8}},
+	} {
+		b := encodeEndorsed(in)
+		out, err := decodeEndorsed(b)
+		if err != nil || !sameProof(out.proof, in.proof) || out.sig != in.sig || out.locksN != in.locksN || len(out.locks) != len(in.locks) {
+			t.Fatalf("round trip: %+v %v, want %+v", out, err, in)
+		}
+		for i := range in.locks {
+			if out.locks[i].Amount.Cmp(in.locks[i].Amount) != 0 || out.locks[i].Expiration != in.locks[i].Expiration || out.locks[i].SecretHash != in.locks[i].SecretHash {
+				t.Fatalf("lock %d: %+v", i, out.locks[i])
+			}
+		}
+		for cut := 1; cut < len(b); cut++ {
+			if _, err := decodeEndorsed(b[:len(b)-cut]); err == nil {
+				t.Fatalf("record cut by %d decoded", cut)
+			}
+		}
+	}
+	l, nonce, ok := decodeCancelWait(encodeCancelWait(locks[1], 12))
+	if !ok || nonce != 12 || l.Amount.Int64() != 3 || l.Expiration != 100 || l.SecretHash != locks[1].SecretHash {
+		t.Fatalf("cancel wait record: %+v %d %v", l, nonce, ok)
 	}
 }
