@@ -154,7 +154,7 @@ func (n *Node) loadEndorsements() error {
 			stale = append(stale, [2]string{cancelWaitNamespace, en.Key})
 			continue
 		}
-		e.waiting[k] = &cancelledLock{lock: l, nonce: nonce, since: time.Now()}
+		e.waiting[k] = &cancelledLock{lock: l, nonce: nonce, since: time.Now(), done: make(chan struct{})}
 	}
 	if len(stale) == 0 {
 		return nil

@@ -46,7 +46,8 @@ type cancelledLock struct {
 	lock  channel.Lock
 	nonce uint64
 	since time.Time
-	warn  bool // the missing endorsement was logged
+	warn  bool          // the missing endorsement was logged
+	done  chan struct{} // closed once the cancel is endorsed (wakes PayRouted)
 }
 
 // endorsements is the payer side's state; the durable truth is in the store's meta
@@ -64,13 +65,16 @@ type endorsements struct {
 	// learning marks channels with a registry lookup running; defending, a defense.
 	learning  map[channel.ID]bool
 	defending map[channel.ID]bool
+	// repeated is when we last endorsed a repeat on a channel (the receiver's side): a
+	// payer asks at most every resendAfter, so more often is refused unsigned.
+	repeated map[channel.ID]time.Time
 }
 
 func newEndorsements() *endorsements {
 	return &endorsements{
 		asked: map[channel.ID]map[uint64]endorsedProof{}, best: map[channel.ID]endorsedProof{},
 		waiting: map[sentKey]*cancelledLock{}, requested: map[channel.ID]time.Time{},
-		learning: map[channel.ID]bool{}, defending: map[channel.ID]bool{},
+		learning: map[channel.ID]bool{}, defending: map[channel.ID]bool{}, repeated: map[channel.ID]time.Time{},
 	}
 }
 
@@ -113,7 +117,7 @@ func (n *Node) lockRemovalFollowUp(from common.Address, m *p2p.LockExpired, u ch
 	if u.Change == channel.LockExpire {
 		expired = n.afterLockExpired(m.SecretHash) // a cancel of a lock we refused is no griefing
 	}
-	if u.Change != channel.LockCancel && !n.repeatOfLatest(from, m.Proof) {
+	if u.Change != channel.LockCancel && (!n.repeatOfLatest(from, m.Proof) || !n.med.ref.end.repeatDue(m.Proof.Channel)) {
 		return expired
 	}
 	proof := m.Proof
@@ -123,6 +127,18 @@ func (n *Node) lockRemovalFollowUp(from common.Address, m *p2p.LockExpired, u ch
 		}
 		n.sendCancelEndorsement(lc, proof)
 	}
+}
+
+// repeatDue reports whether a repeat on id may be endorsed now (at most one a second),
+// so a payer cannot make us sign at its message rate.
+func (e *endorsements) repeatDue(id channel.ID) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if last, ok := e.repeated[id]; ok && time.Since(last) < time.Second {
+		return false
+	}
+	e.repeated[id] = time.Now()
+	return true
 }
 
 // repeatOfLatest reports whether p is exactly the partner's latest proof we hold.
@@ -187,7 +203,7 @@ func (n *Node) sendCancel(lc *liveChannel, l channel.Lock, now uint64) error {
 		return err
 	}
 	e.mu.Lock()
-	e.waiting[k] = &cancelledLock{lock: l, nonce: msg.Proof.Nonce, since: time.Now()}
+	e.waiting[k] = &cancelledLock{lock: l, nonce: msg.Proof.Nonce, since: time.Now(), done: make(chan struct{})}
 	e.mu.Unlock()
 	e.ask(lc.id, endorsedProof{proof: msg.Proof})
 	return nil
@@ -214,19 +230,23 @@ func (n *Node) cancelEndorsed(k sentKey, ours uint64) bool {
 	}
 	if e.best[k.ch].proof.Nonce >= w.nonce {
 		delete(e.waiting, k)
+		close(w.done)
 		return true
 	}
 	return false
 }
 
 // refusalUnendorsed reports whether our lock k was refused and cancelled, and the
-// partner has not yet endorsed a proof of ours at or after the cancel.
-func (n *Node) refusalUnendorsed(k sentKey) bool {
+// partner has not yet endorsed a proof of ours at or after the cancel; if so, the
+// channel is closed once the refusal is passed on.
+func (n *Node) refusalUnendorsed(k sentKey) (bool, <-chan struct{}) {
 	e := n.med.ref.end
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	w, ok := e.waiting[k]
-	return ok && (w.nonce == 0 || e.best[k.ch].proof.Nonce < w.nonce)
+	if w, ok := e.waiting[k]; ok {
+		return true, w.done
+	}
+	return false, nil
 }
 
 // requestEndorsement asks the partner, at most every resendAfter, to endorse our latest

@@ -305,7 +305,10 @@ func TestForgedEndorsementsChangeNothing(t *testing.T) {
 		done <- err
 	}()
 	k := sentKey{x.idHC, hash}
-	waitFor(t, "the hub cancelled and waits for the endorsement", func() bool { return x.h.refusalUnendorsed(k) && !x.hubPending(x.c, x.idHC, hash) })
+	waitFor(t, "the hub cancelled and waits for the endorsement", func() bool {
+		unendorsed, _ := x.h.refusalUnendorsed(k)
+		return unendorsed && !x.hubPending(x.c, x.idHC, hash)
+	})
 	older := x.tap.last(t).Proof
 	lc := x.c.channel(x.idHC)
 	lc.mu.Lock()

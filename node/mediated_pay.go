@@ -158,10 +158,12 @@ func (n *Node) awaitRouted(ctx context.Context, lc *liveChannel, lock channel.Lo
 					return out, nil
 				}
 				// A refusal is reported (and retried) only once the partner endorsed our
-				// cancel (ADR 0032); until then the ticker looks again.
-				if !n.refusalUnendorsed(key) {
+				// cancel and the loop passed it on (ADR 0032).
+				unendorsed, passed := n.refusalUnendorsed(key)
+				if !unendorsed {
 					return out, n.routeFailure(lc, lock)
 				}
+				wake = passed
 			}
 		}
 		{
