@@ -238,6 +238,18 @@ func (n *Node) endorsedLocks(id channel.ID) ([]channel.Lock, bool) {
 	return append([]channel.Lock(nil), best.locks...), true
 }
 
+func sameLockList(a, b []channel.Lock) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].SecretHash != b[i].SecretHash || a[i].Expiration != b[i].Expiration || !sameBig(a[i].Amount, b[i].Amount) {
+			return false
+		}
+	}
+	return true
+}
+
 // watchCancelled looks up on chain the secrets of our cancelled locks on lc that no
 // endorsement covers yet, in the window an outgoing lock's is (ADR 0027): a receiver
 // that withholds its endorsement may still claim the lock with our older proof, and

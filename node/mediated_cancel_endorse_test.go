@@ -497,3 +497,67 @@ func TestEndorsedRecordRoundTrip(t *testing.T) {
 		t.Fatalf("cancel wait record: %+v %d %v", l, nonce, ok)
 	}
 }
+
+// TestUnlockWithTheEndorsedProofsLockList (ADR 0032 with ADR 0027): the hub's cancel
+// proof still carries another lock L1 (held by the payee), which then expires, so the
+// hub's latest proof has no lock. The payee cheats with the older proof (L1 and the
+// refused lock); the hub defends with its endorsed cancel proof, whose list is [L1]: after
+// settle the hub unlocks that list (its latest list is empty) and L1 comes back to it.
+func TestUnlockWithTheEndorsedProofsLockList(t *testing.T) {
+	x := newRefusedHub(t)
+	var s1 [32]byte
+	rand.Read(s1[:])
+	h1 := channel.SecretHash(s1)
+	expectInvoice(t, x.c, h1, big.NewInt(40)) // the payee holds L1: it has no secret to reveal
+	go routedPay(t, x.a, []common.Address{x.hub, x.payee}, 40, h1) //nolint:errcheck // L1 expires
+	waitFor(t, "the payee holds L1", func() bool { return x.hubPending(x.c, x.idHC, h1) })
+	l1 := x.tap.last(t).Lock
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	secret, sent, err := x.refusedLock(t, ctx, 60)
+	if !errors.Is(err, ErrRouteRefused) {
+		t.Fatalf("refused payment: %v", err)
+	}
+	cancelNonce := sent.Proof.Nonce + 1
+	if got := x.h.med.ref.end.endorsedNonce(x.idHC); got != cancelNonce {
+		t.Fatalf("endorsed nonce %d, want %d", got, cancelNonce)
+	}
+	if locks, ok := x.h.endorsedLocks(x.idHC); !ok || len(locks) != 1 || locks[0].SecretHash != h1 {
+		t.Fatalf("endorsed proof's lock list %+v (%v), want [L1]", locks, ok)
+	}
+	// L1 expires: the hub's latest proof carries no lock.
+	advanceTo(t, x.tn, x.reader, l1.Expiration+1)
+	waitFor(t, "the hub expires L1", func() bool {
+		lc := x.h.channel(x.idHC)
+		lc.mu.Lock()
+		defer lc.mu.Unlock()
+		return len(lc.st.Locks(lc.us)) == 0 && lc.acked >= lc.st.Nonce(lc.us)
+	})
+	if err := x.c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ctx = context.Background()
+	cheat := x.cheater(t)
+	if _, err := cheat.Close(ctx, x.idHC, &sent.Proof); err != nil {
+		t.Fatalf("cheater's close with the older proof: %v", err)
+	}
+	cheat.RegisterSecret(ctx, secret) //nolint:errcheck // too late to count either way
+	waitFor(t, "the hub's endorsed cancel proof on chain", func() bool {
+		v, err := x.reader.Channel(context.Background(), x.idHC)
+		return err == nil && v.NonceA == cancelNonce
+	})
+	v, err := x.reader.Channel(ctx, x.idHC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	advanceTo(t, x.tn, x.reader, v.SettleAfter+1)
+	waitFor(t, "the hub unlocks its held lock L1 after settle", func() bool {
+		recv, _, err := x.reader.PendingUnlock(context.Background(), x.idHC, x.hub)
+		return channelStatus(x.h, x.idHC) == channel.StatusSettled && err == nil && recv == (common.Address{})
+	})
+	got := payouts(t, x.reader, x.idHC, x.hub, x.payee)
+	if got[x.hub].Int64() != 1000 || got[x.payee].Sign() != 0 {
+		t.Fatalf("payouts: hub %s (want 1000), payee %s (want 0)", got[x.hub], got[x.payee])
+	}
+}
