@@ -508,7 +508,7 @@ func TestUnlockWithTheEndorsedProofsLockList(t *testing.T) {
 	var s1 [32]byte
 	rand.Read(s1[:])
 	h1 := channel.SecretHash(s1)
-	expectInvoice(t, x.c, h1, big.NewInt(40)) // the payee holds L1: it has no secret to reveal
+	expectInvoice(t, x.c, h1, big.NewInt(40))                      // the payee holds L1: it has no secret to reveal
 	go routedPay(t, x.a, []common.Address{x.hub, x.payee}, 40, h1) //nolint:errcheck // L1 expires
 	waitFor(t, "the payee holds L1", func() bool { return x.hubPending(x.c, x.idHC, h1) })
 	l1 := x.tap.last(t).Lock
