@@ -93,13 +93,15 @@ type refusals struct {
 	// for PayRouted's error; the loop never scans them.
 	passed map[sentKey]*outRefusal
 	sent   map[sentKey]time.Time // last LockRefused we sent per incoming lock
+	// end are the partner's endorsements of our cancels (ADR 0032); its own lock.
+	end *endorsements
 
 	// decide serialises forwarding and refusing one secret hash, so a lock is never both.
 	decide [16]sync.Mutex
 }
 
 func newRefusals() *refusals {
-	return &refusals{in: map[sentKey]*inRefusal{}, out: map[sentKey]*outRefusal{}, passed: map[sentKey]*outRefusal{}, sent: map[sentKey]time.Time{}}
+	return &refusals{in: map[sentKey]*inRefusal{}, out: map[sentKey]*outRefusal{}, passed: map[sentKey]*outRefusal{}, sent: map[sentKey]time.Time{}, end: newEndorsements()}
 }
 
 // lockDecision locks the forward-or-refuse decision for hash; call the result to unlock.

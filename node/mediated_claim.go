@@ -73,7 +73,12 @@ func (n *Node) claimLocks(lc *liveChannel, now uint64) {
 	lc.mu.Lock()
 	status := lc.st.Status()
 	locks := [2][]channel.Lock{lc.st.Locks(channel.PartyA), lc.st.Locks(channel.PartyB)}
+	us := lc.us
 	lc.mu.Unlock()
+	if status == channel.StatusSettled && len(locks[us]) == 0 {
+		// The chain may hold our endorsed proof, with locks our latest one has not (ADR 0032).
+		locks[us], _ = n.endorsedLocks(lc.id)
+	}
 	if len(locks[0])+len(locks[1]) == 0 {
 		return
 	}
@@ -297,6 +302,10 @@ func (n *Node) unlockDirection(ctx context.Context, lc *liveChannel, parties [2]
 	}
 	rcpt, used, err := n.submitUnlock(ctx, lc, from, locks)
 	if err != nil {
+		if alt, ok := n.endorsedLocks(lc.id); ok && errors.Is(err, errNoMatchingList) && sender == lc.us && !sameLockList(alt, locks) {
+			// The chain holds our endorsed proof (ADR 0032): unlock with its list.
+			return n.unlockDirection(ctx, lc, parties, sender, alt, now)
+		}
 		if errors.Is(err, errNoMatchingList) {
 			// The chain holds a list of this sender's we cannot rebuild (ADR 0027,
 			// limits); the receiver, who holds it, can still unlock it.

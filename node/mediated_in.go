@@ -32,11 +32,7 @@ func (n *Node) onUnlock(from common.Address, m *p2p.Unlock) {
 
 func (n *Node) onLockExpired(from common.Address, m *p2p.LockExpired) {
 	u := n.removalOf(from, m)
-	var then func(*liveChannel)
-	if u.Change == channel.LockExpire {
-		then = n.afterLockExpired(m.SecretHash) // a cancel of a lock we refused is no griefing
-	}
-	n.acceptLockUpdate(from, m.Proof, u, nil, then)
+	n.acceptLockUpdate(from, m.Proof, u, nil, n.lockRemovalFollowUp(from, m, u)) // ADR 0032
 }
 
 // acceptLockUpdate validates and applies a lock proof from the partner; then runs after

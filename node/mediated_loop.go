@@ -70,7 +70,8 @@ func (n *Node) mediateChannel(lc *liveChannel, now uint64) { n.mediateLocks(lc, 
 // mediateLocks decides the channel's pending locks on the hashes in only (nil: all).
 func (n *Node) mediateLocks(lc *liveChannel, now uint64, only map[[32]byte]struct{}) {
 	if only == nil {
-		n.claimLocks(lc, now) // on-chain claims and unlocks (mediated_claim.go): time-driven, so full passes
+		n.claimLocks(lc, now)     // on-chain claims and unlocks (mediated_claim.go): time-driven, so full passes
+		n.watchCancelled(lc, now) // secrets of cancels the partner has not endorsed (ADR 0032)
 	}
 	lc.mu.Lock()
 	open := lc.st.Status() == channel.StatusOpen

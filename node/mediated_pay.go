@@ -141,10 +141,16 @@ func (n *Node) awaitRouted(ctx context.Context, lc *liveChannel, lock channel.Lo
 			lc.mu.Unlock()
 			if acked {
 				out := RoutedPayment{Channel: lc.id, Lock: lock, Unlocked: r.unlocked, UnlockedAt: r.nonce}
-				if !r.unlocked {
+				if r.unlocked {
+					return out, nil
+				}
+				// A refusal is reported (and retried) only once the partner endorsed our
+				// cancel and the loop passed it on (ADR 0032).
+				unendorsed, passed := n.refusalUnendorsed(key)
+				if !unendorsed {
 					return out, n.routeFailure(lc, lock)
 				}
-				return out, nil
+				wake = passed
 			}
 		}
 		{

@@ -184,6 +184,9 @@ func assemble(c Config, st Storage, chain Chain, mkTransport func(p2p.Handler) (
 	if err := n.loadForwards(); err != nil {
 		return nil, err
 	}
+	if err := n.loadEndorsements(); err != nil {
+		return nil, err
+	}
 	if err := n.initRouting(); err != nil {
 		return nil, err
 	}
