@@ -41,11 +41,9 @@ func LocksRoot(locks []Lock) ([32]byte, error) {
 	k := newKeccak()
 	var buf [lockEncodedSize]byte
 	for i := range locks {
-		if err := putUint256(buf[0:32], locks[i].Amount); err != nil {
-			return [32]byte{}, fmt.Errorf("lock %d amount: %w", i, err)
+		if err := encodeLockABI(&buf, &locks[i]); err != nil {
+			return [32]byte{}, fmt.Errorf("lock %d %w", i, err)
 		}
-		putUint64(buf[32:64], locks[i].Expiration)
-		copy(buf[64:96], locks[i].SecretHash[:])
 		k.Write(buf[:])
 	}
 	k.Read(root[:])

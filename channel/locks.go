@@ -12,6 +12,9 @@ import (
 // Locks returns a copy of the locks payer has pending, in creation order.
 func (s *State) Locks(payer Party) []Lock { return copyLocks(s.sides[payer&1].Locks) }
 
+// LockCount is the number of locks payer has pending.
+func (s *State) LockCount(payer Party) int { return len(s.sides[payer&1].Locks) }
+
 // Locked is the sum of payer's pending locks (a fresh zero when none).
 func (s *State) Locked(payer Party) *big.Int { return copyInt(s.sides[payer&1].Sent.Locked) }
 

@@ -63,10 +63,9 @@ func CancelLock(secretHash [32]byte) LockUpdate {
 // lockStep is the direction's state after an update: the new pending set (a fresh
 // slice) and the proof amounts that must commit to it.
 type lockStep struct {
-	locks       []Lock
+	set         cachedStep // the new set, its root and sponge (locks_root.go)
 	transferred *big.Int
 	locked      *big.Int // nil when no lock remains
-	root        [32]byte
 }
 
 // stepLocks applies u to payer's pending locks at chain time now, or says why it may not.
@@ -86,6 +85,7 @@ func (s *State) stepLocks(payer Party, u LockUpdate, now uint64) (lockStep, erro
 	cur := side.Locks
 	locked := copyInt(side.Sent.Locked)
 	st := lockStep{transferred: copyInt(side.Sent.Transferred)}
+	var removed int // index of the lock removed; -1 for an add
 	switch u.Change {
 	case LockAdd:
 		l := u.Lock
@@ -112,9 +112,7 @@ func (s *State) stepLocks(payer Party, u LockUpdate, now uint64) (lockStep, erro
 			return lockStep{}, fmt.Errorf("channel %s: party %s locks %s with %s spendable: %w",
 				s.params.ID, payer, l.Amount, s.Spendable(payer), ErrOverdraft)
 		}
-		st.locks = make([]Lock, len(cur), len(cur)+1)
-		copy(st.locks, cur)
-		st.locks = append(st.locks, copyLock(l))
+		removed = -1
 	case LockUnlock:
 		h := SecretHash(u.Secret)
 		i := lockIndex(cur, h)
@@ -127,7 +125,7 @@ func (s *State) stepLocks(payer Party, u LockUpdate, now uint64) (lockStep, erro
 			return lockStep{}, fmt.Errorf("channel %s: unlock: %w", s.params.ID, err)
 		}
 		locked.Sub(locked, cur[i].Amount)
-		st.locks = withoutLock(cur, i)
+		removed = i
 	case LockExpire:
 		i := lockIndex(cur, u.SecretHash)
 		if i < 0 {
@@ -140,7 +138,7 @@ func (s *State) stepLocks(payer Party, u LockUpdate, now uint64) (lockStep, erro
 				s.params.ID, u.SecretHash, now, cur[i].Expiration, ErrLockNotExpired)
 		}
 		locked.Sub(locked, cur[i].Amount)
-		st.locks = withoutLock(cur, i)
+		removed = i
 	case LockCancel:
 		i := lockIndex(cur, u.SecretHash)
 		if i < 0 {
@@ -153,16 +151,13 @@ func (s *State) stepLocks(payer Party, u LockUpdate, now uint64) (lockStep, erro
 				s.params.ID, u.SecretHash, cur[i].Expiration, ErrLockNotExpired)
 		}
 		locked.Sub(locked, cur[i].Amount)
-		st.locks = withoutLock(cur, i)
+		removed = i
 	default:
 		return lockStep{}, fmt.Errorf("channel %s: lock update %s: %w", s.params.ID, u.Change, ErrBadLockUpdate)
 	}
-	if len(st.locks) == 0 {
-		st.locks = nil
-	}
 	st.locked = copyLocked(locked)
 	var err error
-	if st.root, err = LocksRoot(st.locks); err != nil {
+	if st.set, err = s.nextLocks(payer, removed, &u.Lock); err != nil {
 		return lockStep{}, fmt.Errorf("channel %s: %w", s.params.ID, err)
 	}
 	return st, nil
@@ -183,7 +178,7 @@ func (s *State) PrepareLockUpdate(payer Party, u LockUpdate, now uint64, signer 
 		return SignedProof{}, err
 	}
 	proof := SignedProof{BalanceProof: BalanceProof{Channel: s.params.ID, Nonce: s.sides[payer].Sent.Nonce + 1,
-		Transferred: st.transferred, Locked: st.locked, LocksRoot: st.root}}
+		Transferred: st.transferred, Locked: st.locked, LocksRoot: st.set.root}}
 	digest, err := s.hasher.BalanceProofDigest(proof.BalanceProof)
 	if err != nil {
 		return SignedProof{}, fmt.Errorf("channel %s: %w", s.params.ID, err)
@@ -254,9 +249,9 @@ func (s *State) checkLockUpdate(payer Party, u LockUpdate, p SignedProof, now ui
 	case !sameAmount(p.Locked, st.locked):
 		return 0, lockStep{}, fmt.Errorf("channel %s: %s proof %d locked %v, want %v: %w",
 			s.params.ID, u.Change, p.Nonce, p.Locked, st.locked, ErrLocksMismatch)
-	case p.LocksRoot != st.root:
+	case p.LocksRoot != st.set.root:
 		return 0, lockStep{}, fmt.Errorf("channel %s: %s proof %d locks root %x, want %x: %w",
-			s.params.ID, u.Change, p.Nonce, p.LocksRoot, st.root, ErrLocksMismatch)
+			s.params.ID, u.Change, p.Nonce, p.LocksRoot, st.set.root, ErrLocksMismatch)
 	}
 	return OutcomeNew, st, nil
 }
@@ -266,7 +261,7 @@ func (s *State) commitLocks(payer Party, p SignedProof, st lockStep) {
 	side := &s.sides[payer]
 	s.commit(payer, &p)
 	side.Sent.Locked = st.locked
-	side.Sent.LocksRoot = st.root
-	side.Locks = st.locks
+	side.Sent.LocksRoot = st.set.root
+	s.installLocks(payer, &st.set)
 	s.pruneRefusals(payer)
 }

@@ -35,6 +35,10 @@ type State struct {
 	settlement *Settlement  // the cooperative settlement this node signed, if any
 	// refused marks pending locks their receiver refused, per payer (lock_refusal.go).
 	refused [2]map[[32]byte]struct{}
+	// lockGen counts the changes of each direction's pending set; lockCache holds what
+	// was hashed for it (locks_root.go). Neither is copied by Clone or Snapshot.
+	lockGen   [2]uint64
+	lockCache [2]lockCache
 
 	// scratch keeps the balance checks on the payment path allocation-free.
 	scratch [2]big.Int

@@ -32,9 +32,13 @@ const (
 	ReasonUnknownInvoice Reason = 8
 	// ReasonTooLate: the lock reached the target with less than a reveal margin left.
 	ReasonTooLate Reason = 9
+	// ReasonInvoiceExpired: the target's invoice expired before the lock reached it.
+	ReasonInvoiceExpired Reason = 10
+	// ReasonInvoicePaid: the target already accepted another lock for the invoice.
+	ReasonInvoicePaid Reason = 11
 )
 
-var reasonNames = [...]string{"other", "no_channel", "capacity", "fee_unpaid", "expiry", "peer_unreachable", "bad_route", "underpaid", "unknown_invoice", "too_late"}
+var reasonNames = [...]string{"other", "no_channel", "capacity", "fee_unpaid", "expiry", "peer_unreachable", "bad_route", "underpaid", "unknown_invoice", "too_late", "invoice_expired", "invoice_paid"}
 
 func (r Reason) String() string {
 	if int(r) < len(reasonNames) {
@@ -45,7 +49,7 @@ func (r Reason) String() string {
 
 // AtTarget reports a refusal that only the target gives: no other route changes it.
 func (r Reason) AtTarget() bool {
-	return r == ReasonUnderpaid || r == ReasonUnknownInvoice || r == ReasonTooLate
+	return r == ReasonUnderpaid || r == ReasonUnknownInvoice || r == ReasonTooLate || r == ReasonInvoiceExpired || r == ReasonInvoicePaid
 }
 
 // OutgoingLink reports a refusal about the reporting hop's link to the next hop (a route
@@ -60,7 +64,7 @@ func RefusalReason(err error) Reason {
 	switch {
 	case errors.Is(err, ErrFeeUnpaid):
 		return ReasonFeeUnpaid
-	case errors.Is(err, ErrUnsafeExpiration):
+	case errors.Is(err, ErrUnsafeExpiration), errors.Is(err, ErrExpirationTooFar):
 		return ReasonExpiry
 	case errors.Is(err, ErrBadRoute):
 		return ReasonBadRoute

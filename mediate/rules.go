@@ -25,6 +25,9 @@ var (
 	// ErrUnsafeExpiration: forwarding (or revealing) would leave less than the reveal
 	// margin to claim the incoming lock on chain.
 	ErrUnsafeExpiration = errors.New("lock expiration leaves less than the reveal margin")
+	// ErrExpirationTooFar: the incoming lock expires further out than any honest route
+	// needs (Config.MaxAhead): forwarding it would lend our capacity for that long.
+	ErrExpirationTooFar = errors.New("lock expiration too far in the future")
 	// ErrBadRoute: the route is empty, too long, loops or names this node.
 	ErrBadRoute = errors.New("invalid route")
 	// ErrUnderpaid: the incoming lock pays less than the payment asks.
@@ -41,6 +44,22 @@ type Config struct {
 	// Fees is what this node charges to forward (routing's fee function, the one it
 	// announces): it keeps Fees.Fee(out) of the incoming lock and forwards out.
 	Fees routing.FeePolicy
+	// MaxAhead bounds how far past chain time an incoming lock may expire for us to
+	// forward it (seconds; 0: DefaultMaxAhead, or more if the margin needs it). A lock
+	// expiring a year out would hold our outgoing capacity that long if the target never
+	// answers (a griefing lock); honest routes need at most a margin per hop.
+	MaxAhead uint64
+}
+
+// DefaultMaxAhead: a week, far beyond an honest route at the default margin (10 min per
+// hop). A node with a larger margin allows MaxHops+2 of its margins.
+const DefaultMaxAhead = 7 * 24 * 3600
+
+func (c Config) maxAhead() uint64 {
+	if c.MaxAhead != 0 {
+		return c.MaxAhead
+	}
+	return max(DefaultMaxAhead, c.margin()*(MaxHops+2))
 }
 
 func (c Config) margin() uint64 {
@@ -97,6 +116,9 @@ func (c Config) Forward(in channel.Lock, amount *big.Int, rest []common.Address,
 	m := c.margin()
 	if in.Expiration < now+2*m {
 		return channel.Lock{}, common.Address{}, nil, fmt.Errorf("incoming lock expires at %d, chain time %d, margin %d: %w", in.Expiration, now, m, ErrUnsafeExpiration)
+	}
+	if in.Expiration-now > c.maxAhead() {
+		return channel.Lock{}, common.Address{}, nil, fmt.Errorf("incoming lock expires at %d, %d s past chain time %d (at most %d): %w", in.Expiration, in.Expiration-now, now, c.maxAhead(), ErrExpirationTooFar)
 	}
 	out = channel.Lock{Amount: fwd, Expiration: in.Expiration - m, SecretHash: in.SecretHash}
 	return out, rest[0], append([]common.Address(nil), rest[1:]...), nil

@@ -199,6 +199,9 @@ func (cc *contractChain) pack(call ChainCall) ([]byte, *big.Int, error) {
 	case CallUpdateProof:
 		d, err := cc.abi.TryPackUpdateProof(call.Channel, call.Proof.Nonce, nz(call.Proof.Transferred), nz(call.Proof.Locked), call.Proof.LocksRoot, call.Proof.Sig[:])
 		return d, zero, err
+	case CallUpdateProofFor:
+		d, err := cc.abi.TryPackUpdateProofFor(call.Channel, call.Proof.Nonce, nz(call.Proof.Transferred), nz(call.Proof.Locked), call.Proof.LocksRoot, call.Proof.Sig[:], call.Sigs[0][:])
+		return d, zero, err
 	case CallSettle:
 		d, err := cc.abi.TryPackSettle(call.Channel)
 		return d, zero, err

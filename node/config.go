@@ -92,6 +92,9 @@ type Config struct {
 	// Forwarding bounds what the node forwards per partner and counts peers that hold
 	// locks to expiry (forward_limits.go, ADR 0029); the zero value sets no limit.
 	Forwarding ForwardingConfig
+	// Invoices bounds the open invoices the node keeps as a payee and how long they take
+	// new locks (invoice_book.go, ADR 0035); the zero value takes the defaults.
+	Invoices InvoiceConfig
 	// PeerLimits bound what one peer may cost the node (docs/abuse.md). Zero fields take
 	// the transport's defaults, except MessageRate: the signature recoveries per second
 	// this machine measured at start (CPU time of 20 ms of recoveries, times the cores),

@@ -17,6 +17,7 @@ func (n *Node) defendDue(ctx context.Context, chainTime uint64) {
 			return false
 		}
 		n.defendClose(ctx, v.(*liveChannel), chainTime)
+		n.defendEndorsed(ctx, v.(*liveChannel), chainTime) // ADR 0032
 		return true
 	})
 }

@@ -47,6 +47,7 @@ type nodeOpts struct {
 	logs        *logBuffer
 	routing     RoutingConfig
 	forwarding  ForwardingConfig
+	invoices    InvoiceConfig
 }
 
 // startNode runs a node for devchain account i. A node is closed at test end unless the
@@ -86,6 +87,7 @@ func (tn *testNet) buildNode(key *ecdsa.PrivateKey, o nodeOpts) (*Node, error) {
 	cfg.PeerLimits = o.peerLimits
 	cfg.Routing = o.routing
 	cfg.Forwarding = o.forwarding
+	cfg.Invoices = o.invoices
 	if o.logs != nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(o.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}

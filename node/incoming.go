@@ -86,6 +86,8 @@ func (n *Node) handleInOrder(from common.Address, in *inboundMsg) {
 		n.onInvoiceReply(from, m)
 	case *p2p.LockRefused:
 		n.onLockRefused(from, m)
+	case *p2p.CancelEndorsement:
+		n.onCancelEndorsement(from, m)
 	default:
 		n.log.Debug("ignored message", "peer", from, "type", in.msg.Type())
 	}

@@ -36,7 +36,6 @@ const (
 // durable write and a signature, so both are limited per peer. A target's peer is usually
 // a hub asking on behalf of all its wallets, hence the generous rates.
 const (
-	invoiceTTL          = time.Hour        // how long an issued invoice says it is valid
 	invoiceWait         = 15 * time.Second // how long a payer waits for the reply
 	invoiceMaxPending   = 1024             // a payer's requests awaiting replies
 	invoiceMaxIssuing   = 64               // invoices being written at once on a target
@@ -68,6 +67,9 @@ type invoiceExchange struct {
 	pending map[[16]byte]pendingInvoice
 
 	log routedLog // the routed payment log's live records (invoice_log.go)
+
+	book     *invoiceBook // open invoices and their caps (invoice_book.go)
+	bookOnce sync.Once
 }
 
 type pendingInvoice struct {
@@ -161,10 +163,16 @@ func (n *Node) issueInvoiceFor(from common.Address, m *p2p.InvoiceRequest) {
 		defer func() { <-x.issuing }()
 		ctx, cancel := context.WithTimeout(n.ctx, invoiceWait)
 		defer cancel()
-		signed, sig, err := n.issueInvoice(ctx, &req)
+		signed, sig, err := n.issueInvoice(ctx, from, &req)
 		if err != nil {
-			n.log.Warn("invoice not created", "peer", from, "err", err)
-			reply.Code, reply.Reason = invoiceRefusedFailed, "invoice not created"
+			switch {
+			case errors.Is(err, ErrTooManyInvoices):
+				n.log.Info("invoice refused", "peer", from, "err", err)
+				reply.Code, reply.Reason = invoiceRefusedLimited, "too many open invoices"
+			default:
+				n.log.Warn("invoice not created", "peer", from, "err", err)
+				reply.Code, reply.Reason = invoiceRefusedFailed, "invoice not created"
+			}
 		} else {
 			reply.SecretHash, reply.Amount, reply.Expiry, reply.Sig = signed.SecretHash, signed.Amount, signed.Expiry, sig
 		}
@@ -178,43 +186,27 @@ func (n *Node) issueInvoiceFor(from common.Address, m *p2p.InvoiceRequest) {
 }
 
 // issueInvoice draws a secret and stores it with the amount asked (what the mediation
-// loop checks before revealing) and who asked with which memo (the payee's record of the
+// loop checks before revealing), its lifecycle record (counted against the caps for the
+// asking peer, ADR 0035) and who asked with which memo (the payee's record of the
 // payment), in one durable write; then signs the invoice.
-func (n *Node) issueInvoice(ctx context.Context, m *p2p.InvoiceRequest) (invoicing.Invoice, channel.Signature, error) {
+func (n *Node) issueInvoice(ctx context.Context, from common.Address, m *p2p.InvoiceRequest) (invoicing.Invoice, channel.Signature, error) {
 	var secret [32]byte
 	if _, err := rand.Read(secret[:]); err != nil {
 		return invoicing.Invoice{}, channel.Signature{}, err
 	}
 	h := channel.SecretHash(secret)
+	o := openInvoice{expiry: n.invoiceExpiry(), asker: from}
 	inv := invoicing.Invoice{RequestID: m.RequestID, Payer: m.Payer, SecretHash: h, Amount: new(big.Int).Set(m.Amount),
-		Expiry: uint64(time.Now().Add(invoiceTTL).Unix()), MemoHash: invoicing.MemoHash(m.Memo)}
+		Expiry: o.expiry, MemoHash: invoicing.MemoHash(m.Memo)}
+	asked := encodeInvoiceAsk(m.Payer, m.RequestID, inv.Expiry, m.Memo)
+	extra := func(b *store.Batch) error { return b.PutMeta(invoiceReqNamespace, hashKey(h), asked) }
+	if err := n.storeInvoice(ctx, secret, m.Amount, o, extra); err != nil {
+		return inv, channel.Signature{}, fmt.Errorf("store invoice: %w", err) // past a cap: nothing signed
+	}
 	sig, err := inv.Sign(n.domain, n.signer)
 	if err != nil {
-		return inv, sig, err
+		return inv, sig, err // stored unsigned: it expires unpaid and is swept
 	}
-	asked := encodeInvoiceAsk(m.Payer, m.RequestID, inv.Expiry, m.Memo)
-	done := make(chan error, 1)
-	fill := func(b *store.Batch) error {
-		b.PutSecret(secret)
-		if err := b.PutMeta(invoiceNamespace, common.Bytes2Hex(h[:]), m.Amount.Bytes()); err != nil {
-			return err
-		}
-		return b.PutMeta(invoiceReqNamespace, common.Bytes2Hex(h[:]), asked)
-	}
-	if err := n.durable.enqueue(fill, afterCommit{kind: afterSignal, done: done}); err != nil {
-		return inv, sig, err
-	}
-	select {
-	case err := <-done:
-		if err != nil {
-			return inv, sig, fmt.Errorf("store invoice: %w", err)
-		}
-	case <-ctx.Done():
-		return inv, sig, ctx.Err()
-	}
-	n.med.mu.Lock()
-	n.med.secrets[h] = secret
-	n.med.mu.Unlock()
 	n.routedInvoiced(inv, m.Memo)
 	return inv, sig, nil
 }

@@ -30,7 +30,7 @@ import (
 const routedLiveNamespace = "routedlive"
 
 // staleInvoiceAge: a target's record still pending after this long (an invoice nobody
-// paid; payers refuse invoices after invoiceTTL) is closed as expired when loaded.
+// paid; payers refuse invoices after their expiry, and the sweep deletes it then: ADR 0035) is closed as expired when loaded.
 const staleInvoiceAge = 24 * time.Hour
 
 // ErrUnknownPayment: no routed payment with this id.
@@ -160,7 +160,7 @@ func (n *Node) routedSendStarted(req PayToRequest, r routing.Route) {
 	if rec == nil {
 		rec = &store.RoutedRecord{ID: req.PaymentID, Role: store.RolePayer, SecretHash: req.SecretHash, Created: time.Now()}
 	}
-	rec.PaymentID, rec.State, rec.Peer, rec.Memo = req.PaymentID, store.LockPending, req.To, req.Memo
+	rec.PaymentID, rec.State, rec.Peer, rec.Memo, rec.Client = req.PaymentID, store.LockPending, req.To, req.Memo, req.Client
 	rec.Amount, rec.Fee = new(big.Int).Set(req.Amount), new(big.Int).Set(r.Fee)
 	rec.Hops = rec.Hops[:0]
 	for _, h := range r.Hops {

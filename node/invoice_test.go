@@ -28,13 +28,26 @@ type invoiceNet struct {
 	w, h, m               common.Address
 	ch1, ch2              channel.ID
 	m1, m2                *model
-	hubDir                string
+	hubDir, merchantDir   string
 	hubRouting            RoutingConfig
+	merchantOpts          nodeOpts
+}
+
+// invoiceNetOpts tweak an invoiceNet: the hub's transport, the merchant's options (its
+// dir is kept for restarts).
+type invoiceNetOpts struct {
+	hubWrap  func(Transport) Transport
+	merchant nodeOpts
 }
 
 const invoiceNetDeposit = 10_000_000
 
 func newInvoiceNet(t *testing.T, hubWrap func(Transport) Transport) *invoiceNet {
+	return newInvoiceNetWith(t, invoiceNetOpts{hubWrap: hubWrap})
+}
+
+func newInvoiceNetWith(t *testing.T, o invoiceNetOpts) *invoiceNet {
+	hubWrap := o.hubWrap
 	tn := newTestNet(t)
 	fast := RoutingConfig{AnnounceInterval: 300 * time.Millisecond, AnnounceMinGap: time.Second, AnnounceRefresh: 2 * time.Second}
 	hubRouting := fast
@@ -42,7 +55,13 @@ func newInvoiceNet(t *testing.T, hubWrap func(Transport) Transport) *invoiceNet 
 	x := &invoiceNet{tn: tn, hubDir: t.TempDir(), hubRouting: hubRouting}
 	x.wallet = tn.startNode(0, nodeOpts{routing: RoutingConfig{NoAnnounce: true}})
 	x.hub = tn.startNode(1, nodeOpts{dir: x.hubDir, routing: hubRouting, wrap: hubWrap})
-	x.merchant = tn.startNode(2, nodeOpts{routing: fast})
+	x.merchantOpts = o.merchant
+	x.merchantOpts.routing = fast
+	if x.merchantOpts.dir == "" {
+		x.merchantOpts.dir = t.TempDir()
+	}
+	x.merchantDir = x.merchantOpts.dir
+	x.merchant = tn.startNode(2, x.merchantOpts)
 	x.w, x.h, x.m = x.wallet.signer.Address(), x.hub.signer.Address(), x.merchant.signer.Address()
 	x.ch1 = openChannel(t, x.wallet, x.hub, big.NewInt(invoiceNetDeposit), nil, time.Hour)
 	x.ch2 = openChannel(t, x.hub, x.merchant, big.NewInt(invoiceNetDeposit), nil, time.Hour)

@@ -39,8 +39,10 @@ type mediation struct {
 	now  atomic.Uint64 // chain time of the latest head the watcher saw
 	kick chan struct{}
 
-	mu      sync.Mutex
-	secrets map[[32]byte][32]byte // durable secrets, by hash
+	mu sync.Mutex
+	// secrets are the secrets we know, by hash: durable ones, and a mediator's revealed
+	// secret that its pending unlock's batch stores (onSecretReveal, ADR 0034).
+	secrets map[[32]byte][32]byte
 	sent    map[sentKey]time.Time // last reveal per lock, so a reveal is resent at most every resendAfter
 	// resolved records how our outgoing locks ended (by channel and hash) for PayRouted.
 	resolved map[sentKey]lockResolution
@@ -49,6 +51,9 @@ type mediation struct {
 	// held are secrets revealed to us that only our own outgoing locks need (we are the
 	// initiator): not stored on their own, the unlock's batch stores them (mediated_pay.go).
 	held map[[32]byte][32]byte
+	// forwarded maps each incoming lock we forwarded (channel, hash) to the channel it
+	// went out on (mediated_forwarded.go); durable, loaded at start.
+	forwarded map[sentKey]channel.ID
 	// waiters are closed when their lock's resolution is recorded (PayRouted waits on them).
 	waiters map[sentKey]chan struct{}
 	// dirty are the secret hashes whose locks changed since the loop last ran; all asks
@@ -76,15 +81,16 @@ const resendAfter = 2 * time.Second
 
 func newMediation(c Config) *mediation {
 	return &mediation{
-		cfg:      mediate.Config{RevealMargin: c.RevealMargin, Fees: c.Routing.Fees},
-		kick:     make(chan struct{}, 1),
-		secrets:  map[[32]byte][32]byte{},
-		sent:     map[sentKey]time.Time{},
-		resolved: map[sentKey]lockResolution{},
-		ref:      newRefusals(),
-		waiters:  map[sentKey]chan struct{}{},
-		held:     map[[32]byte][32]byte{},
-		dirty:    map[[32]byte]struct{}{},
+		cfg:       mediate.Config{RevealMargin: c.RevealMargin, Fees: c.Routing.Fees},
+		kick:      make(chan struct{}, 1),
+		secrets:   map[[32]byte][32]byte{},
+		sent:      map[sentKey]time.Time{},
+		resolved:  map[sentKey]lockResolution{},
+		forwarded: map[sentKey]channel.ID{},
+		ref:       newRefusals(),
+		waiters:   map[sentKey]chan struct{}{},
+		held:      map[[32]byte][32]byte{},
+		dirty:     map[[32]byte]struct{}{},
 	}
 }
 

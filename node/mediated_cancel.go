@@ -93,13 +93,15 @@ type refusals struct {
 	// for PayRouted's error; the loop never scans them.
 	passed map[sentKey]*outRefusal
 	sent   map[sentKey]time.Time // last LockRefused we sent per incoming lock
+	// end are the partner's endorsements of our cancels (ADR 0032); its own lock.
+	end *endorsements
 
 	// decide serialises forwarding and refusing one secret hash, so a lock is never both.
 	decide [16]sync.Mutex
 }
 
 func newRefusals() *refusals {
-	return &refusals{in: map[sentKey]*inRefusal{}, out: map[sentKey]*outRefusal{}, passed: map[sentKey]*outRefusal{}, sent: map[sentKey]time.Time{}}
+	return &refusals{in: map[sentKey]*inRefusal{}, out: map[sentKey]*outRefusal{}, passed: map[sentKey]*outRefusal{}, sent: map[sentKey]time.Time{}, end: newEndorsements()}
 }
 
 // lockDecision locks the forward-or-refuse decision for hash; call the result to unlock.
@@ -152,6 +154,20 @@ func (n *Node) refuseLocked(in *liveChannel, hash [32]byte, r refusal, target bo
 		n.log.Warn("not refusing a lock we forwarded", "channel", in.id)
 		return
 	}
+	n.markRefused(in, hash, r)
+}
+
+// refuseUnforwarded refuses in's lock on hash, one we forwarded nothing for, though the
+// hash has an outgoing lock or a known secret (those belong to another incoming lock).
+func (n *Node) refuseUnforwarded(in *liveChannel, hash [32]byte, r refusal) {
+	if n.refusedIncoming(in, hash) || n.forwardedFor(in.id, hash) {
+		return
+	}
+	n.markRefused(in, hash, r)
+}
+
+// markRefused durably refuses in's pending lock on hash and tells the payer.
+func (n *Node) markRefused(in *liveChannel, hash [32]byte, r refusal) {
 	them := in.us.Other()
 	in.mu.Lock()
 	_, pending := in.st.PendingLock(them, hash)
@@ -289,8 +305,11 @@ func (n *Node) acceptAsTarget(in *liveChannel, m *p2p.LockedTransfer) {
 			return
 		}
 		if err := n.med.cfg.TargetReveals(m.Lock, asked, now); err == nil {
-			n.med.wakeFor(hash) // the loop reveals (the hot path: one hash, not every lock)
-			return
+			refuse, reason := n.takeForReveal(in.id, m.Lock) // the loop reveals once taken (invoice_take.go)
+			if !refuse {
+				return
+			}
+			r.reason = reason
 		} else if r.reason = mediate.RefusalReason(err); r.reason == mediate.ReasonExpiry {
 			r.reason = mediate.ReasonTooLate
 		}

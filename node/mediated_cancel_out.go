@@ -155,18 +155,18 @@ func (n *Node) mediateRefusals(lc *liveChannel, now uint64) {
 	lc.mu.Lock()
 	out := lc.st.Locks(lc.us)
 	in := lc.st.Locks(lc.us.Other())
-	var cancel [][32]byte
+	var cancel []channel.Lock
 	for _, l := range out {
 		if lc.st.LockRefused(lc.us, l.SecretHash) {
-			cancel = append(cancel, l.SecretHash)
+			cancel = append(cancel, l)
 		}
 	}
 	lc.mu.Unlock()
-	for _, h := range cancel {
-		if _, known := n.secret(h); known {
+	for _, l := range cancel {
+		if _, known := n.secret(l.SecretHash); known {
 			continue // the loop unlocks it
 		}
-		if _, err := n.sendLockUpdate(lc, channel.CancelLock(h), now, &p2p.LockExpired{SecretHash: h}, nil); err != nil {
+		if err := n.sendCancel(lc, l, now); err != nil {
 			n.log.Info("lock cancel not sent", "channel", lc.id, "err", err)
 		} else {
 			n.log.Info("cancelled a refused lock", "channel", lc.id)
@@ -185,8 +185,9 @@ func (n *Node) mediateRefusals(lc *liveChannel, now uint64) {
 }
 
 // passRefusals refuses upstream the incoming locks whose outgoing lock on lc the partner
-// refused, once that lock is gone and the partner acknowledged every proof of ours that
-// could have removed it: only then can the partner no longer hold us to it off-chain.
+// refused, once that lock is gone, the partner acknowledged every proof of ours that
+// could have removed it, and (ADR 0032) it endorsed a proof of ours at or after our
+// cancel: only then can the partner no longer hold us to it, off-chain or on chain.
 func (n *Node) passRefusals(lc *liveChannel, out []channel.Lock) {
 	ref := n.med.ref
 	type todo struct {
@@ -194,8 +195,10 @@ func (n *Node) passRefusals(lc *liveChannel, out []channel.Lock) {
 		r    refusal
 	}
 	var ready []todo
+	var unendorsed [][32]byte
 	lc.mu.Lock()
-	acked := lc.acked >= lc.st.Nonce(lc.us)
+	ours := lc.st.Nonce(lc.us)
+	acked := lc.acked >= ours
 	lc.mu.Unlock()
 	if !acked {
 		return
@@ -205,11 +208,18 @@ func (n *Node) passRefusals(lc *liveChannel, out []channel.Lock) {
 		if k.ch != lc.id || pendingHash(out, k.hash) {
 			continue
 		}
+		if !n.cancelEndorsed(k, ours) {
+			unendorsed = append(unendorsed, k.hash)
+			continue
+		}
 		delete(ref.out, k)
 		ref.passed[k] = o
 		ready = append(ready, todo{k.hash, o.refusal})
 	}
 	ref.mu.Unlock()
+	for _, h := range unendorsed {
+		n.requestEndorsement(lc, h)
+	}
 	for _, t := range ready {
 		n.chans.Range(func(_, v any) bool {
 			in := v.(*liveChannel)
@@ -222,7 +232,12 @@ func (n *Node) passRefusals(lc *liveChannel, out []channel.Lock) {
 			return true
 		})
 		k := sentKey{lc.id, t.hash}
-		if err := n.durable.enqueue(func(b *store.Batch) error { return b.DeleteMeta(refusedNamespace, refusalKey(k)) }, afterCommit{}); err != nil {
+		if err := n.durable.enqueue(func(b *store.Batch) error {
+			if err := b.DeleteMeta(cancelWaitNamespace, refusalKey(k)); err != nil {
+				return err
+			}
+			return b.DeleteMeta(refusedNamespace, refusalKey(k))
+		}, afterCommit{}); err != nil {
 			n.log.Debug("lock refusal record not deleted", "err", err)
 		}
 	}

@@ -73,7 +73,12 @@ func (n *Node) claimLocks(lc *liveChannel, now uint64) {
 	lc.mu.Lock()
 	status := lc.st.Status()
 	locks := [2][]channel.Lock{lc.st.Locks(channel.PartyA), lc.st.Locks(channel.PartyB)}
+	us := lc.us
 	lc.mu.Unlock()
+	if status == channel.StatusSettled && len(locks[us]) == 0 {
+		// The chain may hold our endorsed proof, with locks our latest one has not (ADR 0032).
+		locks[us], _ = n.endorsedLocks(lc.id)
+	}
 	if len(locks[0])+len(locks[1]) == 0 {
 		return
 	}
@@ -130,7 +135,7 @@ func (n *Node) claimWork(lc *liveChannel, status channel.Status, locks [2][]chan
 		if !open && n.claims.registeredAt(l.SecretHash) != 0 {
 			continue // registered already
 		}
-		in := n.claimInput(l, open, now)
+		in := n.claimInput(lc.id, l, open, now)
 		if n.med.cfg.Claim(l, in) != mediate.ClaimWait {
 			return true
 		}
@@ -138,11 +143,14 @@ func (n *Node) claimWork(lc *liveChannel, status channel.Status, locks [2][]chan
 	return false
 }
 
-// claimInput is what the node knows of a lock that pays it. A target claims only a lock
-// that pays its invoice in full (it releases the secret for no other).
-func (n *Node) claimInput(l channel.Lock, open bool, now uint64) mediate.ClaimInput {
+// claimInput is what the node knows of a lock that pays it in channel id. A target
+// claims only a lock that pays its invoice in full and may take it (ADR 0035; it releases
+// the secret for no other), a mediator only the lock it forwarded for
+// (mediated_forwarded.go).
+func (n *Node) claimInput(id channel.ID, l channel.Lock, open bool, now uint64) mediate.ClaimInput {
 	_, known := n.secret(l.SecretHash)
-	if asked, mine := n.invoiceAmount(l.SecretHash); known && mine && l.Amount.Cmp(asked) < 0 {
+	asked, mine := n.invoiceAmount(l.SecretHash)
+	if known && mine && (l.Amount.Cmp(asked) < 0 || !n.targetMayClaim(id, l)) || known && !mine && !n.forwardedFor(id, l.SecretHash) {
 		known = false
 	}
 	return mediate.ClaimInput{SecretKnown: known, RegisteredAt: n.claims.registeredAt(l.SecretHash), Open: open, Now: now}
@@ -162,7 +170,7 @@ func (n *Node) runClaim(lc *liveChannel, status channel.Status, locks [2][]chann
 			n.log.Warn("cannot read a secret's registration", "channel", lc.id, "err", err)
 			return false
 		}
-		switch n.med.cfg.Claim(l, n.claimInput(l, status == channel.StatusOpen, now)) {
+		switch n.med.cfg.Claim(l, n.claimInput(lc.id, l, status == channel.StatusOpen, now)) {
 		case mediate.ClaimRegister:
 			toRegister = append(toRegister, secretOf(n, l.SecretHash))
 			owed.Add(owed, l.Amount)
@@ -294,6 +302,10 @@ func (n *Node) unlockDirection(ctx context.Context, lc *liveChannel, parties [2]
 	}
 	rcpt, used, err := n.submitUnlock(ctx, lc, from, locks)
 	if err != nil {
+		if alt, ok := n.endorsedLocks(lc.id); ok && errors.Is(err, errNoMatchingList) && sender == lc.us && !sameLockList(alt, locks) {
+			// The chain holds our endorsed proof (ADR 0032): unlock with its list.
+			return n.unlockDirection(ctx, lc, parties, sender, alt, now)
+		}
 		if errors.Is(err, errNoMatchingList) {
 			// The chain holds a list of this sender's we cannot rebuild (ADR 0027,
 			// limits); the receiver, who holds it, can still unlock it.

@@ -38,11 +38,7 @@ func (n *Node) onUnlock(from common.Address, m *p2p.Unlock, in *inboundMsg) {
 
 func (n *Node) onLockExpired(from common.Address, m *p2p.LockExpired, in *inboundMsg) {
 	u := n.removalOf(from, m)
-	var then func(*liveChannel)
-	if u.Change == channel.LockExpire {
-		then = n.afterLockExpired(m.SecretHash) // a cancel of a lock we refused is no griefing
-	}
-	n.acceptLockUpdate(from, m.Proof, u, nil, in, then, nil)
+	n.acceptLockUpdate(from, m.Proof, u, nil, in, n.lockRemovalFollowUp(from, m, u), nil) // ADR 0032
 }
 
 // acceptLockUpdate validates and applies a lock proof from the partner; then runs after
@@ -73,6 +69,12 @@ func (n *Node) acceptLockUpdate(from common.Address, proof channel.SignedProof, 
 	if then != nil {
 		run = func() { then(lc) }
 	}
+	if u.Change == channel.LockExpire {
+		if err := n.expiryAllowed(lc, them, u.SecretHash); err != nil {
+			n.refuse(lc.peer, lc.id, proof.Nonce, err, false) // an honest payer may not have looked
+			return
+		}
+	}
 	lc.mu.Lock()
 	o, err := applyLockUpdate(lc, u, proof, now, recovered)
 	if errors.Is(err, channel.ErrLockNotExpired) {
@@ -90,6 +92,11 @@ func (n *Node) acceptLockUpdate(from common.Address, proof channel.SignedProof, 
 		return
 	}
 	if o == channel.OutcomeRepeat {
+		if u.Change == channel.LockAdd && !sameLock(lc.st, them, u.Lock) {
+			// The signed proof is a repeat but the message names another lock (its
+			// fields are not what the proof commits to): acknowledge, act on nothing.
+			run = nil
+		}
 		qerr := n.durable.enqueue(nil, afterCommit{kind: afterSendAck, ch: lc, nonce: proof.Nonce, then: run})
 		lc.mu.Unlock()
 		if qerr != nil {
@@ -97,7 +104,7 @@ func (n *Node) acceptLockUpdate(from common.Address, proof channel.SignedProof, 
 		}
 		return
 	}
-	locks := lc.st.Locks(them)
+	locks := store.LockChange{Nonce: proof.Nonce, Root: proof.LocksRoot, Count: lc.st.LockCount(them), Update: u}
 	var rec *store.PaymentRecord
 	if u.Change == channel.LockUnlock {
 		amount := new(big.Int).Sub(proof.Transferred, lc.received)
@@ -112,10 +119,13 @@ func (n *Node) acceptLockUpdate(from common.Address, proof channel.SignedProof, 
 		if err := b.PutProof(them, &proof); err != nil {
 			return err
 		}
-		if err := b.PutLocks(lc.id, them, proof.Nonce, locks); err != nil {
+		if err := b.PutLockChange(lc.id, them, locks); err != nil {
 			return err
 		}
 		if err := n.dropRefusal(b, lc.id, u); err != nil {
+			return err
+		}
+		if err := n.dropForward(b, lc.id, u); err != nil {
 			return err
 		}
 		if secret != nil {
@@ -197,14 +207,15 @@ func (n *Node) forwardAfter(in *liveChannel, m *p2p.LockedTransfer, dep uint64) 
 		n.refuseLocked(in, hash, refusal{reason: mediate.ReasonNoChannel, failedNode: self}, false)
 		return
 	}
-	next.mu.Lock()
-	_, already := next.st.PendingLock(next.us, hash)
-	next.mu.Unlock()
-	n.med.mu.Lock()
-	_, resolved := n.med.resolved[sentKey{next.id, hash}]
-	n.med.mu.Unlock()
-	if already || resolved {
-		return // forwarded before (a repeat of the incoming lock)
+	if n.forwardedFor(in.id, hash) {
+		return // forwarded before: a repeat of this incoming lock, whatever hops it names
+	}
+	if _, known := n.secret(hash); known || n.forwardedLock(hash) {
+		// Another incoming lock on a hash we forward, or were paid, for already: nothing
+		// goes out for it, so it must not pay us; its payer gets it back at once.
+		n.log.Info("refusing a second lock on a hash already forwarded", "channel", in.id)
+		n.refuseUnforwarded(in, hash, refusal{reason: mediate.ReasonOther, failedNode: self})
+		return
 	}
 	now, err := n.lockTime()
 	if err != nil {
@@ -235,7 +246,9 @@ func (n *Node) forwardAfter(in *liveChannel, m *p2p.LockedTransfer, dep uint64) 
 		return
 	}
 	msg := &p2p.LockedTransfer{Lock: out, PaymentID: m.PaymentID, Target: m.Target, Amount: m.Amount, Hops: rest}
-	if _, err := n.sendLockUpdateAfter(next, channel.AddLock(out), now, msg, nil, dep); err != nil {
+	record := n.noteForward(in.id, next.id, hash)
+	if _, err := n.sendLockUpdateAfter(next, channel.AddLock(out), now, msg, nil, dep, record); err != nil {
+		n.forgetForward(in.id, hash)
 		undo()
 		n.log.Info("forward refused", "from", in.id, "to", next.id, "err", err)
 		n.refuseLocked(in, hash, refusal{reason: mediate.RefusalReason(err), failedChannel: next.id, failedNode: self}, false)
@@ -245,17 +258,19 @@ func (n *Node) forwardAfter(in *liveChannel, m *p2p.LockedTransfer, dep uint64) 
 	n.log.Info("forwarded locked transfer", "from", in.id, "to", next.id, "amount", out.Amount, "fee", new(big.Int).Sub(m.Lock.Amount, out.Amount), "expiration", out.Expiration)
 }
 
-// onSecretReveal learns a secret from the partner we owe a lock to. An initiator (nothing
-// pays it on the hash) only holds it for its unlock, which stores it. A mediator whose
-// owed lock is open and unexpired also holds it for that unlock, which the loop sends at
-// once, and reveals it upstream at once (ADR 0034): the secret is durable with the unlock
-// before the node pays anything with it, and until then the partner, still owed the
-// lock, reveals again. Any other node (a target's payer never reveals to it; a lock
-// that expired or whose channel is closing) stores it before anything acts on it.
+// onSecretReveal learns a secret from the partner we owe a lock to. An initiator
+// (nothing pays it on the hash) only holds it for its unlock, which stores it. A mediator
+// whose owed lock is open and unexpired knows it at once (ADR 0034): the mediation loop
+// unlocks to the partner, in a batch that stores the secret before the unlock is sent,
+// and reveals it upstream. The secret must be durable only once the node has paid with
+// it, which is that unlock; if the node crashes first, the partner is still owed the lock
+// and reveals again (or registers the secret on chain, where the node learns it). Any
+// other node (a lock that expired, or whose channel is not open) stores the secret before
+// anything acts on it.
 func (n *Node) onSecretReveal(from common.Address, m *p2p.SecretReveal) {
 	h := channel.SecretHash(m.Secret)
 	var (
-		owedIn   *liveChannel
+		owed     bool
 		owedLock channel.Lock
 		open     bool
 	)
@@ -265,15 +280,12 @@ func (n *Node) onSecretReveal(from common.Address, m *p2p.SecretReveal) {
 			return true
 		}
 		lc.mu.Lock()
-		l, owed := lc.st.PendingLock(lc.us, h)
-		st := lc.st.Status()
+		owedLock, owed = lc.st.PendingLock(lc.us, h)
+		open = lc.st.Status() == channel.StatusOpen
 		lc.mu.Unlock()
-		if owed {
-			owedIn, owedLock, open = lc, l, st == channel.StatusOpen
-		}
 		return !owed
 	})
-	if owedIn == nil {
+	if !owed {
 		return // a stale or unsolicited reveal: nothing to do
 	}
 	if _, known := n.secret(h); known {
@@ -284,38 +296,19 @@ func (n *Node) onSecretReveal(from common.Address, m *p2p.SecretReveal) {
 		return
 	}
 	secret := m.Secret
-	if now := n.med.now.Load(); open && now != 0 && now <= owedLock.Expiration && n.med.cfg.Outgoing(owedLock, true, now) == mediate.SendUnlock {
+	learnt := func() {
 		n.med.mu.Lock()
-		n.med.held[h] = secret
+		n.med.secrets[h] = secret
 		n.med.mu.Unlock()
-		n.med.wakeFor(h) // the loop unlocks to the partner; that batch stores the secret
-		n.revealUpstream(h, secret, now)
+		n.med.wakeFor(h)
+	}
+	if now := n.med.now.Load(); open && now != 0 && now <= owedLock.Expiration && n.med.cfg.Outgoing(owedLock, true, now) == mediate.SendUnlock {
+		learnt() // the loop's unlock stores it
 		return
 	}
 	err := n.durable.enqueue(func(b *store.Batch) error { b.PutSecret(secret); return nil },
-		afterCommit{kind: afterRun, then: func() {
-			n.med.mu.Lock()
-			n.med.secrets[h] = secret
-			n.med.mu.Unlock()
-			n.med.wakeFor(h)
-		}})
+		afterCommit{kind: afterRun, then: learnt})
 	if err != nil {
 		n.log.Debug("secret not stored", "err", err)
 	}
-}
-
-// revealUpstream reveals a secret held for our unlock to the payers of the locks that pay
-// us on its hash, as the mediation loop does for a stored one (revealTo).
-func (n *Node) revealUpstream(h, secret [32]byte, now uint64) {
-	n.chans.Range(func(_, v any) bool {
-		lc := v.(*liveChannel)
-		lc.mu.Lock()
-		l, paid := lc.st.PendingLock(lc.us.Other(), h)
-		open := lc.st.Status() == channel.StatusOpen
-		lc.mu.Unlock()
-		if paid && open {
-			n.revealTo(lc, l, secret, now)
-		}
-		return true
-	})
 }

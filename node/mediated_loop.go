@@ -70,7 +70,8 @@ func (n *Node) mediateChannel(lc *liveChannel, now uint64) { n.mediateLocks(lc, 
 // mediateLocks decides the channel's pending locks on the hashes in only (nil: all).
 func (n *Node) mediateLocks(lc *liveChannel, now uint64, only map[[32]byte]struct{}) {
 	if only == nil {
-		n.claimLocks(lc, now) // on-chain claims and unlocks (mediated_claim.go): time-driven, so full passes
+		n.claimLocks(lc, now)     // on-chain claims and unlocks (mediated_claim.go): time-driven, so full passes
+		n.watchCancelled(lc, now) // secrets of cancels the partner has not endorsed (ADR 0032)
 	}
 	lc.mu.Lock()
 	open := lc.st.Status() == channel.StatusOpen
@@ -114,38 +115,30 @@ func (n *Node) mediateLocks(lc *liveChannel, now uint64, only map[[32]byte]struc
 		}
 	}
 	for _, l := range in {
-		if secret, known := n.secret(l.SecretHash); known {
-			n.revealTo(lc, l, secret, now)
+		secret, known := n.secret(l.SecretHash)
+		if !known || n.lockRefusedByUs(lc.id, l.SecretHash) {
+			continue // no secret, or we gave the lock up: never reveal for it
 		}
-	}
-}
-
-// revealTo sends the secret of l, a lock that pays us in lc, to its payer if the rules
-// allow it (never for a lock we refused; a target only for a lock its invoice releases
-// the secret for; a mediator while the lock is claimable), at most every resendAfter.
-func (n *Node) revealTo(lc *liveChannel, l channel.Lock, secret [32]byte, now uint64) {
-	if n.lockRefusedByUs(lc.id, l.SecretHash) {
-		return // we gave the lock up: never reveal for it
-	}
-	if asked, mine := n.invoiceAmount(l.SecretHash); mine {
-		if err := n.med.cfg.TargetReveals(l, asked, now); err != nil {
-			return // underpaid or too late: refused (acceptAsTarget), the payer cancels it
+		if asked, mine := n.invoiceAmount(l.SecretHash); mine {
+			if !n.targetReveals(lc, l, asked, now) {
+				continue // underpaid, too late, expired or another lock's: refused (invoice_take.go)
+			}
+		} else if !n.forwardedFor(lc.id, l.SecretHash) || mediate.Incoming(l, known, now) != mediate.SendReveal {
+			continue // a mediator is paid only for the lock it forwarded for
 		}
-	} else if mediate.Incoming(l, true, now) != mediate.SendReveal {
-		return
-	}
-	key := sentKey{lc.id, l.SecretHash}
-	n.med.mu.Lock()
-	last, sent := n.med.sent[key]
-	due := !sent || time.Since(last) >= resendAfter
-	if due {
-		n.med.sent[key] = time.Now()
-	}
-	n.med.mu.Unlock()
-	if !due {
-		return
-	}
-	if err := n.transport.Send(n.ctx, lc.peer, &p2p.SecretReveal{Secret: secret}); err != nil {
-		n.log.Debug("secret reveal not sent", "channel", lc.id, "err", err)
+		key := sentKey{lc.id, l.SecretHash}
+		n.med.mu.Lock()
+		last, sent := n.med.sent[key]
+		due := !sent || time.Since(last) >= resendAfter
+		if due {
+			n.med.sent[key] = time.Now()
+		}
+		n.med.mu.Unlock()
+		if !due {
+			continue
+		}
+		if err := n.transport.Send(n.ctx, lc.peer, &p2p.SecretReveal{Secret: secret}); err != nil {
+			n.log.Debug("secret reveal not sent", "channel", lc.id, "err", err)
+		}
 	}
 }

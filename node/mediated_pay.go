@@ -12,7 +12,6 @@ import (
 	"github.com/sluicepay/sluice/channel"
 	"github.com/sluicepay/sluice/mediate"
 	"github.com/sluicepay/sluice/p2p"
-	"github.com/sluicepay/sluice/store"
 )
 
 // invoiceNamespace holds the amount each invoice asks, by secret hash (hex), so a target
@@ -23,11 +22,15 @@ const invoiceNamespace = "invoice"
 type Invoice struct {
 	SecretHash [32]byte
 	Amount     *big.Int
+	// Expiry (unix seconds) is when the invoice stops taking new locks (ADR 0035).
+	Expiry uint64
 }
 
 // NewInvoice creates a secret for a payment of amount to this node and stores it (and
 // the amount asked) durably before returning its hash. The node releases the secret
-// only to a payer whose lock pays at least amount with a reveal margin left.
+// only to a payer whose lock pays at least amount with a reveal margin left, arrives
+// before the invoice's expiry and is the first lock it accepts for it.
+// ErrTooManyInvoices when the node's cap of open invoices is reached.
 func (n *Node) NewInvoice(ctx context.Context, amount *big.Int) (Invoice, error) {
 	if amount == nil || amount.Sign() <= 0 {
 		return Invoice{}, fmt.Errorf("invoice for %v: %w", amount, channel.ErrInvalidAmount)
@@ -36,27 +39,11 @@ func (n *Node) NewInvoice(ctx context.Context, amount *big.Int) (Invoice, error)
 	if _, err := rand.Read(secret[:]); err != nil {
 		return Invoice{}, fmt.Errorf("invoice: %w", err)
 	}
-	h := channel.SecretHash(secret)
-	done := make(chan error, 1)
-	fill := func(b *store.Batch) error {
-		b.PutSecret(secret)
-		return b.PutMeta(invoiceNamespace, common.Bytes2Hex(h[:]), amount.Bytes())
-	}
-	if err := n.durable.enqueue(fill, afterCommit{kind: afterSignal, done: done}); err != nil {
+	o := openInvoice{expiry: n.invoiceExpiry()}
+	if err := n.storeInvoice(ctx, secret, amount, o, nil); err != nil {
 		return Invoice{}, fmt.Errorf("invoice: %w", err)
 	}
-	select {
-	case err := <-done:
-		if err != nil {
-			return Invoice{}, fmt.Errorf("invoice: store secret: %w", err)
-		}
-	case <-ctx.Done():
-		return Invoice{}, ctx.Err()
-	}
-	n.med.mu.Lock()
-	n.med.secrets[h] = secret
-	n.med.mu.Unlock()
-	return Invoice{SecretHash: h, Amount: new(big.Int).Set(amount)}, nil
+	return Invoice{SecretHash: channel.SecretHash(secret), Amount: new(big.Int).Set(amount), Expiry: o.expiry}, nil
 }
 
 // invoiceAmount is what this node's invoice on hash asks; ok is false for a hash this
@@ -154,10 +141,16 @@ func (n *Node) awaitRouted(ctx context.Context, lc *liveChannel, lock channel.Lo
 			lc.mu.Unlock()
 			if acked {
 				out := RoutedPayment{Channel: lc.id, Lock: lock, Unlocked: r.unlocked, UnlockedAt: r.nonce}
-				if !r.unlocked {
+				if r.unlocked {
+					return out, nil
+				}
+				// A refusal is reported (and retried) only once the partner endorsed our
+				// cancel and the loop passed it on (ADR 0032).
+				unendorsed, passed := n.refusalUnendorsed(key)
+				if !unendorsed {
 					return out, n.routeFailure(lc, lock)
 				}
-				return out, nil
+				wake = passed
 			}
 		}
 		{

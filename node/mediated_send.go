@@ -21,14 +21,14 @@ type lockMsg struct {
 // sendLockUpdate signs our next lock proof (u at chain time now), makes it and the new
 // lock set durable (with the secret of an unlock, and a payment record for rec), and
 // sends msg with the proof filled in once it is on disk. It returns the proof's nonce.
-func (n *Node) sendLockUpdate(lc *liveChannel, u channel.LockUpdate, now uint64, msg p2p.Message, rec *store.PaymentRecord) (uint64, error) {
-	return n.sendLockUpdateAfter(lc, u, now, msg, rec, 0)
+func (n *Node) sendLockUpdate(lc *liveChannel, u channel.LockUpdate, now uint64, msg p2p.Message, rec *store.PaymentRecord, also ...func(*store.Batch) error) (uint64, error) {
+	return n.sendLockUpdateAfter(lc, u, now, msg, rec, 0, also...)
 }
 
 // sendLockUpdateAfter is sendLockUpdate for a lock proof that must not leave the node
 // before the durable queue's group dep is written (0: no such group): a mediator's
 // forward of an incoming lock whose own write is still in flight (ADR 0034).
-func (n *Node) sendLockUpdateAfter(lc *liveChannel, u channel.LockUpdate, now uint64, msg p2p.Message, rec *store.PaymentRecord, dep uint64) (uint64, error) {
+func (n *Node) sendLockUpdateAfter(lc *liveChannel, u channel.LockUpdate, now uint64, msg p2p.Message, rec *store.PaymentRecord, dep uint64, also ...func(*store.Batch) error) (uint64, error) {
 	if err := lc.policyRefusal(); err != nil {
 		return 0, err
 	}
@@ -46,7 +46,7 @@ func (n *Node) sendLockUpdateAfter(lc *liveChannel, u channel.LockUpdate, now ui
 		return 0, fmt.Errorf("channel %s: commit lock proof %d: %w", lc.id, proof.Nonce, err)
 	}
 	setLockProof(msg, proof)
-	locks := lc.st.Locks(lc.us)
+	locks := store.LockChange{Nonce: proof.Nonce, Root: proof.LocksRoot, Count: lc.st.LockCount(lc.us), Update: u}
 	if rec != nil {
 		rec.Channel, rec.Direction, rec.Nonce, rec.Transferred, rec.Sig = lc.id, store.Outgoing, proof.Nonce, proof.Transferred, proof.Sig
 		if rec.ID == (store.PaymentID{}) {
@@ -65,7 +65,7 @@ func (n *Node) sendLockUpdateAfter(lc *liveChannel, u channel.LockUpdate, now ui
 		if err := b.PutProof(lc.us, &proof); err != nil {
 			return err
 		}
-		if err := b.PutLocks(lc.id, lc.us, proof.Nonce, locks); err != nil {
+		if err := b.PutLockChange(lc.id, lc.us, locks); err != nil {
 			return err
 		}
 		// The message itself, so a restarted node can still deliver it (loadLockMsgs).
@@ -79,6 +79,11 @@ func (n *Node) sendLockUpdateAfter(lc *liveChannel, u channel.LockUpdate, now ui
 		}
 		if u.Change == channel.LockUnlock {
 			b.PutSecret(u.Secret)
+		}
+		for _, f := range also {
+			if err := f(b); err != nil {
+				return err
+			}
 		}
 		if rec != nil {
 			return b.PutPayment(rec)

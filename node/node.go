@@ -181,6 +181,12 @@ func assemble(c Config, st Storage, chain Chain, mkTransport func(p2p.Handler) (
 	if err := n.loadRefusals(); err != nil {
 		return nil, err
 	}
+	if err := n.loadForwards(); err != nil {
+		return nil, err
+	}
+	if err := n.loadEndorsements(); err != nil {
+		return nil, err
+	}
 	if err := n.initRouting(); err != nil {
 		return nil, err
 	}
@@ -308,6 +314,7 @@ func (n *Node) Start(ctx context.Context) error {
 	n.startVerifier(n.ctx)
 	n.goTrackedLocked(func() { n.runWatcher(n.ctx) })
 	n.goTrackedLocked(func() { n.runMediation(n.ctx) })
+	n.goTrackedLocked(func() { n.runInvoiceSweep(n.ctx) }) // expired unpaid invoices (invoice_gc.go)
 	n.goTrackedLocked(func() { n.ops.resume(n.ctx) })
 	return nil
 }

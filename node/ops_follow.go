@@ -191,7 +191,7 @@ func (r *opRunner) goalMet(ctx context.Context, call ChainCall) bool {
 		return met
 	}
 	switch call.Kind {
-	case CallUpdateProof, CallSettle, CallCloseCooperative, CallClose, CallWithdraw:
+	case CallUpdateProof, CallUpdateProofFor, CallSettle, CallCloseCooperative, CallClose, CallWithdraw:
 	default:
 		return false // open, deposit: each one adds funds; nothing else stands in for it
 	}
@@ -212,6 +212,10 @@ func (r *opRunner) goalMet(ctx context.Context, call ChainCall) bool {
 		// proofs, so a nonce at or above ours means our proof, or a later one of ours, is there.
 		them, ok := otherParty(v, me)
 		return ok && v.Nonce[them] >= call.Proof.Nonce
+	case CallUpdateProofFor:
+		// Our own proof (ADR 0032): the chain holds it or a later one of ours.
+		us, ok := partyOf(v, me)
+		return ok && v.Nonce[us] >= call.Proof.Nonce
 	case CallWithdraw:
 		p, ok := partyOf(v, call.Withdrawal.Participant)
 		return ok && v.Withdrawn[p] != nil && call.Withdrawal.TotalWithdrawn != nil && v.Withdrawn[p].Cmp(call.Withdrawal.TotalWithdrawn) >= 0
@@ -236,7 +240,7 @@ func otherParty(v OnChainChannel, me common.Address) (channel.Party, bool) {
 
 // countAttempt counts every transaction signed for a defense.
 func (r *opRunner) countAttempt(call ChainCall) {
-	if call.Kind == CallUpdateProof {
+	if call.Kind == CallUpdateProof || call.Kind == CallUpdateProofFor {
 		r.n.metrics.defenseAttempts.Inc()
 	}
 }

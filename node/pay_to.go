@@ -30,6 +30,9 @@ type PayToRequest struct {
 	PaymentID   [16]byte
 	Memo        string
 	MaxAttempts int
+	// Client is the API client paying; recorded with the payment, and a repeat of its
+	// PaymentID by another client is refused (pay_to_repeat.go).
+	Client string
 	// Admit, if set, judges each route before anything is locked on it
 	// (route_admission.go).
 	Admit RouteAdmission

@@ -36,6 +36,10 @@ func (n *Node) beginPayTo(req PayToRequest) (res *PayToResult, release func(), e
 		return nil, nil, fmt.Errorf("pay %s: look up payment %x: %w", req.To, req.PaymentID, gerr)
 	case !found || rec.Role != store.RolePayer:
 		return nil, release, nil
+	case rec.Client != req.Client:
+		// Another client's id: nothing of its payment is revealed, whatever its state.
+		release()
+		return nil, nil, fmt.Errorf("pay %s: payment %x was made by another client: %w", req.To, req.PaymentID, ErrPaymentIDReused)
 	case rec.Peer != req.To || rec.Amount == nil || req.Amount == nil || rec.Amount.Cmp(req.Amount) != 0:
 		release()
 		return nil, nil, fmt.Errorf("pay %s: payment %x paid %v to %s: %w", req.To, req.PaymentID, rec.Amount, rec.Peer, ErrPaymentIDReused)

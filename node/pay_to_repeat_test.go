@@ -18,7 +18,7 @@ func TestPayToWithARepeatedPaymentIDPaysOnce(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	const amount, fee = 1_000_001, 3501
-	req := PayToRequest{To: x.m, Amount: big.NewInt(amount)}
+	req := PayToRequest{To: x.m, Amount: big.NewInt(amount), Client: "alice-wallet"}
 	rand.Read(req.PaymentID[:])
 	first, err := x.wallet.PayTo(ctx, req)
 	if err != nil || !first.Payment.Unlocked || first.Repeat {
@@ -37,6 +37,12 @@ func TestPayToWithARepeatedPaymentIDPaysOnce(t *testing.T) {
 	other.Amount = big.NewInt(amount + 1)
 	if _, err := x.wallet.PayTo(ctx, other); !errors.Is(err, ErrPaymentIDReused) {
 		t.Fatalf("the same id for another amount: %v, want ErrPaymentIDReused", err)
+	}
+	// Another API client retrying alice's id learns nothing of her payment and pays nothing.
+	mallory := req
+	mallory.Client = "mallory"
+	if res, err := x.wallet.PayTo(ctx, mallory); !errors.Is(err, ErrPaymentIDReused) || res.Repeat || len(res.Route.Hops) != 0 {
+		t.Fatalf("another client's retry of the id: %+v %v, want ErrPaymentIDReused and nothing of the original", res, err)
 	}
 	time.Sleep(200 * time.Millisecond)
 	x.m1.check(t, "after the repeats", x.wallet, x.hub)

@@ -127,6 +127,8 @@ func decodeInto(m Message, r *bodyReader) {
 		m.decodeBody(r)
 	case *LockRefused:
 		m.decodeBody(r)
+	case *CancelEndorsement:
+		m.decodeBody(r)
 	case *OpenPropose:
 		m.decodeBody(r)
 	case *OpenAccept:

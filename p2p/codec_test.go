@@ -71,6 +71,7 @@ func sampleMessages() map[string]Message {
 		},
 		"pay with locks": &Pay{Proof: channel.SignedProof{BalanceProof: channel.BalanceProof{Channel: testID(7), Nonce: 3, Transferred: big.NewInt(30),
 			Locked: big.NewInt(500), LocksRoot: [32]byte{0xaa, 31: 0x01}}, Sig: testSig(8)}, PaymentID: [16]byte{9}},
+		"cancel endorsement": &CancelEndorsement{Channel: testID(11), Nonce: 7, Sig: testSig(11)},
 		"sync with locks": &Sync{
 			Channel:   testID(8),
 			Sent:      channel.SignedProof{BalanceProof: channel.BalanceProof{Channel: testID(8), Nonce: 41, Transferred: big.NewInt(410), Locked: maxUint256(), LocksRoot: [32]byte{1}}, Sig: testSig(9)},
@@ -258,7 +259,7 @@ func TestEncodeRefusesMessagesOutsideWireLimits(t *testing.T) {
 func TestTypeNamesAreStable(t *testing.T) {
 	want := map[Type]string{1: "Hello", 2: "Goodbye", 3: "Pay", 4: "Ack", 5: "Reject", 6: "CloseRequest",
 		7: "CloseAccept", 8: "WithdrawRequest", 9: "WithdrawAccept", 10: "Sync", 11: "Ping", 12: "LockedTransfer", 13: "SecretReveal",
-		14: "Unlock", 15: "LockExpired", 16: "LockRefused", 19: "unknown(19)", 40: "reserved-open(40)"}
+		14: "Unlock", 15: "LockExpired", 16: "LockRefused", 19: "CancelEndorsement", 20: "unknown(20)", 40: "reserved-open(40)"}
 	for typ, name := range want {
 		if typ.String() != name {
 			t.Errorf("Type(%d) = %q, want %q", typ, typ.String(), name)

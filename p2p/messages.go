@@ -37,27 +37,28 @@ const (
 )
 
 var typeNames = [...]string{
-	TypeHello:           "Hello",
-	TypeGoodbye:         "Goodbye",
-	TypePay:             "Pay",
-	TypeAck:             "Ack",
-	TypeReject:          "Reject",
-	TypeCloseRequest:    "CloseRequest",
-	TypeCloseAccept:     "CloseAccept",
-	TypeWithdrawRequest: "WithdrawRequest",
-	TypeWithdrawAccept:  "WithdrawAccept",
-	TypeSync:            "Sync",
-	TypePing:            "Ping",
-	TypeLockedTransfer:  "LockedTransfer",
-	TypeSecretReveal:    "SecretReveal",
-	TypeUnlock:          "Unlock",
-	TypeLockExpired:     "LockExpired",
-	TypeInvoiceRequest:  "InvoiceRequest",
-	TypeInvoiceReply:    "InvoiceReply",
-	TypeLockRefused:     "LockRefused",
-	TypeOpenPropose:     "OpenPropose",
-	TypeOpenAccept:      "OpenAccept",
-	TypeOpenDecline:     "OpenDecline",
+	TypeHello:             "Hello",
+	TypeGoodbye:           "Goodbye",
+	TypePay:               "Pay",
+	TypeAck:               "Ack",
+	TypeReject:            "Reject",
+	TypeCloseRequest:      "CloseRequest",
+	TypeCloseAccept:       "CloseAccept",
+	TypeWithdrawRequest:   "WithdrawRequest",
+	TypeWithdrawAccept:    "WithdrawAccept",
+	TypeSync:              "Sync",
+	TypePing:              "Ping",
+	TypeLockedTransfer:    "LockedTransfer",
+	TypeSecretReveal:      "SecretReveal",
+	TypeUnlock:            "Unlock",
+	TypeLockExpired:       "LockExpired",
+	TypeInvoiceRequest:    "InvoiceRequest",
+	TypeInvoiceReply:      "InvoiceReply",
+	TypeLockRefused:       "LockRefused",
+	TypeCancelEndorsement: "CancelEndorsement",
+	TypeOpenPropose:       "OpenPropose",
+	TypeOpenAccept:        "OpenAccept",
+	TypeOpenDecline:       "OpenDecline",
 }
 
 func (t Type) String() string {
@@ -241,6 +242,8 @@ func newMessage(t Type) Message {
 		return new(InvoiceReply)
 	case TypeLockRefused:
 		return new(LockRefused)
+	case TypeCancelEndorsement:
+		return new(CancelEndorsement)
 	case TypeOpenPropose:
 		return new(OpenPropose)
 	case TypeOpenAccept:

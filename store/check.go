@@ -15,6 +15,9 @@ type CheckReport struct {
 	Channels, Proofs, Payments, IndexEntries, Peers, Ops, Meta int
 	// LockSets counts directions with pending locks; Secrets the known hashlock secrets.
 	LockSets, Secrets int
+	// OrphanLocks counts lock keys without their set's header (DeleteChannel leaves
+	// them); readers ignore them, so they are harmless.
+	OrphanLocks int
 	// PendingOps counts the operations not yet mined (what a restart resumes); Ops counts
 	// every recorded one, finished ones included.
 	PendingOps int
@@ -105,7 +108,7 @@ func checkRecord(snap kv.Backend, rep *CheckReport, key, val []byte) error {
 	case prefixMeta:
 		rep.Meta++
 	case prefixLocks, prefixSecret:
-		err = checkLockRecord(rep, key, val)
+		err = checkLockRecord(snap, rep, key, val)
 	case prefixRouted, prefixRoutedIndex:
 		err = checkRoutedRecord(key, val)
 	default:

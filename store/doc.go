@@ -23,7 +23,7 @@
 // the store (the next commit succeeds once the majority is back), and a fenced write
 // (leadership lost) fails it for good.
 //
-// # Key schema, version 1
+// # Key schema, version 2
 //
 // Integers are big-endian, so keys sort numerically. Amounts in values are a length byte
 // and minimal big-endian bytes (at most 32); times are unix nanoseconds (0 = unset).
@@ -42,9 +42,13 @@
 //	                                         tx hash, signed tx, updated, and when
 //	                                         non-empty count(1) + replaced tx hashes(32 each)
 //	'm' len(ns)(1) ns key                 -> opaque metadata value of namespace ns
-//	'l' channel id(32) payer(1)           -> pending hashlocks of that direction: nonce(8)
-//	                                         count(1) + locks (amount 16, expiration 8,
-//	                                         secret hash 32), written with their proof
+//	'l' channel id(32) payer(1)           -> header of that direction's pending hashlocks:
+//	                                         nonce(8) 0x80 count(1) root(32)
+//	'l' channel id(32) payer(1) hash(32)  -> one pending hashlock: seq(8) (the nonce that
+//	                                         added it; the set's order) amount(16)
+//	                                         expiration(8); header and locks are written
+//	                                         with their proof, one change at a time
+//	                                         (version 1 kept the whole set in the header)
 //	'h' secret hash(32)                   -> secret(32), a known hashlock secret
 //	'r' record id(16)                     -> RoutedRecord (version 1): payment id, role,
 //	                                         lock state, hash, peer, amount, fee, route,

@@ -65,10 +65,16 @@ func lockCrashBatch(round, w int, n uint64) (*Batch, error) {
 	}
 	p := channel.SignedProof{BalanceProof: channel.BalanceProof{Channel: ch, Nonce: n, Transferred: transferred, LocksRoot: root}, Sig: testSig(byte(n))}
 	b := NewBatch()
+	var unlock error
 	if n > lockWindow-1 && n-(lockWindow-1) > 1 {
+		// Step n unlocks lock n-lockWindow and adds lock n under one proof: two changes
+		// in one batch, the second header wins.
 		b.PutSecret(lockCrashSecret(round, w, n-lockWindow))
+		unlock = b.PutLockChange(ch, channel.PartyA, LockChange{Nonce: n, Root: root, Count: len(locks),
+			Update: channel.Unlock(lockCrashSecret(round, w, n-lockWindow))})
 	}
-	return b, errors.Join(b.PutProof(channel.PartyA, &p), b.PutLocks(ch, channel.PartyA, n, locks))
+	add := b.PutLockChange(ch, channel.PartyA, LockChange{Nonce: n, Root: root, Count: len(locks), Update: channel.AddLock(locks[len(locks)-1])})
+	return b, errors.Join(b.PutProof(channel.PartyA, &p), unlock, add)
 }
 
 // runLockCrashChild writes lock updates until it is killed, printing each acknowledgement.

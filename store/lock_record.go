@@ -1,26 +1,30 @@
 package store
 
 import (
-	"encoding/binary"
 	"fmt"
 
 	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/store/kv"
 )
 
-// Hashlock records (issue 17). A direction's pending locks are one record, rewritten by
-// every lock update in the same Batch as the proof that commits to them, so the proof and
-// its lock set reach disk together or not at all: a lock (or an unlock) that was
-// acknowledged is never lost, and never on disk without its proof. Direct payments do not
-// touch it (the set is unchanged), so the payment path keeps its one 105-byte write.
-// Known secrets are kept by hash; a secret is stored before it is revealed or acted on.
+// Hashlock records (issue 17, ADR 0033). A direction's pending locks are one key per lock
+// plus a small header, written by every lock update in the same Batch as the proof that
+// commits to them, so the proof and its lock set reach disk together or not at all: a
+// lock (or an unlock) that was acknowledged is never lost, and never on disk without its
+// proof. A lock update writes only what it changes: the lock it adds or deletes and the
+// header (nonce, count, root), about 100 bytes whatever the number of locks pending.
+// Direct payments do not touch them (the set is unchanged), so the payment path keeps
+// its one 105-byte write. Known secrets are kept by hash; a secret is stored before it is
+// revealed or acted on.
 const (
-	prefixLocks  byte = 'l' // 'l' id(32) payer(1) -> nonce(8) channel.AppendLocks encoding
+	prefixLocks  byte = 'l' // 'l' id(32) payer(1) -> lock set header; + hash(32) -> one lock
 	prefixSecret byte = 'h' // 'h' secret hash(32) -> secret(32)
 )
 
 const (
-	locksKeyLen  = 1 + 32 + 1
-	secretKeyLen = 1 + 32
+	locksKeyLen     = 1 + 32 + 1
+	lockEntryKeyLen = locksKeyLen + 32
+	secretKeyLen    = 1 + 32
 )
 
 // LockSetRecord is the pending lock set of one direction as of the proof with Nonce, the
@@ -29,63 +33,78 @@ const (
 type LockSetRecord struct {
 	Nonce uint64
 	Locks []channel.Lock // creation order, as LocksRoot hashes them
+	Root  [32]byte       // LocksRoot(Locks), as the header recorded it
+}
+
+// LockChange is one lock update of a direction, as PutLockChange stores it.
+type LockChange struct {
+	Nonce  uint64             // the proof making the change
+	Root   [32]byte           // that proof's LocksRoot
+	Count  int                // locks pending after the change
+	Update channel.LockUpdate // LockAdd stores Update.Lock; the others delete the lock they name
 }
 
 func locksKey(id channel.ID, payer channel.Party) []byte {
-	k := make([]byte, 0, locksKeyLen)
+	k := make([]byte, 0, lockEntryKeyLen)
 	k = append(k, prefixLocks)
 	k = append(k, id[:]...)
 	return append(k, byte(payer))
+}
+
+func lockEntryKey(id channel.ID, payer channel.Party, hash [32]byte) []byte {
+	return append(locksKey(id, payer), hash[:]...)
 }
 
 func secretKey(hash [32]byte) []byte {
 	return append([]byte{prefixSecret}, hash[:]...)
 }
 
-func encodeLockSet(r *LockSetRecord) ([]byte, error) {
-	b := binary.BigEndian.AppendUint64(make([]byte, 0, 8+1+len(r.Locks)*channel.LockSize), r.Nonce)
-	return channel.AppendLocks(b, r.Locks)
-}
-
-func decodeLockSet(ch channel.ID, payer channel.Party, b []byte) (LockSetRecord, error) {
-	if len(b) < 8 {
-		return LockSetRecord{}, fmt.Errorf("decode locks of channel %s payer %s: %d bytes: %w", ch, payer, len(b), errShort)
+// PutLockChange stores one lock update of payer's pending set in channel id: the lock it
+// adds (ordered after every pending one by c.Nonce) or the deletion of the lock it
+// removes, and the header of the set as of the proof with c.Nonce (deleted when no lock
+// remains). Put it in the batch that puts that proof. Several changes may go in one
+// batch, in order, each with a larger nonce than the last add; the last header wins.
+func (b *Batch) PutLockChange(id channel.ID, payer channel.Party, c LockChange) error {
+	if err := c.validate(payer); err != nil {
+		return b.fail(fmt.Errorf("put lock change of channel %s payer %d: %w", id, payer, err))
 	}
-	locks, err := channel.DecodeLocks(b[8:])
-	if err != nil {
-		return LockSetRecord{}, fmt.Errorf("decode locks of channel %s payer %s: %w", ch, payer, err)
+	var hash [32]byte
+	switch u := &c.Update; u.Change {
+	case channel.LockAdd:
+		hash = u.Lock.SecretHash
+		b.lb.Put(lockEntryKey(id, payer, hash), encodeLockEntry(c.Nonce, &u.Lock))
+	case channel.LockUnlock:
+		hash = channel.SecretHash(u.Secret)
+		b.lb.Delete(lockEntryKey(id, payer, hash))
+	default:
+		hash = u.SecretHash
+		b.lb.Delete(lockEntryKey(id, payer, hash))
 	}
-	return LockSetRecord{Nonce: binary.BigEndian.Uint64(b[:8]), Locks: locks}, nil
-}
-
-func decodeSecret(hash [32]byte, b []byte) ([32]byte, error) {
-	var secret [32]byte
-	if len(b) != 32 {
-		return secret, fmt.Errorf("decode secret %x: %d bytes, want 32", hash, len(b))
-	}
-	copy(secret[:], b)
-	if channel.SecretHash(secret) != hash {
-		return [32]byte{}, fmt.Errorf("decode secret %x: stored secret does not hash to its key", hash)
-	}
-	return secret, nil
-}
-
-// PutLocks stores payer's pending lock set in channel id as of the proof with nonce,
-// replacing the previous set. Put it in the batch that puts that proof. An empty set
-// deletes the record.
-func (b *Batch) PutLocks(id channel.ID, payer channel.Party, nonce uint64, locks []channel.Lock) error {
-	if payer > channel.PartyB {
-		return b.fail(fmt.Errorf("put locks of channel %s: payer %d is not A or B", id, payer))
-	}
-	if len(locks) == 0 {
+	if c.Count == 0 {
 		b.lb.Delete(locksKey(id, payer))
 		return nil
 	}
-	val, err := encodeLockSet(&LockSetRecord{Nonce: nonce, Locks: locks})
-	if err != nil {
-		return b.fail(fmt.Errorf("put locks of channel %s payer %s: %w", id, payer, err))
+	b.lb.Put(locksKey(id, payer), encodeLockHeader(c.Nonce, c.Count, c.Root))
+	return nil
+}
+
+// validate refuses what no State produces.
+func (c *LockChange) validate(payer channel.Party) error {
+	switch {
+	case payer > channel.PartyB:
+		return fmt.Errorf("payer is not A or B")
+	case c.Nonce == 0:
+		return fmt.Errorf("nonce 0")
+	case c.Count < 0 || c.Count > channel.MaxLocks:
+		return fmt.Errorf("%d locks pending, at most %d: %w", c.Count, channel.MaxLocks, channel.ErrTooManyLocks)
+	case (c.Count == 0) != (c.Root == [32]byte{}):
+		return fmt.Errorf("%d locks pending with root %x", c.Count, c.Root)
+	case c.Update.Change == channel.LockAdd && c.Count == 0:
+		return fmt.Errorf("an add leaves no lock pending")
 	}
-	b.lb.Put(locksKey(id, payer), val)
+	if _, err := c.Update.MarshalBinary(); err != nil { // kind and the added lock's amount
+		return err
+	}
 	return nil
 }
 
@@ -96,29 +115,42 @@ func (b *Batch) PutSecret(secret [32]byte) {
 	b.lb.Put(secretKey(h), secret[:])
 }
 
-// deleteLocks is DeleteChannel's share of the lock records.
+// deleteLocks is DeleteChannel's share of the lock records: the headers. The batch cannot
+// see which lock keys exist; a direction without a header reads as empty, so they are
+// inert, and Check counts them (CheckReport.OrphanLocks).
 func (b *Batch) deleteLocks(id channel.ID) {
 	b.lb.Delete(locksKey(id, channel.PartyA))
 	b.lb.Delete(locksKey(id, channel.PartyB))
 }
 
-// GetLocks returns payer's pending lock set in channel id; found is false when it has none.
+// GetLocks returns payer's pending lock set in channel id; found is false when it has
+// none. A set that does not match its header (count, order, root) is a CorruptError.
 func (s *Store) GetLocks(id channel.ID, payer channel.Party) (rec LockSetRecord, found bool, err error) {
 	if payer > channel.PartyB {
 		return rec, false, fmt.Errorf("read locks of channel %s: payer %d is not A or B", id, payer)
 	}
-	raw, ok, err := s.get(locksKey(id, payer))
+	rec, found, bad, err := readLockSet(s.kv, id, payer)
 	if err != nil {
-		return rec, false, wrapRead(fmt.Sprintf("locks of channel %s paid by %s", id, payer), err)
+		return LockSetRecord{}, false, wrapRead(fmt.Sprintf("locks of channel %s paid by %s", id, payer), s.translateReadError(err))
 	}
-	if !ok {
-		return rec, false, nil
+	if bad != nil {
+		return LockSetRecord{}, false, s.corrupt(bad)
 	}
-	rec, err = decodeLockSet(id, payer, raw)
+	return rec, found, nil
+}
+
+// readLockSet reads and checks one direction's set; bad reports a set that does not decode.
+func readLockSet(db kv.Backend, id channel.ID, payer channel.Party) (rec LockSetRecord, found bool, bad, err error) {
+	var r lockSetReader
+	err = db.Scan(kv.PrefixRange(locksKey(id, payer)), func(key, val []byte) error {
+		r.add(key, val)
+		return nil
+	})
 	if err != nil {
-		return LockSetRecord{}, false, s.corrupt(err)
+		return LockSetRecord{}, false, nil, err
 	}
-	return rec, true, nil
+	rec, found, bad = r.finish(id, payer)
+	return rec, found, bad, nil
 }
 
 // GetSecret returns the secret whose keccak256 is hash, if it is known.
@@ -137,17 +169,10 @@ func (s *Store) GetSecret(hash [32]byte) (secret [32]byte, found bool, err error
 	return secret, true, nil
 }
 
-// checkLockRecord decodes a lock or secret record for Check.
-func checkLockRecord(rep *CheckReport, key, val []byte) error {
-	switch key[0] {
-	case prefixLocks:
-		rep.LockSets++
-		if len(key) != locksKeyLen || key[33] > byte(channel.PartyB) {
-			return fmt.Errorf("locks key of %d bytes", len(key))
-		}
-		_, err := decodeLockSet(channel.ID(key[1:33]), channel.Party(key[33]), val)
-		return err
-	default:
+// checkLockRecord decodes a lock or secret record for Check. A header reads and checks its
+// whole set; a lock key is checked with its set, or counted as an orphan without one.
+func checkLockRecord(snap kv.Backend, rep *CheckReport, key, val []byte) error {
+	if key[0] == prefixSecret {
 		rep.Secrets++
 		if len(key) != secretKeyLen {
 			return fmt.Errorf("secret key of %d bytes", len(key))
@@ -155,4 +180,24 @@ func checkLockRecord(rep *CheckReport, key, val []byte) error {
 		_, err := decodeSecret([32]byte(key[1:]), val)
 		return err
 	}
+	if (len(key) != locksKeyLen && len(key) != lockEntryKeyLen) || key[33] > byte(channel.PartyB) {
+		return fmt.Errorf("locks key of %d bytes", len(key))
+	}
+	id, payer := channel.ID(key[1:33]), channel.Party(key[33])
+	if len(key) == lockEntryKeyLen {
+		if _, err := decodeLockEntry([32]byte(key[34:]), val); err != nil {
+			return err
+		}
+		_, found, err := snap.Get(locksKey(id, payer))
+		if err == nil && !found {
+			rep.OrphanLocks++
+		}
+		return err
+	}
+	rep.LockSets++
+	_, _, bad, err := readLockSet(snap, id, payer)
+	if err != nil {
+		return err
+	}
+	return bad
 }

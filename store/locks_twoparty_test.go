@@ -71,14 +71,15 @@ type end struct {
 	party channel.Party
 }
 
-// persistProof writes payer's proof and, for a lock update, the lock set it commits to,
-// in one batch; the state's commit comes after, as on a node.
-func (e *end) persistProof(t *testing.T, payer channel.Party, p channel.SignedProof, locks []channel.Lock, withLocks bool) {
+// persistProof writes payer's proof and, for a lock update u, the change to the lock set
+// it commits to (leaving locks pending), in one batch; the state's commit comes after, as
+// on a node.
+func (e *end) persistProof(t *testing.T, payer channel.Party, p channel.SignedProof, locks []channel.Lock, u *channel.LockUpdate) {
 	t.Helper()
 	b := NewBatch()
 	err := b.PutProof(payer, &p)
-	if withLocks {
-		err = errors.Join(err, b.PutLocks(p.Channel, payer, p.Nonce, locks))
+	if u != nil {
+		err = errors.Join(err, b.PutLockChange(p.Channel, payer, LockChange{Nonce: p.Nonce, Root: p.LocksRoot, Count: len(locks), Update: *u}))
 	}
 	if err != nil {
 		t.Fatalf("%s: fill batch: %v", e.name, err)
@@ -168,11 +169,11 @@ func (tp *twoParty) lockUpdate(u channel.LockUpdate) {
 	if err != nil {
 		t.Fatalf("alice prepares %s: %v", u.Change, err)
 	}
-	a.persistProof(t, channel.PartyA, p, locksAfter(t, a.st, channel.PartyA, u, p, tp.now), true)
+	a.persistProof(t, channel.PartyA, p, locksAfter(t, a.st, channel.PartyA, u, p, tp.now), &u)
 	if o, err := b.st.ValidateLockUpdate(channel.PartyA, u, p, tp.now); err != nil || o != channel.OutcomeNew {
 		t.Fatalf("bob validates %s: %v, %v", u.Change, o, err)
 	}
-	b.persistProof(t, channel.PartyA, p, locksAfter(t, b.st, channel.PartyA, u, p, tp.now), true)
+	b.persistProof(t, channel.PartyA, p, locksAfter(t, b.st, channel.PartyA, u, p, tp.now), &u)
 	if err := b.st.CommitLockUpdate(channel.PartyA, u, p, tp.now); err != nil {
 		t.Fatalf("bob commits %s: %v", u.Change, err)
 	}
@@ -190,11 +191,11 @@ func (tp *twoParty) pay(payer *end, payee *end, amount int64) {
 	if err != nil {
 		t.Fatalf("%s pays %d: %v", payer.name, amount, err)
 	}
-	payer.persistProof(t, payer.party, p, nil, false)
+	payer.persistProof(t, payer.party, p, nil, nil)
 	if _, err := payee.st.ValidateIncoming(payer.party, p); err != nil {
 		t.Fatalf("%s accepts %d: %v", payee.name, amount, err)
 	}
-	payee.persistProof(t, payer.party, p, nil, false)
+	payee.persistProof(t, payer.party, p, nil, nil)
 	for _, e := range []*end{payee, payer} {
 		if err := e.st.CommitProof(payer.party, p); err != nil {
 			t.Fatalf("%s commits payment: %v", e.name, err)

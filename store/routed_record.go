@@ -103,6 +103,10 @@ type RoutedRecord struct {
 	Memo    string
 	Created time.Time // fixed: orders the listing
 	Updated time.Time
+	// Client is the API client that made a payer's payment (empty for other roles and
+	// for payments made without the API): a retry of its payment id by another client
+	// is refused, as for direct payments.
+	Client string
 }
 
 const routedVersion = 1
@@ -116,6 +120,9 @@ func (r *RoutedRecord) validate() error {
 	}
 	if len(r.Memo) > MaxMemoLen {
 		return fmt.Errorf("routed payment %s: memo of %d bytes exceeds %d", r.ID, len(r.Memo), MaxMemoLen)
+	}
+	if len(r.Client) > MaxClientLen {
+		return fmt.Errorf("routed payment %s: client name of %d bytes exceeds %d", r.ID, len(r.Client), MaxClientLen)
 	}
 	for _, a := range []*big.Int{r.Amount, r.Fee} {
 		if err := checkAmount("amount", a); err != nil {
@@ -159,6 +166,9 @@ func encodeRouted(r *RoutedRecord) []byte {
 	e.str(r.Memo)
 	e.timestamp(r.Created)
 	e.timestamp(r.Updated)
+	if r.Client != "" {
+		e.str(r.Client)
+	}
 	return e.buf
 }
 
@@ -193,6 +203,12 @@ func decodeRouted(id PaymentID, b []byte) (RoutedRecord, error) {
 	r.Memo = d.str(MaxMemoLen)
 	r.Created = d.timestamp()
 	r.Updated = d.timestamp()
+	if len(d.b) > 0 && d.err == nil {
+		// Written only when set (records of older versions end before it).
+		if r.Client = d.str(MaxClientLen); r.Client == "" && d.err == nil {
+			return r, fmt.Errorf("routed payment %s: empty client field", id)
+		}
+	}
 	if err := d.finish("routed payment " + id.String()); err != nil {
 		return r, err
 	}

@@ -68,6 +68,7 @@ func TestRoutedRecordRefusesBadValues(t *testing.T) {
 		"long memo":     func(r *RoutedRecord) { r.Memo = string(make([]byte, MaxMemoLen+1)) },
 		"negative fee":  func(r *RoutedRecord) { r.Fee = big.NewInt(-1) },
 		"no created":    func(r *RoutedRecord) { r.Created = time.Time{} },
+		"long client":   func(r *RoutedRecord) { r.Client = string(make([]byte, MaxClientLen+1)) },
 	}
 	for name, edit := range bad {
 		r := sampleRouted(1, now)
@@ -92,4 +93,27 @@ func FuzzDecodeRouted(f *testing.F) {
 			t.Fatalf("decoded record does not survive a re-encode: %v", err)
 		}
 	})
+}
+
+// A payer's record keeps its API client; records written before the field existed (no
+// tail) still decode, and a present but empty client is not one this encoder makes.
+func TestRoutedRecordKeepsItsClientAndOldRecordsStillDecode(t *testing.T) {
+	r := sampleRouted(3, time.Unix(1_800_000_000, 0).UTC())
+	r.Client = "alice-wallet"
+	got, err := decodeRouted(r.ID, encodeRouted(&r))
+	if err != nil || !reflect.DeepEqual(got, r) {
+		t.Fatalf("with a client: %+v %v", got, err)
+	}
+	old := r
+	old.Client = ""
+	raw := encodeRouted(&old)
+	if len(raw) >= len(encodeRouted(&r)) {
+		t.Fatal("a record without a client carries a client field")
+	}
+	if got, err := decodeRouted(r.ID, raw); err != nil || got.Client != "" {
+		t.Fatalf("an old record: %+v %v", got, err)
+	}
+	if _, err := decodeRouted(r.ID, append(raw, 0)); err == nil {
+		t.Fatal("an empty client field decoded")
+	}
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // SchemaVersion is the key layout this binary reads and writes (documented in doc.go).
-const SchemaVersion uint32 = 1
+const SchemaVersion uint32 = 2
 
 // migration upgrades a database from version n to n+1. It reads db and puts its changes
 // into out; Open writes out together with the new version in one synced write, so a crash
@@ -24,9 +24,9 @@ type schema struct {
 }
 
 // currentSchema is the table of record. Version 1 is the first; the table grows an entry
-// for every version bump.
+// for every version bump. Version 2 stores lock sets one key per lock (ADR 0033).
 func currentSchema() schema {
-	return schema{version: SchemaVersion, migrations: map[uint32]migration{}}
+	return schema{version: SchemaVersion, migrations: map[uint32]migration{1: migrateLockSetsV2}}
 }
 
 func encodeVersion(v uint32) []byte { return binary.BigEndian.AppendUint32(nil, v) }

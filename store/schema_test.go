@@ -42,15 +42,18 @@ func TestOpenRefusesNewerSchemaNamingPathAndVersions(t *testing.T) {
 	if !errors.Is(err, ErrNewerSchema) {
 		t.Fatalf("err %v, want ErrNewerSchema", err)
 	}
-	for _, want := range []string{dir, "version 3", "up to 1"} {
+	for _, want := range []string{dir, fmt.Sprintf("version %d", SchemaVersion+2), fmt.Sprintf("up to %d", SchemaVersion)} {
 		if !strings.Contains(err.Error(), want) {
 			t.Fatalf("error %q does not mention %q", err, want)
 		}
 	}
 }
 
+// v1 is a database layout at version 1 with no migrations, for the tests that start there.
+var v1 = Options{schema: schema{version: 1, migrations: map[uint32]migration{}}}
+
 func TestOpenRunsMigrationsInOrderExactlyOnce(t *testing.T) {
-	s, dir := openTemp(t, Options{})
+	s, dir := openTemp(t, v1)
 	commit(t, s, func(b *Batch) error { return putPayment(b, testChannelID(1), 1) })
 	s.Close()
 
@@ -91,7 +94,7 @@ func TestOpenRunsMigrationsInOrderExactlyOnce(t *testing.T) {
 }
 
 func TestFailedMigrationLeavesVersionUnchanged(t *testing.T) {
-	s, dir := openTemp(t, Options{})
+	s, dir := openTemp(t, v1)
 	s.Close()
 	boom := errors.New("boom")
 	v2 := schema{version: 2, migrations: map[uint32]migration{1: func(kv.Backend, *kv.Batch) error { return boom }}}

@@ -67,7 +67,7 @@ func nodeCommand() *cli.Command {
 			storeFlag(),
 			etcdMaxTxnOpsFlag(),
 			announceFlag(),
-		}, append(append(channelPolicyFlags(), routingFlags()...), forwardFlags()...)...),
+		}, append(append(append(channelPolicyFlags(), routingFlags()...), forwardFlags()...), invoiceFlags()...)...),
 		Action: runNode,
 	}
 }
@@ -124,6 +124,10 @@ func runNode(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	invoiceCfg, err := invoiceConfig(c)
+	if err != nil {
+		return err
+	}
 	margin, err := revealMargin(c)
 	if err != nil {
 		return err
@@ -168,6 +172,7 @@ func runNode(c *cli.Context) error {
 		Open:                   policy,
 		Routing:                routingCfg,
 		Forwarding:             forwardingCfg,
+		Invoices:               invoiceCfg,
 		RevealMargin:           margin,
 		Logger:                 log,
 		Metrics:                reg,

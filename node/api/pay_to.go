@@ -25,6 +25,8 @@ type InvoiceArgs struct {
 type InvoiceResult struct {
 	SecretHash common.Hash `json:"secretHash"`
 	Amount     Amount      `json:"amount"`
+	// Expiry (unix seconds): the node refuses locks for the invoice that arrive later.
+	Expiry uint64 `json:"expiry"`
 }
 
 // invoiceService holds sluice_invoice; registered when the backend is a RoutedPayer.
@@ -45,7 +47,7 @@ func (s *invoiceService) Invoice(ctx context.Context, args InvoiceArgs) (Invoice
 	if err != nil {
 		return InvoiceResult{}, toRPCError(err)
 	}
-	return InvoiceResult{SecretHash: inv.SecretHash, Amount: NewAmount(inv.Amount)}, nil
+	return InvoiceResult{SecretHash: inv.SecretHash, Amount: NewAmount(inv.Amount), Expiry: inv.Expiry}, nil
 }
 
 // payTo is sluice_pay with `to`: quote, refuse above maxFee, fetch the payee's signed

@@ -33,6 +33,7 @@ func (r *riskRoutedPayer) PayTo(ctx context.Context, req node.PayToRequest) (nod
 		// A step-up challenge binds the payment id, so the repeat must carry the same one.
 		_, _ = rand.Read(req.PaymentID[:])
 	}
+	req.Client = client // recorded in the routed log: a retry by another client is refused
 	stepUp := stepUpFrom(ctx)
 	req.Admit = func(ctx context.Context, route routing.Route) (func(error), error) {
 		return r.judge(ctx, client, req.PaymentID, route, stepUp)

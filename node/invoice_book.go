@@ -1,0 +1,289 @@
+package node
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math/big"
+	"sync"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/store"
+)
+
+// The payee's invoice lifecycle (ADR 0035). An invoice is OPEN from its creation until the
+// payee accepts a lock for it, which TAKES it: from then on only that lock (its channel
+// and expiration) is revealed for, also after the invoice's expiry, and a lock on another
+// channel is refused (invoice_paid). An open invoice whose expiry passed refuses every new
+// lock (invoice_expired) and is deleted with its secret by the sweep (invoice_gc.go).
+// Open invoices are capped per requesting peer and in total, so what a partner can make
+// us store is bounded inside the TTL too.
+
+// Store namespaces of the lifecycle, keyed by hex(secret hash).
+const (
+	// invoiceOpenNamespace: expiry(8, unix seconds) | asker(20; zero for sluice_invoice).
+	// Deleted when the invoice is taken or swept.
+	invoiceOpenNamespace = "invoiceopen"
+	// invoiceTakenNamespace: channel(32) | lock expiration(8): the one lock revealed for.
+	// Kept, like the secret (a taken secret was or will be revealed).
+	invoiceTakenNamespace = "invoicetaken"
+)
+
+// Defaults of InvoiceConfig.
+const (
+	DefaultInvoiceTTL             = time.Hour
+	DefaultMaxOpenInvoices        = 100_000
+	DefaultMaxOpenInvoicesPerPeer = 10_000
+	DefaultInvoiceSweepInterval   = time.Minute
+	// invoiceSweepBatch bounds the invoices one sweep pass deletes.
+	invoiceSweepBatch = 512
+)
+
+var (
+	// ErrTooManyInvoices: the cap of open unpaid invoices (per asking peer or in total)
+	// is reached; nothing was stored. It is a rate limit: retry once invoices are paid or
+	// expire.
+	ErrTooManyInvoices = fmt.Errorf("too many open invoices: %w", channel.ErrRateLimited)
+	// errInvoiceExpired: a new lock arrived after the invoice's expiry.
+	errInvoiceExpired = errors.New("invoice expired")
+	// errInvoicePaid: the invoice was taken by another lock.
+	errInvoicePaid = errors.New("invoice already taken by another lock")
+)
+
+// InvoiceConfig bounds the invoices a payee keeps (ADR 0035); zero fields take defaults.
+type InvoiceConfig struct {
+	// TTL is how long an invoice takes new locks (sluice_invoice and over the wire).
+	TTL time.Duration
+	// MaxOpen bounds the open (unpaid, unexpired or not yet swept) invoices in total;
+	// MaxOpenPerPeer those one partner asked for over the wire.
+	MaxOpen        int
+	MaxOpenPerPeer int
+	// SweepInterval is how often expired unpaid invoices are deleted (also at start).
+	SweepInterval time.Duration
+}
+
+func (c InvoiceConfig) withDefaults() InvoiceConfig {
+	if c.TTL <= 0 {
+		c.TTL = DefaultInvoiceTTL
+	}
+	if c.MaxOpen <= 0 {
+		c.MaxOpen = DefaultMaxOpenInvoices
+	}
+	if c.MaxOpenPerPeer <= 0 {
+		c.MaxOpenPerPeer = DefaultMaxOpenInvoicesPerPeer
+	}
+	if c.SweepInterval <= 0 {
+		c.SweepInterval = DefaultInvoiceSweepInterval
+	}
+	return c
+}
+
+type openInvoice struct {
+	expiry uint64
+	asker  common.Address
+}
+
+type invoiceTaker struct {
+	ch         channel.ID
+	expiration uint64
+}
+
+// invoiceBook is the in-memory index of the open invoices (bounded by MaxOpen) and the
+// count per asking peer; the store has the same entries (invoiceOpenNamespace).
+type invoiceBook struct {
+	cfg InvoiceConfig
+
+	mu      sync.Mutex
+	open    map[[32]byte]openInvoice
+	perPeer map[common.Address]int
+	// reserved counts invoices being created (counted against the caps already).
+	reserved int
+	// taking are invoices taken whose record is not durable yet.
+	taking map[[32]byte]invoiceTaker
+}
+
+func encodeOpenInvoice(o openInvoice) []byte {
+	return append(binary.BigEndian.AppendUint64(make([]byte, 0, 28), o.expiry), o.asker[:]...)
+}
+
+func decodeOpenInvoice(b []byte) (openInvoice, bool) {
+	if len(b) != 28 {
+		return openInvoice{}, false
+	}
+	return openInvoice{expiry: binary.BigEndian.Uint64(b), asker: common.BytesToAddress(b[8:])}, true
+}
+
+func encodeTaker(t invoiceTaker) []byte {
+	return binary.BigEndian.AppendUint64(append(make([]byte, 0, 40), t.ch[:]...), t.expiration)
+}
+
+func decodeTaker(b []byte) (invoiceTaker, bool) {
+	if len(b) != 40 {
+		return invoiceTaker{}, false
+	}
+	return invoiceTaker{ch: channel.ID(b[:32]), expiration: binary.BigEndian.Uint64(b[32:])}, true
+}
+
+func hashKey(h [32]byte) string { return common.Bytes2Hex(h[:]) }
+
+// book returns the invoice book, loaded from the store on first use.
+func (n *Node) book() *invoiceBook {
+	x := n.invoices()
+	x.bookOnce.Do(func() { x.book = n.loadInvoiceBook() })
+	return x.book
+}
+
+// loadInvoiceBook reads the open invoices (at most MaxOpen entries, plus what a lowered
+// cap left over: those are swept or taken, never added to).
+func (n *Node) loadInvoiceBook() *invoiceBook {
+	b := &invoiceBook{cfg: n.cfg.Invoices.withDefaults(), open: map[[32]byte]openInvoice{},
+		perPeer: map[common.Address]int{}, taking: map[[32]byte]invoiceTaker{}}
+	ml, ok := n.store.(metaLister)
+	if !ok {
+		return b
+	}
+	entries, err := ml.ListMeta(invoiceOpenNamespace)
+	if err != nil {
+		n.log.Warn("open invoices not loaded", "err", err)
+		return b
+	}
+	for _, e := range entries {
+		raw := common.FromHex(e.Key)
+		o, ok := decodeOpenInvoice(e.Value)
+		if len(raw) != 32 || !ok {
+			continue
+		}
+		b.open[[32]byte(raw)] = o
+		if o.asker != (common.Address{}) {
+			b.perPeer[o.asker]++
+		}
+	}
+	return b
+}
+
+// reserve counts one invoice asked by asker (zero: the node's own API) against the caps;
+// the caller puts it in the store and then calls opened, or release on failure.
+func (b *invoiceBook) reserve(asker common.Address) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.open)+b.reserved >= b.cfg.MaxOpen {
+		return fmt.Errorf("%d open invoices, the node's cap: %w", len(b.open)+b.reserved, ErrTooManyInvoices)
+	}
+	if asker != (common.Address{}) {
+		if b.perPeer[asker] >= b.cfg.MaxOpenPerPeer {
+			return fmt.Errorf("%d open invoices asked by %s, the cap per peer: %w", b.perPeer[asker], asker, ErrTooManyInvoices)
+		}
+		b.perPeer[asker]++
+	}
+	b.reserved++
+	return nil
+}
+
+// release undoes a reserve whose invoice was not stored.
+func (b *invoiceBook) release(asker common.Address) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.reserved--
+	b.dropPeer(asker)
+}
+
+// opened turns a reservation into an open invoice (its record is durable).
+func (b *invoiceBook) opened(hash [32]byte, o openInvoice) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.reserved--
+	b.open[hash] = o
+}
+
+func (b *invoiceBook) dropPeer(asker common.Address) {
+	if asker == (common.Address{}) {
+		return
+	}
+	if b.perPeer[asker]--; b.perPeer[asker] <= 0 {
+		delete(b.perPeer, asker)
+	}
+}
+
+// remove drops an open invoice (taken or swept); callers hold mu.
+func (b *invoiceBook) remove(hash [32]byte) {
+	if o, ok := b.open[hash]; ok {
+		delete(b.open, hash)
+		b.dropPeer(o.asker)
+	}
+}
+
+// Open is the number of open invoices, and how many asker asked for.
+func (b *invoiceBook) counts(asker common.Address) (total, peer int) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.open) + b.reserved, b.perPeer[asker]
+}
+
+// openInvoiceFill stores an open invoice's lifecycle record (with its secret's batch).
+func openInvoiceFill(b *store.Batch, hash [32]byte, o openInvoice) error {
+	return b.PutMeta(invoiceOpenNamespace, hashKey(hash), encodeOpenInvoice(o))
+}
+
+// storeInvoice writes a new invoice in one durable write: its secret, the amount asked
+// (what acceptAsTarget and the loop check), its open record and extra (the wire request's
+// record), counted against the caps for asker (zero: sluice_invoice). It returns once the
+// write is durable; ErrTooManyInvoices stores nothing.
+func (n *Node) storeInvoice(ctx context.Context, secret [32]byte, amount *big.Int, o openInvoice, extra func(*store.Batch) error) error {
+	b := n.book()
+	if err := b.reserve(o.asker); err != nil {
+		return err
+	}
+	h := channel.SecretHash(secret)
+	done := make(chan error, 1)
+	fill := func(bt *store.Batch) error {
+		bt.PutSecret(secret)
+		if err := bt.PutMeta(invoiceNamespace, hashKey(h), amount.Bytes()); err != nil {
+			return err
+		}
+		if err := openInvoiceFill(bt, h, o); err != nil {
+			return err
+		}
+		if extra != nil {
+			return extra(bt)
+		}
+		return nil
+	}
+	if err := n.durable.enqueue(fill, afterCommit{kind: afterSignal, done: done}); err != nil {
+		b.release(o.asker)
+		return err
+	}
+	settle := func(err error) {
+		if err != nil {
+			b.release(o.asker)
+			return
+		}
+		b.opened(h, o)
+		n.med.mu.Lock()
+		n.med.secrets[h] = secret
+		n.med.mu.Unlock()
+	}
+	select {
+	case err := <-done:
+		settle(err)
+		return err
+	case <-ctx.Done():
+		// The write may still land: count it when it does.
+		n.goTracked(func() {
+			select {
+			case err := <-done:
+				settle(err)
+			case <-n.ctx.Done():
+			}
+		})
+		return ctx.Err()
+	}
+}
+
+// invoiceExpiry is the expiry of an invoice made now.
+func (n *Node) invoiceExpiry() uint64 {
+	return uint64(time.Now().Add(n.book().cfg.TTL).Unix())
+}
