@@ -174,15 +174,24 @@ func (r *routedNet) checkBalances(t *testing.T, what string) {
 				}
 				time.Sleep(100 * time.Millisecond)
 			}
-			sent, received := checkLedger(t, n.name, paymentsOf(t, cl, n, c.id))
 			us := 0
 			if n == c.b {
 				us = 1
 			}
-			deposit := last.Deposit[us].Big()
-			if got := new(big.Int).Sub(bigSum(deposit, received), sent); got.Cmp(c.bal[us]) != 0 {
-				t.Fatalf("%s: %s's payment log of %s-%s adds up to %s (deposit %s + received %s - sent %s), its balance is %s",
-					what, n.name, c.a.name, c.b.name, got, deposit, received, sent, c.bal[us])
+			// The balance is the channel state's; the log is the store's, written by the
+			// same update's group commit a moment later: wait for it as well.
+			for {
+				sent, received := checkLedger(t, n.name, paymentsOf(t, cl, n, c.id))
+				deposit := last.Deposit[us].Big()
+				got := new(big.Int).Sub(bigSum(deposit, received), sent)
+				if got.Cmp(c.bal[us]) == 0 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("%s: %s's payment log of %s-%s adds up to %s (deposit %s + received %s - sent %s), its balance is %s",
+						what, n.name, c.a.name, c.b.name, got, deposit, received, sent, c.bal[us])
+				}
+				time.Sleep(100 * time.Millisecond)
 			}
 		}
 	}
