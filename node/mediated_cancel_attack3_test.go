@@ -1,0 +1,162 @@
+package node
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"math/big"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/contracts"
+	"github.com/sluicepay/sluice/p2p"
+)
+
+// Attacks on endorsed cancels (ADR 0032) and forward records (mediated_forwarded.go) by
+// peers of an honest hub that cheat together. Real nodes (embedded chain, libp2p,
+// leveldb); the hub's books are compared, on chain where it matters, with what it is
+// entitled to, computed here.
+
+// tapFor is the last LockedTransfer the tap saw sent on channel id.
+func (l *lockTap) lastOn(t *testing.T, id channel.ID) p2p.LockedTransfer {
+	t.Helper()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for i := len(l.locked) - 1; i >= 0; i-- {
+		if l.locked[i].Proof.Channel == id {
+			return l.locked[i]
+		}
+	}
+	t.Fatalf("no LockedTransfer sent on %s", id)
+	return p2p.LockedTransfer{}
+}
+
+// keyClient is a contracts client with devchain account i's key: that node acting on
+// chain by hand.
+func keyClient(t *testing.T, tn *testNet, i int) *contracts.Client {
+	t.Helper()
+	c, err := contracts.New(context.Background(), tn.chain.Client(), tn.chain.Contract(), tn.chain.Accounts()[i].Key, contracts.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func incomingPending(n *Node, id channel.ID, hash [32]byte) bool {
+	lc := n.channel(id)
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	_, ok := lc.st.PendingLock(lc.us.Other(), hash)
+	return ok
+}
+
+// TestAttack3SecondRefusalOnTheHashPassesAnUnendorsedCancelUpstream: payer A1 locks 300
+// to the hub for B on a hash the attackers chose; B refuses, the hub cancels, and B
+// withholds its endorsement of the cancel. ADR 0032: the hub keeps A1's lock. Then A2,
+// the attackers' second channel into the hub, locks 100 on the SAME hash for C, which
+// refuses and endorses the hub's cancel at once. The hub passes C's refusal upstream to
+// every incoming lock on the hash, A1's included, although the cancel on B's channel is
+// still unendorsed. A1 cancels; B closes the hub's channel with the older proof carrying
+// the 300 lock, registers the secret and unlocks after settle. The hub's entitlement:
+// whatever B takes on chain for that lock, A1 pays it (the hub forwarded A1's lock): its
+// total over B's channel and A1's is its 1000 deposit, to the wei.
+func TestAttack3SecondRefusalOnTheHashPassesAnUnendorsedCancelUpstream(t *testing.T) {
+	tn := newTestNet(t)
+	reader := chainReader(t, tn)
+	tap := &lockTap{}
+	filter := &endorseFilter{}
+	filter.drop.Store(true)
+	a1 := tn.startNode(1, nodeOpts{})
+	h := tn.startNode(2, nodeOpts{wrap: func(tr Transport) Transport { tap.Transport = tr; return tap }})
+	b := tn.startNode(3, nodeOpts{wrap: func(tr Transport) Transport { filter.Transport = tr; return filter }})
+	a2 := tn.startNode(4, nodeOpts{})
+	c := tn.startNode(5, nodeOpts{})
+	idA1H := openChannel(t, a1, h, big.NewInt(1000), nil, time.Hour)
+	idA2H := openChannel(t, a2, h, big.NewInt(1000), nil, time.Hour)
+	idHB := openChannel(t, h, b, big.NewInt(1000), nil, time.Hour)
+	idHC := openChannel(t, h, c, big.NewInt(1000), nil, time.Hour)
+	hub, refuser, other := h.signer.Address(), b.signer.Address(), c.signer.Address()
+	payer1 := a1.signer.Address()
+
+	var secret [32]byte
+	rand.Read(secret[:])
+	hash := channel.SecretHash(secret)
+	const amount = 300
+	first := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 4*time.Second)
+		defer cancel()
+		var id [16]byte
+		rand.Read(id[:])
+		_, err := a1.PayRouted(ctx, RoutedPayRequest{Hops: []common.Address{hub, refuser}, Amount: big.NewInt(amount), SecretHash: hash, PaymentID: id})
+		first <- err
+	}()
+	waitFor(t, "the hub cancelled its lock to B and waits for B's endorsement", func() bool {
+		unendorsed, _ := h.refusalUnendorsed(sentKey{idHB, hash})
+		return unendorsed && !incomingPending(b, idHB, hash)
+	})
+	older := tap.lastOn(t, idHB)
+	if older.Proof.Locked == nil || older.Proof.Locked.Int64() != amount {
+		t.Fatalf("setup: B's older proof carries %v locked, want %d", older.Proof.Locked, amount)
+	}
+
+	// The second lock on the hash, through C, which refuses and endorses.
+	if _, err := routedPay(t, a2, []common.Address{hub, other}, 100, hash); !errors.Is(err, ErrRouteRefused) {
+		t.Fatalf("A2's payment through C: %v; want C's refusal", err)
+	}
+	time.Sleep(500 * time.Millisecond) // any refusal of A1's lock travels meanwhile
+	kept := incomingPending(h, idA1H, hash)
+	if err := <-first; kept && !errors.Is(err, ErrLockPending) {
+		t.Fatalf("A1's payment: %v, want ErrLockPending (its lock kept)", err)
+	}
+	if unendorsed, _ := h.refusalUnendorsed(sentKey{idHB, hash}); !unendorsed {
+		t.Fatal("setup: the cancel on B's channel counts as endorsed")
+	}
+	if !kept {
+		t.Logf("the hub gave up A1's lock on %x though its cancel to B is unendorsed (C's refusal on the same hash was passed to every incoming lock)", hash[:4])
+	}
+
+	// B cheats with the older proof and the secret.
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	cheat := keyClient(t, tn, 3)
+	bg := context.Background()
+	if _, err := cheat.Close(bg, idHB, &older.Proof); err != nil {
+		t.Fatalf("B's close with the older proof: %v", err)
+	}
+	if _, err := cheat.RegisterSecret(bg, secret); err != nil {
+		t.Fatal(err)
+	}
+	if kept {
+		ah := newModel(idA1H, a1, h, 1000)
+		ah.pay(payer1, hub, amount)
+		ah.eventually(t, "A1-hub: A1 unlocked the hub's incoming lock once the secret was public", a1, h)
+	} else {
+		time.Sleep(2 * time.Second) // the hub has nothing left to claim upstream
+	}
+	v, err := reader.Channel(bg, idHB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	advanceTo(t, tn, reader, v.SettleAfter+1)
+	waitFor(t, "the hub settles B's channel", func() bool { return channelStatus(h, idHB) == channel.StatusSettled })
+	if _, err := cheat.Unlock(bg, idHB, hub, []channel.Lock{older.Lock}); err != nil {
+		t.Logf("B's unlock: %v", err)
+	}
+	got := payouts(t, reader, idHB, hub, refuser)
+	hv, err := h.Channel(bg, idA1H)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromA1 := hv.Balance[channel.PartyB]
+	if total := new(big.Int).Add(got[hub], fromA1); total.Int64() != 1000 {
+		t.Fatalf("hub's total %s (on chain from B's channel %s + from A1 off chain %s), entitled to 1000: B took %s with the older proof, and A1's lock was kept=%v",
+			total, got[hub], fromA1, got[refuser], kept)
+	}
+	newModel(idA2H, a2, h, 1000).eventually(t, "A2-hub: A2's lock cancelled", a2, h)
+	newModel(idHC, h, c, 1000).eventually(t, "hub-C: cancelled", h, c)
+}
