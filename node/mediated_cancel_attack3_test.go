@@ -79,7 +79,6 @@ func TestAttack3SecondRefusalOnTheHashPassesAnUnendorsedCancelUpstream(t *testin
 	idHB := openChannel(t, h, b, big.NewInt(1000), nil, time.Hour)
 	idHC := openChannel(t, h, c, big.NewInt(1000), nil, time.Hour)
 	hub, refuser, other := h.signer.Address(), b.signer.Address(), c.signer.Address()
-	payer1 := a1.signer.Address()
 
 	var secret [32]byte
 	rand.Read(secret[:])
@@ -119,44 +118,122 @@ func TestAttack3SecondRefusalOnTheHashPassesAnUnendorsedCancelUpstream(t *testin
 		t.Logf("the hub gave up A1's lock on %x though its cancel to B is unendorsed (C's refusal on the same hash was passed to every incoming lock)", hash[:4])
 	}
 
-	// B cheats with the older proof and the secret.
-	if err := b.Close(); err != nil {
+	refuserCheats(t, cheatCase{tn: tn, reader: reader, a: a1, h: h, b: b, bKey: 3, idAH: idA1H, idHB: idHB, older: older, secret: secret, kept: kept})
+	newModel(idA2H, a2, h, 1000).eventually(t, "A2-hub: A2's lock cancelled", a2, h)
+	newModel(idHC, h, c, 1000).eventually(t, "hub-C: cancelled", h, c)
+}
+
+// cheatCase is a hub that forwarded a lock from a to b, which b refused; b holds older,
+// the hub's proof that carries the lock, and knows secret. kept: the hub still holds a's
+// lock.
+type cheatCase struct {
+	tn      *testNet
+	reader  *contracts.Client
+	a, h, b *Node
+	bKey    int
+	idAH    channel.ID
+	idHB    channel.ID
+	older   p2p.LockedTransfer
+	secret  [32]byte
+	kept    bool
+}
+
+// refuserCheats: b stops its node, closes the hub's channel with the older proof,
+// registers the secret and unlocks after settle. The hub is entitled to lose nothing:
+// whatever b takes on chain for the lock, a pays it off chain (a's node is honest and
+// unlocks once the hub reveals). Checked to the wei: the hub's total over both channels
+// is its 1000 deposit with b.
+func refuserCheats(t *testing.T, x cheatCase) {
+	t.Helper()
+	hub, refuser, payer := x.h.signer.Address(), x.b.signer.Address(), x.a.signer.Address()
+	amount := x.older.Lock.Amount.Int64()
+	if err := x.b.Close(); err != nil {
 		t.Fatal(err)
 	}
-	cheat := keyClient(t, tn, 3)
+	cheat := keyClient(t, x.tn, x.bKey)
 	bg := context.Background()
-	if _, err := cheat.Close(bg, idHB, &older.Proof); err != nil {
-		t.Fatalf("B's close with the older proof: %v", err)
+	if _, err := cheat.Close(bg, x.idHB, &x.older.Proof); err != nil {
+		t.Fatalf("the refuser's close with the older proof: %v", err)
 	}
-	if _, err := cheat.RegisterSecret(bg, secret); err != nil {
+	if _, err := cheat.RegisterSecret(bg, x.secret); err != nil {
 		t.Fatal(err)
 	}
-	if kept {
-		ah := newModel(idA1H, a1, h, 1000)
-		ah.pay(payer1, hub, amount)
-		ah.eventually(t, "A1-hub: A1 unlocked the hub's incoming lock once the secret was public", a1, h)
+	if x.kept {
+		ah := newModel(x.idAH, x.a, x.h, 1000)
+		ah.pay(payer, hub, amount)
+		ah.eventually(t, "payer-hub: the payer unlocked the hub's incoming lock once the secret was public", x.a, x.h)
 	} else {
 		time.Sleep(2 * time.Second) // the hub has nothing left to claim upstream
 	}
-	v, err := reader.Channel(bg, idHB)
+	v, err := x.reader.Channel(bg, x.idHB)
 	if err != nil {
 		t.Fatal(err)
 	}
-	advanceTo(t, tn, reader, v.SettleAfter+1)
-	waitFor(t, "the hub settles B's channel", func() bool { return channelStatus(h, idHB) == channel.StatusSettled })
-	if _, err := cheat.Unlock(bg, idHB, hub, []channel.Lock{older.Lock}); err != nil {
-		t.Logf("B's unlock: %v", err)
+	advanceTo(t, x.tn, x.reader, v.SettleAfter+1)
+	waitFor(t, "the hub settles the refuser's channel", func() bool { return channelStatus(x.h, x.idHB) == channel.StatusSettled })
+	if _, err := cheat.Unlock(bg, x.idHB, hub, []channel.Lock{x.older.Lock}); err != nil {
+		t.Logf("the refuser's unlock: %v", err)
 	}
-	got := payouts(t, reader, idHB, hub, refuser)
-	hv, err := h.Channel(bg, idA1H)
+	got := payouts(t, x.reader, x.idHB, hub, refuser)
+	hv, err := x.h.Channel(bg, x.idAH)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fromA1 := hv.Balance[channel.PartyB]
-	if total := new(big.Int).Add(got[hub], fromA1); total.Int64() != 1000 {
-		t.Fatalf("hub's total %s (on chain from B's channel %s + from A1 off chain %s), entitled to 1000: B took %s with the older proof, and A1's lock was kept=%v",
-			total, got[hub], fromA1, got[refuser], kept)
+	fromA := hv.Balance[x.h.channel(x.idAH).us]
+	if total := new(big.Int).Add(got[hub], fromA); total.Int64() != 1000 {
+		t.Fatalf("hub's total %s (on chain from the refuser's channel %s + from the payer off chain %s), entitled to 1000: the refuser took %s with the older proof; the hub kept the payer's lock: %v",
+			total, got[hub], fromA, got[refuser], x.kept)
 	}
-	newModel(idA2H, a2, h, 1000).eventually(t, "A2-hub: A2's lock cancelled", a2, h)
-	newModel(idHC, h, c, 1000).eventually(t, "hub-C: cancelled", h, c)
+}
+
+// TestAttack3RepeatNamingNoNextHopRefusesTheForwardedLock: the payer and the refuser
+// collude on a hash of their own. The payer locks 250 to the hub for the refuser; the
+// refuser refuses, the hub cancels, the refuser withholds its endorsement, so the hub
+// keeps the payer's lock (ADR 0032). The payer then re-sends its LockedTransfer (an exact
+// repeat of its proof and lock) naming itself as the next hop. A repeat of a forwarded
+// lock is "forwarded at most once, whatever hops it names", but the hub checks the next
+// hop before the forward record: "no open channel with the next hop" refuses the lock
+// (no outgoing lock on the hash is pending any more). The payer cancels it; the refuser
+// closes with the older proof, registers the secret and unlocks after settle. The hub's
+// entitlement: the payer pays whatever the refuser takes; its total is its deposit.
+func TestAttack3RepeatNamingNoNextHopRefusesTheForwardedLock(t *testing.T) {
+	tn := newTestNet(t)
+	reader := chainReader(t, tn)
+	aTap, hTap := &lockTap{}, &lockTap{}
+	filter := &endorseFilter{}
+	filter.drop.Store(true)
+	a := tn.startNode(1, nodeOpts{wrap: func(tr Transport) Transport { aTap.Transport = tr; return aTap }})
+	h := tn.startNode(2, nodeOpts{wrap: func(tr Transport) Transport { hTap.Transport = tr; return hTap }})
+	b := tn.startNode(3, nodeOpts{wrap: func(tr Transport) Transport { filter.Transport = tr; return filter }})
+	idAH := openChannel(t, a, h, big.NewInt(1000), nil, time.Hour)
+	idHB := openChannel(t, h, b, big.NewInt(1000), nil, time.Hour)
+	payer, hub, refuser := a.signer.Address(), h.signer.Address(), b.signer.Address()
+
+	var secret [32]byte
+	rand.Read(secret[:])
+	hash := channel.SecretHash(secret)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		var id [16]byte
+		rand.Read(id[:])
+		a.PayRouted(ctx, RoutedPayRequest{Hops: []common.Address{hub, refuser}, Amount: big.NewInt(250), SecretHash: hash, PaymentID: id}) //nolint:errcheck // ends ErrLockPending or refused
+	}()
+	waitFor(t, "the hub cancelled its lock to the refuser and waits for the endorsement", func() bool {
+		unendorsed, _ := h.refusalUnendorsed(sentKey{idHB, hash})
+		return unendorsed && !incomingPending(b, idHB, hash)
+	})
+	older := hTap.lastOn(t, idHB)
+	repeat := aTap.lastOn(t, idAH)
+	repeat.Hops = []common.Address{payer}
+	repeat.Target = payer
+	if err := aTap.Transport.Send(context.Background(), hub, &repeat); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond) // a refusal and the payer's cancel take a few ms
+	kept := incomingPending(h, idAH, hash)
+	if !kept {
+		t.Logf("the hub refused its payer's forwarded lock on a repeat naming no next hop, its cancel to the refuser unendorsed")
+	}
+	refuserCheats(t, cheatCase{tn: tn, reader: reader, a: a, h: h, b: b, bKey: 3, idAH: idAH, idHB: idHB, older: older, secret: secret, kept: kept})
 }
