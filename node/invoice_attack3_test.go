@@ -1,0 +1,71 @@
+package node
+
+import (
+	"context"
+	"math/big"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/mediate"
+	"github.com/sluicepay/sluice/p2p"
+)
+
+// Attacks on the payee's invoice lifecycle (ADR 0035): a partner of an honest payee uses
+// the unsigned fields of a LockedTransfer (target, hops, amount) and repeats of its proof
+// to spoil the payee's invoice for the honest payer. Real nodes (embedded chain, libp2p,
+// leveldb).
+
+// TestAttack3RefusedLockCannotTakeTheInvoice: the payee's partner M (a hub on the honest
+// payer's first route, or anyone who saw the invoice) locks 200 on the invoice's hash
+// naming another target: the payee refuses it (bad route) and does not take the invoice.
+// M then re-sends the same proof and lock (an exact repeat) naming the payee as target.
+// The repeat is acted on again, and the refused lock takes the invoice; the payee never
+// reveals for it (it refused it), M cancels it, and the honest payer's payment on its own
+// channel is refused as invoice_paid: the invoice can never be paid. The payee is entitled
+// to the honest payer's 200.
+func TestAttack3RefusedLockCannotTakeTheInvoice(t *testing.T) {
+	tn := newTestNet(t)
+	mute := &lossyTransport{lose: p2p.TypeLockRefused}
+	mute.on.Store(true) // M does not cancel until the repeat is in
+	m := tn.startNode(1, nodeOpts{})
+	c := tn.startNode(3, nodeOpts{wrap: func(tr Transport) Transport { mute.Transport = tr; return mute }})
+	p := tn.startNode(4, nodeOpts{})
+	idMC := openChannel(t, m, c, big.NewInt(1000), nil, time.Hour)
+	idPC := openChannel(t, p, c, big.NewInt(1000), nil, time.Hour)
+	payee, payer := c.signer.Address(), p.signer.Address()
+	inv := invoice(t, c, 200)
+
+	now, err := m.chainNow(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lock := channel.Lock{Amount: big.NewInt(200), Expiration: now + 3*mediate.DefaultRevealMargin, SecretHash: inv.SecretHash}
+	msg := &p2p.LockedTransfer{Lock: lock, Target: m.signer.Address(), Amount: big.NewInt(200)}
+	if _, err := m.sendLockUpdate(m.channel(idMC), channel.AddLock(lock), now, msg, nil); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the payee refuses the lock naming another target", func() bool { return c.lockRefusedByUs(idMC, inv.SecretHash) })
+	repeat := *msg
+	repeat.Target = payee
+	if err := m.transport.Send(context.Background(), payee, &repeat); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Second)
+	if tk, taken := c.invoiceTakerOf(inv.SecretHash); taken {
+		t.Logf("the invoice was taken by the refused lock (channel %s, expiration %d)", tk.ch, tk.expiration)
+	}
+	mute.on.Store(false) // the refusal reaches M, which cancels
+	mc := newModel(idMC, m, c, 1000)
+	mc.eventually(t, "M-payee: the refused lock cancelled", m, c)
+
+	// The honest payer pays the invoice on its own channel.
+	if _, err := routedPay(t, p, []common.Address{payee}, 200, inv.SecretHash); err != nil {
+		t.Fatalf("the honest payer's payment of the open invoice: %v (the payee is entitled to it; M's lock was refused and cancelled and never paid anything)", err)
+	}
+	pc := newModel(idPC, p, c, 1000)
+	pc.pay(payer, payee, 200)
+	pc.eventually(t, "payer-payee: paid", p, c)
+}
