@@ -1,0 +1,64 @@
+package node
+
+import (
+	"context"
+	"math/big"
+	"testing"
+	"time"
+
+	"github.com/sluicepay/sluice/routing"
+)
+
+// Forward records (mediated_forwarded.go) against the honest initiator's retry: the
+// records refuse a second incoming lock on a hash already forwarded, and must not refuse
+// the initiator's retry on the same hash through the same hub once its first lock was
+// refused downstream and cancelled.
+
+// TestAttack3RetryOnTheSameHashThroughTheSameHubIsForwarded: payer -> H -> D1 -> payee is
+// the cheapest route by the payer's graph, but D1's channel to the payee holds less than
+// the amount: D1 refuses, H cancels its lock to D1 (D1 endorses), H refuses the payer's
+// lock, the payer cancels and PayTo retries payer -> H -> D2 -> payee on the SAME hash
+// over the SAME channel into H. H must forward it (its forward record of the first lock
+// went with the cancel) and the payment completes. Every channel is checked to the wei.
+func TestAttack3RetryOnTheSameHashThroughTheSameHubIsForwarded(t *testing.T) {
+	tn := newTestNet(t)
+	quiet := RoutingConfig{NoAnnounce: true}
+	d2Fee := routing.FeePolicy{Flat: big.NewInt(10)}
+	payer := tn.startNode(1, nodeOpts{routing: quiet})
+	h := tn.startNode(2, nodeOpts{routing: quiet})
+	d1 := tn.startNode(3, nodeOpts{routing: quiet})
+	d2 := tn.startNode(4, nodeOpts{routing: RoutingConfig{NoAnnounce: true, Fees: d2Fee}})
+	payee := tn.startNode(5, nodeOpts{routing: quiet})
+	p, hub, a1, a2, c := payer.signer.Address(), h.signer.Address(), d1.signer.Address(), d2.signer.Address(), payee.signer.Address()
+	idPH := openChannel(t, payer, h, big.NewInt(1000), nil, time.Hour)
+	idH1 := openChannel(t, h, d1, big.NewInt(1000), nil, time.Hour)
+	idH2 := openChannel(t, h, d2, big.NewInt(1000), nil, time.Hour)
+	id1C := openChannel(t, d1, payee, big.NewInt(100), nil, time.Hour)
+	id2C := openChannel(t, d2, payee, big.NewInt(1000), nil, time.Hour)
+	staleEdge(t, payer, idPH, p, hub, 1000, routing.FeePolicy{})
+	staleEdge(t, payer, idH1, hub, a1, 1000, routing.FeePolicy{})
+	staleEdge(t, payer, idH2, hub, a2, 1000, routing.FeePolicy{})
+	staleEdge(t, payer, id1C, a1, c, 1000, routing.FeePolicy{})
+	staleEdge(t, payer, id2C, a2, c, 1000, d2Fee)
+	mPH, mH1, mH2 := newModel(idPH, payer, h, 1000), newModel(idH1, h, d1, 1000), newModel(idH2, h, d2, 1000)
+	m1C, m2C := newModel(id1C, d1, payee, 100), newModel(id2C, d2, payee, 1000)
+
+	inv := invoice(t, payee, 300)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	res, err := payer.PayTo(ctx, PayToRequest{To: c, Amount: big.NewInt(300), MaxFee: big.NewInt(10), SecretHash: inv.SecretHash})
+	if err != nil || !res.Payment.Unlocked {
+		t.Fatalf("pay with a retry through the same hub: %+v %v", res, err)
+	}
+	if res.Attempts != 2 || len(res.Route.Hops) != 3 || res.Route.Hops[0].To != hub || res.Route.Hops[1].To != a2 {
+		t.Fatalf("attempts %d, route %+v; want the second attempt via H then D2", res.Attempts, res.Route.Hops)
+	}
+	mPH.pay(p, hub, 310)
+	mH2.pay(hub, a2, 310)
+	m2C.pay(a2, c, 300)
+	mPH.eventually(t, "payer-H: paid once (the refused lock cancelled)", payer, h)
+	mH1.eventually(t, "H-D1: the refused lock cancelled", h, d1)
+	mH2.eventually(t, "H-D2", h, d2)
+	m1C.eventually(t, "D1-payee: nothing moved", d1, payee)
+	m2C.eventually(t, "D2-payee", d2, payee)
+}
