@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"crypto/rand"
 	"math/big"
 	"testing"
 	"time"
@@ -68,4 +69,54 @@ func TestAttack3RefusedLockCannotTakeTheInvoice(t *testing.T) {
 	pc := newModel(idPC, p, c, 1000)
 	pc.pay(payer, payee, 200)
 	pc.eventually(t, "payer-payee: paid", p, c)
+}
+
+// TestAttack3RepeatNamingAnotherTargetCannotRefuseTheTakingLock: M locks 200 to the
+// payee for its invoice; the lock takes the invoice. Before the payee reveals (here the
+// payee holds the secret back a moment: an invoice created without it, released later;
+// for a live invoice the window is the take's write and the loop's wake-up), M re-sends
+// the same proof and lock naming another target. The repeat is decided again: "bad
+// route" refuses the very lock that took the invoice, M cancels it, and once the payee
+// releases the secret nobody can pay: the taker is gone and every other lock is refused
+// invoice_paid. The payee is entitled to the 200 of the lock it accepted (the taker is
+// kept, revealed for and unlocked by M's honest node).
+func TestAttack3RepeatNamingAnotherTargetCannotRefuseTheTakingLock(t *testing.T) {
+	tn := newTestNet(t)
+	m := tn.startNode(1, nodeOpts{})
+	c := tn.startNode(3, nodeOpts{})
+	idMC := openChannel(t, m, c, big.NewInt(1000), nil, time.Hour)
+	payer, payee := m.signer.Address(), c.signer.Address()
+	var secret [32]byte
+	if _, err := rand.Read(secret[:]); err != nil {
+		t.Fatal(err)
+	}
+	hash := channel.SecretHash(secret)
+	expectInvoice(t, c, hash, big.NewInt(200))
+
+	now, err := m.chainNow(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lock := channel.Lock{Amount: big.NewInt(200), Expiration: now + 3*mediate.DefaultRevealMargin, SecretHash: hash}
+	msg := &p2p.LockedTransfer{Lock: lock, Target: payee, Amount: big.NewInt(200)}
+	if _, err := m.sendLockUpdate(m.channel(idMC), channel.AddLock(lock), now, msg, nil); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the lock takes the invoice", func() bool {
+		tk, ok := c.durableTakerOf(hash)
+		return ok && tk.ch == idMC && tk.expiration == lock.Expiration
+	})
+	repeat := *msg
+	repeat.Target = payer
+	if err := m.transport.Send(context.Background(), payee, &repeat); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Second)
+	if !incomingPending(c, idMC, hash) {
+		t.Logf("the payee refused the lock that took its invoice on a repeat naming another target, and M cancelled it")
+	}
+	learnSecret(t, c, secret, big.NewInt(200))
+	mc := newModel(idMC, m, c, 1000)
+	mc.pay(payer, payee, 200)
+	mc.eventually(t, "M-payee: the lock that took the invoice is paid", m, c)
 }
