@@ -186,17 +186,31 @@ func refuserCheats(t *testing.T, x cheatCase) {
 	}
 }
 
-// TestAttack3RepeatNamingNoNextHopRefusesTheForwardedLock: the payer and the refuser
+// TestAttack3RepeatWithOtherHopsRefusesTheForwardedLock: the payer and the refuser
 // collude on a hash of their own. The payer locks 250 to the hub for the refuser; the
 // refuser refuses, the hub cancels, the refuser withholds its endorsement, so the hub
 // keeps the payer's lock (ADR 0032). The payer then re-sends its LockedTransfer (an exact
-// repeat of its proof and lock) naming itself as the next hop. A repeat of a forwarded
-// lock is "forwarded at most once, whatever hops it names", but the hub checks the next
-// hop before the forward record: "no open channel with the next hop" refuses the lock
-// (no outgoing lock on the hash is pending any more). The payer cancels it; the refuser
-// closes with the older proof, registers the secret and unlocks after settle. The hub's
-// entitlement: the payer pays whatever the refuser takes; its total is its deposit.
-func TestAttack3RepeatNamingNoNextHopRefusesTheForwardedLock(t *testing.T) {
+// repeat of its proof and lock) with other unsigned fields. A repeat of a forwarded lock
+// is "forwarded at most once, whatever hops it names", but the hub decides it again
+// before looking at its forward record:
+//   - "payer as next hop": forward() finds no open channel with the next hop and refuses;
+//   - "hub as target" (no hops): acceptAsTarget finds no invoice and refuses (a target's
+//     refusal ignores the known-secret rule, and no outgoing lock is pending any more).
+//
+// The payer cancels the refused lock; the refuser closes with the older proof, registers
+// the secret and unlocks after settle. The hub's entitlement: the payer pays whatever the
+// refuser takes; its total is its deposit.
+func TestAttack3RepeatWithOtherHopsRefusesTheForwardedLock(t *testing.T) {
+	for _, asTarget := range []bool{false, true} {
+		name := "payer as next hop"
+		if asTarget {
+			name = "hub as target"
+		}
+		t.Run(name, func(t *testing.T) { repeatRefusesTheForwardedLock(t, asTarget) })
+	}
+}
+
+func repeatRefusesTheForwardedLock(t *testing.T, asTarget bool) {
 	tn := newTestNet(t)
 	reader := chainReader(t, tn)
 	aTap, hTap := &lockTap{}, &lockTap{}
@@ -227,13 +241,17 @@ func TestAttack3RepeatNamingNoNextHopRefusesTheForwardedLock(t *testing.T) {
 	repeat := aTap.lastOn(t, idAH)
 	repeat.Hops = []common.Address{payer}
 	repeat.Target = payer
+	if asTarget {
+		repeat.Hops = nil
+		repeat.Target = hub
+	}
 	if err := aTap.Transport.Send(context.Background(), hub, &repeat); err != nil {
 		t.Fatal(err)
 	}
 	time.Sleep(1500 * time.Millisecond) // a refusal and the payer's cancel take a few ms
 	kept := incomingPending(h, idAH, hash)
 	if !kept {
-		t.Logf("the hub refused its payer's forwarded lock on a repeat naming no next hop, its cancel to the refuser unendorsed")
+		t.Logf("the hub refused its payer's forwarded lock on a repeat (hops %v, target %s), its cancel to the refuser unendorsed", repeat.Hops, repeat.Target)
 	}
 	refuserCheats(t, cheatCase{tn: tn, reader: reader, a: a, h: h, b: b, bKey: 3, idAH: idAH, idHB: idHB, older: older, secret: secret, kept: kept})
 }
