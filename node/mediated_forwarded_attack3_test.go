@@ -2,10 +2,15 @@ package node
 
 import (
 	"context"
+	"crypto/rand"
+	"errors"
 	"math/big"
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/sluicepay/sluice/channel"
 	"github.com/sluicepay/sluice/routing"
 )
 
@@ -61,4 +66,74 @@ func TestAttack3RetryOnTheSameHashThroughTheSameHubIsForwarded(t *testing.T) {
 	mH2.eventually(t, "H-D2", h, d2)
 	m1C.eventually(t, "D1-payee: nothing moved", d1, payee)
 	m2C.eventually(t, "D2-payee", d2, payee)
+}
+
+// TestAttack3TwoPayersRaceTheSameHashThroughTheHub: two payers send the hub a lock on the
+// same hash at the same moment, each for the same accomplice payee, which holds whatever
+// it gets. One incoming lock is forwarded; the other must be refused and cancelled (the
+// hub forwards nothing for it, so it must not be paid by it). When the payee releases
+// the secret the hub pays it once and is paid once, by the payer it forwarded for. The
+// hub's books: zero net, to the wei; the other payer paid nothing.
+func TestAttack3TwoPayersRaceTheSameHashThroughTheHub(t *testing.T) {
+	tn := newTestNet(t)
+	a1 := tn.startNode(1, nodeOpts{})
+	h := tn.startNode(2, nodeOpts{})
+	c := tn.startNode(3, nodeOpts{})
+	a2 := tn.startNode(4, nodeOpts{})
+	id1 := openChannel(t, a1, h, big.NewInt(1000), nil, time.Hour)
+	id2 := openChannel(t, a2, h, big.NewInt(1000), nil, time.Hour)
+	idHC := openChannel(t, h, c, big.NewInt(1000), nil, time.Hour)
+	hub, payee := h.signer.Address(), c.signer.Address()
+	var secret [32]byte
+	rand.Read(secret[:])
+	hash := channel.SecretHash(secret)
+	expectInvoice(t, c, hash, big.NewInt(300))
+
+	type result struct {
+		payer *Node
+		id    channel.ID
+		err   error
+	}
+	results := make(chan result, 2)
+	start := make(chan struct{})
+	for _, p := range []struct {
+		n  *Node
+		id channel.ID
+	}{{a1, id1}, {a2, id2}} {
+		go func() {
+			<-start
+			_, err := routedPay(t, p.n, []common.Address{hub, payee}, 300, hash)
+			results <- result{p.n, p.id, err}
+		}()
+	}
+	close(start)
+	waitFor(t, "the payee holds a forwarded lock", func() bool { return partnerSeesNonce(c, idHC) >= 1 })
+	time.Sleep(time.Second) // the second lock is decided meanwhile
+	if n := partnerSeesNonce(c, idHC); n != 1 {
+		t.Fatalf("the payee saw hub proof %d: the hub forwarded both incoming locks on one hash", n)
+	}
+	learnSecret(t, c, secret, big.NewInt(300))
+	var paid, refused []result
+	for i := 0; i < 2; i++ {
+		select {
+		case r := <-results:
+			if r.err == nil {
+				paid = append(paid, r)
+			} else {
+				refused = append(refused, r)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("a payment did not end")
+		}
+	}
+	if len(paid) != 1 || len(refused) != 1 || !errors.Is(refused[0].err, ErrRouteRefused) {
+		t.Fatalf("paid %d, refused %d (%v); want one of each, the other refused", len(paid), len(refused), refused)
+	}
+	winner := newModel(paid[0].id, paid[0].payer, h, 1000)
+	winner.pay(paid[0].payer.signer.Address(), hub, 300)
+	winner.eventually(t, "the forwarded payer paid the hub once", paid[0].payer, h)
+	newModel(refused[0].id, refused[0].payer, h, 1000).eventually(t, "the other payer's lock cancelled, nothing paid", refused[0].payer, h)
+	hc := newModel(idHC, h, c, 1000)
+	hc.pay(hub, payee, 300)
+	hc.eventually(t, "hub-payee: paid once", h, c)
 }
