@@ -120,3 +120,37 @@ func TestAttack3RepeatNamingAnotherTargetCannotRefuseTheTakingLock(t *testing.T)
 	mc.pay(payer, payee, 200)
 	mc.eventually(t, "M-payee: the lock that took the invoice is paid", m, c)
 }
+
+// TestAttack3OneWalletBehindAHubCannotExhaustTheMerchantsInvoices: a merchant's only
+// channel is with a hub; wallets ask it for invoices over the wire through the hub. The
+// merchant counts open invoices per asking peer (ADR 0035: "the per-peer cap keeps one
+// partner from filling it"), but the asking peer of a relayed request is the hub, so one
+// wallet behind the hub that asks for invoices and never pays fills the hub's quota
+// (cap 5 here, 10,000 by default, for the whole invoice TTL, renewable), and every other
+// wallet behind that hub is refused "too many open invoices". The honest wallet asked for
+// nothing before: it is entitled to an invoice.
+func TestAttack3OneWalletBehindAHubCannotExhaustTheMerchantsInvoices(t *testing.T) {
+	tn := newTestNet(t)
+	x := tn.startNode(1, nodeOpts{})
+	h := tn.startNode(2, nodeOpts{})
+	c := tn.startNode(3, nodeOpts{invoices: InvoiceConfig{MaxOpenPerPeer: 5, MaxOpen: 50}})
+	p := tn.startNode(4, nodeOpts{})
+	openChannel(t, x, h, big.NewInt(1000), nil, time.Hour)
+	openChannel(t, p, h, big.NewInt(1000), nil, time.Hour)
+	openChannel(t, h, c, big.NewInt(1000), nil, time.Hour)
+	route := []common.Address{h.signer.Address(), c.signer.Address()}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	got := 0
+	for i := 0; i < 8; i++ {
+		if _, err := x.FetchInvoice(ctx, route, big.NewInt(10), nil); err == nil {
+			got++
+		}
+	}
+	if got == 0 {
+		t.Fatal("setup: the flooding wallet got no invoice at all")
+	}
+	if _, err := p.FetchInvoice(ctx, route, big.NewInt(10), nil); err != nil {
+		t.Fatalf("the honest wallet's first invoice request: %v (another wallet behind the same hub holds %d unpaid invoices: the merchant's per-peer cap counts the hub, not the wallet)", err, got)
+	}
+}
