@@ -3,6 +3,7 @@ package node
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"math/big"
 	"testing"
 	"time"
@@ -153,4 +154,41 @@ func TestAttack3OneWalletBehindAHubCannotExhaustTheMerchantsInvoices(t *testing.
 	if _, err := p.FetchInvoice(ctx, route, big.NewInt(10), nil); err != nil {
 		t.Fatalf("the honest wallet's first invoice request: %v (another wallet behind the same hub holds %d unpaid invoices: the merchant's per-peer cap counts the hub, not the wallet)", err, got)
 	}
+}
+
+// TestAttack3LockAtTheExpirySecondRacesTheSweep: invoices with a 1 s TTL and a sweep
+// every 20 ms; for each, the payer's lock is sent within a few ms of the expiry second,
+// before and after. Each payment must end one of two ways: paid (the lock took the
+// invoice before its expiry, and the secret survives the sweep), or refused as
+// invoice_expired (unknown_invoice once swept) and cancelled; never a lock the payee accepted and then cannot pay
+// (secret swept under it), nor a payment left pending. Balances to the wei.
+func TestAttack3LockAtTheExpirySecondRacesTheSweep(t *testing.T) {
+	tn := newTestNet(t)
+	p := tn.startNode(1, nodeOpts{})
+	c := tn.startNode(3, nodeOpts{invoices: InvoiceConfig{TTL: time.Second, SweepInterval: 20 * time.Millisecond}})
+	id := openChannel(t, p, c, big.NewInt(1000), nil, time.Hour)
+	payer, payee := p.signer.Address(), c.signer.Address()
+	pc := newModel(id, p, c, 1000)
+	paid, expired := 0, 0
+	for _, offset := range []time.Duration{-60, -25, -10, -3, 0, 2, 8, 30} {
+		inv := invoice(t, c, 7)
+		at := time.Unix(int64(inv.Expiry), 0).Add(offset * time.Millisecond)
+		time.Sleep(time.Until(at))
+		_, err := routedPay(t, p, []common.Address{payee}, 7, inv.SecretHash)
+		var refused *RouteRefusedError
+		switch {
+		case err == nil:
+			paid++
+			pc.pay(payer, payee, 7)
+			if _, known := c.secret(inv.SecretHash); !known {
+				t.Fatalf("offset %dms: paid, but the payee's secret is gone", offset)
+			}
+		case errors.As(err, &refused) && (refused.Reason == mediate.ReasonInvoiceExpired || refused.Reason == mediate.ReasonUnknownInvoice && offset >= 0):
+			expired++ // unknown once the sweep's deletion is durable
+		default:
+			t.Fatalf("lock sent %dms from the invoice's expiry: %v; want paid or refused as expired", offset, err)
+		}
+		pc.eventually(t, "payer-payee after a lock at the expiry second", p, c)
+	}
+	t.Logf("%d paid, %d refused as expired", paid, expired)
 }
