@@ -11,6 +11,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/p2p"
 	"github.com/sluicepay/sluice/routing"
 )
 
@@ -136,4 +137,70 @@ func TestAttack3TwoPayersRaceTheSameHashThroughTheHub(t *testing.T) {
 	hc := newModel(idHC, h, c, 1000)
 	hc.pay(hub, payee, 300)
 	hc.eventually(t, "hub-payee: paid once", h, c)
+}
+
+// TestAttack3RestartBetweenForwardAndAckForwardsOnce: the hub forwards the payer's lock to
+// the payee, which never acknowledges it; the hub restarts before any Ack. The payer then
+// re-sends its LockedTransfer naming another next hop, D (the hub has a channel with D).
+// The forward record was written with the outgoing lock, so the restarted hub forwards
+// nothing more; when the payee acknowledges again and releases the secret, the hub pays
+// it once and is paid once. D sees nothing.
+func TestAttack3RestartBetweenForwardAndAckForwardsOnce(t *testing.T) {
+	tn := newTestNet(t)
+	mute := &lossyTransport{lose: p2p.TypeAck}
+	mute.on.Store(true)
+	aTap := &lockTap{}
+	a := tn.startNode(1, nodeOpts{wrap: func(tr Transport) Transport { aTap.Transport = tr; return aTap }})
+	hDir := t.TempDir()
+	h := tn.startNode(2, nodeOpts{dir: hDir})
+	c := tn.startNode(3, nodeOpts{wrap: func(tr Transport) Transport { mute.Transport = tr; return mute }})
+	d := tn.startNode(4, nodeOpts{})
+	idAH := openChannel(t, a, h, big.NewInt(1000), nil, time.Hour)
+	idHC := openChannel(t, h, c, big.NewInt(1000), nil, time.Hour)
+	idHD := openChannel(t, h, d, big.NewInt(1000), nil, time.Hour)
+	payer, hub, payee, other := a.signer.Address(), h.signer.Address(), c.signer.Address(), d.signer.Address()
+	var secret [32]byte
+	rand.Read(secret[:])
+	hash := channel.SecretHash(secret)
+	expectInvoice(t, c, hash, big.NewInt(300))
+	expectInvoice(t, d, hash, big.NewInt(300))
+	done := make(chan error, 1)
+	go func() {
+		_, err := routedPay(t, a, []common.Address{hub, payee}, 300, hash)
+		done <- err
+	}()
+	waitFor(t, "the payee holds the forwarded lock (unacknowledged)", func() bool { return partnerSeesNonce(c, idHC) == 1 })
+	if err := h.Close(); err != nil {
+		t.Fatal(err)
+	}
+	h2 := tn.startNode(2, nodeOpts{dir: hDir, staticPeers: []string{addrOf(t, a), addrOf(t, c), addrOf(t, d)}})
+	waitFor(t, "the restarted hub reconnects", func() bool {
+		return h2.transport.Connected(payer) && h2.transport.Connected(payee) && h2.transport.Connected(other)
+	})
+	repeat := aTap.lastOn(t, idAH)
+	repeat.Hops = []common.Address{other}
+	repeat.Target = other
+	if err := aTap.Transport.Send(context.Background(), hub, &repeat); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	if n := partnerSeesNonce(d, idHD); n != 0 {
+		t.Fatalf("the restarted hub forwarded the payer's one lock again, to D (D saw hub proof %d)", n)
+	}
+	mute.on.Store(false)
+	learnSecret(t, c, secret, big.NewInt(300))
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Logf("payer's PayRouted: %v (it resolves later)", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the payment did not end")
+	}
+	ah, hc, hd := newModel(idAH, a, h2, 1000), newModel(idHC, h2, c, 1000), newModel(idHD, h2, d, 1000)
+	ah.pay(payer, hub, 300)
+	hc.pay(hub, payee, 300)
+	ah.eventually(t, "payer-hub: paid once", a, h2)
+	hc.eventually(t, "hub-payee: paid once", h2, c)
+	hd.eventually(t, "hub-D: nothing", h2, d)
 }
