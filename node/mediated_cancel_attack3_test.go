@@ -20,7 +20,7 @@ import (
 // leveldb); the hub's books are compared, on chain where it matters, with what it is
 // entitled to, computed here.
 
-// tapFor is the last LockedTransfer the tap saw sent on channel id.
+// lastOn is the last LockedTransfer the tap saw sent on channel id.
 func (l *lockTap) lastOn(t *testing.T, id channel.ID) p2p.LockedTransfer {
 	t.Helper()
 	l.mu.Lock()
