@@ -195,7 +195,7 @@ func (n *Node) issueInvoice(ctx context.Context, from common.Address, m *p2p.Inv
 		return invoicing.Invoice{}, channel.Signature{}, err
 	}
 	h := channel.SecretHash(secret)
-	o := openInvoice{expiry: n.invoiceExpiry(), asker: from}
+	o := openInvoice{expiry: n.invoiceExpiry(), asker: from, payer: m.Payer}
 	inv := invoicing.Invoice{RequestID: m.RequestID, Payer: m.Payer, SecretHash: h, Amount: new(big.Int).Set(m.Amount),
 		Expiry: o.expiry, MemoHash: invoicing.MemoHash(m.Memo)}
 	asked := encodeInvoiceAsk(m.Payer, m.RequestID, inv.Expiry, m.Memo)

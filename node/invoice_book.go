@@ -84,8 +84,18 @@ func (c InvoiceConfig) withDefaults() InvoiceConfig {
 
 type openInvoice struct {
 	expiry uint64
-	asker  common.Address
+	asker  common.Address // the peer that asked (a relaying hub, or the payer itself)
+	// payer is the payer the request named (not authenticated: a relaying hub vouches
+	// only for itself); invoices are capped per (asker, payer), and per asker at
+	// relayFactor times that, so one wallet behind a hub cannot use up the hub's share.
+	payer common.Address
 }
+
+// askKey is what the per-payer cap counts by.
+type askKey struct{ asker, payer common.Address }
+
+// relayFactor: how many payers' worth of open invoices one asking peer may hold.
+const relayFactor = 10
 
 type invoiceTaker struct {
 	ch         channel.ID
@@ -99,7 +109,8 @@ type invoiceBook struct {
 
 	mu      sync.Mutex
 	open    map[[32]byte]openInvoice
-	perPeer map[common.Address]int
+	perPeer  map[common.Address]int
+	perPayer map[askKey]int
 	// reserved counts invoices being created (counted against the caps already).
 	reserved int
 	// taking are invoices taken whose record is not durable yet.
@@ -107,14 +118,22 @@ type invoiceBook struct {
 }
 
 func encodeOpenInvoice(o openInvoice) []byte {
-	return append(binary.BigEndian.AppendUint64(make([]byte, 0, 28), o.expiry), o.asker[:]...)
+	b := append(binary.BigEndian.AppendUint64(make([]byte, 0, 48), o.expiry), o.asker[:]...)
+	return append(b, o.payer[:]...)
 }
 
+// decodeOpenInvoice reads a record; one written before payers were kept (28 bytes)
+// counts its asker as the payer.
 func decodeOpenInvoice(b []byte) (openInvoice, bool) {
-	if len(b) != 28 {
+	if len(b) != 28 && len(b) != 48 {
 		return openInvoice{}, false
 	}
-	return openInvoice{expiry: binary.BigEndian.Uint64(b), asker: common.BytesToAddress(b[8:])}, true
+	o := openInvoice{expiry: binary.BigEndian.Uint64(b), asker: common.BytesToAddress(b[8:28])}
+	o.payer = o.asker
+	if len(b) == 48 {
+		o.payer = common.BytesToAddress(b[28:])
+	}
+	return o, true
 }
 
 func encodeTaker(t invoiceTaker) []byte {
@@ -141,7 +160,7 @@ func (n *Node) book() *invoiceBook {
 // cap left over: those are swept or taken, never added to).
 func (n *Node) loadInvoiceBook() *invoiceBook {
 	b := &invoiceBook{cfg: n.cfg.Invoices.withDefaults(), open: map[[32]byte]openInvoice{},
-		perPeer: map[common.Address]int{}, taking: map[[32]byte]invoiceTaker{}}
+		perPeer: map[common.Address]int{}, perPayer: map[askKey]int{}, taking: map[[32]byte]invoiceTaker{}}
 	ml, ok := n.store.(metaLister)
 	if !ok {
 		return b
@@ -160,6 +179,7 @@ func (n *Node) loadInvoiceBook() *invoiceBook {
 		b.open[[32]byte(raw)] = o
 		if o.asker != (common.Address{}) {
 			b.perPeer[o.asker]++
+			b.perPayer[askKey{o.asker, o.payer}]++
 		}
 	}
 	return b
@@ -167,28 +187,33 @@ func (n *Node) loadInvoiceBook() *invoiceBook {
 
 // reserve counts one invoice asked by asker (zero: the node's own API) against the caps;
 // the caller puts it in the store and then calls opened, or release on failure.
-func (b *invoiceBook) reserve(asker common.Address) error {
+func (b *invoiceBook) reserve(asker, payer common.Address) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if len(b.open)+b.reserved >= b.cfg.MaxOpen {
 		return fmt.Errorf("%d open invoices, the node's cap: %w", len(b.open)+b.reserved, ErrTooManyInvoices)
 	}
 	if asker != (common.Address{}) {
-		if b.perPeer[asker] >= b.cfg.MaxOpenPerPeer {
+		k := askKey{asker, payer}
+		if b.perPayer[k] >= b.cfg.MaxOpenPerPeer {
+			return fmt.Errorf("%d open invoices asked by %s for payer %s, the cap per payer: %w", b.perPayer[k], asker, payer, ErrTooManyInvoices)
+		}
+		if b.perPeer[asker] >= relayFactor*b.cfg.MaxOpenPerPeer {
 			return fmt.Errorf("%d open invoices asked by %s, the cap per peer: %w", b.perPeer[asker], asker, ErrTooManyInvoices)
 		}
 		b.perPeer[asker]++
+		b.perPayer[k]++
 	}
 	b.reserved++
 	return nil
 }
 
 // release undoes a reserve whose invoice was not stored.
-func (b *invoiceBook) release(asker common.Address) {
+func (b *invoiceBook) release(asker, payer common.Address) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.reserved--
-	b.dropPeer(asker)
+	b.dropPeer(asker, payer)
 }
 
 // opened turns a reservation into an open invoice (its record is durable).
@@ -199,12 +224,16 @@ func (b *invoiceBook) opened(hash [32]byte, o openInvoice) {
 	b.open[hash] = o
 }
 
-func (b *invoiceBook) dropPeer(asker common.Address) {
+func (b *invoiceBook) dropPeer(asker, payer common.Address) {
 	if asker == (common.Address{}) {
 		return
 	}
 	if b.perPeer[asker]--; b.perPeer[asker] <= 0 {
 		delete(b.perPeer, asker)
+	}
+	k := askKey{asker, payer}
+	if b.perPayer[k]--; b.perPayer[k] <= 0 {
+		delete(b.perPayer, k)
 	}
 }
 
@@ -212,7 +241,7 @@ func (b *invoiceBook) dropPeer(asker common.Address) {
 func (b *invoiceBook) remove(hash [32]byte) {
 	if o, ok := b.open[hash]; ok {
 		delete(b.open, hash)
-		b.dropPeer(o.asker)
+		b.dropPeer(o.asker, o.payer)
 	}
 }
 
@@ -234,7 +263,7 @@ func openInvoiceFill(b *store.Batch, hash [32]byte, o openInvoice) error {
 // write is durable; ErrTooManyInvoices stores nothing.
 func (n *Node) storeInvoice(ctx context.Context, secret [32]byte, amount *big.Int, o openInvoice, extra func(*store.Batch) error) error {
 	b := n.book()
-	if err := b.reserve(o.asker); err != nil {
+	if err := b.reserve(o.asker, o.payer); err != nil {
 		return err
 	}
 	h := channel.SecretHash(secret)
@@ -253,12 +282,12 @@ func (n *Node) storeInvoice(ctx context.Context, secret [32]byte, amount *big.In
 		return nil
 	}
 	if err := n.durable.enqueue(fill, afterCommit{kind: afterSignal, done: done}); err != nil {
-		b.release(o.asker)
+		b.release(o.asker, o.payer)
 		return err
 	}
 	settle := func(err error) {
 		if err != nil {
-			b.release(o.asker)
+			b.release(o.asker, o.payer)
 			return
 		}
 		b.opened(h, o)

@@ -201,6 +201,11 @@ func (n *Node) markRefused(in *liveChannel, hash [32]byte, r refusal) {
 
 // forwardedLock reports whether any channel has a pending lock of ours on hash.
 func (n *Node) forwardedLock(hash [32]byte) bool {
+	if n.cancelAwaitingEndorsement(hash) {
+		// Cancelled but not endorsed: the partner can still claim it with our older proof
+		// (ADR 0032), so for refusals and second locks it is still out.
+		return true
+	}
 	found := false
 	n.chans.Range(func(_, v any) bool {
 		lc := v.(*liveChannel)
@@ -289,6 +294,13 @@ func (n *Node) removalOf(from common.Address, m *p2p.LockExpired) channel.LockUp
 // secret for (underpaid, too late); otherwise the mediation loop reveals.
 func (n *Node) acceptAsTarget(in *liveChannel, m *p2p.LockedTransfer) {
 	hash := m.Lock.SecretHash
+	if n.refusedIncoming(in, hash) {
+		return // refused before: a repeat naming us now must not take the invoice
+	}
+	if t, ok := n.invoiceTakerOf(hash); ok && t == (invoiceTaker{ch: in.id, expiration: m.Lock.Expiration}) {
+		n.med.wakeFor(hash) // the lock that took the invoice: revealed for, whatever a repeat names
+		return
+	}
 	self := n.signer.Address()
 	r := refusal{failedNode: self}
 	switch asked, mine := n.invoiceAmount(hash); {

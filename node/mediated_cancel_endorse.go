@@ -371,3 +371,18 @@ func (n *Node) lockListOf(lc *liveChannel, p channel.SignedProof) ([]channel.Loc
 	}
 	return nil, false
 }
+
+// cancelAwaitingEndorsement reports whether a lock of ours on hash was cancelled and its
+// endorsement has not come: until it does, the lock may still be claimed with the older
+// proof that carried it.
+func (n *Node) cancelAwaitingEndorsement(hash [32]byte) bool {
+	e := n.med.ref.end
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for k := range e.waiting {
+		if k.hash == hash {
+			return true
+		}
+	}
+	return false
+}

@@ -226,7 +226,7 @@ func (n *Node) passRefusals(lc *liveChannel, out []channel.Lock) {
 			in.mu.Lock()
 			_, pending := in.st.PendingLock(in.us.Other(), t.hash)
 			in.mu.Unlock()
-			if pending && in != lc {
+			if pending && in != lc && n.forwardedOver(in.id, t.hash, lc.id) {
 				n.refuseIncoming(in, t.hash, t.r)
 			}
 			return true

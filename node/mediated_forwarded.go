@@ -39,6 +39,17 @@ func (n *Node) forwardedFor(in channel.ID, hash [32]byte) bool {
 	return ok
 }
 
+// forwardedOver reports whether the incoming lock on hash in channel in went out over
+// channel out: only its refusal follows out's cancel (another incoming lock on the hash
+// is not ours to refuse on that account). A record derived for an older datadir names no
+// channel and matches any.
+func (n *Node) forwardedOver(in channel.ID, hash [32]byte, out channel.ID) bool {
+	n.med.mu.Lock()
+	defer n.med.mu.Unlock()
+	o, ok := n.med.forwarded[sentKey{in, hash}]
+	return ok && (o == out || o == channel.ID{})
+}
+
 // noteForward records, in memory now and in b with the outgoing lock, that the incoming
 // lock on hash in channel in went out on channel out.
 func (n *Node) noteForward(in, out channel.ID, hash [32]byte) func(*store.Batch) error {

@@ -180,6 +180,11 @@ func (n *Node) lockTime() (uint64, error) {
 // write is queued in group dep: the target's payer gets the secret through the mediation
 // loop; a mediator forwards.
 func (n *Node) afterLockedTransfer(in *liveChannel, m *p2p.LockedTransfer, dep uint64) {
+	if n.forwardedFor(in.id, m.Lock.SecretHash) {
+		// A repeat of a lock we forwarded: its route is not signed, so whatever target or
+		// hops it names now, it is neither ours to take nor to refuse (ADR 0036).
+		return
+	}
 	if len(m.Hops) == 0 {
 		n.acceptAsTarget(in, m) // reveals from the loop (TargetReveals), or refuses
 		return
