@@ -107,8 +107,8 @@ type invoiceTaker struct {
 type invoiceBook struct {
 	cfg InvoiceConfig
 
-	mu      sync.Mutex
-	open    map[[32]byte]openInvoice
+	mu       sync.Mutex
+	open     map[[32]byte]openInvoice
 	perPeer  map[common.Address]int
 	perPayer map[askKey]int
 	// reserved counts invoices being created (counted against the caps already).

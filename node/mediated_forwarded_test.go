@@ -31,7 +31,7 @@ func TestForwardRecordsAreDerivedForADatadirWithoutThem(t *testing.T) {
 	var secret [32]byte
 	rand.Read(secret[:])
 	hash := channel.SecretHash(secret)
-	expectInvoice(t, c, hash, big.NewInt(70)) // the payee does not know the secret yet
+	expectInvoice(t, c, hash, big.NewInt(70))                  // the payee does not know the secret yet
 	go routedPay(t, a, []common.Address{hub, payee}, 70, hash) //nolint:errcheck // checked by the models
 	waitFor(t, "the payee holds the forwarded lock", func() bool {
 		lc := c.channel(idHC)
