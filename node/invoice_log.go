@@ -277,6 +277,14 @@ func (n *Node) routedLockChange(ch channel.ID, u channel.LockUpdate, outgoing bo
 		hash = channel.SecretHash(u.Secret)
 	case channel.LockExpire:
 		hash = u.SecretHash
+	case channel.LockCancel:
+		if !outgoing {
+			// The partner cancelled a lock we refused: a mediator's (or target's) record of
+			// it ends refused, so a retry on the same hash starts a record of its own.
+			n.setRoutedState(routedKey{u.SecretHash, store.RoleMediator}, store.LockRefused, nil)
+			n.setRoutedState(routedKey{u.SecretHash, store.RoleTarget}, store.LockRefused, nil)
+		}
+		return
 	default:
 		return
 	}
