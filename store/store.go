@@ -38,6 +38,7 @@ type Store struct {
 	kv        kv.Backend
 	stor      *loggingStorage // leveldb only
 	committer *GroupCommitter
+	absent    absentFilter // leveldb only (absent_filter.go)
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -89,6 +90,7 @@ func Open(path string, o Options) (*Store, error) {
 		kv:        backend,
 		stor:      stor,
 		committer: newGroupCommitter(backend, path, cfg),
+		absent:    absentFilter{on: true},
 	}, nil
 }
 
@@ -129,11 +131,15 @@ func (s *Store) Path() string { return s.path }
 
 // Commit makes b durable; see GroupCommitter.Commit.
 func (s *Store) Commit(ctx context.Context, b *Batch) error {
+	s.absent.noteBatch(b)
 	return s.committer.Commit(ctx, b)
 }
 
 // Submit queues b without waiting; see GroupCommitter.Submit.
-func (s *Store) Submit(b *Batch) <-chan error { return s.committer.Submit(b) }
+func (s *Store) Submit(b *Batch) <-chan error {
+	s.absent.noteBatch(b)
+	return s.committer.Submit(b)
+}
 
 // Stats reports the group committer's counters.
 func (s *Store) Stats() CommitStats { return s.committer.Stats() }
