@@ -130,12 +130,12 @@ func (n *Node) acceptLockUpdateWith(from common.Address, proof channel.SignedPro
 	var taken func(*store.Batch) error
 	if take != nil {
 		if taken = n.takeWithLock(lc.id, take, now); taken != nil {
-			hash, next := take.Lock.SecretHash, run
+			// acceptAsTarget's checks passed: once the record is on disk the loop decides
+			// the reveal (targetReveals), as it does after takeInvoice.
+			hash := take.Lock.SecretHash
 			run = func() {
-				n.takenDurable(hash) // the reveal may follow: the record is on disk
-				if next != nil {
-					next()
-				}
+				n.takenDurable(hash)
+				n.med.wakeFor(hash)
 			}
 		}
 	}

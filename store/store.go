@@ -31,8 +31,10 @@ type Options struct {
 }
 
 // Store is the node's persistent state in a kv.Backend: one leveldb directory by default
-// (Open), or an etcd cluster (OpenBackend). Reads go straight to the backend; every write
-// goes through the group committer and is durable when Commit returns.
+// (Open), or an etcd cluster (OpenBackend). Reads go straight to the backend (on leveldb,
+// a secret or meta record never written is answered by the absent filter,
+// absent_filter.go); every write goes through the group committer and is durable when
+// Commit returns.
 type Store struct {
 	path      string // the directory, or the backend's name in errors
 	kv        kv.Backend
