@@ -2,9 +2,11 @@ package node
 
 import (
 	"context"
+	"errors"
 	"math/big"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 
@@ -64,5 +66,27 @@ func TestPayeeTakesTheInvoiceInTheLocksOwnWrite(t *testing.T) {
 		t.Fatal("the payee acknowledged nothing to the hub")
 	case 2:
 		t.Fatal("the payee acknowledged the lock before the record of the lock taking its invoice was durable")
+	}
+}
+
+// TestUnderpayingLockDoesNotTakeTheInvoiceInItsWrite: the take in the lock's write
+// applies acceptAsTarget's checks first; a lock paying less than the invoice asks is
+// refused and leaves the invoice open, so the payer's adequate retry on the same hash is
+// paid (were it taken, the retry would be refused as paid).
+func TestUnderpayingLockDoesNotTakeTheInvoiceInItsWrite(t *testing.T) {
+	tn := newTestNet(t)
+	a := tn.startNode(1, nodeOpts{})
+	b := tn.startNode(2, nodeOpts{})
+	openChannel(t, a, b, big.NewInt(1000), nil, time.Hour)
+	inv := invoice(t, b, 100)
+	if _, err := routedPay(t, a, []common.Address{b.signer.Address()}, 99, inv.SecretHash); !errors.Is(err, ErrRouteFailed) {
+		t.Fatalf("underpaying lock: %v, want refused", err)
+	}
+	if _, ok := b.invoiceTakerOf(inv.SecretHash); ok {
+		t.Fatal("an underpaying lock took the invoice")
+	}
+	res, err := routedPay(t, a, []common.Address{b.signer.Address()}, 100, inv.SecretHash)
+	if err != nil || !res.Unlocked {
+		t.Fatalf("the adequate retry: %+v %v", res, err)
 	}
 }
