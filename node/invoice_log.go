@@ -126,7 +126,12 @@ func (n *Node) saveRouted(l *routedLog, rec *store.RoutedRecord) {
 		}
 		return b.PutRouted(&snapshot)
 	}
-	err := n.durable.enqueue(fill, afterCommit{kind: afterRun, then: func() { n.subs.publishRouted(snapshot) }})
+	a := afterCommit{kind: afterRun}
+	if n.subs.routedListeners.Load() > 0 {
+		// A subscription made while the write is queued starts with the next record.
+		a.then = func() { n.subs.publishRouted(snapshot) }
+	}
+	err := n.durable.enqueue(fill, a)
 	if err != nil {
 		n.log.Warn("routed payment record not stored", "payment", snapshot.ID, "err", err)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/sluicepay/sluice/channel"
 	"github.com/sluicepay/sluice/mediate"
+	"github.com/sluicepay/sluice/p2p"
 	"github.com/sluicepay/sluice/store"
 )
 
@@ -47,29 +48,11 @@ func (n *Node) durableTakerOf(hash [32]byte) (invoiceTaker, bool) {
 // way, without an expiry. Callers hold lockDecision(hash).
 func (n *Node) takeInvoice(ch channel.ID, l channel.Lock, then func()) (done bool, err error) {
 	hash := l.SecretHash
-	me := invoiceTaker{ch: ch, expiration: l.Expiration}
-	if t, ok := n.invoiceTakerOf(hash); ok {
-		if t != me {
-			return false, fmt.Errorf("invoice %x: taken by the lock on channel %s: %w", hash, t.ch, errInvoicePaid)
-		}
-		return true, nil
+	done, fill, err := n.claimInvoice(ch, l)
+	if done || err != nil {
+		return done, err
 	}
 	b := n.book()
-	b.mu.Lock()
-	o, open := b.open[hash]
-	if open && uint64(time.Now().Unix()) >= o.expiry {
-		b.mu.Unlock()
-		return false, fmt.Errorf("invoice %x expired at %d: %w", hash, o.expiry, errInvoiceExpired)
-	}
-	b.remove(hash)
-	b.taking[hash] = me
-	b.mu.Unlock()
-	fill := func(bt *store.Batch) error {
-		if err := bt.DeleteMeta(invoiceOpenNamespace, hashKey(hash)); err != nil {
-			return err
-		}
-		return bt.PutMeta(invoiceTakenNamespace, hashKey(hash), encodeTaker(me))
-	}
 	err = n.durable.enqueue(fill, afterCommit{kind: afterRun, then: func() {
 		b.mu.Lock()
 		delete(b.taking, hash)
@@ -82,6 +65,67 @@ func (n *Node) takeInvoice(ch channel.ID, l channel.Lock, then func()) (done boo
 		return false, fmt.Errorf("invoice %x: record the lock that takes it: %w", hash, err)
 	}
 	return false, nil
+}
+
+// claimInvoice is takeInvoice's decision: done for the lock that took it already, an
+// error for another lock or an expired invoice, otherwise l takes it (in memory: no
+// reveal for it until the record fill puts is durable and takenDurable ran). Callers
+// hold lockDecision(hash).
+func (n *Node) claimInvoice(ch channel.ID, l channel.Lock) (done bool, fill func(*store.Batch) error, err error) {
+	hash := l.SecretHash
+	me := invoiceTaker{ch: ch, expiration: l.Expiration}
+	if t, ok := n.invoiceTakerOf(hash); ok {
+		if t != me {
+			return false, nil, fmt.Errorf("invoice %x: taken by the lock on channel %s: %w", hash, t.ch, errInvoicePaid)
+		}
+		return true, nil, nil
+	}
+	b := n.book()
+	b.mu.Lock()
+	o, open := b.open[hash]
+	if open && uint64(time.Now().Unix()) >= o.expiry {
+		b.mu.Unlock()
+		return false, nil, fmt.Errorf("invoice %x expired at %d: %w", hash, o.expiry, errInvoiceExpired)
+	}
+	b.remove(hash)
+	b.taking[hash] = me
+	b.mu.Unlock()
+	return false, func(bt *store.Batch) error {
+		if err := bt.DeleteMeta(invoiceOpenNamespace, hashKey(hash)); err != nil {
+			return err
+		}
+		return bt.PutMeta(invoiceTakenNamespace, hashKey(hash), encodeTaker(me))
+	}, nil
+}
+
+// takenDurable is told that the taken record of hash is durable: the reveal may follow.
+func (n *Node) takenDurable(hash [32]byte) {
+	b := n.book()
+	b.mu.Lock()
+	delete(b.taking, hash)
+	b.mu.Unlock()
+}
+
+// takeWithLock is the payee's take in the incoming lock's own write (ADR 0034
+// amendment): for a new lock addressed to us on our invoice that TargetReveals accepts
+// at now, l takes the invoice and fill puts the taken record into the lock's batch, so
+// the record is durable with the lock, before its Ack and before any reveal, without a
+// write of its own; the caller runs takenDurable(hash) once that batch is durable. nil
+// when the lock does not qualify: acceptAsTarget then decides (and refuses) as before.
+// Callers hold lockDecision(hash) and lc.mu.
+func (n *Node) takeWithLock(ch channel.ID, m *p2p.LockedTransfer, now uint64) (fill func(*store.Batch) error) {
+	if m.Target != n.signer.Address() {
+		return nil
+	}
+	asked, mine := n.invoiceAmount(m.Lock.SecretHash)
+	if !mine || n.med.cfg.TargetReveals(m.Lock, asked, now) != nil {
+		return nil
+	}
+	done, fill, err := n.claimInvoice(ch, m.Lock)
+	if done || err != nil {
+		return nil
+	}
+	return fill
 }
 
 // targetReveals is the mediation loop's check before it reveals the secret of our own

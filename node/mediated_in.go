@@ -26,8 +26,13 @@ func (n *Node) onLockedTransfer(from common.Address, m *p2p.LockedTransfer, in *
 		// forward's own write queues behind it, and its LockedTransfer leaves only once
 		// both are durable (dep). A target acts only once the lock is durable.
 		pipelined = func(lc *liveChannel, dep uint64) { n.afterLockedTransfer(lc, m, dep) }
+		n.acceptLockUpdateWith(from, m.Proof, channel.AddLock(m.Lock), nil, in, then, pipelined, nil)
+		return
 	}
-	n.acceptLockUpdate(from, m.Proof, channel.AddLock(m.Lock), nil, in, then, pipelined)
+	// A lock to us: its invoice is taken in the lock's own write when it may be
+	// (takeWithLock), under the hash's decision lock, which is taken before lc.mu.
+	defer n.lockDecision(m.Lock.SecretHash)()
+	n.acceptLockUpdateWith(from, m.Proof, channel.AddLock(m.Lock), nil, in, then, nil, m)
 }
 
 func (n *Node) onUnlock(from common.Address, m *p2p.Unlock, in *inboundMsg) {
@@ -49,6 +54,13 @@ func (n *Node) onLockExpired(from common.Address, m *p2p.LockExpired, in *inboun
 // the inbound queue holds it: a signature its workers recovered to the partner is not
 // recovered again (nil: recover here).
 func (n *Node) acceptLockUpdate(from common.Address, proof channel.SignedProof, u channel.LockUpdate, secret *[32]byte, in *inboundMsg, then func(*liveChannel), pipelined func(*liveChannel, uint64)) {
+	n.acceptLockUpdateWith(from, proof, u, secret, in, then, pipelined, nil)
+}
+
+// acceptLockUpdateWith is acceptLockUpdate; take (not nil) is a new lock addressed to
+// this node, whose invoice it takes in the lock's write if it may (takeWithLock; callers
+// hold lockDecision of its hash).
+func (n *Node) acceptLockUpdateWith(from common.Address, proof channel.SignedProof, u channel.LockUpdate, secret *[32]byte, in *inboundMsg, then func(*liveChannel), pipelined func(*liveChannel, uint64), take *p2p.LockedTransfer) {
 	lc := n.peerChannel(from, proof.Channel)
 	if lc == nil {
 		n.refuse(from, proof.Channel, proof.Nonce, channel.ErrUnknownChannel, true)
@@ -115,7 +127,24 @@ func (n *Node) acceptLockUpdate(from common.Address, proof channel.SignedProof, 
 			Amount: amount, Transferred: proof.Transferred, Time: time.Now(), Sig: proof.Sig,
 		}
 	}
+	var taken func(*store.Batch) error
+	if take != nil {
+		if taken = n.takeWithLock(lc.id, take, now); taken != nil {
+			// acceptAsTarget's checks passed: once the record is on disk the loop decides
+			// the reveal (targetReveals), as it does after takeInvoice.
+			hash := take.Lock.SecretHash
+			run = func() {
+				n.takenDurable(hash)
+				n.med.wakeFor(hash)
+			}
+		}
+	}
 	fill := func(b *store.Batch) error {
+		if taken != nil {
+			if err := taken(b); err != nil {
+				return err
+			}
+		}
 		if err := b.PutProof(them, &proof); err != nil {
 			return err
 		}

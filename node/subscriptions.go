@@ -13,6 +13,8 @@ import (
 type subscribers struct {
 	// paymentListeners lets the payment path skip building views nobody reads.
 	paymentListeners atomic.Int32
+	// routedListeners lets saveRouted skip a publishing goroutine nobody reads.
+	routedListeners atomic.Int32
 
 	mu       sync.RWMutex
 	next     int
@@ -46,12 +48,14 @@ func (n *Node) SubscribeRoutedPayments(ch chan<- store.RoutedRecord) (unsubscrib
 	id := s.next
 	s.next++
 	s.routed[id] = ch
+	s.routedListeners.Add(1)
 	s.mu.Unlock()
 	var once sync.Once
 	return func() {
 		once.Do(func() {
 			s.mu.Lock()
 			delete(s.routed, id)
+			s.routedListeners.Add(-1)
 			s.mu.Unlock()
 		})
 	}

@@ -155,7 +155,11 @@ func readLockSet(db kv.Backend, id channel.ID, payer channel.Party) (rec LockSet
 
 // GetSecret returns the secret whose keccak256 is hash, if it is known.
 func (s *Store) GetSecret(hash [32]byte) (secret [32]byte, found bool, err error) {
-	raw, ok, err := s.get(secretKey(hash))
+	k := secretKey(hash)
+	if s.absent.absent(s.kv, k) {
+		return secret, false, nil
+	}
+	raw, ok, err := s.get(k)
 	if err != nil {
 		return secret, false, wrapRead(fmt.Sprintf("secret %x", hash), err)
 	}

@@ -141,6 +141,9 @@ func (s *Store) GetMeta(namespace, key string) (value []byte, found bool, err er
 	if err != nil {
 		return nil, false, fmt.Errorf("read meta: %w", err)
 	}
+	if s.absent.absent(s.kv, k) {
+		return nil, false, nil
+	}
 	v, ok, err := s.get(k)
 	if err != nil {
 		return nil, false, wrapRead("meta "+namespace+"/"+key, err)

@@ -31,13 +31,16 @@ type Options struct {
 }
 
 // Store is the node's persistent state in a kv.Backend: one leveldb directory by default
-// (Open), or an etcd cluster (OpenBackend). Reads go straight to the backend; every write
-// goes through the group committer and is durable when Commit returns.
+// (Open), or an etcd cluster (OpenBackend). Reads go straight to the backend (on leveldb,
+// a secret or meta record never written is answered by the absent filter,
+// absent_filter.go); every write goes through the group committer and is durable when
+// Commit returns.
 type Store struct {
 	path      string // the directory, or the backend's name in errors
 	kv        kv.Backend
 	stor      *loggingStorage // leveldb only
 	committer *GroupCommitter
+	absent    absentFilter // leveldb only (absent_filter.go)
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -89,6 +92,7 @@ func Open(path string, o Options) (*Store, error) {
 		kv:        backend,
 		stor:      stor,
 		committer: newGroupCommitter(backend, path, cfg),
+		absent:    absentFilter{on: true},
 	}, nil
 }
 
@@ -129,11 +133,15 @@ func (s *Store) Path() string { return s.path }
 
 // Commit makes b durable; see GroupCommitter.Commit.
 func (s *Store) Commit(ctx context.Context, b *Batch) error {
+	s.absent.noteBatch(b)
 	return s.committer.Commit(ctx, b)
 }
 
 // Submit queues b without waiting; see GroupCommitter.Submit.
-func (s *Store) Submit(b *Batch) <-chan error { return s.committer.Submit(b) }
+func (s *Store) Submit(b *Batch) <-chan error {
+	s.absent.noteBatch(b)
+	return s.committer.Submit(b)
+}
 
 // Stats reports the group committer's counters.
 func (s *Store) Stats() CommitStats { return s.committer.Stats() }
