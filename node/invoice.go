@@ -142,7 +142,9 @@ func (n *Node) onInvoiceRequest(from common.Address, m *p2p.InvoiceRequest) {
 }
 
 // issueInvoiceFor creates, stores and signs an invoice for request m from peer, off the
-// peer's in-order goroutine, and replies once the secret is durable.
+// peer's in-order goroutine, and replies once the secret is durable. The payer's
+// signature is recovered there too, after the rate limit and the issuing semaphore, so a
+// flood buys no ECDSA work and never stalls the peer's other messages.
 func (n *Node) issueInvoiceFor(from common.Address, m *p2p.InvoiceRequest) {
 	x := n.invoices()
 	reply := &p2p.InvoiceReply{RequestID: m.RequestID}
@@ -166,6 +168,9 @@ func (n *Node) issueInvoiceFor(from common.Address, m *p2p.InvoiceRequest) {
 		signed, sig, err := n.issueInvoice(ctx, from, &req)
 		if err != nil {
 			switch {
+			case errors.Is(err, invoicing.ErrBadPayerSignature):
+				n.log.Info("invoice request with a forged payer signature", "peer", from, "payer", req.Payer, "err", err)
+				reply.Code, reply.Reason = invoiceRefusedInvalid, "invoice request not signed by its payer"
 			case errors.Is(err, ErrTooManyInvoices):
 				n.log.Info("invoice refused", "peer", from, "err", err)
 				reply.Code, reply.Reason = invoiceRefusedLimited, "too many open invoices"
@@ -187,15 +192,19 @@ func (n *Node) issueInvoiceFor(from common.Address, m *p2p.InvoiceRequest) {
 
 // issueInvoice draws a secret and stores it with the amount asked (what the mediation
 // loop checks before revealing), its lifecycle record (counted against the caps for the
-// asking peer, ADR 0035) and who asked with which memo (the payee's record of the
+// asking peer and the verified payer, ADR 0035) and who asked with which memo (the payee's record of the
 // payment), in one durable write; then signs the invoice.
 func (n *Node) issueInvoice(ctx context.Context, from common.Address, m *p2p.InvoiceRequest) (invoicing.Invoice, channel.Signature, error) {
+	counted, err := n.invoicePayer(m)
+	if err != nil {
+		return invoicing.Invoice{}, channel.Signature{}, err // forged: nothing stored or signed
+	}
 	var secret [32]byte
 	if _, err := rand.Read(secret[:]); err != nil {
 		return invoicing.Invoice{}, channel.Signature{}, err
 	}
 	h := channel.SecretHash(secret)
-	o := openInvoice{expiry: n.invoiceExpiry(), asker: from, payer: m.Payer}
+	o := openInvoice{expiry: n.invoiceExpiry(), asker: from, payer: counted}
 	inv := invoicing.Invoice{RequestID: m.RequestID, Payer: m.Payer, SecretHash: h, Amount: new(big.Int).Set(m.Amount),
 		Expiry: o.expiry, MemoHash: invoicing.MemoHash(m.Memo)}
 	asked := encodeInvoiceAsk(m.Payer, m.RequestID, inv.Expiry, m.Memo)
@@ -263,4 +272,20 @@ func (n *Node) onInvoiceReply(from common.Address, m *p2p.InvoiceReply) {
 	if err := n.transport.TrySend(up, m); err != nil {
 		n.log.Debug("invoice reply not relayed", "to", up, "err", err)
 	}
+}
+
+// invoicePayer is the payer an invoice request is counted against (ADR 0035 amendment):
+// the payer it names when the request carries that payer's signature of it; the zero
+// address, one shared bucket per asking peer, when it carries none (a payer from before
+// requests were signed), so unsigned requests crowd only each other. A signature that
+// does not recover to the named payer is refused (invoicing.ErrBadPayerSignature).
+func (n *Node) invoicePayer(m *p2p.InvoiceRequest) (common.Address, error) {
+	if !m.Signed() {
+		return common.Address{}, nil
+	}
+	req := invoicing.Request{ID: m.RequestID, Payer: m.Payer, Payee: n.signer.Address(), Amount: m.Amount, Memo: m.Memo}
+	if err := req.VerifyPayer(n.domain, m.PayerSig); err != nil {
+		return common.Address{}, err
+	}
+	return m.Payer, nil
 }

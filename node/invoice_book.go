@@ -85,9 +85,11 @@ func (c InvoiceConfig) withDefaults() InvoiceConfig {
 type openInvoice struct {
 	expiry uint64
 	asker  common.Address // the peer that asked (a relaying hub, or the payer itself)
-	// payer is the payer the request named (not authenticated: a relaying hub vouches
-	// only for itself); invoices are capped per (asker, payer), and per asker at
-	// relayFactor times that, so one wallet behind a hub cannot use up the hub's share.
+	// payer is the payer whose signature the request carried (verified, ADR 0035
+	// amendment), or zero for an unsigned request: all of one asker's unsigned requests
+	// share that one bucket. Invoices are capped per (asker, payer), and per asker at
+	// relayFactor times that, so one wallet behind a hub can use up neither the hub's
+	// share nor another wallet's.
 	payer common.Address
 }
 

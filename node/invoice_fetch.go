@@ -20,7 +20,9 @@ import (
 // this node, along hops, and returns it once its signature is checked: signed by the
 // target for exactly this request (id, payer, amount, memo) and unexpired. Nothing is
 // locked. ErrInvoiceRefused when a hop or the target refused or no reply came in time;
-// ErrInvoiceForged when the reply is not the target's.
+// ErrInvoiceForged when the reply is not the target's. The request carries this node's
+// EIP-712 signature of it (invoicing.RequestType), which the target checks before it
+// counts the invoice against this payer.
 func (n *Node) FetchInvoice(ctx context.Context, hops []common.Address, amount *big.Int, memo []byte) (invoicing.Invoice, error) {
 	if err := n.usable(); err != nil {
 		return invoicing.Invoice{}, err
@@ -57,8 +59,14 @@ func (n *Node) FetchInvoice(ctx context.Context, hops []common.Address, amount *
 		delete(x.pending, req.ID)
 		x.mu.Unlock()
 	}()
+	// The payer signs what it asks for (ADR 0035 amendment), with the key of its address
+	// (through any signer wrapper, so the signature is counted like every other).
+	payerSig, err := req.Sign(n.domain, n.signer)
+	if err != nil {
+		return invoicing.Invoice{}, fmt.Errorf("invoice from %s: %w; nothing was locked", target, err)
+	}
 	msg := &p2p.InvoiceRequest{RequestID: req.ID, Payer: self, Target: target, Amount: req.Amount,
-		Hops: append([]common.Address(nil), hops[1:]...), Memo: memo}
+		Hops: append([]common.Address(nil), hops[1:]...), Memo: memo, PayerSig: payerSig}
 	if err := n.transport.Send(ctx, hops[0], msg); err != nil {
 		return invoicing.Invoice{}, fmt.Errorf("invoice from %s via %s: %w: %w", target, hops[0], err, ErrInvoiceRefused)
 	}

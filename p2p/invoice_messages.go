@@ -1,6 +1,7 @@
 package p2p
 
 import (
+	"errors"
 	"fmt"
 	"math/big"
 
@@ -22,7 +23,10 @@ const (
 // InvoiceRequest asks Target for an invoice of Amount payable by Payer. Hops are the
 // nodes after the receiver, ending with the target (empty when the receiver is the
 // target), at most MaxRouteHops. Memo (at most MaxMemoSize) is kept by the target with
-// the invoice.
+// the invoice. PayerSig, an optional tail (absent in frames of older payers; all zero
+// means absent), is Payer's EIP-712 signature of the request (invoicing.RequestType:
+// id, payer, target, amount, memo hash); hubs relay it unchanged, so the target can count
+// the request against the payer it names (ADR 0035 amendment).
 type InvoiceRequest struct {
 	RequestID [16]byte
 	Payer     common.Address
@@ -30,7 +34,11 @@ type InvoiceRequest struct {
 	Amount    *big.Int
 	Hops      []common.Address
 	Memo      []byte
+	PayerSig  channel.Signature
 }
+
+// Signed reports whether the request carries the payer's signature tail.
+func (m *InvoiceRequest) Signed() bool { return m.PayerSig != (channel.Signature{}) }
 
 // InvoiceReply answers the request with RequestID. Code 0: the target's invoice
 // (SecretHash, Amount, Expiry in unix seconds) with its EIP-712 signature, which the
@@ -56,6 +64,9 @@ func (m *InvoiceRequest) encodeBody(w *bodyWriter) {
 	w.amount(m.Amount)
 	w.hops(m.Hops)
 	w.bytes(m.Memo)
+	if m.Signed() {
+		w.bytes(m.PayerSig[:])
+	}
 	w.listEnd(l)
 }
 
@@ -67,6 +78,12 @@ func (m *InvoiceRequest) decodeBody(r *bodyReader) {
 	m.Amount = r.amount("amount")
 	m.Hops = r.hops()
 	m.Memo = r.variable("memo", MaxMemoSize)
+	if r.err == nil && len(r.rest) > 0 {
+		r.fixed("payerSig", m.PayerSig[:])
+		if r.err == nil && !m.Signed() {
+			r.fail("payerSig", errors.New("zero signature tail")) // not canonical: leave it out
+		}
+	}
 	r.leave("body", outer)
 }
 
