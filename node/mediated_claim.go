@@ -41,6 +41,9 @@ type lockClaims struct {
 	next map[channel.ID]time.Time
 	// registered caches registration times seen on chain (never 0: unknown is absent).
 	registered map[[32]byte]uint64
+	// unregistered are hashes read as not registered after their lock's expiration
+	// (expiryAllowed): a registration in time cannot appear later. Bounded.
+	unregistered map[[32]byte]struct{}
 	// unlocked marks directions (channel, sender) whose held locks are paid out, or of
 	// which the contract holds nothing.
 	unlocked map[unlockKey]bool
@@ -55,10 +58,11 @@ type unlockKey struct {
 
 func newLockClaims() *lockClaims {
 	return &lockClaims{
-		busy:       map[channel.ID]bool{},
-		next:       map[channel.ID]time.Time{},
-		registered: map[[32]byte]uint64{},
-		unlocked:   map[unlockKey]bool{},
+		busy:         map[channel.ID]bool{},
+		next:         map[channel.ID]time.Time{},
+		registered:   map[[32]byte]uint64{},
+		unregistered: map[[32]byte]struct{}{},
+		unlocked:     map[unlockKey]bool{},
 	}
 }
 
@@ -66,6 +70,25 @@ func (c *lockClaims) registeredAt(h [32]byte) uint64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.registered[h]
+}
+
+// maxUnregistered bounds the negative cache of registrations.
+const maxUnregistered = 10_000
+
+func (c *lockClaims) notRegistered(h [32]byte) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.unregistered[h]
+	return ok
+}
+
+func (c *lockClaims) markNotRegistered(h [32]byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.unregistered) >= maxUnregistered {
+		clear(c.unregistered) // forgetting costs one more read per hash, nothing else
+	}
+	c.unregistered[h] = struct{}{}
 }
 
 // claimLocks is the mediation loop's hook: cheap unless the channel has work on chain.

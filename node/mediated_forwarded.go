@@ -155,16 +155,23 @@ func sameLock(st *channel.State, payer channel.Party, l channel.Lock) bool {
 	return ok && p.Expiration == l.Expiration && p.Amount != nil && l.Amount != nil && p.Amount.Cmp(l.Amount) == 0
 }
 
-// expiryAllowed refuses the partner's expiry of a lock that pays us (one we forwarded
-// for, or our own invoice's) whose secret was registered on chain in time: the contract
-// pays it to us whatever the partner signs, so giving it up off chain would only lose
-// the claim (ADR 0027). The registry is read once per such expiry.
-func (n *Node) expiryAllowed(lc *liveChannel, payer channel.Party, hash [32]byte) error {
+// expiryAllowed refuses the partner's expiry, at chain time now, of a lock that pays us
+// (one we forwarded for, or our own invoice's) whose secret was registered on chain in
+// time: the contract pays it to us whatever the partner signs, so giving it up off chain
+// would only lose the claim (ADR 0027). Before the expiration the state rule refuses the
+// expiry anyway (the caller asks again with a fresher chain time). After it, the registry
+// is read once per hash: a registration in time is in a block at or before the
+// expiration, so an answer of "none" read after it stays true (a partner's repeated
+// expiries cost no more chain reads).
+func (n *Node) expiryAllowed(lc *liveChannel, payer channel.Party, hash [32]byte, now uint64) error {
 	lc.mu.Lock()
 	l, pending := lc.st.PendingLock(payer, hash)
 	lc.mu.Unlock()
-	if !pending {
+	if !pending || now <= l.Expiration {
 		return nil // the state rule answers
+	}
+	if n.claims.notRegistered(hash) {
+		return nil
 	}
 	_, known := n.secret(hash)
 	if !known && !n.forwardedFor(lc.id, hash) {
@@ -175,8 +182,12 @@ func (n *Node) expiryAllowed(lc *liveChannel, payer channel.Party, hash [32]byte
 	if err := n.refreshRegistration(ctx, hash); err != nil {
 		return fmt.Errorf("lock %x: cannot read its secret's registration: %w", hash[:4], err)
 	}
-	if at := n.claims.registeredAt(hash); mediate.RegisteredInTime(at, l.Expiration) {
+	at := n.claims.registeredAt(hash)
+	if mediate.RegisteredInTime(at, l.Expiration) {
 		return fmt.Errorf("lock %x expiring at %d: its secret was registered on chain at %d: %w", hash[:4], l.Expiration, at, channel.ErrLockNotExpired)
+	}
+	if at == 0 {
+		n.claims.markNotRegistered(hash)
 	}
 	return nil
 }

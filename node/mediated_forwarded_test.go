@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"math/big"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -76,4 +77,57 @@ func TestForwardRecordsAreDerivedForADatadirWithoutThem(t *testing.T) {
 	ah.pay(payer, hub, 70)
 	hc.eventually(t, "hub-payee channel", h2, c)
 	ah.eventually(t, "payer-hub channel: the hub revealed upstream and was paid", a, h2)
+}
+
+// countRegistry counts the secret registry reads a node makes.
+type countRegistry struct {
+	Chain
+	reads atomic.Int64
+}
+
+func (c *countRegistry) SecretRegisteredAt(ctx context.Context, h [32]byte) (uint64, error) {
+	c.reads.Add(1)
+	return c.Chain.SecretRegisteredAt(ctx, h)
+}
+
+// A partner's expiry of a lock we forwarded for costs at most one registry read per hash:
+// none before the expiration (the state rule refuses it; the caller asks again with a
+// fresher chain time), one after it, and a "not registered" read after the expiration is
+// kept (a registration in time cannot appear later), so repeated expiry frames (forged or
+// refused ones included) read nothing more.
+func TestExpiryOfAForwardedLockReadsTheRegistryOncePerHash(t *testing.T) {
+	tn := newTestNet(t)
+	reg := &countRegistry{}
+	a := tn.startNode(1, nodeOpts{})
+	h := tn.startNode(2, nodeOpts{wrapChain: func(c Chain) Chain { reg.Chain = c; return reg }})
+	c := tn.startNode(3, nodeOpts{})
+	idAH := openChannel(t, a, h, big.NewInt(1000), nil, time.Hour)
+	idHC := openChannel(t, h, c, big.NewInt(1000), nil, time.Hour)
+	var secret [32]byte
+	rand.Read(secret[:])
+	hash := channel.SecretHash(secret)
+	expectInvoice(t, c, hash, big.NewInt(70))
+	go routedPay(t, a, []common.Address{h.signer.Address(), c.signer.Address()}, 70, hash) //nolint:errcheck // never resolves here
+	waitFor(t, "the payee holds the forwarded lock", func() bool {
+		lc := c.channel(idHC)
+		lc.mu.Lock()
+		defer lc.mu.Unlock()
+		return len(lc.st.Locks(lc.us.Other())) == 1
+	})
+	lc := h.channel(idAH)
+	lc.mu.Lock()
+	l, _ := lc.st.PendingLock(lc.us.Other(), hash)
+	lc.mu.Unlock()
+	before := reg.reads.Load()
+	if err := h.expiryAllowed(lc, lc.us.Other(), hash, l.Expiration); err != nil || reg.reads.Load() != before {
+		t.Fatalf("at the expiration: %v, %d registry reads; want none", err, reg.reads.Load()-before)
+	}
+	for i := range 3 {
+		if err := h.expiryAllowed(lc, lc.us.Other(), hash, l.Expiration+1+uint64(i)); err != nil {
+			t.Fatalf("expiry %d of an unregistered lock: %v", i, err)
+		}
+	}
+	if got := reg.reads.Load() - before; got != 1 {
+		t.Fatalf("%d registry reads for three expiries of one lock, want 1", got)
+	}
 }

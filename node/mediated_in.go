@@ -82,7 +82,7 @@ func (n *Node) acceptLockUpdateWith(from common.Address, proof channel.SignedPro
 		run = func() { then(lc) }
 	}
 	if u.Change == channel.LockExpire {
-		if err := n.expiryAllowed(lc, them, u.SecretHash); err != nil {
+		if err := n.expiryAllowed(lc, them, u.SecretHash, now); err != nil {
 			n.refuse(lc.peer, lc.id, proof.Nonce, err, false) // an honest payer may not have looked
 			return
 		}
@@ -94,6 +94,12 @@ func (n *Node) acceptLockUpdateWith(from common.Address, proof channel.SignedPro
 		lc.mu.Unlock()
 		if fresh, ferr := n.freshChainNow(); ferr == nil && fresh > now {
 			now = fresh
+		}
+		if u.Change == channel.LockExpire {
+			if err := n.expiryAllowed(lc, them, u.SecretHash, now); err != nil {
+				n.refuse(lc.peer, lc.id, proof.Nonce, err, false)
+				return
+			}
 		}
 		lc.mu.Lock()
 		o, err = applyLockUpdate(lc, u, proof, now, recovered)
