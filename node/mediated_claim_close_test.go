@@ -250,6 +250,16 @@ func TestUnlockWithTheListThePartnerPutOnChain(t *testing.T) {
 			defer lc.mu.Unlock()
 			return len(lc.st.Locks(channel.PartyA)) == i+1
 		})
+		if i == 0 {
+			// The payer's state holds the lock before its LockedTransfer leaves (after the
+			// group commit): let it arrive before the next one's are dropped.
+			waitFor(t, "the partner holds the first lock", func() bool {
+				lc := y.channel(id)
+				lc.mu.Lock()
+				defer lc.mu.Unlock()
+				return len(lc.st.Locks(channel.PartyA)) == 1
+			})
+		}
 	}
 	waitFor(t, "the partner holds the first lock only", func() bool {
 		lc := y.channel(id)
