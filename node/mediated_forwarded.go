@@ -2,7 +2,6 @@ package node
 
 import (
 	"context"
-	"encoding/hex"
 	"fmt"
 	"time"
 
@@ -29,7 +28,7 @@ const (
 	forwardMarker = "v1"
 )
 
-func forwardKey(k sentKey) string { return hex.EncodeToString(k.ch[:]) + hex.EncodeToString(k.hash[:]) }
+// Keys are refusalKey(sentKey{in channel, hash}), as the refusal records (parseRefusalKey reads both).
 
 // forwardedFor reports whether we forwarded the incoming lock on hash in channel in.
 func (n *Node) forwardedFor(in channel.ID, hash [32]byte) bool {
@@ -57,7 +56,7 @@ func (n *Node) noteForward(in, out channel.ID, hash [32]byte) func(*store.Batch)
 	n.med.mu.Lock()
 	n.med.forwarded[k] = out
 	n.med.mu.Unlock()
-	return func(b *store.Batch) error { return b.PutMeta(forwardNamespace, forwardKey(k), out[:]) }
+	return func(b *store.Batch) error { return b.PutMeta(forwardNamespace, refusalKey(k), out[:]) }
 }
 
 // forgetForward undoes noteForward when the outgoing lock was not sent.
@@ -85,7 +84,7 @@ func (n *Node) dropForward(b *store.Batch, id channel.ID, u channel.LockUpdate) 
 	if !ok {
 		return nil
 	}
-	return b.DeleteMeta(forwardNamespace, forwardKey(k))
+	return b.DeleteMeta(forwardNamespace, refusalKey(k))
 }
 
 // loadForwards restores the forward records. A node that ran without them derives them
@@ -140,7 +139,7 @@ func (n *Node) loadForwards() error {
 	n.med.mu.Unlock()
 	return n.durable.enqueue(func(b *store.Batch) error {
 		for _, k := range derived {
-			if err := b.PutMeta(forwardNamespace, forwardKey(k), make([]byte, len(channel.ID{}))); err != nil {
+			if err := b.PutMeta(forwardNamespace, refusalKey(k), make([]byte, len(channel.ID{}))); err != nil {
 				return err
 			}
 		}
