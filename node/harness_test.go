@@ -48,6 +48,7 @@ type nodeOpts struct {
 	routing     RoutingConfig
 	forwarding  ForwardingConfig
 	invoices    InvoiceConfig
+	tower       string // a watchtower's multiaddr (Config.Tower), flushed every 20 ms
 }
 
 // startNode runs a node for devchain account i. A node is closed at test end unless the
@@ -88,6 +89,9 @@ func (tn *testNet) buildNode(key *ecdsa.PrivateKey, o nodeOpts) (*Node, error) {
 	cfg.Routing = o.routing
 	cfg.Forwarding = o.forwarding
 	cfg.Invoices = o.invoices
+	if o.tower != "" {
+		cfg.Tower, cfg.TowerFlush = o.tower, 20*time.Millisecond
+	}
 	if o.logs != nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(o.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
