@@ -56,9 +56,10 @@ type PayToResult struct {
 // routing.ErrNoRoute or routing.ErrFeeTooHigh. A route that fails (a hop refuses the
 // lock, which comes back cancelled: a *RouteRefusedError; or the first hop cannot carry
 // it) is retried on a fresh quote within MaxFee with the failed channel or node excluded
-// (routing.Graph.Retry), within ctx's deadline and MaxAttempts. The first refusal as too
-// short (mediate.ReasonExpiry) is first retried on the same route from a fresh read of
-// chain time (pay_to_expiry.go). If ctx ends while a lock is pending the error matches
+// (routing.Graph.Retry), within ctx's deadline and MaxAttempts. Locks are priced from a
+// read of the chain's head made while the payment is prepared, and the first refusal as
+// too short (mediate.ReasonExpiry) is retried on the same route from a fresh read before
+// anything is excluded (pay_to_expiry.go). If ctx ends while a lock is pending the error matches
 // ErrLockPending: that lock resolves later.
 func (n *Node) PayTo(ctx context.Context, req PayToRequest) (PayToResult, error) {
 	repeat, release, err := n.beginPayTo(req)
@@ -69,6 +70,8 @@ func (n *Node) PayTo(ctx context.Context, req PayToRequest) (PayToResult, error)
 		return *repeat, nil
 	}
 	defer release()
+	headRead := n.readHead(ctx) // priced from the chain's head, not only the watcher's view
+	defer headRead()
 	if err := n.invoiceForPayTo(ctx, &req); err != nil {
 		return PayToResult{}, err
 	}
@@ -121,6 +124,7 @@ func (n *Node) PayTo(ctx context.Context, req PayToRequest) (PayToResult, error)
 		return attemptError(r, err)
 	}
 	n.refreshOwnEdges(false)
+	headRead()
 	greq := routing.Request{From: n.signer.Address(), To: req.To, Amount: req.Amount, MaxFee: req.MaxFee}
 	if _, err := n.routing.graph.Retry(ctx, greq, maxAttempts, attempt); err != nil {
 		if errors.Is(err, routing.ErrNoRoute) && errors.Is(lastErr, ErrRouteFailed) && !errors.Is(lastErr, ErrRouteRefused) {

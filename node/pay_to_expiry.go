@@ -3,21 +3,53 @@ package node
 import (
 	"context"
 	"errors"
+	"sync"
+	"time"
 
 	"github.com/sluicepay/sluice/mediate"
 )
 
 // A payer prices its first lock's expiration from its own view of chain time: the
 // watcher's last head. A view behind the chain (a jump in chain time the watcher has not
-// polled yet) prices a lock that a hop, already at the new head, refuses as too short
-// (mediate.ReasonExpiry). That refusal is the payer's fault, not the hop's: excluding
-// the hop would leave a payer with one hub no route at all. So on the first expiry
-// refusal of a PayTo call the payer reads the chain head (freshChainNow) and locks the
-// same route once more, priced from that time, within the caller's deadline. A hop that
-// refuses again is excluded as before; one refresh per call bounds what a hop that
-// always refuses can cost (one more lock, cancelled like the first).
+// polled yet, or an RPC that answered from a lagging backend) prices a lock that a hop
+// already at the new head finds too short, or already expired:
+//   - too short: the hop refuses it (mediate.ReasonExpiry). That is the payer's fault,
+//     not the hop's: excluding the hop would leave a payer with one hub no route at all.
+//     So on the first expiry refusal of a PayTo call the payer reads the chain head again
+//     (freshChainNow) and locks the same route once more, priced from that time, within
+//     the caller's deadline. A hop that refuses again is excluded as before; one refresh
+//     per call bounds what a hop that always refuses can cost (one more lock, cancelled
+//     like the first).
+//   - already expired (the view lags by the lock's whole life): the hop's channel rules
+//     reject the proof that adds it, and the payer, which counts a sent proof as spent, is
+//     a nonce ahead of the hop for good. So PayTo reads the head itself while it prepares
+//     the payment (invoice, quote) and locks only after that read (at most headReadBound).
 
-// expiryRetry is the per-call state of that one refresh.
+// headReadBound bounds PayTo's own read of the chain head: an RPC that does not answer
+// leaves the watcher's view, as before.
+const headReadBound = 2 * time.Second
+
+// readHead reads the chain head in the background and raises the node's chain time to
+// it; wait (idempotent) returns once the read is over, at most headReadBound or ctx.
+func (n *Node) readHead(ctx context.Context) (wait func()) {
+	ctx, cancel := context.WithTimeout(ctx, headReadBound)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_, t, err := n.chain.Head(ctx)
+		if err != nil {
+			n.log.Debug("chain head not read before the payment; pricing from the watcher's view", "err", err)
+			return
+		}
+		if n.med.advance(t) {
+			n.med.wake() // chain time moved: locks may have expired
+		}
+	}()
+	var once sync.Once
+	return func() { once.Do(func() { <-done; cancel() }) }
+}
+
+// expiryRetry is the per-call state of the one refresh after an expiry refusal.
 type expiryRetry struct{ used bool }
 
 // again reports whether err, the outcome of a lock on the route, is an expiry refusal

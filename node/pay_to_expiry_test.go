@@ -16,11 +16,13 @@ import (
 )
 
 // staleViewChain is a chain whose follower (the watcher: Latest) stays at one header while
-// frozen, as a node's view does between a jump in chain time and its next poll (or while
-// its RPC answers slowly). Head, what freshChainNow reads, goes to the chain.
+// frozen, as a node's view does between a jump in chain time and its next poll. Head, what
+// PayTo and freshChainNow read, goes to the chain, except for the next staleHeads reads,
+// answered from the frozen header too (an RPC that answered from a lagging backend).
 type staleViewChain struct {
 	Chain
-	frozen atomic.Pointer[follow.Header]
+	frozen     atomic.Pointer[follow.Header]
+	staleHeads atomic.Int32
 }
 
 func (c *staleViewChain) Latest(ctx context.Context) (follow.Header, error) {
@@ -28,6 +30,13 @@ func (c *staleViewChain) Latest(ctx context.Context) (follow.Header, error) {
 		return *h, nil
 	}
 	return c.Chain.Latest(ctx)
+}
+
+func (c *staleViewChain) Head(ctx context.Context) (uint64, uint64, error) {
+	if h := c.frozen.Load(); h != nil && c.staleHeads.Add(-1) >= 0 {
+		return h.Number, h.Time, nil
+	}
+	return c.Chain.Head(ctx)
 }
 
 func (c *staleViewChain) freeze(t *testing.T) {
@@ -71,12 +80,11 @@ func (x *payToNet) pay(t *testing.T, amount int64) (PayToResult, error) {
 	return x.wallet.PayTo(ctx, req)
 }
 
-// TestPayToFromALaggingChainViewPaysAtTheFirstCall: chain time jumps twice the reveal
-// margin; the hub and the merchant see it, the wallet's watcher does not. The wallet's
-// lock, priced from its old view, leaves the hub too little time: the hub refuses it
-// (expiry). That is the payer's fault, not the hub's: PayTo reads the chain's head and
-// pays over the same hub at once, instead of excluding its only hub ("no route").
-func TestPayToFromALaggingChainViewPaysAtTheFirstCall(t *testing.T) {
+// laggingPayer is wallet -> hub -> merchant after chain time jumped by jump: the hub and
+// the merchant saw it, the wallet's watcher did not, and the wallet's next staleHeads
+// reads of the head answer from before the jump too.
+func laggingPayer(t *testing.T, jump time.Duration, staleHeads int32) (*payToNet, uint64) {
+	t.Helper()
 	tn := newTestNet(t)
 	lag := &staleViewChain{}
 	wallet := tn.startNode(0, nodeOpts{routing: RoutingConfig{NoAnnounce: true}, wrapChain: func(c Chain) Chain { lag.Chain = c; return lag }})
@@ -84,8 +92,9 @@ func TestPayToFromALaggingChainViewPaysAtTheFirstCall(t *testing.T) {
 	x := newPayToNet(t, tn, wallet, hub)
 
 	lag.freeze(t)
+	lag.staleHeads.Store(staleHeads)
 	stale := wallet.med.now.Load()
-	if err := tn.chain.AdjustTime(2 * mediate.DefaultRevealMargin * time.Second); err != nil {
+	if err := tn.chain.AdjustTime(jump); err != nil {
 		t.Fatal(err)
 	}
 	_, head, err := lag.Chain.Head(context.Background())
@@ -96,24 +105,61 @@ func TestPayToFromALaggingChainViewPaysAtTheFirstCall(t *testing.T) {
 		return hub.med.now.Load() >= head && x.merchant.med.now.Load() >= head
 	})
 	time.Sleep(200 * time.Millisecond) // several of the wallet's polls
-	if now := wallet.med.now.Load(); now != stale || now+mediate.DefaultRevealMargin >= head {
+	if now := wallet.med.now.Load(); now != stale || now+uint64(jump/time.Second) > head {
 		t.Fatalf("the wallet's view %d moved (stale %d, head %d): the test lost its lag", now, stale, head)
 	}
+	return x, head
+}
 
-	res, err := x.pay(t, 1000)
+func (x *payToNet) paidOverTheHub(t *testing.T, res PayToResult, err error, attempts int) {
+	t.Helper()
 	if err != nil || !res.Payment.Unlocked {
 		t.Fatalf("pay from a lagging view: %+v %v", res, err)
 	}
-	if res.Attempts != 2 || len(res.Route.Hops) != 2 || res.Route.Hops[0].To != hub.signer.Address() {
-		t.Fatalf("paid after %d attempts over %+v, want 2 over the hub", res.Attempts, res.Route.Hops)
+	if res.Attempts != attempts || len(res.Route.Hops) != 2 || res.Route.Hops[0].To != x.hub.signer.Address() {
+		t.Fatalf("paid after %d attempts over %+v, want %d over the hub", res.Attempts, res.Route.Hops, attempts)
 	}
-	if wallet.med.now.Load() < head {
-		t.Fatalf("the wallet's chain time %d after the retry, head %d", wallet.med.now.Load(), head)
+	x.m1.pay(x.wallet.signer.Address(), x.hub.signer.Address(), res.Payment.Lock.Amount.Int64())
+	x.m2.pay(x.hub.signer.Address(), x.merchant.signer.Address(), res.Route.Amount.Int64())
+	x.m1.eventually(t, "after the payment", x.wallet, x.hub)
+	x.m2.eventually(t, "after the payment", x.hub, x.merchant)
+}
+
+// TestPayToRetriesTheSameHubAfterAnExpiryRefusalFromALaggingView: chain time jumps twice
+// the reveal margin; the hub and the merchant see it, the wallet's watcher and its first
+// read of the head do not. The wallet's lock, priced from before the jump, leaves the hub
+// too little time: the hub refuses it (expiry). That is the payer's fault, not the hub's:
+// PayTo reads the head again and pays over the same hub at once, instead of excluding its
+// only hub ("no route").
+func TestPayToRetriesTheSameHubAfterAnExpiryRefusalFromALaggingView(t *testing.T) {
+	x, head := laggingPayer(t, 2*mediate.DefaultRevealMargin*time.Second, 1)
+	res, err := x.pay(t, 1000)
+	x.paidOverTheHub(t, res, err, 2)
+	if x.wallet.med.now.Load() < head {
+		t.Fatalf("the wallet's chain time %d after the retry, head %d", x.wallet.med.now.Load(), head)
 	}
-	x.m1.pay(wallet.signer.Address(), hub.signer.Address(), 1000)
-	x.m2.pay(hub.signer.Address(), x.merchant.signer.Address(), 1000)
-	x.m1.eventually(t, "after the payment", wallet, hub)
-	x.m2.eventually(t, "after the payment", hub, x.merchant)
+}
+
+// TestPayToFromALaggingChainViewPaysAtTheFirstCall: chain time jumps past the whole life
+// of the lock the wallet would price from its watcher's view (three margins for two hops,
+// as the demo's 92 s jump past 90 s). Such a lock is already expired for the hub, whose
+// channel rules reject the proof adding it; the wallet counts that proof as sent and the
+// channel was stuck a nonce apart for good (every later payment timed out). PayTo prices
+// from its own read of the head: the payment goes through at the first attempt, and so
+// does the next one.
+func TestPayToFromALaggingChainViewPaysAtTheFirstCall(t *testing.T) {
+	x, head := laggingPayer(t, 3*mediate.DefaultRevealMargin*time.Second+5*time.Second, 0)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req := PayToRequest{To: x.merchant.signer.Address(), Amount: big.NewInt(1000), SecretHash: invoice(t, x.merchant, 1000).SecretHash}
+	rand.Read(req.PaymentID[:])
+	res, err := x.wallet.PayTo(ctx, req)
+	x.paidOverTheHub(t, res, err, 1)
+	if x.wallet.med.now.Load() < head {
+		t.Fatalf("the wallet's chain time %d after the payment, head %d", x.wallet.med.now.Load(), head)
+	}
+	res, err = x.pay(t, 2000)
+	x.paidOverTheHub(t, res, err, 1)
 }
 
 // TestPayToExcludesAHopThatAlwaysRefusesAsTooShort: a hub that asks twice the margin the
