@@ -3,7 +3,6 @@ package node
 import (
 	"context"
 	"errors"
-	"sync"
 	"time"
 
 	"github.com/sluicepay/sluice/mediate"
@@ -29,13 +28,19 @@ import (
 // leaves the watcher's view, as before.
 const headReadBound = 2 * time.Second
 
+// headRead is PayTo's read of the chain head, running while the payment is prepared.
+type headRead struct {
+	done   chan struct{}
+	cancel context.CancelFunc
+}
+
 // readHead reads the chain head in the background and raises the node's chain time to
-// it; wait (idempotent) returns once the read is over, at most headReadBound or ctx.
-func (n *Node) readHead(ctx context.Context) (wait func()) {
+// it, within headReadBound and ctx.
+func (n *Node) readHead(ctx context.Context) headRead {
 	ctx, cancel := context.WithTimeout(ctx, headReadBound)
-	done := make(chan struct{})
+	h := headRead{done: make(chan struct{}), cancel: cancel}
 	go func() {
-		defer close(done)
+		defer close(h.done)
 		_, t, err := n.chain.Head(ctx)
 		if err != nil {
 			n.log.Debug("chain head not read before the payment; pricing from the watcher's view", "err", err)
@@ -45,8 +50,16 @@ func (n *Node) readHead(ctx context.Context) (wait func()) {
 			n.med.wake() // chain time moved: locks may have expired
 		}
 	}()
-	var once sync.Once
-	return func() { once.Do(func() { <-done; cancel() }) }
+	return h
+}
+
+// wait returns once the read is over.
+func (h headRead) wait() { <-h.done }
+
+// stop ends the read (a payment that fails before it locks) and waits for it.
+func (h headRead) stop() {
+	h.cancel()
+	<-h.done
 }
 
 // expiryRetry is the per-call state of the one refresh after an expiry refusal.
