@@ -12,9 +12,10 @@ import (
 // watcher's last head. A view behind the chain (a jump in chain time the watcher has not
 // polled yet, or an RPC that answered from a lagging backend) prices a lock that a hop
 // already at the new head finds too short, or already expired:
-//   - too short: the hop refuses it (mediate.ReasonExpiry). That is the payer's fault,
-//     not the hop's: excluding the hop would leave a payer with one hub no route at all.
-//     So on the first expiry refusal of a PayTo call the payer reads the chain head again
+//   - too short: the hop refuses it (mediate.ReasonExpiry; the payee: ReasonTooLate). That
+//     is the payer's fault, not the hop's: excluding the hop would leave a payer with one
+//     hub no route at all, and the payee's refusal would end the payment. So on the first
+//     such refusal of a PayTo call the payer reads the chain head again
 //     (freshChainNow) and locks the same route once more, priced from that time, within
 //     the caller's deadline. A hop that refuses again is excluded as before; one refresh
 //     per call bounds what a hop that always refuses can cost (one more lock, cancelled
@@ -62,24 +63,31 @@ func (h headRead) stop() {
 	<-h.done
 }
 
-// expiryRetry is the per-call state of the one refresh after an expiry refusal.
+// timeRefusal reports a refusal that a lock priced from a later chain time may not get: a
+// hop's expiry, or the payee's too_late (the lock reached it with less than a margin left:
+// the payer and the hops before it priced and forwarded from a view behind the payee's).
+func timeRefusal(r mediate.Reason) bool {
+	return r == mediate.ReasonExpiry || r == mediate.ReasonTooLate
+}
+
+// expiryRetry is the per-call state of the one refresh after a time refusal.
 type expiryRetry struct{ used bool }
 
-// again reports whether err, the outcome of a lock on the route, is an expiry refusal
+// again reports whether err, the outcome of a lock on the route, is a time refusal
 // worth one more try; if so it has read the chain head first, so the next lock is priced
 // from it. A head that cannot be read gives no retry: the refusal stands.
 func (x *expiryRetry) again(ctx context.Context, n *Node, err error) bool {
 	var refused *RouteRefusedError
-	if x.used || ctx.Err() != nil || !errors.As(err, &refused) || refused.Reason != mediate.ReasonExpiry {
+	if x.used || ctx.Err() != nil || !errors.As(err, &refused) || !timeRefusal(refused.Reason) {
 		return false
 	}
 	x.used = true
 	was := n.med.now.Load()
 	now, ferr := n.freshChainNow()
 	if ferr != nil {
-		n.log.Info("a hop refused the lock as too short; chain time not read again", "node", refused.FailedNode, "err", ferr)
+		n.log.Info("the lock was refused as too short; chain time not read again", "node", refused.FailedNode, "err", ferr)
 		return false
 	}
-	n.log.Info("a hop refused the lock as too short; same route again from the chain's head", "node", refused.FailedNode, "chain_time_was", was, "chain_time", now)
+	n.log.Info("the lock was refused as too short; same route again from the chain's head", "node", refused.FailedNode, "chain_time_was", was, "chain_time", now)
 	return true
 }

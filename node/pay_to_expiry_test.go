@@ -93,6 +93,7 @@ func laggingPayer(t *testing.T, jump time.Duration, staleHeads int32) (*payToNet
 
 	lag.freeze(t)
 	lag.staleHeads.Store(staleHeads)
+	time.Sleep(200 * time.Millisecond) // a poll in flight at the freeze may still raise the view
 	stale := wallet.med.now.Load()
 	if err := tn.chain.AdjustTime(jump); err != nil {
 		t.Fatal(err)
@@ -213,4 +214,32 @@ func TestPayToExcludesAHopThatAlwaysRefusesAsTooShort(t *testing.T) {
 	if rec.State != store.LockRefused || rec.Peer != x.merchant.signer.Address() {
 		t.Fatalf("payment log: %+v, want refused", rec)
 	}
+}
+
+// TestPayToRetriesOnceWhenThePayeeFindsTheLockTooLate: the wallet and the hub both lag a
+// jump of one and a half margins (the wallet's first read of the head too); the merchant
+// does not. The hub forwards a lock that reaches the merchant with less than a margin left,
+// and the merchant refuses it (too_late). The cause is the same stale time, so the same
+// route goes again, priced from a fresh read, once, and the merchant is paid.
+func TestPayToRetriesOnceWhenThePayeeFindsTheLockTooLate(t *testing.T) {
+	tn := newTestNet(t)
+	wlag, hlag := &staleViewChain{}, &staleViewChain{}
+	wallet := tn.startNode(0, nodeOpts{routing: RoutingConfig{NoAnnounce: true}, wrapChain: func(c Chain) Chain { wlag.Chain = c; return wlag }})
+	hub := tn.startNode(1, nodeOpts{wrapChain: func(c Chain) Chain { hlag.Chain = c; return hlag },
+		routing: RoutingConfig{AnnounceInterval: 300 * time.Millisecond, AnnounceMinGap: time.Second, AnnounceRefresh: 2 * time.Second}})
+	x := newPayToNet(t, tn, wallet, hub)
+	wlag.freeze(t)
+	hlag.freeze(t)
+	wlag.staleHeads.Store(1)
+	hlag.staleHeads.Store(1 << 30)
+	if err := tn.chain.AdjustTime(3 * mediate.DefaultRevealMargin * time.Second / 2); err != nil {
+		t.Fatal(err)
+	}
+	_, head, err := wlag.Chain.Head(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the merchant sees the jump", func() bool { return x.merchant.med.now.Load() >= head })
+	res, err := x.pay(t, 1000)
+	x.paidOverTheHub(t, res, err, 2)
 }
