@@ -46,12 +46,13 @@ func TestOpenIsNotSignedAgainWhileItsReceiptIsLate(t *testing.T) {
 	b := tn.startNode(2, nodeOpts{})
 	before := escrowOf(t, tn)
 	openChannel(t, a, b, big.NewInt(1000), nil, time.Hour)
-	time.Sleep(3 * time.Second) // longer than the confirmation delay: a second open would be mined
-	if got := new(big.Int).Sub(escrowOf(t, tn), before); got.Int64() != 1000 {
-		t.Fatalf("the escrow took %s wei for one open of 1000 (re-signed %v times)", got, metricValue(t, a.metrics.txResigned))
-	}
+	// The open returns once a version of it is mined: a second signing is counted by then.
 	if n := metricValue(t, a.metrics.txResigned); n != 0 {
-		t.Fatalf("re-signed %v transactions; none had its nonce taken", n)
+		t.Errorf("re-signed %v transactions; none had its nonce taken", n)
+	}
+	time.Sleep(time.Second) // a second open, if one was signed, is mined by now
+	if got := new(big.Int).Sub(escrowOf(t, tn), before); got.Int64() != 1000 {
+		t.Fatalf("the escrow took %s wei for one open of 1000", got)
 	}
 	chans, err := a.Channels(context.Background(), ChannelFilter{})
 	if err != nil || len(chans) != 1 {
