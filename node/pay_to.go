@@ -40,7 +40,7 @@ type PayToRequest struct {
 
 // PayToResult is a routed payment: the route it took last (with every hop's fee), the
 // first hop's resolved lock, and how many locks were tried (a route, or the same route
-// again after an expiry refusal: pay_to_expiry.go).
+// again after a refusal as too short: pay_to_expiry.go).
 type PayToResult struct {
 	PaymentID [16]byte
 	Route     routing.Route
@@ -58,9 +58,9 @@ type PayToResult struct {
 // it) is retried on a fresh quote within MaxFee with the failed channel or node excluded
 // (routing.Graph.Retry), within ctx's deadline and MaxAttempts. Locks are priced from a
 // read of the chain's head made while the payment is prepared, and the first refusal as
-// too short (mediate.ReasonExpiry) is retried on the same route from a fresh read before
-// anything is excluded (pay_to_expiry.go). If ctx ends while a lock is pending the error matches
-// ErrLockPending: that lock resolves later.
+// too short (a hop's expiry, the payee's too_late) is retried on the same route from a
+// fresh read before anything is excluded (pay_to_expiry.go). If ctx ends while a lock is
+// pending the error matches ErrLockPending: that lock resolves later.
 func (n *Node) PayTo(ctx context.Context, req PayToRequest) (PayToResult, error) {
 	repeat, release, err := n.beginPayTo(req)
 	if err != nil {
