@@ -184,6 +184,10 @@ func (n *Node) routedSendEnded(req PayToRequest, p RoutedPayment, err error) {
 	switch {
 	case err == nil && p.Unlocked:
 		n.setRoutedState(k, store.LockUnlocked, nil)
+	case errors.Is(err, ErrRouteRefused):
+		// Before ErrRouteFailed, which a refusal also matches: the lock came back
+		// cancelled, it did not expire.
+		n.setRoutedState(k, store.LockRefused, nil)
 	case errors.Is(err, ErrRouteFailed):
 		n.setRoutedState(k, store.LockExpired, nil)
 	case err != nil:

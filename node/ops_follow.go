@@ -26,9 +26,19 @@ func (r *opRunner) drive(id store.OpID, w *opWait, rec store.OpRecord, call Chai
 // chain answers within milliseconds. Polls then back off to the node's PollInterval.
 const followFirstPoll = 5 * time.Millisecond
 
+// nonceTakenConfirm is how long Track must keep answering "nonce taken" before the call
+// is signed again. Anvil releases its state after executing a block and only then stores
+// the block's receipts: for that moment our confirmed nonce is past a transaction whose
+// receipt nobody serves yet, which reads as "nonce taken". Signing again then executes
+// the call twice (an open or a deposit pays its amount twice: TestHubClaimsOnChainOnAnvil
+// once found 2000 wei in the escrow for one open of 1000). The moment lasts as long as
+// the miner is descheduled; a nonce really taken stays taken.
+const nonceTakenConfirm = 2 * time.Second
+
 // follow watches rec's transaction until one of its versions is mined:
 //   - its nonce taken by another transaction of our account (the key used outside the
-//     node): the call is signed again with a fresh nonce, stored, then broadcast;
+//     node), on every poll for nonceTakenConfirm: the call is signed again with a fresh
+//     nonce, stored, then broadcast;
 //   - not mined within TxReplaceAfter: it is replaced, same nonce, higher fee;
 //   - otherwise it is re-broadcast every PollInterval (a pool may have dropped it).
 //
@@ -37,6 +47,7 @@ const followFirstPoll = 5 * time.Millisecond
 func (r *opRunner) follow(ctx context.Context, rec store.OpRecord, call ChainCall) (Receipt, error) {
 	cfg := &r.n.cfg
 	signedAt, sentAt := time.Now(), time.Now()
+	var takenSince time.Time // first of the polls in a row that said "nonce taken"
 	interval := followFirstPoll
 	timer := time.NewTimer(0)
 	defer timer.Stop()
@@ -51,6 +62,9 @@ func (r *opRunner) follow(ctx context.Context, rec store.OpRecord, call ChainCal
 
 		tx := SignedTx{Hash: rec.TxHash, Raw: rec.RawTx}
 		st, err := r.n.chain.Track(ctx, tx, rec.Replaced)
+		if err == nil && !st.NonceTaken {
+			takenSince = time.Time{}
+		}
 		switch {
 		case err != nil:
 			if ctx.Err() == nil {
@@ -58,7 +72,11 @@ func (r *opRunner) follow(ctx context.Context, rec store.OpRecord, call ChainCal
 			}
 		case st.Mined:
 			return r.mined(ctx, &rec, call, st)
+		case st.NonceTaken && takenSince.IsZero():
+			takenSince = time.Now() // look again: the receipt may not be stored yet
+		case st.NonceTaken && time.Since(takenSince) < nonceTakenConfirm:
 		case st.NonceTaken:
+			takenSince = time.Time{}
 			r.n.log.Warn("another transaction of our account used this transaction's nonce; signing it again", "kind", call.Kind, "channel", logChannel(call.Channel), "tx", rec.TxHash)
 			done, err := r.resign(ctx, &rec, call)
 			if done || err != nil {

@@ -39,7 +39,8 @@ type PayToRequest struct {
 }
 
 // PayToResult is a routed payment: the route it took last (with every hop's fee), the
-// first hop's resolved lock, and how many routes were tried.
+// first hop's resolved lock, and how many locks were tried (a route, or the same route
+// again after a refusal as too short: pay_to_expiry.go).
 type PayToResult struct {
 	PaymentID [16]byte
 	Route     routing.Route
@@ -55,8 +56,11 @@ type PayToResult struct {
 // routing.ErrNoRoute or routing.ErrFeeTooHigh. A route that fails (a hop refuses the
 // lock, which comes back cancelled: a *RouteRefusedError; or the first hop cannot carry
 // it) is retried on a fresh quote within MaxFee with the failed channel or node excluded
-// (routing.Graph.Retry), within ctx's deadline and MaxAttempts. If ctx ends while a lock
-// is pending the error matches ErrLockPending: that lock resolves later.
+// (routing.Graph.Retry), within ctx's deadline and MaxAttempts. Locks are priced from a
+// read of the chain's head made while the payment is prepared, and the first refusal as
+// too short (a hop's expiry, the payee's too_late) is retried on the same route from a
+// fresh read before anything is excluded (pay_to_expiry.go). If ctx ends while a lock is
+// pending the error matches ErrLockPending: that lock resolves later.
 func (n *Node) PayTo(ctx context.Context, req PayToRequest) (PayToResult, error) {
 	repeat, release, err := n.beginPayTo(req)
 	if err != nil {
@@ -66,6 +70,8 @@ func (n *Node) PayTo(ctx context.Context, req PayToRequest) (PayToResult, error)
 		return *repeat, nil
 	}
 	defer release()
+	head := n.readHead(ctx) // priced from the chain's head, not only the watcher's view
+	defer head.stop()
 	if err := n.invoiceForPayTo(ctx, &req); err != nil {
 		return PayToResult{}, err
 	}
@@ -87,6 +93,7 @@ func (n *Node) PayTo(ctx context.Context, req PayToRequest) (PayToResult, error)
 		maxAttempts = DefaultPayAttempts
 	}
 	var lastErr error // the last attempt's own error
+	var expiry expiryRetry
 	attempt := func(ctx context.Context, r routing.Route) error {
 		res.Attempts++
 		res.Route = r
@@ -100,7 +107,12 @@ func (n *Node) PayTo(ctx context.Context, req PayToRequest) (PayToResult, error)
 			return fmt.Errorf("%w; nothing was locked (%w)", err, routing.ErrFinal)
 		}
 		n.routedSendStarted(req, r)
-		p, err := n.PayRouted(ctx, RoutedPayRequest{Hops: hops, Amount: req.Amount, Total: r.Total, SecretHash: req.SecretHash, PaymentID: req.PaymentID})
+		rreq := RoutedPayRequest{Hops: hops, Amount: req.Amount, Total: r.Total, SecretHash: req.SecretHash, PaymentID: req.PaymentID}
+		p, err := n.PayRouted(ctx, rreq)
+		if expiry.again(ctx, n, err) {
+			res.Attempts++ // the same route, priced from the chain's head (pay_to_expiry.go)
+			p, err = n.PayRouted(ctx, rreq)
+		}
 		n.routedSendEnded(req, p, err)
 		settle(err)
 		res.Payment = p
@@ -112,6 +124,7 @@ func (n *Node) PayTo(ctx context.Context, req PayToRequest) (PayToResult, error)
 		return attemptError(r, err)
 	}
 	n.refreshOwnEdges(false)
+	head.wait()
 	greq := routing.Request{From: n.signer.Address(), To: req.To, Amount: req.Amount, MaxFee: req.MaxFee}
 	if _, err := n.routing.graph.Retry(ctx, greq, maxAttempts, attempt); err != nil {
 		if errors.Is(err, routing.ErrNoRoute) && errors.Is(lastErr, ErrRouteFailed) && !errors.Is(lastErr, ErrRouteRefused) {
