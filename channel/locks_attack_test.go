@@ -78,9 +78,6 @@ func TestReceiverRefusesProofsThatDisagreeWithItsLocks(t *testing.T) {
 			bp.Locked = big.NewInt(96)
 			return bp
 		}, ErrOverdraft},
-		{"add: already expired at the receiver's chain time", AddLock(lockN(3, 7, 1_000)), 1_000, func() BalanceProof {
-			return honest(AddLock(lockN(3, 7, 1_001)), 1_000)
-		}, ErrLockExpired},
 		{"unlock: transferred short of the lock amount", unlock1, 1_000, func() BalanceProof {
 			bp := honest(unlock1, 1_000)
 			bp.Transferred = big.NewInt(34)
@@ -145,6 +142,23 @@ func TestReceiverRefusesProofsThatDisagreeWithItsLocks(t *testing.T) {
 			}
 		})
 	}
+
+	// An honest add whose lock already expired in the receiver's view (the payer's chain
+	// view lags ours) is taken, not refused: refusing would leave the channel a nonce
+	// apart for good, since the payer counts the proof sent (ADR 0039). The payer itself
+	// still never signs such an add.
+	t.Run("add already expired in the receiver's view is taken", func(t *testing.T) {
+		late := AddLock(lockN(3, 7, 1_000))
+		p := resign(honest(late, 999))
+		for _, now := range []uint64{1_000, 5_000} {
+			if o, err := lp.receiver.ValidateLockUpdate(PartyA, late, p, now); err != nil || o != OutcomeNew {
+				t.Fatalf("at chain time %d: outcome %v err %v, want the add taken", now, o, err)
+			}
+		}
+		if _, err := lp.payer.Clone().PrepareLockUpdate(PartyA, late, 1_000, lp.f.signers[PartyA]); !errors.Is(err, ErrLockExpired) {
+			t.Fatalf("the payer signed an add of an expired lock: %v", err)
+		}
+	})
 
 	// A lock update signed by the receiver itself is not the payer's promise.
 	t.Run("signed by the receiver", func(t *testing.T) {

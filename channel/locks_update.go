@@ -238,7 +238,17 @@ func (s *State) checkLockUpdate(payer Party, u LockUpdate, p SignedProof, now ui
 	if err != nil || o == OutcomeRepeat {
 		return o, lockStep{}, err
 	}
-	st, err := s.stepLocks(payer, u, now)
+	// The receiver takes an add whose lock has already expired in its view: the payer
+	// priced it from a chain view behind ours. Such a lock costs the receiver nothing (it
+	// goes back to the payer on chain unless its secret was registered in time), and
+	// refusing the proof would leave the channel a nonce apart for good, since the payer
+	// counts it sent. The node then refuses the lock (too short to forward or to reveal)
+	// and the payer cancels it (ADR 0039).
+	stepNow := now
+	if u.Change == LockAdd {
+		stepNow = 0
+	}
+	st, err := s.stepLocks(payer, u, stepNow)
 	if err != nil {
 		return 0, lockStep{}, err
 	}

@@ -72,6 +72,11 @@ type durableQueue struct {
 	next   uint64
 	failed atomic.Uint64
 
+	// written is the latest group committed (or failed); writtenCh is closed and replaced
+	// when it rises. Both under mu.
+	written   uint64
+	writtenCh chan struct{}
+
 	groups, writes atomic.Uint64 // for metrics: writes per fsync
 	// observe, if set, is told how long each group took to become durable.
 	observe func(time.Duration)
@@ -84,14 +89,15 @@ type durableGroup struct {
 
 func newDurableQueue(commit func(context.Context, *store.Batch) error, perform func(uint64, []afterCommit, error), maxOps int) *durableQueue {
 	q := &durableQueue{
-		commit:  commit,
-		perform: perform,
-		maxOps:  maxOps,
-		cur:     new(durableGroup),
-		spare:   new(durableGroup),
-		wake:    make(chan struct{}, 1),
-		stopped: make(chan struct{}),
-		next:    1,
+		commit:    commit,
+		perform:   perform,
+		maxOps:    maxOps,
+		cur:       new(durableGroup),
+		spare:     new(durableGroup),
+		wake:      make(chan struct{}, 1),
+		stopped:   make(chan struct{}),
+		next:      1,
+		writtenCh: make(chan struct{}),
 	}
 	q.full = sync.NewCond(&q.mu)
 	return q
@@ -185,6 +191,9 @@ func (q *durableQueue) run(ctx context.Context) {
 			g.batch.Reset()
 			q.mu.Lock()
 			q.spare = g
+			q.written = seq
+			close(q.writtenCh)
+			q.writtenCh = make(chan struct{})
 			q.mu.Unlock()
 		}
 	}
@@ -199,5 +208,39 @@ func (q *durableQueue) drain() {
 	q.mu.Unlock()
 	if len(g.after) > 0 {
 		q.perform(0, g.after, errQueueClosed)
+	}
+}
+
+// queuedUpTo is the group holding everything enqueued so far: the current group if it has
+// writes, else the last one that left.
+func (q *durableQueue) queuedUpTo() uint64 {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if len(q.cur.after) > 0 {
+		return q.next
+	}
+	return q.next - 1
+}
+
+// waitWritten waits until every group up to seq has been committed and its side effects
+// performed, and reports whether it was and none failed; false as well when ctx ends or
+// the queue closes first. A message kept for resending (lockMsgs) is sent again only once
+// the write that made it durable has happened, as the first send is.
+func (q *durableQueue) waitWritten(ctx context.Context, seq uint64) bool {
+	for {
+		q.mu.Lock()
+		done, ch, closed := q.written >= seq, q.writtenCh, q.closed
+		q.mu.Unlock()
+		if done {
+			return q.failed.Load() == 0
+		}
+		if closed {
+			return false
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return false
+		}
 	}
 }

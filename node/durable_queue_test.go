@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/sluicepay/sluice/store"
 )
@@ -84,5 +85,57 @@ func TestDurableQueueDependentWriteFailsWithTheGroupItDependsOn(t *testing.T) {
 	}
 	if got[3] != nil {
 		t.Fatalf("independent write in the later group: %v, want durable", got[3])
+	}
+}
+
+// waitWritten (what a resend of a kept lock proof waits on) returns only once the group
+// holding what was queued is committed and performed, and reports a failed write.
+func TestDurableQueueWaitWrittenWaitsForTheGroupThatHoldsTheWrite(t *testing.T) {
+	release := make(chan struct{})
+	var performed sync.Map
+	fail := false
+	commit := func(ctx context.Context, b *store.Batch) error {
+		<-release
+		if fail {
+			return errors.New("disk said no")
+		}
+		return nil
+	}
+	perform := func(seq uint64, _ []afterCommit, _ error) { performed.Store(seq, true) }
+	q := newDurableQueue(commit, perform, 16)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go q.run(ctx)
+
+	if up := q.queuedUpTo(); up != 0 {
+		t.Fatalf("nothing queued, queuedUpTo %d", up)
+	}
+	put := func(b *store.Batch) error { b.PutSecret([32]byte{1}); return nil }
+	seq, err := q.enqueueSeq(put, afterCommit{kind: afterRun})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if up := q.queuedUpTo(); up < seq {
+		t.Fatalf("queuedUpTo %d below the write's group %d", up, seq)
+	}
+	short, stop := context.WithTimeout(ctx, 50*time.Millisecond)
+	if q.waitWritten(short, seq) {
+		t.Fatal("waitWritten returned before the group was written")
+	}
+	stop()
+	close(release)
+	if !q.waitWritten(ctx, seq) {
+		t.Fatal("waitWritten after a good commit reported failure")
+	}
+	if _, ok := performed.Load(seq); !ok {
+		t.Fatal("waitWritten returned before the group's side effects")
+	}
+	fail = true // read by commit only after the next enqueue: the queue goroutine is idle
+	seq2, err := q.enqueueSeq(put, afterCommit{kind: afterRun})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.waitWritten(ctx, seq2) {
+		t.Fatal("waitWritten reported a failed write as written")
 	}
 }

@@ -189,6 +189,8 @@ func TestPayerThatExpiresARevealedLockIsCounted(t *testing.T) {
 	}
 	payer := a.signer.Address()
 	waitFor(t, "the payee counts the payer", func() bool { return b.fwd.grief.Count(payer, time.Now()) == 1 })
+	// The tracker counts before the metric moves: wait for it too, then check it is one.
+	waitFor(t, "the held-to-expiry metric (in) moves", func() bool { return counterValue(b.fwd.held.WithLabelValues(payer.Hex(), "in")) != 0 })
 	if got := counterValue(b.fwd.held.WithLabelValues(payer.Hex(), "in")); got != 1 {
 		t.Fatalf("held-to-expiry metric (in): %v", got)
 	}

@@ -1,6 +1,7 @@
 package node
 
 import (
+	"context"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
@@ -141,6 +142,17 @@ func (n *Node) resendLockMsgs(lc *liveChannel) {
 		}
 	}
 	lc.mu.Unlock()
+	if len(msgs) > 0 {
+		// A message joins lockMsgs as its write is queued: send it again only once that
+		// write is durable, as the first send is (sendLockMsg).
+		ctx, cancel := context.WithTimeout(n.ctx, 10*time.Second)
+		ok := n.durable.waitWritten(ctx, n.durable.queuedUpTo())
+		cancel()
+		if !ok {
+			n.log.Debug("lock proofs not resent: their write is not durable yet", "channel", lc.id)
+			return
+		}
+	}
 	for _, m := range msgs {
 		if err := n.transport.Send(n.ctx, lc.peer, m.msg); err != nil {
 			n.log.Debug("lock proof not resent", "channel", lc.id, "nonce", m.nonce, "err", err)

@@ -40,6 +40,8 @@ type metrics struct {
 	// peerRejects counts proofs we signed and sent that the peer refused: each is spent
 	// anyway, so a rising count is a desynchronised or hostile peer.
 	peerRejects *prometheus.CounterVec
+	// lockResends counts Syncs offered because lock proofs stayed unacknowledged.
+	lockResends prometheus.Counter
 	fsyncs      prometheus.CounterFunc
 	committed   prometheus.CounterFunc
 	// commitLatency times the durable queue's group writes (one fsync each): the disk's
@@ -100,6 +102,9 @@ func newMetrics(reg *prometheus.Registry, syncs, commits func() float64) (*metri
 		peerRejects: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "sluice_peer_refused_signed_proofs_total", Help: "Proofs this node signed and sent that the peer refused (they stay spent), by code.",
 		}, []string{"code"}),
+		lockResends: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "sluice_lock_proof_resends_total", Help: "Syncs offered again because our lock proofs stayed unacknowledged (lock_resend.go).",
+		}),
 		fsyncs: prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Name: "sluice_store_fsyncs_total", Help: "Group-commit fsyncs.",
 		}, syncs),
@@ -124,7 +129,7 @@ func newMetrics(reg *prometheus.Registry, syncs, commits func() float64) (*metri
 			Name: "sluice_tx_replaced_total", Help: "Transactions replaced with a higher fee because they were not mined in time.",
 		}),
 	}
-	for _, c := range []prometheus.Collector{m.payments, m.amounts, m.latency, m.channels, m.peers, m.chainLag, m.accountBalance, m.rpcUp, m.rpcErrors, m.reorgs, m.depositRollbacks, m.rejects, m.peerRejects, m.fsyncs, m.committed, m.commitLatency, m.undefended, m.defenseAttempts, m.txResigned, m.txReplaced} {
+	for _, c := range []prometheus.Collector{m.payments, m.amounts, m.latency, m.channels, m.peers, m.chainLag, m.accountBalance, m.rpcUp, m.rpcErrors, m.reorgs, m.depositRollbacks, m.rejects, m.peerRejects, m.lockResends, m.fsyncs, m.committed, m.commitLatency, m.undefended, m.defenseAttempts, m.txResigned, m.txReplaced} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}

@@ -314,6 +314,7 @@ func (n *Node) Start(ctx context.Context) error {
 	n.startVerifier(n.ctx)
 	n.goTrackedLocked(func() { n.runWatcher(n.ctx) })
 	n.goTrackedLocked(func() { n.runMediation(n.ctx) })
+	n.goTrackedLocked(func() { n.runLockResend(n.ctx) })   // unacknowledged lock proofs (lock_resend.go)
 	n.goTrackedLocked(func() { n.runInvoiceSweep(n.ctx) }) // expired unpaid invoices (invoice_gc.go)
 	n.goTrackedLocked(func() { n.ops.resume(n.ctx) })
 	return nil
