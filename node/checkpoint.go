@@ -132,7 +132,7 @@ func (t *tombstones) registerMetrics(reg *prometheus.Registry) {
 	})
 }
 
-// channelLocked returns lc's bookkeeping, loading it from the store on first use, with
+// channelTombs returns lc's bookkeeping, loading it from the store on first use, with
 // t.mu held. The first use of a channel comes before any lock change of ours on it in
 // this process, so the store holds all of it.
 func (n *Node) channelTombs(lc *liveChannel) (*chanTombs, error) {
@@ -194,7 +194,8 @@ func (n *Node) admitLock(lc *liveChannel, u channel.LockUpdate) error {
 	if first {
 		n.log.Warn("partner endorses no checkpoint: no new locks on this channel until it does", "channel", lc.id, "peer", lc.peer, "tombstones", kept, "max", limit)
 	}
-	return fmt.Errorf("channel %s keeps %d removed locks: %w", lc.id, kept, ErrTombstoneCap)
+	// Also ErrTooManyLocks: a forward refused for it is a capacity refusal (another route).
+	return fmt.Errorf("channel %s keeps %d removed locks: %w (%w)", lc.id, kept, ErrTombstoneCap, channel.ErrTooManyLocks)
 }
 
 // noteLockChange records our lock update c (proof nonce c.Nonce) in the bookkeeping and
@@ -290,7 +291,7 @@ func (n *Node) checkpointDue(lc *liveChannel) bool {
 	return k >= cfg.Every || k > 0 && time.Since(ct.oldest) >= cfg.After
 }
 
-// TombstoneCount is the number of removed locks of ours lc keeps for older proofs (tests,
+// tombstoneCount is the number of removed locks of ours channel id keeps for older proofs (tests,
 // diagnostics).
 func (n *Node) tombstoneCount(id channel.ID) int {
 	t := n.claims.tombs

@@ -48,6 +48,7 @@ type nodeOpts struct {
 	routing     RoutingConfig
 	forwarding  ForwardingConfig
 	invoices    InvoiceConfig
+	checkpoints CheckpointConfig
 }
 
 // startNode runs a node for devchain account i. A node is closed at test end unless the
@@ -88,6 +89,7 @@ func (tn *testNet) buildNode(key *ecdsa.PrivateKey, o nodeOpts) (*Node, error) {
 	cfg.Routing = o.routing
 	cfg.Forwarding = o.forwarding
 	cfg.Invoices = o.invoices
+	cfg.Checkpoints = o.checkpoints
 	if o.logs != nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(o.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
