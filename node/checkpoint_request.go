@@ -9,47 +9,50 @@ import (
 )
 
 // Checkpoint requests (ADR 0037). A checkpoint is the partner's endorsement of our latest
-// proof it acknowledged, asked with the exchange cancels use (ADR 0032): we repeat that
-// proof as a LockExpired naming no lock (a zero hash: an exact repeat, which the partner
-// acknowledges and endorses at most once a second per channel), and its
-// CancelEndorsement comes back to onCancelEndorsement, which stores it and prunes the
-// tombstones removed at or before it in the same batch. The request is rare: when a
-// channel keeps CheckpointConfig.Every tombstones or its oldest is CheckpointConfig.After
-// old, at most every resendAfter, and only while our latest proof is acknowledged (the
-// partner endorses only its latest proof of ours).
+// proof, asked with the exchange cancels use (ADR 0032): we repeat that proof as a
+// LockExpired naming no lock (a zero hash), which the partner acknowledges as an exact
+// repeat of its latest proof of ours and endorses (at most once a second per channel).
+// The CancelEndorsement comes back to onCancelEndorsement, which stores it and prunes the
+// tombstones removed at or before it in the same batch. The repeat is queued on the
+// durable queue right behind the proof it repeats, under the channel's lock: it leaves
+// after that proof's own message and before any newer one, so even in a stream of
+// payments the partner finds it is its latest. The request is rare: when a channel keeps
+// CheckpointConfig.Every tombstones or its oldest is CheckpointConfig.After old, at most
+// once per checkpointSpacing, and only with a session to the partner.
+
+// checkpointSpacing is the least time between two checkpoint requests on a channel: the
+// partner endorses at most one repeat a second anyway.
+const checkpointSpacing = time.Second
 
 // maybeCheckpoint asks lc's partner for a checkpoint when one is due. The mediation loop
 // calls it for every channel on every tick (claimLocks): cheap unless one is due.
 func (n *Node) maybeCheckpoint(lc *liveChannel) {
-	if !n.checkpointDue(lc) {
+	if !n.checkpointDue(lc) || !n.transport.Connected(lc.peer) {
 		return
 	}
 	e := n.med.ref.end
 	e.mu.Lock()
 	last, asked := e.requested[lc.id]
-	due := !asked || time.Since(last) >= resendAfter
 	have := e.best[lc.id].proof.Nonce
 	e.mu.Unlock()
-	if !due {
+	if asked && time.Since(last) < checkpointSpacing {
 		return
 	}
 	lc.mu.Lock()
-	open := lc.st.Status() == channel.StatusOpen
+	defer lc.mu.Unlock()
 	latest, ok := lc.st.Latest(lc.us)
-	acked := lc.acked
+	if lc.st.Status() != channel.StatusOpen || !ok || lc.desync != nil || latest.Nonce <= have {
+		return
+	}
 	locks := lc.st.Locks(lc.us)
-	lc.mu.Unlock()
-	if !open || !ok || acked < latest.Nonce || latest.Nonce <= have {
-		return // a stream of payments: asked again on a later tick, once one is acknowledged
-	}
-	ep := endorsedProof{proof: latest, locks: locks, locksN: true}
 	if root, err := channel.LocksRoot(locks); err != nil || root != latest.LocksRoot {
-		return // our list is not the proof's (cannot happen once it is acknowledged)
+		return // cannot happen: our state's list is our latest proof's
 	}
-	e.ask(lc.id, ep)
+	e.ask(lc.id, endorsedProof{proof: latest, locks: locks, locksN: true})
 	n.claims.tombs.asked.Inc()
-	if err := n.transport.Send(n.ctx, lc.peer, &p2p.LockExpired{Proof: latest}); err != nil {
-		n.log.Debug("checkpoint request not sent", "channel", lc.id, "err", err)
+	msg := &p2p.LockExpired{Proof: latest}
+	if err := n.durable.enqueue(nil, afterCommit{kind: afterSendLock, ch: lc, nonce: latest.Nonce, msg: msg}); err != nil {
+		n.log.Debug("checkpoint request not queued", "channel", lc.id, "err", err)
 	}
 }
 
