@@ -113,11 +113,14 @@ func TestAttack4OlderProofWithUnlockedExpiredAndPendingLocks(t *testing.T) {
 	x := newOlderProofNet(t, nodeOpts{})
 	l1 := x.silentLock(t, 100)
 	first := x.hTap.lastOn(t, x.idHC)
+	head, err := x.reader.Head(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := head.Time + 200
 	if err := x.tn.chain.AdjustTime(200 * time.Second); err != nil { // L0 expires 200 s after L1
 		t.Fatal(err)
 	}
-	x.tn.chain.Commit()
-	target := x.a.med.now.Load() + 200
 	waitFor(t, "the payer sees the new chain time", func() bool { return x.a.med.now.Load() >= target && x.h.med.now.Load() >= target })
 	l0 := x.silentLock(t, 50)
 	inv := invoice(t, x.c, 30)
