@@ -4,8 +4,10 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
+	"math/big"
 
 	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/mediate"
 	"github.com/sluicepay/sluice/store"
 )
 
@@ -148,4 +150,27 @@ func (n *Node) unlockAlternative(lc *liveChannel, tried [][]channel.Lock) ([]cha
 		}
 	}
 	return nil, false
+}
+
+// onlyTheReceiverGains reports whether locks, a list of ours rebuilt from tombstones (not
+// our current one, nor our endorsed one), would all go to the partner: every one was
+// registered in time, so nothing returns to us. The unlock is then the receiver's to make
+// (it is paid and reports its claim), as before ADR 0037 when such a list could not be
+// rebuilt; ours would only race it.
+func (n *Node) onlyTheReceiverGains(lc *liveChannel, locks []channel.Lock, times []uint64, held *big.Int) bool {
+	lc.mu.Lock()
+	cur := lc.st.Locks(lc.us)
+	lc.mu.Unlock()
+	if sameLockList(locks, cur) {
+		return false
+	}
+	if end, ok := n.endorsedLocks(lc.id); ok && sameLockList(locks, end) {
+		return false
+	}
+	_, toSender := mediate.UnlockSplit(locks, times, held)
+	if toSender.Sign() > 0 {
+		return false
+	}
+	n.log.Debug("nothing of our held locks returns to us: the unlock is the receiver's", "channel", lc.id, "locks", len(locks))
+	return true
 }

@@ -332,6 +332,9 @@ func (n *Node) unlockDirection(ctx context.Context, lc *liveChannel, parties [2]
 	if !mediate.UnlockDue(locks, times, now) {
 		return false // a receiver can still register a secret
 	}
+	if sender == lc.us && n.onlyTheReceiverGains(lc, locks, times, held) {
+		return true
+	}
 	rcpt, used, err := n.submitUnlock(ctx, lc, from, locks)
 	if err != nil {
 		tried = append(tried, locks)
