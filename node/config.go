@@ -95,6 +95,9 @@ type Config struct {
 	// Invoices bounds the open invoices the node keeps as a payee and how long they take
 	// new locks (invoice_book.go, ADR 0035); the zero value takes the defaults.
 	Invoices InvoiceConfig
+	// Checkpoints bounds the tombstones of our removed locks and asks partners to endorse
+	// checkpoints that prune them (checkpoint.go, ADR 0037); the zero value takes the defaults.
+	Checkpoints CheckpointConfig
 	// PeerLimits bound what one peer may cost the node (docs/abuse.md). Zero fields take
 	// the transport's defaults, except MessageRate: the signature recoveries per second
 	// this machine measured at start (CPU time of 20 ms of recoveries, times the cores),

@@ -126,9 +126,13 @@ func decodeLock(b []byte) channel.Lock {
 // loadEndorsements restores our endorsed proofs and the cancelled locks still waiting
 // for one (after loadRefusals). Records of channels we no longer track are deleted.
 func (n *Node) loadEndorsements() error {
+	n.claims.tombs.registerMetrics(n.cfg.Metrics) // ADR 0037
 	ml, ok := n.store.(metaLister)
 	if !ok {
 		return nil
+	}
+	if err := n.loadChainProofs(ml); err != nil {
+		return fmt.Errorf("load nonces of our proofs on chain: %w", err)
 	}
 	e := n.med.ref.end
 	var stale [][2]string

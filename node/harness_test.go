@@ -49,6 +49,7 @@ type nodeOpts struct {
 	forwarding  ForwardingConfig
 	invoices    InvoiceConfig
 	tower       string // a watchtower's multiaddr (Config.Tower), flushed every 20 ms
+	checkpoints CheckpointConfig
 }
 
 // startNode runs a node for devchain account i. A node is closed at test end unless the
@@ -92,6 +93,7 @@ func (tn *testNet) buildNode(key *ecdsa.PrivateKey, o nodeOpts) (*Node, error) {
 	if o.tower != "" {
 		cfg.Tower, cfg.TowerFlush = o.tower, 20*time.Millisecond
 	}
+	cfg.Checkpoints = o.checkpoints
 	if o.logs != nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(o.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}

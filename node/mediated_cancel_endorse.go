@@ -321,9 +321,14 @@ func (n *Node) onCancelEndorsement(from common.Address, m *p2p.CancelEndorsement
 		ep.locks, ep.locksN = n.lockListOf(lc, ep.proof)
 	}
 	rec := encodeEndorsed(ep)
+	prune, pruned := n.pruneWithEndorsement(lc, ep.proof.Nonce) // a checkpoint (ADR 0037)
 	err := n.durable.enqueue(func(b *store.Batch) error {
-		return b.PutMeta(endorsedNamespace, channelKey(lc.id), rec)
+		if err := b.PutMeta(endorsedNamespace, channelKey(lc.id), rec); err != nil {
+			return err
+		}
+		return prune(b)
 	}, afterCommit{kind: afterRun, then: func() {
+		pruned()
 		e.mu.Lock()
 		if ep.proof.Nonce > e.best[lc.id].proof.Nonce {
 			e.best[lc.id] = ep

@@ -49,6 +49,9 @@ type lockClaims struct {
 	unlocked map[unlockKey]bool
 
 	reports claimReports
+
+	// tombs is the bookkeeping of our removed locks and checkpoints (checkpoint.go, ADR 0037).
+	tombs *tombstones
 }
 
 type unlockKey struct {
@@ -63,6 +66,7 @@ func newLockClaims() *lockClaims {
 		registered:   map[[32]byte]uint64{},
 		unregistered: map[[32]byte]struct{}{},
 		unlocked:     map[unlockKey]bool{},
+		tombs:        newTombstones(),
 	}
 }
 
@@ -98,9 +102,13 @@ func (n *Node) claimLocks(lc *liveChannel, now uint64) {
 	locks := [2][]channel.Lock{lc.st.Locks(channel.PartyA), lc.st.Locks(channel.PartyB)}
 	us := lc.us
 	lc.mu.Unlock()
-	if status == channel.StatusSettled && len(locks[us]) == 0 {
-		// The chain may hold our endorsed proof, with locks our latest one has not (ADR 0032).
-		locks[us], _ = n.endorsedLocks(lc.id)
+	switch status {
+	case channel.StatusOpen:
+		n.maybeCheckpoint(lc) // ADR 0037
+	case channel.StatusSettled:
+		// The chain holds the list of our proof it recorded: an older one than our
+		// latest if the partner closed with it, or our endorsed one (ADR 0032, 0037).
+		locks[us] = n.settledOurLocks(lc, locks[us])
 	}
 	if len(locks[0])+len(locks[1]) == 0 {
 		return
@@ -302,8 +310,9 @@ func (n *Node) unlockSettled(ctx context.Context, lc *liveChannel, locks [2][]ch
 	return allDone
 }
 
-// unlockDirection unlocks sender's held locks; true once nothing of them is held.
-func (n *Node) unlockDirection(ctx context.Context, lc *liveChannel, parties [2]common.Address, sender channel.Party, locks []channel.Lock, now uint64) bool {
+// unlockDirection unlocks sender's held locks; true once nothing of them is held. tried
+// are our lists the contract refused already.
+func (n *Node) unlockDirection(ctx context.Context, lc *liveChannel, parties [2]common.Address, sender channel.Party, locks []channel.Lock, now uint64, tried ...[]channel.Lock) bool {
 	from := parties[sender]
 	recv, held, err := n.chain.PendingUnlock(ctx, lc.id, from)
 	if err != nil {
@@ -323,16 +332,24 @@ func (n *Node) unlockDirection(ctx context.Context, lc *liveChannel, parties [2]
 	if !mediate.UnlockDue(locks, times, now) {
 		return false // a receiver can still register a secret
 	}
+	if sender == lc.us && n.onlyTheReceiverGains(lc, locks, times, held) {
+		return true
+	}
 	rcpt, used, err := n.submitUnlock(ctx, lc, from, locks)
 	if err != nil {
-		if alt, ok := n.endorsedLocks(lc.id); ok && errors.Is(err, errNoMatchingList) && sender == lc.us && !sameLockList(alt, locks) {
-			// The chain holds our endorsed proof (ADR 0032): unlock with its list.
-			return n.unlockDirection(ctx, lc, parties, sender, alt, now)
+		tried = append(tried, locks)
+		if errors.Is(err, errNoMatchingList) && sender == lc.us {
+			// Another list of ours the chain may hold: the rebuilt list of the nonce it
+			// recorded, our current one, our endorsed one (ADR 0032, 0037).
+			if alt, ok := n.unlockAlternative(lc, tried); ok {
+				return n.unlockDirection(ctx, lc, parties, sender, alt, now, tried...)
+			}
 		}
 		if errors.Is(err, errNoMatchingList) {
-			// The chain holds a list of this sender's we cannot rebuild (ADR 0027,
-			// limits); the receiver, who holds it, can still unlock it.
-			n.log.Error("our lock list does not match the one held on chain; cannot unlock it", "channel", lc.id, "sender", from, "locks", len(locks))
+			// The chain holds a list of this sender's we cannot rebuild (a proof older
+			// than our last checkpoint, or the partner's list); the receiver, who holds
+			// it, can still unlock it.
+			n.log.Error("no lock list of ours matches the one held on chain; cannot unlock it", "channel", lc.id, "sender", from, "locks", len(locks), "lists_tried", len(tried))
 			return true // not retried: every estimate would revert
 		}
 		if ctx.Err() != nil {

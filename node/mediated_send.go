@@ -33,6 +33,9 @@ func (n *Node) sendLockUpdateAfter(lc *liveChannel, u channel.LockUpdate, now ui
 	if err := lc.policyRefusal(); err != nil {
 		return 0, err
 	}
+	if err := n.admitLock(lc, u); err != nil { // the tombstone cap (checkpoint.go, ADR 0037)
+		return 0, err
+	}
 	lc.mu.Lock()
 	defer lc.mu.Unlock()
 	if lc.desync != nil {
@@ -48,6 +51,7 @@ func (n *Node) sendLockUpdateAfter(lc *liveChannel, u channel.LockUpdate, now ui
 	}
 	setLockProof(msg, proof)
 	locks := store.LockChange{Nonce: proof.Nonce, Root: proof.LocksRoot, Count: lc.st.LockCount(lc.us), Update: u}
+	n.noteLockChange(lc, &locks) // a removal keeps its tombstone (ADR 0037)
 	if rec != nil {
 		rec.Channel, rec.Direction, rec.Nonce, rec.Transferred, rec.Sig = lc.id, store.Outgoing, proof.Nonce, proof.Transferred, proof.Sig
 		if rec.ID == (store.PaymentID{}) {

@@ -212,6 +212,7 @@ func (n *Node) applyEvent(ctx context.Context, ev *ChainEvent) error {
 	}
 	after := lc.st.Status()
 	lc.mu.Unlock()
+	n.noteChainProof(lc, ev) // before persist: the list the unlock rebuilds (ADR 0037)
 	if err != nil {
 		// The chain is the truth; a rule refusing it means our view is off. Log it loudly
 		// but keep following the chain.

@@ -18,6 +18,8 @@ type CheckReport struct {
 	// OrphanLocks counts lock keys without their set's header (DeleteChannel leaves
 	// them); readers ignore them, so they are harmless.
 	OrphanLocks int
+	// Tombstones counts removed locks of our own direction kept for LocksAt (ADR 0037).
+	Tombstones int
 	// PendingOps counts the operations not yet mined (what a restart resumes); Ops counts
 	// every recorded one, finished ones included.
 	PendingOps int
@@ -111,6 +113,8 @@ func checkRecord(snap kv.Backend, rep *CheckReport, key, val []byte) error {
 		err = checkLockRecord(snap, rep, key, val)
 	case prefixRouted, prefixRoutedIndex:
 		err = checkRoutedRecord(key, val)
+	case prefixTombstone:
+		err = checkTombstoneRecord(rep, key, val)
 	default:
 		err = fmt.Errorf("unknown key prefix %#x", key[0])
 	}

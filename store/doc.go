@@ -50,6 +50,12 @@
 //	                                         with their proof, one change at a time
 //	                                         (version 1 kept the whole set in the header)
 //	'h' secret hash(32)                   -> secret(32), a known hashlock secret
+//	't' channel id(32) payer(1) added(8)  -> a removed hashlock of our own direction
+//	                                         (tombstone, ADR 0037): hash(32) amount(16)
+//	                                         expiration(8) removed(8), written with the
+//	                                         removing proof; LocksAt rebuilds past lists
+//	't' channel id(32) payer(1)           -> prune floor(8): tombstones removed at or
+//	                                         before it were deleted at a checkpoint
 //	'r' record id(16)                     -> RoutedRecord (version 1): payment id, role,
 //	                                         lock state, hash, peer, amount, fee, route,
 //	                                         in/out channel, memo, created, updated

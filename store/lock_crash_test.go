@@ -23,8 +23,9 @@ import (
 // The lock crash test is the payment crash test (crash_test.go) for hashlocks: a child
 // writes lock updates (each step adds a lock and unlocks the one added lockWindow steps
 // earlier, storing its secret) and acknowledges each commit; the parent SIGKILLs it and
-// checks that every acknowledged lock set and secret survived, and that the proof and the
-// lock set on disk always come from the same step.
+// checks that every acknowledged lock set and secret survived, that the proof and the
+// lock set on disk always come from the same step, and that the tombstones of the unlocks
+// rebuild every earlier list (ADR 0037).
 const (
 	envLockCrashDir   = "SLUICE_STORE_LOCK_CRASH_DIR"
 	envLockCrashRound = "SLUICE_STORE_LOCK_CRASH_ROUND"
@@ -70,8 +71,10 @@ func lockCrashBatch(round, w int, n uint64) (*Batch, error) {
 		// Step n unlocks lock n-lockWindow and adds lock n under one proof: two changes
 		// in one batch, the second header wins.
 		b.PutSecret(lockCrashSecret(round, w, n-lockWindow))
+		// Our direction: the unlocked lock keeps its tombstone (ADR 0037).
 		unlock = b.PutLockChange(ch, channel.PartyA, LockChange{Nonce: n, Root: root, Count: len(locks),
-			Update: channel.Unlock(lockCrashSecret(round, w, n-lockWindow))})
+			Update: channel.Unlock(lockCrashSecret(round, w, n-lockWindow)),
+			Ours:   true, Removed: lockCrashLock(round, w, n-lockWindow), Added: n - lockWindow})
 	}
 	add := b.PutLockChange(ch, channel.PartyA, LockChange{Nonce: n, Root: root, Count: len(locks), Update: channel.AddLock(locks[len(locks)-1])})
 	return b, errors.Join(b.PutProof(channel.PartyA, &p), unlock, add)
@@ -218,6 +221,18 @@ func verifyLockCrashRounds(t *testing.T, dir string, acked [][lockCrashWriters]u
 			}
 			if p.Transferred.Cmp(wantTransferred) != 0 {
 				t.Fatalf("round %d writer %d: step %d transferred %s, want %s", round, w, m, p.Transferred, wantTransferred)
+			}
+			// The earlier lists are rebuilt from the tombstones written with the unlocks
+			// (the last 64 steps and the first few: the rest is the same kind of read).
+			for k := uint64(1); k <= m; k++ {
+				if k > 8 && k+64 < m {
+					continue
+				}
+				want, _ := lockCrashState(round, w, k)
+				got, _, err := s.LocksAt(ch, channel.PartyA, k)
+				if err != nil || !sameLockList(got, want) {
+					t.Fatalf("round %d writer %d: step %d on disk, list of step %d rebuilt as %d locks (%v), want %d", round, w, m, k, len(got), err, len(want))
+				}
 			}
 			for j := uint64(1); j+lockWindow <= m; j++ {
 				sec := lockCrashSecret(round, w, j)

@@ -33,6 +33,7 @@ const (
 type LockSetRecord struct {
 	Nonce uint64
 	Locks []channel.Lock // creation order, as LocksRoot hashes them
+	Seqs  []uint64       // the nonce that added each of Locks (ADR 0037)
 	Root  [32]byte       // LocksRoot(Locks), as the header recorded it
 }
 
@@ -42,6 +43,12 @@ type LockChange struct {
 	Root   [32]byte           // that proof's LocksRoot
 	Count  int                // locks pending after the change
 	Update channel.LockUpdate // LockAdd stores Update.Lock; the others delete the lock they name
+	// Ours marks payer as this node (ADR 0037): a removal then keeps the removed lock as a
+	// tombstone, Removed added at nonce Added, so any past list of ours can be rebuilt
+	// (LocksAt). The partner's direction keeps none.
+	Ours    bool
+	Removed channel.Lock
+	Added   uint64
 }
 
 func locksKey(id channel.ID, payer channel.Party) []byte {
@@ -80,6 +87,9 @@ func (b *Batch) PutLockChange(id channel.ID, payer channel.Party, c LockChange) 
 		hash = u.SecretHash
 		b.lb.Delete(lockEntryKey(id, payer, hash))
 	}
+	if c.Ours && c.Update.Change != channel.LockAdd {
+		b.putTombstone(id, payer, &Tombstone{Lock: c.Removed, Added: c.Added, Removed: c.Nonce})
+	}
 	if c.Count == 0 {
 		b.lb.Delete(locksKey(id, payer))
 		return nil
@@ -104,6 +114,21 @@ func (c *LockChange) validate(payer channel.Party) error {
 	}
 	if _, err := c.Update.MarshalBinary(); err != nil { // kind and the added lock's amount
 		return err
+	}
+	if !c.Ours || c.Update.Change == channel.LockAdd {
+		return nil
+	}
+	hash := c.Update.SecretHash
+	if c.Update.Change == channel.LockUnlock {
+		hash = channel.SecretHash(c.Update.Secret)
+	}
+	switch a := c.Removed.Amount; {
+	case c.Removed.SecretHash != hash:
+		return fmt.Errorf("tombstone of lock %x for a removal of %x", c.Removed.SecretHash, hash)
+	case c.Added >= c.Nonce:
+		return fmt.Errorf("lock removed at nonce %d was added at %d", c.Nonce, c.Added)
+	case a == nil || a.Sign() <= 0 || a.BitLen() > 128:
+		return fmt.Errorf("tombstone amount %v not in 1..2^128-1", a)
 	}
 	return nil
 }

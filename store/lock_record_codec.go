@@ -129,7 +129,9 @@ func (r *lockSetReader) finish(id channel.ID, payer channel.Party) (LockSetRecor
 	}
 	slices.SortFunc(r.entries, func(a, b lockEntry) int { return cmp.Compare(a.seq, b.seq) })
 	locks := make([]channel.Lock, len(r.entries))
+	seqs := make([]uint64, len(r.entries))
 	for i, e := range r.entries {
+		seqs[i] = e.seq
 		if e.seq > h.nonce {
 			return bad(fmt.Errorf("lock %x added at nonce %d, after the header's %d", e.lock.SecretHash, e.seq, h.nonce))
 		}
@@ -145,7 +147,7 @@ func (r *lockSetReader) finish(id channel.ID, payer channel.Party) (LockSetRecor
 	if root != h.root {
 		return bad(fmt.Errorf("locks hash to %x, header root %x", root, h.root))
 	}
-	return LockSetRecord{Nonce: h.nonce, Locks: locks, Root: root}, true, nil
+	return LockSetRecord{Nonce: h.nonce, Locks: locks, Seqs: seqs, Root: root}, true, nil
 }
 
 // decodeLockSetV1 decodes a schema version 1 record: nonce(8) then channel.AppendLocks.

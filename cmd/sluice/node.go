@@ -67,7 +67,7 @@ func nodeCommand() *cli.Command {
 			storeFlag(),
 			etcdMaxTxnOpsFlag(),
 			announceFlag(),
-		}, append(append(append(channelPolicyFlags(), routingFlags()...), forwardFlags()...), invoiceFlags()...)...),
+		}, append(append(append(append(channelPolicyFlags(), routingFlags()...), forwardFlags()...), invoiceFlags()...), checkpointFlags()...)...),
 		Action: runNode,
 	}
 }
@@ -128,6 +128,10 @@ func runNode(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	checkpointCfg, err := checkpointConfig(c)
+	if err != nil {
+		return err
+	}
 	margin, err := revealMargin(c)
 	if err != nil {
 		return err
@@ -173,6 +177,7 @@ func runNode(c *cli.Context) error {
 		Routing:                routingCfg,
 		Forwarding:             forwardingCfg,
 		Invoices:               invoiceCfg,
+		Checkpoints:            checkpointCfg,
 		RevealMargin:           margin,
 		Logger:                 log,
 		Metrics:                reg,

@@ -1,18 +1,9 @@
-// OPEN FUNDS GAP (issue 18; ADR 0027 "older proof of ours", ADR 0036). This test fails on
-// main and is kept out of the build until the fix lands; move it back to
-// node/mediated_claim_attack4_test.go to run it:
+// Attacks on the unlock after settle with an older proof of ours (issue 18, ADR 0037):
+// the partner closes with a proof of ours from before some of its locks were removed off
+// chain; the node rebuilds that proof's list from its tombstones, or puts its endorsed
+// checkpoint on chain over it.
 //
-//	go test ./node -run TestAttack4OlderProofWithAnExpiredLockFreezesTheHubsDeposit -v
-//	... hub-payee: hub got 900, payee 0, 100 of the hub's still held in the contract;
-//	    the hub is entitled to its 1000
-//
-// A payee that never reveals lets the hub's lock expire (the hub removes it, the payee
-// acks), then closes with the hub's older proof that still carries the lock. After settle
-// the amount is held for an unlock whose lock list the hub no longer has (it keeps only its
-// current list), so the hub's money stays in the contract. Fix under consideration: keep
-// the removed locks (tombstones by nonce) so any past list can be rebuilt, pruned at
-// checkpoints the partner endorses (ProofEndorsement of our latest proof, which
-// updateProofFor can put on chain over any older one).
+//	go test ./node -run TestAttack4OlderProof -v
 
 package node
 

@@ -1,0 +1,71 @@
+package node
+
+import (
+	"time"
+
+	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/p2p"
+	"github.com/sluicepay/sluice/store"
+)
+
+// Checkpoint requests (ADR 0037). A checkpoint is the partner's endorsement of our latest
+// proof, asked with the exchange cancels use (ADR 0032): we repeat that proof as a
+// LockExpired naming no lock (a zero hash), which the partner acknowledges as an exact
+// repeat of its latest proof of ours and endorses (at most once a second per channel).
+// The CancelEndorsement comes back to onCancelEndorsement, which stores it and prunes the
+// tombstones removed at or before it in the same batch. The repeat is queued on the
+// durable queue right behind the proof it repeats, under the channel's lock: it leaves
+// after that proof's own message and before any newer one, so even in a stream of
+// payments the partner finds it is its latest. The request is rare: when a channel keeps
+// CheckpointConfig.Every tombstones or its oldest is CheckpointConfig.After old, at most
+// once per checkpointSpacing, and only with a session to the partner.
+
+// checkpointSpacing is the least time between two checkpoint requests on a channel: the
+// partner endorses at most one repeat a second anyway.
+const checkpointSpacing = time.Second
+
+// maybeCheckpoint asks lc's partner for a checkpoint when one is due. The mediation loop
+// calls it for every channel on every tick (claimLocks): cheap unless one is due.
+func (n *Node) maybeCheckpoint(lc *liveChannel) {
+	if !n.checkpointDue(lc) || !n.transport.Connected(lc.peer) {
+		return
+	}
+	e := n.med.ref.end
+	e.mu.Lock()
+	last, asked := e.requested[lc.id]
+	have := e.best[lc.id].proof.Nonce
+	e.mu.Unlock()
+	if asked && time.Since(last) < checkpointSpacing {
+		return
+	}
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	latest, ok := lc.st.Latest(lc.us)
+	if lc.st.Status() != channel.StatusOpen || !ok || lc.desync != nil || latest.Nonce <= have {
+		return
+	}
+	locks := lc.st.Locks(lc.us)
+	if root, err := channel.LocksRoot(locks); err != nil || root != latest.LocksRoot {
+		return // cannot happen: our state's list is our latest proof's
+	}
+	e.ask(lc.id, endorsedProof{proof: latest, locks: locks, locksN: true})
+	n.claims.tombs.asked.Inc()
+	msg := &p2p.LockExpired{Proof: latest}
+	if err := n.durable.enqueue(nil, afterCommit{kind: afterSendLock, ch: lc, nonce: latest.Nonce, msg: msg}); err != nil {
+		n.log.Debug("checkpoint request not queued", "channel", lc.id, "err", err)
+	}
+}
+
+// pruneWithEndorsement is onCancelEndorsement's share of a checkpoint: the batch that
+// stores the endorsement of our proof through also deletes the tombstones removed at or
+// before it (any older proof of ours is then overridden on chain by the endorsed one,
+// defendEndorsed) and raises the prune floor. It returns what runs after the commit.
+func (n *Node) pruneWithEndorsement(lc *liveChannel, through uint64) (func(*store.Batch) error, func()) {
+	added := n.tombsThrough(lc, through)
+	fill := func(b *store.Batch) error { return b.PruneTombstones(lc.id, lc.us, through, added) }
+	return fill, func() {
+		if gone := n.pruned(lc, through); gone > 0 {
+			n.log.Debug("checkpoint endorsed: tombstones pruned", "channel", lc.id, "nonce", through, "pruned", gone)
+		}
+	}
+}
