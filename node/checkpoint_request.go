@@ -61,11 +61,39 @@ func (n *Node) maybeCheckpoint(lc *liveChannel) {
 // before it (any older proof of ours is then overridden on chain by the endorsed one,
 // defendEndorsed) and raises the prune floor. It returns what runs after the commit.
 func (n *Node) pruneWithEndorsement(lc *liveChannel, through uint64) (func(*store.Batch) error, func()) {
+	if through == 0 {
+		return func(*store.Batch) error { return nil }, func() {}
+	}
 	added := n.tombsThrough(lc, through)
 	fill := func(b *store.Batch) error { return b.PruneTombstones(lc.id, lc.us, through, added) }
 	return fill, func() {
 		if gone := n.pruned(lc, through); gone > 0 {
 			n.log.Debug("checkpoint endorsed: tombstones pruned", "channel", lc.id, "nonce", through, "pruned", gone)
 		}
+	}
+}
+
+// prunableThrough is how far an endorsement of our proof endorsed lets us prune on id.
+// With a watchtower, only through the endorsed nonce the tower answered for (0: none
+// yet): while we are offline the tower may put that older endorsed proof on chain, and
+// we must still rebuild its list, and that of any proof between it and ours, for the
+// unlock after settle (ADR 0017, 0037 amendments). towerAnsweredOwn prunes the rest once
+// the tower holds the newer one.
+func (n *Node) prunableThrough(id channel.ID, endorsed uint64) uint64 {
+	if n.tower == nil {
+		return endorsed
+	}
+	return min(endorsed, n.tower.ownHeld(id))
+}
+
+// towerAnsweredOwn prunes on lc through nonce, our endorsed proof the tower now holds.
+func (n *Node) towerAnsweredOwn(lc *liveChannel, nonce uint64) {
+	through := min(nonce, n.med.ref.end.endorsedNonce(lc.id))
+	fill, after := n.pruneWithEndorsement(lc, through)
+	if through == 0 {
+		return
+	}
+	if err := n.durable.enqueue(fill, afterCommit{kind: afterRun, then: after}); err != nil {
+		n.log.Debug("tombstones not pruned after the tower's answer", "channel", lc.id, "err", err)
 	}
 }

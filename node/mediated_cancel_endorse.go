@@ -321,7 +321,7 @@ func (n *Node) onCancelEndorsement(from common.Address, m *p2p.CancelEndorsement
 		ep.locks, ep.locksN = n.lockListOf(lc, ep.proof)
 	}
 	rec := encodeEndorsed(ep)
-	prune, pruned := n.pruneWithEndorsement(lc, ep.proof.Nonce) // a checkpoint (ADR 0037)
+	prune, pruned := n.pruneWithEndorsement(lc, n.prunableThrough(lc.id, ep.proof.Nonce)) // a checkpoint (ADR 0037)
 	err := n.durable.enqueue(func(b *store.Batch) error {
 		if err := b.PutMeta(endorsedNamespace, channelKey(lc.id), rec); err != nil {
 			return err

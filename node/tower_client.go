@@ -127,13 +127,7 @@ func (n *Node) towerProofReceived(lc *liveChannel) {
 // towerHoldsOwn reports whether the watchtower, if we use one, has answered for our
 // endorsed proof of id with nonce at least nonce (true without a tower).
 func (n *Node) towerHoldsOwn(id channel.ID, nonce uint64) bool {
-	tl := n.tower
-	if tl == nil {
-		return true
-	}
-	tl.mu.Lock()
-	defer tl.mu.Unlock()
-	return tl.ownDone[id] >= nonce
+	return n.tower == nil || n.tower.ownHeld(id) >= nonce
 }
 
 func (tl *towerLink) markDirty(lc *liveChannel) {
@@ -266,14 +260,14 @@ func (tl *towerLink) sendBatch(ctx context.Context) error {
 		switch {
 		case rc.Code == wire.CodeAccepted || rc.Code == wire.CodeStale:
 			if f.own {
-				tl.ownAnswered(lc.id, f.Nonce)
+				tl.ownAnswered(lc, f.Nonce)
 			}
 		case rc.Code.Retryable():
 			busy = true
 			tl.markDirty(lc)
 		default:
 			if f.own {
-				tl.ownAnswered(lc.id, f.Nonce) // not sent again: an older tower takes only received proofs
+				tl.ownAnswered(lc, f.Nonce) // not sent again: an older tower takes only received proofs
 			}
 			tl.n.log.Warn("watchtower refused a proof", "channel", lc.id, "nonce", rc.Nonce, "ours", f.own, "code", rc.Code, "reason", rc.Reason)
 		}
@@ -345,12 +339,25 @@ func (tl *towerLink) ownRegistration(lc *liveChannel) (*wire.Register, bool) {
 	}, true
 }
 
-func (tl *towerLink) ownAnswered(id channel.ID, nonce uint64) {
+// ownAnswered notes that the tower answered for our endorsed proof of lc with nonce, and
+// prunes what only older proofs needed (ADR 0037).
+func (tl *towerLink) ownAnswered(lc *liveChannel, nonce uint64) {
 	tl.mu.Lock()
-	if nonce > tl.ownDone[id] {
-		tl.ownDone[id] = nonce
+	raised := nonce > tl.ownDone[lc.id]
+	if raised {
+		tl.ownDone[lc.id] = nonce
 	}
 	tl.mu.Unlock()
+	if raised {
+		tl.n.towerAnsweredOwn(lc, nonce)
+	}
+}
+
+// ownHeld is the nonce of our endorsed proof of id the tower answered for (0: none).
+func (tl *towerLink) ownHeld(id channel.ID) uint64 {
+	tl.mu.Lock()
+	defer tl.mu.Unlock()
+	return tl.ownDone[id]
 }
 
 // registration builds the Register for lc's best received proof, signing our endorsement

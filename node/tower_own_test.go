@@ -7,9 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/protocol"
+	ma "github.com/multiformats/go-multiaddr"
 
 	"github.com/sluicepay/sluice/channel"
 	"github.com/sluicepay/sluice/mediate"
@@ -93,4 +95,43 @@ func TestTowerDefendsAnOfflineHubWithItsEndorsedProof(t *testing.T) {
 	if got[x.hub].Int64() != 1000 || got[x.payee].Sign() != 0 {
 		t.Fatalf("payouts: hub %s (want 1000, its whole deposit), payee %s (want 0)", got[x.hub], got[x.payee])
 	}
+}
+
+// TestCheckpointPrunesOnlyWhatTheTowerCanStandIn: with a watchtower, an endorsed
+// checkpoint prunes our tombstones only through the endorsed proof the tower holds. While
+// we are offline the tower may put its (older) endorsed proof on chain over an even older
+// one the partner closes with, and after settle we must still rebuild that proof's list.
+// Here the tower is down when the partner endorses: nothing is pruned; once the tower is
+// back and answers for the endorsed proof, the tombstones it covers go.
+func TestCheckpointPrunesOnlyWhatTheTowerCanStandIn(t *testing.T) {
+	tn := newTestNet(t)
+	dir := t.TempDir()
+	tw := startTower(t, tn, dir)
+	full := tw.Addrs()[0]
+	listen, _ := ma.SplitFunc(full, func(c ma.Component) bool { return c.Protocol().Code == ma.P_P2P })
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	a := tn.startNode(1, nodeOpts{tower: full.String(), checkpoints: CheckpointConfig{Every: 4, After: time.Hour}})
+	b := tn.startNode(2, nodeOpts{})
+	id := openChannel(t, a, b, big.NewInt(10_000), nil, time.Hour)
+	for range 6 {
+		inv := invoice(t, b, 10)
+		if _, err := routedPay(t, a, []common.Address{b.signer.Address()}, 10, inv.SecretHash); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "the partner endorses a checkpoint", func() bool { return a.med.ref.end.endorsedNonce(id) > 0 })
+	time.Sleep(300 * time.Millisecond) // the endorsement's batch, had it pruned
+	if got := a.tombstoneCount(id); got < 4 {
+		t.Fatalf("%d tombstones left while the tower is down, want all (>= 4): pruned past what the tower holds", got)
+	}
+
+	tw2 := startTowerOn(t, tn, dir, []string{listen.String()})
+	endorsed := a.med.ref.end.endorsedNonce(id)
+	waitFor(t, "the tower holds our endorsed checkpoint", func() bool {
+		got, ok, err := tw2.Guarding(id, channel.PartyA)
+		return err == nil && ok && got >= endorsed
+	})
+	waitFor(t, "the tombstones the checkpoint covers are pruned", func() bool { return a.tombstoneCount(id) < 4 })
 }
