@@ -49,6 +49,7 @@ type nodeOpts struct {
 	forwarding  ForwardingConfig
 	invoices    InvoiceConfig
 	checkpoints CheckpointConfig
+	tower       string // a watchtower's multiaddr (Config.Tower), flushed every 20 ms
 }
 
 // startNode runs a node for devchain account i. A node is closed at test end unless the
@@ -90,6 +91,9 @@ func (tn *testNet) buildNode(key *ecdsa.PrivateKey, o nodeOpts) (*Node, error) {
 	cfg.Forwarding = o.forwarding
 	cfg.Invoices = o.invoices
 	cfg.Checkpoints = o.checkpoints
+	if o.tower != "" {
+		cfg.Tower, cfg.TowerFlush = o.tower, 20*time.Millisecond
+	}
 	if o.logs != nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(o.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}

@@ -340,6 +340,7 @@ func (n *Node) onCancelEndorsement(from common.Address, m *p2p.CancelEndorsement
 		}
 		e.mu.Unlock()
 		n.log.Info("cancel endorsed by the partner", "channel", lc.id, "nonce", ep.proof.Nonce)
+		n.towerProofReceived(lc) // the tower defends it too while we are offline
 		n.med.wake()
 	}})
 	if err != nil {

@@ -30,6 +30,12 @@ import (
 // counts as delivered only on the tower's Receipt; anything unanswered when the stream
 // breaks is sent again after reconnecting, and at start every channel is sent once (the
 // tower answers "stale" for what it already holds).
+//
+// A channel's registration also carries, once per nonce, our best proof the partner
+// endorsed (ADR 0032, 0037): the tower puts it on chain over an older proof of ours the
+// partner closes with while we are offline, as the node's own watcher does
+// (defendEndorsed). ownDone says which of those nonces the tower answered, so pruning
+// what only an older proof needs can wait for it (towerHoldsOwn).
 type towerLink struct {
 	n      *Node
 	tower  peer.AddrInfo
@@ -41,6 +47,8 @@ type towerLink struct {
 	queue []*liveChannel
 	// sending counts channels taken from the queue whose receipts have not come back.
 	sending atomic.Int64
+	// ownDone is, per channel, the nonce of our endorsed proof the tower answered.
+	ownDone map[channel.ID]uint64
 
 	// Owned by the run goroutine.
 	hasher *channel.Hasher
@@ -84,7 +92,7 @@ func (n *Node) startTowerLink() error {
 	if err != nil {
 		return err
 	}
-	tl := &towerLink{n: n, tower: *info, opener: opener, flush: n.cfg.TowerFlush, hasher: hasher}
+	tl := &towerLink{n: n, tower: *info, opener: opener, flush: n.cfg.TowerFlush, hasher: hasher, ownDone: map[channel.ID]uint64{}}
 	if tl.flush <= 0 {
 		tl.flush = DefaultTowerFlush
 	}
@@ -108,11 +116,24 @@ func (n *Node) startTowerLink() error {
 	return nil
 }
 
-// towerProofReceived is the payment path's hook: the best received proof of lc changed.
+// towerProofReceived is the payment path's hook: the best received proof of lc changed,
+// or the partner endorsed a newer proof of ours.
 func (n *Node) towerProofReceived(lc *liveChannel) {
 	if n.tower != nil {
 		n.tower.markDirty(lc)
 	}
+}
+
+// towerHoldsOwn reports whether the watchtower, if we use one, has answered for our
+// endorsed proof of id with nonce at least nonce (true without a tower).
+func (n *Node) towerHoldsOwn(id channel.ID, nonce uint64) bool {
+	tl := n.tower
+	if tl == nil {
+		return true
+	}
+	tl.mu.Lock()
+	defer tl.mu.Unlock()
+	return tl.ownDone[id] >= nonce
 }
 
 func (tl *towerLink) markDirty(lc *liveChannel) {
@@ -204,22 +225,21 @@ func (tl *towerLink) sendBatch(ctx context.Context) error {
 	if err := tl.connect(ctx); err != nil {
 		return err
 	}
-	sent := make([]*liveChannel, 0, len(batch))
+	sent := make([]towerFrame, 0, len(batch))
 	var frames []byte
 	for _, lc := range batch {
-		reg, ok, err := tl.registration(lc)
+		regs, err := tl.registrations(lc)
 		if err != nil {
 			return err
 		}
-		if !ok {
-			continue // nothing received on it yet, or settled
+		for _, reg := range regs { // none: nothing received or endorsed yet, or settled
+			if frames, err = wire.AppendFrame(frames, reg.Register); err != nil {
+				return err
+			}
+			sent = append(sent, reg)
 		}
-		if frames, err = wire.AppendFrame(frames, reg); err != nil {
-			return err
-		}
-		sent = append(sent, lc)
 	}
-	unconfirmed = sent
+	unconfirmed = channelsOf(sent)
 	if len(sent) == 0 {
 		return nil
 	}
@@ -231,30 +251,106 @@ func (tl *towerLink) sendBatch(ctx context.Context) error {
 		return fmt.Errorf("write registrations: %w", err)
 	}
 	busy := false
-	for i, lc := range sent {
+	for i, f := range sent {
+		lc := f.lc
 		m, err := tl.reader.Read()
 		if err != nil {
 			return fmt.Errorf("read receipt: %w", err)
 		}
 		rc, ok := m.(*wire.Receipt)
-		if !ok || rc.Channel != lc.id {
+		if !ok || rc.Channel != lc.id || rc.Nonce != f.Nonce {
 			return fmt.Errorf("tower answered %s out of order", m.Type())
 		}
-		unconfirmed = sent[i+1:]
+		unconfirmed = channelsOf(sent[i+1:])
 		tl.sent.WithLabelValues(rc.Code.String()).Inc()
 		switch {
 		case rc.Code == wire.CodeAccepted || rc.Code == wire.CodeStale:
+			if f.own {
+				tl.ownAnswered(lc.id, f.Nonce)
+			}
 		case rc.Code.Retryable():
 			busy = true
 			tl.markDirty(lc)
 		default:
-			tl.n.log.Warn("watchtower refused a proof", "channel", lc.id, "nonce", rc.Nonce, "code", rc.Code, "reason", rc.Reason)
+			if f.own {
+				tl.ownAnswered(lc.id, f.Nonce) // not sent again: an older tower takes only received proofs
+			}
+			tl.n.log.Warn("watchtower refused a proof", "channel", lc.id, "nonce", rc.Nonce, "ours", f.own, "code", rc.Code, "reason", rc.Reason)
 		}
 	}
 	if busy {
 		return errTowerBusy
 	}
 	return nil
+}
+
+// towerFrame is one registration sent, and whose proof it carries.
+type towerFrame struct {
+	*wire.Register
+	lc  *liveChannel
+	own bool // our proof with the partner's endorsement, not the partner's with ours
+}
+
+// channelsOf is the channels of frames, once each, in order.
+func channelsOf(frames []towerFrame) []*liveChannel {
+	out := make([]*liveChannel, 0, len(frames))
+	for i, f := range frames {
+		if i == 0 || frames[i-1].lc != f.lc {
+			out = append(out, f.lc)
+		}
+	}
+	return out
+}
+
+// registrations builds lc's registrations: its best received proof with our endorsement,
+// and our best endorsed proof when the tower has not answered for it yet.
+func (tl *towerLink) registrations(lc *liveChannel) ([]towerFrame, error) {
+	var out []towerFrame
+	reg, ok, err := tl.registration(lc)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		out = append(out, towerFrame{Register: reg, lc: lc})
+	}
+	if own, ok := tl.ownRegistration(lc); ok {
+		out = append(out, towerFrame{Register: own, lc: lc, own: true})
+	}
+	return out, nil
+}
+
+// ownRegistration is the Register of our best proof on lc the partner endorsed, if the
+// tower has not answered for its nonce yet.
+func (tl *towerLink) ownRegistration(lc *liveChannel) (*wire.Register, bool) {
+	e := tl.n.med.ref.end
+	e.mu.Lock()
+	best, ok := e.best[lc.id]
+	e.mu.Unlock()
+	if !ok || best.proof.Nonce == 0 {
+		return nil, false
+	}
+	tl.mu.Lock()
+	done := tl.ownDone[lc.id] >= best.proof.Nonce
+	tl.mu.Unlock()
+	lc.mu.Lock()
+	settled := lc.st.Status() == channel.StatusSettled
+	lc.mu.Unlock()
+	if done || settled {
+		return nil, false
+	}
+	p := best.proof
+	return &wire.Register{
+		Channel: lc.id, Nonce: p.Nonce, Transferred: p.Transferred,
+		Sig: p.Sig, Endorsement: best.sig, Locked: p.Locked, LocksRoot: p.LocksRoot,
+	}, true
+}
+
+func (tl *towerLink) ownAnswered(id channel.ID, nonce uint64) {
+	tl.mu.Lock()
+	if nonce > tl.ownDone[id] {
+		tl.ownDone[id] = nonce
+	}
+	tl.mu.Unlock()
 }
 
 // registration builds the Register for lc's best received proof, signing our endorsement

@@ -19,7 +19,13 @@ const towerAccount = 3
 // startTower runs a watchtower over the test chain with its own funded key and datadir.
 func startTower(t testing.TB, tn *testNet, dir string) *tower.Tower {
 	t.Helper()
-	key := tn.chain.Accounts()[towerAccount].Key
+	return startTowerAs(t, tn, dir, towerAccount)
+}
+
+// startTowerAs is startTower paying gas from devchain account i.
+func startTowerAs(t testing.TB, tn *testNet, dir string, i int) *tower.Tower {
+	t.Helper()
+	key := tn.chain.Accounts()[i].Key
 	cl, err := contracts.New(context.Background(), tn.chain.Client(), tn.chain.Contract(), key, contracts.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -107,23 +107,23 @@ func (ts *testStream) receipt(t testing.TB) *wire.Receipt {
 func TestTowerIdentifiesTheClientByItsLibp2pKey(t *testing.T) {
 	chain := newFakeChain()
 	tw := startTestTower(t, chain, Config{})
-	a, b := newParty(t), newParty(t)
+	a, b, mallory := newParty(t), newParty(t), newParty(t)
 	id := channel.ID{1}
 	chain.set(id, openView(a, b))
 	hello := &wire.Hello{Version: wire.Version, ChainID: chain.domain.ChainID, Contract: chain.domain.Contract}
 	reg := registration(t, chain.Domain(), id, 3, 300, a, b)
 
-	// The payer holds b's endorsement only if b gave it away; sending it still fails,
-	// because the stream is authenticated with a's key, not b's.
-	asA, err := dialTower(t, clientHost(t, a.key), tw, hello)
+	// A stranger holding both signatures still fails: the stream is authenticated with
+	// its own key, which is neither the payer's nor the receiver's.
+	asM, err := dialTower(t, clientHost(t, mallory.key), tw, hello)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := asA.send(reg); err != nil {
+	if err := asM.send(reg); err != nil {
 		t.Fatal(err)
 	}
-	if rc := asA.receipt(t); rc.Code != wire.CodeNotReceiver {
-		t.Fatalf("sent by the payer: %s, want not_receiver", rc.Code)
+	if rc := asM.receipt(t); rc.Code != wire.CodeNotReceiver {
+		t.Fatalf("sent by a stranger: %s, want not_receiver", rc.Code)
 	}
 	asB, err := dialTower(t, clientHost(t, b.key), tw, hello)
 	if err != nil {

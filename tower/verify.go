@@ -24,8 +24,10 @@ func refuse(code wire.Code, format string, args ...any) *refusal {
 // raises the channel's nonce. Nothing is stored unless every check passes:
 //   - the payer's signature recovers to one participant and the endorsement to the other
 //     (the receiver), by the contract's signature rules;
-//   - the client IS that receiver (its authenticated libp2p key), so a client can only
-//     register proofs of channels it is party to, and only proofs paying it;
+//   - the client (its authenticated libp2p key) IS that receiver or that payer, so a client
+//     can only register proofs of channels it is party to: the receiver's best proof of
+//     its partner's payments, or a payer's own proof its partner endorsed (ADR 0032,
+//     0037: defended over an older proof of the payer's that the partner closes with);
 //   - the channel exists on chain and is not settled (read once; participants are
 //     immutable, so later registrations of the channel compare against the stored pair);
 //   - the nonce is higher than the one held for the same direction (a lower or equal one
@@ -76,8 +78,8 @@ func (t *Tower) verifyAndStore(ctx context.Context, from common.Address, r *wire
 	if err != nil {
 		return refuse(wire.CodeBadEndorsement, "endorsement signature: %v", err)
 	}
-	if endorser != from {
-		return refuse(wire.CodeNotReceiver, "endorsed by %s, sent by %s: a client registers only proofs it received", endorser, from)
+	if endorser != from && payer != from {
+		return refuse(wire.CodeNotReceiver, "signed by %s and endorsed by %s, sent by %s: a client registers only proofs of its own channels", payer, endorser, from)
 	}
 	if payer == endorser {
 		return refuse(wire.CodeBadEndorsement, "payer %s endorses its own proof", payer)

@@ -74,7 +74,6 @@ func TestRegisterVerifiesEverythingItIsSent(t *testing.T) {
 		want wire.Code
 	}{
 		{"sent by a stranger, not the receiver", mallory, registration(t, d, id, 7, 700, a, b), wire.CodeNotReceiver},
-		{"sent by the payer", a, registration(t, d, id, 7, 700, a, b), wire.CodeNotReceiver},
 		{"payer endorses its own proof", a, registration(t, d, id, 7, 0, a, a), wire.CodeBadEndorsement},
 		{"stranger endorses and sends", mallory, registration(t, d, id, 7, 700, a, mallory), wire.CodeNotReceiver},
 		{"proof signed by a stranger", b, registration(t, d, id, 7, 700, mallory, b), wire.CodeBadSignature},
@@ -106,6 +105,39 @@ func TestRegisterVerifiesEverythingItIsSent(t *testing.T) {
 		if got := counterValue(t, tw.metrics.registrations.WithLabelValues(c.String())); got == 0 {
 			t.Fatalf("refusals %s not counted", c)
 		}
+	}
+}
+
+// TestRegisterTakesAPayersOwnEndorsedProof: a payer may register its own proof that its
+// partner endorsed (ADR 0032, 0037), kept in the payer's direction beside the receiver's
+// registrations, so the tower can put it on chain over an older proof of the payer's.
+// Only the two participants may: the same proof sent by a stranger is refused.
+func TestRegisterTakesAPayersOwnEndorsedProof(t *testing.T) {
+	chain := newFakeChain()
+	a, b, mallory := newParty(t), newParty(t), newParty(t)
+	d := chain.Domain()
+	id := channel.ID{4}
+	chain.set(id, openView(a, b))
+	tw := newTestTower(t, chain, "")
+	own := registration(t, d, id, 7, 700, a, b) // a's proof, endorsed by b
+	if rc := tw.register(context.Background(), mallory.addr, own); rc.Code != wire.CodeNotReceiver {
+		t.Fatalf("sent by a stranger: %s (%s), want not_receiver", rc.Code, rc.Reason)
+	}
+	if guardsAny(t, tw, id) {
+		t.Fatal("a stranger's registration was stored")
+	}
+	if rc := tw.register(context.Background(), a.addr, own); rc.Code != wire.CodeAccepted {
+		t.Fatalf("sent by the payer: %s (%s), want accepted", rc.Code, rc.Reason)
+	}
+	if nonce, ok := held(t, tw, id, channel.PartyA); !ok || nonce != 7 {
+		t.Fatalf("a's direction holds %d (%v), want 7", nonce, ok)
+	}
+	if _, ok := held(t, tw, id, channel.PartyB); ok {
+		t.Fatal("the payer's registration filled the other direction")
+	}
+	// The receiver registering the same proof is the same direction: stale.
+	if rc := tw.register(context.Background(), b.addr, own); rc.Code != wire.CodeStale {
+		t.Fatalf("the receiver's repeat: %s, want stale", rc.Code)
 	}
 }
 
