@@ -1,0 +1,127 @@
+package node
+
+import (
+	"context"
+	"math/big"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/p2p"
+)
+
+// Fifth attacker pass (ADR 0037, "Attacker pass"): the partner plays with the order and
+// timing of its checkpoint endorsements, and the hub restarts in between.
+//
+//	go test ./node -run 'TestAttack5' -v
+
+// newOlderProofNetWithPayee is newOlderProofNet with the payee's transport wrapped.
+func newOlderProofNetWithPayee(t *testing.T, hub nodeOpts, payeeWrap func(Transport) Transport) *olderProofNet {
+	tn := newTestNet(t)
+	x := &olderProofNet{tn: tn, reader: chainReader(t, tn), hTap: &lockTap{}, hDir: t.TempDir()}
+	x.a = tn.startNode(1, nodeOpts{})
+	hub.dir = x.hDir
+	hub.wrap = func(tr Transport) Transport { x.hTap.Transport = tr; return x.hTap }
+	x.h = tn.startNode(2, hub)
+	x.c = tn.startNode(3, nodeOpts{wrap: payeeWrap})
+	x.idAH = openChannel(t, x.a, x.h, big.NewInt(1000), nil, time.Hour)
+	x.idHC = openChannel(t, x.h, x.c, big.NewInt(1000), nil, time.Hour)
+	x.payer, x.hub, x.payee = x.a.signer.Address(), x.h.signer.Address(), x.c.signer.Address()
+	return x
+}
+
+// askedProof is the hub's proof of nonce it asked the payee to endorse (a checkpoint).
+func (x *olderProofNet) askedProof(id channel.ID, nonce uint64) (channel.SignedProof, bool) {
+	e := x.h.med.ref.end
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ep, ok := e.asked[id][nonce]
+	return ep.proof, ok
+}
+
+// endorsementOf is the payee's endorsement of the hub's proof p, signed by hand.
+func endorsementOf(t *testing.T, by *Node, p channel.SignedProof) *p2p.CancelEndorsement {
+	t.Helper()
+	digest, err := by.domain.EndorsementDigest(p.BalanceProof)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig, err := by.signer.SignDigest(digest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &p2p.CancelEndorsement{Channel: p.Channel, Nonce: p.Nonce, Sig: sig}
+}
+
+// twoExpiredCheckpoints: two silent locks of the hub's to the payee (L1 100, L2 50, L2
+// expiring 200 s later) expire one after the other; the payee withholds its endorsements
+// (drop), so the hub asks for a checkpoint at each removal: m1 (L1 gone, L2 pending) and
+// m2 (both gone). It returns both proofs.
+func twoExpiredCheckpoints(t *testing.T, x *olderProofNet) (m1, m2 channel.SignedProof) {
+	t.Helper()
+	l1 := x.silentLock(t, 100)
+	first := x.hTap.lastOn(t, x.idHC)
+	head, err := x.reader.Head(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	target := head.Time + 200
+	if err := x.tn.chain.AdjustTime(200 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the payer sees the new chain time", func() bool { return x.a.med.now.Load() >= target && x.h.med.now.Load() >= target })
+	l2 := x.silentLock(t, 50)
+	second := x.hTap.lastOn(t, x.idHC)
+	advanceTo(t, x.tn, x.reader, first.Lock.Expiration+1)
+	waitFor(t, "the hub expires L1", func() bool { return !incomingPending(x.c, x.idHC, l1) && incomingPending(x.c, x.idHC, l2) })
+	n1 := second.Proof.Nonce + 1
+	var ok bool
+	waitFor(t, "the hub asks for a checkpoint at L1's removal", func() bool { m1, ok = x.askedProof(x.idHC, n1); return ok })
+	advanceTo(t, x.tn, x.reader, second.Lock.Expiration+1)
+	waitFor(t, "the hub expires L2", func() bool { return !incomingPending(x.c, x.idHC, l2) })
+	waitFor(t, "the hub asks for a checkpoint at L2's removal", func() bool { m2, ok = x.askedProof(x.idHC, n1+1); return ok })
+	if m1.Locked == nil || m1.Locked.Int64() != 50 || m2.Locked != nil && m2.Locked.Sign() != 0 {
+		t.Fatalf("fixture: m1 locks %v, m2 %v; want 50 and 0", m1.Locked, m2.Locked)
+	}
+	return m1, m2
+}
+
+// TestAttack5EndorsementsOutOfOrderKeepTheNewestCheckpoint: the payee endorses the hub's
+// newer checkpoint m2 and, right behind it, the older m1 it was also asked for. The hub
+// prunes the tombstones through m2 (L2's among them) and must keep m2 as its endorsed
+// proof, in memory and on disk: after a restart it is m2 that its defense puts on chain
+// over an older proof. The payee then closes with m1 (which carries L2, 50) while the
+// restarted hub is online. Entitlement: nothing was paid, the hub gets its 1000. Fails if
+// the second endorsement's batch overwrites the stored endorsement (and the prune floor)
+// with m1: the restarted hub then holds m1, does not defend, and cannot rebuild m1's list
+// (L2's tombstone is pruned): 50 frozen.
+func TestAttack5EndorsementsOutOfOrderKeepTheNewestCheckpoint(t *testing.T) {
+	filter := &endorseFilter{}
+	filter.drop.Store(true)
+	x := newOlderProofNetWithPayee(t, nodeOpts{checkpoints: CheckpointConfig{Every: 1}},
+		func(tr Transport) Transport { filter.Transport = tr; return filter })
+	m1, m2 := twoExpiredCheckpoints(t, x)
+	bg := context.Background()
+	for _, m := range []channel.SignedProof{m2, m1} {
+		if err := filter.Transport.Send(bg, x.hub, endorsementOf(t, x.c, m)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "the hub prunes through m2", func() bool {
+		return x.h.med.ref.end.endorsedNonce(x.idHC) == m2.Nonce && x.h.tombstoneCount(x.idHC) == 0
+	})
+	time.Sleep(300 * time.Millisecond) // the second endorsement's batch, if any, is committed
+	if _, floor, err := x.h.store.(tombStorage).Tombstones(x.idHC, channel.PartyA); err != nil || floor != m2.Nonce {
+		t.Errorf("stored prune floor %d (%v); want m2's nonce %d", floor, err, m2.Nonce)
+	}
+	x.restartHub(t, nodeOpts{checkpoints: CheckpointConfig{Every: 1}})
+	if got := x.h.med.ref.end.endorsedNonce(x.idHC); got != m2.Nonce {
+		t.Errorf("restarted hub's endorsed nonce %d; want m2's %d (m1 is %d)", got, m2.Nonce, m1.Nonce)
+	}
+	x.cheatAndSettle(t, m1, nil)
+	x.hubGetsAll(t, 1000, 0)
+}
+
+var _ = common.Address{}
