@@ -130,3 +130,71 @@ func TestAttack5EndorsementsOutOfOrderKeepTheNewestCheckpoint(t *testing.T) {
 }
 
 var _ = common.Address{}
+
+// TestAttack5TowerHoldsAnOlderCheckpointThanTheHubPruned: the hub hands its endorsed
+// checkpoint m1 to its watchtower; the tower is then unreachable while the payee endorses
+// m2 and the hub prunes through m2 (L2's tombstone: L2 is in m1's list). The hub goes
+// offline; the payee closes with the hub's older proof p0 (L1 and L2); the tower, back,
+// puts m1 on chain over it (all it holds); the hub comes back after settle. Entitlement:
+// nothing was paid, the hub gets its 1000. Fails while pruning does not wait for the
+// tower to hold m2 (towerHoldsOwn): m1 is below the prune floor, its list (L2, 50) is
+// not rebuilt and stays frozen.
+func TestAttack5TowerHoldsAnOlderCheckpointThanTheHubPruned(t *testing.T) {
+	filter := &endorseFilter{}
+	filter.drop.Store(true)
+	tn := newTestNet(t)
+	twDir := t.TempDir()
+	tw := startTowerAs(t, tn, twDir, 9)
+	tap := &towerTap{}
+	x := &olderProofNet{tn: tn, reader: chainReader(t, tn), hTap: &tap.lockTap, hDir: t.TempDir()}
+	hubOpts := nodeOpts{checkpoints: CheckpointConfig{Every: 1}, tower: tw.Addrs()[0].String()}
+	x.a = tn.startNode(1, nodeOpts{})
+	o := hubOpts
+	o.dir, o.wrap = x.hDir, func(tr Transport) Transport { tap.Transport = tr; return tap }
+	x.h = tn.startNode(2, o)
+	x.c = tn.startNode(3, nodeOpts{wrap: func(tr Transport) Transport { filter.Transport = tr; return filter }})
+	x.idAH = openChannel(t, x.a, x.h, big.NewInt(1000), nil, time.Hour)
+	x.idHC = openChannel(t, x.h, x.c, big.NewInt(1000), nil, time.Hour)
+	x.payer, x.hub, x.payee = x.a.signer.Address(), x.h.signer.Address(), x.c.signer.Address()
+
+	m1, m2 := twoExpiredCheckpoints(t, x)
+	p0 := x.hTap.lastOn(t, x.idHC).Proof // L2's lock: carries L1 and L2
+	bg := context.Background()
+	if err := filter.Transport.Send(bg, x.hub, endorsementOf(t, x.c, m1)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the tower holds the hub's checkpoint m1", func() bool {
+		got, ok, err := tw.Guarding(x.idHC, channel.PartyA)
+		return err == nil && ok && got == m1.Nonce && x.h.towerHoldsOwn(x.idHC, m1.Nonce)
+	})
+	tw.Close() // unreachable from here on
+	if err := filter.Transport.Send(bg, x.hub, endorsementOf(t, x.c, m2)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the hub stores the endorsement of m2", func() bool { return x.h.med.ref.end.endorsedNonce(x.idHC) == m2.Nonce })
+	waitForQuiet(func() bool { return x.h.tombstoneCount(x.idHC) == 0 }) // pruned, if it does not wait for the tower
+	if err := x.h.Close(); err != nil {
+		t.Fatal(err)
+	}
+	tw = startTowerAs(t, tn, twDir, 9) // the tower is back; the hub stays offline
+	if err := x.c.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := keyClient(t, tn, 3).Close(bg, x.idHC, &p0); err != nil {
+		t.Fatalf("payee's close with the older proof: %v", err)
+	}
+	waitFor(t, "the tower puts m1 on chain", func() bool {
+		v, err := x.reader.Channel(bg, x.idHC)
+		return err == nil && v.NonceA == m1.Nonce
+	})
+	v, err := x.reader.Channel(bg, x.idHC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	advanceTo(t, tn, x.reader, v.SettleAfter+1)
+	o = hubOpts
+	o.dir, o.staticPeers, o.tower = x.hDir, []string{addrOf(t, x.a)}, tw.Addrs()[0].String()
+	x.h = tn.startNode(2, o)
+	waitFor(t, "the hub settles", func() bool { return channelStatus(x.h, x.idHC) == channel.StatusSettled })
+	x.hubGetsAll(t, 1000, 0)
+}
