@@ -87,6 +87,9 @@ type chanTombs struct {
 	tombs   []tombRef
 	oldest  time.Time // when the oldest tombstone still kept was made (load time after a restart)
 	capped  bool      // the cap refusal was logged
+	// pruneTried is when a prune deferred until the tower held our endorsed proof was
+	// last queued (prunePending).
+	pruneTried time.Time
 }
 
 // tombstones is the node's bookkeeping of every channel.

@@ -27,6 +27,7 @@ const checkpointSpacing = time.Second
 // maybeCheckpoint asks lc's partner for a checkpoint when one is due. The mediation loop
 // calls it for every channel on every tick (claimLocks): cheap unless one is due.
 func (n *Node) maybeCheckpoint(lc *liveChannel) {
+	n.prunePending(lc)
 	if !n.checkpointDue(lc) || !n.transport.Connected(lc.peer) {
 		return
 	}
@@ -60,12 +61,50 @@ func (n *Node) maybeCheckpoint(lc *liveChannel) {
 // stores the endorsement of our proof through also deletes the tombstones removed at or
 // before it (any older proof of ours is then overridden on chain by the endorsed one,
 // defendEndorsed) and raises the prune floor. It returns what runs after the commit.
+//
+// With a watchtower, nothing is pruned until the tower answered for the endorsed proof
+// through (towerHoldsOwn): until then, while we are offline, the tower may put an older
+// endorsed proof of ours on chain, and the unlock after settle needs that proof's list
+// (fifth attacker pass). prunePending prunes once it has answered.
 func (n *Node) pruneWithEndorsement(lc *liveChannel, through uint64) (func(*store.Batch) error, func()) {
+	if !n.towerHoldsOwn(lc.id, through) {
+		return func(*store.Batch) error { return nil }, func() {}
+	}
 	added := n.tombsThrough(lc, through)
 	fill := func(b *store.Batch) error { return b.PruneTombstones(lc.id, lc.us, through, added) }
 	return fill, func() {
 		if gone := n.pruned(lc, through); gone > 0 {
 			n.log.Debug("checkpoint endorsed: tombstones pruned", "channel", lc.id, "nonce", through, "pruned", gone)
 		}
+	}
+}
+
+// prunePending prunes the tombstones removed at or before our best endorsed proof on lc
+// once the tower holds that proof, when the endorsement itself could not
+// (pruneWithEndorsement): at most once per checkpointSpacing while some are left.
+func (n *Node) prunePending(lc *liveChannel) {
+	through := n.med.ref.end.endorsedNonce(lc.id)
+	if through == 0 || n.tower == nil || !n.towerHoldsOwn(lc.id, through) {
+		return
+	}
+	t := n.claims.tombs
+	t.mu.Lock()
+	ct, ok := t.chans[lc.id]
+	due := false
+	if ok && time.Since(ct.pruneTried) >= checkpointSpacing {
+		for _, tb := range ct.tombs {
+			due = due || tb.removed <= through
+		}
+	}
+	if due {
+		ct.pruneTried = time.Now()
+	}
+	t.mu.Unlock()
+	if !due {
+		return
+	}
+	fill, then := n.pruneWithEndorsement(lc, through)
+	if err := n.durable.enqueue(fill, afterCommit{kind: afterRun, then: then}); err != nil {
+		n.log.Debug("deferred checkpoint prune not queued", "channel", lc.id, "err", err)
 	}
 }
