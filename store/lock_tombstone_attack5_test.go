@@ -36,8 +36,8 @@ func dirSize(t *testing.T, dir string) int64 {
 // on disk (the db, after a reopen, grows by under 512 bytes a tombstone) and LocksAt at
 // a close, which reads them all, must rebuild the right list quickly (8 rebuilds
 // under 5 s in all, one under 1 s: generous, the machine is shared) and Check must
-// accept them all. Fails if
-// a tombstone kept the whole list, or if the rebuild were quadratic in the tombstones.
+// accept them all. Fails if a tombstone kept the whole list, or if the rebuild were
+// quadratic in the tombstones.
 func TestAttack5TenThousandTombstonesStayCheapToKeepAndRebuild(t *testing.T) {
 	const n = 10_000
 	s, dir := openTemp(t, Options{})
