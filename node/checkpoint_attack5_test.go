@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"crypto/rand"
 	"math/big"
 	"testing"
 	"time"
@@ -129,7 +130,6 @@ func TestAttack5EndorsementsOutOfOrderKeepTheNewestCheckpoint(t *testing.T) {
 	x.hubGetsAll(t, 1000, 0)
 }
 
-var _ = common.Address{}
 
 // TestAttack5TowerHoldsAnOlderCheckpointThanTheHubPruned: the hub hands its endorsed
 // checkpoint m1 to its watchtower; the tower is then unreachable while the payee endorses
@@ -197,4 +197,39 @@ func TestAttack5TowerHoldsAnOlderCheckpointThanTheHubPruned(t *testing.T) {
 	x.h = tn.startNode(2, o)
 	waitFor(t, "the hub settles", func() bool { return channelStatus(x.h, x.idHC) == channel.StatusSettled })
 	x.hubGetsAll(t, 1000, 0)
+}
+
+// TestAttack5SecretRegisteredAfterExpiryIsNoReceiverOnlyList: the payer and the payee
+// collude. The payee holds the hub's lock L (100) on a hash only the payer knows; L
+// expires and the hub removes it off chain, then the payer's lock to the hub expires
+// too. The payer registers the secret on chain only now, after L's expiration, and the
+// payee closes with the hub's older proof that carries L and goes offline. The rebuilt
+// list [L] has a registered secret, but not in time: the contract returns L to the hub,
+// so it is not a list "only the receiver gains" from (ADR 0037) and the hub must unlock
+// it. Entitlement: nothing was paid, the hub gets its 1000. Fails if the receiver-only
+// rule took any registration for an in-time one (100 frozen: the payee never unlocks).
+func TestAttack5SecretRegisteredAfterExpiryIsNoReceiverOnlyList(t *testing.T) {
+	x := newOlderProofNet(t, nodeOpts{})
+	var secret [32]byte
+	rand.Read(secret[:])
+	hash := channel.SecretHash(secret)
+	expectInvoice(t, x.c, hash, big.NewInt(100))
+	go routedPay(t, x.a, []common.Address{x.hub, x.payee}, 100, hash) //nolint:errcheck // the lock expires
+	waitFor(t, "the payee holds the hub's lock", func() bool { return incomingPending(x.c, x.idHC, hash) })
+	older := x.hTap.lastOn(t, x.idHC)
+	advanceTo(t, x.tn, x.reader, older.Lock.Expiration+1)
+	waitFor(t, "the hub expires its lock to the payee off chain", func() bool {
+		return !incomingPending(x.c, x.idHC, hash) && partnerSeesNonce(x.c, x.idHC) == older.Proof.Nonce+1
+	})
+	advanceTo(t, x.tn, x.reader, older.Lock.Expiration+2*x.a.med.cfg.Margin()+600)
+	waitFor(t, "the payer expires its lock to the hub", func() bool { return !incomingPending(x.h, x.idAH, hash) })
+	bg := context.Background()
+	rcpt, err := keyClient(t, x.tn, 1).RegisterSecret(bg, secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("L expires at %d; the secret is registered in block %d", older.Lock.Expiration, rcpt.BlockNumber)
+	x.cheatAndSettle(t, older.Proof, nil)
+	x.hubGetsAll(t, 1000, 0)
+	newModel(x.idAH, x.a, x.h, 1000).eventually(t, "payer-hub: nothing moved", x.a, x.h)
 }
