@@ -130,7 +130,6 @@ func TestAttack5EndorsementsOutOfOrderKeepTheNewestCheckpoint(t *testing.T) {
 	x.hubGetsAll(t, 1000, 0)
 }
 
-
 // TestAttack5TowerHoldsAnOlderCheckpointThanTheHubPruned: the hub hands its endorsed
 // checkpoint m1 to its watchtower; the tower is then unreachable while the payee endorses
 // m2 and the hub prunes through m2 (L2's tombstone: L2 is in m1's list). The hub goes
