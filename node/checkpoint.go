@@ -286,9 +286,11 @@ func (n *Node) checkpointDue(lc *liveChannel) bool {
 	t := n.claims.tombs
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	ct, ok := t.chans[lc.id]
-	if !ok {
-		return false // no lock change of ours since the start: loaded on the first one
+	// Loaded here too, not only by a lock change of ours: after a restart at the cap the
+	// first lock would be refused before we asked (fifth attacker pass).
+	ct, err := n.channelTombs(lc)
+	if err != nil {
+		return false
 	}
 	k := len(ct.tombs)
 	return k >= cfg.Every || k > 0 && time.Since(ct.oldest) >= cfg.After
