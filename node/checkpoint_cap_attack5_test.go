@@ -141,3 +141,59 @@ func TestAttack5RepeatFloodIsEndorsedAtMostOnceASecond(t *testing.T) {
 	}
 	m.eventually(t, "after the flood", h, c)
 }
+
+// TestAttack5CheckpointRepeatCannotDropALock: the payer (the attacker) holds a lock of
+// 100 to the payee that has not expired. It sends "checkpoint requests" (LockExpired
+// naming no lock) whose proofs drop that lock: one with the next nonce, one with the
+// latest nonce (not an exact repeat). The payee must refuse both: the lock stays pending,
+// its view of the payer's nonce does not move, and it endorses neither (it endorses only
+// an exact repeat of the payer's latest proof, which it then does). Fails if a zero-hash
+// removal were applied as a no-op on a proof whose list differs, or endorsed unchecked.
+func TestAttack5CheckpointRepeatCannotDropALock(t *testing.T) {
+	tn := newTestNet(t)
+	counter := &endorseCounter{}
+	h := tn.startNode(2, nodeOpts{})
+	c := tn.startNode(3, nodeOpts{wrap: func(tr Transport) Transport { counter.Transport = tr; return counter }})
+	id := openChannel(t, h, c, big.NewInt(1000), nil, time.Hour)
+	payee := c.signer.Address()
+	hash := silentHash(t, c, 100)
+	go routedPay(t, h, []common.Address{payee}, 100, hash) //nolint:errcheck // never revealed
+	waitFor(t, "the payee holds the lock", func() bool { return incomingPending(c, id, hash) })
+	lc := h.channel(id)
+	lc.mu.Lock()
+	latest, _ := lc.st.Latest(lc.us)
+	lc.mu.Unlock()
+	resign := func(bp channel.BalanceProof) channel.SignedProof {
+		d, err := h.domain.BalanceProofDigest(bp)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sig, err := h.signer.SignDigest(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return channel.SignedProof{BalanceProof: bp, Sig: sig}
+	}
+	next := latest.BalanceProof
+	next.Nonce, next.Locked, next.LocksRoot = latest.Nonce+1, big.NewInt(0), [32]byte{}
+	same := next
+	same.Nonce = latest.Nonce
+	bg := context.Background()
+	for _, bp := range []channel.BalanceProof{next, same} {
+		if err := h.transport.Send(bg, payee, &p2p.LockExpired{Proof: resign(bp)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(time.Second)
+	if !incomingPending(c, id, hash) || partnerSeesNonce(c, id) != latest.Nonce || counter.sent.Load() != 0 {
+		t.Fatalf("after the forged requests: lock pending %v, payee sees nonce %d (want %d), %d endorsements signed (want 0)",
+			incomingPending(c, id, hash), partnerSeesNonce(c, id), latest.Nonce, counter.sent.Load())
+	}
+	if err := h.transport.Send(bg, payee, &p2p.LockExpired{Proof: latest}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the payee endorses the exact repeat", func() bool { return counter.sent.Load() == 1 })
+	if !incomingPending(c, id, hash) {
+		t.Fatal("the exact repeat removed the payee's lock")
+	}
+}
