@@ -232,3 +232,61 @@ func TestAttack5SecretRegisteredAfterExpiryIsNoReceiverOnlyList(t *testing.T) {
 	x.hubGetsAll(t, 1000, 0)
 	newModel(x.idAH, x.a, x.h, 1000).eventually(t, "payer-hub: nothing moved", x.a, x.h)
 }
+
+// TestAttack5DeferredPruneHappensOnceTheTowerHoldsTheCheckpoint: the liveness side of
+// waiting for the tower. The payee endorses m2 while the hub's tower is down: the hub
+// keeps L2's tombstone (removed at m2). The hub then restarts and the tower is back: the
+// restarted hub hands the tower m2 and, once it answered, prunes through m2 with no new
+// endorsement and no lock change of its own. Fails if a prune deferred for the tower
+// were never retried (tombstones kept until the next checkpoint, toward the cap).
+func TestAttack5DeferredPruneHappensOnceTheTowerHoldsTheCheckpoint(t *testing.T) {
+	filter := &endorseFilter{}
+	filter.drop.Store(true)
+	tn := newTestNet(t)
+	twDir := t.TempDir()
+	tw := startTowerAs(t, tn, twDir, 9)
+	tap := &towerTap{}
+	x := &olderProofNet{tn: tn, reader: chainReader(t, tn), hTap: &tap.lockTap, hDir: t.TempDir()}
+	hubOpts := nodeOpts{checkpoints: CheckpointConfig{Every: 1}, tower: tw.Addrs()[0].String()}
+	x.a = tn.startNode(1, nodeOpts{})
+	o := hubOpts
+	o.dir, o.wrap = x.hDir, func(tr Transport) Transport { tap.Transport = tr; return tap }
+	x.h = tn.startNode(2, o)
+	x.c = tn.startNode(3, nodeOpts{wrap: func(tr Transport) Transport { filter.Transport = tr; return filter }})
+	x.idAH = openChannel(t, x.a, x.h, big.NewInt(1000), nil, time.Hour)
+	x.idHC = openChannel(t, x.h, x.c, big.NewInt(1000), nil, time.Hour)
+	x.payer, x.hub, x.payee = x.a.signer.Address(), x.h.signer.Address(), x.c.signer.Address()
+
+	m1, m2 := twoExpiredCheckpoints(t, x)
+	bg := context.Background()
+	if err := filter.Transport.Send(bg, x.hub, endorsementOf(t, x.c, m1)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the hub prunes through m1 once the tower holds it", func() bool {
+		_, floor, err := x.h.store.(tombStorage).Tombstones(x.idHC, channel.PartyA)
+		return err == nil && floor == m1.Nonce
+	})
+	tw.Close()
+	if err := filter.Transport.Send(bg, x.hub, endorsementOf(t, x.c, m2)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the hub stores the endorsement of m2", func() bool { return x.h.med.ref.end.endorsedNonce(x.idHC) == m2.Nonce })
+	time.Sleep(500 * time.Millisecond)
+	if n := x.h.tombstoneCount(x.idHC); n != 1 {
+		t.Fatalf("tombstones while the tower lacks m2: %d, want 1 (L2's, kept for m1's list)", n)
+	}
+	if err := x.h.Close(); err != nil {
+		t.Fatal(err)
+	}
+	tw = startTowerAs(t, tn, twDir, 9)
+	o = hubOpts
+	o.dir, o.staticPeers, o.tower = x.hDir, []string{addrOf(t, x.a), addrOf(t, x.c)}, tw.Addrs()[0].String()
+	x.h = tn.startNode(2, o)
+	waitFor(t, "the restarted hub prunes through m2 once the tower holds it", func() bool {
+		ts, floor, err := x.h.store.(tombStorage).Tombstones(x.idHC, channel.PartyA)
+		return err == nil && len(ts) == 0 && floor == m2.Nonce
+	})
+	if got, ok, err := tw.Guarding(x.idHC, channel.PartyA); err != nil || !ok || got != m2.Nonce {
+		t.Fatalf("the tower guards nonce %d (%v, %v), want m2's %d", got, ok, err, m2.Nonce)
+	}
+}
