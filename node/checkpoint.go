@@ -98,6 +98,10 @@ type tombstones struct {
 	chainNonce map[channel.ID]uint64
 	// rebuilt caches the list the chain holds for us on a settled channel.
 	rebuilt map[channel.ID][]channel.Lock
+	// floors is the prune floor last put in a batch per channel, under floorMu (taken in
+	// the durable queue's fill, in disk order): a prune never lowers it.
+	floorMu sync.Mutex
+	floors  map[channel.ID]uint64
 
 	refused  prometheus.Counter // new locks refused at the cap
 	pruned   prometheus.Counter // tombstones deleted at checkpoints
@@ -109,6 +113,7 @@ type tombstones struct {
 func newTombstones() *tombstones {
 	return &tombstones{
 		chans: map[channel.ID]*chanTombs{}, chainNonce: map[channel.ID]uint64{}, rebuilt: map[channel.ID][]channel.Lock{},
+		floors: map[channel.ID]uint64{},
 		refused: prometheus.NewCounter(prometheus.CounterOpts{Name: "sluice_lock_tombstone_refusals_total",
 			Help: "New outgoing locks refused because the channel keeps the maximum of tombstones (the partner endorses no checkpoint)"}),
 		pruned: prometheus.NewCounter(prometheus.CounterOpts{Name: "sluice_lock_tombstones_pruned_total",
@@ -283,9 +288,11 @@ func (n *Node) checkpointDue(lc *liveChannel) bool {
 	t := n.claims.tombs
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	ct, ok := t.chans[lc.id]
-	if !ok {
-		return false // no lock change of ours since the start: loaded on the first one
+	// Loaded here too, not only by a lock change of ours: after a restart at the cap the
+	// first lock would be refused before we asked (fifth attacker pass).
+	ct, err := n.channelTombs(lc)
+	if err != nil {
+		return false
 	}
 	k := len(ct.tombs)
 	return k >= cfg.Every || k > 0 && time.Since(ct.oldest) >= cfg.After

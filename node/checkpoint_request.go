@@ -60,12 +60,29 @@ func (n *Node) maybeCheckpoint(lc *liveChannel) {
 // stores the endorsement of our proof through also deletes the tombstones removed at or
 // before it (any older proof of ours is then overridden on chain by the endorsed one,
 // defendEndorsed) and raises the prune floor. It returns what runs after the commit.
+//
+// through is at most what the tower holds when we use one (prunableThrough,
+// towerAnsweredOwn). The floor only rises: the fill, which runs in disk order, skips a
+// prune at or below one already queued (two prunes computed concurrently may be queued
+// out of order).
 func (n *Node) pruneWithEndorsement(lc *liveChannel, through uint64) (func(*store.Batch) error, func()) {
 	if through == 0 {
 		return func(*store.Batch) error { return nil }, func() {}
 	}
 	added := n.tombsThrough(lc, through)
-	fill := func(b *store.Batch) error { return b.PruneTombstones(lc.id, lc.us, through, added) }
+	t := n.claims.tombs
+	fill := func(b *store.Batch) error {
+		t.floorMu.Lock()
+		raised := through > t.floors[lc.id]
+		if raised {
+			t.floors[lc.id] = through
+		}
+		t.floorMu.Unlock()
+		if !raised {
+			return nil
+		}
+		return b.PruneTombstones(lc.id, lc.us, through, added)
+	}
 	return fill, func() {
 		if gone := n.pruned(lc, through); gone > 0 {
 			n.log.Debug("checkpoint endorsed: tombstones pruned", "channel", lc.id, "nonce", through, "pruned", gone)

@@ -68,6 +68,12 @@ type endorsements struct {
 	// repeated is when we last endorsed a repeat on a channel (the receiver's side): a
 	// payer asks at most every resendAfter, so more often is refused unsigned.
 	repeated map[channel.ID]time.Time
+	// stored is the highest nonce whose endorsement went into a batch, per channel, under
+	// storedMu (taken inside the durable queue's fill, in disk order): an older
+	// endorsement that passed its checks while a newer one was being stored must not
+	// overwrite it, nor lower the prune floor (fifth attacker pass).
+	storedMu sync.Mutex
+	stored   map[channel.ID]uint64
 }
 
 func newEndorsements() *endorsements {
@@ -75,6 +81,7 @@ func newEndorsements() *endorsements {
 		asked: map[channel.ID]map[uint64]endorsedProof{}, best: map[channel.ID]endorsedProof{},
 		waiting: map[sentKey]*cancelledLock{}, requested: map[channel.ID]time.Time{},
 		learning: map[channel.ID]bool{}, defending: map[channel.ID]bool{}, repeated: map[channel.ID]time.Time{},
+		stored: map[channel.ID]uint64{},
 	}
 }
 
@@ -323,6 +330,17 @@ func (n *Node) onCancelEndorsement(from common.Address, m *p2p.CancelEndorsement
 	rec := encodeEndorsed(ep)
 	prune, pruned := n.pruneWithEndorsement(lc, n.prunableThrough(lc.id, ep.proof.Nonce)) // a checkpoint (ADR 0037)
 	err := n.durable.enqueue(func(b *store.Batch) error {
+		// Runs in disk order: a newer endorsement queued first wins (the partner may
+		// answer two requests back to back, newest first).
+		e.storedMu.Lock()
+		newer := ep.proof.Nonce > e.stored[lc.id]
+		if newer {
+			e.stored[lc.id] = ep.proof.Nonce
+		}
+		e.storedMu.Unlock()
+		if !newer {
+			return nil
+		}
 		if err := b.PutMeta(endorsedNamespace, channelKey(lc.id), rec); err != nil {
 			return err
 		}
