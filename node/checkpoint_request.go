@@ -66,7 +66,12 @@ func (n *Node) maybeCheckpoint(lc *liveChannel) {
 // prune at or below one already queued (two prunes computed concurrently may be queued
 // out of order).
 func (n *Node) pruneWithEndorsement(lc *liveChannel, through uint64) (func(*store.Batch) error, func()) {
-	if through == 0 {
+	lc.mu.Lock()
+	open := lc.st.Status() == channel.StatusOpen
+	lc.mu.Unlock()
+	// Once the channel closes, the chain decides which proof of ours counts: keep every
+	// list rebuildable until the unlock after settle.
+	if through == 0 || !open {
 		return func(*store.Batch) error { return nil }, func() {}
 	}
 	added := n.tombsThrough(lc, through)

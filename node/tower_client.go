@@ -47,8 +47,9 @@ type towerLink struct {
 	queue []*liveChannel
 	// sending counts channels taken from the queue whose receipts have not come back.
 	sending atomic.Int64
-	// ownDone is, per channel, the nonce of our endorsed proof the tower answered.
-	ownDone map[channel.ID]uint64
+	// ownDone is, per channel, the nonce of our endorsed proof the tower holds (it
+	// answered accepted or stale); ownNo, the last one it refused for good.
+	ownDone, ownNo map[channel.ID]uint64
 
 	// Owned by the run goroutine.
 	hasher *channel.Hasher
@@ -92,7 +93,7 @@ func (n *Node) startTowerLink() error {
 	if err != nil {
 		return err
 	}
-	tl := &towerLink{n: n, tower: *info, opener: opener, flush: n.cfg.TowerFlush, hasher: hasher, ownDone: map[channel.ID]uint64{}}
+	tl := &towerLink{n: n, tower: *info, opener: opener, flush: n.cfg.TowerFlush, hasher: hasher, ownDone: map[channel.ID]uint64{}, ownNo: map[channel.ID]uint64{}}
 	if tl.flush <= 0 {
 		tl.flush = DefaultTowerFlush
 	}
@@ -267,7 +268,7 @@ func (tl *towerLink) sendBatch(ctx context.Context) error {
 			tl.markDirty(lc)
 		default:
 			if f.own {
-				tl.ownAnswered(lc, f.Nonce) // not sent again: an older tower takes only received proofs
+				tl.ownRefused(lc.id, f.Nonce) // not sent again, and not held: nothing pruned for it
 			}
 			tl.n.log.Warn("watchtower refused a proof", "channel", lc.id, "nonce", rc.Nonce, "ours", f.own, "code", rc.Code, "reason", rc.Reason)
 		}
@@ -324,7 +325,7 @@ func (tl *towerLink) ownRegistration(lc *liveChannel) (*wire.Register, bool) {
 		return nil, false
 	}
 	tl.mu.Lock()
-	done := tl.ownDone[lc.id] >= best.proof.Nonce
+	done := tl.ownDone[lc.id] >= best.proof.Nonce || tl.ownNo[lc.id] >= best.proof.Nonce
 	tl.mu.Unlock()
 	lc.mu.Lock()
 	settled := lc.st.Status() == channel.StatusSettled
@@ -351,6 +352,15 @@ func (tl *towerLink) ownAnswered(lc *liveChannel, nonce uint64) {
 	if raised {
 		tl.n.towerAnsweredOwn(lc, nonce)
 	}
+}
+
+// ownRefused notes that the tower refused our endorsed proof of id with nonce for good
+// (an older tower takes only received proofs; a settled channel): it is not sent again,
+// and it does not count as held.
+func (tl *towerLink) ownRefused(id channel.ID, nonce uint64) {
+	tl.mu.Lock()
+	tl.ownNo[id] = max(tl.ownNo[id], nonce)
+	tl.mu.Unlock()
 }
 
 // ownHeld is the nonce of our endorsed proof of id the tower answered for (0: none).
