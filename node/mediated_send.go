@@ -45,6 +45,7 @@ func (n *Node) sendLockUpdateAfter(lc *liveChannel, u channel.LockUpdate, now ui
 	if err := lc.st.CommitLockUpdate(lc.us, u, proof, now); err != nil {
 		return 0, fmt.Errorf("channel %s: commit lock proof %d: %w", lc.id, proof.Nonce, err)
 	}
+	n.med.locks.apply(lc, lc.us, u)
 	setLockProof(msg, proof)
 	locks := store.LockChange{Nonce: proof.Nonce, Root: proof.LocksRoot, Count: lc.st.LockCount(lc.us), Update: u}
 	if rec != nil {
