@@ -142,6 +142,12 @@ func (n *Node) mediateLocks(lc *liveChannel, now uint64, only map[[32]byte]struc
 		}
 	}
 	for _, l := range in {
+		if n.med.revealedWithin(sentKey{lc.id, l.SecretHash}, resendAfter) {
+			// Revealed a moment ago, after every check below passed: nothing to decide
+			// or send until the resend is due (a full pass would read the invoice of
+			// every pending lock a target holds, several times a second).
+			continue
+		}
 		secret, known := n.secret(l.SecretHash)
 		if !known || n.lockRefusedByUs(lc.id, l.SecretHash) {
 			continue // no secret, or we gave the lock up: never reveal for it
@@ -168,4 +174,12 @@ func (n *Node) mediateLocks(lc *liveChannel, now uint64, only map[[32]byte]struc
 			n.log.Debug("secret reveal not sent", "channel", lc.id, "err", err)
 		}
 	}
+}
+
+// revealedWithin reports whether the lock key was revealed less than d ago.
+func (m *mediation) revealedWithin(key sentKey, d time.Duration) bool {
+	m.mu.Lock()
+	last, sent := m.sent[key]
+	m.mu.Unlock()
+	return sent && time.Since(last) < d
 }
