@@ -60,6 +60,8 @@ type mediation struct {
 	// the loop for every lock of every channel (mediated_loop.go).
 	dirty map[[32]byte]struct{}
 	all   bool
+	// locks indexes every pending lock of every channel by hash (lock_index.go).
+	locks *lockIndex
 	// open caches openChannelWith's answer per peer (common.Address -> *liveChannel),
 	// checked on every use, so a hub with many channels does not lock each of them for
 	// every lock it forwards.
@@ -91,6 +93,7 @@ func newMediation(c Config) *mediation {
 		waiters:   map[sentKey]chan struct{}{},
 		held:      map[[32]byte][32]byte{},
 		dirty:     map[[32]byte]struct{}{},
+		locks:     newLockIndex(),
 	}
 }
 

@@ -206,15 +206,7 @@ func (n *Node) forwardedLock(hash [32]byte) bool {
 		// (ADR 0032), so for refusals and second locks it is still out.
 		return true
 	}
-	found := false
-	n.chans.Range(func(_, v any) bool {
-		lc := v.(*liveChannel)
-		lc.mu.Lock()
-		_, found = lc.st.PendingLock(lc.us, hash)
-		lc.mu.Unlock()
-		return !found
-	})
-	return found
+	return n.pendingLockOn(hash, true, nil) != nil
 }
 
 // sendRefusal sends LockRefused for in's lock on hash, at most every resendAfter.

@@ -141,15 +141,19 @@ func (n *Node) onLockRefused(from common.Address, m *p2p.LockRefused) {
 	}
 }
 
+// idle reports that no refusal is pending either way: mediateRefusals has nothing to do.
+func (r *refusals) idle() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.in) == 0 && len(r.out) == 0
+}
+
 // mediateRefusals is the mediation loop's part for refusals on lc: cancel our locks the
 // partner refused, pass a refusal upstream once its cancel is acknowledged, and re-send
 // our refusals of the partner's locks until the partner cancels them.
 func (n *Node) mediateRefusals(lc *liveChannel, now uint64) {
 	ref := n.med.ref
-	ref.mu.Lock()
-	idle := len(ref.in) == 0 && len(ref.out) == 0
-	ref.mu.Unlock()
-	if idle {
+	if ref.idle() {
 		return
 	}
 	lc.mu.Lock()

@@ -109,6 +109,9 @@ func (n *Node) acceptLockUpdateWith(from common.Address, proof channel.SignedPro
 		n.reject(lc.peer, lc.id, proof.Nonce, err)
 		return
 	}
+	if o == channel.OutcomeNew {
+		n.med.locks.apply(lc, them, u)
+	}
 	if o == channel.OutcomeRepeat {
 		if u.Change == channel.LockAdd && !sameLock(lc.st, them, u.Lock) {
 			// The signed proof is a repeat but the message names another lock (its
@@ -310,22 +313,17 @@ func (n *Node) forwardAfter(in *liveChannel, m *p2p.LockedTransfer, dep uint64) 
 func (n *Node) onSecretReveal(from common.Address, m *p2p.SecretReveal) {
 	h := channel.SecretHash(m.Secret)
 	var (
-		owed     bool
 		owedLock channel.Lock
 		open     bool
 	)
-	n.chans.Range(func(_, v any) bool {
-		lc := v.(*liveChannel)
+	lc := n.pendingLockOn(h, true, func(lc *liveChannel, l channel.Lock) bool {
 		if lc.peer != from {
-			return true
+			return false
 		}
-		lc.mu.Lock()
-		owedLock, owed = lc.st.PendingLock(lc.us, h)
-		open = lc.st.Status() == channel.StatusOpen
-		lc.mu.Unlock()
-		return !owed
+		owedLock, open = l, lc.st.Status() == channel.StatusOpen
+		return true
 	})
-	if !owed {
+	if lc == nil {
 		return // a stale or unsolicited reveal: nothing to do
 	}
 	if _, known := n.secret(h); known {

@@ -39,15 +39,42 @@ func (n *Node) runMediation(ctx context.Context) {
 		}
 		dirty, everything := n.med.takeDirty()
 		if all || everything {
-			dirty = nil
-		} else if len(dirty) == 0 {
+			n.chans.Range(func(_, v any) bool {
+				n.mediateLocks(v.(*liveChannel), now, nil)
+				return ctx.Err() == nil
+			})
 			continue
 		}
-		n.chans.Range(func(_, v any) bool {
-			n.mediateLocks(v.(*liveChannel), now, dirty)
-			return ctx.Err() == nil
-		})
+		if len(dirty) > 0 {
+			n.mediateDirty(ctx, now, dirty)
+		}
 	}
+}
+
+// mediateDirty decides the locks on the woken hashes: only the channels the lock index
+// names for them, instead of every channel of the node. What mediateLocks does for a
+// channel without a lock on any of those hashes (its refusals) still runs for every
+// channel while any refusal is pending.
+func (n *Node) mediateDirty(ctx context.Context, now uint64, dirty map[[32]byte]struct{}) {
+	var chans []*liveChannel
+	for h := range dirty {
+		chans = n.med.locks.channels(chans, h)
+	}
+	for _, lc := range chans {
+		n.mediateLocks(lc, now, dirty)
+		if ctx.Err() != nil {
+			return
+		}
+	}
+	if n.med.ref.idle() {
+		return
+	}
+	n.chans.Range(func(_, v any) bool {
+		if lc := v.(*liveChannel); !containsChannel(chans, lc) {
+			n.mediateRefusals(lc, now)
+		}
+		return ctx.Err() == nil
+	})
 }
 
 // takeDirty hands the loop the hashes woken since it last ran, and whether it must look
@@ -115,6 +142,12 @@ func (n *Node) mediateLocks(lc *liveChannel, now uint64, only map[[32]byte]struc
 		}
 	}
 	for _, l := range in {
+		if n.med.revealedWithin(sentKey{lc.id, l.SecretHash}, resendAfter) {
+			// Revealed a moment ago, after every check below passed: nothing to decide
+			// or send until the resend is due (a full pass would read the invoice of
+			// every pending lock a target holds, several times a second).
+			continue
+		}
 		secret, known := n.secret(l.SecretHash)
 		if !known || n.lockRefusedByUs(lc.id, l.SecretHash) {
 			continue // no secret, or we gave the lock up: never reveal for it
@@ -141,4 +174,12 @@ func (n *Node) mediateLocks(lc *liveChannel, now uint64, only map[[32]byte]struc
 			n.log.Debug("secret reveal not sent", "channel", lc.id, "err", err)
 		}
 	}
+}
+
+// revealedWithin reports whether the lock key was revealed less than d ago.
+func (m *mediation) revealedWithin(key sentKey, d time.Duration) bool {
+	m.mu.Lock()
+	last, sent := m.sent[key]
+	m.mu.Unlock()
+	return sent && time.Since(last) < d
 }

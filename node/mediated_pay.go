@@ -215,15 +215,7 @@ func (m *mediation) setResolved(key sentKey, r lockResolution) {
 // the unlock, reveals again. A node that is paid on the hash stores the secret first
 // (onSecretReveal): it needs the secret to claim on chain. It reports whether it held it.
 func (n *Node) holdSecret(hash, secret [32]byte) bool {
-	paid := false
-	n.chans.Range(func(_, v any) bool {
-		lc := v.(*liveChannel)
-		lc.mu.Lock()
-		_, paid = lc.st.PendingLock(lc.us.Other(), hash)
-		lc.mu.Unlock()
-		return !paid
-	})
-	if paid {
+	if n.pendingLockOn(hash, false, nil) != nil {
 		return false
 	}
 	if _, invoiced := n.invoiceAmount(hash); invoiced {

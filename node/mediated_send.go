@@ -1,10 +1,12 @@
 package node
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/sluicepay/sluice/channel"
@@ -17,6 +19,16 @@ import (
 type lockMsg struct {
 	nonce uint64
 	msg   p2p.Message
+	// legacy: stored under the hex key of a node before ADR 0038 (legacyLockMsgKey).
+	legacy bool
+}
+
+// storedKey is the key of the message's stored copy.
+func (m *lockMsg) storedKey(id channel.ID) string {
+	if m.legacy {
+		return legacyLockMsgKey(id, m.nonce)
+	}
+	return lockMsgKey(id, m.nonce)
 }
 
 // sendLockUpdate signs our next lock proof (u at chain time now), makes it and the new
@@ -49,6 +61,7 @@ func (n *Node) sendLockUpdateAfter(lc *liveChannel, u channel.LockUpdate, now ui
 	if err := lc.st.CommitLockUpdate(lc.us, u, proof, now); err != nil {
 		return 0, fmt.Errorf("channel %s: commit lock proof %d: %w", lc.id, proof.Nonce, err)
 	}
+	n.med.locks.apply(lc, lc.us, u)
 	setLockProof(msg, proof)
 	locks := store.LockChange{Nonce: proof.Nonce, Root: proof.LocksRoot, Count: lc.st.LockCount(lc.us), Update: u}
 	n.noteLockChange(lc, &locks) // a removal keeps its tombstone (ADR 0037)
@@ -64,7 +77,7 @@ func (n *Node) sendLockUpdateAfter(lc *liveChannel, u channel.LockUpdate, now ui
 		return 0, fmt.Errorf("channel %s: encode lock proof %d: %w", lc.id, proof.Nonce, err)
 	}
 	_, k := binary.Uvarint(frame)
-	var dropped []uint64
+	var dropped []lockMsg
 	lc.lockMsgs = unackedLockMsgs(lc, &dropped)
 	fill := func(b *store.Batch) error {
 		if err := b.PutProof(lc.us, &proof); err != nil {
@@ -77,8 +90,8 @@ func (n *Node) sendLockUpdateAfter(lc *liveChannel, u channel.LockUpdate, now ui
 		if err := b.PutMeta(lockMsgNamespace, lockMsgKey(lc.id, proof.Nonce), frame[k:]); err != nil {
 			return err
 		}
-		for _, nonce := range dropped {
-			if err := b.DeleteMeta(lockMsgNamespace, lockMsgKey(lc.id, nonce)); err != nil {
+		for i := range dropped {
+			if err := b.DeleteMeta(lockMsgNamespace, dropped[i].storedKey(lc.id)); err != nil {
 				return err
 			}
 		}
@@ -165,16 +178,16 @@ func (n *Node) resendLockMsgs(lc *liveChannel) {
 	}
 }
 
-// unackedLockMsgs drops the lock messages the peer acknowledged, appending their nonces
-// to *dropped when it is not nil (the caller deletes their stored copies). Callers hold
+// unackedLockMsgs drops the lock messages the peer acknowledged, appending them to
+// *dropped when it is not nil (the caller deletes their stored copies). Callers hold
 // lc.mu.
-func unackedLockMsgs(lc *liveChannel, dropped *[]uint64) []lockMsg {
+func unackedLockMsgs(lc *liveChannel, dropped *[]lockMsg) []lockMsg {
 	keep := lc.lockMsgs[:0]
 	for _, m := range lc.lockMsgs {
 		if m.nonce > lc.acked {
 			keep = append(keep, m)
 		} else if dropped != nil {
-			*dropped = append(*dropped, m.nonce)
+			*dropped = append(*dropped, lockMsg{nonce: m.nonce, legacy: m.legacy})
 		}
 	}
 	clear(lc.lockMsgs[len(keep):])
@@ -182,11 +195,45 @@ func unackedLockMsgs(lc *liveChannel, dropped *[]uint64) []lockMsg {
 }
 
 // lockMsgNamespace keeps our lock messages until a later lock message finds them
-// acknowledged; key: channel id (hex) + nonce (20 digits).
+// acknowledged; key: channel id (32 bytes) + nonce (8 bytes, big-endian), so one
+// channel's messages list in nonce order. Two keys are written per lock message (its
+// put and, later, its delete) on every routed payment's path: the binary key is 40
+// bytes where the hex one of older nodes was 84 (ADR 0038), and needs no formatting.
 const lockMsgNamespace = "lockmsg"
 
+const lockMsgKeyLen = len(channel.ID{}) + 8
+
 func lockMsgKey(id channel.ID, nonce uint64) string {
+	var k [lockMsgKeyLen]byte
+	copy(k[:], id[:])
+	binary.BigEndian.PutUint64(k[len(id):], nonce)
+	return string(k[:])
+}
+
+// legacyLockMsgKey is the key a node before ADR 0038 stored its lock messages under:
+// channel id (hex) + nonce (20 decimal digits). Loaded and deleted, never written.
+func legacyLockMsgKey(id channel.ID, nonce uint64) string {
 	return fmt.Sprintf("%x%020d", id[:], nonce)
+}
+
+const legacyLockMsgKeyLen = 84
+
+// parseLockMsgKey reads either key format.
+func parseLockMsgKey(key string) (id channel.ID, nonce uint64, legacy, ok bool) {
+	switch len(key) {
+	case lockMsgKeyLen:
+		copy(id[:], key)
+		return id, binary.BigEndian.Uint64([]byte(key[len(id):])), false, true
+	case legacyLockMsgKeyLen:
+		if _, err := hex.Decode(id[:], []byte(key[:64])); err != nil {
+			return id, 0, false, false
+		}
+		if _, err := fmt.Sscanf(key[64:], "%d", &nonce); err != nil {
+			return id, 0, false, false
+		}
+		return id, nonce, true, true
+	}
+	return id, 0, false, false
 }
 
 // metaLister is the store's ListMeta; *store.Store has it.
@@ -206,16 +253,10 @@ func (n *Node) loadLockMsgs() error {
 	if err != nil {
 		return fmt.Errorf("load lock messages: %w", err)
 	}
+	var loaded []*liveChannel
 	for _, e := range entries {
-		var id channel.ID
-		var nonce uint64
-		if len(e.Key) != 84 {
-			continue
-		}
-		if _, err := hex.Decode(id[:], []byte(e.Key[:64])); err != nil {
-			continue
-		}
-		if _, err := fmt.Sscanf(e.Key[64:], "%d", &nonce); err != nil {
+		id, nonce, legacy, ok := parseLockMsgKey(e.Key)
+		if !ok {
 			continue
 		}
 		lc := n.channel(id)
@@ -229,7 +270,17 @@ func (n *Node) loadLockMsgs() error {
 		}
 		// Acknowledged ones too: the next lock message deletes their stored copies.
 		lc.mu.Lock()
-		lc.lockMsgs = append(lc.lockMsgs, lockMsg{nonce: nonce, msg: msg})
+		lc.lockMsgs = append(lc.lockMsgs, lockMsg{nonce: nonce, msg: msg, legacy: legacy})
+		lc.mu.Unlock()
+		if !containsChannel(loaded, lc) {
+			loaded = append(loaded, lc)
+		}
+	}
+	// A datadir written by an older node and then by this one holds both key formats,
+	// which do not list in one order: resends go oldest first (resendLockMsgs).
+	for _, lc := range loaded {
+		lc.mu.Lock()
+		slices.SortFunc(lc.lockMsgs, func(a, b lockMsg) int { return cmp.Compare(a.nonce, b.nonce) })
 		lc.mu.Unlock()
 	}
 	return nil

@@ -282,6 +282,7 @@ func (n *Node) loadChannels() error {
 			if err := n.loadAcked(lc); err != nil {
 				return err
 			}
+			n.med.locks.addAll(lc)
 			n.chans.Store(lc.id, lc)
 			n.metrics.channels.WithLabelValues(r.Status.String()).Inc()
 		}

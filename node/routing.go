@@ -181,20 +181,38 @@ func (n *Node) routingChannelEvent(id channel.ID, status channel.Status) {
 // (gossip carries only buckets), so a route's first hop is never under-estimated. An edge
 // unchanged is left alone unless force (the pruner keeps it from ageing out).
 func (n *Node) refreshOwnEdges(force bool) {
-	g := n.routing.graph
 	now := time.Now()
 	for _, e := range n.ownEdges(n.cfg.Routing.Fees) {
-		held, ok := g.Edge(e.Channel, e.From)
-		if ok && !force && held.Capacity.Cmp(e.Capacity) == 0 && held.Fee.Equal(e.Fee) {
-			continue
-		}
-		e.Sequence, e.Updated = uint64(now.UnixMilli()), now
-		if ok && held.Sequence >= e.Sequence {
-			e.Sequence = held.Sequence + 1
-		}
-		if err := g.Upsert(e); err != nil {
-			n.log.Debug("routing: own edge not updated", "channel", e.Channel, "err", err)
-		}
+		n.putOwnEdge(e, force, now)
+	}
+}
+
+// refreshOwnEdge is refreshOwnEdges for one channel: after our announcement of it, the
+// only edge its local validation changed (a hub announcing all its channels refreshed
+// every one of them after each: O(channels²) per pass, ADR 0038).
+func (n *Node) refreshOwnEdge(id channel.ID) {
+	lc := n.channel(id)
+	if lc == nil {
+		return
+	}
+	if e, ok := ownEdge(lc, n.cfg.Routing.Fees); ok {
+		n.putOwnEdge(e, false, time.Now())
+	}
+}
+
+// putOwnEdge puts e into the graph unless it holds it unchanged already (and not force).
+func (n *Node) putOwnEdge(e routing.Edge, force bool, now time.Time) {
+	g := n.routing.graph
+	held, ok := g.Edge(e.Channel, e.From)
+	if ok && !force && held.Capacity.Cmp(e.Capacity) == 0 && held.Fee.Equal(e.Fee) {
+		return
+	}
+	e.Sequence, e.Updated = uint64(now.UnixMilli()), now
+	if ok && held.Sequence >= e.Sequence {
+		e.Sequence = held.Sequence + 1
+	}
+	if err := g.Upsert(e); err != nil {
+		n.log.Debug("routing: own edge not updated", "channel", e.Channel, "err", err)
 	}
 }
 
@@ -207,7 +225,7 @@ type ownPublisher struct {
 
 func (p ownPublisher) Publish(ctx context.Context, a *gossip.Announcement) error {
 	err := p.svc.Publish(ctx, a)
-	p.n.refreshOwnEdges(false)
+	p.n.refreshOwnEdge(a.Channel)
 	return err
 }
 

@@ -58,21 +58,27 @@ func (r routingChannels) RoutableChannels(context.Context) ([]gossip.LocalChanne
 func (n *Node) ownEdges(fees routing.FeePolicy) []routing.Edge {
 	var out []routing.Edge
 	n.chans.Range(func(_, v any) bool {
-		lc := v.(*liveChannel)
-		lc.mu.Lock()
-		defer lc.mu.Unlock()
-		if lc.st.Status() != channel.StatusOpen {
-			return true
+		if e, ok := ownEdge(v.(*liveChannel), fees); ok {
+			out = append(out, e)
 		}
-		capacity := lc.st.Spendable(lc.us)
-		if capacity.Sign() < 0 {
-			capacity.SetInt64(0)
-		}
-		out = append(out, routing.Edge{
-			Channel: lc.id, From: lc.st.Params().Participants[lc.us], To: lc.peer,
-			Token: lc.st.Params().Token, Capacity: capacity, Fee: fees,
-		})
 		return true
 	})
 	return out
+}
+
+// ownEdge is lc as an edge out of the node, if it is open.
+func ownEdge(lc *liveChannel, fees routing.FeePolicy) (routing.Edge, bool) {
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	if lc.st.Status() != channel.StatusOpen {
+		return routing.Edge{}, false
+	}
+	capacity := lc.st.Spendable(lc.us)
+	if capacity.Sign() < 0 {
+		capacity.SetInt64(0)
+	}
+	return routing.Edge{
+		Channel: lc.id, From: lc.st.Params().Participants[lc.us], To: lc.peer,
+		Token: lc.st.Params().Token, Capacity: capacity, Fee: fees,
+	}, true
 }
