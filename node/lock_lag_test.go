@@ -81,9 +81,15 @@ func TestAnExpiryTheLaggingPayeeRefusedIsSentAgain(t *testing.T) {
 		t.Fatal("the lagging merchant took the expiry: the test lost its lag")
 	}
 	lag.frozen.Store(nil) // the merchant's view catches up; no reconnect
-	waitFor(t, "the merchant takes the hub's expiry", func() bool {
-		return !incomingPending(merchant, idHM, hash) && partnerSeesNonce(merchant, idHM) == latestOwnProof(t, hub, idHM).Nonce
-	})
+	// Offered again once the hub has seen no acknowledgement for lockResendAfter (the
+	// resender looks every third of it): up to about 14 s here.
+	deadline := time.Now().Add(lockResendAfter + 30*time.Second)
+	for incomingPending(merchant, idHM, hash) || partnerSeesNonce(merchant, idHM) != latestOwnProof(t, hub, idHM).Nonce {
+		if time.Now().After(deadline) {
+			t.Fatal("timed out waiting for the merchant to take the hub's expiry")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	select {
 	case err := <-held:
 		if err == nil {

@@ -17,7 +17,7 @@ import (
 // lockResendMax. An honest partner answers a repeat with its Ack; the repeat costs it no
 // signature (an endorsement of a repeat is rate-limited, ADR 0032).
 const (
-	lockResendAfter = 3 * time.Second
+	lockResendAfter = 10 * time.Second
 	lockResendMax   = time.Minute
 )
 

@@ -50,6 +50,8 @@ type towerLink struct {
 	// ownDone is, per channel, the nonce of our endorsed proof the tower holds (it
 	// answered accepted or stale); ownNo, the last one it refused for good.
 	ownDone, ownNo map[channel.ID]uint64
+	// ownUnsupported: the tower refused a payer's registration as such (an older tower).
+	ownUnsupported atomic.Bool
 
 	// Owned by the run goroutine.
 	hasher *channel.Hasher
@@ -268,7 +270,7 @@ func (tl *towerLink) sendBatch(ctx context.Context) error {
 			tl.markDirty(lc)
 		default:
 			if f.own {
-				tl.ownRefused(lc.id, f.Nonce) // not sent again, and not held: nothing pruned for it
+				tl.ownRefused(lc, f.Nonce, rc.Code) // not sent again, and not held
 			}
 			tl.n.log.Warn("watchtower refused a proof", "channel", lc.id, "nonce", rc.Nonce, "ours", f.own, "code", rc.Code, "reason", rc.Reason)
 		}
@@ -354,13 +356,21 @@ func (tl *towerLink) ownAnswered(lc *liveChannel, nonce uint64) {
 	}
 }
 
-// ownRefused notes that the tower refused our endorsed proof of id with nonce for good
-// (an older tower takes only received proofs; a settled channel): it is not sent again,
-// and it does not count as held.
-func (tl *towerLink) ownRefused(id channel.ID, nonce uint64) {
+// ownRefused notes that the tower refused our endorsed proof of lc with nonce for good:
+// it is not sent again, and it does not count as held (a refusal of a channel the tower
+// found settled must not prune what the unlock after settle needs). A tower that refuses
+// a payer's registration as such (not_receiver: built before it took them) defends none
+// of our own proofs: checkpoints then prune as without a tower.
+func (tl *towerLink) ownRefused(lc *liveChannel, nonce uint64, code wire.Code) {
 	tl.mu.Lock()
-	tl.ownNo[id] = max(tl.ownNo[id], nonce)
+	tl.ownNo[lc.id] = max(tl.ownNo[lc.id], nonce)
 	tl.mu.Unlock()
+	if code == wire.CodeNotReceiver && !tl.ownUnsupported.Swap(true) {
+		tl.n.log.Warn("the watchtower does not take our own endorsed proofs (an older tower); checkpoints prune without it", "tower", tl.tower.ID)
+	}
+	if code == wire.CodeNotReceiver {
+		tl.n.towerAnsweredOwn(lc, nonce)
+	}
 }
 
 // ownHeld is the nonce of our endorsed proof of id the tower answered for (0: none).

@@ -15,6 +15,7 @@ import (
 
 	"github.com/sluicepay/sluice/channel"
 	"github.com/sluicepay/sluice/mediate"
+	"github.com/sluicepay/sluice/tower/wire"
 )
 
 // towerTap is a lockTap that still reaches a watchtower (the tap hides the transport's
@@ -134,4 +135,37 @@ func TestCheckpointPrunesOnlyWhatTheTowerCanStandIn(t *testing.T) {
 		return err == nil && ok && got >= endorsed
 	})
 	waitFor(t, "the tombstones the checkpoint covers are pruned", func() bool { return a.tombstoneCount(id) < 4 })
+}
+
+// TestCheckpointPrunesWithoutAnOlderTowerThatRefusesOurOwnProofs: a tower built before it
+// took a payer's own endorsed proofs answers not_receiver. It will never stand in for
+// them, so waiting for it would only fill the channel with tombstones up to the cap (no
+// new locks): the node prunes as without a tower. Any other refusal (a channel the tower
+// found settled) prunes nothing.
+func TestCheckpointPrunesWithoutAnOlderTowerThatRefusesOurOwnProofs(t *testing.T) {
+	tn := newTestNet(t)
+	tw := startTower(t, tn, t.TempDir())
+	full := tw.Addrs()[0]
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	a := tn.startNode(1, nodeOpts{tower: full.String(), checkpoints: CheckpointConfig{Every: 4, After: time.Hour}})
+	b := tn.startNode(2, nodeOpts{})
+	id := openChannel(t, a, b, big.NewInt(10_000), nil, time.Hour)
+	for range 6 {
+		inv := invoice(t, b, 10)
+		if _, err := routedPay(t, a, []common.Address{b.signer.Address()}, 10, inv.SecretHash); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "the partner endorses a checkpoint", func() bool { return a.med.ref.end.endorsedNonce(id) > 0 })
+	endorsed := a.med.ref.end.endorsedNonce(id)
+	lc := a.channel(id)
+	a.tower.ownRefused(lc, endorsed, wire.CodeNotDisputable)
+	time.Sleep(300 * time.Millisecond)
+	if got := a.tombstoneCount(id); got < 4 {
+		t.Fatalf("%d tombstones after a not_disputable refusal, want all (>= 4)", got)
+	}
+	a.tower.ownRefused(lc, endorsed, wire.CodeNotReceiver)
+	waitFor(t, "the checkpoint prunes without the older tower", func() bool { return a.tombstoneCount(id) < 4 })
 }
