@@ -50,6 +50,8 @@ func TestAttack5PayerCannotUseAHubsCappedChannelToGriefOthers(t *testing.T) {
 		mHC.pay(hub, toC, 10)
 	}
 	waitFor(t, "the hub keeps two tombstones on its channel to C", func() bool { return h.tombstoneCount(idHC) == 2 })
+	// C has the hub's last unlock (the hub counts its tombstone as it sends it).
+	waitFor(t, "C holds the hub's latest proof", func() bool { return partnerSeesNonce(c, idHC) == latestOwnProof(t, h, idHC).Nonce })
 	nonce := partnerSeesNonce(c, idHC)
 	_, hash, err := pay(c, 10)
 	if err == nil {
