@@ -35,7 +35,7 @@ import (
 // endorsed (ADR 0032, 0037): the tower puts it on chain over an older proof of ours the
 // partner closes with while we are offline, as the node's own watcher does
 // (defendEndorsed). ownDone says which of those nonces the tower answered, so pruning
-// what only an older proof needs can wait for it (towerHoldsOwn).
+// what only an older proof needs can wait for it (ownHeld, prunableThrough).
 type towerLink struct {
 	n      *Node
 	tower  peer.AddrInfo
@@ -125,12 +125,6 @@ func (n *Node) towerProofReceived(lc *liveChannel) {
 	if n.tower != nil {
 		n.tower.markDirty(lc)
 	}
-}
-
-// towerHoldsOwn reports whether the watchtower, if we use one, has answered for our
-// endorsed proof of id with nonce at least nonce (true without a tower).
-func (n *Node) towerHoldsOwn(id channel.ID, nonce uint64) bool {
-	return n.tower == nil || n.tower.ownHeld(id) >= nonce
 }
 
 func (tl *towerLink) markDirty(lc *liveChannel) {

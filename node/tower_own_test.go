@@ -98,6 +98,38 @@ func TestTowerDefendsAnOfflineHubWithItsEndorsedProof(t *testing.T) {
 	}
 }
 
+// checkpointedWhileTowerDown is a payer with a watchtower that is down and a checkpoint
+// every 4 tombstones: six routed payments to b, then b's endorsement of a checkpoint. It
+// returns the payer, the channel, and the tower's datadir and listen address (to start it
+// again at the same address).
+func checkpointedWhileTowerDown(t *testing.T, tn *testNet) (a *Node, id channel.ID, dir string, listen ma.Multiaddr) {
+	t.Helper()
+	dir = t.TempDir()
+	tw := startTower(t, tn, dir)
+	full := tw.Addrs()[0]
+	listen, _ = ma.SplitFunc(full, func(c ma.Component) bool { return c.Protocol().Code == ma.P_P2P })
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	a = tn.startNode(1, nodeOpts{tower: full.String(), checkpoints: CheckpointConfig{Every: 4, After: time.Hour}})
+	b := tn.startNode(2, nodeOpts{})
+	id = openChannel(t, a, b, big.NewInt(10_000), nil, time.Hour)
+	for range 6 {
+		inv := invoice(t, b, 10)
+		if _, err := routedPay(t, a, []common.Address{b.signer.Address()}, 10, inv.SecretHash); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "the partner endorses a checkpoint", func() bool { return a.med.ref.end.endorsedNonce(id) > 0 })
+	return a, id, dir, listen
+}
+
+// towerHoldsOwn reports whether the watchtower, if n uses one, has answered for n's
+// endorsed proof of id with nonce at least nonce (true without a tower).
+func (n *Node) towerHoldsOwn(id channel.ID, nonce uint64) bool {
+	return n.tower == nil || n.tower.ownHeld(id) >= nonce
+}
+
 // TestCheckpointPrunesOnlyWhatTheTowerCanStandIn: with a watchtower, an endorsed
 // checkpoint prunes our tombstones only through the endorsed proof the tower holds. While
 // we are offline the tower may put its (older) endorsed proof on chain over an even older
@@ -106,23 +138,7 @@ func TestTowerDefendsAnOfflineHubWithItsEndorsedProof(t *testing.T) {
 // back and answers for the endorsed proof, the tombstones it covers go.
 func TestCheckpointPrunesOnlyWhatTheTowerCanStandIn(t *testing.T) {
 	tn := newTestNet(t)
-	dir := t.TempDir()
-	tw := startTower(t, tn, dir)
-	full := tw.Addrs()[0]
-	listen, _ := ma.SplitFunc(full, func(c ma.Component) bool { return c.Protocol().Code == ma.P_P2P })
-	if err := tw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	a := tn.startNode(1, nodeOpts{tower: full.String(), checkpoints: CheckpointConfig{Every: 4, After: time.Hour}})
-	b := tn.startNode(2, nodeOpts{})
-	id := openChannel(t, a, b, big.NewInt(10_000), nil, time.Hour)
-	for range 6 {
-		inv := invoice(t, b, 10)
-		if _, err := routedPay(t, a, []common.Address{b.signer.Address()}, 10, inv.SecretHash); err != nil {
-			t.Fatal(err)
-		}
-	}
-	waitFor(t, "the partner endorses a checkpoint", func() bool { return a.med.ref.end.endorsedNonce(id) > 0 })
+	a, id, dir, listen := checkpointedWhileTowerDown(t, tn)
 	time.Sleep(300 * time.Millisecond) // the endorsement's batch, had it pruned
 	if got := a.tombstoneCount(id); got < 4 {
 		t.Fatalf("%d tombstones left while the tower is down, want all (>= 4): pruned past what the tower holds", got)
@@ -144,21 +160,7 @@ func TestCheckpointPrunesOnlyWhatTheTowerCanStandIn(t *testing.T) {
 // found settled) prunes nothing.
 func TestCheckpointPrunesWithoutAnOlderTowerThatRefusesOurOwnProofs(t *testing.T) {
 	tn := newTestNet(t)
-	tw := startTower(t, tn, t.TempDir())
-	full := tw.Addrs()[0]
-	if err := tw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	a := tn.startNode(1, nodeOpts{tower: full.String(), checkpoints: CheckpointConfig{Every: 4, After: time.Hour}})
-	b := tn.startNode(2, nodeOpts{})
-	id := openChannel(t, a, b, big.NewInt(10_000), nil, time.Hour)
-	for range 6 {
-		inv := invoice(t, b, 10)
-		if _, err := routedPay(t, a, []common.Address{b.signer.Address()}, 10, inv.SecretHash); err != nil {
-			t.Fatal(err)
-		}
-	}
-	waitFor(t, "the partner endorses a checkpoint", func() bool { return a.med.ref.end.endorsedNonce(id) > 0 })
+	a, id, _, _ := checkpointedWhileTowerDown(t, tn)
 	endorsed := a.med.ref.end.endorsedNonce(id)
 	lc := a.channel(id)
 	a.tower.ownRefused(lc, endorsed, wire.CodeNotDisputable)
