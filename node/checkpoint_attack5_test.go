@@ -11,6 +11,7 @@ import (
 
 	"github.com/sluicepay/sluice/channel"
 	"github.com/sluicepay/sluice/p2p"
+	"github.com/sluicepay/sluice/tower"
 )
 
 // Fifth attacker pass (ADR 0037, "Attacker pass"): the partner plays with the order and
@@ -130,6 +131,29 @@ func TestAttack5EndorsementsOutOfOrderKeepTheNewestCheckpoint(t *testing.T) {
 	x.hubGetsAll(t, 1000, 0)
 }
 
+// towerHubNet is payer -> hub -> payee with a watchtower (paid by account 9) for the hub,
+// a checkpoint asked at every tombstone, the hub's transport tapped and the payee's
+// endorsements dropped (filter). hubOpts restart the hub on its datadir.
+func towerHubNet(t *testing.T, tn *testNet) (x *olderProofNet, tw *tower.Tower, twDir string, hubOpts nodeOpts, filter *endorseFilter) {
+	t.Helper()
+	filter = &endorseFilter{}
+	filter.drop.Store(true)
+	twDir = t.TempDir()
+	tw = startTowerAs(t, tn, twDir, 9)
+	tap := &towerTap{}
+	x = &olderProofNet{tn: tn, reader: chainReader(t, tn), hTap: &tap.lockTap, hDir: t.TempDir()}
+	hubOpts = nodeOpts{checkpoints: CheckpointConfig{Every: 1}, tower: tw.Addrs()[0].String()}
+	x.a = tn.startNode(1, nodeOpts{})
+	o := hubOpts
+	o.dir, o.wrap = x.hDir, func(tr Transport) Transport { tap.Transport = tr; return tap }
+	x.h = tn.startNode(2, o)
+	x.c = tn.startNode(3, nodeOpts{wrap: func(tr Transport) Transport { filter.Transport = tr; return filter }})
+	x.idAH = openChannel(t, x.a, x.h, big.NewInt(1000), nil, time.Hour)
+	x.idHC = openChannel(t, x.h, x.c, big.NewInt(1000), nil, time.Hour)
+	x.payer, x.hub, x.payee = x.a.signer.Address(), x.h.signer.Address(), x.c.signer.Address()
+	return x, tw, twDir, hubOpts, filter
+}
+
 // TestAttack5TowerHoldsAnOlderCheckpointThanTheHubPruned: the hub hands its endorsed
 // checkpoint m1 to its watchtower; the tower is then unreachable while the payee endorses
 // m2 and the hub prunes through m2 (L2's tombstone: L2 is in m1's list). The hub goes
@@ -139,22 +163,8 @@ func TestAttack5EndorsementsOutOfOrderKeepTheNewestCheckpoint(t *testing.T) {
 // tower to hold m2 (towerHoldsOwn): m1 is below the prune floor, its list (L2, 50) is
 // not rebuilt and stays frozen.
 func TestAttack5TowerHoldsAnOlderCheckpointThanTheHubPruned(t *testing.T) {
-	filter := &endorseFilter{}
-	filter.drop.Store(true)
 	tn := newTestNet(t)
-	twDir := t.TempDir()
-	tw := startTowerAs(t, tn, twDir, 9)
-	tap := &towerTap{}
-	x := &olderProofNet{tn: tn, reader: chainReader(t, tn), hTap: &tap.lockTap, hDir: t.TempDir()}
-	hubOpts := nodeOpts{checkpoints: CheckpointConfig{Every: 1}, tower: tw.Addrs()[0].String()}
-	x.a = tn.startNode(1, nodeOpts{})
-	o := hubOpts
-	o.dir, o.wrap = x.hDir, func(tr Transport) Transport { tap.Transport = tr; return tap }
-	x.h = tn.startNode(2, o)
-	x.c = tn.startNode(3, nodeOpts{wrap: func(tr Transport) Transport { filter.Transport = tr; return filter }})
-	x.idAH = openChannel(t, x.a, x.h, big.NewInt(1000), nil, time.Hour)
-	x.idHC = openChannel(t, x.h, x.c, big.NewInt(1000), nil, time.Hour)
-	x.payer, x.hub, x.payee = x.a.signer.Address(), x.h.signer.Address(), x.c.signer.Address()
+	x, tw, twDir, hubOpts, filter := towerHubNet(t, tn)
 
 	m1, m2 := twoExpiredCheckpoints(t, x)
 	p0 := x.hTap.lastOn(t, x.idHC).Proof // L2's lock: carries L1 and L2
@@ -191,7 +201,7 @@ func TestAttack5TowerHoldsAnOlderCheckpointThanTheHubPruned(t *testing.T) {
 		t.Fatal(err)
 	}
 	advanceTo(t, tn, x.reader, v.SettleAfter+1)
-	o = hubOpts
+	o := hubOpts
 	o.dir, o.staticPeers, o.tower = x.hDir, []string{addrOf(t, x.a)}, tw.Addrs()[0].String()
 	x.h = tn.startNode(2, o)
 	waitFor(t, "the hub settles", func() bool { return channelStatus(x.h, x.idHC) == channel.StatusSettled })
@@ -240,22 +250,8 @@ func TestAttack5SecretRegisteredAfterExpiryIsNoReceiverOnlyList(t *testing.T) {
 // endorsement and no lock change of its own. Fails if a prune deferred for the tower
 // were never retried (tombstones kept until the next checkpoint, toward the cap).
 func TestAttack5DeferredPruneHappensOnceTheTowerHoldsTheCheckpoint(t *testing.T) {
-	filter := &endorseFilter{}
-	filter.drop.Store(true)
 	tn := newTestNet(t)
-	twDir := t.TempDir()
-	tw := startTowerAs(t, tn, twDir, 9)
-	tap := &towerTap{}
-	x := &olderProofNet{tn: tn, reader: chainReader(t, tn), hTap: &tap.lockTap, hDir: t.TempDir()}
-	hubOpts := nodeOpts{checkpoints: CheckpointConfig{Every: 1}, tower: tw.Addrs()[0].String()}
-	x.a = tn.startNode(1, nodeOpts{})
-	o := hubOpts
-	o.dir, o.wrap = x.hDir, func(tr Transport) Transport { tap.Transport = tr; return tap }
-	x.h = tn.startNode(2, o)
-	x.c = tn.startNode(3, nodeOpts{wrap: func(tr Transport) Transport { filter.Transport = tr; return filter }})
-	x.idAH = openChannel(t, x.a, x.h, big.NewInt(1000), nil, time.Hour)
-	x.idHC = openChannel(t, x.h, x.c, big.NewInt(1000), nil, time.Hour)
-	x.payer, x.hub, x.payee = x.a.signer.Address(), x.h.signer.Address(), x.c.signer.Address()
+	x, tw, twDir, hubOpts, filter := towerHubNet(t, tn)
 
 	m1, m2 := twoExpiredCheckpoints(t, x)
 	bg := context.Background()
@@ -279,7 +275,7 @@ func TestAttack5DeferredPruneHappensOnceTheTowerHoldsTheCheckpoint(t *testing.T)
 		t.Fatal(err)
 	}
 	tw = startTowerAs(t, tn, twDir, 9)
-	o = hubOpts
+	o := hubOpts
 	o.dir, o.staticPeers, o.tower = x.hDir, []string{addrOf(t, x.a), addrOf(t, x.c)}, tw.Addrs()[0].String()
 	x.h = tn.startNode(2, o)
 	waitFor(t, "the restarted hub prunes through m2 once the tower holds it", func() bool {
