@@ -24,6 +24,7 @@ const (
 )
 
 func main() {
+	quietLibp2pSources()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args, os.Stdout, os.Stderr)
 	stop()
