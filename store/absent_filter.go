@@ -21,6 +21,10 @@ import (
 //     their writer);
 //   - leveldb only: the process holds the directory's lock, so nothing else writes. On
 //     a shared backend (etcd) another process may write, and the filter is off.
+//
+// Deleted keys keep their bits, so a hub that writes and deletes transient records on
+// every payment would grow the filter for ever; once it holds twice the keys it was built
+// with, it is rebuilt from the keys on disk (absent_rebuild.go).
 
 const (
 	absentFirstCap   = 4096 // keys the first filter holds; each next one twice the last
@@ -39,6 +43,7 @@ type absentFilter struct {
 	parts []bloomPart
 	// skipped counts reads the filter answered (tests).
 	skipped atomic.Uint64
+	rebuild absentRebuild // absent_rebuild.go
 }
 
 type bloomPart struct {
@@ -95,27 +100,68 @@ func (f *absentFilter) addKey(key []byte) {
 	if !filtered(key) {
 		return
 	}
-	h1, h2 := probes(key)
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if len(f.parts) == 0 {
-		f.parts = append(f.parts, newBloomPart(absentFirstCap))
-	}
-	last := &f.parts[len(f.parts)-1]
-	if last.n >= last.cap {
-		f.parts = append(f.parts, newBloomPart(2*last.cap))
-		last = &f.parts[len(f.parts)-1]
-	}
-	last.add(h1, h2)
+	f.addLocked(key)
 }
 
-// noteBatch adds the keys b puts (proofs waiting to be sealed are not covered). Called
-// before b is handed to the committer.
+// addLocked adds a covered key to the filter and, while a rebuild scans, to the filter
+// being built; f.mu is held.
+func (f *absentFilter) addLocked(key []byte) {
+	h1, h2 := probes(key)
+	f.parts = addToParts(f.parts, h1, h2)
+	if f.rebuild.next != nil {
+		f.rebuild.next = addToParts(f.rebuild.next, h1, h2)
+	}
+	f.maybeRebuildLocked()
+}
+
+// addToParts adds a key's probes to the last part, starting a part twice the size of
+// the last one when it is full.
+func addToParts(parts []bloomPart, h1, h2 uint64) []bloomPart {
+	if len(parts) == 0 {
+		parts = append(parts, newBloomPart(absentFirstCap))
+	}
+	last := &parts[len(parts)-1]
+	if last.n >= last.cap {
+		parts = append(parts, newBloomPart(2*last.cap))
+		last = &parts[len(parts)-1]
+	}
+	last.add(h1, h2)
+	return parts
+}
+
+// keysIn is how many keys were added to parts.
+func keysIn(parts []bloomPart) int {
+	n := 0
+	for i := range parts {
+		n += parts[i].n
+	}
+	return n
+}
+
+// noteBatch adds the keys b puts (proofs waiting to be sealed are not covered). The
+// committer calls it while it queues b, under its queue lock: a rebuild's barrier,
+// queued under the same lock, then orders every batch noted before the rebuild began
+// ahead of the scan (absent_rebuild.go).
 func (f *absentFilter) noteBatch(b *Batch) {
 	if !f.on {
 		return
 	}
-	_ = b.lb.Replay(func(key, _ []byte) { f.addKey(key) }, func([]byte) {})
+	locked := false
+	_ = b.lb.Replay(func(key, _ []byte) {
+		if !filtered(key) {
+			return
+		}
+		if !locked {
+			f.mu.Lock()
+			locked = true
+		}
+		f.addLocked(key)
+	}, func([]byte) {})
+	if locked {
+		f.mu.Unlock()
+	}
 }
 
 // absent reports that key was never written (so a read would find nothing). It loads
@@ -153,5 +199,6 @@ func (f *absentFilter) loadKeys(db kv.Backend) {
 	}
 	f.mu.Lock()
 	f.ready = true
+	f.rebuild.built = keysIn(f.parts)
 	f.mu.Unlock()
 }

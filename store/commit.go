@@ -88,6 +88,9 @@ type GroupCommitter struct {
 	mu     sync.Mutex
 	queue  []*commitRequest
 	closed bool
+	// note, if set, sees each batch as it is queued, under mu (the absent filter:
+	// absent_rebuild.go relies on batches being noted and queued in one step).
+	note func(*Batch)
 
 	wake    chan struct{} // capacity 1: a pending wake-up is never lost
 	quit    chan struct{}
@@ -166,6 +169,9 @@ func (g *GroupCommitter) enqueue(b *Batch) (*commitRequest, error) {
 	if g.closed {
 		g.mu.Unlock()
 		return nil, ErrClosed
+	}
+	if g.note != nil {
+		g.note(b)
 	}
 	g.queue = append(g.queue, r)
 	g.mu.Unlock()

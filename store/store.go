@@ -87,13 +87,24 @@ func Open(path string, o Options) (*Store, error) {
 		stor.Close()
 		return nil, err
 	}
-	return &Store{
+	s := &Store{
 		path:      path,
 		kv:        backend,
 		stor:      stor,
 		committer: newGroupCommitter(backend, path, cfg),
 		absent:    absentFilter{on: true},
-	}, nil
+	}
+	s.committer.note = s.absent.noteBatch
+	s.absent.enableRebuild(backend, s.absentBarrier)
+	return s, nil
+}
+
+// absentBarrier queues an ordered no-op write for the absent filter's rebuild: once it
+// is written, so is every batch queued before it.
+func (s *Store) absentBarrier() <-chan error {
+	b := NewBatch()
+	b.lb.Delete(absentBarrierKey)
+	return s.committer.Submit(b)
 }
 
 // OpenBackend opens the store on an already open backend (an etcd cluster); name stands
@@ -133,13 +144,11 @@ func (s *Store) Path() string { return s.path }
 
 // Commit makes b durable; see GroupCommitter.Commit.
 func (s *Store) Commit(ctx context.Context, b *Batch) error {
-	s.absent.noteBatch(b)
 	return s.committer.Commit(ctx, b)
 }
 
 // Submit queues b without waiting; see GroupCommitter.Submit.
 func (s *Store) Submit(b *Batch) <-chan error {
-	s.absent.noteBatch(b)
 	return s.committer.Submit(b)
 }
 
@@ -150,6 +159,7 @@ func (s *Store) Stats() CommitStats { return s.committer.Stats() }
 // It is safe to call more than once.
 func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
+		s.absent.closeRebuild()
 		s.committer.close()
 		if err := s.kv.Close(); err != nil {
 			s.closeErr = fmt.Errorf("close store %s: %w", s.path, err)
