@@ -34,6 +34,7 @@ type Node struct {
 	metrics   *metrics
 	subs      *subscribers
 	durable   *durableQueue
+	heads     headReads // PayTo's shared chain head read (pay_to_expiry.go)
 
 	chans sync.Map // channel.ID -> *liveChannel
 	inboundState

@@ -70,8 +70,7 @@ func (n *Node) PayTo(ctx context.Context, req PayToRequest) (PayToResult, error)
 		return *repeat, nil
 	}
 	defer release()
-	head := n.readHead(ctx) // priced from the chain's head, not only the watcher's view
-	defer head.stop()
+	head := n.readHead() // priced from the chain's head, not only the watcher's view
 	if err := n.invoiceForPayTo(ctx, &req); err != nil {
 		return PayToResult{}, err
 	}
@@ -124,7 +123,7 @@ func (n *Node) PayTo(ctx context.Context, req PayToRequest) (PayToResult, error)
 		return attemptError(r, err)
 	}
 	n.refreshOwnEdges(false)
-	head.wait()
+	head.wait(ctx)
 	greq := routing.Request{From: n.signer.Address(), To: req.To, Amount: req.Amount, MaxFee: req.MaxFee}
 	if _, err := n.routing.graph.Retry(ctx, greq, maxAttempts, attempt); err != nil {
 		if errors.Is(err, routing.ErrNoRoute) && errors.Is(lastErr, ErrRouteFailed) && !errors.Is(lastErr, ErrRouteRefused) {

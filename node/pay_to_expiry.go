@@ -3,6 +3,8 @@ package node
 import (
 	"context"
 	"errors"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sluicepay/sluice/mediate"
@@ -24,24 +26,45 @@ import (
 //     reject the proof that adds it, and the payer, which counts a sent proof as spent, is
 //     a nonce ahead of the hop for good. So PayTo reads the head itself while it prepares
 //     the payment (invoice, quote) and locks only after that read (at most headReadBound).
+//     Concurrent and back-to-back calls share one read (headReuse).
 
 // headReadBound bounds PayTo's own read of the chain head: an RPC that does not answer
 // leaves the watcher's view, as before.
 const headReadBound = 2 * time.Second
 
-// headRead is PayTo's read of the chain head, running while the payment is prepared.
-type headRead struct {
-	done   chan struct{}
-	cancel context.CancelFunc
+// headReuse: a head read started less than this long ago (or still running) serves
+// every PayTo call, so a wallet making hundreds of payments a second asks its RPC
+// provider for the head a few times a second, not once per payment. Chain time moves in
+// whole seconds, so a read this recent prices a lock as well as a new one.
+const headReuse = 500 * time.Millisecond
+
+// headReads is the node's shared PayTo head read.
+type headReads struct {
+	mu      sync.Mutex
+	cur     chan struct{} // closed when the latest read is over
+	started time.Time
+	count   atomic.Uint64 // reads made (tests)
 }
 
-// readHead reads the chain head in the background and raises the node's chain time to
-// it, within headReadBound and ctx.
-func (n *Node) readHead(ctx context.Context) headRead {
-	ctx, cancel := context.WithTimeout(ctx, headReadBound)
-	h := headRead{done: make(chan struct{}), cancel: cancel}
-	go func() {
-		defer close(h.done)
+// headRead is one PayTo call's handle on a (shared) read of the chain head.
+type headRead struct{ done <-chan struct{} }
+
+// readHead returns a read of the chain head that raises the node's chain time to it:
+// the one already running or started within headReuse, else a new one, bounded by
+// headReadBound and the node's life (not the caller's ctx: other calls may wait on it).
+func (n *Node) readHead() headRead {
+	h := &n.heads
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.cur != nil && time.Since(h.started) < headReuse {
+		return headRead{h.cur}
+	}
+	done := make(chan struct{})
+	read := func() {
+		defer close(done)
+		ctx, cancel := context.WithTimeout(n.ctx, headReadBound)
+		defer cancel()
+		h.count.Add(1)
 		_, t, err := n.chain.Head(ctx)
 		if err != nil {
 			n.log.Debug("chain head not read before the payment; pricing from the watcher's view", "err", err)
@@ -50,17 +73,21 @@ func (n *Node) readHead(ctx context.Context) headRead {
 		if n.med.advance(t) {
 			n.med.wake() // chain time moved: locks may have expired
 		}
-	}()
-	return h
+	}
+	if !n.goTracked(read) {
+		close(done) // the node is closing: the watcher's view, as before
+	}
+	h.cur, h.started = done, time.Now()
+	return headRead{done}
 }
 
-// wait returns once the read is over.
-func (h headRead) wait() { <-h.done }
-
-// stop ends the read (a payment that fails before it locks) and waits for it.
-func (h headRead) stop() {
-	h.cancel()
-	<-h.done
+// wait returns once the read is over, or ctx ended (the caller's deadline: pricing then
+// uses the watcher's view, and the lock attempt fails on ctx anyway).
+func (h headRead) wait(ctx context.Context) {
+	select {
+	case <-h.done:
+	case <-ctx.Done():
+	}
 }
 
 // timeRefusal reports a refusal that a lock priced from a later chain time may not get: a

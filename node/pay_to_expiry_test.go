@@ -243,3 +243,55 @@ func TestPayToRetriesOnceWhenThePayeeFindsTheLockTooLate(t *testing.T) {
 	res, err := x.pay(t, 1000)
 	x.paidOverTheHub(t, res, err, 2)
 }
+
+// headCountingChain counts reads of the chain head (what PayTo reads before it locks).
+type headCountingChain struct {
+	Chain
+	heads atomic.Int32
+}
+
+func (c *headCountingChain) Head(ctx context.Context) (uint64, uint64, error) {
+	c.heads.Add(1)
+	return c.Chain.Head(ctx)
+}
+
+// TestPayToSharesItsChainHeadReads: a wallet paying many times at once asks its RPC for
+// the chain head once per headReuse, not once per payment (an RPC provider rate-limits a
+// wallet that makes thousands of payments a second); a payment after that window reads
+// the head again.
+func TestPayToSharesItsChainHeadReads(t *testing.T) {
+	tn := newTestNet(t)
+	count := &headCountingChain{}
+	wallet := tn.startNode(0, nodeOpts{routing: RoutingConfig{NoAnnounce: true}, wrapChain: func(c Chain) Chain { count.Chain = c; return count }})
+	hub := tn.startNode(1, nodeOpts{routing: RoutingConfig{AnnounceInterval: 300 * time.Millisecond, AnnounceMinGap: time.Second, AnnounceRefresh: 2 * time.Second}})
+	x := newPayToNet(t, tn, wallet, hub)
+	time.Sleep(headReuse) // reads made while the net was set up are out of the window
+	const payments = 16
+	before := count.heads.Load()
+	errs := make(chan error, payments)
+	for range payments {
+		go func() {
+			res, err := x.pay(t, 1000)
+			if err == nil && !res.Payment.Unlocked {
+				err = errors.New("not unlocked")
+			}
+			errs <- err
+		}()
+	}
+	for range payments {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if reads := count.heads.Load() - before; reads < 1 || reads > 3 {
+		t.Fatalf("%d concurrent payments read the chain head %d times; want 1 to 3", payments, reads)
+	}
+	time.Sleep(headReuse + 100*time.Millisecond)
+	before = count.heads.Load()
+	if _, err := x.pay(t, 1000); err != nil {
+		t.Fatal(err)
+	}
+	if reads := count.heads.Load() - before; reads != 1 {
+		t.Fatalf("a payment after the reuse window read the head %d times, want 1", reads)
+	}
+}
