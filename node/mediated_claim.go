@@ -47,6 +47,9 @@ type lockClaims struct {
 	// unlocked marks directions (channel, sender) whose held locks are paid out, or of
 	// which the contract holds nothing.
 	unlocked map[unlockKey]bool
+	// paidOut: directions whose unlock payout the claim log holds, by the unlock's tx
+	// (mediated_claim_unlocked.go).
+	paidOut map[unlockKey]common.Hash
 
 	reports claimReports
 
@@ -66,6 +69,7 @@ func newLockClaims() *lockClaims {
 		registered:   map[[32]byte]uint64{},
 		unregistered: map[[32]byte]struct{}{},
 		unlocked:     map[unlockKey]bool{},
+		paidOut:      map[unlockKey]common.Hash{},
 		tombs:        newTombstones(),
 	}
 }
@@ -335,7 +339,7 @@ func (n *Node) unlockDirection(ctx context.Context, lc *liveChannel, parties [2]
 	if sender == lc.us && n.onlyTheReceiverGains(lc, locks, times, held) {
 		return true
 	}
-	rcpt, used, err := n.submitUnlock(ctx, lc, from, locks)
+	rcpt, _, err := n.submitUnlock(ctx, lc, from, locks)
 	if err != nil {
 		tried = append(tried, locks)
 		if errors.Is(err, errNoMatchingList) && sender == lc.us {
@@ -358,13 +362,11 @@ func (n *Node) unlockDirection(ctx context.Context, lc *liveChannel, parties [2]
 		n.log.Error("unlock after settle failed; retrying", "channel", lc.id, "sender", from, "err", err)
 		return false
 	}
-	locks, times = locks[:used], times[:used]
-	toRecv, toSender := mediate.UnlockSplit(locks, times, held)
-	kind := ClaimLocksUnlocked
-	if recv == n.signer.Address() && toRecv.Sign() > 0 {
-		kind = ClaimLockClaimed
+	// What the chain paid, from its Unlocked event; a receipt without one (another
+	// unlock ran first) leaves the record to the follower (mediated_claim_unlocked.go).
+	if ev, ok := unlockedEvent(rcpt, lc.id, from); ok {
+		n.noteUnlocked(lc, ev)
 	}
-	n.reportClaim(lc, LockClaim{Kind: kind, Sender: from, Receiver: recv, Amount: toRecv, Returned: toSender, TxHash: rcpt.TxHash, Block: rcpt.Block})
 	return true
 }
 
