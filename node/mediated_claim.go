@@ -50,6 +50,11 @@ type lockClaims struct {
 	// paidOut: directions whose unlock payout the claim log holds, by the unlock's tx
 	// (mediated_claim_unlocked.go).
 	paidOut map[unlockKey]common.Hash
+	// collected: settled channels whose unlock records are deleted, or had none;
+	// collectAt: the block at which the chain showed nothing held
+	// (mediated_claim_collect.go).
+	collected map[channel.ID]bool
+	collectAt map[channel.ID]uint64
 
 	reports claimReports
 
@@ -70,6 +75,8 @@ func newLockClaims() *lockClaims {
 		unregistered: map[[32]byte]struct{}{},
 		unlocked:     map[unlockKey]bool{},
 		paidOut:      map[unlockKey]common.Hash{},
+		collected:    map[channel.ID]bool{},
+		collectAt:    map[channel.ID]uint64{},
 		tombs:        newTombstones(),
 	}
 }
@@ -113,6 +120,7 @@ func (n *Node) claimLocks(lc *liveChannel, now uint64) {
 		// The chain holds the list of our proof it recorded: an older one than our
 		// latest if the partner closed with it, or our endorsed one (ADR 0032, 0037).
 		locks[us] = n.settledOurLocks(lc, locks[us])
+		n.maybeCollect(lc, locks) // ADR 0040
 	}
 	if len(locks[0])+len(locks[1]) == 0 {
 		return
