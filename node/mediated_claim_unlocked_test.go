@@ -159,3 +159,39 @@ func unlockPayoutRecorded(t *testing.T, first string) {
 		t.Fatalf("escrow holds %s", e)
 	}
 }
+
+// The claim log holds one record per direction's unlock: the same event from the
+// receipt and from the follower records once; a reorganisation that removes it retracts
+// the record, and the unlock mined again elsewhere is recorded from there; an event
+// naming a sender that is not a participant records nothing.
+func TestUnlockRecordFollowsTheCanonicalChain(t *testing.T) {
+	tn := newTestNet(t)
+	x := tn.startNode(1, nodeOpts{})
+	y := tn.startNode(2, nodeOpts{})
+	id := openChannel(t, x, y, big.NewInt(1000), nil, time.Hour)
+	lc := y.channel(id)
+	ev := ChainEvent{Kind: EventUnlocked, Channel: id, Block: 40, TxHash: common.Hash{1}, Participant: x.signer.Address(), Amount: big.NewInt(30), Returned: big.NewInt(20)}
+	y.noteUnlocked(lc, ev)
+	y.noteUnlocked(lc, ev)
+	if c := claimsOf(y, id, ClaimLockClaimed); len(c) != 1 || c[0].Amount.Int64() != 30 || c[0].Returned.Int64() != 20 {
+		t.Fatalf("records %+v, want one lock_claimed of 30", c)
+	}
+	if err := y.rollbackEvents(context.Background(), 39, []ChainEvent{ev}); err != nil {
+		t.Fatal(err)
+	}
+	if c := claimsOf(y, id, ClaimLockClaimed); len(c) != 0 {
+		t.Fatalf("a reorganised unlock still recorded: %+v", c)
+	}
+	again := ev
+	again.Block, again.TxHash = 41, common.Hash{2}
+	y.noteUnlocked(lc, again)
+	if c := claimsOf(y, id, ClaimLockClaimed); len(c) != 1 || c[0].TxHash != again.TxHash {
+		t.Fatalf("records %+v, want the unlock mined again", c)
+	}
+	stranger := ev
+	stranger.Participant, stranger.TxHash = common.Address{9}, common.Hash{3}
+	y.noteUnlocked(lc, stranger)
+	if n := len(y.LockClaims()); n != 1 {
+		t.Fatalf("%d records after an event of a stranger, want 1", n)
+	}
+}
