@@ -133,9 +133,12 @@ const (
 	EventClosed
 	EventProofUpdated
 	EventSettled
+	// EventUnlocked: an unlock after settle paid out a direction's held locks, whoever
+	// sent it (mediated_claim_unlocked.go).
+	EventUnlocked
 )
 
-var eventKindNames = [...]string{"", "opened", "deposited", "withdrawn", "closed", "proof_updated", "settled"}
+var eventKindNames = [...]string{"", "opened", "deposited", "withdrawn", "closed", "proof_updated", "settled", "unlocked"}
 
 func (k EventKind) String() string {
 	if int(k) < len(eventKindNames) {
@@ -156,8 +159,9 @@ type ChainEvent struct {
 	A, B            common.Address // opened
 	Token           common.Address // opened
 	ChallengePeriod uint64         // opened
-	Participant     common.Address // deposited, withdrawn; closer for closed; signer for proof_updated
-	Amount          *big.Int       // opened (deposit), deposited, withdrawn
+	Participant     common.Address // deposited, withdrawn; closer for closed; signer for proof_updated; the locks' sender for unlocked
+	Amount          *big.Int       // opened (deposit), deposited, withdrawn; unlocked: paid to the receiver
+	Returned        *big.Int       // unlocked: paid back to the sender
 	Total           *big.Int       // deposited: total deposit; withdrawn: total withdrawn
 	Nonce           uint64         // closed, proof_updated
 	Transferred     *big.Int       // closed, proof_updated

@@ -47,6 +47,14 @@ type lockClaims struct {
 	// unlocked marks directions (channel, sender) whose held locks are paid out, or of
 	// which the contract holds nothing.
 	unlocked map[unlockKey]bool
+	// paidOut: directions whose unlock payout the claim log holds, by the unlock's tx
+	// (mediated_claim_unlocked.go).
+	paidOut map[unlockKey]common.Hash
+	// collected: settled channels whose unlock records are deleted, or had none;
+	// collectAt: the block at which the chain showed nothing held
+	// (mediated_claim_collect.go).
+	collected map[channel.ID]bool
+	collectAt map[channel.ID]uint64
 
 	reports claimReports
 
@@ -66,6 +74,9 @@ func newLockClaims() *lockClaims {
 		registered:   map[[32]byte]uint64{},
 		unregistered: map[[32]byte]struct{}{},
 		unlocked:     map[unlockKey]bool{},
+		paidOut:      map[unlockKey]common.Hash{},
+		collected:    map[channel.ID]bool{},
+		collectAt:    map[channel.ID]uint64{},
 		tombs:        newTombstones(),
 	}
 }
@@ -109,6 +120,7 @@ func (n *Node) claimLocks(lc *liveChannel, now uint64) {
 		// The chain holds the list of our proof it recorded: an older one than our
 		// latest if the partner closed with it, or our endorsed one (ADR 0032, 0037).
 		locks[us] = n.settledOurLocks(lc, locks[us])
+		n.maybeCollect(lc, locks) // ADR 0040
 	}
 	if len(locks[0])+len(locks[1]) == 0 {
 		return
@@ -335,7 +347,7 @@ func (n *Node) unlockDirection(ctx context.Context, lc *liveChannel, parties [2]
 	if sender == lc.us && n.onlyTheReceiverGains(lc, locks, times, held) {
 		return true
 	}
-	rcpt, used, err := n.submitUnlock(ctx, lc, from, locks)
+	rcpt, _, err := n.submitUnlock(ctx, lc, from, locks)
 	if err != nil {
 		tried = append(tried, locks)
 		if errors.Is(err, errNoMatchingList) && sender == lc.us {
@@ -358,13 +370,11 @@ func (n *Node) unlockDirection(ctx context.Context, lc *liveChannel, parties [2]
 		n.log.Error("unlock after settle failed; retrying", "channel", lc.id, "sender", from, "err", err)
 		return false
 	}
-	locks, times = locks[:used], times[:used]
-	toRecv, toSender := mediate.UnlockSplit(locks, times, held)
-	kind := ClaimLocksUnlocked
-	if recv == n.signer.Address() && toRecv.Sign() > 0 {
-		kind = ClaimLockClaimed
+	// What the chain paid, from its Unlocked event; a receipt without one (another
+	// unlock ran first) leaves the record to the follower (mediated_claim_unlocked.go).
+	if ev, ok := unlockedEvent(rcpt, lc.id, from); ok {
+		n.noteUnlocked(lc, ev)
 	}
-	n.reportClaim(lc, LockClaim{Kind: kind, Sender: from, Receiver: recv, Amount: toRecv, Returned: toSender, TxHash: rcpt.TxHash, Block: rcpt.Block})
 	return true
 }
 

@@ -2,6 +2,7 @@ package node
 
 import (
 	"math/big"
+	"slices"
 	"sync"
 	"time"
 
@@ -56,6 +57,13 @@ func (r *claimReports) add(c LockClaim) {
 		r.list = append(r.list[:0], r.list[len(r.list)-maxClaimReports+1:]...)
 	}
 	r.list = append(r.list, c)
+}
+
+// remove drops the reports match selects.
+func (r *claimReports) remove(match func(LockClaim) bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.list = slices.DeleteFunc(r.list, match)
 }
 
 // LockClaims lists the on-chain claim steps this node took since it started, oldest

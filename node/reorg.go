@@ -21,6 +21,11 @@ func (n *Node) rollbackEvents(ctx context.Context, fork uint64, removed []ChainE
 		n.reorged[ev.Channel] = true
 	}
 	n.reorgMu.Unlock()
+	for _, ev := range removed {
+		if ev.Kind == EventUnlocked {
+			n.retractUnlocked(ev)
+		}
+	}
 	n.log.Warn("chain reorganised: reconciling the channels whose events were removed", "fork", fork, "removed_events", len(removed))
 	n.reconcileReorged(ctx)
 	return nil

@@ -185,6 +185,10 @@ func (n *Node) applyEvent(ctx context.Context, ev *ChainEvent) error {
 	if lc == nil {
 		return nil // not ours
 	}
+	if ev.Kind == EventUnlocked {
+		n.noteUnlocked(lc, *ev) // the claim log's; the channel's state has nothing to change
+		return nil
+	}
 	lc.mu.Lock()
 	before := lc.st.Status()
 	var err error

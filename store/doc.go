@@ -23,7 +23,7 @@
 // the store (the next commit succeeds once the majority is back), and a fenced write
 // (leadership lost) fails it for good.
 //
-// # Key schema, version 2
+// # Key schema, version 3
 //
 // Integers are big-endian, so keys sort numerically. Amounts in values are a length byte
 // and minimal big-endian bytes (at most 32); times are unix nanoseconds (0 = unset).
@@ -56,6 +56,8 @@
 //	                                         removing proof; LocksAt rebuilds past lists
 //	't' channel id(32) payer(1)           -> prune floor(8): tombstones removed at or
 //	                                         before it were deleted at a checkpoint
+//	                                         (version 3: the 't' records are why a
+//	                                         version 2 binary refuses the database)
 //	'r' record id(16)                     -> RoutedRecord (version 1): payment id, role,
 //	                                         lock state, hash, peer, amount, fee, route,
 //	                                         in/out channel, memo, created, updated

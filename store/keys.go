@@ -9,7 +9,7 @@ import (
 	"github.com/sluicepay/sluice/channel"
 )
 
-// Key prefixes (version 2 changed only the lock records, lock_record.go). One byte each, documented in doc.go; a new record kind
+// Key prefixes (version 2 changed only the lock records, lock_record.go; version 3 added the tombstones, lock_tombstone.go). One byte each, documented in doc.go; a new record kind
 // takes a new byte and, if it changes an existing layout, a schema version bump.
 const (
 	prefixSchema       byte = 0x00 // 0x00 "schema" -> uint32 version

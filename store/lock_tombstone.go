@@ -71,6 +71,21 @@ func (b *Batch) PruneTombstones(id channel.ID, payer channel.Party, through uint
 	return nil
 }
 
+// DeleteTombstones deletes payer's tombstones in channel id that were added at the nonces
+// in added (the caller's list of all of them) and the prune floor. Only for a settled
+// channel whose held locks are paid out: no list of ours can be asked for any more (ADR
+// 0040).
+func (b *Batch) DeleteTombstones(id channel.ID, payer channel.Party, added []uint64) error {
+	if payer > channel.PartyB {
+		return b.fail(fmt.Errorf("delete tombstones of channel %s: payer %d is not A or B", id, payer))
+	}
+	for _, a := range added {
+		b.lb.Delete(tombKey(id, payer, a))
+	}
+	b.lb.Delete(tombFloorKey(id, payer))
+	return nil
+}
+
 // Tombstones returns payer's tombstones in channel id, by added nonce, and the prune
 // floor (0: never pruned).
 func (s *Store) Tombstones(id channel.ID, payer channel.Party) (ts []Tombstone, floor uint64, err error) {

@@ -10,7 +10,7 @@ import (
 )
 
 // SchemaVersion is the key layout this binary reads and writes (documented in doc.go).
-const SchemaVersion uint32 = 2
+const SchemaVersion uint32 = 3
 
 // migration upgrades a database from version n to n+1. It reads db and puts its changes
 // into out; Open writes out together with the new version in one synced write, so a crash
@@ -24,10 +24,19 @@ type schema struct {
 }
 
 // currentSchema is the table of record. Version 1 is the first; the table grows an entry
-// for every version bump. Version 2 stores lock sets one key per lock (ADR 0033).
+// for every version bump. Version 2 stores lock sets one key per lock (ADR 0033); version
+// 3 adds the lock tombstones ('t', ADR 0037, ADR 0040).
 func currentSchema() schema {
-	return schema{version: SchemaVersion, migrations: map[uint32]migration{1: migrateLockSetsV2}}
+	return schema{version: SchemaVersion, migrations: map[uint32]migration{1: migrateLockSetsV2, 2: migrateTombstonesV3}}
 }
+
+// migrateTombstonesV3 upgrades version 2 to 3: nothing to convert (version 3 only adds
+// the 't' records), but a binary of version 2 must not open a database that has them.
+// It would read no tombstone, so it could not rebuild the list of an older proof of ours
+// the partner put on chain (the unlock then fails, the held amount stays in the escrow),
+// and it would never prune them. Databases written by the version 2 binaries that already
+// wrote tombstones keep them as they are: the layout did not change.
+func migrateTombstonesV3(kv.Backend, *kv.Batch) error { return nil }
 
 func encodeVersion(v uint32) []byte { return binary.BigEndian.AppendUint32(nil, v) }
 
