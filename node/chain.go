@@ -136,9 +136,12 @@ const (
 	// EventUnlocked: an unlock after settle paid out a direction's held locks, whoever
 	// sent it (mediated_claim_unlocked.go).
 	EventUnlocked
+	// EventLocksHeld: at settle, what the contract held back for a direction's pending
+	// locks, under which root (checkpoint_held_root.go).
+	EventLocksHeld
 )
 
-var eventKindNames = [...]string{"", "opened", "deposited", "withdrawn", "closed", "proof_updated", "settled", "unlocked"}
+var eventKindNames = [...]string{"", "opened", "deposited", "withdrawn", "closed", "proof_updated", "settled", "unlocked", "locks_held"}
 
 func (k EventKind) String() string {
 	if int(k) < len(eventKindNames) {
@@ -162,6 +165,7 @@ type ChainEvent struct {
 	Participant     common.Address // deposited, withdrawn; closer for closed; signer for proof_updated; the locks' sender for unlocked
 	Amount          *big.Int       // opened (deposit), deposited, withdrawn; unlocked: paid to the receiver
 	Returned        *big.Int       // unlocked: paid back to the sender
+	LocksRoot       common.Hash    // locks_held: the root of the held locks (Participant sent them)
 	Total           *big.Int       // deposited: total deposit; withdrawn: total withdrawn
 	Nonce           uint64         // closed, proof_updated
 	Transferred     *big.Int       // closed, proof_updated

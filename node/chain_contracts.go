@@ -159,6 +159,8 @@ func convertEvent(e contracts.Event) (ChainEvent, bool) {
 		ce.Kind, ce.Channel, ce.Participant, ce.Nonce, ce.Transferred = EventProofUpdated, ev.ID, ev.Signer, ev.Nonce, ev.Transferred
 	case contracts.ChannelSettled:
 		ce.Kind, ce.Channel, ce.Balances, ce.Cooperative = EventSettled, ev.ID, [2]*big.Int{ev.BalanceA, ev.BalanceB}, ev.Cooperative
+	case contracts.LocksHeld:
+		ce.Kind, ce.Channel, ce.Participant, ce.Amount, ce.Total, ce.LocksRoot = EventLocksHeld, ev.ID, ev.Sender, ev.Locked, ev.Held, ev.LocksRoot
 	case contracts.Unlocked:
 		ce.Kind, ce.Channel, ce.Participant, ce.Amount, ce.Returned = EventUnlocked, ev.ID, ev.Sender, ev.ToReceiver, ev.ToSender
 	default:

@@ -98,6 +98,9 @@ type tombstones struct {
 	chainNonce map[channel.ID]uint64
 	// rebuilt caches the list the chain holds for us on a settled channel.
 	rebuilt map[channel.ID][]channel.Lock
+	// heldRoot is the root of our locks settle held back per settled channel, from the
+	// LocksHeld event, kept durably (heldRootNamespace, checkpoint_held_root.go).
+	heldRoot map[channel.ID]heldRoot
 	// floors is the prune floor last put in a batch per channel, under floorMu (taken in
 	// the durable queue's fill, in disk order): a prune never lowers it.
 	floorMu sync.Mutex
@@ -112,7 +115,7 @@ type tombstones struct {
 
 func newTombstones() *tombstones {
 	return &tombstones{
-		chans: map[channel.ID]*chanTombs{}, chainNonce: map[channel.ID]uint64{}, rebuilt: map[channel.ID][]channel.Lock{},
+		chans: map[channel.ID]*chanTombs{}, chainNonce: map[channel.ID]uint64{}, rebuilt: map[channel.ID][]channel.Lock{}, heldRoot: map[channel.ID]heldRoot{},
 		floors: map[channel.ID]uint64{},
 		refused: prometheus.NewCounter(prometheus.CounterOpts{Name: "sluice_lock_tombstone_refusals_total",
 			Help: "New outgoing locks refused because the channel keeps the maximum of tombstones (the partner endorses no checkpoint)"}),

@@ -49,7 +49,8 @@ func (n *Node) noteChainProof(lc *liveChannel, ev *ChainEvent) {
 	}
 }
 
-// loadChainProofs restores the nonces noteChainProof stored (loadEndorsements calls it).
+// loadChainProofs restores the nonces noteChainProof stored and the held roots
+// (loadEndorsements calls it).
 func (n *Node) loadChainProofs(ml metaLister) error {
 	entries, err := ml.ListMeta(chainProofNamespace)
 	if err != nil {
@@ -57,7 +58,6 @@ func (n *Node) loadChainProofs(ml metaLister) error {
 	}
 	t := n.claims.tombs
 	t.mu.Lock()
-	defer t.mu.Unlock()
 	for _, en := range entries {
 		raw, err := hex.DecodeString(en.Key)
 		if err != nil || len(raw) != len(channel.ID{}) || len(en.Value) != 8 || n.channel(channel.ID(raw)) == nil {
@@ -65,7 +65,8 @@ func (n *Node) loadChainProofs(ml metaLister) error {
 		}
 		t.chainNonce[channel.ID(raw)] = binary.BigEndian.Uint64(en.Value)
 	}
-	return nil
+	t.mu.Unlock()
+	return n.loadHeldRoots(ml)
 }
 
 // settledOurLocks is the list of ours the chain holds on the settled channel lc, as far
@@ -169,6 +170,11 @@ func (n *Node) onlyTheReceiverGains(lc *liveChannel, locks []channel.Lock, times
 	}
 	_, toSender := mediate.UnlockSplit(locks, times, held)
 	if toSender.Sign() > 0 {
+		return false
+	}
+	if !n.heldRootIs(lc, locks) {
+		// Not the list settle held (or its root unknown): the chain's may return
+		// something to us, so we unlock (checkpoint_held_root.go).
 		return false
 	}
 	n.log.Debug("nothing of our held locks returns to us: the unlock is the receiver's", "channel", lc.id, "locks", len(locks))

@@ -122,6 +122,9 @@ func (n *Node) collectSettled(lc *liveChannel) time.Duration {
 				}
 			}
 		}
+		if err := b.DeleteMeta(heldRootNamespace, channelKey(lc.id)); err != nil {
+			return err
+		}
 		if nonce != 0 {
 			return b.DeleteMeta(chainProofNamespace, channelKey(lc.id))
 		}
@@ -147,6 +150,7 @@ func (n *Node) collectSettled(lc *liveChannel) time.Duration {
 	delete(t.chans, lc.id)
 	delete(t.chainNonce, lc.id)
 	delete(t.rebuilt, lc.id)
+	delete(t.heldRoot, lc.id)
 	t.mu.Unlock()
 	t.floorMu.Lock()
 	delete(t.floors, lc.id)

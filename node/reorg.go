@@ -25,6 +25,9 @@ func (n *Node) rollbackEvents(ctx context.Context, fork uint64, removed []ChainE
 		if ev.Kind == EventUnlocked {
 			n.retractUnlocked(ev)
 		}
+		if ev.Kind == EventLocksHeld {
+			n.retractLocksHeld(ev)
+		}
 	}
 	n.log.Warn("chain reorganised: reconciling the channels whose events were removed", "fork", fork, "removed_events", len(removed))
 	n.reconcileReorged(ctx)

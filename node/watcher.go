@@ -189,6 +189,10 @@ func (n *Node) applyEvent(ctx context.Context, ev *ChainEvent) error {
 		n.noteUnlocked(lc, *ev) // the claim log's; the channel's state has nothing to change
 		return nil
 	}
+	if ev.Kind == EventLocksHeld {
+		n.noteLocksHeld(lc, ev) // which list of ours the unlock must show (checkpoint_held_root.go)
+		return nil
+	}
 	lc.mu.Lock()
 	before := lc.st.Status()
 	var err error

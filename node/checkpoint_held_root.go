@@ -1,0 +1,105 @@
+package node
+
+import (
+	"encoding/hex"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/sluicepay/sluice/channel"
+	"github.com/sluicepay/sluice/store"
+)
+
+// The root settle held our locks under. Settle emits LocksHeld(id, sender, receiver,
+// locksRoot, locked, held) for each direction with pending locks; the unlock must show
+// the list with that root. The node picks its list from what it knows (the list rebuilt
+// at the nonce it recorded from the close and update events, its current one, its
+// endorsed one), and the contract refuses a wrong one at estimation, which costs
+// nothing. The one decision that a wrong list would make costly is leaving the unlock
+// to the receiver (onlyTheReceiverGains): if the list the node judged were not the
+// chain's, and the chain's returned something to us while paying the receiver nothing,
+// the receiver would never unlock and our refund would stay in the contract. So that
+// decision is taken only for a list whose root is the one LocksHeld recorded. The
+// recorded nonce can be wrong after a reorganisation that removed a proof update.
+
+// heldRootNamespace: the root of our held locks per settled channel, 32 bytes.
+const heldRootNamespace = "heldroot"
+
+// heldRoot is a LocksHeld event's root of our locks, with the transaction that emitted
+// it (a reorganisation that removes the event removes the root).
+type heldRoot struct {
+	root common.Hash
+	tx   common.Hash
+}
+
+// noteLocksHeld records, from a LocksHeld event of lc, the root of our held locks.
+func (n *Node) noteLocksHeld(lc *liveChannel, ev *ChainEvent) {
+	if ev.Participant != n.signer.Address() {
+		return // the partner's locks: its list is the one it shows
+	}
+	t := n.claims.tombs
+	t.mu.Lock()
+	if old, ok := t.heldRoot[lc.id]; ok && old.root == ev.LocksRoot {
+		t.mu.Unlock()
+		return
+	}
+	t.heldRoot[lc.id] = heldRoot{root: ev.LocksRoot, tx: ev.TxHash}
+	t.mu.Unlock()
+	root := ev.LocksRoot
+	if err := n.durable.enqueue(func(b *store.Batch) error {
+		return b.PutMeta(heldRootNamespace, channelKey(lc.id), root[:])
+	}, afterCommit{}); err != nil {
+		n.log.Warn("root of our held locks not stored", "channel", lc.id, "err", err)
+	}
+}
+
+// retractLocksHeld forgets a root whose LocksHeld event a reorganisation removed.
+func (n *Node) retractLocksHeld(ev ChainEvent) {
+	t := n.claims.tombs
+	t.mu.Lock()
+	old, ok := t.heldRoot[ev.Channel]
+	if ok && old.tx == ev.TxHash {
+		delete(t.heldRoot, ev.Channel)
+	}
+	t.mu.Unlock()
+	if !ok || old.tx != ev.TxHash {
+		return
+	}
+	if err := n.durable.enqueue(func(b *store.Batch) error {
+		return b.DeleteMeta(heldRootNamespace, channelKey(ev.Channel))
+	}, afterCommit{}); err != nil {
+		n.log.Warn("reorganised root of our held locks not deleted", "channel", ev.Channel, "err", err)
+	}
+}
+
+// heldRootIs reports whether locks has the root the chain recorded for our held locks
+// on lc; false when no root is known.
+func (n *Node) heldRootIs(lc *liveChannel, locks []channel.Lock) bool {
+	t := n.claims.tombs
+	t.mu.Lock()
+	h, ok := t.heldRoot[lc.id]
+	t.mu.Unlock()
+	if !ok {
+		return false
+	}
+	root, err := channel.LocksRoot(locks)
+	return err == nil && common.Hash(root) == h.root
+}
+
+// loadHeldRoots restores the roots noteLocksHeld stored (loadChainProofs calls it).
+func (n *Node) loadHeldRoots(ml metaLister) error {
+	entries, err := ml.ListMeta(heldRootNamespace)
+	if err != nil {
+		return err
+	}
+	t := n.claims.tombs
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, en := range entries {
+		raw, err := hex.DecodeString(en.Key)
+		if err != nil || len(raw) != len(channel.ID{}) || len(en.Value) != len(common.Hash{}) || n.channel(channel.ID(raw)) == nil {
+			continue // a channel no longer tracked: inert
+		}
+		t.heldRoot[channel.ID(raw)] = heldRoot{root: common.BytesToHash(en.Value)}
+	}
+	return nil
+}

@@ -1,0 +1,80 @@
+package node
+
+import (
+	"crypto/rand"
+	"math/big"
+	"testing"
+
+	"github.com/sluicepay/sluice/channel"
+)
+
+// TestReceiverOnlyRuleNeedsTheRootSettleHeld: the payee closes with a proof carrying the
+// hub's lock L (a hash only the payer knows) and the chain settles. The hub records the
+// root settle held its locks under (LocksHeld), also across a restart. The rule that
+// leaves an unlock to the receiver (every lock of the list registered in time, nothing
+// back to us) is then taken only for a list with that root: for another list, which a
+// wrong recorded nonce (a reorganised proof update) would rebuild, the chain's list may
+// return money to us while paying the receiver nothing, and the receiver would never
+// unlock. Fails on the old rule, which left such a list to the receiver, and if the
+// root is not recorded or not restored.
+func TestReceiverOnlyRuleNeedsTheRootSettleHeld(t *testing.T) {
+	x := newOlderProofNet(t, nodeOpts{})
+	hash := x.silentLock(t, 100)
+	held := x.hTap.lastOn(t, x.idHC)
+	if held.Lock.SecretHash != hash {
+		t.Fatalf("the hub's last lock proof is on %x, want %x", held.Lock.SecretHash, hash)
+	}
+	x.cheatAndSettle(t, held.Proof, nil)
+	want, err := channel.LocksRoot([]channel.Lock{held.Lock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the hub records the root settle held its locks under", func() bool {
+		return x.h.heldRootIs(x.h.channel(x.idHC), []channel.Lock{held.Lock})
+	})
+	if root := x.h.claims.tombs.heldRoot[x.idHC].root; root != want {
+		t.Fatalf("recorded root %x, want %x", root, want)
+	}
+
+	// A list the hub did not send on this channel (not its current one, nor an endorsed
+	// one), every lock registered in time: the receiver would gain all of it.
+	var other channel.Lock
+	rand.Read(other.SecretHash[:])
+	other.Amount, other.Expiration = big.NewInt(100), held.Lock.Expiration
+	times := []uint64{held.Lock.Expiration - 1}
+	receiverOnly := func() bool {
+		return x.h.onlyTheReceiverGains(x.h.channel(x.idHC), []channel.Lock{other}, times, big.NewInt(100))
+	}
+	if receiverOnly() {
+		t.Fatal("a list whose root settle did not hold was left to the receiver")
+	}
+	x.restartHub(t, nodeOpts{})
+	if !x.h.heldRootIs(x.h.channel(x.idHC), []channel.Lock{held.Lock}) {
+		t.Fatal("the held root is not restored after a restart")
+	}
+	setRoot := func(r *heldRoot) {
+		x.h.claims.tombs.mu.Lock()
+		defer x.h.claims.tombs.mu.Unlock()
+		if r == nil {
+			delete(x.h.claims.tombs.heldRoot, x.idHC)
+			return
+		}
+		x.h.claims.tombs.heldRoot[x.idHC] = *r
+	}
+	otherRoot, err := channel.LocksRoot([]channel.Lock{other})
+	if err != nil {
+		t.Fatal(err)
+	}
+	setRoot(&heldRoot{root: otherRoot})
+	if !receiverOnly() {
+		t.Fatal("the list settle held, all the receiver's, was not left to the receiver")
+	}
+	setRoot(nil)
+	if receiverOnly() {
+		t.Fatal("with the held root unknown, a list was left to the receiver")
+	}
+	setRoot(&heldRoot{root: want})
+	// The lock expires unregistered: the hub unlocks it and gets everything back.
+	advanceTo(t, x.tn, x.reader, held.Lock.Expiration+1)
+	x.hubGetsAll(t, 1000, 0)
+}
