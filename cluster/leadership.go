@@ -52,6 +52,7 @@ type Leadership struct {
 	cli      *clientv3.Client
 	session  *concurrency.Session
 	election *concurrency.Election
+	cfg      Config
 }
 
 // ParseStoreURL reads --store etcd://host:port,host:port into client URLs.
@@ -131,7 +132,26 @@ func campaign(ctx context.Context, cli *clientv3.Client, c Config, log *slog.Log
 		return nil, err
 	}
 	log.Info("cluster: active", "leaderKey", election.Key(), "revision", election.Rev())
-	return &Leadership{Store: st, Key: election.Key(), Revision: election.Rev(), cli: cli, session: session, election: election}, nil
+	return &Leadership{Store: st, Key: election.Key(), Revision: election.Rev(), cli: cli, session: session, election: election, cfg: c}, nil
+}
+
+// OpenStore opens another store of this hub on the cluster, under the namespace's
+// "<sub>/" keys and fenced like the node's store (a write commits only while this
+// process holds the leadership): the risk engine's state lives there, so a standby that
+// takes over keeps every client's spending windows and baselines. The caller closes it
+// before Close.
+func (l *Leadership) OpenStore(sub string, o store.Options) (*store.Store, error) {
+	if sub == "" || sub == "data" || sub == "leader" || strings.ContainsAny(sub, "/") {
+		return nil, fmt.Errorf("cluster: store namespace %q: want a name other than data and leader, without '/'", sub)
+	}
+	backend, err := etcdkv.New(etcdkv.Config{
+		Client: l.cli, Prefix: l.cfg.Namespace + sub + "/", MaxTxnOps: l.cfg.MaxTxnOps, Timeout: l.cfg.RequestTimeout,
+	})
+	if err != nil {
+		return nil, err
+	}
+	backend.SetFence(etcdkv.Fence{Key: l.Key, Revision: l.Revision})
+	return store.OpenBackend(backend, "etcd "+l.cfg.Namespace+sub, o)
 }
 
 // Lost is closed when this process's lease has ended (as far as it can tell; the fence

@@ -234,3 +234,39 @@ func (b *Batch) DeleteMeta(namespace, key string) error {
 	b.lb.Delete(k)
 	return nil
 }
+
+// Split returns b's writes, in order, as batches of at most maxOps writes each (b itself
+// when it fits): for a backend whose transactions are bounded (etcd refuses a batch over
+// its --max-txn-ops, ErrBatchTooLarge) and a writer that needs no atomicity across them,
+// such as the risk engine's state. Each part stays atomic on its own.
+func (b *Batch) Split(maxOps int) ([]*Batch, error) {
+	if b.err != nil {
+		return nil, b.err
+	}
+	b.seal()
+	if maxOps <= 0 || b.lb.Len() <= maxOps {
+		return []*Batch{b}, nil
+	}
+	var out []*Batch
+	cur := NewBatch()
+	next := func() {
+		if cur.lb.Len() >= maxOps {
+			out = append(out, cur)
+			cur = NewBatch()
+		}
+	}
+	err := b.lb.Replay(func(k, v []byte) {
+		next()
+		cur.lb.Put(k, v)
+	}, func(k []byte) {
+		next()
+		cur.lb.Delete(k)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: split batch: %w", err)
+	}
+	if cur.lb.Len() > 0 {
+		out = append(out, cur)
+	}
+	return out, nil
+}

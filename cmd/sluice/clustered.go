@@ -53,14 +53,16 @@ func clusteredMaxBatch(c *cli.Context) int {
 // clusteredStore campaigns for the hub's leadership when --store names an etcd cluster and
 // returns the fenced store once this process is the active one; nil without --store. lost
 // is closed when the leadership ends; release resigns after the node has closed the store.
-func clusteredStore(ctx context.Context, c *cli.Context, key *ecdsa.PrivateKey, log *slog.Logger) (st *store.Store, lost <-chan struct{}, release func(), err error) {
+// riskStore opens the risk engine's store on the cluster too (fenced the same way), so a
+// standby that takes over keeps the spending windows; nil without --store.
+func clusteredStore(ctx context.Context, c *cli.Context, key *ecdsa.PrivateKey, log *slog.Logger) (st *store.Store, lost <-chan struct{}, release func(), riskStore func() (riskStateStore, error), err error) {
 	spec := strings.TrimSpace(c.String(flagStore))
 	if spec == "" {
-		return nil, nil, func() {}, nil
+		return nil, nil, func() {}, nil, nil
 	}
 	endpoints, err := cluster.ParseStoreURL(spec)
 	if err != nil {
-		return nil, nil, nil, usageErrorf("--%s: %v", flagStore, err)
+		return nil, nil, nil, nil, usageErrorf("--%s: %v", flagStore, err)
 	}
 	host, _ := os.Hostname()
 	addr := crypto.PubkeyToAddress(key.PublicKey)
@@ -74,11 +76,17 @@ func clusteredStore(ctx context.Context, c *cli.Context, key *ecdsa.PrivateKey, 
 		Store:     store.Options{Logger: log},
 	})
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
 	return l.Store, l.Lost(), func() {
-		if err := l.Close(); err != nil {
-			log.Warn("cluster: close", "err", err)
-		}
-	}, nil
+			if err := l.Close(); err != nil {
+				log.Warn("cluster: close", "err", err)
+			}
+		}, func() (riskStateStore, error) {
+			st, err := l.OpenStore(riskStoreDir, store.Options{Logger: log})
+			if err != nil {
+				return nil, err
+			}
+			return cluster.SplitCommits{Store: st, MaxOps: c.Int(flagEtcdMaxTxnOp)}, nil
+		}, nil
 }

@@ -149,7 +149,7 @@ func runNode(c *cli.Context) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	ctx := c.Context
-	st, lost, release, err := clusteredStore(ctx, c, key, log)
+	st, lost, release, riskStore, err := clusteredStore(ctx, c, key, log)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil // a standby stopped while it waited: a clean exit
@@ -193,7 +193,7 @@ func runNode(c *cli.Context) error {
 	if err := n.Start(ctx); err != nil {
 		return fmt.Errorf("start node: %w", err)
 	}
-	riskEngine, stopRisk, err := openNodeRisk(ctx, dir, n, reg, log)
+	riskEngine, stopRisk, err := openNodeRisk(ctx, dir, n, reg, log, riskStore)
 	if err != nil {
 		return err
 	}

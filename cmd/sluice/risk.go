@@ -52,9 +52,17 @@ const (
 	flagTTL          = "ttl"
 )
 
-// openRisk builds the daemon's risk engine from <datadir>/risk.json and its state store,
-// and starts its flusher. stop flushes, stops and closes the store.
-func openRisk(ctx context.Context, dir string, domain channel.Domain, reg prometheus.Registerer, log *slog.Logger) (_ *risk.Engine, stop func() error, _ error) {
+// riskStateStore is where the risk engine keeps its state: <datadir>/risk, or the
+// cluster's (ADR 0021 amendment).
+type riskStateStore interface {
+	risk.Store
+	Close() error
+}
+
+// openRisk builds the daemon's risk engine from <datadir>/risk.json and its state store
+// (<datadir>/risk, or openStore's: the cluster's in the clustered mode), and starts its
+// flusher. stop flushes, stops and closes the store.
+func openRisk(ctx context.Context, dir string, domain channel.Domain, reg prometheus.Registerer, log *slog.Logger, openStore func() (riskStateStore, error)) (_ *risk.Engine, stop func() error, _ error) {
 	var cfg risk.Config
 	path := filepath.Join(dir, riskConfigFile)
 	data, err := os.ReadFile(path)
@@ -67,7 +75,12 @@ func openRisk(ctx context.Context, dir string, domain channel.Domain, reg promet
 			return nil, nil, fmt.Errorf("%s: %w", path, err)
 		}
 	}
-	st, err := store.Open(filepath.Join(dir, riskStoreDir), store.Options{Logger: log})
+	if openStore == nil {
+		openStore = func() (riskStateStore, error) {
+			return store.Open(filepath.Join(dir, riskStoreDir), store.Options{Logger: log})
+		}
+	}
+	st, err := openStore()
 	if err != nil {
 		return nil, nil, fmt.Errorf("open risk state: %w", err)
 	}
@@ -364,12 +377,12 @@ func runRiskRegisterDevice(c *cli.Context) error {
 
 // openNodeRisk opens the risk engine in the running node's EIP-712 domain, which step-up
 // signatures are made in.
-func openNodeRisk(ctx context.Context, dir string, b api.Backend, reg prometheus.Registerer, log *slog.Logger) (*risk.Engine, func() error, error) {
+func openNodeRisk(ctx context.Context, dir string, b api.Backend, reg prometheus.Registerer, log *slog.Logger, openStore func() (riskStateStore, error)) (*risk.Engine, func() error, error) {
 	info, err := b.Info(ctx)
 	if err != nil {
 		return nil, nil, fmt.Errorf("risk: node info for the step-up domain: %w", err)
 	}
-	return openRisk(ctx, dir, channel.Domain{ChainID: info.ChainID, Contract: info.Contract}, reg, log)
+	return openRisk(ctx, dir, channel.Domain{ChainID: info.ChainID, Contract: info.Contract}, reg, log, openStore)
 }
 
 // setRiskScope applies the scope flags (issue 22, finding 7); the engine validates them.

@@ -27,7 +27,7 @@ func startRiskAPI(t *testing.T, datadir string) *api.Server {
 		t.Fatal(err)
 	}
 	b := &stubBackend{}
-	eng, stop, err := openNodeRisk(context.Background(), datadir, b, prometheus.NewRegistry(), slog.New(slog.DiscardHandler))
+	eng, stop, err := openNodeRisk(context.Background(), datadir, b, prometheus.NewRegistry(), slog.New(slog.DiscardHandler), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestRiskStateSurvivesDaemonRestart(t *testing.T) {
 	domain := channel.Domain{ChainID: big.NewInt(31337), Contract: stubContract}
 	req := risk.Request{Client: "w", Channel: stubChannel, Counterparty: stubPartner, Amount: big.NewInt(60)}
 	for i, want := range []risk.Outcome{risk.Approve, risk.Decline} {
-		eng, stop, err := openRisk(context.Background(), dir, domain, prometheus.NewRegistry(), slog.New(slog.DiscardHandler))
+		eng, stop, err := openRisk(context.Background(), dir, domain, prometheus.NewRegistry(), slog.New(slog.DiscardHandler), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -150,7 +150,7 @@ func TestRiskStateSurvivesDaemonRestart(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, riskConfigFile), []byte(`{"clients":{"w":{"daily_cap":"1"}}}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := openRisk(context.Background(), dir, domain, prometheus.NewRegistry(), slog.New(slog.DiscardHandler)); err == nil || !strings.Contains(err.Error(), riskConfigFile) {
+	if _, _, err := openRisk(context.Background(), dir, domain, prometheus.NewRegistry(), slog.New(slog.DiscardHandler), nil); err == nil || !strings.Contains(err.Error(), riskConfigFile) {
 		t.Fatalf("broken risk.json: %v", err)
 	}
 }
