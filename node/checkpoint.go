@@ -37,6 +37,11 @@ type CheckpointConfig struct {
 	// MaxTombstones is the hard cap per channel: past it we add no new lock on the
 	// channel until the partner endorses a checkpoint (default DefaultMaxTombstones).
 	MaxTombstones int
+	// MaxUnacked bounds our lock proofs the partner has not acknowledged on a channel:
+	// past it we add no new lock on the channel until it acknowledges (default
+	// DefaultMaxUnacked; ADR 0041). Their messages are kept, in memory and on disk, to
+	// be sent again (lock_resend.go).
+	MaxUnacked int
 }
 
 // Checkpoint defaults.
@@ -44,6 +49,8 @@ const (
 	DefaultCheckpointEvery = 256
 	DefaultCheckpointAfter = 30 * time.Second
 	DefaultMaxTombstones   = 4096
+	// DefaultMaxUnacked is two proofs (a lock and its removal) per tombstone of the cap.
+	DefaultMaxUnacked = 2 * DefaultMaxTombstones
 )
 
 func (c CheckpointConfig) withDefaults() CheckpointConfig {
@@ -55,6 +62,9 @@ func (c CheckpointConfig) withDefaults() CheckpointConfig {
 	}
 	if c.MaxTombstones <= 0 {
 		c.MaxTombstones = DefaultMaxTombstones
+	}
+	if c.MaxUnacked <= 0 {
+		c.MaxUnacked = DefaultMaxUnacked
 	}
 	c.Every = min(c.Every, c.MaxTombstones)
 	return c
@@ -177,6 +187,9 @@ func (n *Node) channelTombs(lc *liveChannel) (*chanTombs, error) {
 func (n *Node) admitLock(lc *liveChannel, u channel.LockUpdate) error {
 	if u.Change != channel.LockAdd {
 		return nil
+	}
+	if err := n.admitUnacked(lc); err != nil { // lock_resend.go, ADR 0041
+		return err
 	}
 	t := n.claims.tombs
 	limit := n.cfg.Checkpoints.withDefaults().MaxTombstones
