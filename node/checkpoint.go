@@ -210,10 +210,23 @@ func (n *Node) admitLock(lc *liveChannel, u channel.LockUpdate) error {
 	t.mu.Unlock()
 	t.refused.Inc()
 	if first {
-		n.log.Warn("partner endorses no checkpoint: no new locks on this channel until it does", "channel", lc.id, "peer", lc.peer, "tombstones", kept, "max", limit)
+		n.warnTombstoneCap(lc, kept, limit)
 	}
 	// Also ErrTooManyLocks: a forward refused for it is a capacity refusal (another route).
 	return fmt.Errorf("channel %s keeps %d removed locks: %w (%w)", lc.id, kept, ErrTombstoneCap, channel.ErrTooManyLocks)
+}
+
+// warnTombstoneCap logs the cap's refusal with the cause an operator can act on: the
+// partner endorses no checkpoint, or it did and the watchtower has not confirmed it
+// (unreachable, ADR 0037 amendment: pruning waits for the tower).
+func (n *Node) warnTombstoneCap(lc *liveChannel, kept, limit int) {
+	endorsed := n.med.ref.end.endorsedNonce(lc.id)
+	if held := n.prunableThrough(lc.id, endorsed); n.tower != nil && held < endorsed {
+		n.log.Warn("the watchtower has not confirmed our endorsed checkpoint: no new locks on this channel until it does (check the tower link)",
+			"channel", lc.id, "peer", lc.peer, "tower", n.tower.tower.ID, "endorsed", endorsed, "tower_holds", held, "tombstones", kept, "max", limit)
+		return
+	}
+	n.log.Warn("partner endorses no checkpoint: no new locks on this channel until it does", "channel", lc.id, "peer", lc.peer, "tombstones", kept, "max", limit)
 }
 
 // noteLockChange records our lock update c (proof nonce c.Nonce) in the bookkeeping and
