@@ -106,8 +106,9 @@ const syncResendSpacing = time.Second
 func (n *Node) admitUnacked(lc *liveChannel) error {
 	limit := uint64(n.cfg.Checkpoints.withDefaults().MaxUnacked)
 	lc.mu.Lock()
-	backlog := lc.st.Nonce(lc.us) - lc.acked
+	latest, acked := lc.st.Nonce(lc.us), lc.acked
 	lc.mu.Unlock()
+	backlog := latest - min(acked, latest) // acked is never above latest (onAck); no wrap if it were
 	if backlog < limit {
 		lc.unackedCapped.Store(false)
 		return nil

@@ -196,3 +196,45 @@ func TestAttack6SyncFloodDoesNotMultiplyLockResends(t *testing.T) {
 		t.Fatalf("50 Syncs made the hub send %d lock proofs in %v; want at most %d (ten, once a second)", resent, time.Since(start), limit)
 	}
 }
+
+// TestAttack6AcksOfOtherNoncesMoveNothingTheyShouldNot: C acknowledges nonces the hub
+// never signed (far above its latest) and then old ones. The hub's acknowledged nonce
+// must never pass its latest proof (the backlog bound subtracts it) nor go down, and
+// payments keep flowing through C. Fails if an Ack of an unsigned nonce were taken as is
+// (the backlog would wrap and refuse every lock) or an old one lowered it.
+func TestAttack6AcksOfOtherNoncesMoveNothingTheyShouldNot(t *testing.T) {
+	x := newAckFreeHub(t, CheckpointConfig{MaxUnacked: 6})
+	x.dropper.drop.Store(true)
+	for range 2 {
+		if res, _, err := x.pay(t, 10); err != nil || !res.Unlocked {
+			t.Fatalf("payment: %+v %v", res, err)
+		}
+	}
+	latest := latestOwnProof(t, x.h, x.idHC).Nonce
+	bg := context.Background()
+	for _, nonce := range []uint64{latest + 1000, 1<<64 - 1, 1, latest - 1} {
+		if err := x.dropper.Transport.Send(bg, x.hub, &p2p.Ack{Channel: x.idHC, Nonce: nonce}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "the hub takes C's Ack", func() bool { return ackedBy(x.h, x.idHC) == latest })
+	time.Sleep(200 * time.Millisecond)
+	if got := ackedBy(x.h, x.idHC); got != latest {
+		t.Fatalf("the hub's acknowledged nonce is %d, want its latest %d", got, latest)
+	}
+	for range 4 { // C's own Acks stay dropped: payments are admitted up to the bound again
+		if res, _, err := x.pay(t, 10); err != nil {
+			if got := unackedLockProofs(x.h, x.idHC); got > 6 {
+				t.Fatalf("backlog %d past the bound", got)
+			}
+			var refused *RouteRefusedError
+			if !errors.As(err, &refused) || refused.Reason != mediate.ReasonCapacity {
+				t.Fatalf("payment after the odd Acks: %v", err)
+			}
+			return
+		} else if !res.Unlocked {
+			t.Fatalf("payment after the odd Acks: %+v", res)
+		}
+	}
+	t.Fatal("four payments of two proofs each passed a bound of six unacknowledged proofs")
+}
