@@ -209,8 +209,12 @@ func (n *Node) admitLock(lc *liveChannel, u channel.LockUpdate) error {
 	ct.capped = true
 	t.mu.Unlock()
 	t.refused.Inc()
+	towerCause := n.towerHoldsUpCheckpoint(lc.id)
+	if towerCause {
+		n.tower.retryNow() // do not sleep out the link's backoff once the tower is back
+	}
 	if first {
-		n.warnTombstoneCap(lc, kept, limit)
+		n.warnTombstoneCap(lc, kept, limit, towerCause)
 	}
 	// Also ErrTooManyLocks: a forward refused for it is a capacity refusal (another route).
 	return fmt.Errorf("channel %s keeps %d removed locks: %w (%w)", lc.id, kept, ErrTombstoneCap, channel.ErrTooManyLocks)
@@ -219,14 +223,24 @@ func (n *Node) admitLock(lc *liveChannel, u channel.LockUpdate) error {
 // warnTombstoneCap logs the cap's refusal with the cause an operator can act on: the
 // partner endorses no checkpoint, or it did and the watchtower has not confirmed it
 // (unreachable, ADR 0037 amendment: pruning waits for the tower).
-func (n *Node) warnTombstoneCap(lc *liveChannel, kept, limit int) {
-	endorsed := n.med.ref.end.endorsedNonce(lc.id)
-	if held := n.prunableThrough(lc.id, endorsed); n.tower != nil && held < endorsed {
+func (n *Node) warnTombstoneCap(lc *liveChannel, kept, limit int, towerCause bool) {
+	if towerCause {
+		endorsed := n.med.ref.end.endorsedNonce(lc.id)
 		n.log.Warn("the watchtower has not confirmed our endorsed checkpoint: no new locks on this channel until it does (check the tower link)",
-			"channel", lc.id, "peer", lc.peer, "tower", n.tower.tower.ID, "endorsed", endorsed, "tower_holds", held, "tombstones", kept, "max", limit)
+			"channel", lc.id, "peer", lc.peer, "tower", n.tower.tower.ID, "endorsed", endorsed, "tower_holds", n.prunableThrough(lc.id, endorsed), "tombstones", kept, "max", limit)
 		return
 	}
 	n.log.Warn("partner endorses no checkpoint: no new locks on this channel until it does", "channel", lc.id, "peer", lc.peer, "tombstones", kept, "max", limit)
+}
+
+// towerHoldsUpCheckpoint reports that the partner endorsed a checkpoint of ours on id that
+// the watchtower has not confirmed, so it is not pruned yet (prunableThrough).
+func (n *Node) towerHoldsUpCheckpoint(id channel.ID) bool {
+	if n.tower == nil {
+		return false
+	}
+	endorsed := n.med.ref.end.endorsedNonce(id)
+	return n.prunableThrough(id, endorsed) < endorsed
 }
 
 // noteLockChange records our lock update c (proof nonce c.Nonce) in the bookkeeping and

@@ -168,3 +168,56 @@ func TestAttack6TowerOutageCapsAndNamesTheTower(t *testing.T) {
 	mAH.eventually(t, "payer-hub", a, h)
 	mHC.eventually(t, "hub-payee", h, c)
 }
+
+// TestAttack6TowerBackAfterALongOutageUnblocksAtOnce: the hub's tower is down long enough
+// for the link's backoff to grow past ten seconds (it doubles up to 30 s) while the
+// honest payee endorses; the channel is at the cap. The tower comes back in the middle of
+// a long backoff wait. The next refused lock must cut that wait short (at most once a
+// second): the hub confirms its checkpoint with the tower, prunes and pays again within
+// a few seconds. Fails on the old code: the link sleeps out its backoff (here about
+// seven more seconds) with the channel refusing every lock.
+func TestAttack6TowerBackAfterALongOutageUnblocksAtOnce(t *testing.T) {
+	tn := newTestNet(t)
+	twDir := t.TempDir()
+	tw := startTower9(t, tn, twDir, "/ip4/127.0.0.1/tcp/0", 0)
+	full := tw.Addrs()[0]
+	listen, _ := ma.SplitFunc(full, func(c ma.Component) bool { return c.Protocol().Code == ma.P_P2P })
+	a := tn.startNode(1, nodeOpts{})
+	h := tn.startNode(2, nodeOpts{checkpoints: CheckpointConfig{Every: 1, MaxTombstones: 2}, tower: full.String()})
+	c := tn.startNode(3, nodeOpts{})
+	openChannel(t, a, h, big.NewInt(1000), nil, time.Hour)
+	idHC := openChannel(t, h, c, big.NewInt(1000), nil, time.Hour)
+	hub, payee := h.signer.Address(), c.signer.Address()
+	pay := func() (RoutedPayment, error) {
+		inv := invoice(t, c, 10)
+		return routedPay(t, a, []common.Address{hub, payee}, 10, inv.SecretHash)
+	}
+	tw.Close()
+	down := time.Now()
+	for range 2 {
+		if res, err := pay(); err != nil || !res.Unlocked {
+			t.Fatalf("payment under the cap: %+v %v", res, err)
+		}
+	}
+	waitFor(t, "the payee endorses the hub's checkpoint", func() bool {
+		return h.med.ref.end.endorsedNonce(idHC) == latestOwnProof(t, h, idHC).Nonce
+	})
+	if _, err := pay(); err == nil {
+		t.Fatal("a payment passed the cap while the tower is down")
+	}
+	// Backoff from 20 ms doubling: the wait that starts about 10.2 s after the first
+	// failure lasts 10.24 s. The tower returns in its middle.
+	time.Sleep(time.Until(down.Add(14 * time.Second)))
+	startTower9(t, tn, twDir, listen.String(), 0)
+	back := time.Now()
+	for h.tombstoneCount(idHC) != 0 {
+		if time.Since(back) > 4*time.Second {
+			t.Fatalf("the hub keeps %d tombstones %v after the tower is back", h.tombstoneCount(idHC), time.Since(back))
+		}
+		_, _ = pay() // refused at the cap: each refusal may cut the link's backoff short
+		time.Sleep(100 * time.Millisecond)
+	}
+	if res, err := pay(); err != nil || !res.Unlocked {
+		t.Fatalf("payment once the tower is back: %+v %v", res, err)
+	}
+}

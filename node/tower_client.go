@@ -55,6 +55,10 @@ type towerLink struct {
 	ownNone map[channel.ID]bool
 	// ownUnsupported: the tower refused a payer's registration as such (an older tower).
 	ownUnsupported atomic.Bool
+	// retry cuts a backoff short (retryNow): a channel refuses new locks until the tower
+	// confirms our checkpoint. retried is when it last did (unix ns).
+	retry   chan struct{}
+	retried atomic.Int64
 
 	// Owned by the run goroutine.
 	hasher *channel.Hasher
@@ -98,7 +102,8 @@ func (n *Node) startTowerLink() error {
 	if err != nil {
 		return err
 	}
-	tl := &towerLink{n: n, tower: *info, opener: opener, flush: n.cfg.TowerFlush, hasher: hasher, ownDone: map[channel.ID]uint64{}, ownNo: map[channel.ID]uint64{}, ownNone: map[channel.ID]bool{}}
+	tl := &towerLink{n: n, tower: *info, opener: opener, flush: n.cfg.TowerFlush, hasher: hasher, ownDone: map[channel.ID]uint64{}, ownNo: map[channel.ID]uint64{}, ownNone: map[channel.ID]bool{},
+		retry: make(chan struct{}, 1)}
 	if tl.flush <= 0 {
 		tl.flush = DefaultTowerFlush
 	}
@@ -192,6 +197,7 @@ func (tl *towerLink) run(ctx context.Context) {
 				case <-ctx.Done():
 					return
 				case <-time.After(backoff):
+				case <-tl.retry:
 				}
 				backoff = min(2*backoff, maxBackoff)
 				break
@@ -388,6 +394,24 @@ func (tl *towerLink) ownHeld(id channel.ID) uint64 {
 	tl.mu.Lock()
 	defer tl.mu.Unlock()
 	return tl.ownDone[id]
+}
+
+// towerRetrySpacing is the least time between two backoffs cut short by retryNow.
+const towerRetrySpacing = time.Second
+
+// retryNow cuts the link's current backoff short, at most once per towerRetrySpacing: a
+// channel refuses new locks until the tower confirms our checkpoint (ADR 0041), so after
+// an outage the link should not sleep up to its 30 s backoff once the tower is back.
+func (tl *towerLink) retryNow() {
+	now := time.Now().UnixNano()
+	last := tl.retried.Load()
+	if now-last < int64(towerRetrySpacing) || !tl.retried.CompareAndSwap(last, now) {
+		return
+	}
+	select {
+	case tl.retry <- struct{}{}:
+	default:
+	}
 }
 
 // holdsNoneOf reports that the tower said it guards no proof of ours on id (ownNone).
