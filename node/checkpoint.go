@@ -37,6 +37,11 @@ type CheckpointConfig struct {
 	// MaxTombstones is the hard cap per channel: past it we add no new lock on the
 	// channel until the partner endorses a checkpoint (default DefaultMaxTombstones).
 	MaxTombstones int
+	// MaxUnacked bounds our lock proofs the partner has not acknowledged on a channel:
+	// past it we add no new lock on the channel until it acknowledges (default
+	// DefaultMaxUnacked; ADR 0041). Their messages are kept, in memory and on disk, to
+	// be sent again (lock_resend.go).
+	MaxUnacked int
 }
 
 // Checkpoint defaults.
@@ -44,6 +49,8 @@ const (
 	DefaultCheckpointEvery = 256
 	DefaultCheckpointAfter = 30 * time.Second
 	DefaultMaxTombstones   = 4096
+	// DefaultMaxUnacked is two proofs (a lock and its removal) per tombstone of the cap.
+	DefaultMaxUnacked = 2 * DefaultMaxTombstones
 )
 
 func (c CheckpointConfig) withDefaults() CheckpointConfig {
@@ -55,6 +62,9 @@ func (c CheckpointConfig) withDefaults() CheckpointConfig {
 	}
 	if c.MaxTombstones <= 0 {
 		c.MaxTombstones = DefaultMaxTombstones
+	}
+	if c.MaxUnacked <= 0 {
+		c.MaxUnacked = DefaultMaxUnacked
 	}
 	c.Every = min(c.Every, c.MaxTombstones)
 	return c
@@ -181,6 +191,9 @@ func (n *Node) admitLock(lc *liveChannel, u channel.LockUpdate) error {
 	if u.Change != channel.LockAdd {
 		return nil
 	}
+	if err := n.admitUnacked(lc); err != nil { // lock_resend.go, ADR 0041
+		return err
+	}
 	t := n.claims.tombs
 	limit := n.cfg.Checkpoints.withDefaults().MaxTombstones
 	t.mu.Lock()
@@ -199,11 +212,38 @@ func (n *Node) admitLock(lc *liveChannel, u channel.LockUpdate) error {
 	ct.capped = true
 	t.mu.Unlock()
 	t.refused.Inc()
+	towerCause := n.towerHoldsUpCheckpoint(lc.id)
+	if towerCause {
+		n.tower.retryNow() // do not sleep out the link's backoff once the tower is back
+	}
 	if first {
-		n.log.Warn("partner endorses no checkpoint: no new locks on this channel until it does", "channel", lc.id, "peer", lc.peer, "tombstones", kept, "max", limit)
+		n.warnTombstoneCap(lc, kept, limit, towerCause)
 	}
 	// Also ErrTooManyLocks: a forward refused for it is a capacity refusal (another route).
 	return fmt.Errorf("channel %s keeps %d removed locks: %w (%w)", lc.id, kept, ErrTombstoneCap, channel.ErrTooManyLocks)
+}
+
+// warnTombstoneCap logs the cap's refusal with the cause an operator can act on: the
+// partner endorses no checkpoint, or it did and the watchtower has not confirmed it
+// (unreachable, ADR 0037 amendment: pruning waits for the tower).
+func (n *Node) warnTombstoneCap(lc *liveChannel, kept, limit int, towerCause bool) {
+	if towerCause {
+		endorsed := n.med.ref.end.endorsedNonce(lc.id)
+		n.log.Warn("the watchtower has not confirmed our endorsed checkpoint: no new locks on this channel until it does (check the tower link)",
+			"channel", lc.id, "peer", lc.peer, "tower", n.tower.tower.ID, "endorsed", endorsed, "tower_holds", n.prunableThrough(lc.id, endorsed), "tombstones", kept, "max", limit)
+		return
+	}
+	n.log.Warn("partner endorses no checkpoint: no new locks on this channel until it does", "channel", lc.id, "peer", lc.peer, "tombstones", kept, "max", limit)
+}
+
+// towerHoldsUpCheckpoint reports that the partner endorsed a checkpoint of ours on id that
+// the watchtower has not confirmed, so it is not pruned yet (prunableThrough).
+func (n *Node) towerHoldsUpCheckpoint(id channel.ID) bool {
+	if n.tower == nil {
+		return false
+	}
+	endorsed := n.med.ref.end.endorsedNonce(id)
+	return n.prunableThrough(id, endorsed) < endorsed
 }
 
 // noteLockChange records our lock update c (proof nonce c.Nonce) in the bookkeeping and

@@ -102,7 +102,7 @@ func (n *Node) pruneWithEndorsement(lc *liveChannel, through uint64) (func(*stor
 // unlock after settle (ADR 0017, 0037 amendments). towerAnsweredOwn prunes the rest once
 // the tower holds the newer one.
 func (n *Node) prunableThrough(id channel.ID, endorsed uint64) uint64 {
-	if n.tower == nil || n.tower.ownUnsupported.Load() {
+	if n.tower == nil || n.tower.ownUnsupported.Load() || n.tower.holdsNoneOf(id) {
 		return endorsed
 	}
 	return min(endorsed, n.tower.ownHeld(id))

@@ -265,7 +265,13 @@ func (n *Node) onReject(lc *liveChannel, m *p2p.Reject) {
 // so a peer that missed or refused one catches up before it checks the Sync's proofs,
 // which sign the locks it adds. Callers do not hold lc.mu.
 func (n *Node) sendSync(lc *liveChannel) {
+	lc.syncResent.Store(time.Now().UnixNano())
 	n.resendLockMsgs(lc)
+	n.sendSyncView(lc)
+}
+
+// sendSyncView sends our Sync without resending our lock proofs first.
+func (n *Node) sendSyncView(lc *liveChannel) {
 	lc.mu.Lock()
 	sn := lc.st.Snapshot()
 	lc.mu.Unlock()
@@ -298,6 +304,6 @@ func (n *Node) onSync(lc *liveChannel, m *p2p.Sync) {
 		n.acceptProof(lc, m.Sent, store.PaymentID{}, nil, true, false)
 	}
 	if m.Received.Nonce < ours {
-		n.sendSync(lc)
+		n.answerSync(lc) // its lock resend at most once a second (ADR 0041)
 	}
 }

@@ -84,6 +84,10 @@ type liveChannel struct {
 	outOfPolicy atomic.Pointer[string]
 	// lockMsgs are our lock proofs the peer may not have acknowledged (mediated.go).
 	lockMsgs []lockMsg
+	// syncResent is when a Sync of ours last resent lockMsgs (unix ns; answerSync).
+	syncResent atomic.Int64
+	// unackedCapped: the refusal of new locks at CheckpointConfig.MaxUnacked was logged.
+	unackedCapped atomic.Bool
 }
 
 func newLiveChannel(st *channel.State, us channel.Party, window int) *liveChannel {

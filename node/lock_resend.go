@@ -2,6 +2,8 @@ package node
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/sluicepay/sluice/channel"
@@ -78,4 +80,56 @@ func (n *Node) lockResendPass(marks map[channel.ID]resendMark, now time.Time) {
 			delete(marks, id)
 		}
 	}
+}
+
+// A partner that takes our lock proofs and never acknowledges them (ADR 0041) would make
+// us keep every one of their messages, in memory and on disk, and offer them all again on
+// every resend: nothing else bounds them, since its reveals still complete payments. So
+// past CheckpointConfig.MaxUnacked proofs of ours it has not acknowledged on a channel, we
+// add no new lock on it; removals still go out, so the backlog stays below the bound plus
+// the channel's pending locks. And a Sync of the partner's that says it lacks our proofs
+// makes us resend them at most once per syncResendSpacing: each answer used to resend the
+// whole backlog, a flood of small Syncs bought the backlog once per Sync.
+
+// ErrUnackedLockProofs: the partner has not acknowledged CheckpointConfig.MaxUnacked lock
+// proofs of ours on the channel; no new lock is added to it until it does. Existing locks
+// still resolve.
+var ErrUnackedLockProofs = errors.New("partner acknowledges none of our lock proofs: too many unacknowledged, no new locks on this channel")
+
+// syncResendSpacing is the least time between two lock resends that answer the partner's
+// Syncs on a channel. Our own Syncs (reconnect, periodic resend) are not spaced.
+const syncResendSpacing = time.Second
+
+// admitUnacked refuses a new lock on lc while the partner has not acknowledged
+// CheckpointConfig.MaxUnacked proofs of ours. Our nonces rise by one a proof, so the
+// backlog is the distance from the acknowledged nonce to our latest.
+func (n *Node) admitUnacked(lc *liveChannel) error {
+	limit := uint64(n.cfg.Checkpoints.withDefaults().MaxUnacked)
+	lc.mu.Lock()
+	latest, acked := lc.st.Nonce(lc.us), lc.acked
+	lc.mu.Unlock()
+	backlog := latest - min(acked, latest) // acked is never above latest (onAck); no wrap if it were
+	if backlog < limit {
+		lc.unackedCapped.Store(false)
+		return nil
+	}
+	if !lc.unackedCapped.Swap(true) {
+		n.log.Warn("partner acknowledges none of our lock proofs: no new locks on this channel until it does", "channel", lc.id, "peer", lc.peer, "unacknowledged", backlog, "max", limit)
+	}
+	// Also ErrTooManyLocks: a forward refused for it is a capacity refusal (another route).
+	return fmt.Errorf("channel %s: %d lock proofs unacknowledged: %w (%w)", lc.id, backlog, ErrUnackedLockProofs, channel.ErrTooManyLocks)
+}
+
+// answerSync answers the partner's Sync that lacks our latest proof: our Sync, preceded by
+// our unacknowledged lock proofs unless a Sync of ours resent them within
+// syncResendSpacing (the periodic resend covers a partner that still lacks them).
+func (n *Node) answerSync(lc *liveChannel) {
+	now := time.Now().UnixNano()
+	last := lc.syncResent.Load()
+	if now-last < int64(syncResendSpacing) || !lc.syncResent.CompareAndSwap(last, now) {
+		n.sendSyncView(lc)
+		return
+	}
+	n.resendLockMsgs(lc)
+	n.sendSyncView(lc)
 }

@@ -50,8 +50,15 @@ type towerLink struct {
 	// ownDone is, per channel, the nonce of our endorsed proof the tower holds (it
 	// answered accepted or stale); ownNo, the last one it refused for good.
 	ownDone, ownNo map[channel.ID]uint64
+	// ownNone: the tower answered "full" for our endorsed proof of the channel, and it
+	// answers so only for a channel it guards no proof of ours on (ADR 0041).
+	ownNone map[channel.ID]bool
 	// ownUnsupported: the tower refused a payer's registration as such (an older tower).
 	ownUnsupported atomic.Bool
+	// retry cuts a backoff short (retryNow): a channel refuses new locks until the tower
+	// confirms our checkpoint. retried is when it last did (unix ns).
+	retry   chan struct{}
+	retried atomic.Int64
 
 	// Owned by the run goroutine.
 	hasher *channel.Hasher
@@ -95,7 +102,8 @@ func (n *Node) startTowerLink() error {
 	if err != nil {
 		return err
 	}
-	tl := &towerLink{n: n, tower: *info, opener: opener, flush: n.cfg.TowerFlush, hasher: hasher, ownDone: map[channel.ID]uint64{}, ownNo: map[channel.ID]uint64{}}
+	tl := &towerLink{n: n, tower: *info, opener: opener, flush: n.cfg.TowerFlush, hasher: hasher, ownDone: map[channel.ID]uint64{}, ownNo: map[channel.ID]uint64{}, ownNone: map[channel.ID]bool{},
+		retry: make(chan struct{}, 1)}
 	if tl.flush <= 0 {
 		tl.flush = DefaultTowerFlush
 	}
@@ -189,6 +197,7 @@ func (tl *towerLink) run(ctx context.Context) {
 				case <-ctx.Done():
 					return
 				case <-time.After(backoff):
+				case <-tl.retry:
 				}
 				backoff = min(2*backoff, maxBackoff)
 				break
@@ -343,6 +352,7 @@ func (tl *towerLink) ownAnswered(lc *liveChannel, nonce uint64) {
 	raised := nonce > tl.ownDone[lc.id]
 	if raised {
 		tl.ownDone[lc.id] = nonce
+		delete(tl.ownNone, lc.id)
 	}
 	tl.mu.Unlock()
 	if raised {
@@ -355,10 +365,22 @@ func (tl *towerLink) ownAnswered(lc *liveChannel, nonce uint64) {
 // found settled must not prune what the unlock after settle needs). A tower that refuses
 // a payer's registration as such (not_receiver: built before it took them) defends none
 // of our own proofs: checkpoints then prune as without a tower.
+//
+// A tower that is full (wire.CodeFull) refuses only a channel it guards no proof of ours
+// on: while it holds none it can put no older proof of ours on chain, so checkpoints
+// prune as without a tower on that channel (sixth attacker pass: a full tower capped the
+// channel for good, ADR 0041).
 func (tl *towerLink) ownRefused(lc *liveChannel, nonce uint64, code wire.Code) {
 	tl.mu.Lock()
 	tl.ownNo[lc.id] = max(tl.ownNo[lc.id], nonce)
+	none := code == wire.CodeFull && tl.ownDone[lc.id] == 0
+	if none {
+		tl.ownNone[lc.id] = true
+	}
 	tl.mu.Unlock()
+	if none {
+		tl.n.towerAnsweredOwn(lc, nonce)
+	}
 	if code == wire.CodeNotReceiver && !tl.ownUnsupported.Swap(true) {
 		tl.n.log.Warn("the watchtower does not take our own endorsed proofs (an older tower); checkpoints prune without it", "tower", tl.tower.ID)
 	}
@@ -372,6 +394,31 @@ func (tl *towerLink) ownHeld(id channel.ID) uint64 {
 	tl.mu.Lock()
 	defer tl.mu.Unlock()
 	return tl.ownDone[id]
+}
+
+// towerRetrySpacing is the least time between two backoffs cut short by retryNow.
+const towerRetrySpacing = time.Second
+
+// retryNow cuts the link's current backoff short, at most once per towerRetrySpacing: a
+// channel refuses new locks until the tower confirms our checkpoint (ADR 0041), so after
+// an outage the link should not sleep up to its 30 s backoff once the tower is back.
+func (tl *towerLink) retryNow() {
+	now := time.Now().UnixNano()
+	last := tl.retried.Load()
+	if now-last < int64(towerRetrySpacing) || !tl.retried.CompareAndSwap(last, now) {
+		return
+	}
+	select {
+	case tl.retry <- struct{}{}:
+	default:
+	}
+}
+
+// holdsNoneOf reports that the tower said it guards no proof of ours on id (ownNone).
+func (tl *towerLink) holdsNoneOf(id channel.ID) bool {
+	tl.mu.Lock()
+	defer tl.mu.Unlock()
+	return tl.ownNone[id]
 }
 
 // registration builds the Register for lc's best received proof, signing our endorsement

@@ -22,12 +22,17 @@ func TestCheckpointFlagReachesTheNodeConfig(t *testing.T) {
 	if got, err := run("--"+flagMaxTombstones, "100"); err != nil || got.MaxTombstones != 100 {
 		t.Fatalf("flag: %+v %v", got, err)
 	}
-	if got, err := run(); err != nil || got.MaxTombstones != node.DefaultMaxTombstones {
+	if got, err := run("--"+flagMaxUnacked, "64"); err != nil || got.MaxUnacked != 64 || got.MaxTombstones != node.DefaultMaxTombstones {
+		t.Fatalf("flag: %+v %v", got, err)
+	}
+	if got, err := run(); err != nil || got.MaxTombstones != node.DefaultMaxTombstones || got.MaxUnacked != node.DefaultMaxUnacked {
 		t.Fatalf("default: %+v %v", got, err)
 	}
-	for _, bad := range []string{"0", "-1"} {
-		if _, err := run("--"+flagMaxTombstones, bad); err == nil {
-			t.Fatalf("--%s %s accepted", flagMaxTombstones, bad)
+	for _, flag := range []string{flagMaxTombstones, flagMaxUnacked} {
+		for _, bad := range []string{"0", "-1"} {
+			if _, err := run("--"+flag, bad); err == nil {
+				t.Fatalf("--%s %s accepted", flag, bad)
+			}
 		}
 	}
 }
