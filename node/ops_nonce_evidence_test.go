@@ -167,14 +167,17 @@ func TestOpenWhoseNonceAnotherTransactionTookIsSignedAgainPromptly(t *testing.T)
 	<-drop.ready
 	takeNonceOutside(t, tn, 1, *drop.dropped)
 	taken := time.Now()
+	waitFor(t, "the open signed again", func() bool { return metricValue(t, a.metrics.txResigned) > 0 })
+	resigned := time.Since(taken)
+	if resigned >= 2*time.Second {
+		t.Errorf("the open was signed again %v after its nonce was taken; want it at once", resigned)
+	}
 	select {
 	case res := <-done:
 		if res.err != nil {
 			t.Fatalf("open: %v", res.err)
 		}
-		if d := res.at.Sub(taken); d >= 2*time.Second {
-			t.Errorf("the open was mined %v after its nonce was taken; want it signed again at once", d)
-		}
+		t.Logf("signed again %v and mined %v after the nonce was taken", resigned.Round(time.Millisecond), res.at.Sub(taken).Round(time.Millisecond))
 	case <-time.After(30 * time.Second):
 		t.Fatal("the open never completed")
 	}
