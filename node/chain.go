@@ -41,6 +41,12 @@ type Chain interface {
 	// or one of the replaced transactions of the same nonce), dead because another
 	// transaction of our account used its nonce, or still pending.
 	Track(ctx context.Context, tx SignedTx, replaced []common.Hash) (TxStatus, error)
+	// NonceUse names the transaction of our account that used tx's nonce, read from the
+	// one block where our account's nonce passed it (ADR 0042): the evidence Track's
+	// "nonce taken" must be checked against before the call is signed again. An error
+	// (a block or count the backend cannot serve, a body that disagrees with the count)
+	// decides nothing.
+	NonceUse(ctx context.Context, tx SignedTx) (NonceUse, error)
 	// Resign signs call afresh with a nonce read from the chain (the old one was taken);
 	// like Prepare, a call that would now revert fails with the decoded revert.
 	Resign(ctx context.Context, call ChainCall) (SignedTx, error)
@@ -112,9 +118,17 @@ type TxStatus struct {
 	Mined   bool
 	Receipt Receipt
 	Err     error
-	// NonceTaken: our account's confirmed nonce passed the transaction's and none of its
-	// versions is mined, so another transaction (the key used elsewhere) took the nonce.
+	// NonceTaken: our account's confirmed nonce passed the transaction's and no receipt
+	// of any of its versions is served. Either another transaction (the key used
+	// elsewhere) took the nonce, or ours is mined and the backend answering receipts
+	// lags the one answering the nonce: only Chain.NonceUse tells them apart.
 	NonceTaken bool
+}
+
+// NonceUse is the transaction of our account that used a nonce, and the block it is in.
+type NonceUse struct {
+	Block  uint64
+	TxHash common.Hash
 }
 
 // SignedTx is a transaction ready to broadcast.

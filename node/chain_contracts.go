@@ -295,7 +295,8 @@ func (cc *contractChain) Track(ctx context.Context, stx SignedTx, replaced []com
 	// Our nonce moved past tx's and no receipt is at or below the head. A receipt the chain
 	// node indexed before advancing its head (Anvil under load does) is ours being mined,
 	// not another transaction taking the nonce: signing the call again would execute it
-	// twice (a deposit counted twice). The next poll sees it mined.
+	// twice (a deposit counted twice). The next poll sees it mined. Without any receipt,
+	// "nonce taken" is only suspected: the caller checks it with NonceUse.
 	for _, h := range append([]common.Hash{stx.Hash}, replaced...) {
 		known, err := cc.c.ReceiptKnown(ctx, h)
 		if err != nil {
@@ -306,6 +307,20 @@ func (cc *contractChain) Track(ctx context.Context, stx SignedTx, replaced []com
 		}
 	}
 	return TxStatus{NonceTaken: true}, nil
+}
+
+func (cc *contractChain) NonceUse(ctx context.Context, stx SignedTx) (NonceUse, error) {
+	tx, err := decodeTx(stx)
+	if err != nil {
+		return NonceUse{}, err
+	}
+	ctx, cancel := cc.bound(ctx)
+	defer cancel()
+	u, err := cc.c.FindNonceUse(ctx, tx.Nonce())
+	if err != nil {
+		return NonceUse{}, err
+	}
+	return NonceUse{Block: u.Block, TxHash: u.TxHash}, nil
 }
 
 func (cc *contractChain) Resign(ctx context.Context, call ChainCall) (SignedTx, error) {

@@ -50,6 +50,7 @@ type nodeOpts struct {
 	invoices    InvoiceConfig
 	tower       string // a watchtower's multiaddr (Config.Tower), flushed every 20 ms
 	checkpoints CheckpointConfig
+	backend     ChainBackend // in place of the dev chain's client
 }
 
 // startNode runs a node for devchain account i. A node is closed at test end unless the
@@ -94,6 +95,9 @@ func (tn *testNet) buildNode(key *ecdsa.PrivateKey, o nodeOpts) (*Node, error) {
 		cfg.Tower, cfg.TowerFlush = o.tower, 20*time.Millisecond
 	}
 	cfg.Checkpoints = o.checkpoints
+	if o.backend != nil {
+		cfg.ChainBackend = o.backend
+	}
 	if o.logs != nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(o.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -26,19 +27,10 @@ func (r *opRunner) drive(id store.OpID, w *opWait, rec store.OpRecord, call Chai
 // chain answers within milliseconds. Polls then back off to the node's PollInterval.
 const followFirstPoll = 5 * time.Millisecond
 
-// nonceTakenConfirm is how long Track must keep answering "nonce taken" before the call
-// is signed again. Anvil releases its state after executing a block and only then stores
-// the block's receipts: for that moment our confirmed nonce is past a transaction whose
-// receipt nobody serves yet, which reads as "nonce taken". Signing again then executes
-// the call twice (an open or a deposit pays its amount twice: TestHubClaimsOnChainOnAnvil
-// once found 2000 wei in the escrow for one open of 1000). The moment lasts as long as
-// the miner is descheduled; a nonce really taken stays taken.
-const nonceTakenConfirm = 2 * time.Second
-
 // follow watches rec's transaction until one of its versions is mined:
 //   - its nonce taken by another transaction of our account (the key used outside the
-//     node), on every poll for nonceTakenConfirm: the call is signed again with a fresh
-//     nonce, stored, then broadcast;
+//     node), as the block where our nonce passed it shows (nonceTaken, ADR 0042): the
+//     call is signed again with a fresh nonce, stored, then broadcast;
 //   - not mined within TxReplaceAfter: it is replaced, same nonce, higher fee;
 //   - otherwise it is re-broadcast every PollInterval (a pool may have dropped it).
 //
@@ -47,7 +39,7 @@ const nonceTakenConfirm = 2 * time.Second
 func (r *opRunner) follow(ctx context.Context, rec store.OpRecord, call ChainCall) (Receipt, error) {
 	cfg := &r.n.cfg
 	signedAt, sentAt := time.Now(), time.Now()
-	var takenSince time.Time // first of the polls in a row that said "nonce taken"
+	var told string // the last verdict on a suspected "nonce taken", logged once
 	interval := followFirstPoll
 	timer := time.NewTimer(0)
 	defer timer.Stop()
@@ -62,9 +54,6 @@ func (r *opRunner) follow(ctx context.Context, rec store.OpRecord, call ChainCal
 
 		tx := SignedTx{Hash: rec.TxHash, Raw: rec.RawTx}
 		st, err := r.n.chain.Track(ctx, tx, rec.Replaced)
-		if err == nil && !st.NonceTaken {
-			takenSince = time.Time{}
-		}
 		switch {
 		case err != nil:
 			if ctx.Err() == nil {
@@ -72,11 +61,10 @@ func (r *opRunner) follow(ctx context.Context, rec store.OpRecord, call ChainCal
 			}
 		case st.Mined:
 			return r.mined(ctx, &rec, call, st)
-		case st.NonceTaken && takenSince.IsZero():
-			takenSince = time.Now() // look again: the receipt may not be stored yet
-		case st.NonceTaken && time.Since(takenSince) < nonceTakenConfirm:
+		case st.NonceTaken && !r.nonceTaken(ctx, rec, call, &told):
+			// Ours is mined and its receipt not served yet, or nothing is proven: wait.
 		case st.NonceTaken:
-			takenSince = time.Time{}
+			told = ""
 			r.n.log.Warn("another transaction of our account used this transaction's nonce; signing it again", "kind", call.Kind, "channel", logChannel(call.Channel), "tx", rec.TxHash)
 			done, err := r.resign(ctx, &rec, call)
 			if done || err != nil {
@@ -96,6 +84,33 @@ func (r *opRunner) follow(ctx context.Context, rec store.OpRecord, call ChainCal
 			}
 		}
 	}
+}
+
+// nonceTaken checks Track's suspicion against the chain (ADR 0042): true only when the
+// block where our account's nonce passed rec's holds a transaction of ours with that
+// nonce that is none of rec's versions. Ours there means mined, its receipt not served
+// yet (a load-balanced RPC whose receipt backend lags its state backend; Anvil storing
+// receipts after it releases state): signing again would execute the call twice. A
+// backend that cannot serve that evidence decides nothing; the next poll asks again.
+func (r *opRunner) nonceTaken(ctx context.Context, rec store.OpRecord, call ChainCall, told *string) bool {
+	use, err := r.n.chain.NonceUse(ctx, SignedTx{Hash: rec.TxHash, Raw: rec.RawTx})
+	say := func(verdict string, args ...any) {
+		if *told == verdict || ctx.Err() != nil {
+			return
+		}
+		*told = verdict
+		r.n.log.Warn(verdict, append([]any{"kind", call.Kind, "channel", logChannel(call.Channel), "tx", rec.TxHash}, args...)...)
+	}
+	switch {
+	case err != nil:
+		say("our nonce passed this transaction's and no receipt is served, but the chain does not show which transaction used the nonce; not signing again until it does", "err", err)
+		return false
+	case use.TxHash == rec.TxHash || slices.Contains(rec.Replaced, use.TxHash):
+		say("transaction mined but its receipt not served yet; waiting for it", "mined_tx", use.TxHash, "block", use.Block)
+		return false
+	}
+	r.n.log.Info("nonce used by another transaction of our account", "kind", call.Kind, "channel", logChannel(call.Channel), "tx", rec.TxHash, "other_tx", use.TxHash, "block", use.Block)
+	return true
 }
 
 // mined records the op as mined and reports its outcome. A reverted transaction whose

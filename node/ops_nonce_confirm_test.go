@@ -38,7 +38,8 @@ func (c *receiptsLateChain) Track(ctx context.Context, tx SignedTx, replaced []c
 // 2000 wei in the escrow where one open of 1000 should be. The op runner took one
 // "nonce taken" answer for the truth and signed the open again with a fresh nonce: the
 // chain executed both, and the same deposit left the wallet twice. "Nonce taken" must
-// hold across a confirmation delay before a call is signed again.
+// be shown by the block where our nonce passed the open's (ADR 0042) before a call is
+// signed again.
 func TestOpenIsNotSignedAgainWhileItsReceiptIsLate(t *testing.T) {
 	tn := newTestNet(t)
 	late := &receiptsLateChain{}
