@@ -102,9 +102,16 @@ func (r *opRunner) nonceTaken(ctx context.Context, rec store.OpRecord, call Chai
 		r.n.log.Warn(verdict, append([]any{"kind", call.Kind, "channel", logChannel(call.Channel), "tx", rec.TxHash}, args...)...)
 	}
 	switch {
-	case err != nil:
+	case err != nil && addsFunds(call.Kind):
 		say("our nonce passed this transaction's and no receipt is served, but the chain does not show which transaction used the nonce; not signing again until it does", "err", err)
 		return false
+	case err != nil:
+		// A call the contract cannot execute twice (a second close, proof update,
+		// settle, withdrawal or unlock reverts, and a second secret registration
+		// changes nothing): signing it again is safe without the evidence, and a
+		// defense must not wait for a block the RPC no longer serves (ADR 0042).
+		r.n.log.Warn("our nonce passed this transaction's and the chain does not show which transaction used it; signing this call again, which cannot execute twice", "kind", call.Kind, "channel", logChannel(call.Channel), "tx", rec.TxHash, "err", err)
+		return true
 	case use.TxHash == rec.TxHash || slices.Contains(rec.Replaced, use.TxHash):
 		say("transaction mined but its receipt not served yet; waiting for it", "mined_tx", use.TxHash, "block", use.Block)
 		return false
@@ -112,6 +119,10 @@ func (r *opRunner) nonceTaken(ctx context.Context, rec store.OpRecord, call Chai
 	r.n.log.Info("nonce used by another transaction of our account", "kind", call.Kind, "channel", logChannel(call.Channel), "tx", rec.TxHash, "other_tx", use.TxHash, "block", use.Block)
 	return true
 }
+
+// addsFunds reports the calls that move funds in each time they execute (open, deposit):
+// signed again while the first one was mined, they would execute twice.
+func addsFunds(k CallKind) bool { return k == CallOpen || k == CallDeposit }
 
 // mined records the op as mined and reports its outcome. A reverted transaction whose
 // goal the chain shows met anyway (our proof or a better one is already on chain, the

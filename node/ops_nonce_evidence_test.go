@@ -12,6 +12,8 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/ethclient"
+
+	"github.com/sluicepay/sluice/channel"
 )
 
 // ADR 0042: "nonce taken" is decided from the block where our account's nonce passed
@@ -227,5 +229,60 @@ func TestNonceTakenIsNotActedOnWhileTheBlockCannotBeRead(t *testing.T) {
 	time.Sleep(500 * time.Millisecond)
 	if got := new(big.Int).Sub(escrowOf(t, tn), before); got.Int64() != 1000 {
 		t.Fatalf("the escrow took %s wei for one open of 1000", got)
+	}
+}
+
+// dropArmedBroadcast drops the first broadcast made once armed (the close below, not the
+// open before it).
+type dropArmedBroadcast struct {
+	dropFirstBroadcast
+	armed atomic.Bool
+}
+
+func (c *dropArmedBroadcast) Broadcast(ctx context.Context, tx SignedTx) error {
+	if !c.armed.Load() {
+		return c.dropFirstBroadcast.Chain.Broadcast(ctx, tx)
+	}
+	return c.dropFirstBroadcast.Broadcast(ctx, tx)
+}
+
+// TestCloseWhoseNonceIsTakenIsSignedAgainWithoutTheBlock: the evidence rule would leave
+// a defense waiting for as long as the RPC does not serve the block where its nonce was
+// used (pruned or lagging backends), possibly past the challenge period. A close, a
+// proof update, a settle, a withdrawal or an unlock cannot execute twice, so it is
+// signed again without that block; only an open or a deposit waits for it.
+func TestCloseWhoseNonceIsTakenIsSignedAgainWithoutTheBlock(t *testing.T) {
+	tn := newTestNet(t)
+	backend := &blocksRefused{Client: tn.chain.Client()}
+	backend.refuse.Store(true)
+	drop := &dropArmedBroadcast{dropFirstBroadcast: dropFirstBroadcast{ready: make(chan struct{})}}
+	a := tn.startNode(1, nodeOpts{backend: backend, wrapChain: func(c Chain) Chain { drop.Chain = c; return drop }})
+	b := tn.startNode(2, nodeOpts{})
+	id := openChannel(t, a, b, big.NewInt(1000), nil, time.Hour)
+	drop.armed.Store(true)
+	done := make(chan error, 1)
+	go func() {
+		_, err := a.CloseChannel(context.Background(), id, true)
+		done <- err
+	}()
+	<-drop.ready
+	takeNonceOutside(t, tn, 1, *drop.dropped)
+	taken := time.Now()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("close: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the close never completed while the block that used its nonce was not served")
+	}
+	if took := time.Since(taken); took > 5*time.Second {
+		t.Errorf("the close completed %v after its nonce was taken", took)
+	}
+	if n := metricValue(t, a.metrics.txResigned); n != 1 {
+		t.Errorf("re-signed %v transactions, want 1", n)
+	}
+	if st := channelStatus(a, id); st != channel.StatusClosing {
+		t.Fatalf("channel %s after the close", st)
 	}
 }
