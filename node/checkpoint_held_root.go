@@ -1,8 +1,6 @@
 package node
 
 import (
-	"encoding/hex"
-
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/sluicepay/sluice/channel"
@@ -87,19 +85,7 @@ func (n *Node) heldRootIs(lc *liveChannel, locks []channel.Lock) bool {
 
 // loadHeldRoots restores the roots noteLocksHeld stored (loadChainProofs calls it).
 func (n *Node) loadHeldRoots(ml metaLister) error {
-	entries, err := ml.ListMeta(heldRootNamespace)
-	if err != nil {
-		return err
-	}
-	t := n.claims.tombs
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	for _, en := range entries {
-		raw, err := hex.DecodeString(en.Key)
-		if err != nil || len(raw) != len(channel.ID{}) || len(en.Value) != len(common.Hash{}) || n.channel(channel.ID(raw)) == nil {
-			continue // a channel no longer tracked: inert
-		}
-		t.heldRoot[channel.ID(raw)] = heldRoot{root: common.BytesToHash(en.Value)}
-	}
-	return nil
+	return n.channelMeta(ml, heldRootNamespace, len(common.Hash{}), func(id channel.ID, v []byte) {
+		n.claims.tombs.heldRoot[id] = heldRoot{root: common.BytesToHash(v)}
+	})
 }

@@ -52,21 +52,35 @@ func (n *Node) noteChainProof(lc *liveChannel, ev *ChainEvent) {
 // loadChainProofs restores the nonces noteChainProof stored and the held roots
 // (loadEndorsements calls it).
 func (n *Node) loadChainProofs(ml metaLister) error {
-	entries, err := ml.ListMeta(chainProofNamespace)
+	t := n.claims.tombs
+	err := n.channelMeta(ml, chainProofNamespace, 8, func(id channel.ID, v []byte) {
+		t.chainNonce[id] = binary.BigEndian.Uint64(v)
+	})
+	if err != nil {
+		return err
+	}
+	return n.loadHeldRoots(ml)
+}
+
+// channelMeta calls fn, under the tombstones' lock, for each of ns's records keyed by a
+// tracked channel's id with a value of size bytes; others are inert (a channel no longer
+// tracked) and skipped.
+func (n *Node) channelMeta(ml metaLister, ns string, size int, fn func(id channel.ID, v []byte)) error {
+	entries, err := ml.ListMeta(ns)
 	if err != nil {
 		return err
 	}
 	t := n.claims.tombs
 	t.mu.Lock()
+	defer t.mu.Unlock()
 	for _, en := range entries {
 		raw, err := hex.DecodeString(en.Key)
-		if err != nil || len(raw) != len(channel.ID{}) || len(en.Value) != 8 || n.channel(channel.ID(raw)) == nil {
-			continue // a channel no longer tracked: inert
+		if err != nil || len(raw) != len(channel.ID{}) || len(en.Value) != size || n.channel(channel.ID(raw)) == nil {
+			continue
 		}
-		t.chainNonce[channel.ID(raw)] = binary.BigEndian.Uint64(en.Value)
+		fn(channel.ID(raw), en.Value)
 	}
-	t.mu.Unlock()
-	return n.loadHeldRoots(ml)
+	return nil
 }
 
 // settledOurLocks is the list of ours the chain holds on the settled channel lc, as far
