@@ -27,6 +27,10 @@ const heldRootNamespace = "heldroot"
 type heldRoot struct {
 	root common.Hash
 	tx   common.Hash
+	// searched: the list with root was looked for (rebuiltByHeldRoot); locks is what
+	// was found, nil if nothing.
+	searched bool
+	locks    []channel.Lock
 }
 
 // noteLocksHeld records, from a LocksHeld event of lc, the root of our held locks.
@@ -88,4 +92,48 @@ func (n *Node) loadHeldRoots(ml metaLister) error {
 	return n.channelMeta(ml, heldRootNamespace, len(common.Hash{}), func(id channel.ID, v []byte) {
 		n.claims.tombs.heldRoot[id] = heldRoot{root: common.BytesToHash(v)}
 	})
+}
+
+// rootStorage finds a past list of ours by its root (store.LocksWithRoot).
+type rootStorage interface {
+	LocksWithRoot(id channel.ID, payer channel.Party, root [32]byte) ([]channel.Lock, uint64, bool, error)
+}
+
+// rebuiltByHeldRoot is our list with the root settle held on lc, rebuilt from the
+// pending locks and tombstones whatever nonce the node recorded: false when the root is
+// unknown or no list of ours at or above the prune floor has it.
+func (n *Node) rebuiltByHeldRoot(lc *liveChannel) ([]channel.Lock, bool) {
+	t := n.claims.tombs
+	t.mu.Lock()
+	h, ok := t.heldRoot[lc.id]
+	t.mu.Unlock()
+	rs, canFind := n.store.(rootStorage)
+	if !ok || !canFind {
+		return nil, false
+	}
+	if h.searched {
+		return h.locks, h.locks != nil
+	}
+	locks, at, found, err := rs.LocksWithRoot(lc.id, lc.us, h.root)
+	if err == nil {
+		t.mu.Lock()
+		if cur, ok := t.heldRoot[lc.id]; ok && cur.root == h.root {
+			cur.searched, cur.locks = true, locks
+			if found && locks == nil {
+				cur.locks = []channel.Lock{}
+			}
+			t.heldRoot[lc.id] = cur
+		}
+		t.mu.Unlock()
+	}
+	if err != nil {
+		n.log.Error("cannot search our past lock lists for the root settle held", "channel", lc.id, "err", err)
+		return nil, false
+	}
+	if !found {
+		n.log.Warn("no past lock list of ours above the prune floor has the root settle held", "channel", lc.id, "root", h.root)
+		return nil, false
+	}
+	n.log.Debug("our held lock list found by its root", "channel", lc.id, "nonce", at, "locks", len(locks))
+	return locks, true
 }

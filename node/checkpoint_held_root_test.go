@@ -78,3 +78,52 @@ func TestReceiverOnlyRuleNeedsTheRootSettleHeld(t *testing.T) {
 	advanceTo(t, x.tn, x.reader, held.Lock.Expiration+1)
 	x.hubGetsAll(t, 1000, 0)
 }
+
+// TestUnlockFindsTheHeldListByItsRootWhenTheRecordedNonceIsWrong: the payee closes with
+// the hub's older proof carrying L, which the hub expired off chain since. The nonce the
+// hub recorded for its proof on chain is wrong: as a reorganisation that removed a proof
+// update leaves it, it names the later proof that removed L (empty list). The list at
+// that nonce, the hub's current list and its endorsed one are all empty, so nothing of
+// the hub's was unlocked and its 100 stayed in the contract for good (the payee gains
+// nothing from unlocking an expired lock). The root settle held (LocksHeld) finds [L]
+// among the hub's past lists: the hub unlocks it and has all 1000.
+func TestUnlockFindsTheHeldListByItsRootWhenTheRecordedNonceIsWrong(t *testing.T) {
+	x := newOlderProofNet(t, nodeOpts{})
+	hash := x.silentLock(t, 100)
+	older := x.hTap.lastOn(t, x.idHC)
+	in := lastLockTo(t, x, hash)
+	advanceTo(t, x.tn, x.reader, older.Lock.Expiration+1)
+	waitFor(t, "the hub expires its lock to the payee off chain", func() bool {
+		return !incomingPending(x.c, x.idHC, hash) && partnerSeesNonce(x.c, x.idHC) == older.Proof.Nonce+1
+	})
+	advanceTo(t, x.tn, x.reader, in+x.a.med.cfg.Margin()+600)
+	waitFor(t, "the payer expires its lock to the hub", func() bool { return !incomingPending(x.h, x.idAH, hash) })
+	x.cheatAndSettle(t, older.Proof, func(uint64) {
+		tb := x.h.claims.tombs
+		tb.mu.Lock()
+		tb.chainNonce[x.idHC] = older.Proof.Nonce + 1 // wrong: the proof that removed L
+		delete(tb.rebuilt, x.idHC)
+		tb.mu.Unlock()
+	})
+	x.hubGetsAll(t, 1000, 0)
+}
+
+// lastLockTo is the expiration of the payer's lock to the hub on hash.
+func lastLockTo(t *testing.T, x *olderProofNet, hash [32]byte) uint64 {
+	t.Helper()
+	lc := x.h.channel(x.idAH)
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	for _, l := range lc.st.Locks(channel.PartyA) {
+		if l.SecretHash == hash {
+			return l.Expiration
+		}
+	}
+	for _, l := range lc.st.Locks(channel.PartyB) {
+		if l.SecretHash == hash {
+			return l.Expiration
+		}
+	}
+	t.Fatal("the hub holds no lock from the payer on the hash")
+	return 0
+}

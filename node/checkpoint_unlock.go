@@ -93,6 +93,9 @@ func (n *Node) settledOurLocks(lc *liveChannel, cur []channel.Lock) []channel.Lo
 	if done {
 		return cur
 	}
+	if locks, ok := n.rebuiltByHeldRoot(lc); ok {
+		return locks
+	}
 	if locks, ok := n.rebuiltAtChainNonce(lc); ok {
 		return locks
 	}
@@ -143,6 +146,9 @@ func (n *Node) rebuiltAtChainNonce(lc *liveChannel) ([]channel.Lock, bool) {
 // list of the nonce it recorded, our current list, our endorsed proof's.
 func (n *Node) unlockAlternative(lc *liveChannel, tried [][]channel.Lock) ([]channel.Lock, bool) {
 	var cands [][]channel.Lock
+	if l, ok := n.rebuiltByHeldRoot(lc); ok {
+		cands = append(cands, l)
+	}
 	if l, ok := n.rebuiltAtChainNonce(lc); ok {
 		cands = append(cands, l)
 	}

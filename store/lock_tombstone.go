@@ -130,15 +130,29 @@ func readTombstones(db kv.Backend, id channel.ID, payer channel.Party) (ts []Tom
 // with their LocksRoot. Only our own direction keeps tombstones, so only its past lists
 // are complete; a nonce below the prune floor is ErrLocksPruned.
 func (s *Store) LocksAt(id channel.ID, payer channel.Party, nonce uint64) ([]channel.Lock, [32]byte, error) {
-	if payer > channel.PartyB {
-		return nil, [32]byte{}, fmt.Errorf("rebuild locks of channel %s: payer %d is not A or B", id, payer)
-	}
-	ts, floor, err := s.Tombstones(id, payer)
+	rec, ts, floor, err := s.lockHistory(id, payer)
 	if err != nil {
 		return nil, [32]byte{}, err
 	}
 	if nonce < floor {
 		return nil, [32]byte{}, fmt.Errorf("locks of channel %s at nonce %d, floor %d: %w", id, nonce, floor, ErrLocksPruned)
+	}
+	locks, root, bad := rebuildLocks(rec, ts, nonce)
+	if bad != nil {
+		return nil, [32]byte{}, s.corrupt(fmt.Errorf("rebuild locks of channel %s payer %s at nonce %d: %w", id, payer, nonce, bad))
+	}
+	return locks, root, nil
+}
+
+// lockHistory reads what rebuilds payer's lock lists on id: its pending set, its
+// tombstones and their prune floor.
+func (s *Store) lockHistory(id channel.ID, payer channel.Party) (LockSetRecord, []Tombstone, uint64, error) {
+	if payer > channel.PartyB {
+		return LockSetRecord{}, nil, 0, fmt.Errorf("rebuild locks of channel %s: payer %d is not A or B", id, payer)
+	}
+	ts, floor, err := s.Tombstones(id, payer)
+	if err != nil {
+		return LockSetRecord{}, nil, 0, err
 	}
 	var r lockSetReader
 	err = s.kv.Scan(kv.PrefixRange(locksKey(id, payer)), func(key, val []byte) error {
@@ -146,17 +160,13 @@ func (s *Store) LocksAt(id channel.ID, payer channel.Party, nonce uint64) ([]cha
 		return nil
 	})
 	if err != nil {
-		return nil, [32]byte{}, wrapRead(fmt.Sprintf("locks of channel %s paid by %s", id, payer), s.translateReadError(err))
+		return LockSetRecord{}, nil, 0, wrapRead(fmt.Sprintf("locks of channel %s paid by %s", id, payer), s.translateReadError(err))
 	}
 	rec, _, bad := r.finish(id, payer)
 	if bad != nil {
-		return nil, [32]byte{}, s.corrupt(bad)
+		return LockSetRecord{}, nil, 0, s.corrupt(bad)
 	}
-	locks, root, bad := rebuildLocks(rec, ts, nonce)
-	if bad != nil {
-		return nil, [32]byte{}, s.corrupt(fmt.Errorf("rebuild locks of channel %s payer %s at nonce %d: %w", id, payer, nonce, bad))
-	}
-	return locks, root, nil
+	return rec, ts, floor, nil
 }
 
 // rebuildLocks merges the pending set and the tombstones into the list at nonce.

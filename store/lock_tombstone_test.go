@@ -128,6 +128,23 @@ func TestLocksAtRebuildsEveryPastListOfAModel(t *testing.T) {
 					t.Fatalf("seed %d round %d: LocksAt(%d) = %d locks (err %v), model %d (floor %d, latest %d)", seed, round, n, len(got), err, len(want), m.floor, m.nonce)
 				}
 			}
+			// LocksWithRoot finds any of those lists by its root alone (ADR 0037
+			// amendment): the list, and the first nonce at or above the floor that had it.
+			for range 3 {
+				n := m.floor + uint64(rng.IntN(int(m.nonce-m.floor)+1))
+				want := m.at(n)
+				if len(want) == 0 {
+					continue
+				}
+				root := mustLocksRoot(t, want)
+				got, at, ok, err := s.LocksWithRoot(ch, us, root)
+				if err != nil || !ok || !sameLockList(got, want) || at > n || at < m.floor || mustLocksRoot(t, m.at(at)) != root {
+					t.Fatalf("seed %d round %d: LocksWithRoot(list of %d) = %d locks at %d, %v %v (floor %d)", seed, round, n, len(got), at, ok, err, m.floor)
+				}
+			}
+			if _, _, ok, err := s.LocksWithRoot(ch, us, [32]byte{1, 2, 3}); ok || err != nil {
+				t.Fatalf("seed %d: a root no list has was found (%v)", seed, err)
+			}
 			if m.floor > 0 {
 				if _, _, err := s.LocksAt(ch, us, m.floor-1); !errors.Is(err, ErrLocksPruned) {
 					t.Fatalf("seed %d: LocksAt below the floor %d: %v, want ErrLocksPruned", seed, m.floor, err)
