@@ -203,11 +203,24 @@ func (b *invoiceBook) reserve(asker, payer common.Address) error {
 		if b.perPeer[asker] >= relayFactor*b.cfg.MaxOpenPerPeer {
 			return fmt.Errorf("%d open invoices asked by %s, the cap per peer: %w", b.perPeer[asker], asker, ErrTooManyInvoices)
 		}
+		if share := askerShare(b.cfg.MaxOpen, len(b.open)+b.reserved-b.perPeer[asker]); b.perPeer[asker] >= share {
+			return fmt.Errorf("%d open invoices asked by %s, its share of what other askers leave (%d): %w", b.perPeer[asker], asker, share, ErrTooManyInvoices)
+		}
 		b.perPeer[asker]++
 		b.perPayer[k]++
 	}
 	b.reserved++
 	return nil
+}
+
+// askerShare is how many open invoices one asking peer may hold when everyone else (the
+// other askers and the node's own API) holds others, of a book of maxOpen (ADR 0043):
+// half of what they leave. One peer (a partner signing with fresh payer keys, or a hub
+// relaying a wallet that does) alone stops at half the book, and a peer that arrives
+// later always finds room, at least half of what is left; each further flooding peer
+// (a channel with us, on chain) halves the room left, never takes it all.
+func askerShare(maxOpen, others int) int {
+	return (maxOpen - others + 1) / 2 // rounded up: a book of one still takes one
 }
 
 // release undoes a reserve whose invoice was not stored.
