@@ -224,3 +224,52 @@ func TestChannellessSybilIdentitiesCostTheMerchantNothing(t *testing.T) {
 		t.Fatalf("the merchant committed %d groups during the flood", groups)
 	}
 }
+
+// silentTarget drops the invoice replies its node sends: an accomplice that never answers.
+type silentTarget struct{ hostPassing }
+
+func (s silentTarget) TrySend(to common.Address, m p2p.Message) error {
+	if _, ok := m.(*p2p.InvoiceReply); ok {
+		return nil
+	}
+	return s.Transport.TrySend(to, m)
+}
+
+// TestUnansweredInvoiceRequestsCannotFillAHubsRelayTable: a hub remembers every invoice
+// request it relays until the reply comes back or 30 s pass, in one table for all its
+// partners (10,000 entries; 100 here). Wallet S, a partner of the hub, asks the hub for
+// invoices from its accomplice T (another partner of the hub) that never answers, within
+// the hub's rate limit: on the old code its requests filled the table and every other
+// wallet's request was refused "too many invoice requests in flight" for as long as S
+// kept asking. The honest wallet pays the merchant through the hub during the flood.
+func TestUnansweredInvoiceRequestsCannotFillAHubsRelayTable(t *testing.T) {
+	x := newInvoiceNet(t, nil)
+	relays := &x.hub.invoices().relays
+	relays.Max = 100
+	s := x.tn.startNode(3, nodeOpts{routing: RoutingConfig{NoAnnounce: true}})
+	hole := x.tn.startNode(4, nodeOpts{routing: RoutingConfig{NoAnnounce: true},
+		wrap: func(tr Transport) Transport { return silentTarget{hostPassing{tr}} }})
+	openChannel(t, s, x.hub, big.NewInt(1000), nil, time.Hour)
+	openChannel(t, hole, x.hub, big.NewInt(1000), nil, time.Hour)
+	accomplice, sybil := hole.signer.Address(), s.signer.Address()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	const asked = 300
+	for range asked {
+		m := &p2p.InvoiceRequest{Payer: sybil, Target: accomplice, Amount: big.NewInt(10), Hops: []common.Address{accomplice}}
+		rand.Read(m.RequestID[:])
+		if err := s.transport.Send(ctx, x.h, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, "the hub relays the flood", func() bool { return relays.Held(sybil) >= 50 })
+	time.Sleep(500 * time.Millisecond) // the rest of the flood reaches the hub
+	t.Logf("%d unanswered requests: the hub holds %d of them in flight (table of %d)", asked, relays.Held(sybil), relays.Max)
+	res, err := x.payTo(x.m, 10_000, "honest")
+	if err != nil || !res.Payment.Unlocked {
+		t.Fatalf("the honest wallet pays through the hub during the flood: %+v %v (S's unanswered requests hold %d of the hub's %d relay entries)", res, err, relays.Held(sybil), relays.Max)
+	}
+	if held := relays.Held(sybil); held > relays.Max/2 {
+		t.Fatalf("S holds %d relay entries, more than half the table", held)
+	}
+}
