@@ -17,6 +17,7 @@ import (
 	"github.com/sluicepay/sluice/channel"
 	"github.com/sluicepay/sluice/invoicing"
 	"github.com/sluicepay/sluice/p2p"
+	"github.com/sluicepay/sluice/store"
 )
 
 // The sybil pass on a merchant's invoice book (ADR 0043): many fresh identities asking a
@@ -271,5 +272,103 @@ func TestUnansweredInvoiceRequestsCannotFillAHubsRelayTable(t *testing.T) {
 	}
 	if held := relays.Held(sybil); held > relays.Max/2 {
 		t.Fatalf("S holds %d relay entries, more than half the table", held)
+	}
+}
+
+// countRouted is the number of routed payment records n stores.
+func countRouted(t *testing.T, n *Node) int {
+	t.Helper()
+	total, cursor := 0, ""
+	for {
+		page, err := n.store.(*store.Store).ListRouted(cursor, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total += len(page.Records)
+		if page.Next == "" {
+			return total
+		}
+		cursor = page.Next
+	}
+}
+
+// invoiceFootprint is what the merchant stores for its invoices, by kind.
+func invoiceFootprint(t *testing.T, n *Node) [5]int {
+	return [5]int{countMeta(t, n, invoiceNamespace), countMeta(t, n, invoiceReqNamespace), countMeta(t, n, invoiceOpenNamespace),
+		countMeta(t, n, routedLiveNamespace), countRouted(t, n)}
+}
+
+// TestUnpaidInvoiceFloodIsSweptBackToBaseline: a wallet behind the hub asks the merchant
+// for 400 invoices with the longest memo, each signed by a fresh payer key, and pays none.
+// The merchant answers them all (within its caps), each costing a secret, the amount, the
+// request with its memo, the open record and a pending routed record, group-committed;
+// once their TTL (2 s here) passes the sweep deletes every one: the store holds what it
+// held before the flood, and the book is empty again.
+func TestUnpaidInvoiceFloodIsSweptBackToBaseline(t *testing.T) {
+	x := newInvoiceNetWith(t, invoiceNetOpts{merchant: nodeOpts{invoices: InvoiceConfig{
+		TTL: 2 * time.Second, SweepInterval: 100 * time.Millisecond, MaxOpenPerPeer: 100, MaxOpen: 2000}}})
+	before := invoiceFootprint(t, x.merchant)
+	groups := x.merchant.durable.groups.Load()
+	const asked, round = 400, 50
+	var hashes [][32]byte
+	memo := make([]byte, p2p.MaxMemoSize)
+	for i := range memo {
+		memo[i] = 0xff
+	}
+	for sent := 0; sent < asked; sent += round {
+		replies := make(chan *p2p.InvoiceReply, round)
+		for range round {
+			_, payer := freshPayer(t)
+			m := signedAsk(t, x.wallet.domain, payer, x.m, channel.MaxAmount(), []common.Address{x.m}, memo)
+			go func() { replies <- askSignedQuiet(x.wallet, x.h, m) }()
+		}
+		for range round {
+			r := <-replies
+			if r == nil || r.Code != 0 {
+				t.Fatalf("flood request refused: %+v", r)
+			}
+			hashes = append(hashes, r.SecretHash)
+		}
+	}
+	want := before
+	for i := range want {
+		want[i] += asked
+	}
+	// The routed records follow the replies (invoiceLog's write, not awaited).
+	waitFor(t, "one record of each kind per unpaid invoice", func() bool { return invoiceFootprint(t, x.merchant) == want })
+	commits := x.merchant.durable.groups.Load() - groups
+	t.Logf("%d unpaid invoices: footprint %v -> %v (invoice, invoicereq, invoiceopen, routedlive, routed), %d group commits", asked, before, want, commits)
+	waitFor(t, "the sweep deletes the unpaid flood", func() bool { return invoiceFootprint(t, x.merchant) == before })
+	for _, h := range hashes {
+		if hasSecret(t, x.merchant, h) {
+			t.Fatalf("secret of swept invoice %x still stored", h)
+		}
+	}
+	if total, peer := x.merchant.book().counts(x.h); total != 0 || peer != 0 {
+		t.Fatalf("the book holds %d open invoices (%d for the hub) after the sweep", total, peer)
+	}
+	res, err := x.payTo(x.m, 10_000, "after the flood")
+	if err != nil || !res.Payment.Unlocked {
+		t.Fatalf("an honest payment after the sweep: %+v %v", res, err)
+	}
+}
+
+// askSignedQuiet is askSigned for a goroutine: nil when no reply came.
+func askSignedQuiet(n *Node, via common.Address, m *p2p.InvoiceRequest) *p2p.InvoiceReply {
+	x := n.invoices()
+	wait := pendingInvoice{via: via, reply: make(chan *p2p.InvoiceReply, 1)}
+	x.mu.Lock()
+	x.pending[m.RequestID] = wait
+	x.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := n.transport.Send(ctx, via, m); err != nil {
+		return nil
+	}
+	select {
+	case r := <-wait.reply:
+		return r
+	case <-ctx.Done():
+		return nil
 	}
 }
