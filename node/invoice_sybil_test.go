@@ -372,3 +372,71 @@ func askSignedQuiet(n *Node, via common.Address, m *p2p.InvoiceRequest) *p2p.Inv
 		return nil
 	}
 }
+
+// TestInvoiceRequestEdges: requests at the edges of what the merchant takes, from two
+// partners asking directly. The longest memo and the largest amount (uint128) get an
+// invoice and are kept intact; an amount past uint128 (still a uint256 on the wire), a
+// zero amount and a zero request id are refused as invalid and store nothing; one request
+// id used by two identities (each signing as itself) gets two invoices with different
+// hashes, each counted against its own (asker, payer), and each reply reaches only the
+// identity that asked.
+func TestInvoiceRequestEdges(t *testing.T) {
+	tn := newTestNet(t)
+	a := tn.startNode(1, nodeOpts{})
+	b := tn.startNode(2, nodeOpts{})
+	c := tn.startNode(3, nodeOpts{invoices: InvoiceConfig{MaxOpenPerPeer: 10, MaxOpen: 100}})
+	openChannel(t, a, c, big.NewInt(1000), nil, time.Hour)
+	openChannel(t, b, c, big.NewInt(1000), nil, time.Hour)
+	merchant := c.signer.Address()
+	memo := make([]byte, p2p.MaxMemoSize)
+	rand.Read(memo)
+	long := signedAsk(t, a.domain, a.signer, merchant, channel.MaxAmount(), nil, memo)
+	r := askSigned(t, a, merchant, long)
+	if r.Code != 0 || r.Amount.Cmp(channel.MaxAmount()) != 0 {
+		t.Fatalf("the longest memo and the largest amount: %+v", r)
+	}
+	raw, found, err := c.store.GetMeta(invoiceReqNamespace, hashKey(r.SecretHash))
+	if err != nil || !found {
+		t.Fatalf("the request's record: %v %v", found, err)
+	}
+	if ask, ok := decodeInvoiceAsk(raw); !ok || ask.Memo != string(memo) || ask.RequestID != long.RequestID || ask.Payer != a.signer.Address() {
+		t.Fatalf("the request's record does not keep the memo and the request: %+v %v", ask, ok)
+	}
+	over := new(big.Int).Add(channel.MaxAmount(), big.NewInt(1))
+	for name, m := range map[string]*p2p.InvoiceRequest{
+		"amount past uint128": signedAsk(t, a.domain, a.signer, merchant, over, nil, nil),
+		"zero amount":         signedAsk(t, a.domain, a.signer, merchant, new(big.Int), nil, nil),
+	} {
+		if r := askSigned(t, a, merchant, m); r.Code != invoiceRefusedInvalid || r.Sig != ([65]byte{}) {
+			t.Fatalf("%s: reply %+v, want refused as invalid", name, r)
+		}
+	}
+	zero := &p2p.InvoiceRequest{Payer: a.signer.Address(), Target: merchant, Amount: big.NewInt(5)}
+	if r := askSigned(t, a, merchant, zero); r.Code != invoiceRefusedInvalid {
+		t.Fatalf("zero request id: reply %+v, want refused as invalid", r)
+	}
+	// One id, two identities.
+	ma := signedAsk(t, a.domain, a.signer, merchant, big.NewInt(5), nil, nil)
+	mb := *ma
+	sig, err := invoicing.Request{ID: mb.RequestID, Payer: b.signer.Address(), Payee: merchant, Amount: mb.Amount}.Sign(b.domain, b.signer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mb.Payer, mb.PayerSig = b.signer.Address(), sig
+	var ra, rb *p2p.InvoiceReply
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); ra = askSignedQuiet(a, merchant, ma) }()
+	go func() { defer wg.Done(); rb = askSignedQuiet(b, merchant, &mb) }()
+	wg.Wait()
+	if ra == nil || rb == nil || ra.Code != 0 || rb.Code != 0 || ra.SecretHash == rb.SecretHash {
+		t.Fatalf("one request id from two identities: %+v and %+v, want two invoices with different hashes", ra, rb)
+	}
+	book := c.book()
+	if book.payerCount(a.signer.Address(), a.signer.Address()) != 2 || book.payerCount(b.signer.Address(), b.signer.Address()) != 1 {
+		t.Fatalf("counted %d against a and %d against b, want 2 and 1", book.payerCount(a.signer.Address(), a.signer.Address()), book.payerCount(b.signer.Address(), b.signer.Address()))
+	}
+	if got := countMeta(t, c, invoiceOpenNamespace); got != 3 {
+		t.Fatalf("%d open invoices stored, want the 3 issued (refusals store nothing)", got)
+	}
+}
