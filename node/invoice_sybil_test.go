@@ -440,3 +440,34 @@ func TestInvoiceRequestEdges(t *testing.T) {
 		t.Fatalf("%d open invoices stored, want the 3 issued (refusals store nothing)", got)
 	}
 }
+
+// TestSybilKeysBehindAHubLeaveAPayingWalletItsInvoices: the honest wallet, behind hub H,
+// has paid the merchant before. Wallet S, behind the same hub, asks through it for
+// invoices signed by fresh keys and never pays. The merchant cannot tell S's keys from
+// wallets (the hub could; the merchant sees only the hub), so on the old code S filled
+// the hub's whole share and the honest wallet's next payment was refused "too many open
+// invoices". Payers that never paid now hold at most half of an asker's share (ADR 0043):
+// the wallet that paid before still gets its invoice and pays.
+func TestSybilKeysBehindAHubLeaveAPayingWalletItsInvoices(t *testing.T) {
+	x := newInvoiceNetWith(t, invoiceNetOpts{merchant: nodeOpts{invoices: InvoiceConfig{MaxOpenPerPeer: 2, MaxOpen: 40}}})
+	if res, err := x.payTo(x.m, 10_000, "first"); err != nil || !res.Payment.Unlocked {
+		t.Fatalf("the honest wallet's first payment: %+v %v", res, err)
+	}
+	s := x.tn.startNode(3, nodeOpts{routing: RoutingConfig{NoAnnounce: true}})
+	openChannel(t, s, x.hub, big.NewInt(1000), nil, time.Hour)
+	const asked = 30
+	issued := 0
+	for range asked {
+		_, payer := freshPayer(t)
+		if r := askSigned(t, s, x.h, signedAsk(t, s.domain, payer, x.m, big.NewInt(10), []common.Address{x.m}, nil)); r.Code == 0 {
+			issued++
+		}
+	}
+	t.Logf("%d fresh keys behind the honest wallet's hub: %d invoices issued", asked, issued)
+	if res, err := x.payTo(x.m, 10_000, "second"); err != nil || !res.Payment.Unlocked {
+		t.Fatalf("the honest wallet pays again during the flood: %+v %v (S's fresh keys hold %d of the hub's open invoices)", res, err, issued)
+	}
+	if _, peer := x.merchant.book().counts(x.h); peer > 20 {
+		t.Fatalf("the hub holds %d open invoices, more than its share", peer)
+	}
+}
