@@ -146,12 +146,12 @@ func TestRelaysRelayOnlyWhatTheyRelayed(t *testing.T) {
 func TestRelaysAreBounded(t *testing.T) {
 	tb := Relays{Max: 3, TTL: time.Second}
 	now := time.Unix(1000, 0)
-	for i := range 3 {
-		if err := tb.Add([16]byte{byte(i)}, common.Address{1}, common.Address{2}, now); err != nil {
+	for i := range 3 { // three peers: one alone may hold only its share (TestRelaysShareTheTable)
+		if err := tb.Add([16]byte{byte(i)}, common.Address{byte(i + 1)}, common.Address{9}, now); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := tb.Add([16]byte{9}, common.Address{1}, common.Address{2}, now); !errors.Is(err, ErrTableFull) {
+	if err := tb.Add([16]byte{9}, common.Address{4}, common.Address{9}, now); !errors.Is(err, ErrTableFull) {
 		t.Fatalf("fourth entry: %v", err)
 	}
 	if err := tb.Add([16]byte{9}, common.Address{1}, common.Address{2}, now.Add(2*time.Second)); err != nil {
@@ -159,6 +159,48 @@ func TestRelaysAreBounded(t *testing.T) {
 	}
 	if tb.Len() != 1 {
 		t.Fatalf("%d entries after the sweep", tb.Len())
+	}
+}
+
+// One peer whose requests nobody answers holds at most half of what the other peers leave
+// of the table, so another peer always finds room (ADR 0043); its entries count until they
+// are answered or expire, and an expired id may be used again without being counted twice.
+func TestRelaysShareTheTable(t *testing.T) {
+	tb := Relays{Max: 100, TTL: 30 * time.Second}
+	now := time.Unix(1000, 0)
+	flooder, other, third, next := common.Address{1}, common.Address{2}, common.Address{3}, common.Address{9}
+	held := 0
+	for i := range 200 {
+		if tb.Add([16]byte{1, byte(i)}, flooder, next, now) == nil {
+			held++
+		}
+	}
+	if held != 50 || tb.Held(flooder) != 50 {
+		t.Fatalf("the flooder holds %d (counted %d), want half the table", held, tb.Held(flooder))
+	}
+	if err := tb.Add([16]byte{1, 250}, flooder, next, now); !errors.Is(err, ErrPeerShare) {
+		t.Fatalf("past its share: %v", err)
+	}
+	for i := range 25 {
+		if err := tb.Add([16]byte{2, byte(i)}, other, next, now); err != nil {
+			t.Fatalf("another peer's request %d: %v", i, err)
+		}
+	}
+	if err := tb.Add([16]byte{2, 99}, other, next, now); !errors.Is(err, ErrPeerShare) {
+		t.Fatalf("the second peer past half of what is left: %v", err)
+	}
+	if err := tb.Add([16]byte{3}, third, next, now); err != nil {
+		t.Fatalf("a third peer: %v", err)
+	}
+	if _, ok := tb.Take([16]byte{1, 0}, next, now); !ok || tb.Held(flooder) != 49 {
+		t.Fatalf("an answered entry still counted: %d", tb.Held(flooder))
+	}
+	later := now.Add(31 * time.Second)
+	if err := tb.Add([16]byte{1, 1}, flooder, next, later); err != nil { // expired id reused
+		t.Fatalf("after the flooder's entries expired: %v", err)
+	}
+	if tb.Held(flooder) != 1 || tb.Len() != 1 {
+		t.Fatalf("after the sweep: flooder %d, table %d; want 1, 1", tb.Held(flooder), tb.Len())
 	}
 }
 

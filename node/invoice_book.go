@@ -91,6 +91,9 @@ type openInvoice struct {
 	// relayFactor times that, so one wallet behind a hub can use up neither the hub's
 	// share nor another wallet's.
 	payer common.Address
+	// unproven: the payer had paid us nothing when the invoice was reserved (ADR 0043);
+	// decided once, so that releasing or removing it undoes exactly what reserve counted.
+	unproven bool
 }
 
 // askKey is what the per-payer cap counts by.
@@ -113,6 +116,11 @@ type invoiceBook struct {
 	open     map[[32]byte]openInvoice
 	perPeer  map[common.Address]int
 	perPayer map[askKey]int
+	// unproven counts, per asking peer, the open invoices of payers that had paid us
+	// nothing (invoice_proven.go); paid is the set of payers one of whose invoices a lock
+	// took.
+	unproven map[common.Address]int
+	paid     paidPayers
 	// reserved counts invoices being created (counted against the caps already).
 	reserved int
 	// taking are invoices taken whose record is not durable yet.
@@ -162,7 +170,8 @@ func (n *Node) book() *invoiceBook {
 // cap left over: those are swept or taken, never added to).
 func (n *Node) loadInvoiceBook() *invoiceBook {
 	b := &invoiceBook{cfg: n.cfg.Invoices.withDefaults(), open: map[[32]byte]openInvoice{},
-		perPeer: map[common.Address]int{}, perPayer: map[askKey]int{}, taking: map[[32]byte]invoiceTaker{}}
+		perPeer: map[common.Address]int{}, perPayer: map[askKey]int{}, unproven: map[common.Address]int{},
+		taking: map[[32]byte]invoiceTaker{}}
 	ml, ok := n.store.(metaLister)
 	if !ok {
 		return b
@@ -178,20 +187,20 @@ func (n *Node) loadInvoiceBook() *invoiceBook {
 		if len(raw) != 32 || !ok {
 			continue
 		}
+		o.unproven = o.asker != (common.Address{}) // nobody has paid since the start
 		b.open[[32]byte(raw)] = o
-		if o.asker != (common.Address{}) {
-			b.perPeer[o.asker]++
-			b.perPayer[askKey{o.asker, o.payer}]++
-		}
+		b.count(o)
 	}
 	return b
 }
 
-// reserve counts one invoice asked by asker (zero: the node's own API) against the caps;
-// the caller puts it in the store and then calls opened, or release on failure.
-func (b *invoiceBook) reserve(asker, payer common.Address) error {
+// reserve counts invoice o, asked by o.asker (zero: the node's own API) for o.payer,
+// against the caps and sets o.unproven; the caller puts it in the store and then calls
+// opened, or release on failure.
+func (b *invoiceBook) reserve(o *openInvoice) error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	asker, payer := o.asker, o.payer
 	if len(b.open)+b.reserved >= b.cfg.MaxOpen {
 		return fmt.Errorf("%d open invoices, the node's cap: %w", len(b.open)+b.reserved, ErrTooManyInvoices)
 	}
@@ -203,19 +212,48 @@ func (b *invoiceBook) reserve(asker, payer common.Address) error {
 		if b.perPeer[asker] >= relayFactor*b.cfg.MaxOpenPerPeer {
 			return fmt.Errorf("%d open invoices asked by %s, the cap per peer: %w", b.perPeer[asker], asker, ErrTooManyInvoices)
 		}
-		b.perPeer[asker]++
-		b.perPayer[k]++
+		share := askerShare(b.cfg.MaxOpen, len(b.open)+b.reserved-b.perPeer[asker])
+		if b.perPeer[asker] >= share {
+			return fmt.Errorf("%d open invoices asked by %s, its share of what other askers leave (%d): %w", b.perPeer[asker], asker, share, ErrTooManyInvoices)
+		}
+		o.unproven = !b.paid.has(payer)
+		if half := unprovenHalf(min(share, relayFactor*b.cfg.MaxOpenPerPeer)); o.unproven && b.unproven[asker] >= half {
+			return fmt.Errorf("%d open invoices asked by %s for payers that never paid us, half its share (%d): %w", b.unproven[asker], asker, half, ErrTooManyInvoices)
+		}
+		b.count(*o)
 	}
 	b.reserved++
 	return nil
 }
 
+// count adds o to the counts per asker; callers hold mu.
+func (b *invoiceBook) count(o openInvoice) {
+	if o.asker == (common.Address{}) {
+		return
+	}
+	b.perPeer[o.asker]++
+	b.perPayer[askKey{o.asker, o.payer}]++
+	if o.unproven {
+		b.unproven[o.asker]++
+	}
+}
+
+// askerShare is how many open invoices one asking peer may hold when everyone else (the
+// other askers and the node's own API) holds others, of a book of maxOpen (ADR 0043):
+// half of what they leave. One peer (a partner signing with fresh payer keys, or a hub
+// relaying a wallet that does) alone stops at half the book, and a peer that arrives
+// later always finds room, at least half of what is left; each further flooding peer
+// (a channel with us, on chain) halves the room left, never takes it all.
+func askerShare(maxOpen, others int) int {
+	return (maxOpen - others + 1) / 2 // rounded up: a book of one still takes one
+}
+
 // release undoes a reserve whose invoice was not stored.
-func (b *invoiceBook) release(asker, payer common.Address) {
+func (b *invoiceBook) release(o openInvoice) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	b.reserved--
-	b.dropPeer(asker, payer)
+	b.dropPeer(o)
 }
 
 // opened turns a reservation into an open invoice (its record is durable).
@@ -226,9 +264,15 @@ func (b *invoiceBook) opened(hash [32]byte, o openInvoice) {
 	b.open[hash] = o
 }
 
-func (b *invoiceBook) dropPeer(asker, payer common.Address) {
+func (b *invoiceBook) dropPeer(o openInvoice) {
+	asker, payer := o.asker, o.payer
 	if asker == (common.Address{}) {
 		return
+	}
+	if o.unproven {
+		if b.unproven[asker]--; b.unproven[asker] <= 0 {
+			delete(b.unproven, asker)
+		}
 	}
 	if b.perPeer[asker]--; b.perPeer[asker] <= 0 {
 		delete(b.perPeer, asker)
@@ -243,7 +287,7 @@ func (b *invoiceBook) dropPeer(asker, payer common.Address) {
 func (b *invoiceBook) remove(hash [32]byte) {
 	if o, ok := b.open[hash]; ok {
 		delete(b.open, hash)
-		b.dropPeer(o.asker, o.payer)
+		b.dropPeer(o)
 	}
 }
 
@@ -265,7 +309,7 @@ func openInvoiceFill(b *store.Batch, hash [32]byte, o openInvoice) error {
 // write is durable; ErrTooManyInvoices stores nothing.
 func (n *Node) storeInvoice(ctx context.Context, secret [32]byte, amount *big.Int, o openInvoice, extra func(*store.Batch) error) error {
 	b := n.book()
-	if err := b.reserve(o.asker, o.payer); err != nil {
+	if err := b.reserve(&o); err != nil {
 		return err
 	}
 	h := channel.SecretHash(secret)
@@ -284,12 +328,12 @@ func (n *Node) storeInvoice(ctx context.Context, secret [32]byte, amount *big.In
 		return nil
 	}
 	if err := n.durable.enqueue(fill, afterCommit{kind: afterSignal, done: done}); err != nil {
-		b.release(o.asker, o.payer)
+		b.release(o)
 		return err
 	}
 	settle := func(err error) {
 		if err != nil {
-			b.release(o.asker, o.payer)
+			b.release(o)
 			return
 		}
 		b.opened(h, o)

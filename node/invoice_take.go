@@ -87,6 +87,7 @@ func (n *Node) claimInvoice(ch channel.ID, l channel.Lock) (done bool, fill func
 		b.mu.Unlock()
 		return false, nil, fmt.Errorf("invoice %x expired at %d: %w", hash, o.expiry, errInvoiceExpired)
 	}
+	b.provePayer(hash) // ADR 0043: its payer paid us
 	b.remove(hash)
 	b.taking[hash] = me
 	b.mu.Unlock()
