@@ -59,7 +59,8 @@ type InvoiceConfig struct {
 	// TTL is how long an invoice takes new locks (sluice_invoice and over the wire).
 	TTL time.Duration
 	// MaxOpen bounds the open (unpaid, unexpired or not yet swept) invoices in total;
-	// MaxOpenPerPeer those one partner asked for over the wire.
+	// MaxOpenPerPeer those asked over the wire for one payer through one partner (a
+	// partner: relayFactor times that, within its share of the book, ADR 0043).
 	MaxOpen        int
 	MaxOpenPerPeer int
 	// SweepInterval is how often expired unpaid invoices are deleted (also at start).

@@ -28,7 +28,7 @@ func invoiceFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.DurationFlag{Name: flagInvoiceTTL, Usage: "how long an invoice of this node takes new locks (sluice_invoice and invoices asked over a route); an unpaid one is then deleted with its secret; 10s to 168h", Value: node.DefaultInvoiceTTL, EnvVars: envVar(flagInvoiceTTL)},
 		&cli.IntFlag{Name: flagMaxOpenInvoices, Usage: "most unpaid, unexpired invoices this node keeps; past it sluice_invoice is rate_limited and requests over the wire are refused", Value: node.DefaultMaxOpenInvoices, EnvVars: envVar(flagMaxOpenInvoices)},
-		&cli.IntFlag{Name: flagMaxOpenInvoicesPerPeer, Usage: "most unpaid, unexpired invoices one partner may have asked this node for over the wire", Value: node.DefaultMaxOpenInvoicesPerPeer, EnvVars: envVar(flagMaxOpenInvoicesPerPeer)},
+		&cli.IntFlag{Name: flagMaxOpenInvoicesPerPeer, Usage: "most unpaid, unexpired invoices asked over the wire for one payer through one partner; a partner may hold 10 times that, at most half of what the other partners and the node leave of --max-open-invoices (ADR 0043)", Value: node.DefaultMaxOpenInvoicesPerPeer, EnvVars: envVar(flagMaxOpenInvoicesPerPeer)},
 	}
 }
 
