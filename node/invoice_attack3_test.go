@@ -160,7 +160,8 @@ func TestAttack3OneWalletBehindAHubCannotExhaustTheMerchantsInvoices(t *testing.
 // every 20 ms; for each, the payer's lock is sent within a few ms of the expiry second,
 // before and after. Each payment must end one of two ways: paid (the lock took the
 // invoice before its expiry, and the secret survives the sweep), or refused as
-// invoice_expired (unknown_invoice once swept) and cancelled; never a lock the payee accepted and then cannot pay
+// invoice_expired (unknown_invoice once swept, which only an answer after the expiry may
+// say) and cancelled; never a lock the payee accepted and then cannot pay
 // (secret swept under it), nor a payment left pending. Balances to the wei.
 func TestAttack3LockAtTheExpirySecondRacesTheSweep(t *testing.T) {
 	tn := newTestNet(t)
@@ -175,6 +176,10 @@ func TestAttack3LockAtTheExpirySecondRacesTheSweep(t *testing.T) {
 		at := time.Unix(int64(inv.Expiry), 0).Add(offset * time.Millisecond)
 		time.Sleep(time.Until(at))
 		_, err := routedPay(t, p, []common.Address{payee}, 7, inv.SecretHash)
+		// The sweep deletes only an expired invoice: unknown_invoice is an expiry if the
+		// answer came after the expiry (a lock sent 3 ms before it can reach the payee
+		// after it and after a sweep, on a loaded machine), a bug if before.
+		answeredAfterExpiry := !time.Now().Before(time.Unix(int64(inv.Expiry), 0))
 		var refused *RouteRefusedError
 		switch {
 		case err == nil:
@@ -183,7 +188,7 @@ func TestAttack3LockAtTheExpirySecondRacesTheSweep(t *testing.T) {
 			if _, known := c.secret(inv.SecretHash); !known {
 				t.Fatalf("offset %dms: paid, but the payee's secret is gone", offset)
 			}
-		case errors.As(err, &refused) && (refused.Reason == mediate.ReasonInvoiceExpired || refused.Reason == mediate.ReasonUnknownInvoice && offset >= 0):
+		case errors.As(err, &refused) && (refused.Reason == mediate.ReasonInvoiceExpired || refused.Reason == mediate.ReasonUnknownInvoice && answeredAfterExpiry):
 			expired++ // unknown once the sweep's deletion is durable
 		default:
 			t.Fatalf("lock sent %dms from the invoice's expiry: %v; want paid or refused as expired", offset, err)
