@@ -25,6 +25,7 @@ func (n *Node) Info(ctx context.Context) (NodeInfo, error) {
 		ChainHead:   n.head.Load(),
 		SyncedBlock: n.synced.Load(),
 		Chain:       n.chainHealth(),
+		Tower:       n.towerHealth(),
 		Balance:     n.accountBalanceNow(),
 	}
 	for _, a := range addrs {

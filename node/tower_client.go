@@ -68,6 +68,7 @@ type towerLink struct {
 
 	sent    *prometheus.CounterVec
 	pending prometheus.GaugeFunc
+	health  *towerState // tower_health.go
 }
 
 // streamOpener is what the link needs from the transport; *p2p.Transport has it.
@@ -103,7 +104,7 @@ func (n *Node) startTowerLink() error {
 		return err
 	}
 	tl := &towerLink{n: n, tower: *info, opener: opener, flush: n.cfg.TowerFlush, hasher: hasher, ownDone: map[channel.ID]uint64{}, ownNo: map[channel.ID]uint64{}, ownNone: map[channel.ID]bool{},
-		retry: make(chan struct{}, 1)}
+		retry: make(chan struct{}, 1), health: newTowerState()}
 	if tl.flush <= 0 {
 		tl.flush = DefaultTowerFlush
 	}
@@ -112,8 +113,8 @@ func (n *Node) startTowerLink() error {
 	}, []string{"result"})
 	tl.pending = prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "sluice_tower_client_pending_channels", Help: "Channels whose newest received proof the watchtower has not confirmed yet.",
-	}, func() float64 { return float64(tl.queued() + int(tl.sending.Load())) })
-	for _, c := range []prometheus.Collector{tl.sent, tl.pending} {
+	}, func() float64 { return float64(tl.pendingChannels()) })
+	for _, c := range []prometheus.Collector{tl.sent, tl.pending, tl.health.up} {
 		if err := n.cfg.Metrics.Register(c); err != nil {
 			return fmt.Errorf("tower metrics: %w", err)
 		}
@@ -163,6 +164,9 @@ func (tl *towerLink) take() []*liveChannel {
 	return batch
 }
 
+// pendingChannels counts the channels queued for the tower or sent and not answered.
+func (tl *towerLink) pendingChannels() int { return tl.queued() + int(tl.sending.Load()) }
+
 func (tl *towerLink) queued() int {
 	tl.mu.Lock()
 	defer tl.mu.Unlock()
@@ -188,8 +192,10 @@ func (tl *towerLink) run(ctx context.Context) {
 					return
 				}
 				if errors.Is(err, errTowerBusy) {
+					tl.health.set(nil) // it answered
 					log.Debug("watchtower busy", "pending", tl.queued(), "retry_in", backoff)
 				} else {
+					tl.health.set(err)
 					log.Warn("watchtower unreachable; proofs kept for it", "pending", tl.queued(), "retry_in", backoff, "err", err)
 					tl.disconnect()
 				}
@@ -202,6 +208,7 @@ func (tl *towerLink) run(ctx context.Context) {
 				backoff = min(2*backoff, maxBackoff)
 				break
 			}
+			tl.health.set(nil)
 			backoff = tl.flush
 		}
 	}

@@ -44,6 +44,8 @@ type NodeInfo struct {
 	ChainHead   uint64         `json:"chainHead"`
 	SyncedBlock uint64         `json:"syncedBlock"`
 	Chain       ChainHealth    `json:"chain"`
+	// Tower is the watchtower link's health; nil without a tower (tower_health.go).
+	Tower *TowerHealth `json:"tower,omitempty"`
 	// Balance is the node account's native balance as last read (every 15 s), nil
 	// before the first read: what pays the gas of every defense, close and settle.
 	Balance *big.Int `json:"balance,omitempty"`

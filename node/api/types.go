@@ -24,6 +24,9 @@ type NodeInfo struct {
 	// Chain is the chain connection's health: head, processed and confirmed blocks,
 	// rpcOK, lastError, since, and the on-chain operations waiting.
 	Chain node.ChainHealth `json:"chain"`
+	// Tower is the watchtower link's health (state up, down or unknown, lastError, since,
+	// pending channels); absent when the node has no tower.
+	Tower *node.TowerHealth `json:"tower,omitempty"`
 	// Balance is the node account's native balance in wei as last read (every 15 s),
 	// absent before the first read; the dashboard's low-gas alert reads it.
 	Balance *Amount `json:"balance,omitempty"`
@@ -159,7 +162,7 @@ func nodeInfoJSON(v node.NodeInfo) NodeInfo {
 	out := NodeInfo{
 		Address: v.Address, PeerID: v.PeerID, ListenAddrs: addrs, ChainID: v.ChainID,
 		Contract: v.Contract, Version: v.Version, Peers: v.Peers,
-		ChainHead: v.ChainHead, SyncedBlock: v.SyncedBlock, Chain: v.Chain,
+		ChainHead: v.ChainHead, SyncedBlock: v.SyncedBlock, Chain: v.Chain, Tower: v.Tower,
 	}
 	if v.Balance != nil {
 		b := NewAmount(v.Balance)
