@@ -94,17 +94,23 @@ func outgoingPending(n *Node, id channel.ID, hash [32]byte) bool {
 	return ok
 }
 
-// endorseCounter counts the CancelEndorsements its node sends.
-type endorseCounter struct {
+// sendCounter counts the messages its node sends that match.
+type sendCounter struct {
 	Transport
-	sent atomic.Int32
+	match func(to common.Address, msg p2p.Message) bool
+	sent  atomic.Int64
 }
 
-func (f *endorseCounter) Send(ctx context.Context, to common.Address, msg p2p.Message) error {
-	if _, ok := msg.(*p2p.CancelEndorsement); ok {
-		f.sent.Add(1)
+func (c *sendCounter) Send(ctx context.Context, to common.Address, msg p2p.Message) error {
+	if c.match(to, msg) {
+		c.sent.Add(1)
 	}
-	return f.Transport.Send(ctx, to, msg)
+	return c.Transport.Send(ctx, to, msg)
+}
+
+// countSends counts the messages of type M its node sends, to anyone.
+func countSends[M p2p.Message]() *sendCounter {
+	return &sendCounter{match: func(_ common.Address, msg p2p.Message) bool { _, ok := msg.(M); return ok }}
 }
 
 // TestAttack5RepeatFloodIsEndorsedAtMostOnceASecond: the hub (here the attacker) sends
@@ -114,7 +120,7 @@ func (f *endorseCounter) Send(ctx context.Context, to common.Address, msg p2p.Me
 // the rate limit (repeatDue): ~200 signatures.
 func TestAttack5RepeatFloodIsEndorsedAtMostOnceASecond(t *testing.T) {
 	tn := newTestNet(t)
-	counter := &endorseCounter{}
+	counter := countSends[*p2p.CancelEndorsement]()
 	h := tn.startNode(2, nodeOpts{})
 	c := tn.startNode(3, nodeOpts{wrap: func(tr Transport) Transport { counter.Transport = tr; return counter }})
 	id := openChannel(t, h, c, big.NewInt(1000), nil, time.Hour)
@@ -135,7 +141,7 @@ func TestAttack5RepeatFloodIsEndorsedAtMostOnceASecond(t *testing.T) {
 	waitFor(t, "the payee endorses the repeat", func() bool { return counter.sent.Load() >= 1 })
 	time.Sleep(500 * time.Millisecond)
 	elapsed := time.Since(start)
-	if got, limit := counter.sent.Load(), int32(elapsed/time.Second)+1; got > limit {
+	if got, limit := counter.sent.Load(), int64(elapsed/time.Second)+1; got > limit {
 		t.Fatalf("the payee signed %d endorsements in %v for 200 repeats; want at most %d (one a second)", got, elapsed, limit)
 	}
 	if got := partnerSeesNonce(c, id); got != latest.Nonce {
@@ -153,7 +159,7 @@ func TestAttack5RepeatFloodIsEndorsedAtMostOnceASecond(t *testing.T) {
 // removal were applied as a no-op on a proof whose list differs, or endorsed unchecked.
 func TestAttack5CheckpointRepeatCannotDropALock(t *testing.T) {
 	tn := newTestNet(t)
-	counter := &endorseCounter{}
+	counter := countSends[*p2p.CancelEndorsement]()
 	h := tn.startNode(2, nodeOpts{})
 	c := tn.startNode(3, nodeOpts{wrap: func(tr Transport) Transport { counter.Transport = tr; return counter }})
 	id := openChannel(t, h, c, big.NewInt(1000), nil, time.Hour)

@@ -108,18 +108,11 @@ func TestUnlockFindsTheHeldListByItsRootWhenTheRecordedNonceIsWrong(t *testing.T
 	x.hubGetsAll(t, 1000, 0)
 }
 
-// lastLockTo is the expiration of the payer's lock to the hub on hash.
+// lastLockTo is the expiration of the payer's lock to the hub on hash (the payer opened
+// the channel: it is party A).
 func lastLockTo(t *testing.T, x *olderProofNet, hash [32]byte) uint64 {
 	t.Helper()
-	lc := x.h.channel(x.idAH)
-	lc.mu.Lock()
-	defer lc.mu.Unlock()
-	for _, l := range lc.st.Locks(channel.PartyA) {
-		if l.SecretHash == hash {
-			return l.Expiration
-		}
-	}
-	for _, l := range lc.st.Locks(channel.PartyB) {
+	for _, l := range locksOf(x.h, x.idAH, channel.PartyA) {
 		if l.SecretHash == hash {
 			return l.Expiration
 		}

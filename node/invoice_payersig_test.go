@@ -17,27 +17,12 @@ import (
 // a signed request against the payer it names, an unsigned one in one shared bucket per
 // asking peer, and refuses a forged one. Real nodes (embedded chain, libp2p, leveldb).
 
-// askRaw sends m from n to via as n's own request and returns the reply.
+// askRaw sends m from n to via as n's own request, under a new request id, and returns
+// the reply (askSigned, invoice_sybil_test.go, keeps the id a signature covers).
 func askRaw(t *testing.T, n *Node, via common.Address, m *p2p.InvoiceRequest) *p2p.InvoiceReply {
 	t.Helper()
 	rand.Read(m.RequestID[:])
-	x := n.invoices()
-	wait := pendingInvoice{via: via, reply: make(chan *p2p.InvoiceReply, 1)}
-	x.mu.Lock()
-	x.pending[m.RequestID] = wait
-	x.mu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	if err := n.transport.Send(ctx, via, m); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case r := <-wait.reply:
-		return r
-	case <-ctx.Done():
-		t.Fatal("no invoice reply")
-		return nil
-	}
+	return askSigned(t, n, via, m)
 }
 
 func (b *invoiceBook) payerCount(asker, payer common.Address) int {

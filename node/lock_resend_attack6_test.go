@@ -38,21 +38,23 @@ func (f *ackDropper) Send(ctx context.Context, to common.Address, msg p2p.Messag
 }
 
 // lockSendCounter counts the lock proofs (LockedTransfer, Unlock, LockExpired) its node
-// sends to one peer.
+// sends to one peer (to, set once known).
 type lockSendCounter struct {
-	Transport
-	to   atomic.Pointer[common.Address]
-	sent atomic.Int64
+	sendCounter
+	to atomic.Pointer[common.Address]
 }
 
-func (l *lockSendCounter) Send(ctx context.Context, to common.Address, msg p2p.Message) error {
-	switch msg.(type) {
-	case *p2p.LockedTransfer, *p2p.Unlock, *p2p.LockExpired:
-		if p := l.to.Load(); p != nil && *p == to {
-			l.sent.Add(1)
+func newLockSendCounter() *lockSendCounter {
+	l := &lockSendCounter{}
+	l.match = func(to common.Address, msg p2p.Message) bool {
+		switch msg.(type) {
+		case *p2p.LockedTransfer, *p2p.Unlock, *p2p.LockExpired:
+			p := l.to.Load()
+			return p != nil && *p == to
 		}
+		return false
 	}
-	return l.Transport.Send(ctx, to, msg)
+	return l
 }
 
 // unackedLockProofs is how many lock proofs of n's on id the partner has not acknowledged
@@ -82,7 +84,7 @@ type ackFreeHub struct {
 
 func newAckFreeHub(t *testing.T, hub CheckpointConfig) *ackFreeHub {
 	tn := newTestNet(t)
-	x := &ackFreeHub{tn: tn, counter: &lockSendCounter{}, dropper: &ackDropper{}}
+	x := &ackFreeHub{tn: tn, counter: newLockSendCounter(), dropper: &ackDropper{}}
 	x.a = tn.startNode(1, nodeOpts{})
 	x.h = tn.startNode(2, nodeOpts{checkpoints: hub, wrap: func(tr Transport) Transport { x.counter.Transport = tr; return x.counter }})
 	x.c = tn.startNode(3, nodeOpts{wrap: func(tr Transport) Transport { x.dropper.Transport = tr; return x.dropper }})

@@ -158,16 +158,7 @@ func TestSettledLockWaitsForItsSecretUntilExpiration(t *testing.T) {
 	rand.Read(secret[:])
 	expectInvoice(t, y, channel.SecretHash(secret), big.NewInt(30))
 	go routedPay(t, x, []common.Address{ay}, 30, channel.SecretHash(secret)) //nolint:errcheck // resolved on chain
-	waitFor(t, "the payee holds the lock", func() bool {
-		lc := y.channel(id)
-		lc.mu.Lock()
-		defer lc.mu.Unlock()
-		return len(lc.st.Locks(channel.PartyA)) == 1
-	})
-	lc := y.channel(id)
-	lc.mu.Lock()
-	lock := lc.st.Locks(channel.PartyA)[0]
-	lc.mu.Unlock()
+	lock := heldLock(t, y, id, "the payee holds the lock")
 	if _, err := y.CloseChannel(context.Background(), id, true); err != nil {
 		t.Fatal(err)
 	}
@@ -253,20 +244,10 @@ func TestUnlockWithTheListThePartnerPutOnChain(t *testing.T) {
 		if i == 0 {
 			// The payer's state holds the lock before its LockedTransfer leaves (after the
 			// group commit): let it arrive before the next one's are dropped.
-			waitFor(t, "the partner holds the first lock", func() bool {
-				lc := y.channel(id)
-				lc.mu.Lock()
-				defer lc.mu.Unlock()
-				return len(lc.st.Locks(channel.PartyA)) == 1
-			})
+			heldLock(t, y, id, "the partner holds the first lock")
 		}
 	}
-	waitFor(t, "the partner holds the first lock only", func() bool {
-		lc := y.channel(id)
-		lc.mu.Lock()
-		defer lc.mu.Unlock()
-		return len(lc.st.Locks(channel.PartyA)) == 1
-	})
+	heldLock(t, y, id, "the partner holds the first lock only")
 	if _, err := y.CloseChannel(context.Background(), id, true); err != nil {
 		t.Fatal(err)
 	}
@@ -290,4 +271,19 @@ func TestUnlockWithTheListThePartnerPutOnChain(t *testing.T) {
 	if e := escrowOf(t, tn); e.Sign() != 0 {
 		t.Fatalf("escrow holds %s", e)
 	}
+}
+
+// locksOf is a copy of n's view of the pending locks party sent on id.
+func locksOf(n *Node, id channel.ID, party channel.Party) []channel.Lock {
+	lc := n.channel(id)
+	lc.mu.Lock()
+	defer lc.mu.Unlock()
+	return lc.st.Locks(party)
+}
+
+// heldLock waits until n holds exactly one lock from party A on id and returns it.
+func heldLock(t *testing.T, n *Node, id channel.ID, what string) channel.Lock {
+	t.Helper()
+	waitFor(t, what, func() bool { return len(locksOf(n, id, channel.PartyA)) == 1 })
+	return locksOf(n, id, channel.PartyA)[0]
 }

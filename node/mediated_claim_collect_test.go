@@ -55,16 +55,7 @@ func TestSettledChannelUnlockRecordsAreCollected(t *testing.T) {
 	waitFor(t, "X keeps the tombstone of the unlocked lock", func() bool { n, _ := unlockRecords(t, x, id, channel.PartyA); return n == 1 })
 	expectInvoice(t, y, channel.SecretHash(held), big.NewInt(20))
 	go routedPay(t, x, []common.Address{ay}, 20, channel.SecretHash(held)) //nolint:errcheck // resolved on chain
-	waitFor(t, "the payee holds the second lock", func() bool {
-		lc := y.channel(id)
-		lc.mu.Lock()
-		defer lc.mu.Unlock()
-		return len(lc.st.Locks(channel.PartyA)) == 1
-	})
-	lc := y.channel(id)
-	lc.mu.Lock()
-	lock := lc.st.Locks(channel.PartyA)[0]
-	lc.mu.Unlock()
+	lock := heldLock(t, y, id, "the payee holds the second lock")
 	if _, err := y.CloseChannel(context.Background(), id, true); err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"errors"
 	"math/big"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,19 +13,6 @@ import (
 	"github.com/sluicepay/sluice/channel"
 	"github.com/sluicepay/sluice/p2p"
 )
-
-// refusalCounter counts the LockRefused its node sends.
-type refusalCounter struct {
-	Transport
-	sent atomic.Int64
-}
-
-func (r *refusalCounter) Send(ctx context.Context, to common.Address, msg p2p.Message) error {
-	if _, ok := msg.(*p2p.LockRefused); ok {
-		r.sent.Add(1)
-	}
-	return r.Transport.Send(ctx, to, msg)
-}
 
 // TestAttack6ExpiredAddsCostTheHubABoundedSet: since ADR 0039 a receiver takes an add
 // whose lock already expired in its view. The payer here signs such adds on purpose
@@ -39,7 +25,7 @@ func (r *refusalCounter) Send(ctx context.Context, to common.Address, msg p2p.Me
 // receiver's expired-add rule let the set grow past MaxLocks or forwarded such a lock.
 func TestAttack6ExpiredAddsCostTheHubABoundedSet(t *testing.T) {
 	tn := newTestNet(t)
-	counter := &refusalCounter{}
+	counter := countSends[*p2p.LockRefused]()
 	a := tn.startNode(1, nodeOpts{})
 	h := tn.startNode(2, nodeOpts{wrap: func(tr Transport) Transport { counter.Transport = tr; return counter }})
 	c := tn.startNode(3, nodeOpts{})
