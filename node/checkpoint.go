@@ -195,7 +195,7 @@ func (n *Node) admitLock(lc *liveChannel, u channel.LockUpdate) error {
 		return err
 	}
 	t := n.claims.tombs
-	limit := n.cfg.Checkpoints.withDefaults().MaxTombstones
+	limit := n.cfg.Checkpoints.MaxTombstones
 	t.mu.Lock()
 	ct, err := n.channelTombs(lc)
 	if err != nil {
@@ -327,7 +327,7 @@ func (n *Node) pruned(lc *liveChannel, through uint64) int {
 // checkpointDue reports whether lc keeps enough tombstones, or old enough ones, to ask
 // the partner for a checkpoint.
 func (n *Node) checkpointDue(lc *liveChannel) bool {
-	cfg := n.cfg.Checkpoints.withDefaults()
+	cfg := n.cfg.Checkpoints
 	t := n.claims.tombs
 	t.mu.Lock()
 	defer t.mu.Unlock()

@@ -177,6 +177,7 @@ func (c *Config) withDefaults() Config {
 	if out.Open.AnswerTimeout <= 0 {
 		out.Open.AnswerTimeout = DefaultOpenAnswerTimeout
 	}
+	out.Checkpoints = out.Checkpoints.withDefaults()
 	if out.Logger == nil {
 		out.Logger = slog.New(slog.DiscardHandler)
 	}

@@ -104,7 +104,7 @@ const syncResendSpacing = time.Second
 // CheckpointConfig.MaxUnacked proofs of ours. Our nonces rise by one a proof, so the
 // backlog is the distance from the acknowledged nonce to our latest.
 func (n *Node) admitUnacked(lc *liveChannel) error {
-	limit := uint64(n.cfg.Checkpoints.withDefaults().MaxUnacked)
+	limit := uint64(n.cfg.Checkpoints.MaxUnacked)
 	lc.mu.Lock()
 	latest, acked := lc.st.Nonce(lc.us), lc.acked
 	lc.mu.Unlock()

@@ -234,10 +234,8 @@ func (r *opRunner) goalMet(ctx context.Context, call ChainCall) bool {
 	if met, isClaim := r.claimGoalMet(ctx, call); isClaim {
 		return met
 	}
-	switch call.Kind {
-	case CallUpdateProof, CallUpdateProofFor, CallSettle, CallCloseCooperative, CallClose, CallWithdraw:
-	default:
-		return false // open, deposit: each one adds funds; nothing else stands in for it
+	if addsFunds(call.Kind) {
+		return false // each one adds funds; nothing else stands in for it
 	}
 	v, err := r.n.chain.Channel(ctx, call.Channel)
 	if err != nil {
