@@ -38,14 +38,13 @@ type absentRebuild struct {
 	barrier func() <-chan error
 	db      kv.Backend
 	// min overrides absentRebuildMin (tests).
-	min     int
-	built   int         // keys in the filter when it was built (loaded or rebuilt)
-	next    []bloomPart // the filter being built; non-nil while a rebuild runs
-	closed  bool
-	stop    chan struct{}
-	wg      sync.WaitGroup
-	count   atomic.Uint64 // rebuilds swapped in
-	aborted atomic.Uint64 // rebuilds given up (store closing, scan error)
+	min    int
+	built  int         // keys in the filter when it was built (loaded or rebuilt)
+	next   []bloomPart // the filter being built; non-nil while a rebuild runs
+	closed bool
+	stop   chan struct{}
+	wg     sync.WaitGroup
+	count  atomic.Uint64 // rebuilds swapped in (tests)
 }
 
 // enableRebuild lets the filter rebuild itself from db; barrier must queue an ordered
@@ -87,8 +86,6 @@ func (f *absentFilter) runRebuild() {
 	if ok {
 		f.parts = r.next
 		r.count.Add(1)
-	} else {
-		r.aborted.Add(1)
 	}
 	r.built = keysIn(f.parts)
 	r.next = nil
@@ -144,15 +141,4 @@ func (f *absentFilter) closeRebuild() {
 	close(r.stop)
 	f.mu.Unlock()
 	r.wg.Wait()
-}
-
-// bits is the filter's size in bytes (tests, metrics).
-func (f *absentFilter) bytes() int {
-	f.mu.RLock()
-	defer f.mu.RUnlock()
-	n := 0
-	for i := range f.parts {
-		n += 8 * len(f.parts[i].bits)
-	}
-	return n
 }

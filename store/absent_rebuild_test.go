@@ -165,3 +165,14 @@ func TestAbsentFilterRebuildStopsWithTheStore(t *testing.T) {
 		}
 	}
 }
+
+// bytes is the filter's size in bytes.
+func (f *absentFilter) bytes() int {
+	f.mu.RLock()
+	defer f.mu.RUnlock()
+	n := 0
+	for i := range f.parts {
+		n += 8 * len(f.parts[i].bits)
+	}
+	return n
+}
