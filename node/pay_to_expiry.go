@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/sluicepay/sluice/mediate"
@@ -43,7 +42,6 @@ type headReads struct {
 	mu      sync.Mutex
 	cur     chan struct{} // closed when the latest read is over
 	started time.Time
-	count   atomic.Uint64 // reads made (tests)
 }
 
 // headRead is one PayTo call's handle on a (shared) read of the chain head.
@@ -64,7 +62,6 @@ func (n *Node) readHead() headRead {
 		defer close(done)
 		ctx, cancel := context.WithTimeout(n.ctx, headReadBound)
 		defer cancel()
-		h.count.Add(1)
 		_, t, err := n.chain.Head(ctx)
 		if err != nil {
 			n.log.Debug("chain head not read before the payment; pricing from the watcher's view", "err", err)
